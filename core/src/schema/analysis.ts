@@ -1,0 +1,633 @@
+// Incremental analysis of one GraphQL schema document: chunking, parsing, the name index and
+// validation. After an edit only the chunks whose text changed are parsed again, and only the
+// chunks whose validation inputs changed (their own text, or the shape of a type they refer to)
+// are validated again, against a small schema made of what they refer to.
+import {
+  ASTNode, buildASTSchema, DefinitionNode, DirectiveDefinitionNode, DocumentNode, GraphQLError,
+  Kind, NameNode, parse, Source, TypeDefinitionNode, validateSchema, visit,
+} from 'graphql';
+import { specifiedSDLRules } from 'graphql/validation/specifiedRules';
+import { validateSDL } from 'graphql/validation/validate';
+import type { SDLValidationContext } from 'graphql/validation/ValidationContext';
+import { chunkStarts } from './chunker';
+import { DiagnosticData, RULE_CODES, SCHEMA_MESSAGE_CODES, SchemaDiagnostic, Severity } from './diagnostics';
+import { PRELUDE_SOURCE, preludeDefinitions } from './prelude';
+import { suggestionList } from './suggest';
+
+type SDLRule = (context: SDLValidationContext) => unknown;
+
+/** What a definition declares, for the index. */
+export interface Declaration {
+  name: string;
+  /** O object, I interface, U union, E enum, S scalar, N input, D directive, R schema. */
+  kind: DeclKind;
+  extension: boolean;
+  /** Kind, interfaces and union members: what referrers to a non-interface, non-input type depend on. */
+  shape: string;
+  node: DefinitionNode;
+  chunk: Chunk;
+}
+export type DeclKind = 'O' | 'I' | 'U' | 'E' | 'S' | 'N' | 'D' | 'R';
+
+/** A raw diagnostic with offsets relative to its chunk, so it survives edits above the chunk. */
+interface ChunkDiagnostic {
+  start: number;
+  end: number;
+  severity: Severity;
+  code: string;
+  message: string;
+  data?: DiagnosticData;
+}
+
+let nextChunkId = 1;
+
+export class Chunk {
+  readonly id = nextChunkId++;
+  /** Offset of the chunk in the current version of the document. */
+  start = 0;
+  readonly source: Source;
+  readonly definitions: readonly DefinitionNode[];
+  readonly syntaxError?: ChunkDiagnostic;
+  readonly declarations: Declaration[] = [];
+  /** Type names referenced anywhere in the chunk. */
+  readonly typeRefs = new Set<string>();
+  /** Directive names used anywhere in the chunk. */
+  readonly directiveRefs = new Set<string>();
+  /** Cached validation result and the signatures of what it depended on. */
+  validated?: { deps: Map<string, string>; diagnostics: ChunkDiagnostic[]; volatile: boolean };
+  private nameNodes?: Map<string, NameNode[]>;
+  private content?: string;
+
+  /** The chunk's text without layout: whitespace-only edits keep it. */
+  contentKey(): string {
+    if (this.content === undefined) this.content = this.text.replace(/\s+/g, ' ').trim();
+    return this.content;
+  }
+
+  constructor(readonly text: string) {
+    this.source = new Source(text);
+    let definitions: readonly DefinitionNode[] = [];
+    if (/[^\s,#]/.test(stripComments(text))) {
+      try {
+        definitions = parse(this.source).definitions;
+      } catch (e) {
+        this.syntaxError = syntaxDiagnostic(e, text);
+      }
+    }
+    this.definitions = definitions;
+    for (const def of definitions) {
+      const decl = declarationOf(def, this);
+      if (decl) this.declarations.push(decl);
+    }
+    if (definitions.length) {
+      visit({ kind: Kind.DOCUMENT, definitions } as DocumentNode, {
+        NamedType: (node) => { this.typeRefs.add(node.name.value); },
+        Directive: (node) => { this.directiveRefs.add(node.name.value); },
+      });
+    }
+  }
+
+  /** Every name node in the chunk that refers to a type (NamedType) or declares one, by name. */
+  typeNameNodes(): Map<string, NameNode[]> {
+    if (!this.nameNodes) {
+      const map = new Map<string, NameNode[]>();
+      const add = (n: NameNode) => {
+        const list = map.get(n.value);
+        if (list) list.push(n); else map.set(n.value, [n]);
+      };
+      visit({ kind: Kind.DOCUMENT, definitions: this.definitions } as DocumentNode, {
+        NamedType: (node) => { add(node.name); },
+        enter: (node) => {
+          if (isTypeDeclaration(node)) add((node as TypeDefinitionNode).name);
+        },
+      });
+      this.nameNodes = map;
+    }
+    return this.nameNodes;
+  }
+}
+
+function stripComments(text: string): string {
+  return text.includes('#') ? text.replace(/#[^\n]*/g, '') : text;
+}
+
+function isTypeDeclaration(node: ASTNode): boolean {
+  switch (node.kind) {
+    case Kind.OBJECT_TYPE_DEFINITION: case Kind.OBJECT_TYPE_EXTENSION:
+    case Kind.INTERFACE_TYPE_DEFINITION: case Kind.INTERFACE_TYPE_EXTENSION:
+    case Kind.UNION_TYPE_DEFINITION: case Kind.UNION_TYPE_EXTENSION:
+    case Kind.ENUM_TYPE_DEFINITION: case Kind.ENUM_TYPE_EXTENSION:
+    case Kind.SCALAR_TYPE_DEFINITION: case Kind.SCALAR_TYPE_EXTENSION:
+    case Kind.INPUT_OBJECT_TYPE_DEFINITION: case Kind.INPUT_OBJECT_TYPE_EXTENSION:
+      return true;
+    default:
+      return false;
+  }
+}
+
+const KIND_LETTER: Partial<Record<string, [DeclKind, boolean]>> = {
+  [Kind.OBJECT_TYPE_DEFINITION]: ['O', false], [Kind.OBJECT_TYPE_EXTENSION]: ['O', true],
+  [Kind.INTERFACE_TYPE_DEFINITION]: ['I', false], [Kind.INTERFACE_TYPE_EXTENSION]: ['I', true],
+  [Kind.UNION_TYPE_DEFINITION]: ['U', false], [Kind.UNION_TYPE_EXTENSION]: ['U', true],
+  [Kind.ENUM_TYPE_DEFINITION]: ['E', false], [Kind.ENUM_TYPE_EXTENSION]: ['E', true],
+  [Kind.SCALAR_TYPE_DEFINITION]: ['S', false], [Kind.SCALAR_TYPE_EXTENSION]: ['S', true],
+  [Kind.INPUT_OBJECT_TYPE_DEFINITION]: ['N', false], [Kind.INPUT_OBJECT_TYPE_EXTENSION]: ['N', true],
+  [Kind.DIRECTIVE_DEFINITION]: ['D', false],
+  [Kind.SCHEMA_DEFINITION]: ['R', false], [Kind.SCHEMA_EXTENSION]: ['R', true],
+};
+
+function declarationOf(def: DefinitionNode, chunk: Chunk): Declaration | undefined {
+  const entry = KIND_LETTER[def.kind];
+  if (!entry) return undefined;
+  const [kind, extension] = entry;
+  const name = kind === 'R' ? 'schema' : (def as { name: NameNode }).name.value;
+  let shape: string = kind;
+  if ('interfaces' in def && def.interfaces?.length) shape += '|' + def.interfaces.map((i) => i.name.value).join(',');
+  if (def.kind === Kind.UNION_TYPE_DEFINITION || def.kind === Kind.UNION_TYPE_EXTENSION) {
+    shape += '|=' + (def.types ?? []).map((t) => t.name.value).join(',');
+  }
+  return { name, kind, extension, shape, node: def, chunk };
+}
+
+function syntaxDiagnostic(e: unknown, text: string): ChunkDiagnostic {
+  const err = e as GraphQLError;
+  const pos = Math.min(err.positions?.[0] ?? 0, text.length);
+  let end = pos;
+  while (end < text.length && /[_A-Za-z0-9]/.test(text[end])) end++;
+  if (end === pos) end = Math.min(pos + 1, text.length);
+  const message = err.message.replace(/^Syntax Error: /, '');
+  return {
+    start: pos, end, severity: 'error', code: 'syntax',
+    message: `Syntax error: ${message}${syntaxHint(message)}`,
+  };
+}
+
+function syntaxHint(message: string): string {
+  if (/Expected Name, found <EOF>|Expected "}", found <EOF>/.test(message)) return ' Close the open "{" of this definition.';
+  if (/Unterminated string/.test(message)) return ' Close the string with a matching quote.';
+  if (/Expected ":"/.test(message)) return ' A field is written `name: Type`.';
+  return '';
+}
+
+export interface AnalysisOptions {
+  /** Declare the platform's directives and scalars (service schemas). */
+  prelude: boolean;
+}
+
+/** Per-version index of what the document declares. */
+export interface SchemaIndex {
+  /** Type and directive declarations by name; directives are keyed `@name`. */
+  declarations: Map<string, Declaration[]>;
+  /** The root operation type names. */
+  roots: { query: string; mutation: string; subscription: string };
+}
+
+export class SchemaAnalysis {
+  private chunks: Chunk[] = [];
+  private sourceToChunk = new Map<Source, Chunk>();
+  private text = '';
+  private indexCache?: SchemaIndex;
+  private diagnosticsCache?: SchemaDiagnostic[];
+  private readonly preludeDefs: Map<string, DefinitionNode>;
+
+  constructor(readonly options: AnalysisOptions) {
+    this.preludeDefs = new Map();
+    if (options.prelude) {
+      for (const def of preludeDefinitions()) {
+        const name = (def as { name: NameNode }).name.value;
+        this.preludeDefs.set(def.kind === Kind.DIRECTIVE_DEFINITION ? '@' + name : name, def);
+      }
+    }
+  }
+
+  get documentText(): string { return this.text; }
+
+  /**
+   * Brings the analysis to a new version of the text. Only the region around the edit is
+   * scanned again, and every chunk whose text is unchanged keeps its parse and validation.
+   */
+  update(text: string): void {
+    if (text === this.text && this.chunks.length) return;
+    const old = this.text;
+    const oldChunks = this.chunks;
+    let chunks: Chunk[];
+    if (!oldChunks.length) {
+      chunks = this.buildChunks(text, chunkStarts(text), new Map());
+    } else {
+      // The edited region: common prefix and suffix of the two versions.
+      const max = Math.min(old.length, text.length);
+      let prefix = 0;
+      while (prefix < max && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
+      let suffix = 0;
+      while (suffix < max - prefix && old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
+      const delta = text.length - old.length;
+      const newEditEnd = text.length - suffix;
+      // Rescan from the chunk before the one holding the edit: a chunk's start depends on its predecessor.
+      const first = Math.max(0, this.chunkIndexAt(Math.max(0, prefix - 1)) - 1);
+      const oldStartIndex = new Map<number, number>();
+      for (let k = first + 1; k < oldChunks.length; k++) if (oldChunks[k].start >= prefix) oldStartIndex.set(oldChunks[k].start + delta, k);
+      let resumeAt = oldChunks.length;
+      const starts = chunkStarts(text, oldChunks[first].start, (s) => {
+        if (s < newEditEnd) return false;
+        const k = oldStartIndex.get(s);
+        if (k === undefined) return false;
+        resumeAt = k;
+        return true;
+      });
+      if (resumeAt < oldChunks.length) starts.pop();
+      const reusable = new Map<string, Chunk>();
+      for (let k = first; k < resumeAt; k++) reusable.set(oldChunks[k].text, oldChunks[k]);
+      const end = resumeAt < oldChunks.length ? oldChunks[resumeAt].start + delta : text.length;
+      const middle = this.buildChunks(text.slice(0, end), starts, reusable);
+      const tail = oldChunks.slice(resumeAt);
+      for (const c of tail) c.start += delta;
+      chunks = oldChunks.slice(0, first).concat(middle, tail);
+    }
+    this.chunks = chunks;
+    this.sourceToChunk = new Map(chunks.map((c) => [c.source, c]));
+    this.text = text;
+    this.indexCache = undefined;
+    this.diagnosticsCache = undefined;
+  }
+
+  private buildChunks(text: string, starts: number[], reusable: Map<string, Chunk>): Chunk[] {
+    const chunks: Chunk[] = new Array(starts.length);
+    for (let i = 0; i < starts.length; i++) {
+      const start = starts[i];
+      const body = text.slice(start, i + 1 < starts.length ? starts[i + 1] : text.length);
+      let chunk = reusable.get(body);
+      if (chunk) reusable.delete(body); else chunk = new Chunk(body);
+      chunk.start = start;
+      chunks[i] = chunk;
+    }
+    return chunks;
+  }
+
+  private chunkIndexAt(offset: number): number {
+    const cs = this.chunks;
+    let lo = 0, hi = cs.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (cs[mid].start <= offset) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  allChunks(): readonly Chunk[] { return this.chunks; }
+
+  /** The chunk holding document offset `offset`. */
+  chunkAt(offset: number): Chunk | undefined {
+    return this.chunks[this.chunkIndexAt(offset)];
+  }
+
+  /** Every definition of the document, in order, without the chunks that failed to parse. */
+  document(): DocumentNode {
+    const definitions: DefinitionNode[] = [];
+    for (const c of this.chunks) for (const d of c.definitions) definitions.push(d);
+    return { kind: Kind.DOCUMENT, definitions };
+  }
+
+  /** The document's definitions plus the prelude entries the user did not declare. */
+  documentWithPrelude(): DocumentNode {
+    const doc = this.document();
+    const index = this.index();
+    const extra: DefinitionNode[] = [];
+    for (const [key, def] of this.preludeDefs) if (!index.declarations.has(key)) extra.push(def);
+    return { kind: Kind.DOCUMENT, definitions: [...doc.definitions, ...extra] };
+  }
+
+  preludeDefinition(key: string): DefinitionNode | undefined {
+    return this.index().declarations.has(key) ? undefined : this.preludeDefs.get(key);
+  }
+
+  index(): SchemaIndex {
+    if (this.indexCache) return this.indexCache;
+    const declarations = new Map<string, Declaration[]>();
+    const roots = { query: 'Query', mutation: 'Mutation', subscription: 'Subscription' };
+    for (const c of this.chunks) {
+      for (const d of c.declarations) {
+        const key = d.kind === 'D' ? '@' + d.name : d.name;
+        const list = declarations.get(key);
+        if (list) list.push(d); else declarations.set(key, [d]);
+        if (d.kind === 'R') {
+          for (const op of (d.node as { operationTypes?: readonly { operation: string; type: { name: NameNode } }[] }).operationTypes ?? []) {
+            roots[op.operation as keyof typeof roots] = op.type.name.value;
+          }
+        }
+      }
+    }
+    this.indexCache = { declarations, roots };
+    return this.indexCache;
+  }
+
+  /** Absolute offsets of a node that belongs to one of this document's chunks, or undefined. */
+  rangeOf(node: ASTNode): { start: number; end: number } | undefined {
+    const loc = node.loc;
+    if (!loc) return undefined;
+    const chunk = this.chunkOfSource(loc.source);
+    if (!chunk) return undefined;
+    return { start: chunk.start + loc.start, end: chunk.start + loc.end };
+  }
+
+  /** The current chunk parsed from `source`, or undefined for the prelude and stale chunks. */
+  chunkOfSource(source: Source): Chunk | undefined {
+    return this.sourceToChunk.get(source);
+  }
+
+  /** Syntax and GraphQL validation diagnostics of the whole document, sorted by offset. */
+  diagnostics(): SchemaDiagnostic[] {
+    if (this.diagnosticsCache) return this.diagnosticsCache;
+    const index = this.index();
+    const signatures = new Map<string, string>();
+    const signature = (key: string) => {
+      let s = signatures.get(key);
+      if (s === undefined) { s = this.signatureOf(key, index); signatures.set(key, s); }
+      return s;
+    };
+
+    // Chunks whose cached result no longer holds.
+    const dirty: Chunk[] = [];
+    for (const c of this.chunks) {
+      if (!c.definitions.length) continue;
+      const v = c.validated;
+      if (!v || v.volatile) { dirty.push(c); continue; }
+      let stale = false;
+      for (const [key, sig] of v.deps) if (signature(key) !== sig) { stale = true; break; }
+      if (stale) dirty.push(c);
+    }
+    // Extensions are validated with every other declaration of their type.
+    if (dirty.length && this.hasExtensions(index)) this.addExtensionGroups(dirty, index);
+    if (dirty.length) this.validateChunks(dirty, index, signature);
+
+    const out: SchemaDiagnostic[] = [];
+    const push = (c: Chunk, d: ChunkDiagnostic) => out.push({ ...d, start: c.start + d.start, end: c.start + d.end });
+    for (const c of this.chunks) {
+      if (c.syntaxError) push(c, c.syntaxError);
+      if (c.validated) for (const d of c.validated.diagnostics) push(c, d);
+    }
+    for (const d of this.globalDiagnostics(index)) out.push(d);
+    out.sort((a, b) => a.start - b.start || a.end - b.end);
+    this.diagnosticsCache = out;
+    return out;
+  }
+
+  private hasExtensions(index: SchemaIndex): boolean {
+    for (const list of index.declarations.values()) if (list.length > 1) return true;
+    return false;
+  }
+
+  private addExtensionGroups(dirty: Chunk[], index: SchemaIndex): void {
+    const set = new Set(dirty);
+    for (const c of [...dirty]) {
+      for (const d of c.declarations) {
+        const list = index.declarations.get(d.kind === 'D' ? '@' + d.name : d.name);
+        if (list && list.length > 1) for (const other of list) if (!set.has(other.chunk)) { set.add(other.chunk); dirty.push(other.chunk); }
+      }
+    }
+  }
+
+  /**
+   * What a referrer depends on about `key`: the text identity of interfaces, inputs and
+   * directives (their members matter), the shape of everything else, or "missing".
+   */
+  private signatureOf(key: string, index: SchemaIndex): string {
+    const decls = index.declarations.get(key);
+    if (!decls) return this.preludeDefs.has(key) ? 'prelude' : 'missing';
+    let full = false;
+    for (const d of decls) if (d.kind === 'I' || d.kind === 'N' || d.kind === 'D') full = true;
+    let s = '';
+    for (const d of decls) s += (full ? d.chunk.contentKey() : d.shape) + ';';
+    return s;
+  }
+
+  /** Validates `dirty` against a small schema of what they reference; caches per chunk. */
+  private validateChunks(dirty: Chunk[], index: SchemaIndex, signature: (key: string) => string): void {
+    const dirtySet = new Set(dirty);
+    const included = new Map<string, 'full' | 'stub'>();
+    const deps = new Map<Chunk, Map<string, string>>();
+    const definitions: DefinitionNode[] = [];
+    const stubs: DefinitionNode[] = [];
+    const unknown = new Set<string>();
+
+    const include = (key: string, mode: 'full' | 'stub', depSink: Map<string, string>, depth: number) => {
+      depSink.set(key, signature(key));
+      const prev = included.get(key);
+      if (prev === 'full' || prev === mode) return;
+      const decls = index.declarations.get(key);
+      if (!decls) {
+        const p = this.preludeDefs.get(key);
+        if (p) {
+          if (!prev) { included.set(key, 'full'); definitions.push(p); for (const r of refsOf(p)) include(r, 'stub', depSink, depth + 1); }
+        } else if (!key.startsWith('@')) {
+          unknown.add(key);
+        }
+        return;
+      }
+      const needsFull = mode === 'full' || decls.some((d) => d.kind === 'I' || d.kind === 'N' || d.kind === 'D');
+      included.set(key, needsFull ? 'full' : 'stub');
+      for (const d of decls) {
+        if (dirtySet.has(d.chunk)) continue; // already in the document
+        if (needsFull) {
+          definitions.push(d.node);
+          if (depth < 6) for (const r of d.chunk === undefined ? [] : refsOf(d.node)) include(r, 'stub', depSink, depth + 1);
+        } else {
+          stubs.push(stubOf(d));
+          if (depth < 3) for (const r of shapeRefs(d.node)) include(r, 'stub', depSink, depth + 2);
+        }
+      }
+    };
+
+    for (const c of dirty) {
+      const sink = new Map<string, string>();
+      deps.set(c, sink);
+      for (const d of c.definitions) definitions.push(d);
+      for (const d of c.declarations) if (d.kind !== 'R') sink.set(d.kind === 'D' ? '@' + d.name : d.name, signature(d.kind === 'D' ? '@' + d.name : d.name));
+      for (const r of c.typeRefs) include(r, 'stub', sink, 1);
+      for (const r of c.directiveRefs) include('@' + r, 'full', sink, 1);
+      for (const d of c.declarations) {
+        if (d.kind === 'O' || d.kind === 'I') {
+          // Conformance needs the full interfaces this type implements.
+          for (const i of (d.node as { interfaces?: readonly { name: NameNode }[] }).interfaces ?? []) include(i.name.value, 'full', sink, 1);
+        }
+      }
+    }
+
+    // Graphql-js rules, each tagged so its errors carry a code.
+    const results = new Map<Chunk, ChunkDiagnostic[]>();
+    for (const c of dirty) results.set(c, []);
+    const volatile = new Set<Chunk>();
+    const attribute = (error: GraphQLError, code: string) => {
+      const nodes = error.nodes ?? [];
+      for (let k = nodes.length - 1; k >= 0; k--) {
+        const node = nodes[k];
+        const chunk = node.loc && this.chunkOfDirty(node.loc.source, dirtySet);
+        if (!chunk) continue;
+        const target = narrowNode(node);
+        const d: ChunkDiagnostic = {
+          start: target.loc!.start, end: target.loc!.end, severity: 'error', code,
+          message: error.message,
+        };
+        if (code === 'unknown-type') {
+          const name = node.kind === Kind.NAMED_TYPE ? node.name.value : '';
+          this.improveUnknownType(d, name, index);
+          volatile.add(chunk);
+        }
+        results.get(chunk)!.push(d);
+        return;
+      }
+    };
+
+    const localRules = specifiedSDLRules.filter((r) => !GLOBAL_RULES.has(r.name));
+    const sdlDoc: DocumentNode = { kind: Kind.DOCUMENT, definitions: [...definitions, ...stubs] };
+    runRules(sdlDoc, localRules as SDLRule[], attribute);
+
+    // Schema validation: unknown names become scalars so the schema builds; their errors are above.
+    const unknownStubs = [...unknown].map((name) => ({ kind: Kind.SCALAR_TYPE_DEFINITION, name: { kind: Kind.NAME, value: name } }) as DefinitionNode);
+    try {
+      const schema = buildASTSchema({ kind: Kind.DOCUMENT, definitions: [...sdlDoc.definitions, ...unknownStubs] }, { assumeValidSDL: true });
+      for (const error of validateSchema(schema)) attribute(error, schemaCode(error.message));
+    } catch (e) { if (process.env.CS_DEBUG) console.error(e);
+      // The SDL errors above already say what is wrong; a schema that cannot be built adds nothing.
+    }
+
+    for (const c of dirty) {
+      c.validated = { deps: deps.get(c)!, diagnostics: results.get(c)!, volatile: volatile.has(c) };
+    }
+  }
+
+  private chunkOfDirty(source: Source, dirty: Set<Chunk>): Chunk | undefined {
+    const chunk = this.sourceToChunk.get(source);
+    return chunk && dirty.has(chunk) ? chunk : undefined;
+  }
+
+  private improveUnknownType(d: ChunkDiagnostic, name: string, index: SchemaIndex): void {
+    if (!name) return;
+    const candidates: string[] = [...BUILTIN_SCALARS];
+    for (const [key, list] of index.declarations) if (list[0].kind !== 'D' && list[0].kind !== 'R') candidates.push(key);
+    for (const key of this.preludeDefs.keys()) if (!key.startsWith('@')) candidates.push(key);
+    const suggestions = suggestionList(name, candidates).slice(0, 5);
+    d.message = `Unknown type "${name}".` + (suggestions.length
+      ? ` Did you mean ${suggestions.map((s) => `"${s}"`).join(', ')}? Or declare it.`
+      : ` Declare it (for example \`type ${name} { id: ID! }\`) or use one of the known types.`);
+    d.data = { kind: 'did-you-mean', name, suggestions };
+  }
+
+  /** Rules that compare all declarations by name: run every time on name-only stubs. */
+  private globalDiagnostics(index: SchemaIndex): SchemaDiagnostic[] {
+    const definitions: DefinitionNode[] = [];
+    for (const c of this.chunks) {
+      for (const d of c.declarations) definitions.push(d.kind === 'R' ? d.node : nameStubOf(d));
+    }
+    const out: SchemaDiagnostic[] = [];
+    const rules = specifiedSDLRules.filter((r) => GLOBAL_RULES.has(r.name));
+    runRules({ kind: Kind.DOCUMENT, definitions }, rules as SDLRule[], (error, code) => {
+      const nodes = error.nodes ?? [];
+      const node = nodes[nodes.length - 1];
+      const range = node && this.rangeOf(narrowNode(node));
+      if (range) out.push({ ...range, severity: 'error', code, message: error.message + globalHint(code) });
+    });
+    if (!this.options.prelude) return out;
+    // A service schema needs a Query type: the platform serves it.
+    if (!index.declarations.has(index.roots.query)) {
+      out.push({ start: 0, end: 0, severity: 'error', code: 'missing-query', message: `The schema has no "${index.roots.query}" type. Add \`type ${index.roots.query} { ... }\` with at least one field: it is the service's entry point.` });
+    }
+    return out;
+  }
+}
+
+const GLOBAL_RULES = new Set(['UniqueTypeNamesRule', 'UniqueDirectiveNamesRule', 'LoneSchemaDefinitionRule', 'UniqueOperationTypesRule']);
+const BUILTIN_SCALARS = ['String', 'Int', 'Float', 'Boolean', 'ID'];
+
+function globalHint(code: string): string {
+  switch (code) {
+    case 'duplicate-type': return ' Rename one of them, or use `extend type` to add fields to the existing one.';
+    case 'duplicate-directive': return ' Rename or remove one of the declarations.';
+    case 'lone-schema-definition': return ' Merge the schema definitions into one.';
+    default: return '';
+  }
+}
+
+function runRules(doc: DocumentNode, rules: SDLRule[], onError: (error: GraphQLError, code: string) => void): void {
+  const tagged = rules.map((rule) => {
+    const code = RULE_CODES[rule.name] ?? 'invalid';
+    return (context: SDLValidationContext) => {
+      const wrapped = Object.create(context) as SDLValidationContext;
+      wrapped.reportError = (error: GraphQLError) => onError(error, code);
+      return rule(wrapped);
+    };
+  });
+  validateSDL(doc, undefined, tagged as never);
+}
+
+function schemaCode(message: string): string {
+  for (const [re, code] of SCHEMA_MESSAGE_CODES) if (re.test(message)) return code;
+  return 'invalid-schema';
+}
+
+/** A definition's name when it has one (a red line under a name, not a whole type). */
+function narrowNode(node: ASTNode): ASTNode {
+  if ('name' in node && node.name && (node.name as ASTNode).loc && node.kind !== Kind.NAMED_TYPE && node.kind !== Kind.DIRECTIVE && node.kind !== Kind.ARGUMENT) {
+    if (node.kind === Kind.FIELD_DEFINITION || node.kind === Kind.INPUT_VALUE_DEFINITION || node.kind === Kind.ENUM_VALUE_DEFINITION || isTypeDeclaration(node) || node.kind === Kind.DIRECTIVE_DEFINITION) {
+      return node.name as ASTNode;
+    }
+  }
+  return node;
+}
+
+/** Type and directive names a definition refers to, keyed as in the index. */
+function refsOf(def: DefinitionNode): string[] {
+  const refs = new Set<string>();
+  visit(def, {
+    NamedType: (n) => { refs.add(n.name.value); },
+    Directive: (n) => { refs.add('@' + n.name.value); },
+  });
+  return [...refs];
+}
+
+/** Names a stub keeps: implemented interfaces and union members. */
+function shapeRefs(def: DefinitionNode): string[] {
+  const out: string[] = [];
+  if ('interfaces' in def && def.interfaces) for (const i of def.interfaces) out.push(i.name.value);
+  if (def.kind === Kind.UNION_TYPE_DEFINITION || def.kind === Kind.UNION_TYPE_EXTENSION) for (const t of def.types ?? []) out.push(t.name.value);
+  return out;
+}
+
+const DUMMY_NAME = { kind: Kind.NAME, value: '_stub' } as NameNode;
+const DUMMY_TYPE = { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: 'Boolean' } };
+const stubCache = new WeakMap<DefinitionNode, DefinitionNode>();
+
+/** A definition reduced to what referrers need: kind, name, interfaces, union members. */
+function stubOf(d: Declaration): DefinitionNode {
+  let stub = stubCache.get(d.node);
+  if (stub) return stub;
+  const node = d.node as TypeDefinitionNode | import('graphql').TypeExtensionNode;
+  switch (node.kind) {
+    case Kind.OBJECT_TYPE_DEFINITION: case Kind.OBJECT_TYPE_EXTENSION:
+    case Kind.INTERFACE_TYPE_DEFINITION: case Kind.INTERFACE_TYPE_EXTENSION:
+      stub = { kind: node.kind, name: node.name, interfaces: node.interfaces, fields: [{ kind: Kind.FIELD_DEFINITION, name: DUMMY_NAME, type: DUMMY_TYPE }] } as DefinitionNode;
+      break;
+    case Kind.UNION_TYPE_DEFINITION: case Kind.UNION_TYPE_EXTENSION:
+      stub = { kind: node.kind, name: node.name, types: node.types } as DefinitionNode;
+      break;
+    case Kind.ENUM_TYPE_DEFINITION: case Kind.ENUM_TYPE_EXTENSION:
+      stub = { kind: node.kind, name: node.name, values: [{ kind: Kind.ENUM_VALUE_DEFINITION, name: DUMMY_NAME }] } as DefinitionNode;
+      break;
+    default:
+      stub = { kind: node.kind, name: (node as { name: NameNode }).name } as DefinitionNode;
+  }
+  stubCache.set(d.node, stub);
+  return stub;
+}
+
+const nameStubCache = new WeakMap<DefinitionNode, DefinitionNode>();
+function nameStubOf(d: Declaration): DefinitionNode {
+  let stub = nameStubCache.get(d.node);
+  if (!stub) {
+    stub = { kind: d.node.kind, name: (d.node as { name: NameNode }).name } as DefinitionNode;
+    nameStubCache.set(d.node, stub);
+  }
+  return stub;
+}
+
+export { PRELUDE_SOURCE };
+export type { DirectiveDefinitionNode };
