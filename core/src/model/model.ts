@@ -1,0 +1,249 @@
+// The data model a service schema describes: entities (tables), their columns and relations,
+// and enums. Pure: a parsed document in, plain data out. The mapping is documented in the README.
+import {
+  ConstDirectiveNode, DefinitionNode, DocumentNode, EnumTypeDefinitionNode, FieldDefinitionNode,
+  Kind, ObjectTypeDefinitionNode, TypeNode,
+} from 'graphql';
+
+export type RelationKind = 'many-to-one' | 'one-to-one' | 'one-to-many' | 'many-to-many';
+
+export interface ModelField {
+  name: string;
+  node: FieldDefinitionNode;
+  /** The named type, without list and non-null wrappers. */
+  typeName: string;
+  list: boolean;
+  nonNull: boolean;
+  kind: 'id' | 'scalar' | 'enum' | 'relation' | 'unsupported';
+  /** PostgreSQL column type, for stored columns. */
+  columnType?: string;
+  unique: boolean;
+  index: boolean;
+  default?: string;
+  length?: number;
+  renamedFrom?: string;
+  relation?: ModelRelation;
+  /** Why the type cannot be stored, for unsupported fields. */
+  problem?: string;
+}
+
+export interface ModelRelation {
+  target: string;
+  kind: RelationKind;
+  /** The field on the target that is the other side, if any. */
+  inverse?: string;
+  /** This side holds the foreign key (many-to-one, owning one-to-one) or the join table (owning many-to-many). */
+  owner: boolean;
+  onDelete: 'NO ACTION' | 'CASCADE' | 'SET NULL';
+  /** Set when the pairing cannot be decided without `@relation(inverse:)`. */
+  ambiguousWith?: string[];
+  /** Set when `@relation(inverse:)` names a field that cannot be the inverse. */
+  badInverse?: string;
+}
+
+export interface Entity {
+  name: string;
+  node: ObjectTypeDefinitionNode;
+  idFields: ModelField[];
+  fields: ModelField[];
+  renamedFrom?: string;
+}
+
+export interface ModelEnum {
+  name: string;
+  node: EnumTypeDefinitionNode;
+  values: { name: string; renamedFrom?: string }[];
+  renamedFrom?: string;
+}
+
+export interface DataModel {
+  entities: Map<string, Entity>;
+  enums: Map<string, ModelEnum>;
+  /** Object types that are not stored: roots and `@transient` types. */
+  nonEntities: Set<string>;
+  roots: { query: string; mutation: string; subscription: string };
+}
+
+export const SCALAR_COLUMN_TYPES: Record<string, string> = {
+  String: 'character varying',
+  Int: 'integer',
+  Float: 'double precision',
+  Boolean: 'boolean',
+  ID: 'character varying',
+  DateTime: 'timestamp with time zone',
+  Date: 'date',
+  JSON: 'jsonb',
+  BigInt: 'bigint',
+  Decimal: 'numeric',
+};
+
+export function directive(node: { directives?: readonly ConstDirectiveNode[] }, name: string): ConstDirectiveNode | undefined {
+  return node.directives?.find((d) => d.name.value === name);
+}
+
+export function stringArgument(d: ConstDirectiveNode | undefined, arg: string): string | undefined {
+  const a = d?.arguments?.find((x) => x.name.value === arg);
+  return a && (a.value.kind === Kind.STRING || a.value.kind === Kind.ENUM) ? a.value.value : undefined;
+}
+
+function intArgument(d: ConstDirectiveNode | undefined, arg: string): number | undefined {
+  const a = d?.arguments?.find((x) => x.name.value === arg);
+  return a && a.value.kind === Kind.INT ? Number(a.value.value) : undefined;
+}
+
+export function unwrap(type: TypeNode): { name: string; list: boolean; nonNull: boolean; nestedList: boolean } {
+  let nonNull = false;
+  let list = false;
+  let nestedList = false;
+  let t = type;
+  if (t.kind === Kind.NON_NULL_TYPE) { nonNull = true; t = t.type; }
+  if (t.kind === Kind.LIST_TYPE) {
+    list = true;
+    t = t.type;
+    if (t.kind === Kind.NON_NULL_TYPE) t = t.type;
+    if (t.kind === Kind.LIST_TYPE) nestedList = true;
+  }
+  while (t.kind !== Kind.NAMED_TYPE) t = t.type;
+  return { name: t.name.value, list, nonNull, nestedList };
+}
+
+export function rootNames(doc: DocumentNode): DataModel['roots'] {
+  const roots = { query: 'Query', mutation: 'Mutation', subscription: 'Subscription' };
+  for (const def of doc.definitions) {
+    if (def.kind === Kind.SCHEMA_DEFINITION || def.kind === Kind.SCHEMA_EXTENSION) {
+      for (const op of def.operationTypes ?? []) roots[op.operation] = op.type.name.value;
+    }
+  }
+  return roots;
+}
+
+/** Builds the data model; tolerant of invalid schemas (what it cannot map is marked, not thrown). */
+export function buildModel(doc: DocumentNode): DataModel {
+  const roots = rootNames(doc);
+  const objects = new Map<string, ObjectTypeDefinitionNode>();
+  const enums = new Map<string, ModelEnum>();
+  const kinds = new Map<string, DefinitionNode['kind']>();
+  for (const def of doc.definitions) {
+    if (!('name' in def) || !def.name) continue;
+    if (!kinds.has(def.name.value)) kinds.set(def.name.value, def.kind);
+    if (def.kind === Kind.OBJECT_TYPE_DEFINITION && !objects.has(def.name.value)) objects.set(def.name.value, def);
+    if (def.kind === Kind.ENUM_TYPE_DEFINITION && !enums.has(def.name.value)) {
+      enums.set(def.name.value, {
+        name: def.name.value, node: def,
+        renamedFrom: stringArgument(directive(def, 'renamedFrom'), 'name'),
+        values: (def.values ?? []).map((v) => ({ name: v.name.value, renamedFrom: stringArgument(directive(v, 'renamedFrom'), 'name') })),
+      });
+    }
+  }
+  const nonEntities = new Set<string>();
+  const rootSet = new Set([roots.query, roots.mutation, roots.subscription]);
+  for (const [name, node] of objects) if (rootSet.has(name) || directive(node, 'transient')) nonEntities.add(name);
+
+  const entities = new Map<string, Entity>();
+  for (const [name, node] of objects) {
+    if (nonEntities.has(name)) continue;
+    const fields: ModelField[] = [];
+    for (const f of node.fields ?? []) fields.push(mapField(f, kinds, nonEntities, enums));
+    const idFields = fields.filter((f) => f.kind === 'id');
+    entities.set(name, { name, node, fields, idFields, renamedFrom: stringArgument(directive(node, 'renamedFrom'), 'name') });
+  }
+  pairRelations(entities);
+  return { entities, enums, nonEntities, roots };
+}
+
+function mapField(
+  f: FieldDefinitionNode,
+  kinds: Map<string, DefinitionNode['kind']>,
+  nonEntities: Set<string>,
+  enums: Map<string, ModelEnum>,
+): ModelField {
+  const t = unwrap(f.type);
+  const base: ModelField = {
+    name: f.name.value, node: f, typeName: t.name, list: t.list, nonNull: t.nonNull,
+    kind: 'unsupported', unique: !!directive(f, 'unique'), index: !!directive(f, 'index'),
+    default: stringArgument(directive(f, 'default'), 'value'),
+    length: intArgument(directive(f, 'length'), 'max'),
+    renamedFrom: stringArgument(directive(f, 'renamedFrom'), 'name'),
+  };
+  const kind = kinds.get(t.name);
+  if (t.nestedList) return { ...base, problem: 'lists of lists cannot be stored; use `JSON`' };
+  if (f.arguments?.length) return { ...base, problem: 'a stored field cannot take arguments; move it to `Query` with a resolver, or remove the arguments' };
+  if (t.name === 'ID' && !t.list) return { ...base, kind: 'id', columnType: 'bigint' };
+  if (SCALAR_COLUMN_TYPES[t.name] && (kind === undefined || kind === Kind.SCALAR_TYPE_DEFINITION)) {
+    let columnType = SCALAR_COLUMN_TYPES[t.name];
+    if (t.name === 'String' && base.length) columnType = `character varying(${base.length})`;
+    return { ...base, kind: 'scalar', columnType: t.list ? columnType + '[]' : columnType };
+  }
+  if (enums.has(t.name)) return { ...base, kind: 'enum', columnType: t.list ? `${t.name}[]` : t.name };
+  if (kind === Kind.OBJECT_TYPE_DEFINITION) {
+    if (nonEntities.has(t.name)) return { ...base, problem: `"${t.name}" is not stored (it is a root or @transient type); store it as \`JSON\`, or make "${t.name}" an entity` };
+    return {
+      ...base, kind: 'relation',
+      relation: { target: t.name, kind: t.list ? 'many-to-many' : 'many-to-one', owner: true, onDelete: onDeleteOf(f) },
+    };
+  }
+  if (kind === Kind.SCALAR_TYPE_DEFINITION) return { ...base, problem: `the custom scalar "${t.name}" has no column type; use one of ${Object.keys(SCALAR_COLUMN_TYPES).join(', ')}, or \`JSON\`` };
+  if (kind === Kind.INTERFACE_TYPE_DEFINITION || kind === Kind.UNION_TYPE_DEFINITION) return { ...base, problem: `relations to an interface or union ("${t.name}") cannot be stored; point at a concrete type, or mark the type @transient` };
+  return { ...base, problem: kind ? `"${t.name}" cannot be stored in a column` : `"${t.name}" is unknown` };
+}
+
+function onDeleteOf(f: FieldDefinitionNode): ModelRelation['onDelete'] {
+  const v = stringArgument(directive(f, 'relation'), 'onDelete');
+  return v === 'CASCADE' ? 'CASCADE' : v === 'SET_NULL' ? 'SET NULL' : 'NO ACTION';
+}
+
+/**
+ * Pairs each relation field with its inverse on the other entity and decides the relation kind
+ * and owning side. Rule: an explicit `@relation(inverse:)` wins; otherwise a field pairs with the
+ * only field on the other type that points back, when each side has exactly one such field.
+ * The owner of a one-to-one or many-to-many pair is the side whose type name sorts first
+ * (then the field name), so the choice never depends on the order of the schema.
+ */
+function pairRelations(entities: Map<string, Entity>): void {
+  for (const entity of entities.values()) {
+    for (const field of entity.fields) {
+      const rel = field.relation;
+      if (!rel) continue;
+      const target = entities.get(rel.target);
+      if (!target) continue;
+      const explicit = stringArgument(directive(field.node, 'relation'), 'inverse');
+      const backs = target.fields.filter((f) => f.relation?.target === entity.name && !(target === entity && f === field));
+      let inverse: ModelField | undefined;
+      if (explicit !== undefined) {
+        inverse = target.fields.find((f) => f.name === explicit);
+        if (!inverse || inverse.relation?.target !== entity.name) {
+          rel.badInverse = explicit;
+          inverse = undefined;
+        }
+      } else {
+        // Fields on the other side that explicitly claim this one, or name another field here.
+        const claiming = backs.filter((b) => stringArgument(directive(b.node, 'relation'), 'inverse') === field.name);
+        const free = backs.filter((b) => stringArgument(directive(b.node, 'relation'), 'inverse') === undefined);
+        const siblings = entity.fields.filter((f) => f.relation?.target === rel.target && stringArgument(directive(f.node, 'relation'), 'inverse') === undefined);
+        if (claiming.length === 1) inverse = claiming[0];
+        else if (free.length === 1 && siblings.length === 1) inverse = free[0];
+        else if (free.length >= 1 && (free.length > 1 || siblings.length > 1)) rel.ambiguousWith = free.map((b) => b.name);
+      }
+      if (!inverse) continue;
+      rel.inverse = inverse.name;
+      if (field.list && inverse.list) {
+        rel.kind = 'many-to-many';
+        rel.owner = ownsPair(entity.name, field.name, target.name, inverse.name);
+      } else if (field.list) {
+        rel.kind = 'one-to-many';
+        rel.owner = false;
+      } else if (inverse.list) {
+        rel.kind = 'many-to-one';
+        rel.owner = true;
+      } else {
+        rel.kind = 'one-to-one';
+        rel.owner = ownsPair(entity.name, field.name, target.name, inverse.name);
+      }
+    }
+  }
+}
+
+function ownsPair(type: string, field: string, otherType: string, otherField: string): boolean {
+  if (type !== otherType) return type < otherType;
+  return field < otherField;
+}

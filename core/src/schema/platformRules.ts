@@ -1,0 +1,132 @@
+// The platform's own rules: what makes a valid schema a valid data model and a deployable
+// service. Only for schemas inside a service folder.
+import { ASTNode, FieldDefinitionNode, Kind, ObjectTypeDefinitionNode } from 'graphql';
+import { buildModel, DataModel, directive } from '../model/model';
+import type { SchemaAnalysis } from './analysis';
+import type { SchemaDiagnostic } from './diagnostics';
+import { resolverPath } from '../service-folder/serviceFolder';
+
+export interface ResolverFiles {
+  /** Field names that have `src/resolvers/queries/<field>.ts`. */
+  queries: ReadonlySet<string>;
+  /** Field names that have `src/resolvers/mutations/<field>.ts`. */
+  mutations: ReadonlySet<string>;
+}
+
+export interface PlatformCheck {
+  diagnostics: SchemaDiagnostic[];
+  /** Resolver files whose field no longer exists, relative to the service folder. */
+  orphanResolvers: { file: string; operation: 'queries' | 'mutations'; field: string }[];
+  model: DataModel;
+}
+
+export function checkPlatformRules(analysis: SchemaAnalysis, resolvers: ResolverFiles | undefined): PlatformCheck {
+  const doc = analysis.documentWithPrelude();
+  const model = buildModel(doc);
+  const out: SchemaDiagnostic[] = [];
+  const at = (node: ASTNode, d: Omit<SchemaDiagnostic, 'start' | 'end'>) => {
+    const range = analysis.rangeOf(node);
+    if (range) out.push({ ...range, ...d });
+  };
+
+  for (const entity of model.entities.values()) {
+    if (entity.idFields.length === 0) {
+      const insertAt = entityBodyStart(analysis, entity.node);
+      at(entity.node.name, {
+        severity: 'error', code: 'entity-missing-id',
+        message: `"${entity.name}" is stored as a table and needs exactly one \`ID\` field: add \`id: ID!\`, or mark the type @transient if it is not stored.`,
+        data: insertAt === undefined ? undefined : { kind: 'missing-id', typeName: entity.name, insertAt, indent: '  ' },
+      });
+    } else if (entity.idFields.length > 1) {
+      for (const f of entity.idFields.slice(1)) {
+        at(f.node.name, {
+          severity: 'error', code: 'entity-multiple-ids',
+          message: `"${entity.name}" already has the key field "${entity.idFields[0].name}": an entity has exactly one \`ID\` field. Change this field to \`String\`, or remove it.`,
+        });
+      }
+    }
+    for (const f of entity.fields) {
+      if (f.kind === 'id' && !f.nonNull) {
+        at(f.node.type, { severity: 'error', code: 'nullable-id', message: `The key "${entity.name}.${f.name}" is never null: write \`${f.name}: ID!\`.` });
+      }
+      if (f.kind === 'unsupported' && f.problem) {
+        at(f.node.type, {
+          severity: 'error', code: 'unsupported-type',
+          message: `"${entity.name}.${f.name}" cannot be stored: ${f.problem}.`,
+          data: { kind: 'unsupported-type', typeName: entity.name, insertAt: transientInsertOffset(analysis, entity.node) },
+        });
+      }
+      const rel = f.relation;
+      if (!rel) continue;
+      if (rel.badInverse !== undefined) {
+        at(directive(f.node, 'relation') ?? f.node.name, {
+          severity: 'error', code: 'bad-inverse',
+          message: `@relation(inverse: "${rel.badInverse}"): "${rel.target}" has no field "${rel.badInverse}" of type "${entity.name}". Name a field of "${rel.target}" that points back to "${entity.name}".`,
+        });
+      } else if (rel.ambiguousWith) {
+        at(f.node.name, {
+          severity: 'error', code: 'ambiguous-relation',
+          message: `Which field of "${rel.target}" is the other side of "${entity.name}.${f.name}"? Candidates: ${rel.ambiguousWith.map((c) => `"${c}"`).join(', ')}. Add @relation(inverse: "...") naming it.`,
+          data: { kind: 'ambiguous-relation', typeName: entity.name, field: f.name, candidates: rel.ambiguousWith, insertAt: analysis.rangeOf(f.node)!.end },
+        });
+      }
+      if (rel.onDelete === 'SET NULL' && f.nonNull) {
+        at(directive(f.node, 'relation') ?? f.node.name, {
+          severity: 'error', code: 'set-null-non-null',
+          message: `onDelete: SET_NULL needs a nullable field: write \`${f.name}: ${rel.target}\` (no "!"), or choose CASCADE.`,
+        });
+      }
+    }
+  }
+
+  // Directives that only make sense on stored types and fields.
+  for (const name of model.nonEntities) {
+    const def = doc.definitions.find((d): d is ObjectTypeDefinitionNode => d.kind === Kind.OBJECT_TYPE_DEFINITION && d.name.value === name);
+    for (const f of def?.fields ?? []) {
+      for (const dn of ['unique', 'index', 'default', 'relation', 'length']) {
+        const d = directive(f, dn);
+        if (d) at(d, { severity: 'warning', code: 'directive-on-unstored', message: `@${dn} has no effect: "${name}" is not stored. Remove it.` });
+      }
+    }
+  }
+
+  // Resolvers.
+  const orphanResolvers: PlatformCheck['orphanResolvers'] = [];
+  if (resolvers) {
+    for (const [root, operation] of [[model.roots.query, 'queries'], [model.roots.mutation, 'mutations']] as const) {
+      const def = doc.definitions.find((d): d is ObjectTypeDefinitionNode => d.kind === Kind.OBJECT_TYPE_DEFINITION && d.name.value === root);
+      const fields = new Set<string>();
+      for (const f of def?.fields ?? []) {
+        fields.add(f.name.value);
+        const have = operation === 'queries' ? resolvers.queries : resolvers.mutations;
+        if (!have.has(f.name.value)) {
+          const file = resolverPath(operation, f.name.value);
+          at(f.name, {
+            severity: 'error', code: 'missing-resolver',
+            message: `"${root}.${f.name.value}" has no resolver: create \`${file}\` exporting a default function (parent, args, context, info).`,
+            data: { kind: 'missing-resolver', operation, field: f.name.value, file },
+          });
+        }
+      }
+      const have = operation === 'queries' ? resolvers.queries : resolvers.mutations;
+      for (const field of have) if (!fields.has(field)) orphanResolvers.push({ file: resolverPath(operation, field), operation, field });
+    }
+  }
+  return { diagnostics: out, orphanResolvers, model };
+}
+
+function entityBodyStart(analysis: SchemaAnalysis, node: ObjectTypeDefinitionNode): number | undefined {
+  const range = analysis.rangeOf(node);
+  if (!range) return undefined;
+  const text = analysis.documentText;
+  const brace = text.indexOf('{', analysis.rangeOf(node.name)!.end);
+  return brace >= 0 && brace < range.end ? brace + 1 : undefined;
+}
+
+/** Where ` @transient` goes: after the type name and its interfaces. */
+function transientInsertOffset(analysis: SchemaAnalysis, node: ObjectTypeDefinitionNode): number {
+  const last = node.interfaces?.length ? node.interfaces[node.interfaces.length - 1] : node.name;
+  return analysis.rangeOf(last)!.end;
+}
+
+export type { FieldDefinitionNode };
