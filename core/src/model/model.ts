@@ -184,7 +184,8 @@ function mapField(
   }
   if (kind === Kind.SCALAR_TYPE_DEFINITION) return { ...base, problem: `the custom scalar "${t.name}" has no column type; use one of ${Object.keys(SCALAR_COLUMN_TYPES).join(', ')}, or \`JSON\`` };
   if (kind === Kind.INTERFACE_TYPE_DEFINITION || kind === Kind.UNION_TYPE_DEFINITION) return { ...base, problem: `relations to an interface or union ("${t.name}") cannot be stored; point at a concrete type, or mark the type @transient` };
-  return { ...base, problem: kind ? `"${t.name}" cannot be stored in a column` : `"${t.name}" is unknown` };
+  // An unknown type is reported by GraphQL validation already.
+  return kind ? { ...base, problem: `"${t.name}" cannot be stored in a column` } : base;
 }
 
 function onDeleteOf(f: FieldDefinitionNode): ModelRelation['onDelete'] {

@@ -1,0 +1,81 @@
+// Formatting that keeps every comment and description: indentation by nesting depth, no trailing
+// whitespace, one blank line between definitions, at most one blank line inside them, a final
+// newline. Block strings keep their content. A document that does not parse is left alone.
+import { Range, TextEdit } from 'vscode-languageserver';
+import { SchemaDocument } from './document';
+
+export function format(doc: SchemaDocument, options: { tabSize: number; insertSpaces: boolean }): TextEdit[] {
+  if (doc.analysis.allChunks().some((c) => c.syntaxError)) return [];
+  const text = doc.analysis.documentText;
+  const formatted = formatText(text, options.insertSpaces ? ' '.repeat(options.tabSize) : '\t');
+  if (formatted === text) return [];
+  const end = doc.document.positionAt(text.length);
+  return [TextEdit.replace(Range.create(0, 0, end.line, end.character), formatted)];
+}
+
+export function formatText(text: string, unit: string): string {
+  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  const out: string[] = [];
+  let depth = 0;
+  let inBlockString = false;
+  let blank = 0;
+  for (const raw of lines) {
+    if (inBlockString) {
+      // Content of a multi-line block string: only its closing line is re-indented.
+      const closes = countTripleQuotes(raw) % 2 === 1;
+      if (closes) {
+        inBlockString = false;
+        const trimmed = raw.trim();
+        out.push(trimmed.startsWith('"""') ? unit.repeat(depth) + trimmed : raw.replace(/\s+$/, ''));
+        depth = Math.max(0, depth + netDepth(raw.slice(raw.indexOf('"""') + 3)));
+      } else {
+        out.push(raw.replace(/\s+$/, ''));
+      }
+      continue;
+    }
+    const line = raw.trim();
+    if (!line) { blank++; continue; }
+    const code = stripStringsAndComments(line);
+    const leadingClose = /^[}\])]/.test(line) ? 1 : 0;
+    const indent = Math.max(0, depth - leadingClose);
+    if (out.length) {
+      if (indent === 0 && !leadingClose && depth === 0 && startsDefinition(line) && !isDescriptionOrComment(out[out.length - 1])) out.push('');
+      else if (blank) out.push('');
+    }
+    blank = 0;
+    out.push(unit.repeat(indent) + line);
+    if (countTripleQuotes(line) % 2 === 1) { inBlockString = true; depth = Math.max(0, depth + netDepth(code)); continue; }
+    depth = Math.max(0, depth + netDepth(code));
+  }
+  // Collapse the blank lines that a definition start added after an existing blank line.
+  const result: string[] = [];
+  for (const l of out) if (!(l === '' && result[result.length - 1] === '')) result.push(l);
+  while (result.length && result[result.length - 1] === '') result.pop();
+  return result.join('\n') + '\n';
+}
+
+function startsDefinition(line: string): boolean {
+  return /^(type|interface|input|enum|union|scalar|directive|schema|extend|query|mutation|subscription|fragment)\b|^"/.test(line);
+}
+
+function isDescriptionOrComment(line: string): boolean {
+  const t = line.trim();
+  return t.startsWith('#') || t.endsWith('"') || t === '';
+}
+
+function countTripleQuotes(line: string): number {
+  return (line.match(/(?<!\\)"""/g) ?? []).length;
+}
+
+function stripStringsAndComments(line: string): string {
+  return line.replace(/"""[\s\S]*?"""|"(?:[^"\\]|\\.)*"/g, '""').replace(/"""[\s\S]*$/, '').replace(/#.*$/, '');
+}
+
+function netDepth(code: string): number {
+  let d = 0;
+  for (const ch of stripStringsAndComments(code)) {
+    if (ch === '{' || ch === '(' || ch === '[') d++;
+    else if (ch === '}' || ch === ')' || ch === ']') d--;
+  }
+  return d;
+}
