@@ -9,6 +9,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { SERVICE_MANIFEST, SCHEMA_PATH } from '../../core/src/service-folder/serviceFolder';
+import type { EditHint } from '../../core/src/schema/analysis';
 import { Workspace } from './workspace';
 import { SchemaDocument } from './service/document';
 import { computeDiagnostics } from './service/diagnostics';
@@ -23,7 +24,25 @@ import { foldingRanges } from './service/folding';
 import { DiagnosticsScheduler } from './handlers/diagnosticsScheduler';
 
 const connection = createConnection(ProposedFeatures.all);
-const documents = new TextDocuments(TextDocument);
+/** Per document, what the edits since its analysis last caught up left unchanged at both ends. */
+const editHints = new Map<string, EditHint>();
+const documents = new TextDocuments({
+  create: TextDocument.create,
+  update: (document, changes, version) => {
+    let hint = editHints.get(document.uri);
+    let current = document;
+    for (const change of changes) {
+      if (!('range' in change) || !change.range) { hint = { prefix: 0, suffix: 0 }; current = TextDocument.update(current, [change], version); continue; }
+      const start = current.offsetAt(change.range.start);
+      const end = current.offsetAt(change.range.end);
+      const suffixAfter = current.getText().length - end;
+      hint = { prefix: Math.min(hint?.prefix ?? Infinity, start), suffix: Math.min(hint?.suffix ?? Infinity, suffixAfter) };
+      current = TextDocument.update(current, [change], version);
+    }
+    if (hint) editHints.set(document.uri, hint);
+    return current;
+  },
+});
 const workspace = new Workspace();
 let workspaceRoots: string[] = [];
 let debounceMs = Number(process.env.CODESTORE_DEBOUNCE_MS ?? 0) || 0;
@@ -36,7 +55,9 @@ function schemaDocument(uri: string): SchemaDocument | undefined {
   const document = documents.get(uri) ?? diskSchemas.get(uri);
   if (!document) return undefined;
   const analysis = workspace.analysisFor(uri);
-  analysis.update(document.getText());
+  const hint = editHints.get(uri);
+  editHints.delete(uri);
+  analysis.update(document.getText(), hint);
   return { uri, document, analysis, service: workspace.serviceOf(uri) };
 }
 

@@ -26,6 +26,10 @@ export interface Declaration {
   shape: string;
   node: DefinitionNode;
   chunk: Chunk;
+  /** Layout-free text of the declaring definition: what referrers to interfaces and inputs depend on. */
+  contentKey: string;
+  /** Stands in for a definition that does not parse right now (its last good version, or its header). */
+  recovered?: boolean;
 }
 export type DeclKind = 'O' | 'I' | 'U' | 'E' | 'S' | 'N' | 'D' | 'R';
 
@@ -54,9 +58,33 @@ export class Chunk {
   /** Directive names used anywhere in the chunk. */
   readonly directiveRefs = new Set<string>();
   /** Cached validation result and the signatures of what it depended on. */
-  validated?: { deps: Map<string, string>; diagnostics: ChunkDiagnostic[]; volatile: boolean };
+  validated?: { deps: Map<string, string>; diagnostics: ChunkDiagnostic[] };
   private nameNodes?: Map<string, NameNode[]>;
   private content?: string;
+
+  /**
+   * A chunk that does not parse keeps standing for what it declared, so its referrers are not
+   * re-validated against a missing type on every keystroke: the last good declaration of the
+   * same name and kind when there is one, else a bare declaration from the header.
+   */
+  recover(lastGood: (key: string, kind: DeclKind, extension: boolean) => Declaration | undefined): void {
+    if (!this.syntaxError || this.declarations.length) return;
+    const header = headerOf(this.text);
+    if (!header) return;
+    const key = header.kind === 'D' ? '@' + header.name : header.name;
+    const good = lastGood(key, header.kind, header.extension);
+    if (good) {
+      this.declarations.push({ ...good, chunk: this, recovered: true });
+      return;
+    }
+    const node = {
+      kind: header.extension ? KIND_OF_LETTER_EXT[header.kind] ?? KIND_OF_LETTER[header.kind] : KIND_OF_LETTER[header.kind],
+      name: { kind: Kind.NAME, value: header.name },
+      interfaces: header.interfaces.map((i) => ({ kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: i } })),
+    } as unknown as DefinitionNode;
+    const shape = header.kind + (header.interfaces.length ? '|' + header.interfaces.join(',') : '');
+    this.declarations.push({ name: header.name, kind: header.kind, extension: header.extension, shape, node, chunk: this, contentKey: 'header:' + shape + ':' + header.name, recovered: true });
+  }
 
   /** The chunk's text without layout: whitespace-only edits keep it. */
   contentKey(): string {
@@ -76,7 +104,7 @@ export class Chunk {
     }
     this.definitions = definitions;
     for (const def of definitions) {
-      const decl = declarationOf(def, this);
+      const decl = declarationOf(def, this, definitions.length === 1 ? undefined : def);
       if (decl) this.declarations.push(decl);
     }
     if (definitions.length) {
@@ -136,7 +164,7 @@ const KIND_LETTER: Partial<Record<string, [DeclKind, boolean]>> = {
   [Kind.SCHEMA_DEFINITION]: ['R', false], [Kind.SCHEMA_EXTENSION]: ['R', true],
 };
 
-function declarationOf(def: DefinitionNode, chunk: Chunk): Declaration | undefined {
+function declarationOf(def: DefinitionNode, chunk: Chunk, own?: DefinitionNode): Declaration | undefined {
   const entry = KIND_LETTER[def.kind];
   if (!entry) return undefined;
   const [kind, extension] = entry;
@@ -146,7 +174,30 @@ function declarationOf(def: DefinitionNode, chunk: Chunk): Declaration | undefin
   if (def.kind === Kind.UNION_TYPE_DEFINITION || def.kind === Kind.UNION_TYPE_EXTENSION) {
     shape += '|=' + (def.types ?? []).map((t) => t.name.value).join(',');
   }
-  return { name, kind, extension, shape, node: def, chunk };
+  // A chunk with several definitions keys each by its position too.
+  const contentKey = own ? chunk.contentKey() + '#' + chunk.definitions.indexOf(own) : chunk.contentKey();
+  return { name, kind, extension, shape, node: def, chunk, contentKey };
+}
+
+const HEADER = /^\s*(?:(?:"""[\s\S]*?"""|"(?:[^"\\\n]|\\.)*")\s*)?(extend\s+)?(type|interface|input|enum|union|scalar|directive)\s+(@?)([_A-Za-z][_0-9A-Za-z]*)([^{(=]*)/;
+const HEADER_KIND: Record<string, DeclKind> = { type: 'O', interface: 'I', input: 'N', enum: 'E', union: 'U', scalar: 'S', directive: 'D' };
+const KIND_OF_LETTER: Record<DeclKind, Kind> = {
+  O: Kind.OBJECT_TYPE_DEFINITION, I: Kind.INTERFACE_TYPE_DEFINITION, N: Kind.INPUT_OBJECT_TYPE_DEFINITION, E: Kind.ENUM_TYPE_DEFINITION,
+  U: Kind.UNION_TYPE_DEFINITION, S: Kind.SCALAR_TYPE_DEFINITION, D: Kind.DIRECTIVE_DEFINITION, R: Kind.SCHEMA_DEFINITION,
+};
+const KIND_OF_LETTER_EXT: Partial<Record<DeclKind, Kind>> = {
+  O: Kind.OBJECT_TYPE_EXTENSION, I: Kind.INTERFACE_TYPE_EXTENSION, N: Kind.INPUT_OBJECT_TYPE_EXTENSION,
+  E: Kind.ENUM_TYPE_EXTENSION, U: Kind.UNION_TYPE_EXTENSION, S: Kind.SCALAR_TYPE_EXTENSION,
+};
+
+/** What a chunk that does not parse appears to declare, from its first line. */
+function headerOf(text: string): { name: string; kind: DeclKind; extension: boolean; interfaces: string[] } | undefined {
+  const m = HEADER.exec(text);
+  if (!m) return undefined;
+  const kind = HEADER_KIND[m[2]];
+  if ((kind === 'D') !== (m[3] === '@')) return undefined;
+  const interfaces = kind === 'O' || kind === 'I' ? (/implements\s+([^@]*)/.exec(m[5])?.[1] ?? '').split(/[\s&,]+/).filter((x) => /^[_A-Za-z]/.test(x)) : [];
+  return { name: m[4], kind, extension: !!m[1], interfaces };
 }
 
 function syntaxDiagnostic(e: unknown, text: string): ChunkDiagnostic {
@@ -169,6 +220,16 @@ function syntaxHint(message: string): string {
   return '';
 }
 
+/** What the host knows of an edit: lengths of the text before and after it that did not change. */
+export interface EditHint {
+  prefix: number;
+  suffix: number;
+}
+
+function keyOf(d: Declaration): string {
+  return d.kind === 'D' ? '@' + d.name : d.name;
+}
+
 export interface AnalysisOptions {
   /** Declare the platform's directives and scalars (service schemas). */
   prelude: boolean;
@@ -189,6 +250,16 @@ export class SchemaAnalysis {
   private indexCache?: SchemaIndex;
   private diagnosticsCache?: SchemaDiagnostic[];
   private readonly preludeDefs: Map<string, DefinitionNode>;
+  /** The last declaration that parsed, per name, kind and extension: stand-ins for broken chunks. */
+  private readonly lastGood = new Map<string, Declaration>();
+  /** Chunks whose validation depends on a name, by name. */
+  private readonly dependents = new Map<string, Set<Chunk>>();
+  /** Names whose declarations were added or removed since the last diagnostics pass. */
+  private readonly pendingKeys = new Set<string>();
+  /** Chunks created since the last diagnostics pass. */
+  private readonly newChunks = new Set<Chunk>();
+  /** Chunks whose messages depend on every name (suggestions): validated on every pass. */
+  private readonly volatileChunks = new Set<Chunk>();
 
   constructor(readonly options: AnalysisOptions) {
     this.preludeDefs = new Map();
@@ -206,7 +277,7 @@ export class SchemaAnalysis {
    * Brings the analysis to a new version of the text. Only the region around the edit is
    * scanned again, and every chunk whose text is unchanged keeps its parse and validation.
    */
-  update(text: string): void {
+  update(text: string, hint?: EditHint): void {
     if (text === this.text && this.chunks.length) return;
     const old = this.text;
     const oldChunks = this.chunks;
@@ -215,11 +286,14 @@ export class SchemaAnalysis {
       chunks = this.buildChunks(text, chunkStarts(text), new Map());
     } else {
       // The edited region: common prefix and suffix of the two versions.
+      // The edited region: what the host says changed, else the common prefix and suffix.
       const max = Math.min(old.length, text.length);
-      let prefix = 0;
-      while (prefix < max && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
-      let suffix = 0;
-      while (suffix < max - prefix && old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
+      let prefix = hint ? Math.min(hint.prefix, max) : 0;
+      let suffix = hint ? Math.min(hint.suffix, max - prefix) : 0;
+      if (!hint) {
+        while (prefix < max && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
+        while (suffix < max - prefix && old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
+      }
       const delta = text.length - old.length;
       const newEditEnd = text.length - suffix;
       // Rescan from the chunk before the one holding the edit: a chunk's start depends on its predecessor.
@@ -237,8 +311,10 @@ export class SchemaAnalysis {
       if (resumeAt < oldChunks.length) starts.pop();
       const reusable = new Map<string, Chunk>();
       for (let k = first; k < resumeAt; k++) reusable.set(oldChunks[k].text, oldChunks[k]);
+      for (const c of reusable.values()) this.rememberGood(c);
       const end = resumeAt < oldChunks.length ? oldChunks[resumeAt].start + delta : text.length;
       const middle = this.buildChunks(text.slice(0, end), starts, reusable);
+      for (const c of reusable.values()) this.dropChunk(c); // not reused: gone
       const tail = oldChunks.slice(resumeAt);
       for (const c of tail) c.start += delta;
       chunks = oldChunks.slice(0, first).concat(middle, tail);
@@ -256,11 +332,29 @@ export class SchemaAnalysis {
       const start = starts[i];
       const body = text.slice(start, i + 1 < starts.length ? starts[i + 1] : text.length);
       let chunk = reusable.get(body);
-      if (chunk) reusable.delete(body); else chunk = new Chunk(body);
+      if (chunk) {
+        reusable.delete(body);
+      } else {
+        chunk = new Chunk(body);
+        chunk.recover((key, kind, extension) => this.lastGood.get(`${key}|${kind}|${extension}`));
+        this.newChunks.add(chunk);
+        for (const d of chunk.declarations) this.pendingKeys.add(keyOf(d));
+      }
       chunk.start = start;
       chunks[i] = chunk;
     }
     return chunks;
+  }
+
+  private rememberGood(chunk: Chunk): void {
+    for (const d of chunk.declarations) if (!d.recovered) this.lastGood.set(`${keyOf(d)}|${d.kind}|${d.extension}`, d);
+  }
+
+  private dropChunk(chunk: Chunk): void {
+    for (const d of chunk.declarations) this.pendingKeys.add(keyOf(d));
+    if (chunk.validated) for (const key of chunk.validated.deps.keys()) this.dependents.get(key)?.delete(chunk);
+    this.newChunks.delete(chunk);
+    this.volatileChunks.delete(chunk);
   }
 
   private chunkIndexAt(offset: number): number {
@@ -345,16 +439,21 @@ export class SchemaAnalysis {
       return s;
     };
 
-    // Chunks whose cached result no longer holds.
-    const dirty: Chunk[] = [];
-    for (const c of this.chunks) {
-      if (!c.definitions.length) continue;
-      const v = c.validated;
-      if (!v || v.volatile) { dirty.push(c); continue; }
-      let stale = false;
-      for (const [key, sig] of v.deps) if (signature(key) !== sig) { stale = true; break; }
-      if (stale) dirty.push(c);
+    // Chunks whose cached result no longer holds: new ones, volatile ones, and the dependents
+    // of names whose signature changed.
+    const dirtySet = new Set<Chunk>();
+    const isCurrent = (c: Chunk) => this.sourceToChunk.get(c.source) === c && c.definitions.length > 0;
+    for (const c of this.newChunks) if (isCurrent(c)) dirtySet.add(c);
+    for (const c of this.volatileChunks) if (isCurrent(c)) dirtySet.add(c);
+    for (const key of this.pendingKeys) {
+      const sig = signature(key);
+      for (const c of this.dependents.get(key) ?? []) {
+        if (c.validated?.deps.get(key) !== sig && isCurrent(c)) dirtySet.add(c);
+      }
     }
+    this.newChunks.clear();
+    this.pendingKeys.clear();
+    const dirty = [...dirtySet];
     // Extensions are validated with every other declaration of their type.
     if (dirty.length && this.hasExtensions(index)) this.addExtensionGroups(dirty, index);
     if (dirty.length) this.validateChunks(dirty, index, signature);
@@ -396,7 +495,7 @@ export class SchemaAnalysis {
     let full = false;
     for (const d of decls) if (d.kind === 'I' || d.kind === 'N' || d.kind === 'D') full = true;
     let s = '';
-    for (const d of decls) s += (full ? d.chunk.contentKey() : d.shape) + ';';
+    for (const d of decls) s += (full ? d.contentKey : d.shape) + ';';
     return s;
   }
 
@@ -491,7 +590,15 @@ export class SchemaAnalysis {
     }
 
     for (const c of dirty) {
-      c.validated = { deps: deps.get(c)!, diagnostics: results.get(c)!, volatile: volatile.has(c) };
+      if (c.validated) for (const key of c.validated.deps.keys()) this.dependents.get(key)?.delete(c);
+      const chunkDeps = deps.get(c)!;
+      c.validated = { deps: chunkDeps, diagnostics: results.get(c)! };
+      for (const key of chunkDeps.keys()) {
+        let set = this.dependents.get(key);
+        if (!set) { set = new Set(); this.dependents.set(key, set); }
+        set.add(c);
+      }
+      if (volatile.has(c)) this.volatileChunks.add(c); else this.volatileChunks.delete(c);
     }
   }
 
