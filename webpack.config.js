@@ -39,4 +39,5 @@ function bundle(entry, name, extra = {}) {
 module.exports = [
   bundle('./client/src/extension.ts', 'extension', { externals: { vscode: 'commonjs vscode' } }),
   bundle('./server/src/server.ts', 'server'),
+  bundle('./cli/src/cli.ts', 'cli'),
 ];

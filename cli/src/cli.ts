@@ -1,0 +1,77 @@
+// The codestore command line. Thin: every command runs the same core as the language server.
+import * as fs from 'fs';
+import * as path from 'path';
+import { SchemaAnalysis } from '../../core/src/schema/analysis';
+import { checkPlatformRules } from '../../core/src/schema/platformRules';
+import { SchemaDiagnostic } from '../../core/src/schema/diagnostics';
+import { SCHEMA_PATH, SERVICE_MANIFEST } from '../../core/src/service-folder/serviceFolder';
+import { readResolvers } from '../../server/src/workspace';
+
+const USAGE = `Usage: codestore <command> [options]
+
+Commands:
+  check [serviceDir]   Validate a service's schema with the language server's rules
+                       (GraphQL rules and the platform's). Exits 1 when there are errors.
+  help                 Show this help.
+
+Options:
+  --json               Print the diagnostics as JSON.
+`;
+
+export function main(argv: string[]): number {
+  const [command, ...rest] = argv;
+  const json = rest.includes('--json');
+  const args = rest.filter((a) => !a.startsWith('--'));
+  switch (command) {
+    case 'check':
+      return check(path.resolve(args[0] ?? '.'), json);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return 0;
+    default:
+      process.stderr.write(`codestore: unknown command "${command}". Run \`codestore help\` for the list.\n`);
+      return 2;
+  }
+}
+
+function check(dir: string, json: boolean): number {
+  if (!fs.existsSync(path.join(dir, SERVICE_MANIFEST))) {
+    process.stderr.write(`codestore: ${dir} is not a service folder (no ${SERVICE_MANIFEST}). Run it in a service folder or pass its path.\n`);
+    return 2;
+  }
+  const schemaFile = path.join(dir, SCHEMA_PATH);
+  let text: string;
+  try {
+    text = fs.readFileSync(schemaFile, 'utf8');
+  } catch {
+    process.stderr.write(`codestore: cannot read ${schemaFile}. A service keeps its schema at ${SCHEMA_PATH}.\n`);
+    return 2;
+  }
+  const analysis = new SchemaAnalysis({ prelude: true });
+  analysis.update(text);
+  const platform = checkPlatformRules(analysis, readResolvers(dir));
+  const diagnostics: SchemaDiagnostic[] = [...analysis.diagnostics(), ...platform.diagnostics].sort((a, b) => a.start - b.start);
+  const lineStarts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const position = (offset: number) => {
+    let lo = 0, hi = lineStarts.length - 1;
+    while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (lineStarts[mid] <= offset) lo = mid; else hi = mid - 1; }
+    return { line: lo + 1, column: offset - lineStarts[lo] + 1 };
+  };
+  const rows = [
+    ...diagnostics.map((d) => ({ file: SCHEMA_PATH, ...position(d.start), severity: d.severity, code: d.code, message: d.message })),
+    ...platform.orphanResolvers.map((o) => ({ file: o.file, line: 1, column: 1, severity: 'warning' as const, code: 'orphan-resolver', message: `No field "${o.field}" in the schema for this resolver: add the field or delete the file.` })),
+  ];
+  if (json) process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+  else {
+    for (const r of rows) process.stdout.write(`${r.file}:${r.line}:${r.column} ${r.severity} ${r.message} [${r.code}]\n`);
+    const errors = rows.filter((r) => r.severity === 'error').length;
+    process.stdout.write(errors || rows.length ? `${errors} error(s), ${rows.length - errors} warning(s)\n` : 'The schema is valid.\n');
+  }
+  return rows.some((r) => r.severity === 'error') ? 1 : 0;
+}
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));
