@@ -32,6 +32,8 @@ function bundle(entry, name, extra = {}) {
     },
     node: { __dirname: false, __filename: false },
     performance: { hints: false },
+    // typeorm and ts-morph load optional modules by computed name; the paths we bundle never do.
+    ignoreWarnings: [{ module: /node_modules[\\/](typeorm|@ts-morph)[\\/]/, message: /Critical dependency/ }],
     ...extra,
   };
 }

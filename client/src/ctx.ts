@@ -1,5 +1,6 @@
 // The extension's context: owns the language client and what lives exactly as long as it does.
 import * as vscode from 'vscode';
+import type { ServerSettings } from '../../server/src/protocol';
 import {
   LanguageClient,
   type LanguageClientOptions,
@@ -15,7 +16,17 @@ const CLIENT_NAME = 'code.store Language Server';
 const SERVER_RUNNING_KEY = 'codestore.serverRunning';
 
 /** Files whose changes on disk the server must hear about even when no editor has them open. */
-const WATCHED_FILES = ['**/codestore.yaml', '**/src/resolvers/**/*.ts', '**/*.graphql', '**/*.gql'];
+const WATCHED_FILES = ['**/codestore.yaml', '**/src/resolvers/**/*.ts', '**/*.{graphql,gql,graphqls}', '**/src/data/**'];
+
+/** The settings the server reads, from the `codestore` configuration section. */
+export function serverSettings(): ServerSettings {
+  const config = vscode.workspace.getConfiguration('codestore');
+  return {
+    debounceMs: config.get<number>('diagnostics.debounceMs'),
+    codegen: config.get<ServerSettings['codegen']>('codegen.write'),
+    codegenDelayMs: config.get<number>('codegen.delayMs'),
+  };
+}
 
 export class Ctx {
   readonly outputChannel: vscode.LogOutputChannel;
@@ -63,6 +74,11 @@ export class Ctx {
     return result;
   }
 
+  /** The running client, if any (commands that need the server check it). */
+  get languageClient(): LanguageClient | undefined {
+    return this.client?.isRunning() ? this.client : undefined;
+  }
+
   private async startClient(): Promise<void> {
     if (this.client?.isRunning()) return;
     // A client whose start failed cannot be started again: replace it.
@@ -107,10 +123,14 @@ export class Ctx {
         { scheme: 'untitled', language: 'graphql' },
       ],
       synchronize: { fileEvents: watchers },
+      initializationOptions: serverSettings(),
       outputChannel: this.outputChannel,
     };
 
     const client = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+    this.pushClientCleanup(vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('codestore')) void client.sendNotification('workspace/didChangeConfiguration', { settings: { codestore: serverSettings() } });
+    }));
     // Follows crashes and automatic restarts too, not only our own start and stop.
     this.pushClientCleanup(
       client.onDidChangeState(({ newState }) => setServerRunning(newState === State.Running)),

@@ -22,6 +22,11 @@ import { format } from './service/formatting';
 import { codeActions } from './service/codeActions';
 import { foldingRanges } from './service/folding';
 import { DiagnosticsScheduler } from './handlers/diagnosticsScheduler';
+import { CodegenHost } from './codegen';
+import { migrationDiagnostics } from './service/migrationWarnings';
+import { isServiceSchema } from './service/diagnostics';
+import { GenerateResult, ServerCommands, ServerSettings } from './protocol';
+import type { ServiceFolder } from './workspace';
 
 const connection = createConnection(ProposedFeatures.all);
 /** Per document, what the edits since its analysis last caught up left unchanged at both ends. */
@@ -45,7 +50,15 @@ const documents = new TextDocuments({
 });
 const workspace = new Workspace();
 let workspaceRoots: string[] = [];
-let debounceMs = Number(process.env.CODESTORE_DEBOUNCE_MS ?? 0) || 0;
+const settings: Required<ServerSettings> = {
+  debounceMs: Number(process.env.CODESTORE_DEBOUNCE_MS ?? 50),
+  codegen: 'onType',
+  codegenDelayMs: 300,
+};
+const codegen = new CodegenHost();
+type PlanModule = typeof import('../../core/src/codegen/plan');
+let planModule: PlanModule | undefined;
+let planModuleLoading: Promise<void> | undefined;
 let watchDynamically = false;
 
 /** Schema documents not open in the editor, read from disk (for workspace symbols). */
@@ -76,7 +89,7 @@ function withDocument<T>(uri: string, empty: T, run: (doc: SchemaDocument) => T)
 
 const relatedPublished = new Map<string, Set<string>>(); // schema uri -> other uris it published to
 
-const scheduler = new DiagnosticsScheduler(() => debounceMs, (uri) => {
+const scheduler = new DiagnosticsScheduler(() => settings.debounceMs, (uri) => {
   const document = documents.get(uri);
   if (!document) return;
   const version = document.version;
@@ -90,6 +103,11 @@ const scheduler = new DiagnosticsScheduler(() => debounceMs, (uri) => {
     return;
   }
   if (documents.get(uri)?.version !== version) return; // a newer change is on its way
+  const valid = !result.schema.some((d) => d.severity === 1);
+  if (valid && doc.service && isServiceSchema(doc)) {
+    result.schema.push(...pendingMigrationDiagnostics(doc, doc.service));
+    if (settings.codegen === 'onType') scheduleCodegen(uri, doc.service);
+  }
   void connection.sendDiagnostics({ uri, version, diagnostics: result.schema });
   const before = relatedPublished.get(uri) ?? new Set<string>();
   const now = new Set(result.related.keys());
@@ -98,12 +116,68 @@ const scheduler = new DiagnosticsScheduler(() => debounceMs, (uri) => {
   relatedPublished.set(uri, now);
 });
 
+/** Warnings of the migration the schema would need now, or why it cannot be planned. */
+function pendingMigrationDiagnostics(doc: SchemaDocument, service: ServiceFolder) {
+  if (!planModule) {
+    planModuleLoading ??= import(/* webpackChunkName: "plan" */ '../../core/src/codegen/plan').then((m) => {
+      planModule = m;
+      for (const d of documents.all()) scheduler.now(d.uri);
+    }, (e) => connection.console.error(`codestore: cannot load the migration planner: ${e}`));
+    return [];
+  }
+  try {
+    const planned = planModule.planService(doc.analysis.documentWithPrelude(), codegen.readServiceFiles(service));
+    return migrationDiagnostics(doc, planned.plan.warnings);
+  } catch (e) {
+    const message = e instanceof planModule.SnapshotError ? e.message : `The migration cannot be planned: ${(e as Error).message}`;
+    if (!(e instanceof planModule.SnapshotError)) connection.console.error(`codestore: ${(e as Error)?.stack ?? e}`);
+    return [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 1 as const, source: 'codestore', code: 'snapshot', message }];
+  }
+}
+
+const codegenTimers = new Map<string, NodeJS.Timeout>();
+
+/** Writes entities and the pending migration after a pause in valid edits. */
+function scheduleCodegen(uri: string, service: ServiceFolder): void {
+  clearTimeout(codegenTimers.get(uri));
+  codegenTimers.set(uri, setTimeout(() => {
+    codegenTimers.delete(uri);
+    void runCodegen(uri, service, false);
+  }, settings.codegenDelayMs));
+}
+
+async function runCodegen(uri: string, service: ServiceFolder, commit: boolean): Promise<GenerateResult> {
+  const doc = schemaDocument(uri);
+  if (!doc) return { written: [], deleted: [], skipped: 'The schema is not open or does not exist.' };
+  const errors = computeDiagnostics(doc).schema.filter((d) => d.severity === 1);
+  if (errors.length) return { written: [], deleted: [], skipped: `The schema has ${errors.length} error(s); fix them first (the generated files keep their last good state).` };
+  try {
+    const result = await codegen.write(service, doc.analysis.documentWithPrelude(), commit);
+    if (result.written.length || result.deleted.length) {
+      connection.console.info(`codestore: ${commit ? 'committed' : 'generated'} ${[...result.written, ...result.deleted.map((d) => d + ' (deleted)')].join(', ')}`);
+    }
+    if (commit) scheduler.now(uri);
+    return { written: result.written, deleted: result.deleted, migration: result.generation.committed?.path, skipped: commit && result.generation.plan.empty ? 'Nothing to commit: the schema matches the snapshot.' : undefined };
+  } catch (e) {
+    const message = `Generating the database layer failed: ${(e as Error).message}`;
+    connection.console.error(`codestore: ${(e as Error)?.stack ?? e}`);
+    void connection.window.showErrorMessage(message);
+    return { written: [], deleted: [], skipped: message };
+  }
+}
+
+function applySettings(value: ServerSettings | undefined): void {
+  if (!value) return;
+  if (typeof value.debounceMs === 'number' && value.debounceMs >= 0) settings.debounceMs = value.debounceMs;
+  if (value.codegen === 'onType' || value.codegen === 'onSave' || value.codegen === 'never') settings.codegen = value.codegen;
+  if (typeof value.codegenDelayMs === 'number' && value.codegenDelayMs >= 0) settings.codegenDelayMs = value.codegenDelayMs;
+}
+
 connection.onInitialize((params): InitializeResult => {
   workspaceRoots = (params.workspaceFolders ?? []).map((f) => URI.parse(f.uri).fsPath);
   if (!workspaceRoots.length && params.rootUri) workspaceRoots = [URI.parse(params.rootUri).fsPath];
   watchDynamically = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
-  const options = params.initializationOptions as { debounceMs?: number } | undefined;
-  if (typeof options?.debounceMs === 'number') debounceMs = options.debounceMs;
+  applySettings(params.initializationOptions as ServerSettings | undefined);
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -117,6 +191,7 @@ connection.onInitialize((params): InitializeResult => {
       documentFormattingProvider: true,
       codeActionProvider: { codeActionKinds: ['quickfix'] },
       foldingRangeProvider: true,
+      executeCommandProvider: { commands: ServerCommands.all },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
     serverInfo: { name: 'codestore-language-server', version: '0.1.0' },
@@ -126,7 +201,7 @@ connection.onInitialize((params): InitializeResult => {
 connection.onInitialized(() => {
   if (watchDynamically) {
     void connection.client.register(DidChangeWatchedFilesNotification.type, {
-      watchers: [{ globPattern: '**/' + SERVICE_MANIFEST }, { globPattern: '**/src/resolvers/**/*.ts' }, { globPattern: '**/*.{graphql,gql,graphqls}' }],
+      watchers: [{ globPattern: '**/' + SERVICE_MANIFEST }, { globPattern: '**/src/resolvers/**/*.ts' }, { globPattern: '**/*.{graphql,gql,graphqls}' }, { globPattern: '**/src/data/**' }],
     });
   }
   for (const root of workspaceRoots) loadServiceSchemas(root);
@@ -161,6 +236,26 @@ function readDiskSchema(file: string): void {
   }
 }
 
+documents.onDidSave((e) => {
+  const service = workspace.serviceOf(e.document.uri);
+  if (settings.codegen === 'onSave' && service) void runCodegen(e.document.uri, service, false);
+});
+connection.onDidChangeConfiguration((change) => {
+  applySettings((change.settings as { codestore?: ServerSettings } | undefined)?.codestore);
+});
+connection.onExecuteCommand(async (params) => {
+  const uri = params.arguments?.[0];
+  if (typeof uri !== 'string') return { written: [], deleted: [], skipped: 'Pass the URI of the service schema.' } satisfies GenerateResult;
+  const service = workspace.serviceOf(uri);
+  if (!service) return { written: [], deleted: [], skipped: 'This schema is not in a service folder (no codestore.yaml).' } satisfies GenerateResult;
+  if (!documents.get(uri)) readDiskSchema(URI.parse(uri).fsPath);
+  switch (params.command) {
+    case ServerCommands.commitMigration: return runCodegen(uri, service, true);
+    case ServerCommands.generate: return runCodegen(uri, service, false);
+    default: return { written: [], deleted: [], skipped: `Unknown command ${params.command}.` } satisfies GenerateResult;
+  }
+});
+
 documents.onDidOpen((e) => { diskSchemas.delete(e.document.uri); scheduler.now(e.document.uri); });
 documents.onDidChangeContent((e) => scheduler.schedule(e.document.uri));
 documents.onDidClose((e) => {
@@ -177,6 +272,12 @@ connection.onDidChangeWatchedFiles((params) => {
   const affected = new Set<string>();
   for (const change of params.changes) {
     const file = URI.parse(change.uri).fsPath;
+    codegen.forget(file);
+    if (file.includes(`${path.sep}src${path.sep}data${path.sep}`)) {
+      const service = workspace.serviceOf(change.uri);
+      if (service) affected.add(service.root);
+      continue;
+    }
     if (/\.(graphql|gql|graphqls)$/.test(file) && !documents.get(change.uri)) {
       if (change.type === FileChangeType.Deleted) { diskSchemas.delete(change.uri); workspace.forget(change.uri); }
       else if (workspace.serviceOf(change.uri)) readDiskSchema(file);

@@ -74,9 +74,10 @@ export class LspClient {
   async stop(): Promise<void> {
     try {
       await Promise.race([this.connection.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
-      void this.connection.sendNotification('exit');
+      await this.connection.sendNotification('exit');
     } catch { /* already gone */ }
+    await new Promise((r) => setTimeout(r, 50));
     this.connection.dispose();
-    this.process.kill();
+    if (!this.exited) this.process.kill();
   }
 }

@@ -7,7 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { LspClient } from '../helpers/lspClient';
 import {
-  assertRangeInside, codes, collectServerErrors, copyFolder, diagnosticsOf, EditorDocument, fixture, startServer, tempDir, textOf, uriOf, writeFile,
+  assertRangeInside, codes, collectServerErrors, copyFolder, diagnosticsOf, EditorDocument, fixture, messageOf, startServer, stopServer,
+  tempDir, textOf, uriOf, writeFile,
 } from './support';
 
 let root: string;
@@ -16,11 +17,15 @@ let serverErrors: string[];
 let services = 0;
 
 /** A fresh copy of a fixture service under the workspace root, with its schema open. */
-async function openService(name = 'blog'): Promise<{ dir: string; doc: EditorDocument }> {
+async function openService(name = 'blog', text?: string): Promise<{ dir: string; doc: EditorDocument }> {
   const dir = copyFolder(fixture(name), path.join(root, `${name}-${++services}`));
   const file = path.join(dir, 'src/schema.graphql');
-  const doc = new EditorDocument(client, uriOf(file), fs.readFileSync(file, 'utf8')).open();
+  const doc = new EditorDocument(client, uriOf(file), text ?? fs.readFileSync(file, 'utf8')).open();
   return { dir, doc };
+}
+
+function render(diagnostics: Diagnostic[]): string[] {
+  return diagnostics.map((d) => `${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character} ${d.code}: ${messageOf(d)}`).sort();
 }
 
 function only(diagnostics: Diagnostic[], code: string): Diagnostic[] {
@@ -29,13 +34,13 @@ function only(diagnostics: Diagnostic[], code: string): Diagnostic[] {
 
 function one(diagnostics: Diagnostic[], code: string): Diagnostic {
   const found = only(diagnostics, code);
-  assert.equal(found.length, 1, `expected one ${code}, got ${JSON.stringify(diagnostics.map((d) => [d.code, d.message]))}`);
+  assert.equal(found.length, 1, `expected one ${code}, got ${JSON.stringify(diagnostics.map((d) => [d.code, messageOf(d)]))}`);
   return found[0];
 }
 
 async function expectClean(doc: EditorDocument): Promise<void> {
   const diagnostics = await doc.diagnostics();
-  assert.deepEqual(diagnostics.map((d) => `${d.code}: ${d.message}`), []);
+  assert.deepEqual(diagnostics.map((d) => `${d.code}: ${messageOf(d)}`), []);
 }
 
 before(async () => {
@@ -45,7 +50,7 @@ before(async () => {
 });
 
 after(async () => {
-  await client.stop();
+  if (client) await stopServer(client);
   fs.rmSync(root, { recursive: true, force: true });
 });
 
@@ -62,7 +67,7 @@ describe('diagnostics over stdio', () => {
     doc.replace('title: String!', 'title String!');
     const d = one(await doc.diagnostics(), 'syntax');
     assert.equal(d.severity, 1);
-    assert.match(d.message, /Expected ":"/);
+    assert.match(messageOf(d), /Expected ":"/);
     // The parser stops at `String` right after the field name.
     const at = doc.indexOf('title String!') + 'title '.length;
     assert.deepEqual(d.range, { start: doc.positionAt(at), end: doc.positionAt(at + 'String'.length) });
@@ -82,7 +87,7 @@ describe('diagnostics over stdio', () => {
     doc.replace('body: String!', 'body: Strng!');
     const d = one(await doc.diagnostics(), 'unknown-type');
     assert.equal(textOf(doc, d.range), 'Strng');
-    assert.match(d.message, /Did you mean "String"/);
+    assert.match(messageOf(d), /Did you mean "String"/);
     const data = d.data as { kind: string; suggestions: string[] };
     assert.equal(data.kind, 'did-you-mean');
     assert.ok(data.suggestions.includes('String'), JSON.stringify(data));
@@ -113,22 +118,22 @@ describe('diagnostics over stdio', () => {
     const { doc } = await openService();
     doc.replace('name: String! @unique', 'name: String! @transient');
     const misplaced = one(await doc.diagnostics(), 'unknown-or-misplaced-directive');
-    assert.match(misplaced.message, /@transient/);
-    assert.match(misplaced.message, /FIELD_DEFINITION/);
+    assert.match(messageOf(misplaced), /@transient/);
+    assert.match(messageOf(misplaced), /FIELD_DEFINITION/);
     assert.equal(textOf(doc, misplaced.range), '@transient');
     doc.replace('@transient', '@unique');
     await expectClean(doc);
 
     doc.insertAfter('title: String!', ' @default');
     const missing = one(await doc.diagnostics(), 'missing-required-argument');
-    assert.match(missing.message, /"value"/);
+    assert.match(messageOf(missing), /"value"/);
     assert.equal(textOf(doc, missing.range), '@default');
     doc.insertAfter('@default', '(value: "\'untitled\'")');
     await expectClean(doc);
 
     doc.insertAfter('type Author', ' @renamedFrom');
     const renamed = one(await doc.diagnostics(), 'missing-required-argument');
-    assert.match(renamed.message, /"name"/);
+    assert.match(messageOf(renamed), /"name"/);
     doc.insertAfter('@renamedFrom', '(name: "Writer")');
     await expectClean(doc);
   });
@@ -139,12 +144,12 @@ describe('diagnostics over stdio', () => {
     await expectClean(doc);
     doc.replace('type Post {', 'type Post implements Stamped {');
     const wrongType = one(await doc.diagnostics(), 'interface-field-type');
-    assert.match(wrongType.message, /Stamped\.createdAt/);
+    assert.match(messageOf(wrongType), /Stamped\.createdAt/);
     doc.replace('type Author {', 'type Author implements Stamped {');
     const diagnostics = await doc.diagnostics();
     const missingField = one(diagnostics, 'interface-field-missing');
-    assert.match(missingField.message, /Stamped\.createdAt/);
-    assert.match(missingField.message, /Author/);
+    assert.match(messageOf(missingField), /Stamped\.createdAt/);
+    assert.match(messageOf(missingField), /Author/);
     one(diagnostics, 'interface-field-type');
 
     doc.replace('  createdAt: DateTime\n', '  createdAt: DateTime!\n');
@@ -173,7 +178,7 @@ describe('diagnostics over stdio', () => {
     const ambiguous = only(await doc.diagnostics(), 'ambiguous-relation');
     assert.deepEqual(ambiguous.map((d) => textOf(doc, d.range)).sort(), ['captain', 'captainedTeam', 'lead', 'ledTeam']);
     const lead = ambiguous.find((d) => textOf(doc, d.range) === 'lead')!;
-    assert.match(lead.message, /"ledTeam", "captainedTeam"/);
+    assert.match(messageOf(lead), /"ledTeam", "captainedTeam"/);
     assert.deepEqual((lead.data as { candidates: string[] }).candidates, ['ledTeam', 'captainedTeam']);
 
     // Pairing both fields of one side settles the whole pair.
@@ -227,7 +232,7 @@ describe('diagnostics over stdio', () => {
     void client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(ghost), type: 1 }] });
     const orphan = await diagnosticsOf(client, uriOf(ghost), (p) => p.diagnostics.length > 0);
     assert.deepEqual(codes(orphan), ['orphan-resolver']);
-    assert.match(orphan[0].message, /Query\.ghost/);
+    assert.match(messageOf(orphan[0]), /Query\.ghost/);
     assertRangeInside(orphan[0].range, fs.readFileSync(ghost, 'utf8'), 'orphan-resolver');
 
     // Deleting it clears its diagnostics.
@@ -241,7 +246,7 @@ describe('diagnostics over stdio', () => {
     await expectClean(doc);
     const orphaned = await diagnosticsOf(client, postResolver, (p) => p.diagnostics.length > 0);
     assert.deepEqual(codes(orphaned), ['orphan-resolver']);
-    assert.match(orphaned[0].message, /Query\.post\b/);
+    assert.match(messageOf(orphaned[0]), /Query\.post\b/);
     doc.insertAfter('allPosts: [Post!]!', '\n  post(id: ID!): Post');
     await expectClean(doc);
     assert.deepEqual(await diagnosticsOf(client, postResolver, (p) => p.diagnostics.length === 0), []);
@@ -297,7 +302,7 @@ type Mutation {
     assert.equal(textOf(doc, unknown.range), 'DateTime');
     doc.replace('createdAt: DateTime', 'createdAt: String @unique');
     const directive = one(await doc.diagnostics(), 'unknown-or-misplaced-directive');
-    assert.match(directive.message, /Unknown directive "@unique"/);
+    assert.match(messageOf(directive), /Unknown directive "@unique"/);
     doc.replace(' @unique', '');
     // GraphQL rules still hold: a duplicate type and an unknown type are reported.
     doc.append('\ntype Tag {\n  name: Strin\n}\n');
@@ -315,21 +320,67 @@ type Mutation {
     // And misspell a type further down.
     doc.replace('createPost(title: String!, body: String!): Post!', 'createPost(title: String!, body: String!): Pots!');
     const diagnostics = await doc.diagnostics();
-    const syntax = one(diagnostics, 'syntax');
+    one(diagnostics, 'syntax');
     const unknown = one(diagnostics, 'unknown-type');
     assert.equal(textOf(doc, unknown.range), 'Pots');
-    assert.ok(doc.offsetAt(syntax.range.start) > doc.indexOf('type Author'), 'the syntax error is in Author');
-    assert.ok(doc.offsetAt(syntax.range.start) < doc.indexOf('type Query'), 'the syntax error is before Query');
     // The definitions before and after the broken one are still checked by the platform rules.
     doc.append('\ntype Tag {\n  label: String!\n}\n');
+    doc.insertBefore('type Post {', 'type Draft {\n  title: String\n}\n\n');
     const more = await doc.diagnostics();
-    one(more, 'entity-missing-id');
+    assert.deepEqual(only(more, 'entity-missing-id').map((d) => textOf(doc, d.range)), ['Draft', 'Tag']);
     one(more, 'unknown-type');
+    one(more, 'syntax');
 
     doc.replace('\ntype Tag {\n  label: String!\n}\n', '');
+    doc.replace('type Draft {\n  title: String\n}\n\n', '');
     doc.replace('Pots!', 'Post!');
     doc.replace('  posts: [Post!]!\n', '  posts: [Post!]!\n}');
     await expectClean(doc);
+  });
+
+  it('the syntax error of an unclosed "{" is shown inside the broken definition', async () => {
+    const { doc } = await openService();
+    doc.replace('  posts: [Post!]!\n}', '  posts: [Post!]!\n');
+    const syntax = one(await doc.diagnostics(), 'syntax');
+    assert.match(messageOf(syntax), /Close the open "\{"/);
+    // It is Author's error: it belongs between `type Author` and Author's last field, not on the
+    // line of the next definition (`type Query`), where the editor would underline `type`.
+    const start = doc.offsetAt(syntax.range.start);
+    const end = doc.offsetAt(syntax.range.end);
+    assert.ok(start >= doc.indexOf('type Author') && end <= doc.indexOf('posts: [Post!]!') + 'posts: [Post!]!'.length,
+      `the syntax error of Author is shown at ${JSON.stringify(syntax.range)} ("${doc.text.slice(start, end + 10)}..."), on the line of \`type Query\``);
+  });
+
+  it('diagnostics do not depend on the edit history: a broken second declaration of a type', async () => {
+    // Typing a whole `type Query { ... }` inside Mutation's braces breaks Mutation; the new Query is
+    // a second declaration of Query. The same text opened fresh must get the same diagnostics.
+    const { doc } = await openService();
+    doc.insertAfter('type Mutation {\n', 'type Query {\n  ping: String\n}\n');
+    const incremental = await doc.diagnostics();
+    const fresh = await openService('blog', doc.text);
+    const reference = await fresh.doc.diagnostics();
+    // Whatever is reported, the intact first `type Query` is not the culprit.
+    const firstQuery = doc.rangeOf('Query');
+    assert.ok(!incremental.some((d) => d.code === 'duplicate-type' && d.range.start.line === firstQuery.start.line),
+      `duplicate-type reported on the first, intact \`type Query\` (line ${firstQuery.start.line}): ${JSON.stringify(render(incremental))}`);
+    assert.deepEqual(render(incremental), render(reference));
+  });
+
+  it('a broken type that is extended is not "unknown" (and never "did you mean" itself)', async () => {
+    // Post's closing brace is missing and Post is extended: references to Post get
+    // 'Unknown type "Post". Did you mean "Post"?' although Post is declared (only broken).
+    const base = fs.readFileSync(path.join(fixture('blog'), 'src/schema.graphql'), 'utf8');
+    const text = base.replace('  createdAt: DateTime\n}\n', '  createdAt: DateTime\n\n') + '\nextend type Post {\n  more: Int\n}\n';
+    const { doc } = await openService('blog', text);
+    const diagnostics = await doc.diagnostics();
+    for (const d of diagnostics) {
+      const data = d.data as { name?: string; suggestions?: string[] } | undefined;
+      assert.ok(!(data?.name && data.suggestions?.includes(data.name)), `"${messageOf(d)}" suggests the name itself`);
+    }
+    assert.deepEqual(only(diagnostics, 'unknown-type').map(messageOf), []);
+    // Without the extension, the broken Post is known: no unknown-type either.
+    const plain = await openService('blog', base.replace('  createdAt: DateTime\n}\n', '  createdAt: DateTime\n\n'));
+    assert.deepEqual(only(await plain.doc.diagnostics(), 'unknown-type'), []);
   });
 
   it('the server logged no internal errors', () => {

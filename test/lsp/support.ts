@@ -45,6 +45,22 @@ export async function startServer(root: string): Promise<LspClient> {
   return client;
 }
 
+/**
+ * Shuts the server down the way an editor does (shutdown, exit) and waits for the process to end;
+ * kills it when it does not. Unlike LspClient.stop, nothing is written after the stream closes.
+ */
+export async function stopServer(client: LspClient): Promise<void> {
+  if (!client.exited) {
+    try {
+      await requestWithin(client, 'shutdown', undefined, 3000);
+      await client.connection.sendNotification('exit');
+    } catch { /* gone already, or hung: killed below */ }
+    for (let waited = 0; !client.exited && waited < 3000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+  }
+  if (!client.exited) await client.stop();
+  else client.connection.dispose();
+}
+
 /** Calls `listener` with every notification the server sends (before the client's own handler). */
 export function observeNotifications(client: LspClient, listener: (method: string, params: unknown) => void): void {
   void client.connection.trace(Trace.Verbose, {
@@ -194,7 +210,7 @@ export class EditorDocument {
     const version = this.version;
     const diagnostics = await this.client.diagnosticsFor(this.uri, version);
     const text = this.history.get(version)!;
-    for (const d of diagnostics) assertRangeInside(d.range, text, `diagnostic ${d.code} "${d.message}"`);
+    for (const d of diagnostics) assertRangeInside(d.range, text, `diagnostic ${d.code} "${messageOf(d)}"`);
     return diagnostics;
   }
 }
@@ -202,6 +218,11 @@ export class EditorDocument {
 /** Diagnostics published for another file (resolver files), once they pass `test`. */
 export function diagnosticsOf(client: LspClient, uri: string, test: (p: PublishDiagnosticsParams) => boolean): Promise<Diagnostic[]> {
   return client.waitForDiagnostics(uri, test, 10000).then((p) => p.diagnostics);
+}
+
+/** A diagnostic's message as text (the protocol also allows markup). */
+export function messageOf(d: Diagnostic): string {
+  return typeof d.message === 'string' ? d.message : d.message.value;
 }
 
 export function codes(diagnostics: Diagnostic[]): string[] {

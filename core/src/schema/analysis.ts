@@ -179,7 +179,7 @@ function declarationOf(def: DefinitionNode, chunk: Chunk, own?: DefinitionNode):
   return { name, kind, extension, shape, node: def, chunk, contentKey };
 }
 
-const HEADER = /^\s*(?:(?:"""[\s\S]*?"""|"(?:[^"\\\n]|\\.)*")\s*)?(extend\s+)?(type|interface|input|enum|union|scalar|directive)\s+(@?)([_A-Za-z][_0-9A-Za-z]*)([^{(=]*)/;
+const HEADER = /^(?:\s|#[^\n]*)*(?:(?:"""[\s\S]*?"""|"(?:[^"\\\n]|\\.)*")\s*)?(extend\s+)?(type|interface|input|enum|union|scalar|directive)\s+(@?)([_A-Za-z][_0-9A-Za-z]*)([^{(=]*)/;
 const HEADER_KIND: Record<string, DeclKind> = { type: 'O', interface: 'I', input: 'N', enum: 'E', union: 'U', scalar: 'S', directive: 'D' };
 const KIND_OF_LETTER: Record<DeclKind, Kind> = {
   O: Kind.OBJECT_TYPE_DEFINITION, I: Kind.INTERFACE_TYPE_DEFINITION, N: Kind.INPUT_OBJECT_TYPE_DEFINITION, E: Kind.ENUM_TYPE_DEFINITION,
@@ -202,7 +202,13 @@ function headerOf(text: string): { name: string; kind: DeclKind; extension: bool
 
 function syntaxDiagnostic(e: unknown, text: string): ChunkDiagnostic {
   const err = e as GraphQLError;
-  const pos = Math.min(err.positions?.[0] ?? 0, text.length);
+  let pos = Math.min(err.positions?.[0] ?? 0, text.length);
+  if (/<EOF>/.test(err.message)) {
+    // The end of a chunk is the start of the next definition: point at what is left open instead.
+    const open = firstUnclosed(text);
+    pos = open >= 0 ? open : text.trimEnd().length - 1;
+    if (pos < 0) pos = 0;
+  }
   let end = pos;
   while (end < text.length && /[_A-Za-z0-9]/.test(text[end])) end++;
   if (end === pos) end = Math.min(pos + 1, text.length);
@@ -211,6 +217,19 @@ function syntaxDiagnostic(e: unknown, text: string): ChunkDiagnostic {
     start: pos, end, severity: 'error', code: 'syntax',
     message: `Syntax error: ${message}${syntaxHint(message)}`,
   };
+}
+
+/** Offset of the first `{`, `(` or `[` never closed, outside strings and comments; -1 if none. */
+function firstUnclosed(text: string): number {
+  const stack: number[] = [];
+  const re = /"""[\s\S]*?(?:"""|$)|"(?:[^"\\\n]|\\.)*"?|#[^\n]*|[{}()[\]]/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text))) {
+    const t = m[0];
+    if (t === '{' || t === '(' || t === '[') stack.push(m.index);
+    else if (t === '}' || t === ')' || t === ']') stack.pop();
+  }
+  return stack.length ? stack[0] : -1;
 }
 
 function syntaxHint(message: string): string {
@@ -321,6 +340,7 @@ export class SchemaAnalysis {
     }
     this.chunks = chunks;
     this.sourceToChunk = new Map(chunks.map((c) => [c.source, c]));
+    this.recoverBrokenChunks();
     this.text = text;
     this.indexCache = undefined;
     this.diagnosticsCache = undefined;
@@ -336,7 +356,6 @@ export class SchemaAnalysis {
         reusable.delete(body);
       } else {
         chunk = new Chunk(body);
-        chunk.recover((key, kind, extension) => this.lastGood.get(`${key}|${kind}|${extension}`));
         this.newChunks.add(chunk);
         for (const d of chunk.declarations) this.pendingKeys.add(keyOf(d));
       }
@@ -344,6 +363,24 @@ export class SchemaAnalysis {
       chunks[i] = chunk;
     }
     return chunks;
+  }
+
+  /**
+   * New chunks that do not parse stand in with the last good declaration of their name, taken
+   * from a chunk that is gone (never one still in the document, never twice).
+   */
+  private recoverBrokenChunks(): void {
+    const used = new Set<Declaration>();
+    for (const chunk of this.newChunks) {
+      if (!chunk.syntaxError || chunk.declarations.length) continue;
+      chunk.recover((key, kind, extension) => {
+        const good = this.lastGood.get(`${key}|${kind}|${extension}`);
+        if (!good || used.has(good) || this.sourceToChunk.get(good.chunk.source) === good.chunk) return undefined;
+        used.add(good);
+        return good;
+      });
+      for (const d of chunk.declarations) this.pendingKeys.add(keyOf(d));
+    }
   }
 
   private rememberGood(chunk: Chunk): void {
@@ -480,7 +517,7 @@ export class SchemaAnalysis {
     for (const c of [...dirty]) {
       for (const d of c.declarations) {
         const list = index.declarations.get(d.kind === 'D' ? '@' + d.name : d.name);
-        if (list && list.length > 1) for (const other of list) if (!set.has(other.chunk)) { set.add(other.chunk); dirty.push(other.chunk); }
+        if (list && list.length > 1) for (const other of list) if (!set.has(other.chunk) && other.chunk.definitions.length) { set.add(other.chunk); dirty.push(other.chunk); }
       }
     }
   }
@@ -503,9 +540,9 @@ export class SchemaAnalysis {
   private validateChunks(dirty: Chunk[], index: SchemaIndex, signature: (key: string) => string): void {
     const dirtySet = new Set(dirty);
     const included = new Map<string, 'full' | 'stub'>();
+    const stubsByKey = new Map<string, DefinitionNode[]>();
     const deps = new Map<Chunk, Map<string, string>>();
     const definitions: DefinitionNode[] = [];
-    const stubs: DefinitionNode[] = [];
     const unknown = new Set<string>();
 
     const include = (key: string, mode: 'full' | 'stub', depSink: Map<string, string>, depth: number) => {
@@ -524,13 +561,15 @@ export class SchemaAnalysis {
       }
       const needsFull = mode === 'full' || decls.some((d) => d.kind === 'I' || d.kind === 'N' || d.kind === 'D');
       included.set(key, needsFull ? 'full' : 'stub');
+      if (needsFull) stubsByKey.delete(key); // upgraded: the full definitions replace the stubs
       for (const d of decls) {
-        if (dirtySet.has(d.chunk)) continue; // already in the document
+        if (dirtySet.has(d.chunk) && !d.recovered) continue; // already in the document
         if (needsFull) {
           definitions.push(d.node);
-          if (depth < 6) for (const r of d.chunk === undefined ? [] : refsOf(d.node)) include(r, 'stub', depSink, depth + 1);
+          if (depth < 6) for (const r of refsOf(d.node)) include(r, 'stub', depSink, depth + 1);
         } else {
-          stubs.push(stubOf(d));
+          const list = stubsByKey.get(key);
+          if (list) list.push(stubOf(d)); else stubsByKey.set(key, [stubOf(d)]);
           if (depth < 3) for (const r of shapeRefs(d.node)) include(r, 'stub', depSink, depth + 2);
         }
       }
@@ -577,6 +616,8 @@ export class SchemaAnalysis {
     };
 
     const localRules = specifiedSDLRules.filter((r) => !GLOBAL_RULES.has(r.name));
+    const stubs: DefinitionNode[] = [];
+    for (const list of stubsByKey.values()) stubs.push(...list);
     const sdlDoc: DocumentNode = { kind: Kind.DOCUMENT, definitions: [...definitions, ...stubs] };
     runRules(sdlDoc, localRules as SDLRule[], attribute);
 
@@ -612,7 +653,7 @@ export class SchemaAnalysis {
     const candidates: string[] = [...BUILTIN_SCALARS];
     for (const [key, list] of index.declarations) if (list[0].kind !== 'D' && list[0].kind !== 'R') candidates.push(key);
     for (const key of this.preludeDefs.keys()) if (!key.startsWith('@')) candidates.push(key);
-    const suggestions = suggestionList(name, candidates).slice(0, 5);
+    const suggestions = suggestionList(name, candidates).filter((s) => s !== name).slice(0, 5);
     d.message = `Unknown type "${name}".` + (suggestions.length
       ? ` Did you mean ${suggestions.map((s) => `"${s}"`).join(', ')}? Or declare it.`
       : ` Declare it (for example \`type ${name} { id: ID! }\`) or use one of the known types.`);

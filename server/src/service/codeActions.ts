@@ -8,12 +8,14 @@ import type { DiagnosticData } from '../../../core/src/schema/diagnostics';
 import { resolverStub } from '../../../core/src/service-folder/serviceFolder';
 import { unwrap } from '../../../core/src/model/model';
 import { declarationsOf, SchemaDocument } from './document';
+import { MigrationDiagnosticData, migrationFixes } from './migrationWarnings';
 
 export function codeActions(doc: SchemaDocument, params: CodeActionParams): CodeAction[] {
   const out: CodeAction[] = [];
   for (const diagnostic of params.context.diagnostics) {
-    const data = diagnostic.data as DiagnosticData | undefined;
+    const data = diagnostic.data as DiagnosticData | MigrationDiagnosticData | undefined;
     if (!data || diagnostic.source !== 'codestore') continue;
+    if (data.kind === 'migration') { out.push(...migrationFixes(doc, diagnostic, data)); continue; }
     out.push(...fixesFor(doc, diagnostic, data));
   }
   return out;

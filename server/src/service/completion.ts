@@ -108,9 +108,14 @@ function tokenize(text: string): string[] {
   const out: string[] = [];
   const re = /"""[\s\S]*?(?:"""|$)|"(?:[^"\\\n]|\\.)*"?|#[^\n]*|[_A-Za-z][_0-9A-Za-z]*|-?\d[\d.eE+-]*|\.\.\.|[!$&():=@[\]{|}]/g;
   let m: RegExpExecArray | null;
+  let parens = 0;
   while ((m = re.exec(text))) {
     const t = m[0];
-    if (t[0] === '#' || t[0] === '"') continue;
+    if (t[0] === '#') continue;
+    // A string inside parentheses is a value (it ends an argument); elsewhere it is a description.
+    if (t[0] === '"') { if (parens > 0) out.push('"'); continue; }
+    if (t === '(') parens++;
+    else if (t === ')') parens = Math.max(0, parens - 1);
     out.push(t);
   }
   return out;

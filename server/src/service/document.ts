@@ -104,3 +104,18 @@ function targetInDefinition(def: DefinitionNode, inside: (n: ASTNode | undefined
 export function declarationsOf(doc: SchemaDocument, key: string): Declaration[] {
   return doc.analysis.index().declarations.get(key) ?? [];
 }
+
+/**
+ * Where a new directive goes on a definition: after the type name and its `implements` list, a
+ * field's type, or an enum value's name — and after the directives already there.
+ */
+export function directiveInsertOffset(doc: SchemaDocument, node: ASTNode): number | undefined {
+  const n = node as ASTNode & { name?: NameNode; type?: ASTNode; interfaces?: readonly ASTNode[]; directives?: readonly ASTNode[] };
+  const candidates: (ASTNode | undefined)[] = [n.name, n.type, ...(n.interfaces ?? []), ...(n.directives ?? [])];
+  let end: number | undefined;
+  for (const c of candidates) {
+    const r = c && doc.analysis.rangeOf(c);
+    if (r && (end === undefined || r.end > end)) end = r.end;
+  }
+  return end;
+}

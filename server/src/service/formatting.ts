@@ -15,21 +15,22 @@ export function format(doc: SchemaDocument, options: { tabSize: number; insertSp
 
 export function formatText(text: string, unit: string): string {
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
-  const out: string[] = [];
+  // Each output line, and whether it is block-string content (kept exactly as written).
+  const out: { text: string; verbatim: boolean }[] = [];
   let depth = 0;
   let inBlockString = false;
   let blank = 0;
   for (const raw of lines) {
     if (inBlockString) {
-      // Content of a multi-line block string: only its closing line is re-indented.
       const closes = countTripleQuotes(raw) % 2 === 1;
       if (closes) {
         inBlockString = false;
         const trimmed = raw.trim();
-        out.push(trimmed.startsWith('"""') ? unit.repeat(depth) + trimmed : raw.replace(/\s+$/, ''));
-        depth = Math.max(0, depth + netDepth(raw.slice(raw.indexOf('"""') + 3)));
+        // A closing line that holds only the quotes is re-indented; otherwise it is content.
+        out.push(trimmed.startsWith('"""') ? { text: unit.repeat(depth) + trimmed, verbatim: false } : { text: raw, verbatim: true });
+        depth = Math.max(0, depth + netDepth(raw.slice(raw.lastIndexOf('"""') + 3)));
       } else {
-        out.push(raw.replace(/\s+$/, ''));
+        out.push({ text: raw, verbatim: true });
       }
       continue;
     }
@@ -39,18 +40,25 @@ export function formatText(text: string, unit: string): string {
     const leadingClose = /^[}\])]/.test(line) ? 1 : 0;
     const indent = Math.max(0, depth - leadingClose);
     if (out.length) {
-      if (indent === 0 && !leadingClose && depth === 0 && startsDefinition(line) && !isDescriptionOrComment(out[out.length - 1])) out.push('');
-      else if (blank) out.push('');
+      const previous = out[out.length - 1];
+      if (indent === 0 && !leadingClose && depth === 0 && startsDefinition(line) && !isDescriptionOrComment(previous.text)) out.push({ text: '', verbatim: false });
+      else if (blank) out.push({ text: '', verbatim: false });
     }
     blank = 0;
-    out.push(unit.repeat(indent) + line);
+    out.push({ text: unit.repeat(indent) + line, verbatim: false });
     if (countTripleQuotes(line) % 2 === 1) { inBlockString = true; depth = Math.max(0, depth + netDepth(code)); continue; }
     depth = Math.max(0, depth + netDepth(code));
   }
   // Collapse the blank lines that a definition start added after an existing blank line.
   const result: string[] = [];
-  for (const l of out) if (!(l === '' && result[result.length - 1] === '')) result.push(l);
-  while (result.length && result[result.length - 1] === '') result.pop();
+  let previousBlank = false;
+  for (const l of out) {
+    const isBlank = !l.verbatim && l.text === '';
+    if (isBlank && previousBlank) continue;
+    result.push(l.text);
+    previousBlank = isBlank;
+  }
+  while (result.length && result[result.length - 1] === '' && !out[out.length - 1]?.verbatim) result.pop();
   return result.join('\n') + '\n';
 }
 

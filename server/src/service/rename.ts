@@ -9,7 +9,7 @@ import { URI } from 'vscode-uri';
 import { buildModel, directive } from '../../../core/src/model/model';
 import { resolverPath } from '../../../core/src/service-folder/serviceFolder';
 import { declarationNames, fieldsNamed, referenceNames } from './navigation';
-import { declarationsOf, nameTargetAt, rangeOfNode, SchemaDocument } from './document';
+import { declarationsOf, directiveInsertOffset, nameTargetAt, rangeOfNode, SchemaDocument } from './document';
 
 export function prepareRename(doc: SchemaDocument, position: Position): { range: Range; placeholder: string } | null {
   const target = nameTargetAt(doc, doc.document.offsetAt(position));
@@ -44,8 +44,8 @@ export function rename(doc: SchemaDocument, position: Position, newName: string)
   const model = doc.service ? buildModel(doc.analysis.documentWithPrelude()) : undefined;
   const addRenamedFrom = (owner: { directives?: readonly unknown[] } & { name: NameNode }, oldName: string) => {
     if (directive(owner as never, 'renamedFrom')) return;
-    const range = rangeOfNode(doc, owner.name);
-    if (range) edits.push(TextEdit.insert(range.end, ` @renamedFrom(name: "${oldName}")`));
+    const at = directiveInsertOffset(doc, owner as never);
+    if (at !== undefined) edits.push(TextEdit.insert(doc.document.positionAt(at), ` @renamedFrom(name: "${oldName}")`));
   };
   const documentChanges: WorkspaceEdit['documentChanges'] = [];
 
