@@ -11,6 +11,7 @@ function bundle(entry, name, extra = {}) {
     output: {
       path: path.resolve(__dirname, 'dist'),
       filename: '[name].js',
+      chunkFilename: `${name}.[name].js`,
       libraryTarget: 'commonjs2',
       devtoolModuleFilenameTemplate: '../[resource-path]',
     },

@@ -6,12 +6,17 @@ import { checkPlatformRules } from '../../core/src/schema/platformRules';
 import { SchemaDiagnostic } from '../../core/src/schema/diagnostics';
 import { SCHEMA_PATH, SERVICE_MANIFEST } from '../../core/src/service-folder/serviceFolder';
 import { readResolvers } from '../../server/src/workspace';
+import { CodegenHost } from '../../server/src/codegen';
 
 const USAGE = `Usage: codestore <command> [options]
 
 Commands:
   check [serviceDir]   Validate a service's schema with the language server's rules
                        (GraphQL rules and the platform's). Exits 1 when there are errors.
+  generate [serviceDir]
+                       Write the TypeORM entities, resolver types and data source, and
+                       commit a migration when the schema differs from the snapshot.
+      --check          Write nothing; exit 1 when any generated file is out of date.
   help                 Show this help.
 
 Options:
@@ -25,6 +30,12 @@ export function main(argv: string[]): number {
   switch (command) {
     case 'check':
       return check(path.resolve(args[0] ?? '.'), json);
+    case 'generate':
+      void generate(path.resolve(args[0] ?? '.'), rest.includes('--check'), json).then((code) => { process.exitCode = code; }, (e) => {
+        process.stderr.write(`codestore: ${(e as Error).message}\n`);
+        process.exitCode = 1;
+      });
+      return 0;
     case undefined:
     case 'help':
     case '--help':
@@ -37,10 +48,11 @@ export function main(argv: string[]): number {
   }
 }
 
-function check(dir: string, json: boolean): number {
+/** The service's schema, analysed; or undefined after saying why not. */
+function loadService(dir: string): { text: string; analysis: SchemaAnalysis } | undefined {
   if (!fs.existsSync(path.join(dir, SERVICE_MANIFEST))) {
     process.stderr.write(`codestore: ${dir} is not a service folder (no ${SERVICE_MANIFEST}). Run it in a service folder or pass its path.\n`);
-    return 2;
+    return undefined;
   }
   const schemaFile = path.join(dir, SCHEMA_PATH);
   let text: string;
@@ -48,10 +60,47 @@ function check(dir: string, json: boolean): number {
     text = fs.readFileSync(schemaFile, 'utf8');
   } catch {
     process.stderr.write(`codestore: cannot read ${schemaFile}. A service keeps its schema at ${SCHEMA_PATH}.\n`);
-    return 2;
+    return undefined;
   }
   const analysis = new SchemaAnalysis({ prelude: true });
   analysis.update(text);
+  return { text, analysis };
+}
+
+async function generate(dir: string, checkOnly: boolean, json: boolean): Promise<number> {
+  const loaded = loadService(dir);
+  if (!loaded) return 2;
+  const service = { root: dir, resolvers: readResolvers(dir) };
+  const errors = [...loaded.analysis.diagnostics(), ...checkPlatformRules(loaded.analysis, service.resolvers).diagnostics]
+    .filter((d) => d.severity === 'error' && d.code !== 'missing-resolver');
+  if (errors.length) {
+    process.stderr.write(`codestore: the schema has ${errors.length} error(s); nothing was generated. Run \`codestore check\` to see them.\n`);
+    return 1;
+  }
+  const host = new CodegenHost();
+  const doc = loaded.analysis.documentWithPrelude();
+  if (checkOnly) {
+    const { stale } = await host.check(service, doc);
+    if (json) process.stdout.write(JSON.stringify({ upToDate: !stale.length, stale }, null, 2) + '\n');
+    else process.stdout.write(stale.length ? `Out of date:\n${stale.map((s) => `  ${s}`).join('\n')}\nRun \`codestore generate\` and commit the result.\n` : 'Generated files are up to date.\n');
+    return stale.length ? 1 : 0;
+  }
+  const result = await host.write(service, doc, true);
+  const warnings = result.generation.plan.warnings;
+  if (json) process.stdout.write(JSON.stringify({ written: result.written, deleted: result.deleted, migration: result.generation.committed?.path, warnings }, null, 2) + '\n');
+  else {
+    for (const w of warnings) process.stdout.write(`warning ${w.message} [${w.code}]\n`);
+    for (const f of result.written) process.stdout.write(`wrote ${f}\n`);
+    for (const f of result.deleted) process.stdout.write(`deleted ${f}\n`);
+    if (!result.written.length && !result.deleted.length) process.stdout.write('Everything is up to date.\n');
+  }
+  return 0;
+}
+
+function check(dir: string, json: boolean): number {
+  const loaded = loadService(dir);
+  if (!loaded) return 2;
+  const { text, analysis } = loaded;
   const platform = checkPlatformRules(analysis, readResolvers(dir));
   const diagnostics: SchemaDiagnostic[] = [...analysis.diagnostics(), ...platform.diagnostics].sort((a, b) => a.start - b.start);
   const lineStarts = [0];

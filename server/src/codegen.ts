@@ -49,19 +49,45 @@ export class CodegenHost {
     const generation = generateService(doc, this.readServiceFiles(service), commit ? { commit: { timestamp: Date.now() } } : {});
     const written: string[] = [];
     const deleted: string[] = [];
-    const owned = new Set(generation.files.map((f) => f.path));
     for (const file of generation.files) {
       if (this.writeIfChanged(path.join(service.root, file.path), file.content)) written.push(file.path);
     }
-    for (const rel of generation.remove) if (this.removeGenerated(path.join(service.root, rel))) deleted.push(rel);
-    // Entity files of types that are gone.
+    for (const rel of this.obsolete(service, generation)) if (this.removeGenerated(path.join(service.root, rel))) deleted.push(rel);
+    return { generation, written, deleted };
+  }
+
+  /**
+   * What is out of date on disk, without writing: generated files that differ or are missing,
+   * generated files that should be gone, and a migration the schema needs but nobody committed.
+   */
+  async check(service: ServiceFolder, doc: DocumentNode): Promise<{ stale: string[]; generation: ServiceGeneration }> {
+    const { generateService, PENDING_MIGRATION_PATH } = await loadGenerator();
+    const generation = generateService(doc, this.readServiceFiles(service));
+    const stale: string[] = [];
+    for (const file of generation.files) {
+      if (file.path === PENDING_MIGRATION_PATH) continue;
+      let current: string | undefined;
+      try { current = fs.readFileSync(path.join(service.root, file.path), 'utf8'); } catch { current = undefined; }
+      if (current !== file.content) stale.push(file.path);
+    }
+    for (const rel of this.obsolete(service, generation)) {
+      try { if (fs.readFileSync(path.join(service.root, rel), 'utf8').startsWith(GENERATED_MARK)) stale.push(rel); } catch { /* absent: fine */ }
+    }
+    if (!generation.plan.empty) stale.push(`${MIGRATIONS_DIR}/ (the schema needs a migration: run \`codestore generate\`)`);
+    return { stale, generation };
+  }
+
+  /** Generated paths that must not exist: the generation's removals and entity files of types that are gone. */
+  private obsolete(service: ServiceFolder, generation: ServiceGeneration): string[] {
+    const owned = new Set(generation.files.map((f) => f.path));
+    const out = [...generation.remove];
     let entries: string[] = [];
     try { entries = fs.readdirSync(path.join(service.root, ENTITIES_DIR)); } catch { /* none */ }
     for (const name of entries) {
       const rel = `${ENTITIES_DIR}/${name}`;
-      if (name.endsWith('.ts') && !owned.has(rel) && this.removeGenerated(path.join(service.root, rel))) deleted.push(rel);
+      if (name.endsWith('.ts') && !owned.has(rel)) out.push(rel);
     }
-    return { generation, written, deleted };
+    return out;
   }
 
   private writeIfChanged(file: string, content: string): boolean {

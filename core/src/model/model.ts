@@ -212,7 +212,8 @@ function pairRelations(entities: Map<string, Entity>): void {
       let inverse: ModelField | undefined;
       if (explicit !== undefined) {
         inverse = target.fields.find((f) => f.name === explicit);
-        if (!inverse || inverse.relation?.target !== entity.name) {
+        // A field cannot be its own inverse: neither side would own the pair, so nothing is stored.
+        if (!inverse || inverse === field || inverse.relation?.target !== entity.name) {
           rel.badInverse = explicit;
           inverse = undefined;
         }

@@ -45,7 +45,36 @@ export function checkPlatformRules(analysis: SchemaAnalysis, resolvers: Resolver
         });
       }
     }
+    if (RESERVED_ENTITY_NAMES.has(entity.name.toLowerCase())) {
+      at(entity.node.name, {
+        severity: 'error', code: 'reserved-name',
+        message: `An entity cannot be called "${entity.name}": its file would clash with the generated src/data/entities/${entity.name.toLowerCase()}.ts. Rename the type (add @renamedFrom(name: "${entity.name}") if it is stored already).`,
+      });
+    }
+    if (Buffer.byteLength(entity.name) > MAX_IDENTIFIER) {
+      at(entity.node.name, { severity: 'error', code: 'name-too-long', message: `"${entity.name}" is longer than PostgreSQL's ${MAX_IDENTIFIER}-byte limit for table names: shorten it.` });
+    }
+    const columnNames = new Map<string, string>();
     for (const f of entity.fields) {
+      if (f.kind === 'relation' && f.relation?.owner && f.relation.kind !== 'one-to-many' && !f.list) columnNames.set(`${f.name}Id`, f.name);
+    }
+    for (const f of entity.fields) {
+      if (ENTITY_MEMBERS.has(f.name)) {
+        at(f.node.name, {
+          severity: 'error', code: 'reserved-field',
+          message: `"${f.name}" is a method every entity has (TypeORM's BaseEntity), so a stored field cannot be called that. Rename it (add @renamedFrom(name: "${f.name}") if it is stored already).`,
+        });
+      }
+      if (Buffer.byteLength(f.name) > MAX_IDENTIFIER) {
+        at(f.node.name, { severity: 'error', code: 'name-too-long', message: `"${f.name}" is longer than PostgreSQL's ${MAX_IDENTIFIER}-byte limit for column names: shorten it.` });
+      }
+      const relationOwningColumn = columnNames.get(f.name);
+      if (relationOwningColumn !== undefined && f.kind !== 'relation') {
+        at(f.node.name, {
+          severity: 'error', code: 'column-clash',
+          message: `"${entity.name}.${f.name}" is also the foreign key column of the relation "${relationOwningColumn}". Rename this field, or drop it and read the key from "${relationOwningColumn}".`,
+        });
+      }
       if (f.kind === 'id' && !f.nonNull) {
         at(f.node.type, { severity: 'error', code: 'nullable-id', message: `The key "${entity.name}.${f.name}" is never null: write \`${f.name}: ID!\`.` });
       }
@@ -114,6 +143,13 @@ export function checkPlatformRules(analysis: SchemaAnalysis, resolvers: Resolver
   }
   return { diagnostics: out, orphanResolvers, model };
 }
+
+/** PostgreSQL truncates identifiers longer than this many bytes. */
+const MAX_IDENTIFIER = 63;
+/** File names the entity generator uses for itself. */
+const RESERVED_ENTITY_NAMES = new Set(['index', 'enums']);
+/** Members of TypeORM's BaseEntity that a stored field would shadow. */
+const ENTITY_MEMBERS = new Set(['constructor', 'save', 'remove', 'softRemove', 'recover', 'reload', 'hasId']);
 
 function entityBodyStart(analysis: SchemaAnalysis, node: ObjectTypeDefinitionNode): number | undefined {
   const range = analysis.rangeOf(node);

@@ -1,0 +1,7 @@
+// Migrations: the diff between the committed snapshot and the model, as TypeORM migration files.
+export { planMigration, renamesOf, invertRenames, emptyRenames, diffSchemas } from './diff';
+export { renderMigration, renderDataSource, migrationName, MIGRATIONS_DIR, DATA_SOURCE_PATH } from './file';
+export type { RenderedMigration } from './file';
+export { postgres } from './postgres';
+export { applyOperations, schemaDifferences } from './simulate';
+export * from './types';

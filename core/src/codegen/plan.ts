@@ -1,0 +1,70 @@
+// The migration plan of a service: from its committed snapshot (or its baseline) to the current
+// schema. Light on purpose (no code printing): the language server runs it after every valid edit
+// to show destructive changes in the schema.
+import type { DocumentNode } from 'graphql';
+import { buildModel, DataModel } from '../model/model';
+import { DbSchema, EMPTY_SCHEMA } from './dbSchema';
+import { planMigration, renamesOf, MIGRATIONS_DIR } from './migrations';
+import type { MigrationPlan } from './migrations';
+import { physicalSchema } from './physical';
+
+export const SNAPSHOT_PATH = `${MIGRATIONS_DIR}/snapshot.json`;
+/** The migration being edited as the schema changes; outside the migrations folder so no runner picks it up. */
+export const PENDING_MIGRATION_PATH = 'src/data/pending-migration.ts';
+
+export interface ServiceFiles {
+  /** The text of `src/data/migrations/snapshot.json`, when it exists. */
+  snapshot?: string;
+  /** File names in `src/data/migrations/` (committed migrations). */
+  migrations: string[];
+}
+
+export interface ServicePlan {
+  model: DataModel;
+  /** The physical schema of the current model: the next snapshot. */
+  next: DbSchema;
+  plan: MigrationPlan;
+  /**
+   * What the migration starts from: the committed snapshot; nothing (a new service); or, for a
+   * service that has migrations but no snapshot (made before snapshots, e.g. by the original
+   * code.store), the current schema, adopted as the snapshot.
+   */
+  baseline: 'snapshot' | 'empty' | 'adopted';
+}
+
+export class SnapshotError extends Error {}
+
+/** Parses a snapshot; throws SnapshotError saying what to do when it is not one. */
+export function parseSnapshot(text: string): DbSchema {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new SnapshotError(`${SNAPSHOT_PATH} is not valid JSON (${(e as Error).message}). Restore it from version control: it records the database schema of the last committed migration.`);
+  }
+  const v = value as Partial<DbSchema>;
+  if (!v || v.version !== 1 || !Array.isArray(v.tables) || !Array.isArray(v.enums)) {
+    throw new SnapshotError(`${SNAPSHOT_PATH} is not a code.store snapshot (version 1, with tables and enums). Restore it from version control.`);
+  }
+  return v as DbSchema;
+}
+
+export function planService(doc: DocumentNode, service: ServiceFiles): ServicePlan {
+  const model = buildModel(doc);
+  const next = physicalSchema(model);
+  const committed = service.migrations.filter((f) => /^\d{13}-.*\.ts$/.test(f));
+  let baseline: ServicePlan['baseline'];
+  let previous: DbSchema;
+  if (service.snapshot !== undefined) {
+    previous = parseSnapshot(service.snapshot);
+    baseline = 'snapshot';
+  } else if (committed.length) {
+    previous = next;
+    baseline = 'adopted';
+  } else {
+    previous = EMPTY_SCHEMA;
+    baseline = 'empty';
+  }
+  const plan = planMigration(previous, next, renamesOf(model, previous, next));
+  return { model, next, plan, baseline };
+}
