@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  createConnection, DidChangeWatchedFilesNotification, FileChangeType, InitializeResult, ProposedFeatures,
+  createConnection, Diagnostic, DiagnosticSeverity, DidChangeWatchedFilesNotification, FileChangeType, InitializeResult, ProposedFeatures,
   TextDocumentSyncKind, TextDocuments,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -26,6 +26,7 @@ import { CodegenHost } from './codegen';
 import { migrationDiagnostics } from './service/migrationWarnings';
 import { isServiceSchema } from './service/diagnostics';
 import { GenerateResult, ServerCommands, ServerSettings } from './protocol';
+import type { MigrationWarning } from '../../core/src/codegen/migrations/types';
 import type { ServiceFolder } from './workspace';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -105,7 +106,12 @@ const scheduler = new DiagnosticsScheduler(() => settings.debounceMs, (uri) => {
   if (documents.get(uri)?.version !== version) return; // a newer change is on its way
   const valid = !result.schema.some((d) => d.severity === 1);
   if (valid && doc.service && isServiceSchema(doc)) {
-    result.schema.push(...pendingMigrationDiagnostics(doc, doc.service));
+    // The migration plan is slower than validation: publish with the last plan's warnings
+    // (placed in this version), then plan again and publish once more if they changed.
+    const base = result.schema.slice();
+    const previous = lastPlans.get(uri);
+    if (previous) result.schema.push(...planDiagnostics(doc, previous));
+    schedulePlan(uri, version, base, doc.service);
     if (settings.codegen === 'onType') scheduleCodegen(uri, doc.service);
   }
   void connection.sendDiagnostics({ uri, version, diagnostics: result.schema });
@@ -116,23 +122,43 @@ const scheduler = new DiagnosticsScheduler(() => settings.debounceMs, (uri) => {
   relatedPublished.set(uri, now);
 });
 
-/** Warnings of the migration the schema would need now, or why it cannot be planned. */
-function pendingMigrationDiagnostics(doc: SchemaDocument, service: ServiceFolder) {
-  if (!planModule) {
-    planModuleLoading ??= import(/* webpackChunkName: "plan" */ '../../core/src/codegen/plan').then((m) => {
-      planModule = m;
-      for (const d of documents.all()) scheduler.now(d.uri);
-    }, (e) => connection.console.error(`codestore: cannot load the migration planner: ${e}`));
-    return [];
-  }
-  try {
-    const planned = planModule.planService(doc.analysis.documentWithPrelude(), codegen.readServiceFiles(service));
-    return migrationDiagnostics(doc, planned.plan.warnings);
-  } catch (e) {
-    const message = e instanceof planModule.SnapshotError ? e.message : `The migration cannot be planned: ${(e as Error).message}`;
-    if (!(e instanceof planModule.SnapshotError)) connection.console.error(`codestore: ${(e as Error)?.stack ?? e}`);
-    return [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 1 as const, source: 'codestore', code: 'snapshot', message }];
-  }
+/** The last migration plan's outcome per schema: its warnings, or why it could not be made. */
+type PlanOutcome = { warnings: MigrationWarning[] } | { error: string };
+const lastPlans = new Map<string, PlanOutcome>();
+const planTimers = new Map<string, NodeJS.Immediate>();
+
+function planDiagnostics(doc: SchemaDocument, outcome: PlanOutcome): Diagnostic[] {
+  if ('warnings' in outcome) return migrationDiagnostics(doc, outcome.warnings);
+  return [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Error, source: 'codestore', code: 'snapshot', message: outcome.error }];
+}
+
+/** Plans the migration the schema needs now (off the keystroke's path) and republishes on change. */
+function schedulePlan(uri: string, version: number, base: Diagnostic[], service: ServiceFolder): void {
+  const pending = planTimers.get(uri);
+  if (pending) clearImmediate(pending);
+  planTimers.set(uri, setImmediate(() => {
+    planTimers.delete(uri);
+    if (!planModule) {
+      planModuleLoading ??= import(/* webpackChunkName: "plan" */ '../../core/src/codegen/plan').then((m) => {
+        planModule = m;
+        for (const d of documents.all()) scheduler.now(d.uri);
+      }, (e) => connection.console.error(`codestore: cannot load the migration planner: ${e}`));
+      return;
+    }
+    const doc = schemaDocument(uri);
+    if (!doc || doc.document.version !== version) return;
+    let outcome: PlanOutcome;
+    try {
+      outcome = { warnings: planModule.planService(doc.analysis.documentWithPrelude(), codegen.readServiceFiles(service)).plan.warnings };
+    } catch (e) {
+      if (!(e instanceof planModule.SnapshotError)) connection.console.error(`codestore: ${(e as Error)?.stack ?? e}`);
+      outcome = { error: e instanceof planModule.SnapshotError ? e.message : `The migration cannot be planned: ${(e as Error).message}` };
+    }
+    const previous = lastPlans.get(uri);
+    lastPlans.set(uri, outcome);
+    if (JSON.stringify(previous ?? { warnings: [] }) === JSON.stringify(outcome)) return;
+    void connection.sendDiagnostics({ uri, version, diagnostics: [...base, ...planDiagnostics(doc, outcome)] });
+  }));
 }
 
 const codegenTimers = new Map<string, NodeJS.Timeout>();

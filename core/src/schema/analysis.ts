@@ -63,26 +63,27 @@ export class Chunk {
   private content?: string;
 
   /**
-   * A chunk that does not parse keeps standing for what it declared, so its referrers are not
-   * re-validated against a missing type on every keystroke: the last good declaration of the
-   * same name and kind when there is one, else a bare declaration from the header.
+   * A chunk that does not parse keeps standing for what its header declares (name, kind,
+   * interfaces, union members), so its referrers are not re-validated against a missing type on
+   * every keystroke inside its body. Only the header counts, so the result never depends on the
+   * edits that led here.
    */
-  recover(lastGood: (key: string, kind: DeclKind, extension: boolean) => Declaration | undefined): void {
+  recover(): void {
     if (!this.syntaxError || this.declarations.length) return;
     const header = headerOf(this.text);
     if (!header) return;
-    const key = header.kind === 'D' ? '@' + header.name : header.name;
-    const good = lastGood(key, header.kind, header.extension);
-    if (good) {
-      this.declarations.push({ ...good, chunk: this, recovered: true });
-      return;
-    }
+    const named = (value: string) => ({ kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value } });
     const node = {
       kind: header.extension ? KIND_OF_LETTER_EXT[header.kind] ?? KIND_OF_LETTER[header.kind] : KIND_OF_LETTER[header.kind],
       name: { kind: Kind.NAME, value: header.name },
-      interfaces: header.interfaces.map((i) => ({ kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: i } })),
+      interfaces: header.interfaces.map(named),
+      types: header.kind === 'U' ? header.members.map(named) : undefined,
+      // A directive's rules read these lists; the header tells none of them.
+      ...(header.kind === 'D' ? { arguments: [], locations: [], repeatable: false } : {}),
     } as unknown as DefinitionNode;
-    const shape = header.kind + (header.interfaces.length ? '|' + header.interfaces.join(',') : '');
+    let shape: string = header.kind;
+    if (header.interfaces.length) shape += '|' + header.interfaces.join(',');
+    if (header.kind === 'U') shape += '|=' + header.members.join(',');
     this.declarations.push({ name: header.name, kind: header.kind, extension: header.extension, shape, node, chunk: this, contentKey: 'header:' + shape + ':' + header.name, recovered: true });
   }
 
@@ -92,12 +93,16 @@ export class Chunk {
     return this.content;
   }
 
-  constructor(readonly text: string) {
+  readonly text: string;
+
+  constructor(text: string) {
+    this.text = text = detach(text);
     this.source = new Source(text);
     let definitions: readonly DefinitionNode[] = [];
     if (/[^\s,#]/.test(stripComments(text))) {
       try {
         definitions = parse(this.source).definitions;
+        for (const d of definitions) lightenLocations(d, this.source);
       } catch (e) {
         this.syntaxError = syntaxDiagnostic(e, text);
       }
@@ -133,6 +138,27 @@ export class Chunk {
     }
     return this.nameNodes;
   }
+}
+
+/**
+ * Replaces graphql-js's Location objects (which hold the token list of the whole chunk) with
+ * plain offsets: a large schema then keeps its AST, not its tokens, in memory.
+ */
+function lightenLocations(node: unknown, source: Source): void {
+  if (Array.isArray(node)) { for (const n of node) lightenLocations(n, source); return; }
+  if (!node || typeof node !== 'object') return;
+  const n = node as { loc?: { start: number; end: number }; [key: string]: unknown };
+  for (const key in n) {
+    if (key === 'loc') continue;
+    const value = n[key];
+    if (value && typeof value === 'object') lightenLocations(value, source);
+  }
+  if (n.loc) n.loc = { start: n.loc.start, end: n.loc.end, source } as never;
+}
+
+/** A copy of `text` that does not keep the document it was sliced from alive. */
+function detach(text: string): string {
+  return (text + ' ').slice(0, -1);
 }
 
 function stripComments(text: string): string {
@@ -179,7 +205,7 @@ function declarationOf(def: DefinitionNode, chunk: Chunk, own?: DefinitionNode):
   return { name, kind, extension, shape, node: def, chunk, contentKey };
 }
 
-const HEADER = /^(?:\s|#[^\n]*)*(?:(?:"""[\s\S]*?"""|"(?:[^"\\\n]|\\.)*")\s*)?(extend\s+)?(type|interface|input|enum|union|scalar|directive)\s+(@?)([_A-Za-z][_0-9A-Za-z]*)([^{(=]*)/;
+const HEADER = /^(?:\s|#[^\n]*)*(?:(?:"""[\s\S]*?"""|"(?:[^"\\\n]|\\.)*")\s*)?(extend\s+)?(type|interface|input|enum|union|scalar|directive)\s+(@?)([_A-Za-z][_0-9A-Za-z]*)([^{(=]*)(=[^{}()#@]*)?/;
 const HEADER_KIND: Record<string, DeclKind> = { type: 'O', interface: 'I', input: 'N', enum: 'E', union: 'U', scalar: 'S', directive: 'D' };
 const KIND_OF_LETTER: Record<DeclKind, Kind> = {
   O: Kind.OBJECT_TYPE_DEFINITION, I: Kind.INTERFACE_TYPE_DEFINITION, N: Kind.INPUT_OBJECT_TYPE_DEFINITION, E: Kind.ENUM_TYPE_DEFINITION,
@@ -191,13 +217,22 @@ const KIND_OF_LETTER_EXT: Partial<Record<DeclKind, Kind>> = {
 };
 
 /** What a chunk that does not parse appears to declare, from its first line. */
-function headerOf(text: string): { name: string; kind: DeclKind; extension: boolean; interfaces: string[] } | undefined {
+function headerOf(text: string): { name: string; kind: DeclKind; extension: boolean; interfaces: string[]; members: string[] } | undefined {
   const m = HEADER.exec(text);
   if (!m) return undefined;
   const kind = HEADER_KIND[m[2]];
   if ((kind === 'D') !== (m[3] === '@')) return undefined;
   const interfaces = kind === 'O' || kind === 'I' ? (/implements\s+([^@]*)/.exec(m[5])?.[1] ?? '').split(/[\s&,]+/).filter((x) => /^[_A-Za-z]/.test(x)) : [];
-  return { name: m[4], kind, extension: !!m[1], interfaces };
+  // Union members up to the first line that does not continue the list.
+  const members: string[] = [];
+  if (kind === 'U' && m[6]) {
+    for (const line of m[6].slice(1).split('\n')) {
+      const names = line.split(/[\s|]+/).filter((x) => /^[_A-Za-z][_0-9A-Za-z]*$/.test(x));
+      if (members.length && !/^\s*\|/.test(line)) break;
+      members.push(...names);
+    }
+  }
+  return { name: m[4], kind, extension: !!m[1], interfaces, members };
 }
 
 function syntaxDiagnostic(e: unknown, text: string): ChunkDiagnostic {
@@ -269,8 +304,6 @@ export class SchemaAnalysis {
   private indexCache?: SchemaIndex;
   private diagnosticsCache?: SchemaDiagnostic[];
   private readonly preludeDefs: Map<string, DefinitionNode>;
-  /** The last declaration that parsed, per name, kind and extension: stand-ins for broken chunks. */
-  private readonly lastGood = new Map<string, Declaration>();
   /** Chunks whose validation depends on a name, by name. */
   private readonly dependents = new Map<string, Set<Chunk>>();
   /** Names whose declarations were added or removed since the last diagnostics pass. */
@@ -330,7 +363,6 @@ export class SchemaAnalysis {
       if (resumeAt < oldChunks.length) starts.pop();
       const reusable = new Map<string, Chunk>();
       for (let k = first; k < resumeAt; k++) reusable.set(oldChunks[k].text, oldChunks[k]);
-      for (const c of reusable.values()) this.rememberGood(c);
       const end = resumeAt < oldChunks.length ? oldChunks[resumeAt].start + delta : text.length;
       const middle = this.buildChunks(text.slice(0, end), starts, reusable);
       for (const c of reusable.values()) this.dropChunk(c); // not reused: gone
@@ -344,6 +376,17 @@ export class SchemaAnalysis {
     this.text = text;
     this.indexCache = undefined;
     this.diagnosticsCache = undefined;
+    this.memos.clear();
+  }
+
+  private readonly memos = new Map<string, unknown>();
+
+  /** A value derived from this version of the text, computed once per version. */
+  memo<T>(key: string, compute: () => T): T {
+    if (this.memos.has(key)) return this.memos.get(key) as T;
+    const value = compute();
+    this.memos.set(key, value);
+    return value;
   }
 
   private buildChunks(text: string, starts: number[], reusable: Map<string, Chunk>): Chunk[] {
@@ -365,26 +408,13 @@ export class SchemaAnalysis {
     return chunks;
   }
 
-  /**
-   * New chunks that do not parse stand in with the last good declaration of their name, taken
-   * from a chunk that is gone (never one still in the document, never twice).
-   */
+  /** New chunks that do not parse stand in with what their header declares. */
   private recoverBrokenChunks(): void {
-    const used = new Set<Declaration>();
     for (const chunk of this.newChunks) {
       if (!chunk.syntaxError || chunk.declarations.length) continue;
-      chunk.recover((key, kind, extension) => {
-        const good = this.lastGood.get(`${key}|${kind}|${extension}`);
-        if (!good || used.has(good) || this.sourceToChunk.get(good.chunk.source) === good.chunk) return undefined;
-        used.add(good);
-        return good;
-      });
+      chunk.recover();
       for (const d of chunk.declarations) this.pendingKeys.add(keyOf(d));
     }
-  }
-
-  private rememberGood(chunk: Chunk): void {
-    for (const d of chunk.declarations) if (!d.recovered) this.lastGood.set(`${keyOf(d)}|${d.kind}|${d.extension}`, d);
   }
 
   private dropChunk(chunk: Chunk): void {
@@ -420,6 +450,10 @@ export class SchemaAnalysis {
 
   /** The document's definitions plus the prelude entries the user did not declare. */
   documentWithPrelude(): DocumentNode {
+    return this.memo('documentWithPrelude', () => this.buildDocumentWithPrelude());
+  }
+
+  private buildDocumentWithPrelude(): DocumentNode {
     const doc = this.document();
     const index = this.index();
     const extra: DefinitionNode[] = [];
@@ -482,10 +516,12 @@ export class SchemaAnalysis {
     const isCurrent = (c: Chunk) => this.sourceToChunk.get(c.source) === c && c.definitions.length > 0;
     for (const c of this.newChunks) if (isCurrent(c)) dirtySet.add(c);
     for (const c of this.volatileChunks) if (isCurrent(c)) dirtySet.add(c);
-    for (const key of this.pendingKeys) {
-      const sig = signature(key);
-      for (const c of this.dependents.get(key) ?? []) {
-        if (c.validated?.deps.get(key) !== sig && isCurrent(c)) dirtySet.add(c);
+    for (const pending of this.pendingKeys) {
+      for (const key of [pending, '~' + pending]) {
+        const sig = signature(key);
+        for (const c of this.dependents.get(key) ?? []) {
+          if (c.validated?.deps.get(key) !== sig && isCurrent(c)) dirtySet.add(c);
+        }
       }
     }
     this.newChunks.clear();
@@ -527,10 +563,12 @@ export class SchemaAnalysis {
    * directives (their members matter), the shape of everything else, or "missing".
    */
   private signatureOf(key: string, index: SchemaIndex): string {
-    const decls = index.declarations.get(key);
+    // `~Name` asks for the text of Name's declarations, whatever their kind.
+    const content = key.startsWith('~');
+    const decls = index.declarations.get(content ? key.slice(1) : key);
     if (!decls) return this.preludeDefs.has(key) ? 'prelude' : 'missing';
-    let full = false;
-    for (const d of decls) if (d.kind === 'I' || d.kind === 'N' || d.kind === 'D') full = true;
+    let full = content;
+    for (const d of decls) if (d.kind === 'I' || d.kind === 'N' || d.kind === 'D' || d.kind === 'R') full = true;
     let s = '';
     for (const d of decls) s += (full ? d.contentKey : d.shape) + ';';
     return s;
@@ -539,56 +577,57 @@ export class SchemaAnalysis {
   /** Validates `dirty` against a small schema of what they reference; caches per chunk. */
   private validateChunks(dirty: Chunk[], index: SchemaIndex, signature: (key: string) => string): void {
     const dirtySet = new Set(dirty);
-    const included = new Map<string, 'full' | 'stub'>();
-    const stubsByKey = new Map<string, DefinitionNode[]>();
-    const deps = new Map<Chunk, Map<string, string>>();
-    const definitions: DefinitionNode[] = [];
-    const unknown = new Set<string>();
+    const requirements = this.requirementsMemo(index);
 
-    const include = (key: string, mode: 'full' | 'stub', depSink: Map<string, string>, depth: number) => {
-      depSink.set(key, signature(key));
-      const prev = included.get(key);
-      if (prev === 'full' || prev === mode) return;
+    // What each dirty chunk needs, and what the document must hold for all of them.
+    const needed = new Map<string, Level>();
+    const deps = new Map<Chunk, Map<string, string>>();
+    const schemaKeys = index.declarations.has('schema') ? ['schema'] : [];
+    for (const c of dirty) {
+      const mine = new Map<string, Level>();
+      const merge = (key: string, level: Level) => {
+        for (const [k, l] of requirements(key, level)) if (!mine.has(k) || LEVELS[l] > LEVELS[mine.get(k)!]) mine.set(k, l);
+      };
+      for (const r of c.typeRefs) merge(r, 'shape');
+      for (const r of c.directiveRefs) merge('@' + r, 'full');
+      for (const d of c.declarations) {
+        // Conformance needs the full interfaces a type implements.
+        for (const i of (d.node as { interfaces?: readonly { name: NameNode }[] }).interfaces ?? []) merge(i.name.value, 'full');
+      }
+      for (const k of schemaKeys) merge(k, 'full');
+      const sink = new Map<string, string>();
+      for (const d of c.declarations) sink.set(keyOf(d), signature(keyOf(d)));
+      for (const [k, l] of mine) {
+        sink.set(k, signature(k));
+        if (!needed.has(k) || LEVELS[l] > LEVELS[needed.get(k)!]) needed.set(k, l);
+      }
+      deps.set(c, sink);
+    }
+
+    // The document: the dirty definitions and what they need, in document order, then stubs.
+    const definitions: DefinitionNode[] = [];
+    for (const c of dirty) for (const d of c.definitions) definitions.push(d);
+    const stubs: DefinitionNode[] = [];
+    const unknown: DefinitionNode[] = [];
+    for (const [key, level] of needed) {
       const decls = index.declarations.get(key);
       if (!decls) {
         const p = this.preludeDefs.get(key);
-        if (p) {
-          if (!prev) { included.set(key, 'full'); definitions.push(p); for (const r of refsOf(p)) include(r, 'stub', depSink, depth + 1); }
-        } else if (!key.startsWith('@')) {
-          unknown.add(key);
-        }
-        return;
+        if (p) definitions.push(p);
+        else if (!key.startsWith('@') && key !== 'schema') unknown.push({ kind: Kind.SCALAR_TYPE_DEFINITION, name: { kind: Kind.NAME, value: key } } as DefinitionNode);
+        continue;
       }
-      const needsFull = mode === 'full' || decls.some((d) => d.kind === 'I' || d.kind === 'N' || d.kind === 'D');
-      included.set(key, needsFull ? 'full' : 'stub');
-      if (needsFull) stubsByKey.delete(key); // upgraded: the full definitions replace the stubs
       for (const d of decls) {
         if (dirtySet.has(d.chunk) && !d.recovered) continue; // already in the document
-        if (needsFull) {
-          definitions.push(d.node);
-          if (depth < 6) for (const r of refsOf(d.node)) include(r, 'stub', depSink, depth + 1);
-        } else {
-          const list = stubsByKey.get(key);
-          if (list) list.push(stubOf(d)); else stubsByKey.set(key, [stubOf(d)]);
-          if (depth < 3) for (const r of shapeRefs(d.node)) include(r, 'stub', depSink, depth + 2);
-        }
-      }
-    };
-
-    for (const c of dirty) {
-      const sink = new Map<string, string>();
-      deps.set(c, sink);
-      for (const d of c.definitions) definitions.push(d);
-      for (const d of c.declarations) if (d.kind !== 'R') sink.set(d.kind === 'D' ? '@' + d.name : d.name, signature(d.kind === 'D' ? '@' + d.name : d.name));
-      for (const r of c.typeRefs) include(r, 'stub', sink, 1);
-      for (const r of c.directiveRefs) include('@' + r, 'full', sink, 1);
-      for (const d of c.declarations) {
-        if (d.kind === 'O' || d.kind === 'I') {
-          // Conformance needs the full interfaces this type implements.
-          for (const i of (d.node as { interfaces?: readonly { name: NameNode }[] }).interfaces ?? []) include(i.name.value, 'full', sink, 1);
-        }
+        if (level === 'full') definitions.push(d.node);
+        else stubs.push(level === 'shape' ? stubOf(d) : kindStubOf(d));
       }
     }
+    const position = (n: DefinitionNode) => {
+      const chunk = n.loc && this.sourceToChunk.get(n.loc.source);
+      return chunk ? chunk.start + n.loc!.start : Number.MAX_SAFE_INTEGER;
+    };
+    definitions.sort((a, b) => position(a) - position(b));
 
     // Graphql-js rules, each tagged so its errors carry a code.
     const results = new Map<Chunk, ChunkDiagnostic[]>();
@@ -601,14 +640,21 @@ export class SchemaAnalysis {
         const chunk = node.loc && this.chunkOfDirty(node.loc.source, dirtySet);
         if (!chunk) continue;
         const target = narrowNode(node);
-        const d: ChunkDiagnostic = {
-          start: target.loc!.start, end: target.loc!.end, severity: 'error', code,
-          message: error.message,
-        };
-        if (code === 'unknown-type') {
-          const name = node.kind === Kind.NAMED_TYPE ? node.name.value : '';
-          this.improveUnknownType(d, name, index);
+        const d: ChunkDiagnostic = { start: target.loc!.start, end: target.loc!.end, severity: 'error', code, message: error.message };
+        if (code === 'unknown-type' && node.kind === Kind.NAMED_TYPE) {
+          this.improveUnknownType(d, node.name.value, index);
           volatile.add(chunk);
+        } else if (code === 'invalid-type-extension' && /not defined/.test(error.message)) {
+          const name = (node as { name?: NameNode }).name?.value ?? '';
+          const suggestions = this.typeSuggestions(name, index);
+          d.message = `Cannot extend type "${name}" because it is not defined.` + (suggestions.length ? ` Did you mean ${suggestions.map((s) => `"${s}"`).join(', ')}?` : ' Declare the type first.');
+          volatile.add(chunk);
+        }
+        // The message also depends on the other places it names: re-validate when they change.
+        const sink = deps.get(chunk)!;
+        for (const other of nodes) {
+          const otherChunk = other.loc && this.sourceToChunk.get(other.loc.source);
+          if (otherChunk && otherChunk !== chunk) for (const decl of otherChunk.declarations) sink.set('~' + keyOf(decl), signature('~' + keyOf(decl)));
         }
         results.get(chunk)!.push(d);
         return;
@@ -616,17 +662,14 @@ export class SchemaAnalysis {
     };
 
     const localRules = specifiedSDLRules.filter((r) => !GLOBAL_RULES.has(r.name));
-    const stubs: DefinitionNode[] = [];
-    for (const list of stubsByKey.values()) stubs.push(...list);
     const sdlDoc: DocumentNode = { kind: Kind.DOCUMENT, definitions: [...definitions, ...stubs] };
     runRules(sdlDoc, localRules as SDLRule[], attribute);
 
     // Schema validation: unknown names become scalars so the schema builds; their errors are above.
-    const unknownStubs = [...unknown].map((name) => ({ kind: Kind.SCALAR_TYPE_DEFINITION, name: { kind: Kind.NAME, value: name } }) as DefinitionNode);
     try {
-      const schema = buildASTSchema({ kind: Kind.DOCUMENT, definitions: [...sdlDoc.definitions, ...unknownStubs] }, { assumeValidSDL: true });
+      const schema = buildASTSchema({ kind: Kind.DOCUMENT, definitions: [...sdlDoc.definitions, ...unknown] }, { assumeValidSDL: true });
       for (const error of validateSchema(schema)) attribute(error, schemaCode(error.message));
-    } catch (e) { if (process.env.CS_DEBUG) console.error(e);
+    } catch {
       // The SDL errors above already say what is wrong; a schema that cannot be built adds nothing.
     }
 
@@ -643,17 +686,58 @@ export class SchemaAnalysis {
     }
   }
 
+  /**
+   * What including `key` at a level brings into the validation document, per pass:
+   * `full` (every member: directives, inputs and their input fields, interfaces a type
+   * implements), `shape` (kind, interfaces, union members), `kind` (only the kind).
+   */
+  private requirementsMemo(index: SchemaIndex): (key: string, level: Level) => Map<string, Level> {
+    const memo = new Map<string, Map<string, Level>>();
+    return (key, level) => {
+      const memoKey = level + ':' + key;
+      let out = memo.get(memoKey);
+      if (out) return out;
+      const result = new Map<string, Level>();
+      const visit = (k: string, l: Level) => {
+        const decls = index.declarations.get(k);
+        const nodes = decls ? decls.map((d) => d.node) : this.preludeDefs.has(k) ? [this.preludeDefs.get(k)!] : [];
+        const natural = nodes.some((n) => n.kind === Kind.INPUT_OBJECT_TYPE_DEFINITION || n.kind === Kind.INPUT_OBJECT_TYPE_EXTENSION || n.kind === Kind.DIRECTIVE_DEFINITION || n.kind === Kind.SCHEMA_DEFINITION || n.kind === Kind.SCHEMA_EXTENSION) || (!decls && nodes.length > 0);
+        const effective: Level = natural ? 'full' : l;
+        const prev = result.get(k);
+        if (prev && LEVELS[prev] >= LEVELS[effective]) return;
+        result.set(k, effective);
+        for (const n of nodes) {
+          if (effective === 'full') {
+            for (const r of refsOf(n)) visit(r, 'shape');
+            for (const i of (n as { interfaces?: readonly { name: NameNode }[] }).interfaces ?? []) visit(i.name.value, 'full');
+          } else if (effective === 'shape') {
+            for (const r of shapeRefs(n)) visit(r, 'kind');
+          }
+        }
+      };
+      visit(key, level);
+      out = result;
+      memo.set(memoKey, out);
+      return out;
+    };
+  }
+
   private chunkOfDirty(source: Source, dirty: Set<Chunk>): Chunk | undefined {
     const chunk = this.sourceToChunk.get(source);
     return chunk && dirty.has(chunk) ? chunk : undefined;
   }
 
-  private improveUnknownType(d: ChunkDiagnostic, name: string, index: SchemaIndex): void {
-    if (!name) return;
+  /** Type names close to `name`, from the whole document and the prelude. */
+  private typeSuggestions(name: string, index: SchemaIndex): string[] {
     const candidates: string[] = [...BUILTIN_SCALARS];
     for (const [key, list] of index.declarations) if (list[0].kind !== 'D' && list[0].kind !== 'R') candidates.push(key);
     for (const key of this.preludeDefs.keys()) if (!key.startsWith('@')) candidates.push(key);
-    const suggestions = suggestionList(name, candidates).filter((s) => s !== name).slice(0, 5);
+    return suggestionList(name, candidates).filter((s) => s !== name).slice(0, 5);
+  }
+
+  private improveUnknownType(d: ChunkDiagnostic, name: string, index: SchemaIndex): void {
+    if (!name) return;
+    const suggestions = this.typeSuggestions(name, index);
     d.message = `Unknown type "${name}".` + (suggestions.length
       ? ` Did you mean ${suggestions.map((s) => `"${s}"`).join(', ')}? Or declare it.`
       : ` Declare it (for example \`type ${name} { id: ID! }\`) or use one of the known types.`);
@@ -740,6 +824,9 @@ function shapeRefs(def: DefinitionNode): string[] {
   return out;
 }
 
+type Level = 'kind' | 'shape' | 'full';
+const LEVELS: Record<Level, number> = { kind: 0, shape: 1, full: 2 };
+
 const DUMMY_NAME = { kind: Kind.NAME, value: '_stub' } as NameNode;
 const DUMMY_TYPE = { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: 'Boolean' } };
 const stubCache = new WeakMap<DefinitionNode, DefinitionNode>();
@@ -764,6 +851,18 @@ function stubOf(d: Declaration): DefinitionNode {
       stub = { kind: node.kind, name: (node as { name: NameNode }).name } as DefinitionNode;
   }
   stubCache.set(d.node, stub);
+  return stub;
+}
+
+const kindStubCache = new WeakMap<DefinitionNode, DefinitionNode>();
+
+/** A definition reduced to its kind: what a name in another stub's shape needs. */
+function kindStubOf(d: Declaration): DefinitionNode {
+  let stub = kindStubCache.get(d.node);
+  if (stub) return stub;
+  const full = stubOf(d) as DefinitionNode & { interfaces?: unknown; types?: unknown };
+  stub = { ...full, interfaces: undefined, types: undefined } as unknown as DefinitionNode;
+  kindStubCache.set(d.node, stub);
   return stub;
 }
 

@@ -20,9 +20,14 @@ export interface PlatformCheck {
   model: DataModel;
 }
 
+/** The data model of the analysis's current text (computed once per version). */
+export function modelOf(analysis: SchemaAnalysis): DataModel {
+  return analysis.memo('model', () => buildModel(analysis.documentWithPrelude()));
+}
+
 export function checkPlatformRules(analysis: SchemaAnalysis, resolvers: ResolverFiles | undefined): PlatformCheck {
   const doc = analysis.documentWithPrelude();
-  const model = buildModel(doc);
+  const model = modelOf(analysis);
   const out: SchemaDiagnostic[] = [];
   const at = (node: ASTNode, d: Omit<SchemaDiagnostic, 'start' | 'end'>) => {
     const range = analysis.rangeOf(node);

@@ -3,6 +3,7 @@
 import { DefinitionNode, FieldDefinitionNode, Kind, print, StringValueNode } from 'graphql';
 import { Hover, MarkupKind, Position } from 'vscode-languageserver';
 import { buildModel } from '../../../core/src/model/model';
+import { modelOf } from '../../../core/src/schema/platformRules';
 import { declarationsOf, nameTargetAt, rangeOfNode, SchemaDocument } from './document';
 
 const BUILTIN_DOCS: Record<string, string> = {
@@ -61,7 +62,7 @@ function typeHover(doc: SchemaDocument, name: string): string | undefined {
   const base = definitionHover(doc, name) ?? builtin(name);
   if (!base) return undefined;
   if (!doc.service) return base;
-  const model = buildModel(doc.analysis.documentWithPrelude());
+  const model = modelOf(doc.analysis);
   const entity = model.entities.get(name);
   if (entity) return `${base}\n\n**Table** \`"${name}"\` · entity \`src/data/entities/${name}.ts\``;
   if (model.nonEntities.has(name)) return `${base}\n\n*Not stored* (root or @transient type).`;
@@ -79,7 +80,7 @@ function fieldHover(doc: SchemaDocument, typeName: string, fieldName: string): s
   const sig = print({ ...field, description: undefined } as FieldDefinitionNode);
   let value = `\`\`\`graphql\n${typeName}.${sig}\n\`\`\`${describe(field.description)}`;
   if (doc.service) {
-    const model = buildModel(doc.analysis.documentWithPrelude());
+    const model = modelOf(doc.analysis);
     const entity = model.entities.get(typeName);
     const f = entity?.fields.find((x) => x.name === fieldName);
     if (f) value += '\n\n' + columnDescription(typeName, f);

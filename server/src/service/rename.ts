@@ -6,7 +6,8 @@ import * as path from 'path';
 import { NameNode } from 'graphql';
 import { Position, Range, ResponseError, TextEdit, WorkspaceEdit, ErrorCodes } from 'vscode-languageserver';
 import { URI } from 'vscode-uri';
-import { buildModel, directive } from '../../../core/src/model/model';
+import { directive } from '../../../core/src/model/model';
+import { modelOf } from '../../../core/src/schema/platformRules';
 import { resolverPath } from '../../../core/src/service-folder/serviceFolder';
 import { declarationNames, fieldsNamed, referenceNames } from './navigation';
 import { declarationsOf, directiveInsertOffset, nameTargetAt, rangeOfNode, SchemaDocument } from './document';
@@ -41,7 +42,7 @@ export function rename(doc: SchemaDocument, position: Position, newName: string)
   };
   for (const n of referenceNames(doc, target)) replace(n);
 
-  const model = doc.service ? buildModel(doc.analysis.documentWithPrelude()) : undefined;
+  const model = doc.service ? modelOf(doc.analysis) : undefined;
   const addRenamedFrom = (owner: { directives?: readonly unknown[] } & { name: NameNode }, oldName: string) => {
     if (directive(owner as never, 'renamedFrom')) return;
     const at = directiveInsertOffset(doc, owner as never);
