@@ -1,7 +1,7 @@
 // A minimal LSP client for the benchmark: spawns a server with piped stdio, speaks JSON-RPC with
 // vscode-jsonrpc, timestamps every publishDiagnostics on arrival, and never waits without a
 // timeout. Every spawned process is tracked so the run can kill them all on the way out.
-import { ChildProcess, spawn } from 'child_process';
+import { ChildProcess, execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import { performance } from 'perf_hooks';
 import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
@@ -96,13 +96,16 @@ export class BenchClient {
   async request<T>(method: string, params: unknown, timeoutMs: number): Promise<T> {
     if (this.exited) throw new Error(`${this.spec.label} ${this.exitInfo}`);
     let timer: NodeJS.Timeout | undefined;
+    let poll: NodeJS.Timeout | undefined;
     try {
       return await Promise.race([
         this.connection.sendRequest(method, params) as Promise<T>,
         new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new TimeoutError(`${this.spec.label} ${method}`, timeoutMs)), timeoutMs); }),
+        new Promise<never>((_, reject) => { poll = setInterval(() => { if (this.exited) reject(new Error(`${this.spec.label} ${method}: server ${this.exitInfo}`)); }, 50); }),
       ]);
     } finally {
       clearTimeout(timer);
+      clearInterval(poll);
     }
   }
 
@@ -144,6 +147,23 @@ export class BenchClient {
     }
   }
 
+  /**
+   * Resolves when the server process used no CPU for `quietMs` (it finished background work such
+   * as code generation), or after `maxMs`. Returns whether it went quiet.
+   */
+  async idle(quietMs: number, maxMs: number): Promise<boolean> {
+    const start = performance.now();
+    let last = this.cpuMs();
+    let since = performance.now();
+    while (performance.now() - start < maxMs && !this.exited && last !== undefined) {
+      await sleep(50);
+      const now = this.cpuMs();
+      if (now !== last) { last = now; since = performance.now(); }
+      else if (performance.now() - since >= quietMs) return true;
+    }
+    return false;
+  }
+
   /** VmRSS and VmHWM of the server process, in MB (undefined when it is gone). */
   memory(): { rssMb: number; hwmMb: number } | undefined {
     if (!this.pid || this.exited) return undefined;
@@ -151,6 +171,18 @@ export class BenchClient {
       const status = fs.readFileSync(`/proc/${this.pid}/status`, 'utf8');
       const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
       return { rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024 };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** CPU time (user + system) the server process has used so far, in ms (undefined when gone). */
+  cpuMs(): number | undefined {
+    if (!this.pid || this.exited) return undefined;
+    try {
+      const stat = fs.readFileSync(`/proc/${this.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // starts at field 3 (state)
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks();
     } catch {
       return undefined;
     }
@@ -170,6 +202,14 @@ export class BenchClient {
     }
     live.delete(this.process);
   }
+}
+
+let ticks: number | undefined;
+function clockTicks(): number {
+  if (ticks === undefined) {
+    try { ticks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100; } catch { ticks = 100; }
+  }
+  return ticks;
 }
 
 export function sleep(ms: number): Promise<void> {
