@@ -115,6 +115,11 @@ describe('chunkStarts', () => {
       const text = 'enum Kind {\ntype\ninterface\n}\nscalar S\n';
       assert.deepEqual(chunks(text), ['enum Kind {\ntype\ninterface\n}\n', 'scalar S\n']);
     });
+    it('enum values that read like a definition at column 0 (`input RED`) do not split valid GraphQL', () => {
+      const text = 'enum Kind {\ninput RED\ntype BLUE\n}\nscalar S\n';
+      assert.equal(parse(text).definitions.length, 2);
+      assert.deepEqual(chunks(text), ['enum Kind {\ninput RED\ntype BLUE\n}\n', 'scalar S\n']);
+    });
     it('a keyword that is not at column 0 inside braces does not split', () => {
       const text = 'type A {\n  type B: Int\n}\n';
       assert.deepEqual(chunks(text), [text]);

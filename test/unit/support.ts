@@ -30,6 +30,18 @@ export function withCursor(marked: string, marker = '|'): { text: string; offset
   return { text: marked.slice(0, offset) + marked.slice(offset + marker.length), offset };
 }
 
+/**
+ * Several positions in one fixture, each marked with `‸` (GraphQL never uses it):
+ * `'type ‸A { b: ‸B }'` → the text without the marks and their offsets, in order.
+ */
+export function withMarks(marked: string, mark = '‸'): { text: string; at: number[] } {
+  const parts = marked.split(mark);
+  const at: number[] = [];
+  let offset = 0;
+  for (let i = 0; i < parts.length - 1; i++) { offset += parts[i].length; at.push(offset); }
+  return { text: parts.join(''), at };
+}
+
 /** A fake service folder: only what the features read. */
 export function fakeService(queries: string[] = [], mutations: string[] = [], root = '/work/svc'): ServiceFolder {
   return { root, resolvers: { queries: new Set(queries), mutations: new Set(mutations) } };

@@ -1,7 +1,7 @@
 // The data model a service schema describes: entities (tables), their columns and relations,
 // and enums. Pure: a parsed document in, plain data out. The mapping is documented in the README.
 import {
-  ConstDirectiveNode, DefinitionNode, DocumentNode, EnumTypeDefinitionNode, FieldDefinitionNode,
+  ConstDirectiveNode, DefinitionNode, DocumentNode, EnumTypeDefinitionNode, EnumValueDefinitionNode, FieldDefinitionNode,
   Kind, ObjectTypeDefinitionNode, TypeNode,
 } from 'graphql';
 
@@ -39,6 +39,8 @@ export interface ModelRelation {
   ambiguousWith?: string[];
   /** Set when `@relation(inverse:)` names a field that cannot be the inverse. */
   badInverse?: string;
+  /** Why it cannot. */
+  badInverseReason?: string;
 }
 
 export interface Entity {
@@ -123,27 +125,45 @@ export function buildModel(doc: DocumentNode): DataModel {
   const objects = new Map<string, ObjectTypeDefinitionNode>();
   const enums = new Map<string, ModelEnum>();
   const kinds = new Map<string, DefinitionNode['kind']>();
+  // Fields and values added by `extend type` / `extend enum`, by type name.
+  const extraFields = new Map<string, FieldDefinitionNode[]>();
+  const extraValues = new Map<string, EnumValueDefinitionNode[]>();
+  const extraDirectives = new Map<string, ConstDirectiveNode[]>();
   for (const def of doc.definitions) {
+    if (def.kind === Kind.OBJECT_TYPE_EXTENSION) {
+      extraFields.set(def.name.value, [...(extraFields.get(def.name.value) ?? []), ...(def.fields ?? [])]);
+      extraDirectives.set(def.name.value, [...(extraDirectives.get(def.name.value) ?? []), ...(def.directives ?? [])]);
+      continue;
+    }
+    if (def.kind === Kind.ENUM_TYPE_EXTENSION) {
+      extraValues.set(def.name.value, [...(extraValues.get(def.name.value) ?? []), ...(def.values ?? [])]);
+      continue;
+    }
     if (!('name' in def) || !def.name) continue;
     if (!kinds.has(def.name.value)) kinds.set(def.name.value, def.kind);
     if (def.kind === Kind.OBJECT_TYPE_DEFINITION && !objects.has(def.name.value)) objects.set(def.name.value, def);
-    if (def.kind === Kind.ENUM_TYPE_DEFINITION && !enums.has(def.name.value)) {
-      enums.set(def.name.value, {
-        name: def.name.value, node: def,
-        renamedFrom: stringArgument(directive(def, 'renamedFrom'), 'name'),
-        values: (def.values ?? []).map((v) => ({ name: v.name.value, renamedFrom: stringArgument(directive(v, 'renamedFrom'), 'name') })),
-      });
-    }
+  }
+  for (const def of doc.definitions) {
+    if (def.kind !== Kind.ENUM_TYPE_DEFINITION || enums.has(def.name.value)) continue;
+    const values = [...(def.values ?? []), ...(extraValues.get(def.name.value) ?? [])];
+    enums.set(def.name.value, {
+      name: def.name.value, node: def,
+      renamedFrom: stringArgument(directive(def, 'renamedFrom'), 'name'),
+      values: values.map((v) => ({ name: v.name.value, renamedFrom: stringArgument(directive(v, 'renamedFrom'), 'name') })),
+    });
   }
   const nonEntities = new Set<string>();
   const rootSet = new Set([roots.query, roots.mutation, roots.subscription]);
-  for (const [name, node] of objects) if (rootSet.has(name) || directive(node, 'transient')) nonEntities.add(name);
+  for (const [name, node] of objects) {
+    const transient = directive(node, 'transient') || extraDirectives.get(name)?.some((d) => d.name.value === 'transient');
+    if (rootSet.has(name) || transient) nonEntities.add(name);
+  }
 
   const entities = new Map<string, Entity>();
   for (const [name, node] of objects) {
     if (nonEntities.has(name)) continue;
     const fields: ModelField[] = [];
-    for (const f of node.fields ?? []) fields.push(mapField(f, kinds, nonEntities, enums));
+    for (const f of [...(node.fields ?? []), ...(extraFields.get(name) ?? [])]) fields.push(mapField(f, kinds, nonEntities, enums));
     const idFields = fields.filter((f) => f.kind === 'id');
     entities.set(name, { name, node, fields, idFields, renamedFrom: stringArgument(directive(node, 'renamedFrom'), 'name') });
   }
@@ -201,36 +221,72 @@ function onDeleteOf(f: FieldDefinitionNode): ModelRelation['onDelete'] {
  * (then the field name), so the choice never depends on the order of the schema.
  */
 function pairRelations(entities: Map<string, Entity>): void {
+  const explicitOf = (f: ModelField) => stringArgument(directive(f.node, 'relation'), 'inverse');
+  const partner = new Map<ModelField, ModelField>();
+  const pointsBack = (f: ModelField, entity: Entity) => f.relation?.target === entity.name;
+
+  // 1. Explicit pairs: @relation(inverse:) on one side, and the other side agrees or says nothing.
+  // A field claimed by several fields pairs with none of them (whatever their order).
+  const claims = new Map<ModelField, ModelField[]>();
+  for (const entity of entities.values()) {
+    for (const field of entity.fields) {
+      const explicit = field.relation && explicitOf(field);
+      const inverse = explicit !== undefined && entities.get(field.relation!.target)?.fields.find((f) => f.name === explicit);
+      if (inverse) claims.set(inverse, [...(claims.get(inverse) ?? []), field]);
+    }
+  }
   for (const entity of entities.values()) {
     for (const field of entity.fields) {
       const rel = field.relation;
-      if (!rel) continue;
+      const explicit = rel && explicitOf(field);
+      if (!rel || explicit === undefined) continue;
       const target = entities.get(rel.target);
       if (!target) continue;
-      const explicit = stringArgument(directive(field.node, 'relation'), 'inverse');
-      const backs = target.fields.filter((f) => f.relation?.target === entity.name && !(target === entity && f === field));
-      let inverse: ModelField | undefined;
-      if (explicit !== undefined) {
-        inverse = target.fields.find((f) => f.name === explicit);
-        // A field cannot be its own inverse: neither side would own the pair, so nothing is stored.
-        if (!inverse || inverse === field || inverse.relation?.target !== entity.name) {
-          rel.badInverse = explicit;
-          inverse = undefined;
-        }
-      } else {
-        // Fields on the other side that explicitly claim this one, or name another field here.
-        const claiming = backs.filter((b) => stringArgument(directive(b.node, 'relation'), 'inverse') === field.name);
-        const free = backs.filter((b) => stringArgument(directive(b.node, 'relation'), 'inverse') === undefined);
-        const siblings = entity.fields.filter((f) => f.relation?.target === rel.target && stringArgument(directive(f.node, 'relation'), 'inverse') === undefined);
-        if (claiming.length === 1) inverse = claiming[0];
-        else if (free.length === 1 && siblings.length === 1) inverse = free[0];
-        else if (free.length >= 1 && (free.length > 1 || siblings.length > 1)) rel.ambiguousWith = free.map((b) => b.name);
+      const inverse = target.fields.find((f) => f.name === explicit);
+      let problem: string | undefined;
+      if (!inverse || !pointsBack(inverse, entity)) problem = `"${rel.target}" has no field "${explicit}" of type "${entity.name}"`;
+      else if (inverse === field) problem = 'a field cannot be its own inverse';
+      else if (explicitOf(inverse) !== undefined && explicitOf(inverse) !== field.name) problem = `"${rel.target}.${explicit}" names "${explicitOf(inverse)}" as its inverse`;
+      else if (claims.get(inverse)!.length > 1) problem = `"${rel.target}.${explicit}" is named as the inverse by ${claims.get(inverse)!.map((f) => `"${f.name}"`).join(' and ')}`;
+      if (problem) {
+        rel.badInverse = explicit;
+        rel.badInverseReason = problem;
+        continue;
       }
-      if (!inverse) continue;
+      partner.set(field, inverse!);
+      partner.set(inverse!, field);
+    }
+  }
+
+  // 2. Implicit pairs: the only free field on each side that points at the other.
+  for (const entity of entities.values()) {
+    for (const field of entity.fields) {
+      const rel = field.relation;
+      if (!rel || partner.has(field) || explicitOf(field) !== undefined) continue;
+      const target = entities.get(rel.target);
+      if (!target) continue;
+      const free = (f: ModelField) => !partner.has(f) && explicitOf(f) === undefined;
+      const backs = target.fields.filter((f) => f !== field && pointsBack(f, entity) && free(f));
+      const siblings = entity.fields.filter((f) => f.relation?.target === rel.target && free(f));
+      if (backs.length === 1 && siblings.length === 1) {
+        partner.set(field, backs[0]);
+        partner.set(backs[0], field);
+      } else if (backs.length >= 1) {
+        rel.ambiguousWith = backs.map((b) => b.name);
+      }
+    }
+  }
+
+  // 3. Kinds and owners.
+  for (const entity of entities.values()) {
+    for (const field of entity.fields) {
+      const rel = field.relation;
+      const inverse = partner.get(field);
+      if (!rel || !inverse) continue;
       rel.inverse = inverse.name;
       if (field.list && inverse.list) {
         rel.kind = 'many-to-many';
-        rel.owner = ownsPair(entity.name, field.name, target.name, inverse.name);
+        rel.owner = ownsPair(entity.name, field.name, rel.target, inverse.name);
       } else if (field.list) {
         rel.kind = 'one-to-many';
         rel.owner = false;
@@ -239,7 +295,7 @@ function pairRelations(entities: Map<string, Entity>): void {
         rel.owner = true;
       } else {
         rel.kind = 'one-to-one';
-        rel.owner = ownsPair(entity.name, field.name, target.name, inverse.name);
+        rel.owner = ownsPair(entity.name, field.name, rel.target, inverse.name);
       }
     }
   }

@@ -3,7 +3,7 @@
 // chunks whose validation inputs changed (their own text, or the shape of a type they refer to)
 // are validated again, against a small schema made of what they refer to.
 import {
-  ASTNode, buildASTSchema, DefinitionNode, DirectiveDefinitionNode, DocumentNode, GraphQLError,
+  ASTNode, buildASTSchema, DefinitionNode, DirectiveDefinitionNode, DocumentNode, GraphQLError, InputValueDefinitionNode,
   Kind, NameNode, parse, Source, TypeDefinitionNode, validateSchema, visit,
 } from 'graphql';
 import { specifiedSDLRules } from 'graphql/validation/specifiedRules';
@@ -238,9 +238,10 @@ function headerOf(text: string): { name: string; kind: DeclKind; extension: bool
 function syntaxDiagnostic(e: unknown, text: string): ChunkDiagnostic {
   const err = e as GraphQLError;
   let pos = Math.min(err.positions?.[0] ?? 0, text.length);
+  let open = -1;
   if (/<EOF>/.test(err.message)) {
     // The end of a chunk is the start of the next definition: point at what is left open instead.
-    const open = firstUnclosed(text);
+    open = firstUnclosed(text);
     pos = open >= 0 ? open : text.trimEnd().length - 1;
     if (pos < 0) pos = 0;
   }
@@ -250,7 +251,7 @@ function syntaxDiagnostic(e: unknown, text: string): ChunkDiagnostic {
   const message = err.message.replace(/^Syntax Error: /, '');
   return {
     start: pos, end, severity: 'error', code: 'syntax',
-    message: `Syntax error: ${message}${syntaxHint(message)}`,
+    message: `Syntax error: ${message}${syntaxHint(message, open >= 0 ? text[open] : undefined)}`,
   };
 }
 
@@ -267,8 +268,9 @@ function firstUnclosed(text: string): number {
   return stack.length ? stack[0] : -1;
 }
 
-function syntaxHint(message: string): string {
-  if (/Expected Name, found <EOF>|Expected "}", found <EOF>/.test(message)) return ' Close the open "{" of this definition.';
+function syntaxHint(message: string, open: string | undefined): string {
+  if (open && /<EOF>/.test(message)) return ` Close the open "${open}" of this definition.`;
+  if (/<EOF>/.test(message)) return ' The definition is not finished.';
   if (/Unterminated string/.test(message)) return ' Close the string with a matching quote.';
   if (/Expected ":"/.test(message)) return ' A field is written `name: Type`.';
   return '';
@@ -593,6 +595,8 @@ export class SchemaAnalysis {
       for (const d of c.declarations) {
         // Conformance needs the full interfaces a type implements.
         for (const i of (d.node as { interfaces?: readonly { name: NameNode }[] }).interfaces ?? []) merge(i.name.value, 'full');
+        // The other declarations and extensions of the same name are checked together with it.
+        if (d.kind !== 'R') merge(keyOf(d), 'full');
       }
       for (const k of schemaKeys) merge(k, 'full');
       const sink = new Map<string, string>();
@@ -609,18 +613,27 @@ export class SchemaAnalysis {
     for (const c of dirty) for (const d of c.definitions) definitions.push(d);
     const stubs: DefinitionNode[] = [];
     const unknown: DefinitionNode[] = [];
+    const unknownNames = new Set<string>();
+    /** Chunks standing in as stubs: an error touching them is about them, not about a dirty chunk. */
+    const stubChunks = new Set<Chunk>();
     for (const [key, level] of needed) {
       const decls = index.declarations.get(key);
       if (!decls) {
         const p = this.preludeDefs.get(key);
         if (p) definitions.push(p);
-        else if (!key.startsWith('@') && key !== 'schema') unknown.push({ kind: Kind.SCALAR_TYPE_DEFINITION, name: { kind: Kind.NAME, value: key } } as DefinitionNode);
+        else if (!key.startsWith('@') && key !== 'schema' && !BUILTIN_SCALARS.includes(key)) {
+          unknown.push({ kind: Kind.SCALAR_TYPE_DEFINITION, name: { kind: Kind.NAME, value: key } } as DefinitionNode);
+          unknownNames.add(key);
+        }
         continue;
       }
       for (const d of decls) {
         if (dirtySet.has(d.chunk) && !d.recovered) continue; // already in the document
         if (level === 'full') definitions.push(d.node);
-        else stubs.push(level === 'shape' ? stubOf(d) : kindStubOf(d));
+        else {
+          stubs.push(level === 'shape' ? stubOf(d) : kindStubOf(d));
+          stubChunks.add(d.chunk);
+        }
       }
     }
     const position = (n: DefinitionNode) => {
@@ -633,20 +646,28 @@ export class SchemaAnalysis {
     const results = new Map<Chunk, ChunkDiagnostic[]>();
     for (const c of dirty) results.set(c, []);
     const volatile = new Set<Chunk>();
-    const attribute = (error: GraphQLError, code: string) => {
+    const attribute = (error: GraphQLError, code: string, only: Set<Chunk> = dirtySet) => {
       const nodes = error.nodes ?? [];
+      if (nodes.some((n) => !n.loc || (stubChunks.has(this.sourceToChunk.get(n.loc.source)!) && !dirtySet.has(this.sourceToChunk.get(n.loc.source)!)))) return;
+      // A consequence of an unknown type (standing in as a scalar) adds nothing to "Unknown type".
+      if (code !== 'unknown-type' && nodes.some((n) => n.kind === Kind.NAMED_TYPE && unknownNames.has(n.name.value))) return;
+      // An error naming several definitions belongs to the one that depends on the others (an
+      // implementation, not its interface), whatever was edited: it is reported when that one is
+      // validated, and that one is validated again whenever the others change.
+      const owner = this.ownerOf(nodes, deps);
       for (let k = nodes.length - 1; k >= 0; k--) {
         const node = nodes[k];
-        const chunk = node.loc && this.chunkOfDirty(node.loc.source, dirtySet);
+        const chunk = node.loc && this.chunkOfDirty(node.loc.source, only);
         if (!chunk) continue;
+        if (owner && owner !== chunk) { if (!dirtySet.has(owner)) return; continue; }
         const target = narrowNode(node);
         const d: ChunkDiagnostic = { start: target.loc!.start, end: target.loc!.end, severity: 'error', code, message: error.message };
         if (code === 'unknown-type' && node.kind === Kind.NAMED_TYPE) {
           this.improveUnknownType(d, node.name.value, index);
           volatile.add(chunk);
         } else if (code === 'invalid-type-extension' && /not defined/.test(error.message)) {
-          const name = (node as { name?: NameNode }).name?.value ?? '';
-          const suggestions = this.typeSuggestions(name, index);
+          const name = node.kind === Kind.NAME ? node.value : (node as { name?: NameNode }).name?.value ?? '';
+          const suggestions = this.typeSuggestions(name, index, false);
           d.message = `Cannot extend type "${name}" because it is not defined.` + (suggestions.length ? ` Did you mean ${suggestions.map((s) => `"${s}"`).join(', ')}?` : ' Declare the type first.');
           volatile.add(chunk);
         }
@@ -666,11 +687,19 @@ export class SchemaAnalysis {
     runRules(sdlDoc, localRules as SDLRule[], attribute);
 
     // Schema validation: unknown names become scalars so the schema builds; their errors are above.
+    const schemaErrors = (defs: DefinitionNode[]): readonly GraphQLError[] => validateSchema(buildASTSchema({ kind: Kind.DOCUMENT, definitions: defs }, { assumeValidSDL: true }));
+    let errors: readonly GraphQLError[] | undefined;
     try {
-      const schema = buildASTSchema({ kind: Kind.DOCUMENT, definitions: [...sdlDoc.definitions, ...unknown] }, { assumeValidSDL: true });
-      for (const error of validateSchema(schema)) attribute(error, schemaCode(error.message));
+      errors = schemaErrors([...sdlDoc.definitions, ...unknown]);
     } catch {
-      // The SDL errors above already say what is wrong; a schema that cannot be built adds nothing.
+      errors = undefined;
+    }
+    if (errors) {
+      for (const error of errors) attribute(error, schemaCode(error.message));
+    } else {
+      // graphql-js cannot build every invalid schema (an input default of an output type throws):
+      // then each chunk is checked on its own, so one bad definition does not silence the rest.
+      for (const c of dirty) this.validateChunkSchemaAlone(c, index, requirements, (error, code) => attribute(error, code, new Set([c])), results);
     }
 
     for (const c of dirty) {
@@ -683,6 +712,61 @@ export class SchemaAnalysis {
         set.add(c);
       }
       if (volatile.has(c)) this.volatileChunks.add(c); else this.volatileChunks.delete(c);
+    }
+  }
+
+  /** Schema validation of one chunk with only what it needs; a failure to build is reported on it. */
+  private validateChunkSchemaAlone(
+    c: Chunk, index: SchemaIndex, requirements: (key: string, level: Level) => Map<string, Level>,
+    attribute: (error: GraphQLError, code: string) => void, results: Map<Chunk, ChunkDiagnostic[]>,
+  ): void {
+    const mine = new Map<string, Level>();
+    const merge = (key: string, level: Level) => {
+      for (const [k, l] of requirements(key, level)) if (!mine.has(k) || LEVELS[l] > LEVELS[mine.get(k)!]) mine.set(k, l);
+    };
+    for (const r of c.typeRefs) merge(r, 'shape');
+    for (const r of c.directiveRefs) merge('@' + r, 'full');
+    for (const d of c.declarations) {
+      for (const i of (d.node as { interfaces?: readonly { name: NameNode }[] }).interfaces ?? []) merge(i.name.value, 'full');
+      if (d.kind !== 'R') merge(keyOf(d), 'full');
+    }
+    if (index.declarations.has('schema')) merge('schema', 'full');
+    const defs: DefinitionNode[] = [...c.definitions];
+    for (const [key, level] of mine) {
+      const decls = index.declarations.get(key);
+      if (!decls) {
+        const p = this.preludeDefs.get(key);
+        if (p) defs.push(p);
+        else if (!key.startsWith('@') && key !== 'schema' && !BUILTIN_SCALARS.includes(key)) defs.push({ kind: Kind.SCALAR_TYPE_DEFINITION, name: { kind: Kind.NAME, value: key } } as DefinitionNode);
+        continue;
+      }
+      for (const d of decls) {
+        if (d.chunk === c && !d.recovered) continue;
+        defs.push(level === 'full' ? d.node : level === 'shape' ? stubOf(d) : kindStubOf(d));
+      }
+    }
+    try {
+      for (const error of validateSchema(buildASTSchema({ kind: Kind.DOCUMENT, definitions: defs }, { assumeValidSDL: true }))) attribute(error, schemaCode(error.message));
+    } catch {
+      // graphql-js throws while building a default value of a type that is not an input type:
+      // say so where it is, in graphql-js's own words.
+      const out = results.get(c)!;
+      const check = (value: InputValueDefinitionNode, where: string) => {
+        if (!value.defaultValue) return;
+        let t = value.type;
+        while (t.kind !== Kind.NAMED_TYPE) t = t.type;
+        const kind = index.declarations.get(t.name.value)?.find((d) => !d.extension)?.kind;
+        if ((kind === 'O' || kind === 'I' || kind === 'U') && t.loc) {
+          out.push({ start: t.loc.start, end: t.loc.end, severity: 'error', code: 'not-input-type', message: `The type of ${where} must be Input Type but got: ${t.name.value}.` });
+        }
+      };
+      for (const def of c.definitions) {
+        if (def.kind === Kind.DIRECTIVE_DEFINITION) for (const a of def.arguments ?? []) check(a, `@${def.name.value}(${a.name.value}:)`);
+        if (def.kind === Kind.INPUT_OBJECT_TYPE_DEFINITION || def.kind === Kind.INPUT_OBJECT_TYPE_EXTENSION) for (const f of def.fields ?? []) check(f, `${def.name.value}.${f.name.value}`);
+        if (def.kind === Kind.OBJECT_TYPE_DEFINITION || def.kind === Kind.OBJECT_TYPE_EXTENSION || def.kind === Kind.INTERFACE_TYPE_DEFINITION || def.kind === Kind.INTERFACE_TYPE_EXTENSION) {
+          for (const f of def.fields ?? []) for (const a of f.arguments ?? []) check(a, `${def.name.value}.${f.name.value}(${a.name.value}:)`);
+        }
+      }
     }
   }
 
@@ -722,15 +806,33 @@ export class SchemaAnalysis {
     };
   }
 
+  /** Among the chunks an error names, the last (in document order) that depends on all the others. */
+  private ownerOf(nodes: readonly ASTNode[], passDeps: Map<Chunk, Map<string, string>>): Chunk | undefined {
+    const chunks: Chunk[] = [];
+    for (const n of nodes) {
+      const c = n.loc && this.sourceToChunk.get(n.loc.source);
+      if (c && !chunks.includes(c)) chunks.push(c);
+    }
+    if (chunks.length < 2) return undefined;
+    chunks.sort((a, b) => b.start - a.start);
+    for (const c of chunks) {
+      const known = passDeps.get(c) ?? c.validated?.deps;
+      if (!known) continue;
+      const dependsOnAll = chunks.every((other) => other === c || other.declarations.every((d) => known.has(keyOf(d)) || known.has('~' + keyOf(d))));
+      if (dependsOnAll) return c;
+    }
+    return undefined;
+  }
+
   private chunkOfDirty(source: Source, dirty: Set<Chunk>): Chunk | undefined {
     const chunk = this.sourceToChunk.get(source);
     return chunk && dirty.has(chunk) ? chunk : undefined;
   }
 
   /** Type names close to `name`, from the whole document and the prelude. */
-  private typeSuggestions(name: string, index: SchemaIndex): string[] {
-    const candidates: string[] = [...BUILTIN_SCALARS];
-    for (const [key, list] of index.declarations) if (list[0].kind !== 'D' && list[0].kind !== 'R') candidates.push(key);
+  private typeSuggestions(name: string, index: SchemaIndex, builtIns = true): string[] {
+    const candidates: string[] = builtIns ? [...BUILTIN_SCALARS] : [];
+    for (const [key, list] of index.declarations) if (list[0].kind !== 'D' && list[0].kind !== 'R' && list.some((d) => !d.extension)) candidates.push(key);
     for (const key of this.preludeDefs.keys()) if (!key.startsWith('@')) candidates.push(key);
     return suggestionList(name, candidates).filter((s) => s !== name).slice(0, 5);
   }

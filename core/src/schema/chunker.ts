@@ -39,6 +39,7 @@ export function chunkStarts(text: string, from = 0, stop?: (start: number) => bo
   let stopped = false;
   let sawDefinition = false; // a definition has begun since the last chunk start
   let descriptionPending = false; // a depth-0 string just began a definition
+  let stringLineStart = -1; // where the string just before this token began, if it began a line
 
   const startChunkAt = (offset: number) => {
     if (sawDefinition && offset > starts[starts.length - 1]) {
@@ -63,6 +64,7 @@ export function chunkStarts(text: string, from = 0, stop?: (start: number) => bo
     firstTokenOnLine = false;
 
     if (c === Ch.Quote) {
+      if (atLineStart && stringLineStart < 0) stringLineStart = lineStart;
       if (depth === 0 && atLineStart && !descriptionPending) {
         startChunkAt(lineStart);
         descriptionPending = true;
@@ -101,15 +103,16 @@ export function chunkStarts(text: string, from = 0, stop?: (start: number) => bo
       if (DEFINITION_KEYWORDS.has(word)) {
         if (depth === 0 && atLineStart && !descriptionPending) {
           startChunkAt(lineStart);
-        } else if (depth > 0 && tokenStart === lineStart && followedByName(text, j)) {
-          // Recovery: an unclosed brace before a definition that starts at column 0.
+        } else if (depth > 0 && tokenStart === lineStart && looksLikeHeader(text, word, j)) {
+          // Recovery: an unclosed brace before a definition that starts at column 0 (with its description).
           depth = 0;
-          startChunkAt(lineStart);
+          startChunkAt(stringLineStart >= 0 ? stringLineStart : lineStart);
         } else if (depth === 0 && !sawDefinition) {
           sawDefinition = true;
         }
       }
       descriptionPending = false;
+      stringLineStart = -1;
       i = j;
       continue;
     }
@@ -121,18 +124,24 @@ export function chunkStarts(text: string, from = 0, stop?: (start: number) => bo
       if (depth > 0) depth--;
     }
     descriptionPending = false;
+    stringLineStart = -1;
     i++;
   }
   return starts;
 }
 
-function followedByName(text: string, from: number): boolean {
-  let i = from;
-  const n = text.length;
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (c === Ch.Space || c === Ch.Tab) { i++; continue; }
-    return isNameStart(c) || c === 64 /* @ for `directive @x` */;
-  }
-  return false;
+/**
+ * Whether the rest of a column-0 line after a definition keyword reads like a definition header
+ * (`type B {`, `type B implements C`, `union U =`, `directive @d`, `scalar S`, `extend type T`),
+ * rather than enum values or fields that happen to be keywords (`input RED`).
+ */
+const HEADER_AFTER_NAME = /^[ \t]*[_A-Za-z][_0-9A-Za-z]*[ \t]*(?:[{(=@]|implements\b)/;
+const EXTEND_HEADER = /^[ \t]+(?:type|interface|input|enum|union|scalar|schema)\b/;
+function looksLikeHeader(text: string, keyword: string, from: number): boolean {
+  const rest = text.slice(from, Math.min(text.length, from + 200));
+  if (keyword === 'directive') return /^[ \t]*@/.test(rest);
+  if (keyword === 'scalar') return /^[ \t]*[_A-Za-z]/.test(rest);
+  if (keyword === 'extend') return EXTEND_HEADER.test(rest);
+  if (keyword === 'schema') return /^[ \t]*[{@]/.test(rest);
+  return HEADER_AFTER_NAME.test(rest);
 }

@@ -1,6 +1,6 @@
 // The platform's own rules: what makes a valid schema a valid data model and a deployable
 // service. Only for schemas inside a service folder.
-import { ASTNode, FieldDefinitionNode, Kind, ObjectTypeDefinitionNode } from 'graphql';
+import { ASTNode, FieldDefinitionNode, Kind, ObjectTypeDefinitionNode, ObjectTypeExtensionNode } from 'graphql';
 import { buildModel, DataModel, directive } from '../model/model';
 import type { SchemaAnalysis } from './analysis';
 import type { SchemaDiagnostic } from './diagnostics';
@@ -95,7 +95,7 @@ export function checkPlatformRules(analysis: SchemaAnalysis, resolvers: Resolver
       if (rel.badInverse !== undefined) {
         at(directive(f.node, 'relation') ?? f.node.name, {
           severity: 'error', code: 'bad-inverse',
-          message: `@relation(inverse: "${rel.badInverse}"): "${rel.target}" has no field "${rel.badInverse}" of type "${entity.name}". Name a field of "${rel.target}" that points back to "${entity.name}".`,
+          message: `@relation(inverse: "${rel.badInverse}"): ${rel.badInverseReason ?? `"${rel.target}" has no field "${rel.badInverse}" of type "${entity.name}"`}. Name a field of "${rel.target}" that points back to "${entity.name}" and is not paired with another field.`,
         });
       } else if (rel.ambiguousWith) {
         at(f.node.name, {
@@ -128,9 +128,11 @@ export function checkPlatformRules(analysis: SchemaAnalysis, resolvers: Resolver
   const orphanResolvers: PlatformCheck['orphanResolvers'] = [];
   if (resolvers) {
     for (const [root, operation] of [[model.roots.query, 'queries'], [model.roots.mutation, 'mutations']] as const) {
-      const def = doc.definitions.find((d): d is ObjectTypeDefinitionNode => d.kind === Kind.OBJECT_TYPE_DEFINITION && d.name.value === root);
+      const rootFields = doc.definitions
+        .filter((d): d is ObjectTypeDefinitionNode | ObjectTypeExtensionNode => (d.kind === Kind.OBJECT_TYPE_DEFINITION || d.kind === Kind.OBJECT_TYPE_EXTENSION) && d.name.value === root)
+        .flatMap((d) => d.fields ?? []);
       const fields = new Set<string>();
-      for (const f of def?.fields ?? []) {
+      for (const f of rootFields) {
         fields.add(f.name.value);
         const have = operation === 'queries' ? resolvers.queries : resolvers.mutations;
         if (!have.has(f.name.value)) {

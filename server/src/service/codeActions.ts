@@ -7,7 +7,8 @@ import { URI } from 'vscode-uri';
 import type { DiagnosticData } from '../../../core/src/schema/diagnostics';
 import { resolverStub } from '../../../core/src/service-folder/serviceFolder';
 import { unwrap } from '../../../core/src/model/model';
-import { declarationsOf, SchemaDocument } from './document';
+import { declarationsOf, directiveInsertOffset, SchemaDocument } from './document';
+import { fieldsNamed } from './navigation';
 import { MigrationDiagnosticData, migrationFixes } from './migrationWarnings';
 
 export function codeActions(doc: SchemaDocument, params: CodeActionParams): CodeAction[] {
@@ -58,11 +59,18 @@ function fixesFor(doc: SchemaDocument, diagnostic: Diagnostic, data: DiagnosticD
         ] },
       }];
     }
-    case 'ambiguous-relation':
-      return data.candidates.map((c) => ({
-        title: `Pair with "${c}": add @relation(inverse: "${c}")`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic],
-        edit: edit([TextEdit.insert(pos(data.insertAt), ` @relation(inverse: "${c}")`)]),
-      }));
+    case 'ambiguous-relation': {
+      // Into the field's @relation when it has one (a second @relation would be an error).
+      const field = fieldsNamed(doc, data.typeName, data.field)[0];
+      const existing = field?.directives?.find((d) => d.name.value === 'relation');
+      return data.candidates.map((c) => {
+        let change: TextEdit;
+        if (existing?.arguments?.length) change = TextEdit.insert(pos(doc.analysis.rangeOf(existing.arguments[0])!.start), `inverse: "${c}", `);
+        else if (existing) change = TextEdit.insert(pos(doc.analysis.rangeOf(existing)!.end), `(inverse: "${c}")`);
+        else change = TextEdit.insert(pos(directiveInsertOffset(doc, field ?? ({} as never)) ?? data.insertAt), ` @relation(inverse: "${c}")`);
+        return { title: `Pair with "${c}": add @relation(inverse: "${c}")`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: edit([change]) };
+      });
+    }
     default:
       return [];
   }

@@ -61,7 +61,7 @@ export function completionContext(text: string, chunkStart: number, offset: numb
 
   if (atDirective) {
     if (!stack.length) return { kind: 'directive', location: locationOfKeyword(definitionKeyword) };
-    if (top.open === '(' && stack.length >= 2) return { kind: 'directive', location: definitionKeyword === 'directive' ? 'ARGUMENT_DEFINITION' : 'ARGUMENT_DEFINITION' };
+    if (top.open === '(') return { kind: 'directive', location: 'ARGUMENT_DEFINITION' };
     if (definitionKeyword === 'enum') return { kind: 'directive', location: 'ENUM_VALUE' };
     if (definitionKeyword === 'input') return { kind: 'directive', location: 'INPUT_FIELD_DEFINITION' };
     return { kind: 'directive', location: 'FIELD_DEFINITION' };

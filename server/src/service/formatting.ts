@@ -22,7 +22,7 @@ export function formatText(text: string, unit: string): string {
   let blank = 0;
   for (const raw of lines) {
     if (inBlockString) {
-      const closes = countTripleQuotes(raw) % 2 === 1;
+      const closes = countRawTripleQuotes(raw) % 2 === 1;
       if (closes) {
         inBlockString = false;
         const trimmed = raw.trim();
@@ -71,7 +71,30 @@ function isDescriptionOrComment(line: string): boolean {
   return t.startsWith('#') || t.endsWith('"') || t === '';
 }
 
+/** Block-string quotes on a line of code, not counting those in a comment or an ordinary string. */
 function countTripleQuotes(line: string): number {
+  let count = 0;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c === '#') break;
+    if (line.startsWith('"""', i)) {
+      count++;
+      // The block string's content, up to its closing quotes on this line if any.
+      const close = line.indexOf('"""', i + 3);
+      if (close < 0) return count;
+      count++;
+      i = close + 2;
+      continue;
+    }
+    if (c === '"') {
+      for (i++; i < line.length && line[i] !== '"'; i++) if (line[i] === '\\') i++;
+    }
+  }
+  return count;
+}
+
+/** Block-string quotes on a line inside a block string, where `#` and `"` are plain text. */
+function countRawTripleQuotes(line: string): number {
   return (line.match(/(?<!\\)"""/g) ?? []).length;
 }
 

@@ -325,7 +325,7 @@ export function diffSchemas(prev: DbSchema, next: DbSchema, renames: Renames, di
 
   // --- Phase 4: renames: enum types, tables, columns, then what TypeORM names after them.
   for (const [n, o] of enumOld) if (n !== o) emit({ op: 'renameEnum', from: o, to: n });
-  for (const [n, o] of tableOld) if (n !== o) emit({ op: 'renameTable', from: o, to: n });
+  for (const [n, o] of tableOld) if (n !== o) emit(nextTables.get(n)!.junction ? { op: 'renameTable', from: o, to: n, junction: true } : { op: 'renameTable', from: o, to: n });
   for (const [n, m] of columnOld) for (const [nc, pc] of m) if (nc !== pc) emit({ op: 'renameColumn', table: n, from: pc, to: nc });
   for (const p of pairs) {
     if (p.prev.generated !== 'increment' || p.next.generated !== 'increment') continue;
@@ -369,7 +369,8 @@ export function diffSchemas(prev: DbSchema, next: DbSchema, renames: Renames, di
     // PostgreSQL refuses a label added in the same transaction in a default or a conversion.
     const usesAdded = added.some((v) => defaultsUse(next, n, v)) || pairs.some((p) => p.next.enumName === n && typeChanges(p));
     if (removed.length || (usesAdded && !dialect.enumValueUsableInSameTransaction)) {
-      const columns = w.tables.flatMap((t) => t.columns.filter((c) => c.enumName === n).map((c) => ({ table: t.name, column: c.name, array: c.array })));
+      const columns = w.tables.flatMap((t) => t.columns.filter((c) => c.enumName === n)
+        .map((c) => ({ table: t.name, column: c.name, array: c.array, ...(c.default !== undefined ? { hasDefault: true } : {}) })));
       emit({ op: 'replaceEnumValues', enum: n, values: [...ne.values], previousValues: [...we.values], columns });
       if (columns.length) for (const v of removed) warnDropEnumValue(ne, v, added);
     } else {
@@ -488,8 +489,8 @@ export function diffSchemas(prev: DbSchema, next: DbSchema, renames: Renames, di
   }
 
   function warnDropTable(pt: DbTable): void {
-    // A join table goes with its owning type's table: that drop is the warning.
-    if (pt.junction && droppedTables.some((d) => !d.junction && d.origin.type === pt.origin.type)) return;
+    // A join table goes with either type's table: that drop is the warning.
+    if (pt.junction && pt.foreignKeys.some((f) => droppedTables.some((d) => !d.junction && d.name === f.referencedTable))) return;
     const fixes: QuickFix[] = [];
     const candidates = createdTables.filter((t) => !!t.junction === !!pt.junction);
     if (!pt.junction) {
@@ -577,7 +578,8 @@ export function diffSchemas(prev: DbSchema, next: DbSchema, renames: Renames, di
     warnings.push({
       code: 'migration-add-required-column', origin, table: nt.name, column: c.name, fixes,
       message: `The migration adds the required column "${nt.name}"."${c.name}" without a default: it fails if "${nt.name}" has rows. ` +
-        (isKey ? `Make ${describe(origin)} nullable, or fill the table afterwards.` : `Add @default(value: ...) to ${describe(origin)}, or make it nullable.`),
+        (fixes[0].kind === 'renamedFrom' ? `If it replaces "${fixes[0].name}", add @renamedFrom(name: "${fixes[0].name}") to ${describe(origin)}; otherwise ` : '') +
+        (isKey ? `make ${describe(origin)} nullable, or fill the table afterwards.` : `add @default(value: ...) to ${describe(origin)}, or make it nullable.`).replace(/^./, (ch) => (fixes[0].kind === 'renamedFrom' ? ch : ch.toUpperCase())),
     });
   }
 

@@ -25,50 +25,57 @@ const PRIMARY = new Set<Operation['op']>([
 
 /**
  * A readable class name for a plan: `CreatePost`, `CreateAuthorAndPost`, `AddPostSlug`,
- * `RemovePostSlug`, `RenameAuthorToWriter`, `RenamePostTitleToHeadline`, `DropPost`,
- * `ChangePostViews`, `AddStatusArchived`; otherwise `UpdateSchema` (`InitialSchema` for a
- * first migration of many tables).
+ * `AddPostSlugAndTag`, `RemovePostSlug`, `RenameAuthorToWriter`, `RenamePostTitleToHeadline`,
+ * `DropPost`, `ChangePostViews`, `LoosenPostTitle`, `AddStatusArchived`; otherwise `UpdateSchema`
+ * (`InitialSchema` when more than three tables are created).
  */
 export function migrationName(plan: Pick<MigrationPlan, 'operations'>): string {
   const ops = plan.operations.filter((o) => PRIMARY.has(o.op));
-  const tables = (o: Operation) => ('table' in o ? (typeof o.table === 'string' ? o.table : o.table.name) : undefined);
-  // Junction tables of created or renamed tables are part of them.
+  const tableOf = (o: Operation) => ('table' in o ? (typeof o.table === 'string' ? o.table : o.table.name) : undefined);
   const creates = ops.filter((o): o is Extract<Operation, { op: 'createTable' }> => o.op === 'createTable');
-  const ownCreates = creates.filter((o) => !o.table.junction);
-  const createdNames = new Set(creates.map((o) => o.table.name));
-  const rest = ops.filter((o) => o.op !== 'createTable' && !(o.op === 'createEnum') && !createdNames.has(tables(o) ?? ''));
+  const created = new Set(creates.map((o) => o.table.name));
+  // Enum types come and go with the columns that use them; a new table's parts are the table.
+  const rest = ops.filter((o) => o.op !== 'createTable' && o.op !== 'createEnum' && !created.has(tableOf(o) ?? ''));
+  const list = (names: string[]) => (names.length <= 3 ? names.join('And') : undefined);
   if (creates.length && !rest.length) {
-    const names = ownCreates.map((o) => pascal(o.table.name)).sort();
-    if (names.length === 0) return 'CreateJoinTables';
-    if (names.length <= 3) return 'Create' + names.join('And');
-    return 'InitialSchema';
+    const names = creates.filter((o) => !o.table.junction).map((o) => pascal(o.table.name)).sort();
+    if (!names.length) return 'CreateJoinTables';
+    return list(names) ? `Create${list(names)}` : 'InitialSchema';
   }
-  if (ops.length === 1 || (rest.length === 1 && !creates.length)) {
-    const o = rest[0] ?? ops[0];
-    switch (o.op) {
-      case 'addColumn': return `Add${pascal(o.table)}${pascal(o.column.name)}`;
-      case 'dropColumn': return `Remove${pascal(o.table)}${pascal(o.column.name)}`;
-      case 'renameColumn': return `Rename${pascal(o.table)}${pascal(o.from)}To${pascal(o.to)}`;
-      case 'dropTable': return `Drop${pascal(o.table.name)}`;
-      case 'renameTable': return `Rename${pascal(o.from)}To${pascal(o.to)}`;
-      case 'alterColumnType': return `Change${pascal(o.table)}${pascal(o.column.name)}`;
-      case 'setNullable': return `${o.nullable ? 'Loosen' : 'Require'}${pascal(o.table)}${pascal(o.column)}`;
-      case 'setDefault': return `Default${pascal(o.table)}${pascal(o.column)}`;
-      case 'renameEnum': return `Rename${pascal(o.from)}To${pascal(o.to)}`;
-      case 'renameEnumValue': return `Rename${pascal(o.enum)}${pascal(o.from)}To${pascal(o.to)}`;
-      case 'addEnumValue': return `Add${pascal(o.enum)}${pascal(o.value)}`;
-      case 'replaceEnumValues': return `Change${pascal(o.enum)}Values`;
-      default: break;
-    }
+  if (creates.length || !rest.length) return 'UpdateSchema';
+  // A renamed type: its table, and the join tables (and their key columns) named after it.
+  const tableRenames = rest.filter((o): o is Extract<Operation, { op: 'renameTable' }> => o.op === 'renameTable');
+  const own = tableRenames.filter((o) => !o.junction);
+  const joins = new Set(tableRenames.filter((o) => o.junction).map((o) => o.to));
+  if (own.length === 1 && rest.every((o) => o.op === 'renameTable' || (o.op === 'renameColumn' && joins.has(o.table)))) {
+    return `Rename${pascal(own[0].from)}To${pascal(own[0].to)}`;
   }
-  // Several operations, all renames of one table (the table, then its columns): still a rename.
-  const renames = ops.filter((o) => o.op === 'renameTable');
-  if (renames.length === 1 && renames[0].op === 'renameTable' && ops.every((o) => o.op === 'renameTable' || o.op === 'renameColumn')) {
-    return `Rename${pascal(renames[0].from)}To${pascal(renames[0].to)}`;
+  const sameTable = new Set(rest.map(tableOf)).size === 1 && tableOf(rest[0]) !== undefined;
+  if (sameTable && rest.length > 1 && rest.every((o) => o.op === 'addColumn')) {
+    const names = rest.map((o) => (o.op === 'addColumn' ? pascal(o.column.name) : ''));
+    return `Add${pascal(tableOf(rest[0])!)}${list(names) ?? 'Columns'}`;
   }
-  const adds = ops.filter((o) => o.op === 'addColumn');
-  if (adds.length === ops.length && adds.length > 1 && new Set(adds.map(tables)).size === 1) return `Add${pascal(tables(adds[0])!)}Columns`;
-  return 'UpdateSchema';
+  if (sameTable && rest.length > 1 && rest.every((o) => o.op === 'dropColumn')) {
+    const names = rest.map((o) => (o.op === 'dropColumn' ? pascal(o.column.name) : ''));
+    return `Remove${pascal(tableOf(rest[0])!)}${list(names) ?? 'Columns'}`;
+  }
+  if (rest.length !== 1) return 'UpdateSchema';
+  const o = rest[0];
+  switch (o.op) {
+    case 'addColumn': return `Add${pascal(o.table)}${pascal(o.column.name)}`;
+    case 'dropColumn': return `Remove${pascal(o.table)}${pascal(o.column.name)}`;
+    case 'renameColumn': return `Rename${pascal(o.table)}${pascal(o.from)}To${pascal(o.to)}`;
+    case 'dropTable': return `Drop${pascal(o.table.name)}`;
+    case 'renameTable': return `Rename${pascal(o.from)}To${pascal(o.to)}`;
+    case 'alterColumnType': return `Change${pascal(o.table)}${pascal(o.column.name)}`;
+    case 'setNullable': return `${o.nullable ? 'Loosen' : 'Require'}${pascal(o.table)}${pascal(o.column)}`;
+    case 'setDefault': return `Default${pascal(o.table)}${pascal(o.column)}`;
+    case 'renameEnum': return `Rename${pascal(o.from)}To${pascal(o.to)}`;
+    case 'renameEnumValue': return `Rename${pascal(o.enum)}${pascal(o.from)}To${pascal(o.to)}`;
+    case 'addEnumValue': return `Add${pascal(o.enum)}${pascal(o.value)}`;
+    case 'replaceEnumValues': return `Change${pascal(o.enum)}Values`;
+    default: return 'UpdateSchema';
+  }
 }
 
 /** A JavaScript template literal holding `sql` exactly. */

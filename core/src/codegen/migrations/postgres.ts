@@ -70,16 +70,16 @@ function castElement(expr: string, from: DbColumn, to: DbColumn): string {
 
 /** The USING expression that converts a column from `from` to `to`, or undefined when PostgreSQL's assignment cast is right. */
 export function conversion(from: DbColumn, to: DbColumn): string | undefined {
-  const c = quoteIdent(from.name === to.name ? to.name : from.name);
+  const c = quoteIdent(to.name);
   if (from.array === to.array) {
     if (from.enumName === undefined && to.enumName === undefined && from.type === VARCHAR && to.type === VARCHAR) return undefined;
     if (!from.array) return castElement(c, from, to);
-    // Arrays: cast the array as a whole (element casts apply); enums go through text[].
-    if (from.enumName !== undefined || to.enumName !== undefined) {
-      return to.type === VARCHAR && to.enumName === undefined ? `${c}::text[]` : `${c}::text[]::${columnType(to)}`;
+    // Arrays: cast the array as a whole (the element cast applies to each element); where
+    // PostgreSQL has no direct cast, through text[].
+    if (from.enumName === undefined && to.enumName === undefined) {
+      if ((NUMERIC.includes(from.type) && NUMERIC.includes(to.type)) || (TEMPORAL.includes(from.type) && TEMPORAL.includes(to.type))) return `${c}::${columnType(to)}`;
     }
-    if (from.type === VARCHAR && to.type === VARCHAR) return undefined;
-    return `${c}::${columnType(to)}`;
+    return to.type === VARCHAR && to.enumName === undefined ? `${c}::text[]` : `${c}::text[]::${columnType(to)}`;
   }
   if (to.array) return `CASE WHEN ${c} IS NULL THEN NULL ELSE ARRAY[${castElement(c, from, to)}] END`;
   return castElement(`(${c})[1]`, from, to);
@@ -161,7 +161,7 @@ export const postgres: Dialect = {
         for (const u of op.columns) {
           const table = quoteIdent(u.table);
           const c = quoteIdent(u.column);
-          out.push(`ALTER TABLE ${table} ALTER COLUMN ${c} DROP DEFAULT`);
+          if (u.hasDefault) out.push(`ALTER TABLE ${table} ALTER COLUMN ${c} DROP DEFAULT`);
           out.push(u.array
             ? `ALTER TABLE ${table} ALTER COLUMN ${c} TYPE ${quoteIdent(op.enum)}[] USING ${c}::text[]::${quoteIdent(op.enum)}[]`
             : `ALTER TABLE ${table} ALTER COLUMN ${c} TYPE ${quoteIdent(op.enum)} USING ${c}::text::${quoteIdent(op.enum)}`);

@@ -33,6 +33,8 @@ export interface EnumColumnUse {
   table: string;
   column: string;
   array: boolean;
+  /** The column has a default (it is dropped before the conversion). */
+  hasDefault?: boolean;
 }
 
 /**
@@ -55,7 +57,7 @@ export type Operation =
   /** The table with its columns, primary key and unique constraints; indices and foreign keys are separate operations. */
   | { op: 'createTable'; table: DbTable }
   | { op: 'dropTable'; table: DbTable }
-  | { op: 'renameTable'; from: string; to: string }
+  | { op: 'renameTable'; from: string; to: string; junction?: boolean }
   | { op: 'renameSequence'; table: string; from: string; to: string }
   | { op: 'addColumn'; table: string; column: DbColumn }
   | { op: 'dropColumn'; table: string; column: DbColumn }
