@@ -29,12 +29,19 @@ export class CodegenHost {
   private readonly known = new Map<string, string>();
 
   /** Reads what the generation needs from the service folder. */
-  readServiceFiles(service: ServiceFolder): { snapshot?: string; migrations: string[] } {
+  readServiceFiles(service: ServiceFolder): { snapshot?: string; migrations: string[]; migrationSources?: Record<string, string> } {
     let snapshot: string | undefined;
     try { snapshot = fs.readFileSync(path.join(service.root, MIGRATIONS_DIR, 'snapshot.json'), 'utf8'); } catch { /* none yet */ }
     let migrations: string[] = [];
     try { migrations = fs.readdirSync(path.join(service.root, MIGRATIONS_DIR)); } catch { /* none yet */ }
-    return { snapshot, migrations };
+    if (snapshot !== undefined) return { snapshot, migrations };
+    // No snapshot: the committed migrations' SQL is the baseline.
+    const migrationSources: Record<string, string> = {};
+    for (const f of migrations) {
+      if (!f.endsWith('.ts')) continue;
+      try { migrationSources[f] = fs.readFileSync(path.join(service.root, MIGRATIONS_DIR, f), 'utf8'); } catch { /* gone meanwhile */ }
+    }
+    return { snapshot, migrations, migrationSources };
   }
 
   /** Plans without writing: for warnings in the editor. */

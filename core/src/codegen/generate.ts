@@ -42,7 +42,7 @@ export function generateService(doc: DocumentNode, service: ServiceFiles, option
     if (!plan.empty || baseline !== 'snapshot') files.push(snapshotFile);
     remove.push(PENDING_MIGRATION_PATH);
   } else {
-    if (baseline === 'adopted') files.push(snapshotFile);
+    if (baseline === 'adopted' || (baseline === 'replayed' && plan.empty)) files.push(snapshotFile);
     if (plan.empty) remove.push(PENDING_MIGRATION_PATH);
     else files.push({ ...renderMigration(plan, 'Pending', 0), path: PENDING_MIGRATION_PATH });
   }

@@ -4,7 +4,7 @@
 import type { DocumentNode } from 'graphql';
 import { buildModel, DataModel } from '../model/model';
 import { DbSchema, EMPTY_SCHEMA } from './dbSchema';
-import { planMigration, renamesOf, MIGRATIONS_DIR } from './migrations';
+import { migrationStatements, planMigration, renamesOf, schemaFromMigrations, MIGRATIONS_DIR } from './migrations';
 import type { MigrationPlan } from './migrations';
 import { physicalSchema } from './physical';
 
@@ -17,6 +17,8 @@ export interface ServiceFiles {
   snapshot?: string;
   /** File names in `src/data/migrations/` (committed migrations). */
   migrations: string[];
+  /** The committed migrations' sources by file name: the baseline of a service without a snapshot. */
+  migrationSources?: Record<string, string>;
 }
 
 export interface ServicePlan {
@@ -27,9 +29,10 @@ export interface ServicePlan {
   /**
    * What the migration starts from: the committed snapshot; nothing (a new service); or, for a
    * service that has migrations but no snapshot (made before snapshots, e.g. by the original
-   * code.store), the current schema, adopted as the snapshot.
+   * code.store), the schema its migrations build, replayed from their SQL (`replayed`), or the
+   * current schema when their sources are not given (`adopted`).
    */
-  baseline: 'snapshot' | 'empty' | 'adopted';
+  baseline: 'snapshot' | 'empty' | 'replayed' | 'adopted';
 }
 
 export class SnapshotError extends Error {}
@@ -58,6 +61,10 @@ export function planService(doc: DocumentNode, service: ServiceFiles): ServicePl
   if (service.snapshot !== undefined) {
     previous = parseSnapshot(service.snapshot);
     baseline = 'snapshot';
+  } else if (committed.length && service.migrationSources) {
+    const sources = service.migrationSources;
+    previous = schemaFromMigrations(committed.sort().flatMap((f) => migrationStatements(sources[f] ?? '')));
+    baseline = 'replayed';
   } else if (committed.length) {
     previous = next;
     baseline = 'adopted';
