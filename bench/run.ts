@@ -4,10 +4,14 @@
 //
 //   npm run bench                      (builds dist/ first)
 //   node --import tsx bench/run.ts [--edits 60] [--completions 30] [--entities 300] [--seed 1]
-//                                  [--pause-ms 100] [--only github|service] [--no-back-to-back]
+//                                  [--pause-ms 100] [--only github|service|lsp|codegen] [--no-back-to-back]
 //                                  [--no-probes] [--keep]
 //
-// Prints a Markdown table and writes bench/results/lsp.md and bench/results/lsp.json.
+// Prints a Markdown table and writes bench/results/lsp.md and bench/results/lsp.json. Then runs the
+// code generation benchmark (bench/codegen.ts, its own process; bench/results/codegen.*), unless
+// --only names an LSP case or `lsp`; `--only codegen` runs just that one (`--entities`, `--seed`
+// and `--keep` are passed on to it).
+import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -46,7 +50,9 @@ const settings = {
   pauseMs: arg('pause-ms', 100),
   timeouts: { initialize: 20_000, open: 90_000, change: 15_000, completion: 15_000, probe: 8_000 },
 };
-const only = arg('only', undefined);
+/** `lsp`: every LSP case; `codegen`: none (only bench/codegen.ts); `github` | `service`: that case. */
+const onlyArg = arg('only', undefined);
+const only = onlyArg === 'lsp' ? undefined : onlyArg;
 const TOTAL_BUDGET_MS = 280_000; // the whole run, probes included, stays under ~5 minutes
 const EDITS_BUDGET_MS = 110_000; // per server per schema
 const COMPLETIONS_BUDGET_MS = 25_000;
@@ -337,6 +343,21 @@ async function main(): Promise<void> {
   );
 }
 
-main()
-  .then(() => { writeResults(); cleanup(); process.exit(0); })
+/** The code generation benchmark, in a process of its own (it has its own budget and cleanup). */
+function runCodegenBench(): number {
+  const passOn = ['entities', 'seed'].flatMap((n) => {
+    const i = process.argv.indexOf(`--${n}`);
+    return i >= 0 && i + 1 < process.argv.length ? [`--${n}`, process.argv[i + 1]] : [];
+  });
+  if (flag('keep')) passOn.push('--keep');
+  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'codegen.ts'), ...passOn], { cwd: REPO, stdio: 'inherit' });
+  return run.status ?? 1;
+}
+
+const runLsp = onlyArg !== 'codegen';
+const runCodegen = onlyArg === undefined || onlyArg === 'codegen';
+// Without LSP cases there is no LSP report: an abort (Ctrl-C) must not overwrite lsp.md/lsp.json.
+if (!runLsp) written = true;
+(runLsp ? main().then(() => { writeResults(); cleanup(); }) : Promise.resolve(cleanup()))
+  .then(() => process.exit(runCodegen ? runCodegenBench() : 0))
   .catch((e) => abort(`crashed: ${(e as Error)?.stack ?? e}`, 1));

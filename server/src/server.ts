@@ -22,7 +22,7 @@ import { format } from './service/formatting';
 import { codeActions } from './service/codeActions';
 import { foldingRanges } from './service/folding';
 import { DiagnosticsScheduler } from './handlers/diagnosticsScheduler';
-import { CodegenHost } from './codegen';
+import { CodegenHost, loadGenerator } from './codegen';
 import { migrationDiagnostics } from './service/migrationWarnings';
 import { isServiceSchema } from './service/diagnostics';
 import { GenerateResult, ServerCommands, ServerSettings } from './protocol';
@@ -105,6 +105,7 @@ const scheduler = new DiagnosticsScheduler(() => settings.debounceMs, (uri) => {
   }
   if (documents.get(uri)?.version !== version) return; // a newer change is on its way
   const valid = !result.schema.some((d) => d.severity === 1);
+  if (valid) validVersions.set(uri, version); else validVersions.delete(uri);
   if (valid && doc.service && isServiceSchema(doc)) {
     // The migration plan is slower than validation: publish with the last plan's warnings
     // (placed in this version), then plan again and publish once more if they changed.
@@ -125,7 +126,7 @@ const scheduler = new DiagnosticsScheduler(() => settings.debounceMs, (uri) => {
 /** The last migration plan's outcome per schema: its warnings, or why it could not be made. */
 type PlanOutcome = { warnings: MigrationWarning[] } | { error: string };
 const lastPlans = new Map<string, PlanOutcome>();
-const planTimers = new Map<string, NodeJS.Immediate>();
+const planTimers = new Map<string, NodeJS.Timeout>();
 
 function planDiagnostics(doc: SchemaDocument, outcome: PlanOutcome): Diagnostic[] {
   if ('warnings' in outcome) return migrationDiagnostics(doc, outcome.warnings);
@@ -134,9 +135,9 @@ function planDiagnostics(doc: SchemaDocument, outcome: PlanOutcome): Diagnostic[
 
 /** Plans the migration the schema needs now (off the keystroke's path) and republishes on change. */
 function schedulePlan(uri: string, version: number, base: Diagnostic[], service: ServiceFolder): void {
-  const pending = planTimers.get(uri);
-  if (pending) clearImmediate(pending);
-  planTimers.set(uri, setImmediate(() => {
+  clearTimeout(planTimers.get(uri));
+  // A timer, not setImmediate: the diagnostics just sent are written to the client first.
+  planTimers.set(uri, setTimeout(() => {
     planTimers.delete(uri);
     if (!planModule) {
       planModuleLoading ??= import(/* webpackChunkName: "plan" */ '../../core/src/codegen/plan').then((m) => {
@@ -145,6 +146,8 @@ function schedulePlan(uri: string, version: number, base: Diagnostic[], service:
       }, (e) => connection.console.error(`codestore: cannot load the migration planner: ${e}`));
       return;
     }
+    // The generator (and the plan it shares) loads while the user types, not on the first write.
+    if (settings.codegen !== 'never') void loadGenerator();
     const doc = schemaDocument(uri);
     if (!doc || doc.document.version !== version) return;
     let outcome: PlanOutcome;
@@ -158,10 +161,12 @@ function schedulePlan(uri: string, version: number, base: Diagnostic[], service:
     lastPlans.set(uri, outcome);
     if (JSON.stringify(previous ?? { warnings: [] }) === JSON.stringify(outcome)) return;
     void connection.sendDiagnostics({ uri, version, diagnostics: [...base, ...planDiagnostics(doc, outcome)] });
-  }));
+  }, 1));
 }
 
 const codegenTimers = new Map<string, NodeJS.Timeout>();
+/** The last version of each schema that validated without errors. */
+const validVersions = new Map<string, number>();
 
 /** Writes entities and the pending migration after a pause in valid edits. */
 function scheduleCodegen(uri: string, service: ServiceFolder): void {
@@ -175,7 +180,7 @@ function scheduleCodegen(uri: string, service: ServiceFolder): void {
 async function runCodegen(uri: string, service: ServiceFolder, commit: boolean): Promise<GenerateResult> {
   const doc = schemaDocument(uri);
   if (!doc) return { written: [], deleted: [], skipped: 'The schema is not open or does not exist.' };
-  const errors = computeDiagnostics(doc).schema.filter((d) => d.severity === 1);
+  const errors = validVersions.get(uri) === doc.document.version ? [] : computeDiagnostics(doc).schema.filter((d) => d.severity === 1);
   if (errors.length) return { written: [], deleted: [], skipped: `The schema has ${errors.length} error(s); fix them first (the generated files keep their last good state).` };
   try {
     const result = await codegen.write(service, doc.analysis.documentWithPrelude(), commit);

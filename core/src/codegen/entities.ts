@@ -32,6 +32,24 @@ const TYPEORM_NAMES = [
 ] as const;
 type TypeOrmName = typeof TYPEORM_NAMES[number];
 
+/**
+ * Printed files by structure: an edit changes one or two entities, so the others are not printed
+ * again. The key is the structure itself (writer functions by their source).
+ */
+const printed = new Map<string, string>();
+const MAX_PRINTED = 5000;
+
+function printCached(structure: SourceFileStructure): string {
+  const key = JSON.stringify(structure, (_k, v: unknown) => (typeof v === 'function' ? `fn:${v.toString()}` : v));
+  let content = printed.get(key);
+  if (content === undefined) {
+    content = printStructure({ ...structure, leadingTrivia: GENERATED_HEADER + '\n\n' }, { indentNumberOfSpaces: 2 });
+    if (printed.size >= MAX_PRINTED) printed.clear();
+    printed.set(key, content);
+  }
+  return content;
+}
+
 export function generateEntities(model: DataModel): GeneratedFile[] {
   const entities = generatedEntities(model);
   const enums = generatedEnums(model, entities);
@@ -39,10 +57,7 @@ export function generateEntities(model: DataModel): GeneratedFile[] {
   const taken = new Set([...entities.map((e) => tsIdentifier(e.entity.name)), ...enums.map((e) => tsIdentifier(e.name))]);
   const orm = (name: TypeOrmName): string => (taken.has(name) ? `Orm${name}` : name);
   // Printed straight from structures: no project, no parse (300 entities print in tens of ms).
-  const print = (path: string, structure: SourceFileStructure): GeneratedFile => ({
-    path,
-    content: printStructure({ ...structure, leadingTrivia: GENERATED_HEADER + '\n\n' }, { indentNumberOfSpaces: 2 }),
-  });
+  const print = (path: string, structure: SourceFileStructure): GeneratedFile => ({ path, content: printCached(structure) });
 
   const files: GeneratedFile[] = [];
   for (const entity of entities) files.push(print(`${ENTITIES_DIR}/${entity.entity.name}.ts`, entityFile(entity, orm)));

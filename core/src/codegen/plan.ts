@@ -52,7 +52,18 @@ export function parseSnapshot(text: string): DbSchema {
   return v as DbSchema;
 }
 
+/** The last plan: the language server asks for the same one for warnings and then to write files. */
+let lastPlan: { doc: DocumentNode; key: string; result: ServicePlan } | undefined;
+
 export function planService(doc: DocumentNode, service: ServiceFiles): ServicePlan {
+  const key = JSON.stringify([service.snapshot ?? null, service.migrations, service.snapshot === undefined ? service.migrationSources ?? null : null]);
+  if (lastPlan && lastPlan.doc === doc && lastPlan.key === key) return lastPlan.result;
+  const result = computePlan(doc, service);
+  lastPlan = { doc, key, result };
+  return result;
+}
+
+function computePlan(doc: DocumentNode, service: ServiceFiles): ServicePlan {
   const model = buildModel(doc);
   const next = physicalSchema(model);
   const committed = service.migrations.filter((f) => /^\d{13}-.*\.ts$/.test(f));

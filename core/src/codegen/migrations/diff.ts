@@ -38,6 +38,7 @@ export function invertRenames(r: Renames): Renames {
 
 /** Plans the migration from `previous` to `next`, both ways. */
 export function planMigration(previous: DbSchema, next: DbSchema, renames: Renames = emptyRenames(), dialect: Dialect = postgres): MigrationPlan {
+  [previous, next] = narrowToChanges(previous, next, renames);
   const up = diffSchemas(previous, next, renames, dialect);
   const down = diffSchemas(next, previous, invertRenames(renames), dialect);
   return {
@@ -188,6 +189,61 @@ export function renamesOf(model: DataModel, previous: DbSchema, next: DbSchema =
     }
   }
   return out;
+}
+
+/**
+ * The parts of two schemas a diff needs: the tables and enum types that differ or take part in a
+ * rename, the tables next to them (foreign keys either way; their keys to tables further away
+ * are left out on both sides, so they plan nothing), and the enum types those tables use.
+ * A one-field edit of a large schema then diffs a handful of tables, not all of them.
+ */
+export function narrowToChanges(previous: DbSchema, next: DbSchema, renames: Renames): [DbSchema, DbSchema] {
+  const same = (a: unknown, b: unknown) => a !== undefined && b !== undefined && JSON.stringify(a) === JSON.stringify(b);
+  const prevTables = new Map(previous.tables.map((t) => [t.name, t]));
+  const nextTables = new Map(next.tables.map((t) => [t.name, t]));
+  const prevEnums = new Map(previous.enums.map((e) => [e.name, e]));
+  const nextEnums = new Map(next.enums.map((e) => [e.name, e]));
+
+  const changedEnums = new Set<string>();
+  for (const name of new Set([...prevEnums.keys(), ...nextEnums.keys()])) if (!same(prevEnums.get(name), nextEnums.get(name))) changedEnums.add(name);
+  for (const [n, o] of Object.entries(renames.enums)) { changedEnums.add(n); changedEnums.add(o); }
+  for (const n of Object.keys(renames.enumValues)) changedEnums.add(n);
+
+  const changed = new Set<string>();
+  const usesChangedEnum = (t: { columns: { enumName?: string }[] }) => t.columns.some((c) => c.enumName !== undefined && changedEnums.has(c.enumName));
+  for (const name of new Set([...prevTables.keys(), ...nextTables.keys()])) {
+    const p = prevTables.get(name);
+    const n = nextTables.get(name);
+    if (!same(p, n) || (p && usesChangedEnum(p)) || (n && usesChangedEnum(n))) changed.add(name);
+  }
+  for (const [n, o] of Object.entries(renames.tables)) { changed.add(n); changed.add(o); }
+  for (const n of Object.keys(renames.columns)) { changed.add(n); if (renames.tables[n]) changed.add(renames.tables[n]); }
+  for (const m of renames.moves) { changed.add(m.from.table); changed.add(m.to.table); }
+  if (!changed.size && !changedEnums.size) return [{ ...previous, tables: [], enums: [] }, { ...next, tables: [], enums: [] }];
+
+  // Neighbours: what changed tables reference, and what references them, on either side.
+  const keep = new Set(changed);
+  for (const tables of [previous.tables, next.tables]) {
+    for (const t of tables) {
+      for (const fk of t.foreignKeys) {
+        if (changed.has(t.name)) keep.add(fk.referencedTable);
+        if (changed.has(fk.referencedTable)) keep.add(t.name);
+      }
+    }
+  }
+  // Enum types the kept tables use on either side: kept on both sides, so one that stays is never
+  // taken for one that goes.
+  const used = new Set(changedEnums);
+  for (const tables of [previous.tables, next.tables]) {
+    for (const t of tables) if (keep.has(t.name)) for (const c of t.columns) if (c.enumName !== undefined) used.add(c.enumName);
+  }
+  const narrow = (s: DbSchema): DbSchema => {
+    const tables = s.tables.filter((t) => keep.has(t.name)).map((t) => changed.has(t.name)
+      ? t
+      : { ...t, foreignKeys: t.foreignKeys.filter((fk) => keep.has(fk.referencedTable)) });
+    return { ...s, tables, enums: s.enums.filter((e) => used.has(e.name)) };
+  };
+  return [narrow(previous), narrow(next)];
 }
 
 // ---------------------------------------------------------------------------------------------
