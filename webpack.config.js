@@ -1,5 +1,6 @@
 // Bundles each host of the product into dist/: the extension (runs inside VS Code),
-// the language server (spawned by the extension or run as `node dist/server.js --stdio`).
+// the language server (spawned by the extension or run as `node dist/server.js --stdio`),
+// the local platform (`node dist/platform.js start`, what `codestore platform start` runs) and the CLI.
 'use strict';
 const path = require('path');
 
@@ -39,8 +40,19 @@ function bundle(entry, name, extra = {}) {
   };
 }
 
+/** The platform bundle: its API schema is bundled as text; the database drivers stay in node_modules
+ * (PGlite loads its WebAssembly and data files from beside its own module; pg has optional native parts). */
+function platformBundle() {
+  const config = bundle('./platform/src/main.ts', 'platform', {
+    externals: { '@electric-sql/pglite': 'commonjs @electric-sql/pglite', pg: 'commonjs pg' },
+  });
+  config.module.rules.push({ test: /\.graphql$/, type: 'asset/source' });
+  return config;
+}
+
 module.exports = [
   bundle('./client/src/extension.ts', 'extension', { externals: { vscode: 'commonjs vscode' } }),
   bundle('./server/src/server.ts', 'server'),
+  platformBundle(),
   bundle('./cli/src/cli.ts', 'cli'),
 ];

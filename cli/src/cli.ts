@@ -7,24 +7,76 @@ import { SchemaDiagnostic } from '../../core/src/schema/diagnostics';
 import { SCHEMA_PATH, SERVICE_MANIFEST } from '../../core/src/service-folder/serviceFolder';
 import { readResolvers } from '../../server/src/workspace';
 import { CodegenHost } from '../../server/src/codegen';
+import * as auth from './authCommands';
+import { runCommand } from './errors';
+import { platform } from './platformCommand';
+import * as service from './serviceCommands';
 
-const USAGE = `Usage: codestore <command> [options]
+/** The commands that talk to the platform: each parses its own options and runs asynchronously. */
+const PLATFORM_COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  'auth:signup': auth.signup,
+  'auth:login': auth.login,
+  'auth:logout': auth.logout,
+  'auth:whoami': auth.whoami,
+  'service:create': service.create,
+  'service:list': service.list,
+  'service:info': service.info,
+  'service:remove': service.remove,
+  platform,
+};
 
-Commands:
+const USAGE = `Usage: codestore <command> [options]     (alias: cs)
+
+Service folder:
   check [serviceDir]   Validate a service's schema with the language server's rules
                        (GraphQL rules and the platform's). Exits 1 when there are errors.
   generate [serviceDir]
                        Write the TypeORM entities, resolver types and data source, and
                        commit a migration when the schema differs from the snapshot.
       --check          Write nothing; exit 1 when any generated file is out of date.
+
+Account (on the platform):
+  auth:signup          Create an account (and its organization) and log in.
+  auth:login           Log in; the token is kept in your config directory.
+      -e, --email <email>   -p, --password <password>   (asked for on a terminal when missing)
+  auth:logout          Revoke the token and forget it.
+  auth:whoami          Show the account and organization you are logged in as.
+
+Services (in a service folder, they default to its codestore.yaml's serviceId):
+  service:create [name]   Create a service with its private and demo environments; in a
+                          service folder, write its serviceId into codestore.yaml.
+  service:list            List your services and what runs in their environments.
+  service:info [serviceId]
+  service:remove [serviceId] [-y, --yes]
+
+Platform:
+  platform start [--port 4000] [--host 127.0.0.1] [--data <dir>] [--database-url <url>]
+                       Run the code.store platform on this machine (embedded database by
+                       default; --data defaults to $CODESTORE_PLATFORM_DATA or ~/.codestore/platform).
+
   help                 Show this help.
 
 Options:
-  --json               Print the diagnostics as JSON.
+  --json               Print the result as JSON (every command that reads or creates).
+  --platform <url>     The platform (default $CODESTORE_PLATFORM_URL or http://127.0.0.1:4000).
+
+Logins are kept per platform in <config dir>/credentials.json (mode 0600); the config dir is
+$CODESTORE_CONFIG_DIR, else ~/.config/codestore.
 `;
 
 export function main(argv: string[]): number {
   const [command, ...rest] = argv;
+  const platformCommand = command !== undefined && Object.hasOwn(PLATFORM_COMMANDS, command) ? PLATFORM_COMMANDS[command] : undefined;
+  if (platformCommand) {
+    // `platform` has its own help.
+    if (command !== 'platform' && (rest.includes('--help') || rest.includes('-h'))) {
+      process.stdout.write(USAGE);
+      return 0;
+    }
+    // The exit code is set when the command ends; until then, 0.
+    runCommand(() => platformCommand(rest));
+    return 0;
+  }
   const json = rest.includes('--json');
   const args = rest.filter((a) => !a.startsWith('--'));
   switch (command) {

@@ -584,21 +584,8 @@ export class SchemaAnalysis {
     // What each dirty chunk needs, and what the document must hold for all of them.
     const needed = new Map<string, Level>();
     const deps = new Map<Chunk, Map<string, string>>();
-    const schemaKeys = index.declarations.has('schema') ? ['schema'] : [];
     for (const c of dirty) {
-      const mine = new Map<string, Level>();
-      const merge = (key: string, level: Level) => {
-        for (const [k, l] of requirements(key, level)) if (!mine.has(k) || LEVELS[l] > LEVELS[mine.get(k)!]) mine.set(k, l);
-      };
-      for (const r of c.typeRefs) merge(r, 'shape');
-      for (const r of c.directiveRefs) merge('@' + r, 'full');
-      for (const d of c.declarations) {
-        // Conformance needs the full interfaces a type implements.
-        for (const i of (d.node as { interfaces?: readonly { name: NameNode }[] }).interfaces ?? []) merge(i.name.value, 'full');
-        // The other declarations and extensions of the same name are checked together with it.
-        if (d.kind !== 'R') merge(keyOf(d), 'full');
-      }
-      for (const k of schemaKeys) merge(k, 'full');
+      const mine = chunkRequirements(c, index, requirements);
       const sink = new Map<string, string>();
       for (const d of c.declarations) sink.set(keyOf(d), signature(keyOf(d)));
       for (const [k, l] of mine) {
@@ -720,17 +707,7 @@ export class SchemaAnalysis {
     c: Chunk, index: SchemaIndex, requirements: (key: string, level: Level) => Map<string, Level>,
     attribute: (error: GraphQLError, code: string) => void, results: Map<Chunk, ChunkDiagnostic[]>,
   ): void {
-    const mine = new Map<string, Level>();
-    const merge = (key: string, level: Level) => {
-      for (const [k, l] of requirements(key, level)) if (!mine.has(k) || LEVELS[l] > LEVELS[mine.get(k)!]) mine.set(k, l);
-    };
-    for (const r of c.typeRefs) merge(r, 'shape');
-    for (const r of c.directiveRefs) merge('@' + r, 'full');
-    for (const d of c.declarations) {
-      for (const i of (d.node as { interfaces?: readonly { name: NameNode }[] }).interfaces ?? []) merge(i.name.value, 'full');
-      if (d.kind !== 'R') merge(keyOf(d), 'full');
-    }
-    if (index.declarations.has('schema')) merge('schema', 'full');
+    const mine = chunkRequirements(c, index, requirements);
     const defs: DefinitionNode[] = [...c.definitions];
     for (const [key, level] of mine) {
       const decls = index.declarations.get(key);
@@ -927,6 +904,25 @@ function shapeRefs(def: DefinitionNode): string[] {
 }
 
 type Level = 'kind' | 'shape' | 'full';
+
+/** What validating one chunk needs in its document, and at which level. */
+function chunkRequirements(c: Chunk, index: SchemaIndex, requirements: (key: string, level: Level) => Map<string, Level>): Map<string, Level> {
+  const mine = new Map<string, Level>();
+  const merge = (key: string, level: Level) => {
+    for (const [k, l] of requirements(key, level)) if (!mine.has(k) || LEVELS[l] > LEVELS[mine.get(k)!]) mine.set(k, l);
+  };
+  for (const r of c.typeRefs) merge(r, 'shape');
+  for (const r of c.directiveRefs) merge('@' + r, 'full');
+  for (const d of c.declarations) {
+    // Conformance needs the full interfaces a type implements.
+    for (const i of (d.node as { interfaces?: readonly { name: NameNode }[] }).interfaces ?? []) merge(i.name.value, 'full');
+    // The other declarations and extensions of the same name are checked together with it.
+    if (d.kind !== 'R') merge(keyOf(d), 'full');
+  }
+  // The schema definition decides which types are the roots.
+  if (index.declarations.has('schema')) merge('schema', 'full');
+  return mine;
+}
 const LEVELS: Record<Level, number> = { kind: 0, shape: 1, full: 2 };
 
 const DUMMY_NAME = { kind: Kind.NAME, value: '_stub' } as NameNode;

@@ -1,0 +1,40 @@
+// The service folder a command runs in, and its codestore.yaml's serviceId: read through the core's
+// parser, written with the yaml package's document API so comments and other keys stay as they are.
+import * as fs from 'fs';
+import * as path from 'path';
+import { isMap, parseDocument } from 'yaml';
+import { parseManifest, SERVICE_MANIFEST } from '../../core/src/service-folder/serviceFolder';
+import { CliError } from './errors';
+
+/** The nearest folder at or above `from` with a codestore.yaml. */
+export function findServiceFolder(from: string = process.cwd()): string | undefined {
+  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, SERVICE_MANIFEST))) return dir;
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+/** The serviceId in `dir`'s codestore.yaml, if it names one. */
+export function manifestServiceId(dir: string): string | undefined {
+  const { manifest } = parseManifest(fs.readFileSync(path.join(dir, SERVICE_MANIFEST), 'utf8'));
+  return typeof manifest.serviceId === 'string' && manifest.serviceId ? manifest.serviceId : undefined;
+}
+
+/**
+ * Prepares writing `serviceId` into `dir`'s codestore.yaml: throws before anything changes when
+ * the file cannot take it, so a command can check first and write after its remote work.
+ */
+export function serviceIdWriter(dir: string): (serviceId: string) => string {
+  const file = path.join(dir, SERVICE_MANIFEST);
+  const text = fs.readFileSync(file, 'utf8');
+  const doc = parseDocument(text);
+  if (doc.errors.length) throw new CliError(`${file} is not valid YAML (${doc.errors[0].message.split('\n')[0]}). Fix it first.`);
+  if (doc.contents !== null && !isMap(doc.contents)) throw new CliError(`${file} must be a mapping of keys (like \`serviceId: my-service\`). Fix it first.`);
+  return (serviceId) => {
+    doc.set('serviceId', serviceId);
+    let out = doc.toString();
+    if (text.includes('\r\n')) out = out.replace(/\r?\n/g, '\r\n');
+    fs.writeFileSync(file, out);
+    return file;
+  };
+}

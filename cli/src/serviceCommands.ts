@@ -1,0 +1,128 @@
+// service:create, service:list, service:info, service:remove. In a service folder (a codestore.yaml
+// at or above the working directory) they default to its service.
+import * as path from 'path';
+import { Environment, PlatformClient, PlatformError, Service } from '../../client/src/api';
+import { parseCommand, platformClient, printJson, str } from './args';
+import { CliError, usageError } from './errors';
+import { findServiceFolder, manifestServiceId, serviceIdWriter } from './manifest';
+import { canPrompt, confirm } from './prompt';
+
+/** A service as --json prints it: the API's, with each environment's full endpoint URL. */
+function serviceJson(client: PlatformClient, service: Service) {
+  return { ...service, environments: service.environments.map((e) => ({ ...e, url: client.endpointUrl(e) })) };
+}
+
+/** One environment in a few words: what runs, and what the latest deployment did. */
+export function environmentState(env: Environment): string {
+  const latest = env.latestDeployment;
+  if (!latest) return 'not deployed';
+  const state = `${latest.version.version} ${latest.status}`;
+  const serving = env.currentVersion;
+  return serving && serving.id !== latest.version.id ? `${state}, ${serving.version} serving` : state;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ')).join('\n') + '\n';
+}
+
+/** The service a command is about: its argument, else the serviceId of the service folder it runs in. */
+function serviceIdFor(command: string, given: string | undefined): string {
+  if (given) return given;
+  const folder = findServiceFolder();
+  const id = folder && manifestServiceId(folder);
+  if (id) return id;
+  throw usageError(`Which service? Pass its id (\`codestore ${command} <serviceId>\`), or run this in a service folder whose codestore.yaml has a serviceId.`);
+}
+
+export async function create(argv: string[]): Promise<number> {
+  const { values, args } = parseCommand('service:create', argv, { name: { type: 'string', short: 'n' } }, 1);
+  const client = platformClient(values, true);
+  const folder = findServiceFolder();
+  // Check the manifest can be written before the service exists, not after.
+  const writeServiceId = folder ? serviceIdWriter(folder) : undefined;
+  const previousId = folder ? manifestServiceId(folder) : undefined;
+  if (folder && previousId) {
+    const existing = await client.serviceInfo(previousId).catch((e) => {
+      if (e instanceof PlatformError && e.code === 'NOT_FOUND') return undefined;
+      throw e;
+    });
+    if (existing) {
+      throw new CliError(`${folder} is already the service "${existing.name}" (${existing.id}). To make it a new service, remove serviceId from its codestore.yaml first.`);
+    }
+  }
+  const name = args[0] ?? str(values, 'name') ?? (folder ? path.basename(folder) : undefined);
+  if (!name) throw usageError('Name the service: `codestore service:create <name>` (or run it in a service folder to use the folder\'s name).');
+  const { service, developerKey } = await client.createService(name);
+  const manifest = writeServiceId?.(service.id);
+  if (values.json) {
+    printJson({ service: serviceJson(client, service), developerKey, manifest: manifest ?? null });
+    return 0;
+  }
+  process.stdout.write(`Created service "${service.name}": ${service.id}\n`);
+  for (const env of service.environments) process.stdout.write(`  ${env.name.padEnd(8)} ${client.endpointUrl(env)}\n`);
+  process.stdout.write(`Developer key (shown only now; requests to private and demo send it as x-user-authorization):\n  ${developerKey}\n`);
+  if (manifest) process.stdout.write(`Wrote serviceId: ${service.id} to ${manifest}${previousId ? ` (it was ${previousId}, which this platform does not know)` : ''}.\n`);
+  return 0;
+}
+
+export async function list(argv: string[]): Promise<number> {
+  const { values } = parseCommand('service:list', argv);
+  const client = platformClient(values, true);
+  const services = await client.listServices();
+  if (values.json) {
+    printJson(services.map((s) => serviceJson(client, s)));
+    return 0;
+  }
+  if (!services.length) {
+    process.stdout.write('No services yet. Create one with `codestore service:create <name>`.\n');
+    return 0;
+  }
+  const env = (s: Service, name: string) => {
+    const e = s.environments.find((x) => x.name === name);
+    return e ? environmentState(e) : '-';
+  };
+  process.stdout.write(table([['ID', 'NAME', 'PRIVATE', 'DEMO'], ...services.map((s) => [s.id, s.name, env(s, 'private'), env(s, 'demo')])]));
+  return 0;
+}
+
+export async function info(argv: string[]): Promise<number> {
+  const { values, args } = parseCommand('service:info', argv, {}, 1);
+  const id = serviceIdFor('service:info', args[0]);
+  const client = platformClient(values, true);
+  const service = await client.serviceInfo(id);
+  if (values.json) {
+    printJson(serviceJson(client, service));
+    return 0;
+  }
+  const out = [`${service.name} (${service.id}), created ${service.createdAt}`];
+  for (const e of service.environments) {
+    out.push(`  ${e.name.padEnd(8)} ${environmentState(e).padEnd(24)} ${client.endpointUrl(e)}`);
+    if (e.latestDeployment?.error) out.push(`           ${e.latestDeployment.error.split('\n')[0]}`);
+  }
+  if (!service.versions.length) out.push('No versions yet: push the service to make one.');
+  else {
+    out.push('Versions:');
+    for (const v of service.versions) out.push(`  ${v.version.padEnd(10)} ${v.createdAt}${v.releaseNotes ? `  ${v.releaseNotes.split('\n')[0]}` : ''}`);
+  }
+  process.stdout.write(out.join('\n') + '\n');
+  return 0;
+}
+
+export async function remove(argv: string[]): Promise<number> {
+  const { values, args } = parseCommand('service:remove', argv, { yes: { type: 'boolean', short: 'y' } }, 1);
+  const id = serviceIdFor('service:remove', args[0]);
+  const client = platformClient(values, true);
+  if (!values.yes) {
+    if (!canPrompt()) throw usageError(`service:remove deletes ${id} with its environments, versions and deployments: pass --yes to confirm.`);
+    const service = await client.serviceInfo(id);
+    if (!(await confirm(`Remove service "${service.name}" (${service.id}) with its environments, versions and deployments?`))) {
+      process.stderr.write('Nothing was removed.\n');
+      return 1;
+    }
+  }
+  const removed = await client.removeService(id);
+  if (values.json) printJson({ removed });
+  else process.stdout.write(`Removed service ${removed}.\n`);
+  return 0;
+}

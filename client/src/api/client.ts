@@ -1,0 +1,176 @@
+// The platform API client the CLI and the VS Code extension share (no `vscode` here): one method
+// per operation, every failure a PlatformError.
+import axios, { AxiosError, AxiosInstance } from 'axios';
+import { PlatformError } from './errors';
+import { OPERATIONS } from './operations';
+import type { CreatedService, Service, Session, Viewer } from './types';
+
+export const DEFAULT_PLATFORM_URL = 'http://127.0.0.1:4000';
+
+/** How the client's messages tell the user to fix things; the extension names its own commands. */
+export interface PlatformHints {
+  /** Completes "Not logged in to the platform at URL: <login>". */
+  login: string;
+  /** Completes "... refused the request (your login there expired): <relogin>". */
+  relogin: string;
+  /** Completes "cannot reach the platform at URL: <start>". */
+  start: string;
+}
+
+export const CLI_HINTS: PlatformHints = {
+  login: 'log in with `codestore auth:login`',
+  relogin: 'log in again with `codestore auth:login`',
+  start: 'start it with `codestore platform start`',
+};
+
+export interface PlatformClientOptions {
+  /** The platform, e.g. http://127.0.0.1:4000. */
+  url: string;
+  /** The bearer token of a login, when there is one. */
+  token?: string;
+  /** Per request; default 30 s. */
+  timeoutMs?: number;
+  hints?: Partial<PlatformHints>;
+}
+
+interface GraphQLResponse<T> {
+  data?: T | null;
+  errors?: Array<{ message: string; extensions?: { code?: string; reason?: string; field?: string } }>;
+}
+
+const TOKEN_PROBLEM: Record<string, string> = {
+  TOKEN_INVALID: 'your login is not valid there',
+  TOKEN_REVOKED: 'your login there was ended by a logout',
+  TOKEN_EXPIRED: 'your login there expired',
+  TOKEN_MALFORMED: 'the stored token is malformed',
+};
+
+export class PlatformClient {
+  readonly url: string;
+  /** The bearer token sent with every request; signup and login set it, logout clears it. */
+  token: string | undefined;
+  private readonly http: AxiosInstance;
+  private readonly hints: PlatformHints;
+  private readonly timeoutMs: number;
+
+  constructor(options: PlatformClientOptions) {
+    this.url = normalizeUrl(options.url);
+    this.token = options.token;
+    this.hints = { ...CLI_HINTS, ...options.hints };
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.http = axios.create({
+      baseURL: this.url,
+      timeout: this.timeoutMs,
+      // Every answer is read here: GraphQL errors come with 200 and 400 alike.
+      validateStatus: () => true,
+      // No proxy from the environment: the platform is usually on this machine.
+      proxy: false,
+      headers: { accept: 'application/graphql-response+json, application/json', 'content-type': 'application/json' },
+      maxRedirects: 0,
+    });
+  }
+
+  /** The URL of an environment's endpoint (its `path` on this platform). */
+  endpointUrl(environment: { path: string }): string {
+    return this.url + environment.path;
+  }
+
+  async signup(email: string, password: string): Promise<Session> {
+    const { signup } = await this.request<{ signup: Session }>(OPERATIONS.signup, { email, password });
+    this.token = signup.token;
+    return signup;
+  }
+
+  async login(email: string, password: string): Promise<Session> {
+    const { login } = await this.request<{ login: Session }>(OPERATIONS.login, { email, password });
+    this.token = login.token;
+    return login;
+  }
+
+  /** Revokes this client's token on the platform and forgets it. */
+  async logout(): Promise<void> {
+    await this.request<{ logout: boolean }>(OPERATIONS.logout);
+    this.token = undefined;
+  }
+
+  async whoami(): Promise<Viewer> {
+    return (await this.request<{ viewer: Viewer }>(OPERATIONS.whoami)).viewer;
+  }
+
+  async createService(name: string): Promise<CreatedService> {
+    return (await this.request<{ createService: CreatedService }>(OPERATIONS.createService, { name })).createService;
+  }
+
+  /** Every service of the organization with its environments and versions: one request. */
+  async listServices(): Promise<Service[]> {
+    return (await this.request<{ services: Service[] }>(OPERATIONS.listServices)).services;
+  }
+
+  async serviceInfo(serviceId: string): Promise<Service> {
+    return (await this.request<{ service: Service }>(OPERATIONS.serviceInfo, { id: serviceId })).service;
+  }
+
+  /** Returns the removed serviceId. */
+  async removeService(serviceId: string): Promise<string> {
+    return (await this.request<{ removeService: string }>(OPERATIONS.removeService, { id: serviceId })).removeService;
+  }
+
+  /** Sends one operation; its data, or a PlatformError for the first error. */
+  async request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    let response;
+    try {
+      response = await this.http.post<GraphQLResponse<T> | string>('/graphql', { query, variables }, {
+        headers: this.token ? { authorization: `Bearer ${this.token}` } : {},
+      });
+    } catch (e) {
+      throw this.networkError(e);
+    }
+    const body = response.data;
+    const first = typeof body === 'object' && body ? body.errors?.[0] : undefined;
+    // GraphQL over HTTP answers 200 or 400; any other status is the server, not the API, speaking.
+    if (first && (response.status === 200 || response.status === 400)) {
+      const ext = first.extensions ?? {};
+      const code = ext.code ?? 'BAD_RESPONSE';
+      throw new PlatformError(code, this.describe(code, ext.reason, first.message), {
+        url: this.url, status: response.status, reason: ext.reason, field: ext.field,
+      });
+    }
+    if (response.status !== 200 || typeof body !== 'object' || !body || !body.data) {
+      const said = first ? ` (${first.message.replace(/\.$/, '')})` : '';
+      throw new PlatformError('BAD_RESPONSE', `The platform at ${this.url} answered HTTP ${response.status}${said} without a GraphQL result. Is ${this.url} a code.store platform?`, { url: this.url, status: response.status });
+    }
+    return body.data;
+  }
+
+  private describe(code: string, reason: string | undefined, message: string): string {
+    if (code !== 'UNAUTHENTICATED' || reason === 'WRONG_CREDENTIALS') return message;
+    if (reason === 'TOKEN_MISSING') return `Not logged in to the platform at ${this.url}: ${this.hints.login}.`;
+    return `The platform at ${this.url} refused the request (${TOKEN_PROBLEM[reason ?? ''] ?? message.replace(/\.$/, '').toLowerCase()}): ${this.hints.relogin}.`;
+  }
+
+  private networkError(e: unknown): PlatformError {
+    const err = e as AxiosError;
+    const code = err.code ?? '';
+    if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
+      return new PlatformError('TIMEOUT', `The platform at ${this.url} did not answer within ${this.timeoutMs / 1000} s. If it is stuck, stop it and ${this.hints.start}.`, { url: this.url, cause: e });
+    }
+    if (['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL'].includes(code)) {
+      return new PlatformError('UNREACHABLE', `Cannot reach the platform at ${this.url}: ${this.hints.start}.`, { url: this.url, cause: e });
+    }
+    return new PlatformError('UNREACHABLE', `Cannot reach the platform at ${this.url} (${err.message || code}): ${this.hints.start}.`, { url: this.url, cause: e });
+  }
+}
+
+/** `url` as the client uses it: http(s), no trailing slash. Throws a PlatformError for anything else. */
+export function normalizeUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new PlatformError('BAD_USER_INPUT', `"${url}" is not a platform URL (expected something like ${DEFAULT_PLATFORM_URL}).`, { url });
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new PlatformError('BAD_USER_INPUT', `The platform URL must start with http:// or https://, not ${parsed.protocol}//.`, { url });
+  }
+  return parsed.toString().replace(/\/+$/, '');
+}

@@ -1,0 +1,50 @@
+// The one error the platform client throws: network trouble, a bad login and the platform's own
+// errors all become a PlatformError with a message a person can act on and a code a program can test.
+
+/**
+ * `UNREACHABLE` (no connection), `TIMEOUT`, `BAD_RESPONSE` (not a platform's answer), or the
+ * platform's `extensions.code`: `UNAUTHENTICATED`, `NOT_FOUND`, `BAD_USER_INPUT`, `CONFLICT`, ...
+ */
+export type PlatformErrorCode =
+  | 'UNREACHABLE'
+  | 'TIMEOUT'
+  | 'BAD_RESPONSE'
+  | 'UNAUTHENTICATED'
+  | 'NOT_FOUND'
+  | 'BAD_USER_INPUT'
+  | 'CONFLICT'
+  | 'INTERNAL_SERVER_ERROR'
+  | (string & {});
+
+export interface PlatformErrorDetails {
+  /** The platform URL the request went to. */
+  url: string;
+  /** The HTTP status, when there was an answer. */
+  status?: number;
+  /** For UNAUTHENTICATED: TOKEN_MISSING, TOKEN_INVALID, TOKEN_REVOKED, TOKEN_EXPIRED, TOKEN_MALFORMED, WRONG_CREDENTIALS. */
+  reason?: string;
+  /** For BAD_USER_INPUT: the argument at fault. */
+  field?: string;
+  cause?: unknown;
+}
+
+export class PlatformError extends Error {
+  readonly url: string;
+  readonly status?: number;
+  readonly reason?: string;
+  readonly field?: string;
+
+  constructor(readonly code: PlatformErrorCode, message: string, details: PlatformErrorDetails) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = 'PlatformError';
+    this.url = details.url;
+    this.status = details.status;
+    this.reason = details.reason;
+    this.field = details.field;
+  }
+
+  /** True when logging in (again) is the fix. */
+  get needsLogin(): boolean {
+    return this.code === 'UNAUTHENTICATED' && this.reason !== 'WRONG_CREDENTIALS';
+  }
+}

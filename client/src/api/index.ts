@@ -1,0 +1,7 @@
+// The platform API client, shared by the CLI and the VS Code extension.
+export { CLI_HINTS, DEFAULT_PLATFORM_URL, normalizeUrl, PlatformClient } from './client';
+export type { PlatformClientOptions, PlatformHints } from './client';
+export { PlatformError } from './errors';
+export type { PlatformErrorCode, PlatformErrorDetails } from './errors';
+export { OPERATIONS, SERVICE_FIELDS } from './operations';
+export type * from './types';

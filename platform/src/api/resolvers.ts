@@ -1,0 +1,84 @@
+// The resolvers of schema.graphql. Each root field checks the caller first; every store call takes
+// the caller's organization.
+import type { Session } from '../auth/auth';
+import { newDeveloperKey, sha256 } from '../auth/tokens';
+import { badInput, conflict, serviceNotFound } from '../errors';
+import type { AccountRow, OrganizationRow } from '../store/accounts';
+import { deleteService, DeploymentView, EnvironmentView, insertService, serviceById, ServiceRow, servicesOf, VersionRow } from '../store/services';
+import type { ApiContext } from './context';
+
+/** Field resolvers by type and field; schema.ts checks that every root field has one. */
+export type ResolverMap = Record<string, Record<string, (parent: any, args: any, ctx: ApiContext) => unknown>>;
+
+export const SERVICE_NAME_MAX = 64;
+const SERVICE_NAME = /^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u;
+/** Ids are short; a longer argument is no id of ours, and need not reach the store. */
+const ID_MAX = 128;
+
+const account = (row: AccountRow) => ({ id: row.id, email: row.email, createdAt: row.created_at });
+const organization = (row: OrganizationRow) => ({ id: row.id, name: row.name, createdAt: row.created_at });
+const session = (s: Session) => ({ token: s.token, account: account(s.account), organization: organization(s.organization) });
+const version = (row: VersionRow) => ({ id: row.id, version: row.version, releaseNotes: row.release_notes, schemaHash: row.schema_hash, createdAt: row.created_at });
+const deployment = (d: DeploymentView) => ({ id: d.id, status: d.status, version: version(d.version), error: d.error, createdAt: d.created_at, finishedAt: d.finished_at });
+const environment = (e: EnvironmentView) => ({
+  name: e.name,
+  endpointId: e.endpoint_id,
+  path: `/s/${e.endpoint_id}/graphql`,
+  status: e.latest?.status ?? null,
+  currentVersion: e.current ? version(e.current.version) : null,
+  latestDeployment: e.latest ? deployment(e.latest) : null,
+});
+/** Service's own columns; its environments and versions come from the request's batch loaders. */
+const service = (row: ServiceRow) => ({ id: row.id, name: row.name, createdAt: row.created_at });
+
+export function serviceName(input: string): string {
+  // NFC: a name typed as "e + combining accent" is the same name as one typed as "é".
+  const name = input.normalize('NFC').trim();
+  if (!name) throw badInput('A service needs a name (for example "blog").', 'name');
+  if (name.length > SERVICE_NAME_MAX) throw badInput(`A service name has at most ${SERVICE_NAME_MAX} characters; this one has ${name.length}.`, 'name');
+  if (!SERVICE_NAME.test(name)) throw badInput(`"${name}" is not a service name: use letters, digits, spaces, ".", "-" and "_", starting with a letter or digit.`, 'name');
+  return name;
+}
+
+async function ownService(ctx: ApiContext, id: string): Promise<ServiceRow> {
+  const caller = await ctx.caller();
+  const row = id.length <= ID_MAX ? await serviceById(ctx.db, caller.organizationId, id) : undefined;
+  if (!row) throw serviceNotFound(id.slice(0, ID_MAX));
+  return row;
+}
+
+export const resolvers: ResolverMap = {
+  Query: {
+    viewer: async (_p, _a, ctx) => {
+      const v = await ctx.auth.viewer(await ctx.caller());
+      return { account: account(v.account), organization: organization(v.organization) };
+    },
+    services: async (_p, _a, ctx) => (await servicesOf(ctx.db, (await ctx.caller()).organizationId)).map(service),
+    service: async (_p, args: { id: string }, ctx) => service(await ownService(ctx, args.id)),
+  },
+  Mutation: {
+    signup: async (_p, args: { email: string; password: string }, ctx) => session(await ctx.auth.signup(args.email, args.password)),
+    login: async (_p, args: { email: string; password: string }, ctx) => session(await ctx.auth.login(args.email, args.password)),
+    logout: async (_p, _a, ctx) => {
+      await ctx.auth.logout(await ctx.caller());
+      return true;
+    },
+    createService: async (_p, args: { name: string }, ctx) => {
+      const caller = await ctx.caller();
+      const name = serviceName(args.name);
+      const developerKey = newDeveloperKey();
+      const row = await ctx.db.transaction((tx) => insertService(tx, caller.organizationId, name, sha256(developerKey)));
+      if (!row) throw conflict(`You already have a service named "${name}". Choose another name, or use that service.`);
+      return { service: service(row), developerKey };
+    },
+    removeService: async (_p, args: { id: string }, ctx) => {
+      const row = await ownService(ctx, args.id);
+      if (!(await deleteService(ctx.db, row.organization_id, row.id))) throw serviceNotFound(args.id);
+      return row.id;
+    },
+  },
+  Service: {
+    environments: async (parent: { id: string }, _a, ctx) => (await ctx.environments.load(parent.id)).map(environment),
+    versions: async (parent: { id: string }, _a, ctx) => (await ctx.versions.load(parent.id)).map(version),
+  },
+};

@@ -1,0 +1,54 @@
+// The platform's data directory: where it is by default, and a lock so that two platform
+// processes never open one embedded store (PGlite is single-process; two writers corrupt it).
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+/** `CODESTORE_PLATFORM_DATA`, else `~/.codestore/platform`. */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.CODESTORE_PLATFORM_DATA || path.join(os.homedir(), '.codestore', 'platform');
+}
+
+export interface DataDirLock {
+  release(): void;
+}
+
+const LOCK_FILE = 'platform.pid';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Takes `<dir>/platform.pid`, or throws when a live process holds it. A dead holder's lock is taken over. */
+export function lockDataDir(dir: string): DataDirLock {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const file = path.join(dir, LOCK_FILE);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(file, String(process.pid), { flag: 'wx', mode: 0o600 });
+      let released = false;
+      return {
+        release() {
+          if (released) return;
+          released = true;
+          try {
+            if (fs.readFileSync(file, 'utf8').trim() === String(process.pid)) fs.unlinkSync(file);
+          } catch { /* already gone */ }
+        },
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const holder = Number(fs.readFileSync(file, 'utf8').trim());
+      if (Number.isInteger(holder) && holder > 0 && alive(holder)) {
+        throw new Error(`Another platform (process ${holder}${holder === process.pid ? ', this one' : ''}) is using ${dir}. Stop it first, or pass another --data directory. (If no platform runs, delete ${file}.)`);
+      }
+      fs.rmSync(file, { force: true });
+    }
+  }
+  throw new Error(`Cannot take the lock ${file}.`);
+}

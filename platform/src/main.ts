@@ -1,0 +1,186 @@
+// The local platform: `startPlatform` opens the store, runs its migrations and serves the API;
+// run as `node dist/platform.js start ...` (what `codestore platform start` runs) it is a process
+// that shuts down cleanly on SIGINT/SIGTERM.
+import type { AddressInfo } from 'net';
+import * as path from 'path';
+import { parseArgs } from 'util';
+import { createApiHandler } from './api/handler';
+import { Auth } from './auth/auth';
+import { defaultDataDir, lockDataDir } from './dataDir';
+import { createPlatformServer, PlatformRoutes } from './server';
+import { Db, openPgliteDb, openServerDb } from './store/db';
+import { migrate } from './store/migrations';
+
+export interface PlatformOptions {
+  /** 0 picks a free port. Default 4000. */
+  port?: number;
+  /** Default 127.0.0.1: the local platform is not for the network unless asked. */
+  host?: string;
+  /** Holds the embedded store (`<dataDir>/store`) and, later, builds. */
+  dataDir: string;
+  /** A PostgreSQL database for the store instead of the embedded one. */
+  databaseUrl?: string;
+  /** Lines about what the platform does; default: nothing. */
+  log?: (line: string) => void;
+  /**
+   * The routes later parts plug in (POST /push/<serviceId>, /s/<endpointId>/graphql), made once
+   * the store is open. They authenticate with `auth.authenticate(req.headers.authorization)`,
+   * scope every lookup by the caller's organization, and fail with `sendFailure`.
+   */
+  routes?: (platform: PlatformParts) => Pick<PlatformRoutes, 'push' | 'gateway'>;
+}
+
+/** What a plugged-in route gets to work with. */
+export interface PlatformParts {
+  db: Db;
+  auth: Auth;
+  dataDir: string;
+  logError: (message: string, error: unknown) => void;
+}
+
+export interface RunningPlatform {
+  /** http://host:port, without a trailing slash. */
+  readonly url: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly db: Db;
+  /** Stops taking requests, lets those in flight finish (up to a few seconds), closes the store. */
+  close(): Promise<void>;
+}
+
+export async function startPlatform(options: PlatformOptions): Promise<RunningPlatform> {
+  const log = options.log ?? (() => undefined);
+  const dataDir = path.resolve(options.dataDir);
+  const lock = lockDataDir(dataDir);
+  const logError = (message: string, error: unknown) => log(`error: ${message}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+  const routes: PlatformRoutes = { logError };
+  const server = createPlatformServer(routes);
+  let db: Db | undefined;
+  try {
+    // The port first: a port in use fails in milliseconds, not after the store's seconds of start.
+    const host = options.host ?? '127.0.0.1';
+    const requestedPort = options.port ?? 4000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (e: NodeJS.ErrnoException) => reject(e.code === 'EADDRINUSE'
+        ? new Error(`Port ${requestedPort} on ${host} is in use: stop what runs there, or pass another --port.`)
+        : e));
+      server.listen(requestedPort, host, () => resolve());
+    });
+    db = options.databaseUrl ? await openServerDb(options.databaseUrl) : await openPgliteDb(path.join(dataDir, 'store'));
+    const applied = await migrate(db);
+    if (applied.length) log(`store: applied migration(s) ${applied.join(', ')}`);
+    const auth = new Auth(db);
+    Object.assign(routes, options.routes?.({ db, auth, dataDir, logError }));
+    routes.graphql = createApiHandler({ db, auth, logError });
+    const port = (server.address() as AddressInfo).port;
+    const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    const store = db;
+    let closing: Promise<void> | undefined;
+    return {
+      url, port, dataDir, db: store,
+      close() {
+        closing ??= (async () => {
+          const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+          server.closeIdleConnections();
+          const timer = setTimeout(() => server.closeAllConnections(), 5000);
+          await closed;
+          clearTimeout(timer);
+          try { await store.close(); } finally { lock.release(); }
+        })();
+        return closing;
+      },
+    };
+  } catch (e) {
+    if (server.listening) await new Promise((resolve) => server.close(resolve));
+    await db?.close().catch(() => undefined);
+    lock.release();
+    throw e;
+  }
+}
+
+const USAGE = `Usage: codestore platform start [options]
+
+Runs the code.store platform on this machine until Ctrl-C.
+
+Options:
+  --port <n>            Port to listen on (default 4000).
+  --host <address>      Address to listen on (default 127.0.0.1).
+  --data <dir>          Data directory (default $CODESTORE_PLATFORM_DATA or ~/.codestore/platform).
+  --database-url <url>  Keep the store in this PostgreSQL database instead of the embedded one.
+`;
+
+/** `start [--port] [--host] [--data] [--database-url]`: runs until a signal; resolves to the exit code. */
+export async function runPlatformCommand(argv: string[]): Promise<number> {
+  let values;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        data: { type: 'string' },
+        'database-url': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (e) {
+    process.stderr.write(`codestore platform: ${(e as Error).message}. Run \`codestore platform --help\`.\n`);
+    return 2;
+  }
+  if (values.help || positionals[0] !== 'start' || positionals.length > 1) {
+    (values.help ? process.stdout : process.stderr).write(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const port = values.port === undefined ? 4000 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    process.stderr.write(`codestore platform: --port must be a port number, not "${values.port}".\n`);
+    return 2;
+  }
+  const dataDir = values.data ?? defaultDataDir();
+  const log = (line: string) => process.stderr.write(`[platform] ${line}\n`);
+  // Signals are caught from the start: one during the store's first start (an initdb) waits for
+  // it to finish instead of leaving a half-made data directory.
+  let signalled: NodeJS.Signals | undefined;
+  let onSignal = () => undefined as void;
+  const stop = (signal: NodeJS.Signals) => {
+    if (signalled) {
+      process.stderr.write(`codestore platform: ${signal} again, exiting without waiting.\n`);
+      process.exit(1);
+    }
+    signalled = signal;
+    log(`${signal}: shutting down`);
+    onSignal();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  try {
+    let platform: RunningPlatform;
+    try {
+      platform = await startPlatform({ port, host: values.host, dataDir, databaseUrl: values['database-url'], log });
+    } catch (e) {
+      process.stderr.write(`codestore platform: ${(e as Error).message}\n`);
+      return 1;
+    }
+    if (!signalled) {
+      const store = platform.db.kind === 'embedded' ? `embedded store in ${platform.db.location}` : `store on ${platform.db.location}`;
+      process.stdout.write(`code.store platform listening on ${platform.url} (${store}; data in ${platform.dataDir}). Ctrl-C stops it.\n`);
+      await new Promise<void>((resolve) => { onSignal = resolve; });
+    }
+    try {
+      await platform.close();
+      return 0;
+    } catch (e) {
+      process.stderr.write(`codestore platform: shutdown failed: ${(e as Error).message}\n`);
+      return 1;
+    }
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}
+
+if (require.main === module) {
+  void runPlatformCommand(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+}

@@ -1,0 +1,116 @@
+// The store's schema, as numbered migrations applied in order at start. Never edit a migration
+// that has shipped: add the next number. Each is a list of single statements (PGlite's extended
+// protocol runs one statement per query).
+import { Db } from './db';
+
+export interface StoreMigration {
+  readonly version: number;
+  readonly name: string;
+  readonly statements: readonly string[];
+}
+
+export const MIGRATIONS: readonly StoreMigration[] = [
+  {
+    version: 1,
+    name: 'accounts, services, environments, versions, deployments',
+    statements: [
+      `CREATE TABLE organizations (
+        id text PRIMARY KEY,
+        name text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+      )`,
+      `CREATE TABLE accounts (
+        id text PRIMARY KEY,
+        organization_id text NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+        email text NOT NULL,
+        password_hash text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+      )`,
+      // Emails are stored lower-cased; the index is the one guard against two accounts per email.
+      `CREATE UNIQUE INDEX accounts_email_key ON accounts (email)`,
+      `CREATE TABLE tokens (
+        id text PRIMARY KEY,
+        account_id text NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        token_sha256 text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        last_used_at timestamptz NOT NULL DEFAULT now(),
+        expires_at timestamptz NOT NULL,
+        revoked_at timestamptz
+      )`,
+      `CREATE UNIQUE INDEX tokens_sha256_key ON tokens (token_sha256)`,
+      `CREATE TABLE services (
+        id text PRIMARY KEY,
+        organization_id text NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+        name text NOT NULL,
+        developer_key_sha256 text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+      )`,
+      `CREATE UNIQUE INDEX services_organization_name_key ON services (organization_id, lower(name))`,
+      `CREATE TABLE environments (
+        id text PRIMARY KEY,
+        service_id text NOT NULL REFERENCES services(id) ON DELETE CASCADE,
+        name text NOT NULL CHECK (name IN ('private', 'demo')),
+        endpoint_id text NOT NULL UNIQUE,
+        current_deployment_id text,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        UNIQUE (service_id, name)
+      )`,
+      `CREATE TABLE versions (
+        id text PRIMARY KEY,
+        service_id text NOT NULL REFERENCES services(id) ON DELETE CASCADE,
+        version text NOT NULL,
+        release_notes text,
+        schema_hash text NOT NULL,
+        build_path text,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        UNIQUE (service_id, version)
+      )`,
+      `CREATE TABLE deployments (
+        id text PRIMARY KEY,
+        environment_id text NOT NULL REFERENCES environments(id) ON DELETE CASCADE,
+        version_id text NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+        status text NOT NULL CHECK (status IN ('DEPLOYMENT_INITIALIZED', 'DEPLOYMENT_IN_PROGRESS', 'DEPLOYED', 'DEPLOYMENT_FAILED')),
+        error text,
+        created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+        finished_at timestamptz
+      )`,
+      `CREATE INDEX deployments_environment_created ON deployments (environment_id, created_at DESC)`,
+      `ALTER TABLE environments ADD CONSTRAINT environments_current_deployment_fkey
+        FOREIGN KEY (current_deployment_id) REFERENCES deployments(id) ON DELETE SET NULL`,
+    ],
+  },
+];
+
+/** Any number: it only has to be the same in every platform process sharing a database. */
+const MIGRATION_LOCK = 0x636f6465;
+
+/**
+ * Brings the store's schema up to the newest migration in one transaction, and returns the
+ * versions it applied (none when it was current). Two platforms starting on one server database
+ * take turns on an advisory lock instead of racing.
+ */
+export async function migrate(db: Db, migrations: readonly StoreMigration[] = MIGRATIONS): Promise<number[]> {
+  return db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await tx.query(`CREATE TABLE IF NOT EXISTS store_migrations (
+      version integer PRIMARY KEY,
+      name text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`);
+    const rows = await tx.query<{ version: number }>('SELECT version FROM store_migrations');
+    const applied = new Set(rows.map((r) => Number(r.version)));
+    const newest = Math.max(0, ...applied);
+    const known = Math.max(0, ...migrations.map((m) => m.version));
+    if (newest > known) {
+      throw new Error(`The store was upgraded by a newer platform (schema version ${newest}; this one knows up to ${known}). Run the newer platform, or use another data directory.`);
+    }
+    const done: number[] = [];
+    for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+      if (applied.has(m.version)) continue;
+      for (const sql of m.statements) await tx.query(sql);
+      await tx.query('INSERT INTO store_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+      done.push(m.version);
+    }
+    return done;
+  });
+}
