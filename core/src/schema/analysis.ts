@@ -3,7 +3,7 @@
 // chunks whose validation inputs changed (their own text, or the shape of a type they refer to)
 // are validated again, against a small schema made of what they refer to.
 import {
-  ASTNode, buildASTSchema, DefinitionNode, DirectiveDefinitionNode, DocumentNode, GraphQLError, InputValueDefinitionNode,
+  ASTNode, buildASTSchema, DefinitionNode, DocumentNode, GraphQLError, InputValueDefinitionNode,
   Kind, NameNode, parse, Source, TypeDefinitionNode, validateSchema, visit,
 } from 'graphql';
 import { specifiedSDLRules } from 'graphql/validation/specifiedRules';
@@ -11,7 +11,7 @@ import { validateSDL } from 'graphql/validation/validate';
 import type { SDLValidationContext } from 'graphql/validation/ValidationContext';
 import { chunkStarts } from './chunker';
 import { DiagnosticData, RULE_CODES, SCHEMA_MESSAGE_CODES, SchemaDiagnostic, Severity } from './diagnostics';
-import { PRELUDE_SOURCE, preludeDefinitions } from './prelude';
+import { preludeDefinitions } from './prelude';
 import { suggestionList } from './suggest';
 
 type SDLRule = (context: SDLValidationContext) => unknown;
@@ -974,5 +974,3 @@ function nameStubOf(d: Declaration): DefinitionNode {
   return stub;
 }
 
-export { PRELUDE_SOURCE };
-export type { DirectiveDefinitionNode };

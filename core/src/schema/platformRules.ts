@@ -1,6 +1,6 @@
 // The platform's own rules: what makes a valid schema a valid data model and a deployable
 // service. Only for schemas inside a service folder.
-import { ASTNode, FieldDefinitionNode, Kind, ObjectTypeDefinitionNode, ObjectTypeExtensionNode } from 'graphql';
+import { ASTNode, Kind, ObjectTypeDefinitionNode, ObjectTypeExtensionNode } from 'graphql';
 import { buildModel, DataModel, directive } from '../model/model';
 import type { SchemaAnalysis } from './analysis';
 import type { SchemaDiagnostic } from './diagnostics';
@@ -172,4 +172,3 @@ function transientInsertOffset(analysis: SchemaAnalysis, node: ObjectTypeDefinit
   return analysis.rangeOf(last)!.end;
 }
 
-export type { FieldDefinitionNode };
