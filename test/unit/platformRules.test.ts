@@ -212,3 +212,12 @@ describe('the blog fixture', () => {
     assert.deepEqual(only(r, 'missing-resolver').map((d) => text.slice(d.start, d.end)), ['drafts']);
   });
 });
+
+describe('defaults TypeORM cannot compare', () => {
+  it('warns on a cast and on ARRAY[...] in @default, not on plain literals', () => {
+    const a = new SchemaAnalysis({ prelude: true });
+    a.update('type Query { a: Int }\ntype T {\n  id: ID!\n  j: JSON @default(value: "\'[]\'::jsonb")\n  tags: [String] @default(value: "ARRAY[\'a\']")\n  n: Int @default(value: "0")\n}\n');
+    const codes = checkPlatformRules(a, undefined).diagnostics.map((d) => d.code).sort();
+    assert.deepEqual(codes.filter((c) => c.startsWith('default-')), ['default-array', 'default-cast']);
+  });
+});

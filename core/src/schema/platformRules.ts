@@ -80,6 +80,14 @@ export function checkPlatformRules(analysis: SchemaAnalysis, resolvers: Resolver
           message: `"${entity.name}.${f.name}" is also the foreign key column of the relation "${relationOwningColumn}". Rename this field, or drop it and read the key from "${relationOwningColumn}".`,
         });
       }
+      if (f.default !== undefined) {
+        const where = directive(f.node, 'default') ?? f.node.name;
+        if (/::/.test(f.default)) {
+          at(where, { severity: 'warning', code: 'default-cast', message: `Write the default without a cast (for example \`'[]'\` instead of \`'[]'::jsonb\`): PostgreSQL keeps it without one, so TypeORM would see a changed default on every run.` });
+        } else if (/^\s*ARRAY\s*\[/i.test(f.default)) {
+          at(where, { severity: 'warning', code: 'default-array', message: `Write an array default as a literal (for example \`"'{a,b}'"\`): PostgreSQL rewrites ARRAY[...], so TypeORM would see a changed default on every run.` });
+        }
+      }
       if (f.kind === 'id' && !f.nonNull) {
         at(f.node.type, { severity: 'error', code: 'nullable-id', message: `The key "${entity.name}.${f.name}" is never null: write \`${f.name}: ID!\`.` });
       }
