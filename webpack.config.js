@@ -44,7 +44,7 @@ function bundle(entry, name, extra = {}) {
  * (PGlite loads its WebAssembly and data files from beside its own module; pg has optional native parts). */
 function platformBundle() {
   const config = bundle('./platform/src/main.ts', 'platform', {
-    externals: { '@electric-sql/pglite': 'commonjs @electric-sql/pglite', pg: 'commonjs pg' },
+    externals: { '@electric-sql/pglite': 'commonjs @electric-sql/pglite', pg: 'commonjs pg', typescript: 'commonjs typescript' },
   });
   config.module.rules.push({ test: /\.graphql$/, type: 'asset/source' });
   return config;

@@ -23,6 +23,7 @@ const PLATFORM_COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   'service:info': service.info,
   'service:remove': service.remove,
   platform,
+  push: (argv) => import('./pushCommand').then((m) => m.push(argv)),
 };
 
 const USAGE = `Usage: codestore <command> [options]     (alias: cs)
@@ -48,6 +49,9 @@ Services (in a service folder, they default to its codestore.yaml's serviceId):
   service:list            List your services and what runs in their environments.
   service:info [serviceId]
   service:remove [serviceId] [-y, --yes]
+  push [-r <release notes>] [serviceDir]
+                          Check, build and record a new version of the service on the
+                          platform (deployment comes with the runtime, not yet built).
 
 Platform:
   platform start [--port 4000] [--host 127.0.0.1] [--data <dir>] [--database-url <url>]

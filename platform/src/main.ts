@@ -7,6 +7,7 @@ import { parseArgs } from 'util';
 import { createApiHandler } from './api/handler';
 import { Auth } from './auth/auth';
 import { defaultDataDir, lockDataDir } from './dataDir';
+import { createPushHandler } from './push/push';
 import { createPlatformServer, PlatformRoutes } from './server';
 import { Db, openPgliteDb, openServerDb } from './store/db';
 import { migrate } from './store/migrations';
@@ -70,7 +71,8 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     const applied = await migrate(db);
     if (applied.length) log(`store: applied migration(s) ${applied.join(', ')}`);
     const auth = new Auth(db);
-    Object.assign(routes, options.routes?.({ db, auth, dataDir, logError }));
+    const parts: PlatformParts = { db, auth, dataDir, logError };
+    Object.assign(routes, { push: createPushHandler(parts) }, options.routes?.(parts));
     routes.graphql = createApiHandler({ db, auth, logError });
     const port = (server.address() as AddressInfo).port;
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;

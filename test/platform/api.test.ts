@@ -58,17 +58,18 @@ for (const target of platformTargets()) {
     const post = (body: unknown, headers: Record<string, string> = {}) =>
       axios.post(`${platform.url}/graphql`, body, { headers: { 'content-type': 'application/json', ...headers }, validateStatus: () => true, transformResponse: (d) => d });
 
-    it('GET /healthz is ok; unknown routes, and push and gateway not yet built, say so', async () => {
+    it('GET /healthz is ok; unknown routes, and the gateway not yet built, say so; push wants a token', async () => {
       const health = await axios.get(`${platform.url}/healthz`);
       assert.deepEqual(health.data, { status: 'ok' });
       const missing = await axios.get(`${platform.url}/nope`, { validateStatus: () => true });
       assert.equal(missing.status, 404);
       assert.equal(missing.data.errors[0].extensions.code, 'NOT_FOUND');
-      for (const route of ['/push/some-service', '/s/abcdefghij/graphql']) {
-        const r = await axios.post(`${platform.url}${route}`, 'x', { validateStatus: () => true });
-        assert.equal(r.status, 501, route);
-        assert.equal(r.data.errors[0].extensions.code, 'NOT_IMPLEMENTED');
-      }
+      const gateway = await axios.post(`${platform.url}/s/abcdefghij/graphql`, 'x', { validateStatus: () => true });
+      assert.equal(gateway.status, 501);
+      assert.equal(gateway.data.errors[0].extensions.code, 'NOT_IMPLEMENTED');
+      const push = await axios.post(`${platform.url}/push/some-service`, 'x', { validateStatus: () => true });
+      assert.equal(push.status, 401);
+      assert.equal(push.data.errors[0].extensions.code, 'UNAUTHENTICATED');
     });
 
     it('answers malformed requests with a status and a coded error', async () => {

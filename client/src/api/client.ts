@@ -3,9 +3,12 @@
 import axios, { AxiosError, AxiosInstance } from 'axios';
 import { PlatformError } from './errors';
 import { OPERATIONS } from './operations';
-import type { CreatedService, Service, Session, Viewer } from './types';
+import type { CreatedService, PushedVersion, PushProblem, Service, Session, Viewer } from './types';
 
 export const DEFAULT_PLATFORM_URL = 'http://127.0.0.1:4000';
+
+/** A push waits this long at least: the platform type-checks and builds before it answers. */
+const PUSH_TIMEOUT_MS = 5 * 60_000;
 
 /** How the client's messages tell the user to fix things; the extension names its own commands. */
 export interface PlatformHints {
@@ -113,6 +116,44 @@ export class PlatformClient {
   /** Returns the removed serviceId. */
   async removeService(serviceId: string): Promise<string> {
     return (await this.request<{ removeService: string }>(OPERATIONS.removeService, { id: serviceId })).removeService;
+  }
+
+  /**
+   * Pushes a service folder packed as a gzipped tar (packServiceFolder): the platform checks it,
+   * builds it and records the next version. A check with errors throws a PlatformError
+   * CHECK_FAILED with the problems attached; a refused archive, BAD_ARCHIVE with its reason.
+   */
+  async push(serviceId: string, archive: Buffer, releaseNotes?: string): Promise<PushedVersion> {
+    const headers: Record<string, string> = { 'content-type': 'application/gzip' };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (releaseNotes) headers['x-release-notes'] = encodeURIComponent(releaseNotes);
+    let response;
+    try {
+      response = await this.http.post<unknown>(`/push/${encodeURIComponent(serviceId)}`, archive, {
+        headers,
+        // Checking and building take longer than an API call.
+        timeout: Math.max(this.timeoutMs, PUSH_TIMEOUT_MS),
+        maxBodyLength: Infinity,
+        transformRequest: [(data) => data],
+      });
+    } catch (e) {
+      throw this.networkError(e);
+    }
+    const body = response.data as { problems?: PushProblem[]; errors?: GraphQLResponse<unknown>['errors'] } & Partial<PushedVersion>;
+    if (response.status === 201 && body && typeof body.version === 'string') return body as PushedVersion;
+    if (response.status === 422 && body && Array.isArray(body.problems)) {
+      const errors = body.problems.filter((p) => p.severity === 'error').length;
+      throw new PlatformError('CHECK_FAILED', `The platform refused the push of ${serviceId}: its check found ${errors} error(s).`, {
+        url: this.url, status: response.status, problems: body.problems,
+      });
+    }
+    const first = body && typeof body === 'object' ? body.errors?.[0] : undefined;
+    if (first) {
+      const ext = first.extensions ?? {};
+      const code = ext.code ?? 'BAD_RESPONSE';
+      throw new PlatformError(code, this.describe(code, ext.reason, first.message), { url: this.url, status: response.status, reason: ext.reason, field: ext.field });
+    }
+    throw new PlatformError('BAD_RESPONSE', `The platform at ${this.url} answered the push with HTTP ${response.status}. Is ${this.url} a code.store platform?`, { url: this.url, status: response.status });
   }
 
   /** Sends one operation; its data, or a PlatformError for the first error. */

@@ -1,5 +1,6 @@
 // The one error the platform client throws: network trouble, a bad login and the platform's own
 // errors all become a PlatformError with a message a person can act on and a code a program can test.
+import type { PushProblem } from './types';
 
 /**
  * `UNREACHABLE` (no connection), `TIMEOUT`, `BAD_RESPONSE` (not a platform's answer), or the
@@ -14,6 +15,10 @@ export type PlatformErrorCode =
   | 'BAD_USER_INPUT'
   | 'CONFLICT'
   | 'INTERNAL_SERVER_ERROR'
+  /** A push whose check found errors: `problems` has them. */
+  | 'CHECK_FAILED'
+  /** A push whose archive was refused (malformed, too large, paths outside the folder, links): `reason` is the archive's code. */
+  | 'BAD_ARCHIVE'
   | (string & {});
 
 export interface PlatformErrorDetails {
@@ -25,6 +30,8 @@ export interface PlatformErrorDetails {
   reason?: string;
   /** For BAD_USER_INPUT: the argument at fault. */
   field?: string;
+  /** For CHECK_FAILED (a refused push): the check's problems, located in the service folder. */
+  problems?: PushProblem[];
   cause?: unknown;
 }
 
@@ -33,6 +40,8 @@ export class PlatformError extends Error {
   readonly status?: number;
   readonly reason?: string;
   readonly field?: string;
+  /** For CHECK_FAILED: what the platform's check of a push found; empty otherwise. */
+  readonly problems: PushProblem[];
 
   constructor(readonly code: PlatformErrorCode, message: string, details: PlatformErrorDetails) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -41,6 +50,7 @@ export class PlatformError extends Error {
     this.status = details.status;
     this.reason = details.reason;
     this.field = details.field;
+    this.problems = details.problems ?? [];
   }
 
   /** True when logging in (again) is the fix. */

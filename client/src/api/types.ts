@@ -55,3 +55,29 @@ export interface CreatedService {
   /** The `x-user-authorization` key of the private and demo endpoints; the platform shows it only now. */
   developerKey: string;
 }
+
+/** One problem the platform's check found in a pushed service folder. */
+export interface PushProblem {
+  /** Relative to the service folder, with "/" separators. */
+  file: string;
+  /** 1-based. */
+  line: number;
+  /** 1-based. */
+  column: number;
+  severity: 'error' | 'warning' | 'information';
+  code: string;
+  message: string;
+}
+
+/** The version a push made. */
+export interface PushedVersion {
+  id: string;
+  version: string;
+  schemaHash: string;
+  releaseNotes: string | null;
+  createdAt: string;
+  /** Whether the version was deployed by the push (not yet: deployment comes separately). */
+  deployed: boolean;
+  /** The check's warnings (errors refuse the push). */
+  warnings: PushProblem[];
+}
