@@ -53,6 +53,7 @@ function platformBundle() {
 module.exports = [
   bundle('./client/src/extension.ts', 'extension', { externals: { vscode: 'commonjs vscode' } }),
   bundle('./server/src/server.ts', 'server'),
+  bundle('./server/src/codegenWorker.ts', 'codegen-worker'),
   platformBundle(),
   bundle('./cli/src/cli.ts', 'cli'),
 ];

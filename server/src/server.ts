@@ -22,7 +22,8 @@ import { format } from './service/formatting';
 import { codeActions } from './service/codeActions';
 import { foldingRanges } from './service/folding';
 import { DiagnosticsScheduler } from './handlers/diagnosticsScheduler';
-import { CodegenHost, loadGenerator } from './codegen';
+import { CodegenHost } from './codegen';
+import { CodegenProcess } from './codegenProcess';
 import { migrationDiagnostics } from './service/migrationWarnings';
 import { isServiceSchema } from './service/diagnostics';
 import { GenerateResult, ServerCommands, ServerSettings } from './protocol';
@@ -56,7 +57,9 @@ const settings: Required<ServerSettings> = {
   codegen: 'onType',
   codegenDelayMs: 300,
 };
+/** Reads service files for the migration plan; the writing happens in the code generation process. */
 const codegen = new CodegenHost();
+const codegenProcess = new CodegenProcess(undefined, (message) => connection.console.error(`codestore (code generation): ${message}`));
 type PlanModule = typeof import('../../core/src/codegen/plan');
 let planModule: PlanModule | undefined;
 let planModuleLoading: Promise<void> | undefined;
@@ -146,8 +149,6 @@ function schedulePlan(uri: string, version: number, base: Diagnostic[], service:
       }, (e) => connection.console.error(`codestore: cannot load the migration planner: ${e}`));
       return;
     }
-    // The generator (and the plan it shares) loads while the user types, not on the first write.
-    if (settings.codegen !== 'never') void loadGenerator();
     const doc = schemaDocument(uri);
     if (!doc || doc.document.version !== version) return;
     let outcome: PlanOutcome;
@@ -183,12 +184,13 @@ async function runCodegen(uri: string, service: ServiceFolder, commit: boolean):
   const errors = validVersions.get(uri) === doc.document.version ? [] : computeDiagnostics(doc).schema.filter((d) => d.severity === 1);
   if (errors.length) return { written: [], deleted: [], skipped: `The schema has ${errors.length} error(s); fix them first (the generated files keep their last good state).` };
   try {
-    const result = await codegen.write(service, doc.analysis.documentWithPrelude(), commit);
+    const result = await codegenProcess.request({ kind: 'write', root: service.root, schema: doc.analysis.documentText, commit });
+    if (!result.ok) throw new Error(result.error);
     if (result.written.length || result.deleted.length) {
       connection.console.info(`codestore: ${commit ? 'committed' : 'generated'} ${[...result.written, ...result.deleted.map((d) => d + ' (deleted)')].join(', ')}`);
     }
     if (commit) scheduler.now(uri);
-    return { written: result.written, deleted: result.deleted, migration: result.generation.committed?.path, skipped: commit && result.generation.plan.empty ? 'Nothing to commit: the schema matches the snapshot.' : undefined };
+    return { written: result.written, deleted: result.deleted, migration: result.migration, skipped: commit && result.planEmpty ? 'Nothing to commit: the schema matches the snapshot.' : undefined };
   } catch (e) {
     const message = `Generating the database layer failed: ${(e as Error).message}`;
     connection.console.error(`codestore: ${(e as Error)?.stack ?? e}`);
@@ -304,6 +306,7 @@ connection.onDidChangeWatchedFiles((params) => {
   for (const change of params.changes) {
     const file = URI.parse(change.uri).fsPath;
     codegen.forget(file);
+    if (file.includes(`${path.sep}src${path.sep}data${path.sep}`)) void codegenProcess.request({ kind: 'forget', file }).catch(() => undefined);
     if (file.includes(`${path.sep}src${path.sep}data${path.sep}`)) {
       const service = workspace.serviceOf(change.uri);
       if (service) affected.add(service.root);
@@ -345,6 +348,9 @@ connection.onFoldingRanges((p) => withDocument(p.textDocument.uri, [], (doc) => 
 
 process.on('uncaughtException', (e) => connection.console.error(`codestore: uncaught: ${e?.stack ?? e}`));
 process.on('unhandledRejection', (e) => connection.console.error(`codestore: unhandled rejection: ${(e as Error)?.stack ?? e}`));
+
+connection.onShutdown(() => codegenProcess.dispose());
+process.on('exit', () => codegenProcess.dispose());
 
 documents.listen(connection);
 connection.listen();

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
 import { LspClient } from '../helpers/lspClient';
-import { applyEdits, copyFolder, EditorDocument, fixture, stopServer, tempDir, uriOf } from './support';
+import { applyEdits, copyFolder, EditorDocument, fixture, messageOf, stopServer, tempDir, uriOf } from './support';
 
 const PENDING = 'src/data/pending-migration.ts';
 
@@ -88,7 +88,7 @@ describe('code generation as you type', () => {
     const version = doc.version;
     const warned = await client.waitForDiagnostics(doc.uri, (p) => p.version === version && p.diagnostics.some((d) => d.code === 'migration-drop-column'));
     const drop = warned.diagnostics.find((d) => d.code === 'migration-drop-column') as Diagnostic;
-    assert.match(drop.message, /title/);
+    assert.match(messageOf(drop), /title/);
     const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: doc.uri }, range: drop.range, context: { diagnostics: [drop] } });
     const rename = actions.find((a) => /@renamedFrom\(name: "title"\)/.test(a.title));
     assert.ok(rename, JSON.stringify(actions.map((a) => a.title)));

@@ -1,0 +1,47 @@
+// The code generation process: the language server hands it a service's schema text and it
+// writes the database layer. Generation loads ts-morph (with the TypeScript compiler) and costs
+// CPU after each valid edit; here it neither grows the language server's memory nor blocks it.
+import { SchemaAnalysis } from '../../core/src/schema/analysis';
+import { CodegenHost } from './codegen';
+import { readResolvers } from './workspace';
+
+export type WorkerRequest =
+  | { id: number; kind: 'write'; root: string; schema: string; commit: boolean }
+  | { id: number; kind: 'forget'; file: string };
+
+export type WorkerResponse =
+  | { id: number; ok: true; written: string[]; deleted: string[]; migration?: string; planEmpty: boolean }
+  | { id: number; ok: false; error: string };
+
+const host = new CodegenHost();
+const analyses = new Map<string, SchemaAnalysis>();
+
+async function handle(request: WorkerRequest): Promise<WorkerResponse> {
+  if (request.kind === 'forget') {
+    host.forget(request.file);
+    return { id: request.id, ok: true, written: [], deleted: [], planEmpty: true };
+  }
+  let analysis = analyses.get(request.root);
+  if (!analysis) {
+    analysis = new SchemaAnalysis({ prelude: true });
+    analyses.set(request.root, analysis);
+  }
+  analysis.update(request.schema);
+  const result = await host.write({ root: request.root, resolvers: readResolvers(request.root) }, analysis.documentWithPrelude(), request.commit);
+  return { id: request.id, ok: true, written: result.written, deleted: result.deleted, migration: result.generation.committed?.path, planEmpty: result.generation.plan.empty };
+}
+
+// Requests run one at a time, in order: two writes of the same folder never interleave.
+let queue: Promise<unknown> = Promise.resolve();
+process.on('message', (request: WorkerRequest) => {
+  queue = queue.then(async () => {
+    let response: WorkerResponse;
+    try {
+      response = await handle(request);
+    } catch (e) {
+      response = { id: request.id, ok: false, error: (e as Error)?.message ?? String(e) };
+    }
+    process.send?.(response);
+  });
+});
+process.on('disconnect', () => process.exit(0));
