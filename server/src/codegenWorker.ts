@@ -2,6 +2,7 @@
 // writes the database layer. Generation loads ts-morph (with the TypeScript compiler) and costs
 // CPU after each valid edit; here it neither grows the language server's memory nor blocks it.
 import { SchemaAnalysis } from '../../core/src/schema/analysis';
+import type { MigrationWarning } from '../../core/src/codegen/migrations/types';
 import { CodegenHost } from './codegen';
 import { readResolvers } from './workspace';
 
@@ -10,8 +11,9 @@ export type WorkerRequest =
   | { id: number; kind: 'forget'; file: string };
 
 export type WorkerResponse =
-  | { id: number; ok: true; written: string[]; deleted: string[]; migration?: string; planEmpty: boolean }
-  | { id: number; ok: false; error: string };
+  | { id: number; ok: true; written: string[]; deleted: string[]; migration?: string; planEmpty: boolean; warnings: MigrationWarning[] }
+  /** `snapshot`: the committed snapshot is not readable (the message says what to do). */
+  | { id: number; ok: false; error: string; snapshot?: boolean };
 
 const host = new CodegenHost();
 const analyses = new Map<string, SchemaAnalysis>();
@@ -19,7 +21,7 @@ const analyses = new Map<string, SchemaAnalysis>();
 async function handle(request: WorkerRequest): Promise<WorkerResponse> {
   if (request.kind === 'forget') {
     host.forget(request.file);
-    return { id: request.id, ok: true, written: [], deleted: [], planEmpty: true };
+    return { id: request.id, ok: true, written: [], deleted: [], planEmpty: true, warnings: [] };
   }
   let analysis = analyses.get(request.root);
   if (!analysis) {
@@ -28,7 +30,10 @@ async function handle(request: WorkerRequest): Promise<WorkerResponse> {
   }
   analysis.update(request.schema);
   const result = await host.write({ root: request.root, resolvers: readResolvers(request.root) }, analysis.documentWithPrelude(), request.commit);
-  return { id: request.id, ok: true, written: result.written, deleted: result.deleted, migration: result.generation.committed?.path, planEmpty: result.generation.plan.empty };
+  return {
+    id: request.id, ok: true, written: result.written, deleted: result.deleted, migration: result.generation.committed?.path,
+    planEmpty: result.generation.plan.empty, warnings: result.generation.plan.warnings,
+  };
 }
 
 // Requests run one at a time, in order: two writes of the same folder never interleave.
@@ -39,7 +44,7 @@ process.on('message', (request: WorkerRequest) => {
     try {
       response = await handle(request);
     } catch (e) {
-      response = { id: request.id, ok: false, error: (e as Error)?.message ?? String(e) };
+      response = { id: request.id, ok: false, error: (e as Error)?.message ?? String(e), snapshot: (e as Error)?.name === 'SnapshotError' || (e as { isSnapshotError?: boolean })?.isSnapshotError === true };
     }
     process.send?.(response);
   });

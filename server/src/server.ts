@@ -113,10 +113,12 @@ const scheduler = new DiagnosticsScheduler(() => settings.debounceMs, (uri) => {
     // The migration plan is slower than validation: publish with the last plan's warnings
     // (placed in this version), then plan again and publish once more if they changed.
     const base = result.schema.slice();
+    lastBases.set(uri, { version, base });
     const previous = lastPlans.get(uri);
     if (previous) result.schema.push(...planDiagnostics(doc, previous));
-    schedulePlan(uri, version, base, doc.service);
+    // Writing files plans the migration too: then one plan per edit, in the code generation process.
     if (settings.codegen === 'onType') scheduleCodegen(uri, doc.service);
+    else schedulePlan(uri, version, base, doc.service);
   }
   void connection.sendDiagnostics({ uri, version, diagnostics: result.schema });
   const before = relatedPublished.get(uri) ?? new Set<string>();
@@ -158,11 +160,20 @@ function schedulePlan(uri: string, version: number, base: Diagnostic[], service:
       if (!(e instanceof planModule.SnapshotError)) connection.console.error(`codestore: ${(e as Error)?.stack ?? e}`);
       outcome = { error: e instanceof planModule.SnapshotError ? e.message : `The migration cannot be planned: ${(e as Error).message}` };
     }
-    const previous = lastPlans.get(uri);
-    lastPlans.set(uri, outcome);
-    if (JSON.stringify(previous ?? { warnings: [] }) === JSON.stringify(outcome)) return;
-    void connection.sendDiagnostics({ uri, version, diagnostics: [...base, ...planDiagnostics(doc, outcome)] });
+    publishPlan(doc, version, base, outcome);
   }, 1));
+}
+
+/** The diagnostics last published for a valid version, without the plan's warnings. */
+const lastBases = new Map<string, { version: number; base: Diagnostic[] }>();
+
+/** Records a plan's outcome and republishes the version's diagnostics when its warnings changed. */
+function publishPlan(doc: SchemaDocument, version: number, base: Diagnostic[], outcome: PlanOutcome): void {
+  const previous = lastPlans.get(doc.uri);
+  lastPlans.set(doc.uri, outcome);
+  if (JSON.stringify(previous ?? { warnings: [] }) === JSON.stringify(outcome)) return;
+  if (doc.document.version !== version) return;
+  void connection.sendDiagnostics({ uri: doc.uri, version, diagnostics: [...base, ...planDiagnostics(doc, outcome)] });
 }
 
 const codegenTimers = new Map<string, NodeJS.Timeout>();
@@ -183,9 +194,16 @@ async function runCodegen(uri: string, service: ServiceFolder, commit: boolean):
   if (!doc) return { written: [], deleted: [], skipped: 'The schema is not open or does not exist.' };
   const errors = validVersions.get(uri) === doc.document.version ? [] : computeDiagnostics(doc).schema.filter((d) => d.severity === 1);
   if (errors.length) return { written: [], deleted: [], skipped: `The schema has ${errors.length} error(s); fix them first (the generated files keep their last good state).` };
+  const version = doc.document.version;
   try {
     const result = await codegenProcess.request({ kind: 'write', root: service.root, schema: doc.analysis.documentText, commit });
+    const base = lastBases.get(uri);
+    if (!result.ok && result.snapshot) {
+      if (base?.version === version) publishPlan(doc, version, base.base, { error: result.error });
+      return { written: [], deleted: [], skipped: result.error };
+    }
     if (!result.ok) throw new Error(result.error);
+    if (base?.version === version && !commit) publishPlan(doc, version, base.base, { warnings: result.warnings });
     if (result.written.length || result.deleted.length) {
       connection.console.info(`codestore: ${commit ? 'committed' : 'generated'} ${[...result.written, ...result.deleted.map((d) => d + ' (deleted)')].join(', ')}`);
     }

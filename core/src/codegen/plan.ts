@@ -35,7 +35,9 @@ export interface ServicePlan {
   baseline: 'snapshot' | 'empty' | 'replayed' | 'adopted';
 }
 
-export class SnapshotError extends Error {}
+export class SnapshotError extends Error {
+  override name = 'SnapshotError';
+}
 
 /** Parses a snapshot; throws SnapshotError saying what to do when it is not one. */
 export function parseSnapshot(text: string): DbSchema {
