@@ -10,7 +10,7 @@ import { specifiedSDLRules } from 'graphql/validation/specifiedRules';
 import { validateSDL } from 'graphql/validation/validate';
 import type { SDLValidationContext } from 'graphql/validation/ValidationContext';
 import { chunkStarts } from './chunker';
-import { DiagnosticData, RULE_CODES, SCHEMA_MESSAGE_CODES, SchemaDiagnostic, Severity } from './diagnostics';
+import { RULE_CODES, SCHEMA_MESSAGE_CODES, SchemaDiagnostic } from './diagnostics';
 import { preludeDefinitions } from './prelude';
 import { suggestionList } from './suggest';
 
@@ -33,15 +33,8 @@ export interface Declaration {
 }
 export type DeclKind = 'O' | 'I' | 'U' | 'E' | 'S' | 'N' | 'D' | 'R';
 
-/** A raw diagnostic with offsets relative to its chunk, so it survives edits above the chunk. */
-interface ChunkDiagnostic {
-  start: number;
-  end: number;
-  severity: Severity;
-  code: string;
-  message: string;
-  data?: DiagnosticData;
-}
+/** A diagnostic whose offsets are relative to its chunk, so it survives edits above the chunk. */
+type ChunkDiagnostic = SchemaDiagnostic;
 
 let nextChunkId = 1;
 
