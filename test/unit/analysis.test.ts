@@ -13,7 +13,7 @@ import {
 import { blogSchemaText, githubSchemaText, withCursor } from './support';
 
 // The node:test reporter does not print an error's cause: put the failing assertion in the report.
-fc.configureGlobal({ includeErrorInReport: true });
+fc.configureGlobal({ ...fc.readConfigureGlobal(), includeErrorInReport: true });
 
 let editsChecked = 0;
 function editSessions(schema: fc.Arbitrary<string>, options: AnalysisOptions, runs: number, maxSteps: number, checks: SessionChecks): void {

@@ -17,7 +17,7 @@ import type { ServiceFolder } from '../../server/src/workspace';
 import { generatedSchema, githubSlice, parses } from './schemaEdits';
 import { blogSchemaText, fakeService, githubSchemaText, schemaDocument, withCursor } from './support';
 
-fc.configureGlobal({ includeErrorInReport: true });
+fc.configureGlobal({ ...fc.readConfigureGlobal(), includeErrorInReport: true });
 
 const CURSOR = '‸';
 

@@ -1,5 +1,6 @@
 // Shared helpers for the unit tests: cursor markers in fixture text, documents for the server
 // features, and a stable comparison key for diagnostics.
+import fc from 'fast-check';
 import { readFileSync } from 'fs';
 import * as path from 'path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -7,6 +8,11 @@ import { SchemaAnalysis } from '../../core/src/schema/analysis';
 import type { SchemaDiagnostic } from '../../core/src/schema/diagnostics';
 import type { SchemaDocument } from '../../server/src/service/document';
 import type { ServiceFolder } from '../../server/src/workspace';
+
+// Property tests run from a fixed seed so a run can be repeated exactly; set CODESTORE_FUZZ_SEED
+// to explore other seeds (fast-check prints the seed of any failure).
+export const FUZZ_SEED = Number(process.env.CODESTORE_FUZZ_SEED ?? 20261124);
+fc.configureGlobal({ seed: FUZZ_SEED });
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const GITHUB_SCHEMA_PATH = path.join(REPO_ROOT, 'node_modules/@octokit/graphql-schema/schema.graphql');

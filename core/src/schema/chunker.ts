@@ -12,6 +12,9 @@ const DEFINITION_KEYWORDS = new Set([
   'query', 'mutation', 'subscription', 'fragment',
 ]);
 
+/** Keywords whose next token is the name of what they define. */
+const NAMED_BY_NEXT = new Set(['type', 'interface', 'enum', 'input', 'union', 'scalar', 'query', 'mutation', 'subscription', 'fragment']);
+
 const enum Ch {
   Tab = 9, LF = 10, CR = 13, Space = 32, Quote = 34, Hash = 35, Comma = 44,
   LParen = 40, RParen = 41, LBracket = 91, RBracket = 93, LBrace = 123, RBrace = 125,
@@ -40,6 +43,9 @@ export function chunkStarts(text: string, from = 0, stop?: (start: number) => bo
   let sawDefinition = false; // a definition has begun since the last chunk start
   let descriptionPending = false; // a depth-0 string just began a definition
   let stringLineStart = -1; // where the string just before this token began, if it began a line
+  let memberExpected = false; // after `=`, `|`, `&`, `@`, `:` at depth 0: the next name continues the definition
+  let nameExpected = false; // after `type`, `enum`...: the next name is the definition's name, even `extend`
+  let afterExtend = false; // after `extend`: the next keyword says what is extended
 
   const startChunkAt = (offset: number) => {
     if (sawDefinition && offset > starts[starts.length - 1]) {
@@ -64,6 +70,8 @@ export function chunkStarts(text: string, from = 0, stop?: (start: number) => bo
     firstTokenOnLine = false;
 
     if (c === Ch.Quote) {
+      // A string is never a name: what a keyword or `=` expected next is over.
+      memberExpected = nameExpected = afterExtend = false;
       if (atLineStart && stringLineStart < 0) stringLineStart = lineStart;
       if (depth === 0 && atLineStart && !descriptionPending) {
         startChunkAt(lineStart);
@@ -100,7 +108,10 @@ export function chunkStarts(text: string, from = 0, stop?: (start: number) => bo
       let j = i + 1;
       while (j < n && isNameContinue(text.charCodeAt(j))) j++;
       const word = text.slice(i, j);
-      if (DEFINITION_KEYWORDS.has(word)) {
+      // A keyword that continues the definition before it: a union member, the defined name, or
+      // what `extend` extends.
+      const continues: boolean = depth === 0 && (memberExpected || nameExpected || afterExtend);
+      if (DEFINITION_KEYWORDS.has(word) && !continues) {
         if (depth === 0 && atLineStart && !descriptionPending) {
           startChunkAt(lineStart);
         } else if (depth > 0 && tokenStart === lineStart && looksLikeHeader(text, word, j)) {
@@ -111,8 +122,12 @@ export function chunkStarts(text: string, from = 0, stop?: (start: number) => bo
           sawDefinition = true;
         }
       }
+      // Decided after a recovery may have closed the open braces.
+      nameExpected = depth === 0 && !continues && NAMED_BY_NEXT.has(word);
+      afterExtend = depth === 0 && !continues && word === 'extend';
       descriptionPending = false;
       stringLineStart = -1;
+      memberExpected = false;
       i = j;
       continue;
     }
@@ -125,6 +140,10 @@ export function chunkStarts(text: string, from = 0, stop?: (start: number) => bo
     }
     descriptionPending = false;
     stringLineStart = -1;
+    // After `=`, `|`, `&`, `@` or `:` the next name belongs to this definition, keyword or not.
+    memberExpected = depth === 0 && (c === 61 || c === 124 || c === 38 || c === 64 || c === 58);
+    nameExpected = false;
+    afterExtend = false;
     i++;
   }
   return starts;
