@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { buildModel, DataModel, Entity, ModelField, ModelRelation } from '../../core/src/model/model';
 import { SchemaAnalysis } from '../../core/src/schema/analysis';
+import './support'; // the fixed fast-check seed
 
 /** The model of a service schema, built as the product builds it: with the platform prelude. */
 function modelOf(sdl: string): DataModel {
