@@ -100,14 +100,3 @@ export function preludeDefinitions(): readonly DefinitionNode[] {
   if (!cached) cached = parse(PRELUDE_SOURCE).definitions;
   return cached;
 }
-
-/** Names of the prelude's directives and types, for "is this built in?" checks. */
-export function preludeNames(): { directives: Set<string>; types: Set<string> } {
-  const directives = new Set<string>();
-  const types = new Set<string>();
-  for (const def of preludeDefinitions()) {
-    if (def.kind === 'DirectiveDefinition') directives.add(def.name.value);
-    else if ('name' in def && def.name) types.add(def.name.value);
-  }
-  return { directives, types };
-}

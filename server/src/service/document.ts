@@ -21,15 +21,6 @@ export function rangeOfNode(doc: SchemaDocument, node: ASTNode): Range | undefin
   return r && rangeOfOffsets(doc, r.start, r.end);
 }
 
-/** The word (GraphQL name) around an offset, with its bounds. */
-export function wordAt(text: string, offset: number): { word: string; start: number; end: number } {
-  let start = offset;
-  while (start > 0 && /[_A-Za-z0-9]/.test(text[start - 1])) start--;
-  let end = offset;
-  while (end < text.length && /[_A-Za-z0-9]/.test(text[end])) end++;
-  return { word: text.slice(start, end), start, end };
-}
-
 /** What the name at an offset is: a type name (declared or referenced), a field, a directive... */
 export type NameTarget =
   | { kind: 'type'; name: string; node: NameNode }
