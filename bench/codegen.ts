@@ -25,7 +25,7 @@ import { performance } from 'perf_hooks';
 import { generateService } from '../core/src/codegen/generate';
 import { generateServiceSchema, writeServiceFolder } from './lib/generate-service-schema';
 import { killAllServers } from './lib/lsp-client';
-import { machineInfo } from './lib/machine';
+import { filesUnder, machineInfo, writeReport } from './lib/machine';
 import { coldGenerate, nodeStartup, Sampled, sampled, serviceDocument, warmInProcess, WarmResults } from './lib/codegen-full';
 import { PENDING, serverEdits, ServerRun } from './lib/codegen-server';
 import { dropScratchDatabase, migrationQueries, PG, typeormBaseline, TypeormResult } from './lib/codegen-typeorm';
@@ -94,12 +94,7 @@ function writeResults(): void {
   written = true;
   report.machine.loadAvgEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
   report.durationS = (performance.now() - started) / 1000;
-  const md = renderMarkdown(report);
-  fs.mkdirSync(RESULTS, { recursive: true });
-  fs.writeFileSync(path.join(RESULTS, 'codegen.md'), md + '\n');
-  fs.writeFileSync(path.join(RESULTS, 'codegen.json'), JSON.stringify(report, null, 2) + '\n');
-  process.stdout.write(md + '\n');
-  process.stdout.write(`\nWrote ${path.relative(process.cwd(), path.join(RESULTS, 'codegen.md'))} and ${path.relative(process.cwd(), path.join(RESULTS, 'codegen.json'))}\n`);
+  writeReport(RESULTS, 'codegen', renderMarkdown(report), report);
 }
 
 function cleanup(): void {
@@ -218,7 +213,7 @@ async function main(): Promise<void> {
   const migrations = fs.readdirSync(path.join(committedDir, 'src/data/migrations'));
   const committed = { snapshot: fs.readFileSync(path.join(committedDir, 'src/data/migrations/snapshot.json'), 'utf8'), migrations };
   const committedMigration = committedMigrations(committedDir)[0];
-  const fileCount = (() => { let n = 0; const walk = (d: string) => { for (const e of fs.readdirSync(d, { withFileTypes: true })) e.isDirectory() ? walk(path.join(d, e.name)) : n++; }; walk(path.join(committedDir, 'src/data')); return n; })();
+  const fileCount = filesUnder(path.join(committedDir, 'src/data')).length;
   report.notes.push(`A cold \`codestore generate\` of the ${settings.entities}-entity service writes ${fileCount} files under src/data/ (entities, enums, index, resolver types, data source, the committed migration ${committedMigration} and snapshot.json).`);
 
   // ---- 1. warm, in-process

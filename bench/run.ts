@@ -22,7 +22,7 @@ import { applyEdit, completionPositions, Edit, makeEditScript } from './lib/edit
 import { generateServiceSchema, writeServiceFolder } from './lib/generate-service-schema';
 import { loadGithubSchema } from './lib/github-schema';
 import { killAllServers, Position, ServerCommand } from './lib/lsp-client';
-import { machineInfo } from './lib/machine';
+import { machineInfo, writeReport } from './lib/machine';
 import { BenchReport, CaseResult, renderMarkdown, TARGETS } from './lib/report';
 import { probeSession, runSession } from './lib/session';
 
@@ -84,12 +84,7 @@ function writeResults(): void {
   written = true;
   report.machine.loadAvgEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
   report.durationS = (performance.now() - started) / 1000;
-  const md = renderMarkdown(report);
-  fs.mkdirSync(RESULTS, { recursive: true });
-  fs.writeFileSync(path.join(RESULTS, 'lsp.md'), md + '\n');
-  fs.writeFileSync(path.join(RESULTS, 'lsp.json'), JSON.stringify(report, null, 2) + '\n');
-  process.stdout.write(md + '\n');
-  process.stdout.write(`\nWrote ${path.relative(process.cwd(), path.join(RESULTS, 'lsp.md'))} and ${path.relative(process.cwd(), path.join(RESULTS, 'lsp.json'))}\n`);
+  writeReport(RESULTS, 'lsp', renderMarkdown(report), report);
 }
 
 function cleanup(): void {

@@ -10,6 +10,7 @@ import { performance } from 'perf_hooks';
 import { URI } from 'vscode-uri';
 import { BenchClient, Published } from './lsp-client';
 import { applyFieldEdit, fieldEdit, FieldEdit, sleep, waitForContents } from './codegen-setup';
+import { filesUnder } from './machine';
 
 export const PENDING = 'src/data/pending-migration.ts';
 
@@ -48,16 +49,7 @@ const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 
 function snapshotMtimes(dir: string): Map<string, number> {
   const out = new Map<string, number>();
-  const walk = (d: string) => {
-    let entries: fs.Dirent[] = [];
-    try { entries = fs.readdirSync(d, { withFileTypes: true }); } catch { return; }
-    for (const e of entries) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.set(path.relative(dir, p), fs.statSync(p).mtimeMs);
-    }
-  };
-  walk(path.join(dir, 'src/data'));
+  for (const p of filesUnder(path.join(dir, 'src/data'))) out.set(path.relative(dir, p), fs.statSync(p).mtimeMs);
   return out;
 }
 

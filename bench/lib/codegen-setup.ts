@@ -7,6 +7,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
+import { filesUnder } from './machine';
 
 export const REPO = path.resolve(__dirname, '..', '..');
 
@@ -48,16 +49,9 @@ export function snapshotBuild(dir: string): BuildSnapshot {
   };
   const built = Math.min(fs.statSync(path.join(dist, 'cli.js')).mtimeMs, fs.statSync(path.join(dist, 'server.js')).mtimeMs);
   const newerSources: string[] = [];
-  const walk = (d: string) => {
-    let entries: fs.Dirent[] = [];
-    try { entries = fs.readdirSync(d, { withFileTypes: true }); } catch { return; }
-    for (const e of entries) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.ts') && fs.statSync(p).mtimeMs > built) newerSources.push(path.relative(REPO, p));
-    }
-  };
-  for (const d of ['core/src', 'server/src', 'cli/src']) walk(path.join(REPO, d));
+  for (const d of ['core/src', 'server/src', 'cli/src']) {
+    for (const p of filesUnder(path.join(REPO, d))) if (p.endsWith('.ts') && fs.statSync(p).mtimeMs > built) newerSources.push(path.relative(REPO, p));
+  }
   return {
     cli: path.join(dir, 'bin/codestore.js'),
     server: path.join(dir, 'dist/server.js'),

@@ -2,6 +2,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
+import * as path from 'path';
 
 export interface MachineInfo {
   date: string;
@@ -42,4 +43,30 @@ export function machineInfo(repoRoot: string): MachineInfo {
     dirty,
     loadAvgStart: os.loadavg().map((x) => Math.round(x * 100) / 100),
   };
+}
+
+/** Every file under `dir` (recursively), absolute paths; a missing folder has none. */
+export function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    let entries: fs.Dirent[] = [];
+    try { entries = fs.readdirSync(d, { withFileTypes: true }); } catch { return; }
+    for (const e of entries) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p); else out.push(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** Writes a benchmark's report as `<name>.md` and `<name>.json` under `dir`, and prints it. */
+export function writeReport(dir: string, name: string, markdown: string, report: unknown): void {
+  fs.mkdirSync(dir, { recursive: true });
+  const md = path.join(dir, `${name}.md`);
+  const json = path.join(dir, `${name}.json`);
+  fs.writeFileSync(md, markdown + '\n');
+  fs.writeFileSync(json, JSON.stringify(report, null, 2) + '\n');
+  process.stdout.write(markdown + '\n');
+  process.stdout.write(`\nWrote ${path.relative(process.cwd(), md)} and ${path.relative(process.cwd(), json)}\n`);
 }
