@@ -7,6 +7,7 @@ const path = require('path');
 /** @param {string} entry @param {string} name @param {object} [extra] */
 function bundle(entry, name, extra = {}) {
   return {
+    name,
     target: 'node',
     entry: { [name]: entry },
     output: {
@@ -50,10 +51,19 @@ function platformBundle() {
   return config;
 }
 
+/** A deployment process: everything from node_modules stays there, so the service's own
+ * `require('typeorm')` and `require('graphql')` get the very modules the runtime uses. */
+function runtimeBundle() {
+  return bundle('./platform/src/runtime/worker.ts', 'runtime', {
+    externals: [({ request }, callback) => (/^[@a-z]/i.test(request) && !request.startsWith('node:') ? callback(null, `commonjs ${request}`) : callback())],
+  });
+}
+
 module.exports = [
   bundle('./client/src/extension.ts', 'extension', { externals: { vscode: 'commonjs vscode' } }),
   bundle('./server/src/server.ts', 'server'),
   bundle('./server/src/codegenWorker.ts', 'codegen-worker'),
   platformBundle(),
+  runtimeBundle(),
   bundle('./cli/src/cli.ts', 'cli'),
 ];

@@ -7,7 +7,12 @@ import { parseArgs } from 'util';
 import { createApiHandler } from './api/handler';
 import { Auth } from './auth/auth';
 import { defaultDataDir, lockDataDir } from './dataDir';
+import { platformModuleRoot } from './build/typecheck';
 import { createPushHandler } from './push/push';
+import { embeddedDatabases, serverDatabases } from './runtime/databases';
+import { createGateway, Gateway } from './runtime/gateway';
+import { LogSink } from './runtime/logs';
+import { Runtime } from './runtime/runtime';
 import { createPlatformServer, PlatformRoutes } from './server';
 import { Db, openPgliteDb, openServerDb } from './store/db';
 import { migrate } from './store/migrations';
@@ -36,6 +41,9 @@ export interface PlatformParts {
   db: Db;
   auth: Auth;
   dataDir: string;
+  runtime: Runtime;
+  gateway: Gateway;
+  logs: LogSink;
   logError: (message: string, error: unknown) => void;
 }
 
@@ -45,6 +53,9 @@ export interface RunningPlatform {
   readonly port: number;
   readonly dataDir: string;
   readonly db: Db;
+  readonly runtime: Runtime;
+  /** Resolves when every deployment the store says is current serves again (after a restart). */
+  readonly restored: Promise<void>;
   /** Stops taking requests, lets those in flight finish (up to a few seconds), closes the store. */
   close(): Promise<void>;
 }
@@ -71,15 +82,24 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     const applied = await migrate(db);
     if (applied.length) log(`store: applied migration(s) ${applied.join(', ')}`);
     const auth = new Auth(db);
-    const parts: PlatformParts = { db, auth, dataDir, logError };
-    Object.assign(routes, { push: createPushHandler(parts) }, options.routes?.(parts));
-    routes.graphql = createApiHandler({ db, auth, logError });
+    const logs = new LogSink(db, logError);
+    const workerScript = path.join(platformModuleRoot(), 'dist', 'runtime.js');
+    const runtime = new Runtime({
+      db, dataDir, logs, workerScript, log, logError,
+      databases: options.databaseUrl ? serverDatabases(options.databaseUrl) : embeddedDatabases(dataDir),
+    });
+    const gateway = createGateway(db, runtime, logs);
+    const parts: PlatformParts = { db, auth, dataDir, runtime, gateway, logs, logError };
+    Object.assign(routes, { push: createPushHandler(parts), gateway: gateway.handle }, options.routes?.(parts));
+    routes.graphql = createApiHandler({ db, auth, logError, runtime, gateway, logs });
+    // Requests to an environment wait for it while it comes back.
+    const restored = runtime.restore().catch((e) => logError('restoring deployments failed', e));
     const port = (server.address() as AddressInfo).port;
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
     const store = db;
     let closing: Promise<void> | undefined;
     return {
-      url, port, dataDir, db: store,
+      url, port, dataDir, db: store, runtime, restored,
       close() {
         closing ??= (async () => {
           const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -87,6 +107,8 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
           const timer = setTimeout(() => server.closeAllConnections(), 5000);
           await closed;
           clearTimeout(timer);
+          await restored;
+          await runtime.close();
           try { await store.close(); } finally { lock.release(); }
         })();
         return closing;

@@ -101,7 +101,7 @@ async function route(routes: PlatformRoutes, req: http.IncomingMessage, res: htt
  * HTTP client does for a JSON body); Node's parser then never delivers more than declared.
  * Counting a chunked body here would race graphql-http's own reading of it.
  */
-function guardBodySize(req: http.IncomingMessage, res: http.ServerResponse, limit: number): boolean {
+export function guardBodySize(req: http.IncomingMessage, res: http.ServerResponse, limit: number): boolean {
   if (req.method !== 'POST') return true;
   const declared = Number(req.headers['content-length']);
   if (req.headers['content-length'] === undefined || !Number.isFinite(declared)) {

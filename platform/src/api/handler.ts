@@ -6,6 +6,9 @@ import { OperationContext } from 'graphql-http';
 import { createHandler } from 'graphql-http/lib/use/http';
 import { Auth } from '../auth/auth';
 import { ApiError } from '../errors';
+import type { Gateway } from '../runtime/gateway';
+import type { LogSink } from '../runtime/logs';
+import type { Runtime } from '../runtime/runtime';
 import { Db } from '../store/db';
 import { ApiContext } from './context';
 import { buildPlatformSchema } from './schema';
@@ -13,6 +16,9 @@ import { buildPlatformSchema } from './schema';
 export interface ApiHandlerOptions {
   db: Db;
   auth: Auth;
+  runtime: Runtime;
+  gateway: Gateway;
+  logs: LogSink;
   /** Where internal errors are reported (their messages are not sent to the client). */
   logError: (message: string, error: unknown) => void;
 }
@@ -22,7 +28,7 @@ export function createApiHandler(options: ApiHandlerOptions): (req: IncomingMess
   return createHandler<OperationContext>({
     schema,
     // A class instance is no Record to graphql-http's types; resolvers receive it as an ApiContext.
-    context: (req) => new ApiContext(options.db, options.auth, header(req.raw, 'authorization')) as unknown as OperationContext,
+    context: (req) => new ApiContext(options, header(req.raw, 'authorization')) as unknown as OperationContext,
     formatError: (err) => formatError(err, options.logError),
   });
 }

@@ -2,9 +2,12 @@
 // the caller's organization.
 import type { Session } from '../auth/auth';
 import { newDeveloperKey, sha256 } from '../auth/tokens';
-import { badInput, conflict, serviceNotFound } from '../errors';
+import { ApiError, badInput, conflict, serviceNotFound } from '../errors';
+import { deploymentById, environmentByName, latestLogId, logsOf } from '../store/deployments';
 import type { AccountRow, OrganizationRow } from '../store/accounts';
-import { deleteService, DeploymentView, EnvironmentView, insertService, serviceById, ServiceRow, servicesOf, VersionRow } from '../store/services';
+import {
+  deleteService, DeploymentView, EnvironmentName, environmentsOf, EnvironmentView, insertService, serviceById, ServiceRow, servicesOf, VersionRow, versionsByIds,
+} from '../store/services';
 import type { ApiContext } from './context';
 
 /** Field resolvers by type and field; schema.ts checks that every root field has one. */
@@ -19,14 +22,16 @@ const account = (row: AccountRow) => ({ id: row.id, email: row.email, createdAt:
 const organization = (row: OrganizationRow) => ({ id: row.id, name: row.name, createdAt: row.created_at });
 const session = (s: Session) => ({ token: s.token, account: account(s.account), organization: organization(s.organization) });
 const version = (row: VersionRow) => ({ id: row.id, version: row.version, releaseNotes: row.release_notes, schemaHash: row.schema_hash, createdAt: row.created_at });
-const deployment = (d: DeploymentView) => ({ id: d.id, status: d.status, version: version(d.version), error: d.error, createdAt: d.created_at, finishedAt: d.finished_at });
+const deployment = (d: DeploymentView, environment: EnvironmentName) => ({
+  id: d.id, environment, status: d.status, version: version(d.version), error: d.error, createdAt: d.created_at, finishedAt: d.finished_at,
+});
 const environment = (e: EnvironmentView) => ({
   name: e.name,
   endpointId: e.endpoint_id,
   path: `/s/${e.endpoint_id}/graphql`,
   status: e.latest?.status ?? null,
   currentVersion: e.current ? version(e.current.version) : null,
-  latestDeployment: e.latest ? deployment(e.latest) : null,
+  latestDeployment: e.latest ? deployment(e.latest, e.name) : null,
 });
 /** Service's own columns; its environments and versions come from the request's batch loaders. */
 const service = (row: ServiceRow) => ({ id: row.id, name: row.name, createdAt: row.created_at });
@@ -38,6 +43,17 @@ export function serviceName(input: string): string {
   if (name.length > SERVICE_NAME_MAX) throw badInput(`A service name has at most ${SERVICE_NAME_MAX} characters; this one has ${name.length}.`, 'name');
   if (!SERVICE_NAME.test(name)) throw badInput(`"${name}" is not a service name: use letters, digits, spaces, ".", "-" and "_", starting with a letter or digit.`, 'name');
   return name;
+}
+
+async function ownDeployment(ctx: ApiContext, id: string) {
+  const caller = await ctx.caller();
+  const row = id.length <= ID_MAX ? await deploymentById(ctx.db, caller.organizationId, id) : undefined;
+  if (!row) throw new ApiError('NOT_FOUND', `No deployment "${id.slice(0, ID_MAX)}" in your organization.`, { id: id.slice(0, ID_MAX) });
+  const [v] = await versionsByIds(ctx.db, [row.version_id]);
+  return {
+    id: row.id, environment: row.environment, status: row.status, error: row.error, createdAt: row.created_at, finishedAt: row.finished_at,
+    version: version(v),
+  };
 }
 
 async function ownService(ctx: ApiContext, id: string): Promise<ServiceRow> {
@@ -55,6 +71,23 @@ export const resolvers: ResolverMap = {
     },
     services: async (_p, _a, ctx) => (await servicesOf(ctx.db, (await ctx.caller()).organizationId)).map(service),
     service: async (_p, args: { id: string }, ctx) => service(await ownService(ctx, args.id)),
+    deployment: async (_p, args: { id: string }, ctx) => ownDeployment(ctx, args.id),
+    logs: async (_p, args: { serviceId: string; environment: EnvironmentName; after?: string | null; limit?: number | null }, ctx) => {
+      const row = await ownService(ctx, args.serviceId);
+      const limit = args.limit ?? 200;
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw badInput(`limit is 1 to 1000, not ${limit}.`, 'limit');
+      const after = args.after ?? undefined;
+      if (after !== undefined && !/^\d{1,18}$/.test(after)) throw badInput('after takes the cursor of an earlier page of this log.', 'after');
+      const env = await environmentByName(ctx.db, row.id, args.environment);
+      if (!env) throw serviceNotFound(args.serviceId);
+      // Lines written a moment ago are in the store before they are read.
+      await ctx.logs.flush();
+      const lines = await logsOf(ctx.db, env.id, after, limit);
+      return {
+        lines: lines.map((l) => ({ id: l.id, at: l.at, deploymentId: l.deployment_id, stream: l.stream, message: l.message })),
+        cursor: lines.length ? lines[lines.length - 1].id : after ?? (await latestLogId(ctx.db, env.id)),
+      };
+    },
   },
   Mutation: {
     signup: async (_p, args: { email: string; password: string }, ctx) => session(await ctx.auth.signup(args.email, args.password)),
@@ -73,8 +106,21 @@ export const resolvers: ResolverMap = {
     },
     removeService: async (_p, args: { id: string }, ctx) => {
       const row = await ownService(ctx, args.id);
+      const envs = await environmentsOf(ctx.db, row.organization_id, [row.id]);
       if (!(await deleteService(ctx.db, row.organization_id, row.id))) throw serviceNotFound(args.id);
+      ctx.gateway.forget(envs.map((e) => e.endpoint_id));
+      await ctx.runtime.removeEnvironments(envs.map((e) => e.id));
+      await ctx.runtime.removeServiceFiles(row.id);
       return row.id;
+    },
+    promote: async (_p, args: { serviceId: string }, ctx) => {
+      const row = await ownService(ctx, args.serviceId);
+      const from = await environmentByName(ctx.db, row.id, 'private');
+      if (!from?.current_version_id) {
+        throw badInput(`Nothing serves ${row.id}'s private environment yet: push it first (\`codestore push\`), then promote.`, 'serviceId');
+      }
+      const outcome = await ctx.runtime.deploy(row.id, 'demo', from.current_version_id);
+      return ownDeployment(ctx, outcome.id);
     },
   },
   Service: {

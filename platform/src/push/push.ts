@@ -12,6 +12,7 @@ import type { Problem } from '../build/problems';
 import { ApiError, serviceNotFound } from '../errors';
 import type { PlatformParts } from '../main';
 import { RouteHandler, sendError, sendFailure, sendJson } from '../server';
+import type { DeploymentOutcome } from '../runtime/runtime';
 import { randomChars } from '../store/ids';
 import { serviceById, ServiceRow } from '../store/services';
 import { insertVersion, latestVersion, nextPatch, VersionRecord } from '../store/versions';
@@ -29,8 +30,10 @@ export interface PushResult {
   schemaHash: string;
   releaseNotes: string | null;
   createdAt: Date;
-  /** Deployment is not part of a push yet: always false. */
+  /** Whether the version now serves the private environment. */
   deployed: boolean;
+  /** The deployment to private, settled (DEPLOYED or DEPLOYMENT_FAILED with its error). */
+  deployment: DeploymentOutcome | null;
   /** Warnings of the check (a push with errors is refused). */
   warnings: PushProblem[];
 }
@@ -44,12 +47,9 @@ export interface VersionBuilt {
   manifest: BuildManifest;
 }
 
-/**
- * Called once a pushed version is built and recorded. It does nothing: deploying the version to
- * the service's private environment plugs in here.
- */
-export async function onVersionBuilt(_parts: PlatformParts, _built: VersionBuilt): Promise<void> {
-  // Deliberately empty.
+/** Called once a pushed version is built and recorded: deploys it to the service's private environment. */
+export async function onVersionBuilt(parts: PlatformParts, built: VersionBuilt): Promise<DeploymentOutcome> {
+  return parts.runtime.deploy(built.service.id, 'private', built.version.id);
 }
 
 /** Where a service's pushes and builds live under the platform's data directory. */
@@ -122,11 +122,14 @@ export function createPushHandler(parts: PlatformParts, hooks: { onVersionBuilt?
     try {
       const outcome = await lock.run(service.id, () => push(parts, service, body, releaseNotes));
       if (outcome.kind === 'problems') return sendJson(res, 422, { problems: outcome.problems });
-      await built(parts, outcome.built).catch((e) => parts.logError(`after building ${service.id} ${outcome.built.version.version}`, e));
+      const deployment = await built(parts, outcome.built).catch((e) => {
+        parts.logError(`deploying ${service.id} ${outcome.built.version.version}`, e);
+        return null;
+      });
       const v = outcome.built.version;
       const result: PushResult = {
         id: v.id, version: v.version, schemaHash: v.schema_hash, releaseNotes: v.release_notes, createdAt: v.created_at,
-        deployed: false, warnings: outcome.warnings,
+        deployed: deployment?.status === 'DEPLOYED', deployment: deployment ?? null, warnings: outcome.warnings,
       };
       return sendJson(res, 201, result);
     } catch (e) {

@@ -79,6 +79,21 @@ export const MIGRATIONS: readonly StoreMigration[] = [
         FOREIGN KEY (current_deployment_id) REFERENCES deployments(id) ON DELETE SET NULL`,
     ],
   },
+  {
+    version: 2,
+    name: 'deployment logs',
+    statements: [
+      `CREATE TABLE logs (
+        id bigserial PRIMARY KEY,
+        environment_id text NOT NULL REFERENCES environments(id) ON DELETE CASCADE,
+        deployment_id text,
+        at timestamptz NOT NULL,
+        stream text NOT NULL CHECK (stream IN ('stdout', 'stderr', 'request', 'platform')),
+        message text NOT NULL
+      )`,
+      `CREATE INDEX logs_environment_id ON logs (environment_id, id)`,
+    ],
+  },
 ];
 
 /** Any number: it only has to be the same in every platform process sharing a database. */

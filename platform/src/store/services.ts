@@ -96,6 +96,11 @@ export async function versionsOf(q: Queryable, organizationId: string, serviceId
   );
 }
 
+/** Versions by id (the caller has checked they are its organization's). */
+export async function versionsByIds(q: Queryable, ids: readonly string[]): Promise<VersionRow[]> {
+  return q.query<VersionRow>(`SELECT ${VERSION_COLUMNS} FROM versions WHERE id = ANY($1)`, [ids]);
+}
+
 type Flat = Record<string, unknown>;
 
 /** The environments of these services (private first), each with its current and latest deployment. */

@@ -1,0 +1,99 @@
+// /s/<endpointId>/graphql: checks the caller's key (`x-user-authorization`, the service's
+// developer key for private and demo), waits while the environment is between processes, and
+// forwards the request to the process serving it. One log line per request.
+import * as http from 'http';
+import { timingSafeEqual } from 'crypto';
+import { sha256 } from '../auth/tokens';
+import type { Db } from '../store/db';
+import { endpointRoute, EndpointRoute } from '../store/deployments';
+import { guardBodySize, GRAPHQL_BODY_LIMIT, RouteHandler, sendError } from '../server';
+import type { LogSink } from './logs';
+import type { Runtime } from './runtime';
+
+export const KEY_HEADER = 'x-user-authorization';
+/** Headers that belong to one hop, not forwarded (RFC 9110 7.6.1), and the platform key. */
+const HOP_HEADERS = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', KEY_HEADER]);
+
+export interface Gateway {
+  handle: RouteHandler;
+  /** Forgets what it knows of these endpoints (their service was removed). */
+  forget(endpointIds: readonly string[]): void;
+}
+
+export function createGateway(db: Db, runtime: Runtime, logs: LogSink): Gateway {
+  // Endpoints are immutable but for removal; an unknown one is looked up each time (it may be new).
+  const routes = new Map<string, EndpointRoute>();
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64 });
+
+  const handle: RouteHandler = async (req, res, endpointId) => {
+    if (req.method !== 'POST' && req.method !== 'GET') {
+      req.resume();
+      return sendError(res, 405, 'METHOD_NOT_ALLOWED', 'Call a service endpoint with POST (or GET for a query).', { allow: 'GET, POST' });
+    }
+    let route = routes.get(endpointId);
+    if (!route) {
+      route = endpointId.length <= 64 ? await endpointRoute(db, endpointId) : undefined;
+      if (!route) {
+        req.resume();
+        return sendError(res, 404, 'NOT_FOUND', `No service endpoint ${endpointId.slice(0, 64)} on this platform: \`codestore service:info\` shows your endpoints.`);
+      }
+      routes.set(endpointId, route);
+    }
+    const key = req.headers[KEY_HEADER];
+    if (typeof key !== 'string' || !key) {
+      req.resume();
+      return sendError(res, 401, 'UNAUTHENTICATED', `Send the service's developer key in the ${KEY_HEADER} header.`);
+    }
+    const given = Buffer.from(sha256(key), 'hex');
+    const expected = Buffer.from(route.developer_key_sha256, 'hex');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      req.resume();
+      return sendError(res, 403, 'FORBIDDEN', `The ${KEY_HEADER} key is not this service's developer key. (It was shown once, by service:create.)`);
+    }
+    if (!guardBodySize(req, res, GRAPHQL_BODY_LIMIT)) return;
+
+    const started = process.hrtime.bigint();
+    const worker = await runtime.admit(route.environment_id);
+    if (!worker) {
+      req.resume();
+      return sendError(res, 503, 'NOT_DEPLOYED', `Nothing serves the ${route.environment} environment of this service right now: push it (or promote it to demo), or see \`codestore logs -e ${route.environment}\`.`, { 'retry-after': '5' });
+    }
+    const envId = route.environment_id;
+    const deploymentId = worker.deployment.deployment_id;
+    let finished = false;
+    const finish = (status: number | string) => {
+      if (finished) return;
+      finished = true;
+      runtime.done(envId);
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      logs.write(envId, deploymentId, 'request', `${req.method} ${status} ${ms.toFixed(1)} ms`);
+    };
+    const headers: http.OutgoingHttpHeaders = {};
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (!HOP_HEADERS.has(name) && value !== undefined) headers[name] = value;
+    }
+    const query = (req.url ?? '').includes('?') ? (req.url ?? '').slice((req.url ?? '').indexOf('?')) : '';
+    const upstream = http.request({ host: '127.0.0.1', port: worker.port, method: req.method, path: `/graphql${query}`, headers, agent }, (up) => {
+      const out: http.OutgoingHttpHeaders = {};
+      for (const [name, value] of Object.entries(up.headers)) if (!HOP_HEADERS.has(name) && value !== undefined) out[name] = value;
+      res.writeHead(up.statusCode ?? 502, out);
+      up.pipe(res);
+      up.on('end', () => finish(up.statusCode ?? 502));
+      up.on('error', () => { finish('aborted'); res.destroy(); });
+    });
+    upstream.on('error', (e) => {
+      finish(502);
+      if (!res.headersSent) sendError(res, 502, 'SERVICE_UNAVAILABLE', `The service's process did not answer (${e.message}); its log may say why.`);
+      else res.destroy();
+    });
+    res.on('close', () => { if (!finished) { upstream.destroy(); finish('aborted'); } });
+    req.pipe(upstream);
+  };
+
+  return {
+    handle,
+    forget(endpointIds) {
+      for (const id of endpointIds) routes.delete(id);
+    },
+  };
+}

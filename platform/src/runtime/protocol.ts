@@ -1,0 +1,42 @@
+// What the platform and a deployment process (dist/runtime.js, ./worker.ts) say to each other over
+// the IPC channel of `child_process.fork`, and how the process is configured (environment variables).
+//
+// A deployment process starts, loads its build (schema, resolvers, entities) and says `loaded`
+// without touching its database. The platform then sends `open`: the process opens its database,
+// runs the build's pending migrations, starts serving and says `ready` with its port, or, when a
+// migration or the start fails, reverts the migrations it ran, closes the database and says
+// `failed`. An embedded (PGlite) database is single-process: the platform has the serving process
+// `release` it (close, say `released`) before the next one opens it, and `open` it again when the
+// next one fails.
+
+/** Where the environment's database is. */
+export type DatabaseLocation =
+  | { kind: 'pglite'; dir: string; template: string }
+  | { kind: 'postgres'; url: string };
+
+export interface WorkerConfig {
+  /** The build folder (with manifest.json). */
+  buildDir: string;
+  database: DatabaseLocation;
+  /** Where bare `require`s of the service resolve: the platform's own node_modules. */
+  moduleRoot: string;
+  /**
+   * `serve`: migrate and serve. `revert`: revert every applied migration not in `keep` (newest
+   * first), then exit: how a deployment the platform was stopped in the middle of is undone.
+   */
+  mode: 'serve' | 'revert';
+  keep?: string[];
+}
+
+export const WORKER_CONFIG_ENV = 'CODESTORE_WORKER_CONFIG';
+
+export type ToWorker =
+  | { t: 'open' }
+  | { t: 'release' };
+
+export type FromWorker =
+  | { t: 'loaded' }
+  | { t: 'ready'; port: number; migrated: string[] }
+  | { t: 'released' }
+  | { t: 'reverted'; reverted: string[] }
+  | { t: 'failed'; phase: 'load' | 'migrate' | 'start' | 'revert'; error: string };

@@ -1,0 +1,502 @@
+// The platform's deployments: one process per deployed environment (dist/runtime.js), started
+// beside the one it replaces and put in front of requests only once it is healthy. The gateway
+// (./gateway.ts) asks `admit` before it forwards a request, so requests wait, rather than fail,
+// while an environment hands its embedded database from one process to the next, or while a
+// crashed process is started again.
+import { ChildProcess, fork } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { readBuildManifest } from '../build/build';
+import { platformModuleRoot } from '../build/typecheck';
+import type { Db } from '../store/db';
+import {
+  currentDeployments, environmentByName, insertDeployment, markDeployed, RunnableDeployment, runnableDeployment,
+  setDeploymentStatus, unfinishedDeployments,
+} from '../store/deployments';
+import type { DeploymentStatus, EnvironmentName } from '../store/services';
+import { EnvironmentDatabases } from './databases';
+import { LogSink } from './logs';
+import { DatabaseLocation, FromWorker, ToWorker, WORKER_CONFIG_ENV, WorkerConfig } from './protocol';
+
+/** How long a deployment process may take to load its build, or to migrate and start. */
+const LOAD_TIMEOUT_MS = 60_000;
+const OPEN_TIMEOUT_MS = 5 * 60_000;
+/** How long a request waits for its environment to be served again before it gets a 503. */
+export const ADMIT_TIMEOUT_MS = 30_000;
+/** A crashed process is started again after 1 s, then 2, 4, ... up to this. */
+const RESTART_MAX_DELAY_MS = 30_000;
+/** A process that served this long resets the crash backoff. */
+const STABLE_MS = 60_000;
+
+export interface DeploymentOutcome {
+  id: string;
+  environment: EnvironmentName;
+  status: DeploymentStatus;
+  error: string | null;
+}
+
+export interface RuntimeOptions {
+  db: Db;
+  dataDir: string;
+  databases: EnvironmentDatabases;
+  logs: LogSink;
+  /** dist/runtime.js. */
+  workerScript: string;
+  log: (line: string) => void;
+  logError: (message: string, error: unknown) => void;
+}
+
+class WorkerExited extends Error {}
+
+/** One deployment process and the conversation with it. */
+class Worker {
+  readonly proc: ChildProcess;
+  port: number | undefined;
+  readonly startedAt = Date.now();
+  /** Set when the platform stops it on purpose (no crash restart). */
+  stopping = false;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  private readonly inbox: FromWorker[] = [];
+  private waiting: ((m: FromWorker | WorkerExited) => void) | undefined;
+  private exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+
+  constructor(script: string, config: WorkerConfig, readonly deployment: RunnableDeployment, logs: LogSink) {
+    this.proc = fork(script, [], {
+      env: { ...process.env, [WORKER_CONFIG_ENV]: JSON.stringify(config), NODE_ENV: process.env.NODE_ENV ?? 'production' },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      execArgv: ['--enable-source-maps'],
+      serialization: 'json',
+    });
+    const out = logs.lines(deployment.environment_id, deployment.deployment_id, 'stdout');
+    const err = logs.lines(deployment.environment_id, deployment.deployment_id, 'stderr');
+    this.proc.stdout!.on('data', (c: Buffer) => out.push(c)).on('end', () => out.end());
+    this.proc.stderr!.on('data', (c: Buffer) => err.push(c)).on('end', () => err.end());
+    this.proc.on('message', (m: FromWorker) => this.deliver(m));
+    this.proc.on('error', () => undefined);
+    this.exited = new Promise((resolve) => {
+      this.proc.on('exit', (code, signal) => {
+        this.exitInfo = { code, signal };
+        this.deliver(new WorkerExited(describeExit(code, signal)));
+        resolve({ code, signal });
+      });
+    });
+  }
+
+  get alive(): boolean {
+    return !this.exitInfo;
+  }
+
+  private deliver(m: FromWorker | WorkerExited): void {
+    if (this.waiting) {
+      const w = this.waiting;
+      this.waiting = undefined;
+      w(m);
+    } else if (!(m instanceof WorkerExited)) {
+      this.inbox.push(m);
+    }
+  }
+
+  /** The next message (one of `types`), or a rejection when the process exits or takes too long. */
+  next<T extends FromWorker['t']>(types: T[], timeoutMs: number): Promise<Extract<FromWorker, { t: T | 'failed' }>> {
+    return new Promise((resolve, reject) => {
+      const take = (m: FromWorker | WorkerExited) => {
+        clearTimeout(timer);
+        if (m instanceof WorkerExited) return reject(m);
+        if (m.t === 'failed' || (types as string[]).includes(m.t)) return resolve(m as Extract<FromWorker, { t: T | 'failed' }>);
+        reject(new Error(`The deployment process said "${m.t}" out of turn.`));
+      };
+      const timer = setTimeout(() => {
+        this.waiting = undefined;
+        reject(new Error(`The deployment process did not answer in ${Math.round(timeoutMs / 1000)} s.`));
+      }, timeoutMs);
+      const queued = this.inbox.shift();
+      if (queued) take(queued);
+      else if (this.exitInfo) take(new WorkerExited(describeExit(this.exitInfo.code, this.exitInfo.signal)));
+      else this.waiting = take;
+    });
+  }
+
+  send(message: ToWorker): void {
+    if (this.proc.connected) this.proc.send(message);
+  }
+
+  /** SIGTERM, then SIGKILL if it has not exited after `graceMs`. */
+  async stop(graceMs = 5000): Promise<void> {
+    this.stopping = true;
+    if (!this.alive) return;
+    this.proc.kill('SIGTERM');
+    const timer = setTimeout(() => this.proc.kill('SIGKILL'), graceMs);
+    await this.exited;
+    clearTimeout(timer);
+  }
+}
+
+function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
+  return signal ? `The deployment process was killed by ${signal}.` : `The deployment process exited with code ${code}.`;
+}
+
+/** An environment's requests and the process serving them. */
+class EnvironmentRuntime {
+  current: Worker | undefined;
+  /** While > 0, requests wait (a handover, a restart, a platform start). */
+  private holds = 0;
+  private held: Array<() => void> = [];
+  inflight = 0;
+  private idle: Array<() => void> = [];
+  /** Deploys, restarts and removal of this environment run one at a time, in order. */
+  private tail: Promise<unknown> = Promise.resolve();
+  crashes = 0;
+  removed = false;
+
+  constructor(readonly id: string) {}
+
+  serial<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.tail.catch(() => undefined).then(fn);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+
+  hold(): void {
+    this.holds++;
+  }
+
+  release(): void {
+    if (--this.holds > 0) return;
+    this.holds = 0;
+    const held = this.held;
+    this.held = [];
+    for (const go of held) go();
+  }
+
+  /** Resolves with the worker to send a request to, or undefined when none serves in time. */
+  async admit(timeoutMs: number): Promise<Worker | undefined> {
+    if (this.holds > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const admitted = await new Promise<boolean>((resolve) => {
+        const go = () => { clearTimeout(timer); resolve(true); };
+        this.held.push(go);
+        timer = setTimeout(() => {
+          this.held = this.held.filter((g) => g !== go);
+          resolve(false);
+        }, timeoutMs);
+      });
+      if (!admitted) return undefined;
+    }
+    const w = this.current;
+    if (!w || w.port === undefined || !w.alive) return undefined;
+    this.inflight++;
+    return w;
+  }
+
+  done(): void {
+    if (--this.inflight === 0) {
+      const idle = this.idle;
+      this.idle = [];
+      for (const go of idle) go();
+    }
+  }
+
+  /** Resolves when no request is in flight (new ones are held by the caller first). */
+  drained(): Promise<void> {
+    if (this.inflight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
+  }
+}
+
+export class Runtime {
+  private readonly environments = new Map<string, EnvironmentRuntime>();
+  private readonly moduleRoot = platformModuleRoot();
+  private readonly workers = new Set<Worker>();
+  private closed = false;
+
+  constructor(private readonly options: RuntimeOptions) {}
+
+  environment(id: string): EnvironmentRuntime {
+    let env = this.environments.get(id);
+    if (!env) {
+      env = new EnvironmentRuntime(id);
+      this.environments.set(id, env);
+    }
+    return env;
+  }
+
+  private spawn(config: WorkerConfig, d: RunnableDeployment): Worker {
+    const worker = new Worker(this.options.workerScript, config, d, this.options.logs);
+    this.workers.add(worker);
+    void worker.exited.then(() => this.workers.delete(worker));
+    return worker;
+  }
+
+  private platformLine(d: Pick<RunnableDeployment, 'environment_id' | 'deployment_id'>, message: string): void {
+    this.options.logs.write(d.environment_id, d.deployment_id, 'platform', message);
+  }
+
+  private async config(d: RunnableDeployment, mode: WorkerConfig['mode'], keep?: string[]): Promise<WorkerConfig> {
+    const database: DatabaseLocation = await this.options.databases.ensure(d.environment_id);
+    return { buildDir: d.build_path, database, moduleRoot: this.moduleRoot, mode, ...(keep ? { keep } : {}) };
+  }
+
+  /**
+   * Deploys a version to a service's environment: records the deployment, starts its process
+   * beside the current one, and switches to it once healthy. Resolves when it is settled.
+   */
+  async deploy(serviceId: string, environment: EnvironmentName, versionId: string): Promise<DeploymentOutcome> {
+    const env = await environmentByName(this.options.db, serviceId, environment);
+    if (!env) throw new Error(`The service ${serviceId} has no ${environment} environment.`);
+    const deploymentId = await insertDeployment(this.options.db, env.id, versionId);
+    const d = await runnableDeployment(this.options.db, deploymentId);
+    if (!d) throw new Error(`Deployment ${deploymentId} vanished.`);
+    this.platformLine(d, `deployment ${deploymentId} of version ${d.version} initialized`);
+    return this.environment(env.id).serial(() => this.run(d));
+  }
+
+  private async run(d: RunnableDeployment): Promise<DeploymentOutcome> {
+    const env = this.environment(d.environment_id);
+    const outcome = (status: DeploymentStatus, error: string | null): DeploymentOutcome => ({ id: d.deployment_id, environment: d.environment, status, error });
+    if (env.removed || this.closed) {
+      await setDeploymentStatus(this.options.db, d.deployment_id, 'DEPLOYMENT_FAILED', 'The service was removed, or the platform stopped, before the deployment started.').catch(() => undefined);
+      return outcome('DEPLOYMENT_FAILED', 'The service was removed, or the platform stopped, before the deployment started.');
+    }
+    await setDeploymentStatus(this.options.db, d.deployment_id, 'DEPLOYMENT_IN_PROGRESS');
+    this.platformLine(d, `deploying version ${d.version}`);
+    let worker: Worker | undefined;
+    const fail = async (error: string): Promise<DeploymentOutcome> => {
+      this.platformLine(d, `deployment failed: ${error}`);
+      await worker?.stop();
+      await setDeploymentStatus(this.options.db, d.deployment_id, 'DEPLOYMENT_FAILED', error);
+      return outcome('DEPLOYMENT_FAILED', error);
+    };
+    try {
+      worker = this.spawn(await this.config(d, 'serve'), d);
+      const loaded = await worker.next(['loaded'], LOAD_TIMEOUT_MS);
+      if (loaded.t === 'failed') return await fail(`It does not load: ${loaded.error}`);
+    } catch (e) {
+      return fail((e as Error).message);
+    }
+
+    const old = env.current;
+    const handover = this.options.databases.kind === 'pglite' && old?.alive;
+    if (handover) {
+      // One process at a time on an embedded database: hold requests, let those in flight finish,
+      // have the old process close the database.
+      env.hold();
+      await env.drained();
+      old!.send({ t: 'release' });
+      try {
+        const released = await old!.next(['released'], LOAD_TIMEOUT_MS);
+        if (released.t === 'failed') throw new Error(released.error);
+      } catch (e) {
+        this.platformLine(d, `the serving process did not hand over the database (${(e as Error).message}); stopping it`);
+        await old!.stop();
+      }
+    }
+    let ready: Extract<FromWorker, { t: 'ready' | 'failed' }>;
+    try {
+      worker.send({ t: 'open' });
+      ready = await worker.next(['ready'], OPEN_TIMEOUT_MS);
+    } catch (e) {
+      ready = { t: 'failed', phase: 'start', error: (e as Error).message };
+    }
+    if (ready.t === 'failed') {
+      const phase = ready.phase === 'migrate' ? 'Its migration failed and was rolled back' : 'It did not start';
+      const result = await fail(`${phase}: ${ready.error}`);
+      if (handover) {
+        await this.reopen(env, old!, d);
+        env.release();
+      }
+      return result;
+    }
+    worker.port = ready.port;
+    for (const m of ready.migrated) this.platformLine(d, `migration ${m} applied`);
+    try {
+      await this.options.db.transaction((tx) => markDeployed(tx, d.environment_id, d.deployment_id));
+    } catch (e) {
+      if (handover) env.release();
+      await worker.stop();
+      throw e;
+    }
+    env.current = worker;
+    env.crashes = 0;
+    this.watch(env, worker);
+    if (handover) env.release();
+    this.platformLine(d, `version ${d.version} deployed`);
+    if (old) {
+      // Requests already sent to the old process finish there.
+      if (!handover) {
+        env.hold();
+        env.release();
+      }
+      await old.stop();
+    }
+    return outcome('DEPLOYED', null);
+  }
+
+  /** After a failed handover, the old process opens the database again and serves. */
+  private async reopen(env: EnvironmentRuntime, old: Worker, d: RunnableDeployment): Promise<void> {
+    if (!old.alive) {
+      env.current = undefined;
+      await this.restart(env, old.deployment, 'the previous version');
+      return;
+    }
+    old.send({ t: 'open' });
+    try {
+      const again = await old.next(['ready'], OPEN_TIMEOUT_MS);
+      if (again.t === 'failed') throw new Error(again.error);
+      old.port = again.port;
+      this.platformLine(d, `version ${old.deployment.version} serves again`);
+    } catch (e) {
+      this.platformLine(d, `the previous version could not take its database back (${(e as Error).message}); restarting it`);
+      await old.stop();
+      env.current = undefined;
+      await this.restart(env, old.deployment, 'the previous version');
+    }
+  }
+
+  /** A process that exits on its own is logged as a crash and started again (with backoff). */
+  private watch(env: EnvironmentRuntime, worker: Worker): void {
+    void worker.exited.then(({ code, signal }) => {
+      if (worker.stopping || this.closed || env.current !== worker) return;
+      env.current = undefined;
+      const d = worker.deployment;
+      if (Date.now() - worker.startedAt > STABLE_MS) env.crashes = 0;
+      this.platformLine(d, `crashed: ${describeExit(code, signal)}`);
+      this.scheduleRestart(env, d, `version ${d.version}`);
+    });
+  }
+
+  /** Starts the deployment again after a delay that doubles with each crash (requests wait meanwhile). */
+  private scheduleRestart(env: EnvironmentRuntime, d: RunnableDeployment, what: string): void {
+    if (this.closed || env.removed) return;
+    const delay = Math.min(RESTART_MAX_DELAY_MS, 1000 * 2 ** env.crashes);
+    env.crashes++;
+    this.platformLine(d, `restarting in ${delay / 1000} s`);
+    env.hold();
+    setTimeout(() => {
+      void env.serial(async () => {
+        try {
+          if (!env.current && !env.removed && !this.closed) await this.restart(env, d, what);
+        } finally {
+          env.release();
+        }
+      });
+    }, delay).unref();
+  }
+
+  /** Starts an environment's current deployment again (its migrations are applied already). */
+  private async restart(env: EnvironmentRuntime, d: RunnableDeployment, what: string): Promise<boolean> {
+    const worker = this.spawn(await this.config(d, 'serve'), d);
+    try {
+      const loaded = await worker.next(['loaded'], LOAD_TIMEOUT_MS);
+      if (loaded.t === 'failed') throw new Error(loaded.error);
+      worker.send({ t: 'open' });
+      const ready = await worker.next(['ready'], OPEN_TIMEOUT_MS);
+      if (ready.t === 'failed') throw new Error(ready.error);
+      worker.port = ready.port;
+      env.current = worker;
+      this.watch(env, worker);
+      this.platformLine(d, `${what} started`);
+      return true;
+    } catch (e) {
+      await worker.stop();
+      this.platformLine(d, `${what} could not start: ${(e as Error).message}`);
+      // Counted as a crash: try again later, with backoff.
+      this.scheduleRestart(env, d, what);
+      return false;
+    }
+  }
+
+  /**
+   * At platform start: deployments a stopped platform left unfinished are rolled back and marked
+   * failed; every environment's current deployment starts again. Requests wait meanwhile.
+   */
+  async restore(): Promise<void> {
+    const db = this.options.db;
+    const unfinished = await unfinishedDeployments(db);
+    const current = await currentDeployments(db);
+    const envs = new Set([...unfinished.map((u) => u.environment_id), ...current.map((c) => c.environment_id)]);
+    for (const id of envs) this.environment(id).hold();
+    const byEnv = new Map<string, Array<() => Promise<void>>>();
+    const add = (envId: string, job: () => Promise<void>) => byEnv.set(envId, [...(byEnv.get(envId) ?? []), job]);
+    for (const u of unfinished) {
+      add(u.environment_id, async () => {
+        const error = 'The platform stopped during this deployment; its migrations were rolled back.';
+        try {
+          const keep = u.current_build_path ? readBuildManifest(u.current_build_path).migrations.map((m) => m.className) : [];
+          if (fs.existsSync(path.join(u.build_path, 'manifest.json'))) {
+            const worker = this.spawn(await this.config(u, 'revert', keep), u);
+            const loaded = await worker.next(['loaded'], LOAD_TIMEOUT_MS);
+            if (loaded.t === 'failed') throw new Error(loaded.error);
+            const done = await worker.next(['reverted'], OPEN_TIMEOUT_MS);
+            await worker.stop();
+            if (done.t === 'failed') throw new Error(done.error);
+            for (const m of done.reverted) this.platformLine(u, `migration ${m} reverted`);
+          }
+          await setDeploymentStatus(db, u.deployment_id, 'DEPLOYMENT_FAILED', error);
+          this.platformLine(u, error);
+        } catch (e) {
+          const message = `The platform stopped during this deployment, and rolling back its migrations failed: ${(e as Error).message}`;
+          await setDeploymentStatus(db, u.deployment_id, 'DEPLOYMENT_FAILED', message).catch(() => undefined);
+          this.platformLine(u, message);
+        }
+      });
+    }
+    for (const c of current) {
+      add(c.environment_id, async () => {
+        const env = this.environment(c.environment_id);
+        await this.restart(env, c, `version ${c.version}`);
+      });
+    }
+    await Promise.all([...byEnv].map(([envId, jobs]) => {
+      const env = this.environment(envId);
+      return env.serial(async () => {
+        try {
+          for (const job of jobs) await job();
+        } finally {
+          env.release();
+        }
+      });
+    }));
+  }
+
+  /** Stops the environments' processes and deletes their databases. */
+  async removeEnvironments(environmentIds: string[]): Promise<void> {
+    await Promise.all(environmentIds.map((id) => {
+      const env = this.environment(id);
+      env.removed = true;
+      return env.serial(async () => {
+        await env.current?.stop();
+        env.current = undefined;
+        env.release();
+        await this.options.databases.drop(id).catch((e) => this.options.logError(`could not drop the database of environment ${id}`, e));
+        this.environments.delete(id);
+      });
+    }));
+  }
+
+  /** Deletes a removed service's pushes and builds. */
+  async removeServiceFiles(serviceId: string): Promise<void> {
+    await fs.promises.rm(path.join(this.options.dataDir, 'services', serviceId), { recursive: true, force: true });
+  }
+
+  /** The port of an environment's serving process (for benchmarks and tests). */
+  portOf(environmentId: string): number | undefined {
+    return this.environments.get(environmentId)?.current?.port;
+  }
+
+  admit(environmentId: string, timeoutMs = ADMIT_TIMEOUT_MS): Promise<Worker | undefined> {
+    return this.environment(environmentId).admit(timeoutMs);
+  }
+
+  done(environmentId: string): void {
+    this.environments.get(environmentId)?.done();
+  }
+
+  /** Stops every process (each closes its database); deployments in progress are left for the next start to roll back. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.workers].map((w) => w.stop()));
+    await this.options.logs.flush();
+  }
+}
+
+export type { Worker };
