@@ -183,7 +183,8 @@ describe('generateResolverTypes', () => {
     const content = file(generate(BLOG), RESOLVER_TYPES_PATH);
     for (const line of [
       'import type { Post } from "./entities";',
-      'export interface Context {\n  db: { connection: DataSource };\n}',
+      'export interface Context {\n  db: { connection: DataSource };\n',
+      '  headers: Record<string, string | string[] | undefined>;\n}',
       '  allPosts: Record<string, never>;\n  post: { id: string };',
       '  allPosts: Resolver<QueryArgs["allPosts"], Post[]>;\n  post: Resolver<QueryArgs["post"], Post | null>;',
       '  createPost: { title: string; body: string };',

@@ -104,6 +104,8 @@ class ResolverTypesWriter {
       '/** The third argument of every resolver. */',
       'export interface Context {',
       '  db: { connection: DataSource };',
+      '  /** The request\'s HTTP headers, names in lower case (the platform\'s own key is not among them). */',
+      '  headers: Record<string, string | string[] | undefined>;',
       '}',
       '',
       '/** A resolver `(parent, args, context, info)`: returns the field\'s value, or a promise of it. */',

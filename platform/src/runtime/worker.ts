@@ -299,6 +299,9 @@ async function main(cfg: WorkerConfig): Promise<void> {
       const ran = await current.ds.runMigrations({ transaction: 'each' });
       for (const m of ran) say(`ran migration ${m.name}`);
       phase = 'start';
+      // A pause between migrating and serving, for tests that stop the platform right there.
+      const hold = Number(process.env.CODESTORE_DEPLOY_HOLD_MS ?? 0);
+      if (hold > 0 && ran.length) await new Promise((r) => setTimeout(r, hold));
       if (!server) {
         const s = http.createServer((req, res) => {
           if (!serving) {

@@ -52,6 +52,9 @@ async function scratchDatabase(adminUrl: string): Promise<ScratchDatabase> {
       const c = new Client({ connectionString: adminUrl });
       await c.connect();
       try {
+        // The environments' databases are named after the store's.
+        const envs = await c.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE starts_with(datname, $1)`, [`${name}_e_`]);
+        for (const { datname } of envs.rows) await c.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
         await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       } finally {
         await c.end();
@@ -90,12 +93,17 @@ export class TestPlatform {
     return platform;
   }
 
-  private async boot(): Promise<void> {
-    this.running = await startPlatform({ port: 0, dataDir: this.dataDir, databaseUrl: this.database?.url, log: (l) => this.log.push(l) });
+  private async boot(port = 0): Promise<void> {
+    this.running = await startPlatform({ port, dataDir: this.dataDir, databaseUrl: this.database?.url, log: (l) => this.log.push(l) });
   }
 
   get url(): string {
     return this.platform.url;
+  }
+
+  /** The store's database on the server, when the target is one. */
+  get databaseUrl(): string | undefined {
+    return this.database?.url;
   }
 
   get platform(): RunningPlatform {
@@ -103,11 +111,12 @@ export class TestPlatform {
     return this.running;
   }
 
-  /** Stops the platform and starts it again on the same data directory (and database). */
+  /** Stops the platform and starts it again on the same data directory (and database) and port. */
   async restart(): Promise<void> {
+    const port = this.running?.port ?? 0;
     await this.running?.close();
     this.running = undefined;
-    await this.boot();
+    await this.boot(port);
   }
 
   async close(): Promise<void> {
