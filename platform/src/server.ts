@@ -69,6 +69,9 @@ export function createPlatformServer(routes: PlatformRoutes): http.Server {
   // A slow or stuck client must not hold a socket forever.
   server.requestTimeout = 5 * 60 * 1000;
   server.headersTimeout = 30 * 1000;
+  // Clients keep connections open (Node's agents do by default). A client that reuses one just as
+  // the server closes it gets a reset; past a minute of idling, clients have let go first.
+  server.keepAliveTimeout = 65 * 1000;
   return server;
 }
 

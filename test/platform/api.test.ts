@@ -17,6 +17,7 @@ import { resolvers } from '../../platform/src/api/resolvers';
 import { startPlatform } from '../../platform/src/main';
 import { migrate } from '../../platform/src/store/migrations';
 import { BIN, PASSWORD, platformError, platformTargets, runCli, TestPlatform } from './helpers/platform';
+import { MIGRATIONS } from '../../platform/src/store/migrations';
 
 describe('API contract', () => {
   it('every document the client sends is valid against the platform schema', () => {
@@ -58,15 +59,15 @@ for (const target of platformTargets()) {
     const post = (body: unknown, headers: Record<string, string> = {}) =>
       axios.post(`${platform.url}/graphql`, body, { headers: { 'content-type': 'application/json', ...headers }, validateStatus: () => true, transformResponse: (d) => d });
 
-    it('GET /healthz is ok; unknown routes, and the gateway not yet built, say so; push wants a token', async () => {
+    it('GET /healthz is ok; unknown routes and unknown endpoints say so; push wants a token', async () => {
       const health = await axios.get(`${platform.url}/healthz`);
       assert.deepEqual(health.data, { status: 'ok' });
       const missing = await axios.get(`${platform.url}/nope`, { validateStatus: () => true });
       assert.equal(missing.status, 404);
       assert.equal(missing.data.errors[0].extensions.code, 'NOT_FOUND');
       const gateway = await axios.post(`${platform.url}/s/abcdefghij/graphql`, 'x', { validateStatus: () => true });
-      assert.equal(gateway.status, 501);
-      assert.equal(gateway.data.errors[0].extensions.code, 'NOT_IMPLEMENTED');
+      assert.equal(gateway.status, 404);
+      assert.equal(gateway.data.errors[0].extensions.code, 'NOT_FOUND');
       const push = await axios.post(`${platform.url}/push/some-service`, 'x', { validateStatus: () => true });
       assert.equal(push.status, 401);
       assert.equal(push.data.errors[0].extensions.code, 'UNAUTHENTICATED');
@@ -154,7 +155,7 @@ for (const target of platformTargets()) {
       await platform.client().login(email, PASSWORD);
       assert.ok(oldUrl.startsWith('http://127.0.0.1:'));
       const migrations = await platform.platform.db.query<{ version: number }>('SELECT version FROM store_migrations ORDER BY version');
-      assert.deepEqual(migrations.map((m) => Number(m.version)), [1]);
+      assert.deepEqual(migrations.map((m) => Number(m.version)), MIGRATIONS.map((m) => m.version));
       assert.deepEqual(await migrate(platform.platform.db), [], 'nothing left to apply');
     });
 

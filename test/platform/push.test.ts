@@ -86,7 +86,7 @@ for (const target of platformTargets()) {
       assert.equal(first.version, '0.0.1');
       assert.match(first.schemaHash, /^[0-9a-f]{64}$/);
       assert.equal(first.releaseNotes, 'First — with ünïcode');
-      assert.equal(first.deployed, false);
+      assert.equal(first.deployed, true, JSON.stringify(first));
       const second = await client.push(service.id, archive);
       assert.equal(second.version, '0.0.2');
       assert.equal(second.schemaHash, first.schemaHash);

@@ -23,7 +23,9 @@ export interface Gateway {
 export function createGateway(db: Db, runtime: Runtime, logs: LogSink): Gateway {
   // Endpoints are immutable but for removal; an unknown one is looked up each time (it may be new).
   const routes = new Map<string, EndpointRoute>();
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64 });
+  // Idle connections to a deployment process are closed here after 10 s, well before the process
+  // would close them (60 s): a request never goes out on a connection the other end is closing.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, timeout: 10_000 });
 
   const handle: RouteHandler = async (req, res, endpointId) => {
     if (req.method !== 'POST' && req.method !== 'GET') {

@@ -315,7 +315,7 @@ async function main(cfg: WorkerConfig): Promise<void> {
             res.end();
           });
         });
-        s.keepAliveTimeout = 30_000;
+        s.keepAliveTimeout = 60_000;
         await new Promise<void>((resolve, reject) => { s.once('error', reject); s.listen(0, '127.0.0.1', () => resolve()); });
         server = s;
       }
