@@ -424,8 +424,7 @@ export class Runtime {
           const keep = u.current_build_path ? readBuildManifest(u.current_build_path).migrations.map((m) => m.className) : [];
           if (fs.existsSync(path.join(u.build_path, 'manifest.json'))) {
             const worker = this.spawn(await this.config(u, 'revert', keep), u);
-            const loaded = await worker.next(['loaded'], LOAD_TIMEOUT_MS);
-            if (loaded.t === 'failed') throw new Error(loaded.error);
+            // A revert process loads its build and reverts at once: no `loaded`, no `open`.
             const done = await worker.next(['reverted'], OPEN_TIMEOUT_MS);
             await worker.stop();
             if (done.t === 'failed') throw new Error(done.error);
