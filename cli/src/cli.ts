@@ -8,6 +8,7 @@ import { SCHEMA_PATH, SERVICE_MANIFEST } from '../../core/src/service-folder/ser
 import { readResolvers } from '../../server/src/workspace';
 import { CodegenHost } from '../../server/src/codegen';
 import * as auth from './authCommands';
+import * as deploy from './deployCommands';
 import { runCommand } from './errors';
 import { platform } from './platformCommand';
 import * as service from './serviceCommands';
@@ -24,6 +25,8 @@ const PLATFORM_COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   'service:remove': service.remove,
   platform,
   push: (argv) => import('./pushCommand').then((m) => m.push(argv)),
+  promote: deploy.promote,
+  logs: deploy.logs,
 };
 
 const USAGE = `Usage: codestore <command> [options]     (alias: cs)
@@ -48,10 +51,22 @@ Services (in a service folder, they default to its codestore.yaml's serviceId):
                           service folder, write its serviceId into codestore.yaml.
   service:list            List your services and what runs in their environments.
   service:info [serviceId]
+                          Each environment's status, the version it serves, its endpoint
+                          URL, and why its latest deployment failed, if it did.
   service:remove [serviceId] [-y, --yes]
+
+Deployments (these default to the service folder's service too; a call to an environment's
+endpoint sends the developer key as the x-user-authorization header):
   push [-r <release notes>] [serviceDir]
-                          Check, build and record a new version of the service on the
-                          platform (deployment comes with the runtime, not yet built).
+                          Check, build and record a new version of the service, and deploy
+                          it to its private environment. Exits 1 when the deployment fails.
+  promote [serviceId]     Deploy what private serves to demo. Exits 1 when it fails (demo
+                          keeps serving what it served).
+  logs [serviceId]        Print an environment's log: \`<time> <stream> <message>\`, the
+                          stream being stdout, stderr, request or platform.
+      -e, --env <private|demo>   The environment (default private).
+      -n, --lines <n>            How many of the newest lines (default 100, at most 1000).
+      -f, --follow               Then print new lines as they come, until Ctrl-C.
 
 Platform:
   platform start [--port 4000] [--host 127.0.0.1] [--data <dir>] [--database-url <url>]
@@ -61,7 +76,8 @@ Platform:
   help                 Show this help.
 
 Options:
-  --json               Print the result as JSON (every command that reads or creates).
+  --json               Print the result as JSON (every command that reads or creates; \`logs\`
+                       prints one JSON object per line).
   --platform <url>     The platform (default $CODESTORE_PLATFORM_URL or http://127.0.0.1:4000).
 
 Logins are kept per platform in <config dir>/credentials.json (mode 0600); the config dir is

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { isMap, parseDocument } from 'yaml';
 import { parseManifest, SERVICE_MANIFEST } from '../../core/src/service-folder/serviceFolder';
-import { CliError } from './errors';
+import { CliError, usageError } from './errors';
 
 /** The nearest folder at or above `from` with a codestore.yaml. */
 export function findServiceFolder(from: string = process.cwd()): string | undefined {
@@ -18,6 +18,25 @@ export function findServiceFolder(from: string = process.cwd()): string | undefi
 export function manifestServiceId(dir: string): string | undefined {
   const { manifest } = parseManifest(fs.readFileSync(path.join(dir, SERVICE_MANIFEST), 'utf8'));
   return typeof manifest.serviceId === 'string' && manifest.serviceId ? manifest.serviceId : undefined;
+}
+
+/** The service a command is about: its argument, else the serviceId of the service folder it runs in. */
+export function serviceIdFor(command: string, given: string | undefined): string {
+  if (given) return given;
+  const folder = findServiceFolder();
+  const id = folder && manifestServiceId(folder);
+  if (id) return id;
+  throw usageError(`Which service? Pass its id (\`codestore ${command} <serviceId>\`), or run this in a service folder whose codestore.yaml has a serviceId.`);
+}
+
+/** True when the command runs in the service folder of `serviceId`, so it need not be named. */
+export function inServiceFolderOf(serviceId: string): boolean {
+  const folder = findServiceFolder();
+  try {
+    return !!folder && manifestServiceId(folder) === serviceId;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -1,13 +1,16 @@
 // `codestore push [-r notes] [dir]`: packs the service folder (default: the one the command runs
-// in), pushes it to its service (codestore.yaml's serviceId), and prints the new version, or each
-// problem the platform's check found as `file:line:column severity message [code]` (exit 1).
+// in), pushes it to its service (codestore.yaml's serviceId), and prints the new version and how
+// its deployment to private went (exit 1 when it failed), or each problem the platform's check
+// found as `file:line:column severity message [code]` (exit 1).
 import * as fs from 'fs';
 import * as path from 'path';
-import { PlatformError } from '../../client/src/api';
+import { PlatformError, PushedDeployment } from '../../client/src/api';
 import { ArchiveError, packServiceFolder } from '../../platform/src/build/archive';
 import { formatProblem } from '../../platform/src/build/problems';
 import { parseCommand, platformClient, printJson, str } from './args';
+import { endpointUrl, logsCommand } from './deployCommands';
 import { CliError } from './errors';
+import { deploymentOutcome } from './format';
 import { findServiceFolder, manifestServiceId } from './manifest';
 
 export async function push(argv: string[]): Promise<number> {
@@ -30,15 +33,9 @@ export async function push(argv: string[]): Promise<number> {
     if (e instanceof ArchiveError) throw new CliError(`Cannot pack ${folder}: ${e.message}`);
     throw e;
   }
+  let pushed;
   try {
-    const pushed = await client.push(serviceId, archive, str(values, 'release-notes'));
-    if (values.json) {
-      printJson(pushed);
-      return 0;
-    }
-    for (const w of pushed.warnings) process.stdout.write(formatProblem(w) + '\n');
-    process.stdout.write(`Pushed ${serviceId}: version ${pushed.version} (schema ${pushed.schemaHash.slice(0, 12)}). Not deployed yet.\n`);
-    return 0;
+    pushed = await client.push(serviceId, archive, str(values, 'release-notes'));
   } catch (e) {
     if (!(e instanceof PlatformError) || e.code !== 'CHECK_FAILED') throw e;
     if (values.json) printJson({ problems: e.problems });
@@ -46,4 +43,19 @@ export async function push(argv: string[]): Promise<number> {
     process.stderr.write(`codestore: ${e.message} Fix them and push again.\n`);
     return 1;
   }
+  // The platform deploys the new version to private before it answers (a platform from before
+  // deployments answers without one).
+  const deployment: PushedDeployment | undefined = pushed.deployment ?? undefined;
+  const url = deployment?.status === 'DEPLOYED' ? await endpointUrl(client, serviceId, deployment.environment) : undefined;
+  const outcome = deployment && deploymentOutcome(deployment, pushed.version, url, logsCommand(values, serviceId, deployment.environment));
+  if (values.json) {
+    printJson(deployment ? { ...pushed, deployment: { ...deployment, url: url ?? null } } : pushed);
+  } else {
+    for (const w of pushed.warnings) process.stdout.write(formatProblem(w) + '\n');
+    process.stdout.write(`Pushed ${serviceId}: version ${pushed.version} (schema ${pushed.schemaHash.slice(0, 12)}).\n`);
+    if (!deployment) process.stdout.write('Not deployed: this platform does not deploy pushes.\n');
+    else if (outcome?.ok) process.stdout.write(outcome.message + '\n');
+  }
+  if (outcome && !outcome.ok) throw new CliError(outcome.message);
+  return 0;
 }

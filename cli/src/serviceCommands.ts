@@ -4,7 +4,7 @@ import * as path from 'path';
 import { Environment, PlatformClient, PlatformError, Service } from '../../client/src/api';
 import { parseCommand, platformClient, printJson, str } from './args';
 import { CliError, usageError } from './errors';
-import { findServiceFolder, manifestServiceId, serviceIdWriter } from './manifest';
+import { findServiceFolder, manifestServiceId, serviceIdFor, serviceIdWriter } from './manifest';
 import { canPrompt, confirm } from './prompt';
 
 /** A service as --json prints it: the API's, with each environment's full endpoint URL. */
@@ -21,18 +21,16 @@ export function environmentState(env: Environment): string {
   return serving && serving.id !== latest.version.id ? `${state}, ${serving.version} serving` : state;
 }
 
+/** An environment's status for service:info: the latest deployment's, with its version when that is not what serves. */
+function environmentStatus(env: Environment): string {
+  const latest = env.latestDeployment;
+  if (!latest) return 'not deployed';
+  return latest.version.id === env.currentVersion?.id ? latest.status : `${latest.status} ${latest.version.version}`;
+}
+
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ')).join('\n') + '\n';
-}
-
-/** The service a command is about: its argument, else the serviceId of the service folder it runs in. */
-function serviceIdFor(command: string, given: string | undefined): string {
-  if (given) return given;
-  const folder = findServiceFolder();
-  const id = folder && manifestServiceId(folder);
-  if (id) return id;
-  throw usageError(`Which service? Pass its id (\`codestore ${command} <serviceId>\`), or run this in a service folder whose codestore.yaml has a serviceId.`);
 }
 
 export async function create(argv: string[]): Promise<number> {
@@ -96,10 +94,17 @@ export async function info(argv: string[]): Promise<number> {
     return 0;
   }
   const out = [`${service.name} (${service.id}), created ${service.createdAt}`];
-  for (const e of service.environments) {
-    out.push(`  ${e.name.padEnd(8)} ${environmentState(e).padEnd(24)} ${client.endpointUrl(e)}`);
-    if (e.latestDeployment?.error) out.push(`           ${e.latestDeployment.error.split('\n')[0]}`);
-  }
+  const rows = service.environments.map((e) => [e.name, environmentStatus(e), e.currentVersion ? `serving ${e.currentVersion.version}` : e.latestDeployment ? 'serving nothing' : '', client.endpointUrl(e)]);
+  const lines = rows.length ? table(rows).trimEnd().split('\n') : [];
+  // Why a deployment failed goes under the status column.
+  const indent = ' '.repeat(2 + Math.max(0, ...rows.map((r) => r[0].length)) + 2);
+  service.environments.forEach((e, i) => {
+    out.push(`  ${lines[i]}`);
+    const latest = e.latestDeployment;
+    if (latest?.status !== 'DEPLOYMENT_FAILED') return;
+    const [first, ...rest] = (latest.error ?? 'the platform gave no reason').trim().split(/\r?\n/);
+    out.push(`${indent}error: ${first}`, ...rest.map((l) => `${indent}  ${l}`));
+  });
   if (!service.versions.length) out.push('No versions yet: push the service to make one.');
   else {
     out.push('Versions:');

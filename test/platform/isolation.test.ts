@@ -1,5 +1,6 @@
 // Isolation: for every operation of the API, no token and a bad token are refused, and another
-// organization's token reaches nothing of the first organization. The cases are keyed by the
+// organization's token reaches nothing of the first organization (an id of its is answered like an
+// id nobody has, even where its owner would get another error). The cases are keyed by the
 // schema's Query and Mutation fields: a new operation without a case fails this file.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -14,6 +15,8 @@ interface Victim {
   session: Session;
   email: string;
   service: Service;
+  /** A failed deployment of the service's private environment (nothing serves there). */
+  deploymentId: string;
 }
 
 interface IsolationCase {
@@ -28,9 +31,12 @@ interface IsolationCase {
   otherOrganization(result: { value?: unknown; error?: PlatformError }, victim: Victim, attacker: Session): void;
   /** Runs the operation on an id nobody has, to compare with the answer on the victim's id. */
   unknown?(client: PlatformClient): Promise<unknown>;
+  /** Checks what the victim itself gets, so another organization's NOT_FOUND is not just a bad call. */
+  owner?(victim: Victim): Promise<void>;
 }
 
 const UNKNOWN_ID = 'nobody-has-this-zzzzzz';
+const UNKNOWN_DEPLOYMENT_ID = 'dep_0000000000000000';
 
 const CASES: Record<string, IsolationCase> = {
   'Query.viewer': {
@@ -54,6 +60,26 @@ const CASES: Record<string, IsolationCase> = {
     run: (c, v) => c.serviceInfo(v.service.id),
     unknown: (c) => c.serviceInfo(UNKNOWN_ID),
     otherOrganization: notFound,
+  },
+  'Query.deployment': {
+    access: 'private',
+    run: (c, v) => c.deployment(v.deploymentId),
+    unknown: (c) => c.deployment(UNKNOWN_DEPLOYMENT_ID),
+    otherOrganization: notFound,
+    async owner(v) {
+      const d = await v.client.deployment(v.deploymentId);
+      assert.deepEqual([d.id, d.environment, d.status, d.error], [v.deploymentId, 'private', 'DEPLOYMENT_FAILED', 'it did not load']);
+      await platformError(v.client.deployment(UNKNOWN_DEPLOYMENT_ID), 'NOT_FOUND');
+    },
+  },
+  'Query.logs': {
+    access: 'private',
+    run: (c, v) => c.logs(v.service.id, 'private'),
+    unknown: (c) => c.logs(UNKNOWN_ID, 'private'),
+    otherOrganization: notFound,
+    async owner(v) {
+      for (const env of ['private', 'demo'] as const) assert.ok(Array.isArray((await v.client.logs(v.service.id, env, { limit: 5 })).lines));
+    },
   },
   'Mutation.signup': {
     access: 'public',
@@ -93,6 +119,16 @@ const CASES: Record<string, IsolationCase> = {
     unknown: (c) => c.removeService(UNKNOWN_ID),
     otherOrganization: notFound,
   },
+  'Mutation.promote': {
+    access: 'private',
+    run: (c, v) => c.promote(v.service.id),
+    unknown: (c) => c.promote(UNKNOWN_ID),
+    // Not BAD_USER_INPUT ("private serves nothing"), which would say the service exists.
+    otherOrganization: notFound,
+    async owner(v) {
+      await platformError(v.client.promote(v.service.id), 'BAD_USER_INPUT');
+    },
+  },
 };
 
 function notFound({ error }: { error?: PlatformError }): void {
@@ -130,7 +166,15 @@ for (const target of platformTargets()) {
     before(async () => {
       platform = await TestPlatform.start(target);
       const v = await platform.signup('victim');
-      victim = { ...v, service: (await v.client.createService('Victim Service')).service };
+      const { service } = await v.client.createService('Victim Service');
+      // A version whose deployment to private failed, written as the platform writes one: the
+      // victim has a deployment id to aim at, and private still serves nothing (no process runs).
+      const db = platform.platform.db;
+      const [env] = await db.query<{ id: string }>("SELECT id FROM environments WHERE service_id = $1 AND name = 'private'", [service.id]);
+      const deploymentId = `dep_${'v'.repeat(16)}`;
+      await db.query("INSERT INTO versions (id, service_id, version, schema_hash) VALUES ('ver_vvvvvvvvvvvvvvvv', $1, '0.0.1', 'h')", [service.id]);
+      await db.query("INSERT INTO deployments (id, environment_id, version_id, status, error, finished_at) VALUES ($1, $2, 'ver_vvvvvvvvvvvvvvvv', 'DEPLOYMENT_FAILED', 'it did not load', now())", [deploymentId, env.id]);
+      victim = { ...v, service: await v.client.serviceInfo(service.id), deploymentId };
       snapshot = await victim.client.listServices();
     });
     after(async () => { await platform?.close(); });
@@ -159,6 +203,10 @@ for (const target of platformTargets()) {
           });
         }
 
+        if (c.owner) {
+          it('answers the organization that owns the ids', async () => { await c.owner!(victim); });
+        }
+
         it('gives another organization nothing of this one', async () => {
           const attacker = await platform.signup('attacker');
           const result = await outcome(c.run(attacker.client, victim));
@@ -168,7 +216,8 @@ for (const target of platformTargets()) {
             const unknown = await outcome(c.unknown(attacker.client));
             assert.equal(result.error?.code, unknown.error?.code);
             assert.equal(result.error?.status, unknown.error?.status);
-            assert.equal(result.error?.message.replace(victim.service.id, UNKNOWN_ID), unknown.error?.message);
+            const asUnknown = (m: string | undefined) => m?.replaceAll(victim.service.id, UNKNOWN_ID).replaceAll(victim.deploymentId, UNKNOWN_DEPLOYMENT_ID);
+            assert.equal(asUnknown(result.error?.message), unknown.error?.message);
           }
         });
       });

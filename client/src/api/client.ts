@@ -3,12 +3,22 @@
 import axios, { AxiosError, AxiosInstance } from 'axios';
 import { PlatformError } from './errors';
 import { OPERATIONS } from './operations';
-import type { CreatedService, PushedVersion, PushProblem, Service, Session, Viewer } from './types';
+import type { CreatedService, Deployment, EnvironmentName, LogPage, LogsOptions, PushedVersion, PushProblem, Service, Session, Viewer } from './types';
 
 export const DEFAULT_PLATFORM_URL = 'http://127.0.0.1:4000';
 
-/** A push waits this long at least: the platform type-checks and builds before it answers. */
+/** A push waits this long at least: the platform type-checks, builds and deploys before it answers. */
 const PUSH_TIMEOUT_MS = 5 * 60_000;
+/** A promote waits this long at least: it answers when the deployment has settled. */
+const PROMOTE_TIMEOUT_MS = 5 * 60_000;
+
+/** Per-request options of `request`. */
+export interface RequestOptions {
+  /** This request's timeout, instead of the client's. */
+  timeoutMs?: number;
+  /** Aborts the request: it fails with a PlatformError CANCELLED. */
+  signal?: AbortSignal;
+}
 
 /** How the client's messages tell the user to fix things; the extension names its own commands. */
 export interface PlatformHints {
@@ -118,26 +128,55 @@ export class PlatformClient {
     return (await this.request<{ removeService: string }>(OPERATIONS.removeService, { id: serviceId })).removeService;
   }
 
+  /** One deployment of the organization's services (push and promote answer with its id). */
+  async deployment(id: string): Promise<Deployment> {
+    return (await this.request<{ deployment: Deployment }>(OPERATIONS.deployment, { id })).deployment;
+  }
+
+  /**
+   * Log lines of an environment, oldest first. Without `after`, the newest `limit` lines; with
+   * `after` (a previous page's cursor), the lines written since: poll with the cursor to follow.
+   */
+  async logs(serviceId: string, environment: EnvironmentName, options: LogsOptions = {}): Promise<LogPage> {
+    const variables: Record<string, unknown> = { serviceId, environment };
+    if (options.after != null) variables.after = options.after;
+    if (options.limit !== undefined) variables.limit = options.limit;
+    return (await this.request<{ logs: LogPage }>(OPERATIONS.logs, variables, { signal: options.signal })).logs;
+  }
+
+  /**
+   * Deploys what the service's private environment serves to its demo environment and answers
+   * when the deployment has settled: DEPLOYED, or DEPLOYMENT_FAILED with its `error` (demo keeps
+   * serving what it served). BAD_USER_INPUT when private serves nothing yet.
+   */
+  async promote(serviceId: string): Promise<Deployment> {
+    const timeoutMs = Math.max(this.timeoutMs, PROMOTE_TIMEOUT_MS);
+    return (await this.request<{ promote: Deployment }>(OPERATIONS.promote, { serviceId }, { timeoutMs })).promote;
+  }
+
   /**
    * Pushes a service folder packed as a gzipped tar (packServiceFolder): the platform checks it,
-   * builds it and records the next version. A check with errors throws a PlatformError
-   * CHECK_FAILED with the problems attached; a refused archive, BAD_ARCHIVE with its reason.
+   * builds it, records the next version and deploys it to the service's private environment
+   * before it answers; `deployment` says how that went (a failed deployment is no error here).
+   * A check with errors throws a PlatformError CHECK_FAILED with the problems attached; a refused
+   * archive, BAD_ARCHIVE with its reason.
    */
   async push(serviceId: string, archive: Buffer, releaseNotes?: string): Promise<PushedVersion> {
     const headers: Record<string, string> = { 'content-type': 'application/gzip' };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     if (releaseNotes) headers['x-release-notes'] = encodeURIComponent(releaseNotes);
     let response;
+    // Checking, building and deploying take longer than an API call.
+    const timeout = Math.max(this.timeoutMs, PUSH_TIMEOUT_MS);
     try {
       response = await this.http.post<unknown>(`/push/${encodeURIComponent(serviceId)}`, archive, {
         headers,
-        // Checking and building take longer than an API call.
-        timeout: Math.max(this.timeoutMs, PUSH_TIMEOUT_MS),
+        timeout,
         maxBodyLength: Infinity,
         transformRequest: [(data) => data],
       });
     } catch (e) {
-      throw this.networkError(e);
+      throw this.networkError(e, timeout);
     }
     const body = response.data as { problems?: PushProblem[]; errors?: GraphQLResponse<unknown>['errors'] } & Partial<PushedVersion>;
     if (response.status === 201 && body && typeof body.version === 'string') return body as PushedVersion;
@@ -157,14 +196,17 @@ export class PlatformClient {
   }
 
   /** Sends one operation; its data, or a PlatformError for the first error. */
-  async request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  async request<T>(query: string, variables: Record<string, unknown> = {}, options: RequestOptions = {}): Promise<T> {
     let response;
+    const timeout = options.timeoutMs ?? this.timeoutMs;
     try {
       response = await this.http.post<GraphQLResponse<T> | string>('/graphql', { query, variables }, {
         headers: this.token ? { authorization: `Bearer ${this.token}` } : {},
+        timeout,
+        signal: options.signal,
       });
     } catch (e) {
-      throw this.networkError(e);
+      throw this.networkError(e, timeout);
     }
     const body = response.data;
     const first = typeof body === 'object' && body ? body.errors?.[0] : undefined;
@@ -189,11 +231,14 @@ export class PlatformClient {
     return `The platform at ${this.url} refused the request (${TOKEN_PROBLEM[reason ?? ''] ?? message.replace(/\.$/, '').toLowerCase()}): ${this.hints.relogin}.`;
   }
 
-  private networkError(e: unknown): PlatformError {
+  private networkError(e: unknown, timeoutMs: number): PlatformError {
     const err = e as AxiosError;
     const code = err.code ?? '';
+    if (axios.isCancel(e) || code === 'ERR_CANCELED') {
+      return new PlatformError('CANCELLED', `The request to the platform at ${this.url} was cancelled.`, { url: this.url, cause: e });
+    }
     if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
-      return new PlatformError('TIMEOUT', `The platform at ${this.url} did not answer within ${this.timeoutMs / 1000} s. If it is stuck, stop it and ${this.hints.start}.`, { url: this.url, cause: e });
+      return new PlatformError('TIMEOUT', `The platform at ${this.url} did not answer within ${timeoutMs / 1000} s. If it is stuck, stop it and ${this.hints.start}.`, { url: this.url, cause: e });
     }
     if (['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL'].includes(code)) {
       return new PlatformError('UNREACHABLE', `Cannot reach the platform at ${this.url}: ${this.hints.start}.`, { url: this.url, cause: e });

@@ -3,12 +3,15 @@
 import type { PushProblem } from './types';
 
 /**
- * `UNREACHABLE` (no connection), `TIMEOUT`, `BAD_RESPONSE` (not a platform's answer), or the
- * platform's `extensions.code`: `UNAUTHENTICATED`, `NOT_FOUND`, `BAD_USER_INPUT`, `CONFLICT`, ...
+ * `UNREACHABLE` (no connection), `TIMEOUT`, `CANCELLED` (aborted by the caller), `BAD_RESPONSE`
+ * (not a platform's answer), or the platform's `extensions.code`: `UNAUTHENTICATED`, `NOT_FOUND`,
+ * `BAD_USER_INPUT`, `CONFLICT`, ...
  */
 export type PlatformErrorCode =
   | 'UNREACHABLE'
   | 'TIMEOUT'
+  /** The caller aborted the request (its AbortSignal). */
+  | 'CANCELLED'
   | 'BAD_RESPONSE'
   | 'UNAUTHENTICATED'
   | 'NOT_FOUND'

@@ -1,6 +1,6 @@
 // The platform API client, shared by the CLI and the VS Code extension.
 export { CLI_HINTS, DEFAULT_PLATFORM_URL, normalizeUrl, PlatformClient } from './client';
-export type { PlatformClientOptions, PlatformHints } from './client';
+export type { PlatformClientOptions, PlatformHints, RequestOptions } from './client';
 export { PlatformError } from './errors';
 export type { PlatformErrorCode, PlatformErrorDetails } from './errors';
 export { OPERATIONS, SERVICE_FIELDS } from './operations';

@@ -1,6 +1,7 @@
 // The GraphQL documents the client sends. test/platform checks each against the platform's schema.
 
 const VERSION = 'id version releaseNotes schemaHash createdAt';
+const DEPLOYMENT = `id environment status error createdAt finishedAt version { ${VERSION} }`;
 
 /** Everything a services tree shows, so one `services` query fills it. */
 export const SERVICE_FIELDS = `
@@ -8,7 +9,7 @@ export const SERVICE_FIELDS = `
   environments {
     name endpointId path status
     currentVersion { ${VERSION} }
-    latestDeployment { id status error createdAt finishedAt version { ${VERSION} } }
+    latestDeployment { ${DEPLOYMENT} }
   }
   versions { ${VERSION} }
 `;
@@ -24,4 +25,7 @@ export const OPERATIONS = {
   listServices: `query Services { services { ${SERVICE_FIELDS} } }`,
   serviceInfo: `query Service($id: ID!) { service(id: $id) { ${SERVICE_FIELDS} } }`,
   removeService: 'mutation RemoveService($id: ID!) { removeService(id: $id) }',
+  deployment: `query Deployment($id: ID!) { deployment(id: $id) { ${DEPLOYMENT} } }`,
+  logs: `query Logs($serviceId: ID!, $environment: EnvironmentName!, $after: ID, $limit: Int) { logs(serviceId: $serviceId, environment: $environment, after: $after, limit: $limit) { cursor lines { id at deploymentId stream message } } }`,
+  promote: `mutation Promote($serviceId: ID!) { promote(serviceId: $serviceId) { ${DEPLOYMENT} } }`,
 } as const;

@@ -3,6 +3,7 @@
 
 export type EnvironmentName = 'private' | 'demo';
 export type DeploymentStatus = 'DEPLOYMENT_INITIALIZED' | 'DEPLOYMENT_IN_PROGRESS' | 'DEPLOYED' | 'DEPLOYMENT_FAILED';
+export type LogStream = 'stdout' | 'stderr' | 'request' | 'platform';
 
 export interface Account { id: string; email: string; createdAt: string }
 export interface Organization { id: string; name: string; createdAt: string }
@@ -21,6 +22,8 @@ export interface Version {
 
 export interface Deployment {
   id: string;
+  /** The environment it deploys to. */
+  environment: EnvironmentName;
   status: DeploymentStatus;
   version: Version;
   error: string | null;
@@ -76,8 +79,45 @@ export interface PushedVersion {
   schemaHash: string;
   releaseNotes: string | null;
   createdAt: string;
-  /** Whether the version was deployed by the push (not yet: deployment comes separately). */
+  /** True when the push's deployment to private is DEPLOYED. */
   deployed: boolean;
+  /** The deployment of the new version to the service's private environment, settled. */
+  deployment: PushedDeployment;
   /** The check's warnings (errors refuse the push). */
   warnings: PushProblem[];
+}
+
+/** The deployment a push made: the new version to private, DEPLOYED or DEPLOYMENT_FAILED with its error. */
+export interface PushedDeployment {
+  id: string;
+  environment: 'private';
+  status: DeploymentStatus;
+  error: string | null;
+}
+
+/** One line of an environment's log. */
+export interface LogLine {
+  id: string;
+  /** ISO 8601, UTC. */
+  at: string;
+  /** The deployment whose process or request wrote it, if any. */
+  deploymentId: string | null;
+  stream: LogStream;
+  message: string;
+}
+
+/** Log lines, oldest first, and the cursor to pass as `after` for the lines written since. */
+export interface LogPage {
+  lines: LogLine[];
+  /** Null when the log has no lines yet. */
+  cursor: string | null;
+}
+
+export interface LogsOptions {
+  /** A previous page's cursor: only the lines written after it. Without it, the newest `limit` lines. */
+  after?: string | null;
+  /** 1 to 1000; the platform's default is 200. */
+  limit?: number;
+  /** Aborts the request (a CANCELLED PlatformError). */
+  signal?: AbortSignal;
 }

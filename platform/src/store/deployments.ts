@@ -148,18 +148,21 @@ export async function insertLogs(q: Queryable, lines: readonly LogLine[]): Promi
   await q.query(`INSERT INTO logs (environment_id, deployment_id, at, stream, message) VALUES ${rows.join(', ')}`, values);
 }
 
-/** Lines of an environment after the line `after` (exclusive), oldest first; without `after`, the newest `limit`. */
+/**
+ * Lines of an environment after the line `after` (exclusive), oldest first; without `after`, the
+ * newest `limit`. (`ORDER BY logs.id`: a bare `id` would be the text output column.)
+ */
 export async function logsOf(q: Queryable, environmentId: string, after: string | undefined, limit: number): Promise<LogRow[]> {
   if (after !== undefined) {
     return q.query<LogRow>(
       `SELECT id::text AS id, environment_id, deployment_id, at, stream, message FROM logs
-        WHERE environment_id = $1 AND id > $2::bigint ORDER BY id LIMIT $3`,
+        WHERE environment_id = $1 AND id > $2::bigint ORDER BY logs.id LIMIT $3`,
       [environmentId, after, limit],
     );
   }
   const rows = await q.query<LogRow>(
     `SELECT id::text AS id, environment_id, deployment_id, at, stream, message FROM logs
-      WHERE environment_id = $1 ORDER BY id DESC LIMIT $2`,
+      WHERE environment_id = $1 ORDER BY logs.id DESC LIMIT $2`,
     [environmentId, limit],
   );
   return rows.reverse();
@@ -167,7 +170,7 @@ export async function logsOf(q: Queryable, environmentId: string, after: string 
 
 /** The id of an environment's newest line, or null when it has none. */
 export async function latestLogId(q: Queryable, environmentId: string): Promise<string | null> {
-  const rows = await q.query<{ id: string }>('SELECT id::text AS id FROM logs WHERE environment_id = $1 ORDER BY id DESC LIMIT 1', [environmentId]);
+  const rows = await q.query<{ id: string }>('SELECT id::text AS id FROM logs WHERE environment_id = $1 ORDER BY logs.id DESC LIMIT 1', [environmentId]);
   return rows[0]?.id ?? null;
 }
 

@@ -1,0 +1,99 @@
+// promote and logs. In a service folder (a codestore.yaml at or above the working directory) they
+// default to its service.
+import { setTimeout as sleep } from 'timers/promises';
+import { EnvironmentName, LogLine, PlatformClient } from '../../client/src/api';
+import { parseCommand, platformClient, printJson, str, Values } from './args';
+import { CliError } from './errors';
+import { deploymentOutcome, formatLogLine, MAX_LOG_LINES, parseEnvironment, parseLineCount } from './format';
+import { inServiceFolderOf, serviceIdFor } from './manifest';
+
+/** How often `logs -f` asks for new lines. */
+export const FOLLOW_INTERVAL_MS = 500;
+
+/** The `codestore logs` command that shows an environment's log, as short as it can be from here. */
+export function logsCommand(values: Values, serviceId: string, environment: EnvironmentName): string {
+  const parts = ['codestore logs'];
+  if (!inServiceFolderOf(serviceId)) parts.push(serviceId);
+  parts.push(`-e ${environment}`);
+  const platform = str(values, 'platform');
+  if (platform) parts.push(`--platform ${platform}`);
+  return parts.join(' ');
+}
+
+/** The full URL of a service's environment, or undefined when the platform does not say. */
+export async function endpointUrl(client: PlatformClient, serviceId: string, environment: EnvironmentName): Promise<string | undefined> {
+  try {
+    const env = (await client.serviceInfo(serviceId)).environments.find((e) => e.name === environment);
+    return env && client.endpointUrl(env);
+  } catch {
+    // The deployment is what was asked for; its URL is a courtesy.
+    return undefined;
+  }
+}
+
+export async function promote(argv: string[]): Promise<number> {
+  const { values, args } = parseCommand('promote', argv, {}, 1);
+  const serviceId = serviceIdFor('promote', args[0]);
+  const client = platformClient(values, true);
+  if (!values.json && process.stderr.isTTY) process.stderr.write(`Deploying what ${serviceId} serves in private to demo...\n`);
+  const deployment = await client.promote(serviceId);
+  const url = await endpointUrl(client, serviceId, deployment.environment);
+  const outcome = deploymentOutcome(deployment, deployment.version.version, url, logsCommand(values, serviceId, deployment.environment));
+  if (values.json) printJson({ ...deployment, url: url ?? null });
+  if (!outcome.ok) throw new CliError(outcome.message);
+  if (!values.json) process.stdout.write(outcome.message + '\n');
+  return 0;
+}
+
+export async function logs(argv: string[]): Promise<number> {
+  const { values, args } = parseCommand('logs', argv, {
+    env: { type: 'string', short: 'e' },
+    lines: { type: 'string', short: 'n' },
+    follow: { type: 'boolean', short: 'f' },
+  }, 1);
+  const environment = parseEnvironment(str(values, 'env'));
+  const count = parseLineCount(str(values, 'lines'));
+  const serviceId = serviceIdFor('logs', args[0]);
+  const client = platformClient(values, true);
+  const print = (lines: LogLine[]) => {
+    if (!lines.length) return;
+    process.stdout.write(lines.map((l) => (values.json ? JSON.stringify(l) : formatLogLine(l)) + '\n').join(''));
+  };
+
+  if (!values.follow) {
+    if (count === 0) return 0;
+    const page = await client.logs(serviceId, environment, { limit: count });
+    print(page.lines);
+    if (!page.lines.length && !values.json) process.stderr.write(`No log lines in ${serviceId}'s ${environment} environment yet.\n`);
+    return 0;
+  }
+
+  // Following: print the newest lines, then poll with the cursor until Ctrl-C (or a closed stdout).
+  const stop = new AbortController();
+  const onStop = () => stop.abort();
+  process.once('SIGINT', onStop);
+  process.stdout.on('error', onStop);
+  try {
+    // With -n 0, one line is fetched only for its cursor.
+    const first = await client.logs(serviceId, environment, { limit: Math.max(count, 1), signal: stop.signal });
+    if (count > 0) print(first.lines);
+    let cursor = first.cursor;
+    let full = false;
+    while (!stop.signal.aborted) {
+      if (!full) await sleep(FOLLOW_INTERVAL_MS, undefined, { signal: stop.signal });
+      // Without a cursor the log was empty when we began: every line there is new.
+      const page = await client.logs(serviceId, environment, { after: cursor, limit: MAX_LOG_LINES, signal: stop.signal });
+      print(page.lines);
+      cursor = page.cursor ?? cursor;
+      // A full page may have more behind it: ask again at once.
+      full = page.lines.length >= MAX_LOG_LINES;
+    }
+  } catch (e) {
+    // Stopped: whatever was in flight was cancelled, and nothing is left to say.
+    if (!stop.signal.aborted) throw e;
+  } finally {
+    process.off('SIGINT', onStop);
+    process.stdout.off('error', onStop);
+  }
+  return 0;
+}
