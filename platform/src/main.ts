@@ -13,6 +13,9 @@ import { embeddedDatabases, serverDatabases } from './runtime/databases';
 import { createGateway, Gateway } from './runtime/gateway';
 import { LogSink } from './runtime/logs';
 import { Runtime } from './runtime/runtime';
+import { Meter } from './billing/meter';
+import { secretsOf } from './store/projects';
+import { Sealer, sealerFor } from './store/sealing';
 import { createPlatformServer, PlatformRoutes } from './server';
 import { Db, openPgliteDb, openServerDb } from './store/db';
 import { migrate } from './store/migrations';
@@ -44,6 +47,8 @@ export interface PlatformParts {
   runtime: Runtime;
   gateway: Gateway;
   logs: LogSink;
+  meter: Meter;
+  sealer: Sealer;
   logError: (message: string, error: unknown) => void;
 }
 
@@ -68,6 +73,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   const routes: PlatformRoutes = { logError };
   const server = createPlatformServer(routes);
   let db: Db | undefined;
+  let meter: Meter | undefined;
   try {
     // The port first: a port in use fails in milliseconds, not after the store's seconds of start.
     const host = options.host ?? '127.0.0.1';
@@ -83,20 +89,24 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     if (applied.length) log(`store: applied migration(s) ${applied.join(', ')}`);
     const auth = new Auth(db);
     const logs = new LogSink(db, logError);
+    const sealer = sealerFor(dataDir);
+    const store = db;
+    meter = await Meter.open(db, dataDir, logError);
     const workerScript = path.join(platformModuleRoot(), 'dist', 'runtime.js');
     const runtime = new Runtime({
       db, dataDir, logs, workerScript, log, logError,
       databases: options.databaseUrl ? serverDatabases(options.databaseUrl) : embeddedDatabases(dataDir),
+      secrets: async (environmentId) => Object.fromEntries((await secretsOf(store, environmentId)).map((r) => [r.name, sealer.open(r.sealed)])),
     });
-    const gateway = createGateway(db, runtime, logs);
-    const parts: PlatformParts = { db, auth, dataDir, runtime, gateway, logs, logError };
+    const gateway = createGateway(db, runtime, logs, meter);
+    const parts: PlatformParts = { db, auth, dataDir, runtime, gateway, logs, meter, sealer, logError };
     Object.assign(routes, { push: createPushHandler(parts), gateway: gateway.handle }, options.routes?.(parts));
-    routes.graphql = createApiHandler({ db, auth, logError, runtime, gateway, logs });
+    routes.graphql = createApiHandler({ db, auth, logError, runtime, gateway, logs, meter, sealer });
     // Requests to an environment wait for it while it comes back.
     const restored = runtime.restore().catch((e) => logError('restoring deployments failed', e));
     const port = (server.address() as AddressInfo).port;
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-    const store = db;
+    const theMeter = meter;
     let closing: Promise<void> | undefined;
     return {
       url, port, dataDir, db: store, runtime, restored,
@@ -109,6 +119,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
           clearTimeout(timer);
           await restored;
           await runtime.close();
+          await theMeter.close().catch((e) => logError('closing the meter', e));
           try { await store.close(); } finally { lock.release(); }
         })();
         return closing;

@@ -5,7 +5,10 @@ import type { Gateway } from '../runtime/gateway';
 import type { LogSink } from '../runtime/logs';
 import type { Runtime } from '../runtime/runtime';
 import { Db } from '../store/db';
-import { environmentsOf, EnvironmentView, versionsOf, VersionRow } from '../store/services';
+import { environmentsOf, EnvironmentView, instanceEnvironmentsOf, versionsOf, VersionRow } from '../store/services';
+import { InstanceRow, instancesOf, RatePlanRow, ratePlansOf } from '../store/projects';
+import type { Meter } from '../billing/meter';
+import type { Sealer } from '../store/sealing';
 import { BatchLoader, groupBy } from './loader';
 
 export class ApiContext {
@@ -18,14 +21,26 @@ export class ApiContext {
   readonly runtime: Runtime;
   readonly gateway: Gateway;
   readonly logs: LogSink;
+  readonly meter: Meter;
+  readonly sealer: Sealer;
+  readonly instances: BatchLoader<InstanceRow[]>;
+  readonly instanceEnvironments: BatchLoader<EnvironmentView[]>;
+  readonly ratePlans: BatchLoader<RatePlanRow[]>;
 
-  constructor(parts: { db: Db; auth: Auth; runtime: Runtime; gateway: Gateway; logs: LogSink }, private readonly authorization: string | undefined) {
+  constructor(parts: { db: Db; auth: Auth; runtime: Runtime; gateway: Gateway; logs: LogSink; meter: Meter; sealer: Sealer }, private readonly authorization: string | undefined) {
     const db = parts.db;
     this.db = db;
     this.auth = parts.auth;
     this.runtime = parts.runtime;
     this.gateway = parts.gateway;
     this.logs = parts.logs;
+    this.meter = parts.meter;
+    this.sealer = parts.sealer;
+    const org = async () => (await this.caller()).organizationId;
+    this.instances = new BatchLoader(async (ids) => groupBy(await instancesOf(db, await org(), ids), (i) => i.project_id), () => []);
+    this.instanceEnvironments = new BatchLoader(async (ids) => groupBy(await instanceEnvironmentsOf(db, await org(), ids), (e) => e.instance_id!), () => []);
+    // Instance ids come from the loaders above, already within the caller's organization.
+    this.ratePlans = new BatchLoader(async (ids) => groupBy(await ratePlansOf(db, ids), (p) => p.instance_id), () => []);
     this.environments = new BatchLoader(async (ids) => groupBy(await environmentsOf(db, (await this.caller()).organizationId, ids), (e) => e.service_id), () => []);
     this.versions = new BatchLoader(async (ids) => groupBy(await versionsOf(db, (await this.caller()).organizationId, ids), (v) => v.service_id), () => []);
   }

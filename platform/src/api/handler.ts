@@ -6,6 +6,8 @@ import { OperationContext } from 'graphql-http';
 import { createHandler } from 'graphql-http/lib/use/http';
 import { Auth } from '../auth/auth';
 import { ApiError } from '../errors';
+import type { Meter } from '../billing/meter';
+import type { Sealer } from '../store/sealing';
 import type { Gateway } from '../runtime/gateway';
 import type { LogSink } from '../runtime/logs';
 import type { Runtime } from '../runtime/runtime';
@@ -19,6 +21,8 @@ export interface ApiHandlerOptions {
   runtime: Runtime;
   gateway: Gateway;
   logs: LogSink;
+  meter: Meter;
+  sealer: Sealer;
   /** Where internal errors are reported (their messages are not sent to the client). */
   logError: (message: string, error: unknown) => void;
 }

@@ -1,14 +1,14 @@
-// The resolvers of schema.graphql. Each root field checks the caller first; every store call takes
-// the caller's organization.
+// The resolvers of schema.graphql: accounts and services here, projects in projectResolvers.ts.
+// Each root field checks the caller first; every store call takes the caller's organization.
 import type { Session } from '../auth/auth';
 import { newDeveloperKey, sha256 } from '../auth/tokens';
-import { ApiError, badInput, conflict, serviceNotFound } from '../errors';
-import { deploymentById, environmentByName, latestLogId, logsOf } from '../store/deployments';
+import { badInput, conflict, serviceNotFound } from '../errors';
+import { environmentByName, environmentsOfService, latestLogId, logsOf } from '../store/deployments';
 import type { AccountRow, OrganizationRow } from '../store/accounts';
-import {
-  deleteService, DeploymentView, EnvironmentName, environmentsOf, EnvironmentView, insertService, serviceById, ServiceRow, servicesOf, VersionRow, versionsByIds,
-} from '../store/services';
+import { deleteService, EnvironmentName, insertService, serviceById, ServiceRow, servicesOf } from '../store/services';
 import type { ApiContext } from './context';
+import { ownInstanceEnvironment as instanceEnvironmentFor, projectResolvers } from './projectResolvers';
+import { environment, ownDeployment, version } from './shapes';
 
 /** Field resolvers by type and field; schema.ts checks that every root field has one. */
 export type ResolverMap = Record<string, Record<string, (parent: any, args: any, ctx: ApiContext) => unknown>>;
@@ -21,18 +21,6 @@ const ID_MAX = 128;
 const account = (row: AccountRow) => ({ id: row.id, email: row.email, createdAt: row.created_at });
 const organization = (row: OrganizationRow) => ({ id: row.id, name: row.name, createdAt: row.created_at });
 const session = (s: Session) => ({ token: s.token, account: account(s.account), organization: organization(s.organization) });
-const version = (row: VersionRow) => ({ id: row.id, version: row.version, releaseNotes: row.release_notes, schemaHash: row.schema_hash, createdAt: row.created_at });
-const deployment = (d: DeploymentView, environment: EnvironmentName) => ({
-  id: d.id, environment, status: d.status, version: version(d.version), error: d.error, createdAt: d.created_at, finishedAt: d.finished_at,
-});
-const environment = (e: EnvironmentView) => ({
-  name: e.name,
-  endpointId: e.endpoint_id,
-  path: `/s/${e.endpoint_id}/graphql`,
-  status: e.latest?.status ?? null,
-  currentVersion: e.current ? version(e.current.version) : null,
-  latestDeployment: e.latest ? deployment(e.latest, e.name) : null,
-});
 /** Service's own columns; its environments and versions come from the request's batch loaders. */
 const service = (row: ServiceRow) => ({ id: row.id, name: row.name, createdAt: row.created_at });
 
@@ -45,15 +33,12 @@ export function serviceName(input: string): string {
   return name;
 }
 
-async function ownDeployment(ctx: ApiContext, id: string) {
-  const caller = await ctx.caller();
-  const row = id.length <= ID_MAX ? await deploymentById(ctx.db, caller.organizationId, id) : undefined;
-  if (!row) throw new ApiError('NOT_FOUND', `No deployment "${id.slice(0, ID_MAX)}" in your organization.`, { id: id.slice(0, ID_MAX) });
-  const [v] = await versionsByIds(ctx.db, [row.version_id]);
-  return {
-    id: row.id, environment: row.environment, status: row.status, error: row.error, createdAt: row.created_at, finishedAt: row.finished_at,
-    version: version(v),
-  };
+async function serviceEnvironment(ctx: ApiContext, serviceId: string, name: EnvironmentName): Promise<{ id: string }> {
+  const row = await ownService(ctx, serviceId);
+  if (name !== 'private' && name !== 'demo') throw badInput(`A service's environments are private and demo; ${name} is a service-instance's (pass its projectId).`, 'environment');
+  const env = await environmentByName(ctx.db, row.id, name);
+  if (!env) throw serviceNotFound(serviceId);
+  return env;
 }
 
 async function ownService(ctx: ApiContext, id: string): Promise<ServiceRow> {
@@ -63,7 +48,7 @@ async function ownService(ctx: ApiContext, id: string): Promise<ServiceRow> {
   return row;
 }
 
-export const resolvers: ResolverMap = {
+const serviceResolvers: ResolverMap = {
   Query: {
     viewer: async (_p, _a, ctx) => {
       const v = await ctx.auth.viewer(await ctx.caller());
@@ -72,14 +57,14 @@ export const resolvers: ResolverMap = {
     services: async (_p, _a, ctx) => (await servicesOf(ctx.db, (await ctx.caller()).organizationId)).map(service),
     service: async (_p, args: { id: string }, ctx) => service(await ownService(ctx, args.id)),
     deployment: async (_p, args: { id: string }, ctx) => ownDeployment(ctx, args.id),
-    logs: async (_p, args: { serviceId: string; environment: EnvironmentName; after?: string | null; limit?: number | null }, ctx) => {
-      const row = await ownService(ctx, args.serviceId);
+    logs: async (_p, args: { serviceId: string; environment: EnvironmentName; after?: string | null; limit?: number | null; projectId?: string | null }, ctx) => {
       const limit = args.limit ?? 200;
       if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw badInput(`limit is 1 to 1000, not ${limit}.`, 'limit');
       const after = args.after ?? undefined;
       if (after !== undefined && !/^\d{1,18}$/.test(after)) throw badInput('after takes the cursor of an earlier page of this log.', 'after');
-      const env = await environmentByName(ctx.db, row.id, args.environment);
-      if (!env) throw serviceNotFound(args.serviceId);
+      const env = args.projectId != null
+        ? (await instanceEnvironmentFor(ctx, args.projectId, args.serviceId, args.environment)).env
+        : await serviceEnvironment(ctx, args.serviceId, args.environment);
       // Lines written a moment ago are in the store before they are read.
       await ctx.logs.flush();
       const lines = await logsOf(ctx.db, env.id, after, limit);
@@ -106,8 +91,11 @@ export const resolvers: ResolverMap = {
     },
     removeService: async (_p, args: { id: string }, ctx) => {
       const row = await ownService(ctx, args.id);
-      const envs = await environmentsOf(ctx.db, row.organization_id, [row.id]);
+      // Its instances' environments too: they go with it.
+      const envs = await environmentsOfService(ctx.db, row.id);
+      const instances = await ctx.db.query<{ id: string }>('SELECT id FROM instances WHERE service_id = $1', [row.id]);
       if (!(await deleteService(ctx.db, row.organization_id, row.id))) throw serviceNotFound(args.id);
+      for (const i of instances) ctx.meter.forget(i.id);
       ctx.gateway.forget(envs.map((e) => e.endpoint_id));
       await ctx.runtime.removeEnvironments(envs.map((e) => e.id));
       await ctx.runtime.removeServiceFiles(row.id);
@@ -128,3 +116,8 @@ export const resolvers: ResolverMap = {
     versions: async (parent: { id: string }, _a, ctx) => (await ctx.versions.load(parent.id)).map(version),
   },
 };
+
+/** Every resolver of the API: services', then projects'. */
+export const resolvers: ResolverMap = Object.fromEntries(
+  [...new Set([...Object.keys(serviceResolvers), ...Object.keys(projectResolvers)])].map((type) => [type, { ...serviceResolvers[type], ...projectResolvers[type] }]),
+);

@@ -1,12 +1,16 @@
-// /s/<endpointId>/graphql: checks the caller's key (`x-user-authorization`, the service's
-// developer key for private and demo), waits while the environment is between processes, and
-// forwards the request to the process serving it. One log line per request.
+// /s/<endpointId>/graphql: checks the caller's key (`x-user-authorization`: the service's
+// developer key for private, demo, development and staging; one of the project's client keys for
+// production), waits while the environment is between processes, and forwards the request to the
+// process serving it. A service-instance's calls are metered before their answer goes out. One
+// log line per request.
 import * as http from 'http';
 import { timingSafeEqual } from 'crypto';
 import { sha256 } from '../auth/tokens';
 import type { Db } from '../store/db';
 import { endpointRoute, EndpointRoute } from '../store/deployments';
 import { guardBodySize, GRAPHQL_BODY_LIMIT, RouteHandler, sendError } from '../server';
+import type { Meter } from '../billing/meter';
+import { activeClientKeyHashes, InstanceEnvironment } from '../store/projects';
 import type { LogSink } from './logs';
 import type { Runtime } from './runtime';
 
@@ -18,9 +22,22 @@ export interface Gateway {
   handle: RouteHandler;
   /** Forgets what it knows of these endpoints (their service was removed). */
   forget(endpointIds: readonly string[]): void;
+  /** The project's client keys changed: they are read again on the next call. */
+  clientKeysChanged(projectId: string): void;
 }
 
-export function createGateway(db: Db, runtime: Runtime, logs: LogSink): Gateway {
+export function createGateway(db: Db, runtime: Runtime, logs: LogSink, meter: Meter): Gateway {
+  // The active client keys of each project (sha256), read when first needed.
+  const clientKeys = new Map<string, Promise<Set<string>>>();
+  const keysOf = (projectId: string) => {
+    let keys = clientKeys.get(projectId);
+    if (!keys) {
+      keys = activeClientKeyHashes(db, projectId).then((hashes) => new Set(hashes));
+      keys.catch(() => clientKeys.delete(projectId));
+      clientKeys.set(projectId, keys);
+    }
+    return keys;
+  };
   // Endpoints are immutable but for removal; an unknown one is looked up each time (it may be new).
   const routes = new Map<string, EndpointRoute>();
   // Idle connections to a deployment process are closed here after 10 s, well before the process
@@ -46,11 +63,20 @@ export function createGateway(db: Db, runtime: Runtime, logs: LogSink): Gateway 
       req.resume();
       return sendError(res, 401, 'UNAUTHENTICATED', `Send the service's developer key in the ${KEY_HEADER} header.`);
     }
-    const given = Buffer.from(sha256(key), 'hex');
-    const expected = Buffer.from(route.developer_key_sha256, 'hex');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      req.resume();
-      return sendError(res, 403, 'FORBIDDEN', `The ${KEY_HEADER} key is not this service's developer key. (It was shown once, by service:create.)`);
+    const keyHash = sha256(key);
+    if (route.environment === 'production' && route.project_id) {
+      // A set lookup by a hash of 256 random bits: its timing tells nothing about any key.
+      if (!(await keysOf(route.project_id)).has(keyHash)) {
+        req.resume();
+        return sendError(res, 403, 'FORBIDDEN', `The ${KEY_HEADER} key is not a client key of this project (or it was revoked). \`codestore project:client:add\` makes one.`);
+      }
+    } else {
+      const given = Buffer.from(keyHash, 'hex');
+      const expected = Buffer.from(route.developer_key_sha256, 'hex');
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+        req.resume();
+        return sendError(res, 403, 'FORBIDDEN', `The ${KEY_HEADER} key is not this service's developer key. (It was shown once, by service:create.)`);
+      }
     }
     if (!guardBodySize(req, res, GRAPHQL_BODY_LIMIT)) return;
 
@@ -75,14 +101,39 @@ export function createGateway(db: Db, runtime: Runtime, logs: LogSink): Gateway 
       if (!HOP_HEADERS.has(name) && value !== undefined) headers[name] = value;
     }
     const query = (req.url ?? '').includes('?') ? (req.url ?? '').slice((req.url ?? '').indexOf('?')) : '';
+    const instanceId = route.instance_id;
+    const metered = instanceId ? route.environment as InstanceEnvironment : undefined;
     const upstream = http.request({ host: '127.0.0.1', port: worker.port, method: req.method, path: `/graphql${query}`, headers, agent }, (up) => {
+      if (metered && (up.statusCode ?? 500) < 500) {
+        const planId = meter.planOf(instanceId!);
+        if (planId) {
+          forward(up, planId);
+        } else {
+          up.pause();
+          meter.loadPlan(instanceId!).then((id) => forward(up, id), (e) => { logError(e); forward(up, undefined); });
+        }
+      } else {
+        forward(up, undefined);
+      }
+    });
+    const logError = (e: unknown) => logs.write(envId, deploymentId, 'platform', `metering failed: ${e instanceof Error ? e.message : String(e)}`);
+    /** Counts the call (when it is an instance's) before its answer goes out. */
+    const forward = (up: http.IncomingMessage, planId: string | undefined) => {
+      if (metered && planId) {
+        try {
+          meter.record(instanceId!, metered, planId);
+        } catch (e) {
+          logError(e);
+        }
+      }
       const out: http.OutgoingHttpHeaders = {};
       for (const [name, value] of Object.entries(up.headers)) if (!HOP_HEADERS.has(name) && value !== undefined) out[name] = value;
       res.writeHead(up.statusCode ?? 502, out);
       up.pipe(res);
       up.on('end', () => finish(up.statusCode ?? 502));
       up.on('error', () => { finish('aborted'); res.destroy(); });
-    });
+      up.resume();
+    };
     upstream.on('error', (e) => {
       finish(502);
       if (!res.headersSent) sendError(res, 502, 'SERVICE_UNAVAILABLE', `The service's process did not answer (${e.message}); its log may say why.`);
@@ -96,6 +147,9 @@ export function createGateway(db: Db, runtime: Runtime, logs: LogSink): Gateway 
     handle,
     forget(endpointIds) {
       for (const id of endpointIds) routes.delete(id);
+    },
+    clientKeysChanged(projectId) {
+      clientKeys.delete(projectId);
     },
   };
 }

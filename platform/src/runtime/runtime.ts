@@ -42,6 +42,8 @@ export interface RuntimeOptions {
   logs: LogSink;
   /** dist/runtime.js. */
   workerScript: string;
+  /** An environment's secrets, as the environment variables of its processes. */
+  secrets: (environmentId: string) => Promise<Record<string, string>>;
   log: (line: string) => void;
   logError: (message: string, error: unknown) => void;
 }
@@ -60,9 +62,10 @@ class Worker {
   private waiting: ((m: FromWorker | WorkerExited) => void) | undefined;
   private exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
 
-  constructor(script: string, config: WorkerConfig, readonly deployment: RunnableDeployment, logs: LogSink) {
+  constructor(script: string, config: WorkerConfig, readonly deployment: RunnableDeployment, logs: LogSink, secrets: Record<string, string>) {
     this.proc = fork(script, [], {
-      env: { ...process.env, [WORKER_CONFIG_ENV]: JSON.stringify(config), NODE_ENV: process.env.NODE_ENV ?? 'production' },
+      // Not the platform's environment: the service gets its secrets and what Node needs.
+      env: { ...workerBaseEnv(), ...secrets, [WORKER_CONFIG_ENV]: JSON.stringify(config) },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       execArgv: ['--enable-source-maps'],
       serialization: 'json',
@@ -129,6 +132,13 @@ class Worker {
     await this.exited;
     clearTimeout(timer);
   }
+}
+
+/** What every deployment process's environment starts from. */
+function workerBaseEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { NODE_ENV: process.env.NODE_ENV ?? 'production' };
+  for (const name of ['PATH', 'TZ', 'LANG', 'LC_ALL', 'TMPDIR', 'CODESTORE_DEPLOY_HOLD_MS']) if (process.env[name] !== undefined) env[name] = process.env[name];
+  return env;
 }
 
 function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
@@ -220,8 +230,8 @@ export class Runtime {
     return env;
   }
 
-  private spawn(config: WorkerConfig, d: RunnableDeployment): Worker {
-    const worker = new Worker(this.options.workerScript, config, d, this.options.logs);
+  private async spawn(config: WorkerConfig, d: RunnableDeployment): Promise<Worker> {
+    const worker = new Worker(this.options.workerScript, config, d, this.options.logs, config.mode === 'serve' ? await this.options.secrets(d.environment_id) : {});
     this.workers.add(worker);
     void worker.exited.then(() => this.workers.delete(worker));
     return worker;
@@ -243,14 +253,29 @@ export class Runtime {
   async deploy(serviceId: string, environment: EnvironmentName, versionId: string): Promise<DeploymentOutcome> {
     const env = await environmentByName(this.options.db, serviceId, environment);
     if (!env) throw new Error(`The service ${serviceId} has no ${environment} environment.`);
-    const deploymentId = await insertDeployment(this.options.db, env.id, versionId);
+    return this.deployTo(env.id, versionId);
+  }
+
+  /**
+   * Deploys a version to an environment (a service's or an instance's). With `revert`, the
+   * migrations the version does not have are reverted first, with the build that has them (the
+   * serving version's): how an environment rolls back to an earlier version.
+   */
+  async deployTo(environmentId: string, versionId: string, options: { revert?: { buildPath: string; keep: string[] } } = {}): Promise<DeploymentOutcome> {
+    const deploymentId = await insertDeployment(this.options.db, environmentId, versionId);
     const d = await runnableDeployment(this.options.db, deploymentId);
     if (!d) throw new Error(`Deployment ${deploymentId} vanished.`);
     this.platformLine(d, `deployment ${deploymentId} of version ${d.version} initialized`);
-    return this.environment(env.id).serial(() => this.run(d));
+    return this.environment(environmentId).serial(() => this.run(d, options.revert));
   }
 
-  private async run(d: RunnableDeployment): Promise<DeploymentOutcome> {
+  /** Deploys what an environment serves again (new secrets take effect); undefined when nothing serves. */
+  async redeploy(environmentId: string, versionId: string | null): Promise<DeploymentOutcome | undefined> {
+    if (!versionId) return undefined;
+    return this.deployTo(environmentId, versionId);
+  }
+
+  private async run(d: RunnableDeployment, revert?: { buildPath: string; keep: string[] }): Promise<DeploymentOutcome> {
     const env = this.environment(d.environment_id);
     const outcome = (status: DeploymentStatus, error: string | null): DeploymentOutcome => ({ id: d.deployment_id, environment: d.environment, status, error });
     if (env.removed || this.closed) {
@@ -267,7 +292,7 @@ export class Runtime {
       return outcome('DEPLOYMENT_FAILED', error);
     };
     try {
-      worker = this.spawn(await this.config(d, 'serve'), d);
+      worker = await this.spawn(await this.config(d, 'serve'), d);
       const loaded = await worker.next(['loaded'], LOAD_TIMEOUT_MS);
       if (loaded.t === 'failed') return await fail(`It does not load: ${loaded.error}`);
     } catch (e) {
@@ -275,7 +300,8 @@ export class Runtime {
     }
 
     const old = env.current;
-    const handover = this.options.databases.kind === 'pglite' && old?.alive;
+    // The database is one process's at a time when it is embedded, and while its schema is rolled back.
+    const handover = (this.options.databases.kind === 'pglite' || !!revert) && old?.alive;
     if (handover) {
       // One process at a time on an embedded database: hold requests, let those in flight finish,
       // have the old process close the database.
@@ -289,6 +315,28 @@ export class Runtime {
         this.platformLine(d, `the serving process did not hand over the database (${(e as Error).message}); stopping it`);
         await old!.stop();
       }
+    }
+    if (revert) {
+      let reverted: string[] | undefined;
+      let error = '';
+      try {
+        const reverter = await this.spawn(await this.config({ ...d, build_path: revert.buildPath }, 'revert', revert.keep), d);
+        const done = await reverter.next(['reverted'], OPEN_TIMEOUT_MS);
+        await reverter.stop();
+        if (done.t === 'failed') error = done.error;
+        else reverted = done.reverted;
+      } catch (e) {
+        error = (e as Error).message;
+      }
+      if (!reverted) {
+        const result = await fail(`Reverting the migrations it does not have failed: ${error}`);
+        if (handover) {
+          await this.reopen(env, old!, d);
+          env.release();
+        }
+        return result;
+      }
+      for (const m of reverted) this.platformLine(d, `migration ${m} reverted`);
     }
     let ready: Extract<FromWorker, { t: 'ready' | 'failed' }>;
     try {
@@ -384,7 +432,7 @@ export class Runtime {
 
   /** Starts an environment's current deployment again (its migrations are applied already). */
   private async restart(env: EnvironmentRuntime, d: RunnableDeployment, what: string): Promise<boolean> {
-    const worker = this.spawn(await this.config(d, 'serve'), d);
+    const worker = await this.spawn(await this.config(d, 'serve'), d);
     try {
       const loaded = await worker.next(['loaded'], LOAD_TIMEOUT_MS);
       if (loaded.t === 'failed') throw new Error(loaded.error);
@@ -423,7 +471,7 @@ export class Runtime {
         try {
           const keep = u.current_build_path ? readBuildManifest(u.current_build_path).migrations.map((m) => m.className) : [];
           if (fs.existsSync(path.join(u.build_path, 'manifest.json'))) {
-            const worker = this.spawn(await this.config(u, 'revert', keep), u);
+            const worker = await this.spawn(await this.config(u, 'revert', keep), u);
             // A revert process loads its build and reverts at once: no `loaded`, no `open`.
             const done = await worker.next(['reverted'], OPEN_TIMEOUT_MS);
             await worker.stop();

@@ -23,6 +23,9 @@ export interface EndpointRoute {
   environment: EnvironmentName;
   service_id: string;
   developer_key_sha256: string;
+  /** For a service-instance's environment. */
+  instance_id: string | null;
+  project_id: string | null;
 }
 
 export async function insertDeployment(q: Queryable, environmentId: string, versionId: string): Promise<string> {
@@ -73,8 +76,9 @@ export async function runnableDeployment(q: Queryable, deploymentId: string): Pr
 
 export async function endpointRoute(q: Queryable, endpointId: string): Promise<EndpointRoute | undefined> {
   return (await q.query<EndpointRoute>(
-    `SELECT e.id AS environment_id, e.name AS environment, e.service_id, s.developer_key_sha256
-       FROM environments e JOIN services s ON s.id = e.service_id WHERE e.endpoint_id = $1`,
+    `SELECT e.id AS environment_id, e.name AS environment, e.service_id, s.developer_key_sha256, e.instance_id, i.project_id
+       FROM environments e JOIN services s ON s.id = e.service_id LEFT JOIN instances i ON i.id = e.instance_id
+      WHERE e.endpoint_id = $1`,
     [endpointId],
   ))[0];
 }
@@ -94,13 +98,14 @@ export async function environmentByName(q: Queryable, serviceId: string, name: E
   return (await q.query<EnvironmentRow>(
     `SELECT e.id, e.service_id, e.name, e.endpoint_id, e.current_deployment_id, d.version_id AS current_version_id
        FROM environments e LEFT JOIN deployments d ON d.id = e.current_deployment_id
-      WHERE e.service_id = $1 AND e.name = $2`,
+      WHERE e.service_id = $1 AND e.name = $2 AND e.instance_id IS NULL`,
     [serviceId, name],
   ))[0];
 }
 
-export async function environmentIdsOfService(q: Queryable, serviceId: string): Promise<string[]> {
-  return (await q.query<{ id: string }>('SELECT id FROM environments WHERE service_id = $1', [serviceId])).map((r) => r.id);
+/** Every environment of a service, its instances' included. */
+export async function environmentsOfService(q: Queryable, serviceId: string): Promise<Array<{ id: string; endpoint_id: string }>> {
+  return q.query('SELECT id, endpoint_id FROM environments WHERE service_id = $1', [serviceId]);
 }
 
 export interface DeploymentRow {

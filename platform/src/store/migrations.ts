@@ -94,6 +94,75 @@ export const MIGRATIONS: readonly StoreMigration[] = [
       `CREATE INDEX logs_environment_id ON logs (environment_id, id)`,
     ],
   },
+  {
+    version: 3,
+    name: 'projects, service-instances, client keys, secrets, rate plans, usage',
+    statements: [
+      `CREATE TABLE projects (
+        id text PRIMARY KEY,
+        organization_id text NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+        name text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+      )`,
+      `CREATE UNIQUE INDEX projects_organization_name_key ON projects (organization_id, lower(name))`,
+      `CREATE TABLE instances (
+        id text PRIMARY KEY,
+        project_id text NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+        service_id text NOT NULL REFERENCES services(id) ON DELETE CASCADE,
+        created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+        UNIQUE (project_id, service_id)
+      )`,
+      `ALTER TABLE environments ADD COLUMN instance_id text REFERENCES instances(id) ON DELETE CASCADE`,
+      `ALTER TABLE environments DROP CONSTRAINT environments_name_check`,
+      `ALTER TABLE environments ADD CONSTRAINT environments_name_check CHECK (
+        (instance_id IS NULL AND name IN ('private', 'demo'))
+        OR (instance_id IS NOT NULL AND name IN ('development', 'staging', 'production')))`,
+      `ALTER TABLE environments DROP CONSTRAINT environments_service_id_name_key`,
+      `CREATE UNIQUE INDEX environments_service_name_key ON environments (service_id, name) WHERE instance_id IS NULL`,
+      `CREATE UNIQUE INDEX environments_instance_name_key ON environments (instance_id, name) WHERE instance_id IS NOT NULL`,
+      `CREATE TABLE client_keys (
+        id text PRIMARY KEY,
+        project_id text NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+        name text NOT NULL,
+        prefix text NOT NULL,
+        key_sha256 text NOT NULL UNIQUE,
+        created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+        revoked_at timestamptz
+      )`,
+      `CREATE TABLE secrets (
+        environment_id text NOT NULL REFERENCES environments(id) ON DELETE CASCADE,
+        name text NOT NULL,
+        sealed text NOT NULL,
+        preview text NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+        PRIMARY KEY (environment_id, name)
+      )`,
+      `CREATE TABLE rate_plans (
+        id text PRIMARY KEY,
+        instance_id text NOT NULL REFERENCES instances(id) ON DELETE CASCADE,
+        billing_type text NOT NULL CHECK (billing_type IN ('NOT_BILLABLE', 'MONTHLY', 'PAY_PER_CALL')),
+        amount bigint NOT NULL CHECK (amount >= 0),
+        currency text NOT NULL,
+        free_calls integer NOT NULL CHECK (free_calls >= 0),
+        effective_from timestamptz NOT NULL DEFAULT clock_timestamp()
+      )`,
+      `CREATE INDEX rate_plans_instance ON rate_plans (instance_id, effective_from DESC)`,
+      `CREATE TABLE usage (
+        instance_id text NOT NULL REFERENCES instances(id) ON DELETE CASCADE,
+        environment text NOT NULL CHECK (environment IN ('development', 'staging', 'production')),
+        month date NOT NULL,
+        plan_id text NOT NULL REFERENCES rate_plans(id) ON DELETE CASCADE,
+        calls bigint NOT NULL CHECK (calls >= 0),
+        PRIMARY KEY (instance_id, environment, month, plan_id)
+      )`,
+      // How far the metering journal has been applied: entries up to this sequence number are in usage.
+      `CREATE TABLE metering_state (
+        id integer PRIMARY KEY CHECK (id = 1),
+        applied_seq bigint NOT NULL
+      )`,
+      `INSERT INTO metering_state (id, applied_seq) VALUES (1, 0)`,
+    ],
+  },
 ];
 
 /** Any number: it only has to be the same in every platform process sharing a database. */

@@ -4,7 +4,8 @@ import { Queryable } from './db';
 import { newEndpointId, newId, newServiceId } from './ids';
 
 export const ENVIRONMENT_NAMES = ['private', 'demo'] as const;
-export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
+/** A service's own environments, then a service-instance's. */
+export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number] | 'development' | 'staging' | 'production';
 export type DeploymentStatus = 'DEPLOYMENT_INITIALIZED' | 'DEPLOYMENT_IN_PROGRESS' | 'DEPLOYED' | 'DEPLOYMENT_FAILED';
 
 export interface ServiceRow { id: string; organization_id: string; name: string; created_at: Date }
@@ -31,6 +32,8 @@ export interface DeploymentView {
 export interface EnvironmentView {
   id: string;
   service_id: string;
+  /** For a service-instance's environment. */
+  instance_id: string | null;
   name: EnvironmentName;
   endpoint_id: string;
   created_at: Date;
@@ -105,12 +108,21 @@ type Flat = Record<string, unknown>;
 
 /** The environments of these services (private first), each with its current and latest deployment. */
 export async function environmentsOf(q: Queryable, organizationId: string, serviceIds: readonly string[]): Promise<EnvironmentView[]> {
+  return environmentViews(q, organizationId, serviceIds, 'service');
+}
+
+/** The environments of these service-instances (development, staging, production). */
+export async function instanceEnvironmentsOf(q: Queryable, organizationId: string, instanceIds: readonly string[]): Promise<EnvironmentView[]> {
+  return environmentViews(q, organizationId, instanceIds, 'instance');
+}
+
+async function environmentViews(q: Queryable, organizationId: string, ids: readonly string[], of: 'service' | 'instance'): Promise<EnvironmentView[]> {
   const deploymentColumns = (d: string, v: string) => [
     `${d}.id AS ${d}_id`, `${d}.status AS ${d}_status`, `${d}.error AS ${d}_error`, `${d}.created_at AS ${d}_created_at`, `${d}.finished_at AS ${d}_finished_at`,
     ...VERSION_COLUMNS.split(', ').map((c) => `${v}.${c} AS ${v}_${c}`),
   ].join(', ');
   const rows = await q.query<Flat>(
-    `SELECT e.id, e.service_id, e.name, e.endpoint_id, e.created_at, ${deploymentColumns('cur', 'cv')}, ${deploymentColumns('lat', 'lv')}
+    `SELECT e.id, e.service_id, e.instance_id, e.name, e.endpoint_id, e.created_at, ${deploymentColumns('cur', 'cv')}, ${deploymentColumns('lat', 'lv')}
        FROM environments e
        JOIN services s ON s.id = e.service_id AND s.organization_id = $1
        LEFT JOIN deployments cur ON cur.id = e.current_deployment_id
@@ -119,13 +131,15 @@ export async function environmentsOf(q: Queryable, organizationId: string, servi
          SELECT * FROM deployments d WHERE d.environment_id = e.id ORDER BY d.created_at DESC, d.id DESC LIMIT 1
        ) lat ON true
        LEFT JOIN versions lv ON lv.id = lat.version_id
-      WHERE e.service_id = ANY($2)
-      ORDER BY e.service_id, CASE e.name WHEN 'private' THEN 0 ELSE 1 END`,
-    [organizationId, serviceIds],
+      WHERE ${of === 'service' ? 'e.service_id = ANY($2) AND e.instance_id IS NULL' : 'e.instance_id = ANY($2)'}
+      ORDER BY ${of === 'service' ? 'e.service_id' : 'e.instance_id'},
+               CASE e.name WHEN 'private' THEN 0 WHEN 'demo' THEN 1 WHEN 'development' THEN 2 WHEN 'staging' THEN 3 ELSE 4 END`,
+    [organizationId, ids],
   );
   return rows.map((r) => ({
     id: r.id as string,
     service_id: r.service_id as string,
+    instance_id: r.instance_id as string | null,
     name: r.name as EnvironmentName,
     endpoint_id: r.endpoint_id as string,
     created_at: r.created_at as Date,
