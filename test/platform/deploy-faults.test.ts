@@ -3,7 +3,6 @@
 // deployment failed, and the previous version serves its data as before. The platform runs as its
 // own process here (`codestore platform start`).
 import assert from 'node:assert/strict';
-import { ChildProcess, spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -12,38 +11,10 @@ import { PlatformClient } from '../../client/src/api';
 import { packServiceFolder } from '../../platform/src/build/archive';
 import { prewarmTypeCheck } from '../../platform/src/build/typecheck';
 import { environmentDatabaseName } from '../../platform/src/runtime/databases';
-import { PASSWORD, platformTargets, REPO_ROOT, ScratchDatabase } from './helpers/platform';
+import { PASSWORD, platformTargets, ScratchDatabase } from './helpers/platform';
 import { blogService, variant } from './helpers/service';
+import { PlatformProcess, startPlatformProcess, stopPlatformProcess } from './helpers/process';
 import * as os from 'os';
-
-interface PlatformProcess {
-  url: string;
-  proc: ChildProcess;
-  output(): string;
-}
-
-/** `codestore platform start` on a free port; resolves once it listens. */
-function startPlatformProcess(dataDir: string, databaseUrl: string | undefined, env: NodeJS.ProcessEnv = {}): Promise<PlatformProcess> {
-  const args = [path.join(REPO_ROOT, 'bin/codestore.js'), 'platform', 'start', '--port', '0', '--data', dataDir, ...(databaseUrl ? ['--database-url', databaseUrl] : [])];
-  const proc = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  proc.stderr!.setEncoding('utf8').on('data', (d: string) => { out += d; });
-  return new Promise((resolve, reject) => {
-    proc.stdout!.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+?) /.exec(out);
-      if (m) resolve({ url: m[1], proc, output: () => out });
-    });
-    proc.on('exit', (code) => reject(new Error(`the platform exited with ${code}:\n${out}`)));
-  });
-}
-
-async function stopPlatformProcess(p: PlatformProcess, signal: NodeJS.Signals): Promise<void> {
-  if (p.proc.exitCode !== null || p.proc.signalCode !== null) return;
-  const exited = new Promise((resolve) => p.proc.once('exit', resolve));
-  p.proc.kill(signal);
-  await exited;
-}
 
 async function call(url: string, key: string, query: string): Promise<{ status: number; body: { data?: any; errors?: Array<{ message: string }> } }> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-user-authorization': key }, body: JSON.stringify({ query }) });
