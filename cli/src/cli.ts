@@ -7,10 +7,13 @@ import { SchemaDiagnostic } from '../../core/src/schema/diagnostics';
 import { SCHEMA_PATH, SERVICE_MANIFEST } from '../../core/src/service-folder/serviceFolder';
 import { readResolvers } from '../../server/src/workspace';
 import { CodegenHost } from '../../server/src/codegen';
+import * as access from './accessCommands';
 import * as auth from './authCommands';
+import * as billing from './billingCommands';
 import * as deploy from './deployCommands';
 import { runCommand } from './errors';
 import { platform } from './platformCommand';
+import * as project from './projectCommands';
 import * as service from './serviceCommands';
 
 /** The commands that talk to the platform: each parses its own options and runs asynchronously. */
@@ -27,6 +30,25 @@ const PLATFORM_COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   push: (argv) => import('./pushCommand').then((m) => m.push(argv)),
   promote: deploy.promote,
   logs: deploy.logs,
+  'project:create': project.create,
+  'project:list': project.list,
+  'project:info': project.info,
+  'project:delete': project.remove,
+  'project:service:add': project.serviceAdd,
+  'project:service:list': project.serviceList,
+  'project:service:info': project.serviceInfo,
+  'project:service:remove': project.serviceRemove,
+  'project:service:promote': project.servicePromote,
+  'project:service:roll': project.serviceRoll,
+  'project:service:plan': project.servicePlan,
+  'project:client:add': access.clientAdd,
+  'project:client:list': access.clientList,
+  'project:client:remove': access.clientRemove,
+  'secret:add': access.secretAdd,
+  'secret:list': access.secretList,
+  'secret:remove': access.secretRemove,
+  usage: billing.usage,
+  invoice: billing.invoice,
 };
 
 const USAGE = `Usage: codestore <command> [options]     (alias: cs)
@@ -67,6 +89,66 @@ endpoint sends the developer key as the x-user-authorization header):
       -e, --env <private|demo>   The environment (default private).
       -n, --lines <n>            How many of the newest lines (default 100, at most 1000).
       -f, --follow               Then print new lines as they come, until Ctrl-C.
+      -p, --project <projectId>  The log of the service's instance in that project; then -e is
+                                 development (the default), staging or production, and
+                                 -s, --service <serviceId> may name the service.
+
+Projects (-s/--service defaults to the service folder's service; -p/--project is the project's
+id, which project:create prints and project:list shows):
+  project:create <name>   Create a project (or -n, --name <name>).
+  project:list            List your projects and their services.
+  project:info [-p <projectId>]
+                          Each service of the project with its rate plan and environments
+                          (without -p: your only project).
+  project:delete -p <projectId> [-f, --force]
+                          Delete a project; one with services only with -f, which removes them
+                          with their databases.
+  project:service:add -p <projectId> -s <serviceId> [rate plan]
+                          Add a service to the project: what its demo environment serves is
+                          deployed to the instance's development environment. Rate plan:
+      -t, --type <NOT_BILLABLE|MONTHLY|PAY_PER_CALL>   (default NOT_BILLABLE)
+      -v, --value <amount>       The monthly fee, or the price of one call, in major units
+                                 (29.99, 0.05).
+      --currency <code>          ISO 4217 (default EUR).
+      --free <calls>             PAY_PER_CALL: production calls a month that are not billed.
+  project:service:list -p <projectId>
+  project:service:info -p <projectId> -s <serviceId>
+                          Each environment's status, version and endpoint URL; the rate plan.
+  project:service:remove -p <projectId> -s <serviceId> -f
+                          Remove the service from the project: drops its 3 databases, so -f
+                          must confirm it.
+  project:service:promote -p <projectId> -s <serviceId> -e <from> -t <to>
+                          Deploy what serves development to staging, or staging to production
+                          (either of -e and -t says the other).
+  project:service:roll -p <projectId> -s <serviceId> -e <env> -v <version>
+                          Deploy a version of the service, earlier or later, to an environment
+                          (migrations it does not have are reverted).
+  project:service:plan -p <projectId> -s <serviceId> -t <type> [-v <amount>]
+                          Change the rate plan, from the next call on (-t, -v, --currency and
+                          --free as for project:service:add).
+  project:client:add -p <projectId> -n <name>
+                          Create a client key for the project's production endpoints (calls send
+                          it as x-user-authorization; development and staging take the
+                          developer key). The key is shown only once.
+  project:client:list -p <projectId>
+  project:client:remove -p <projectId> -k <keyId>
+                          Revoke a client key: calls with it are refused from then on.
+
+Secrets (of one environment of a service in a project; the service reads them as environment
+variables, and the environment's process restarts with them):
+  secret:add -p <projectId> -s <serviceId> -e <env> -k <NAME> [-v <value>]
+                          Without -v the value is read from stdin (or asked for on a terminal).
+  secret:list -p <projectId> -s <serviceId> -e <env>
+                          Names and previews (the first characters and the length), never values.
+  secret:remove -p <projectId> -s <serviceId> -e <env> -k <NAME>
+
+Billing (calendar months in UTC; amounts in major units with their currency, \`--json\` gives the
+platform's minor units):
+  usage -p <projectId> -s <serviceId> [--month YYYY-MM]
+                          Calls to the service in each environment of the project, and
+                          production calls by rate plan (default: this month).
+  invoice -p <projectId> [--month YYYY-MM]
+                          A line per service and rate plan, and the totals.
 
 Platform:
   platform start [--port 4000] [--host 127.0.0.1] [--data <dir>] [--database-url <url>]

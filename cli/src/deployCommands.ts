@@ -1,19 +1,24 @@
 // promote and logs. In a service folder (a codestore.yaml at or above the working directory) they
-// default to its service.
+// default to its service. With -p/--project, `logs` reads the log of the service's instance in
+// that project.
 import { setTimeout as sleep } from 'timers/promises';
 import { EnvironmentName, LogLine, PlatformClient } from '../../client/src/api';
 import { parseCommand, platformClient, printJson, str, Values } from './args';
-import { CliError } from './errors';
-import { deploymentOutcome, formatLogLine, MAX_LOG_LINES, parseEnvironment, parseLineCount } from './format';
+import { CliError, usageError } from './errors';
+import { deploymentOutcome, formatLogLine, MAX_LOG_LINES, parseEnvironment, parseInstanceEnvironment, parseLineCount } from './format';
 import { inServiceFolderOf, serviceIdFor } from './manifest';
 
 /** How often `logs -f` asks for new lines. */
 export const FOLLOW_INTERVAL_MS = 500;
 
-/** The `codestore logs` command that shows an environment's log, as short as it can be from here. */
-export function logsCommand(values: Values, serviceId: string, environment: EnvironmentName): string {
+/**
+ * The `codestore logs` command that shows an environment's log, as short as it can be from here;
+ * with `projectId`, the log of the service's instance in that project.
+ */
+export function logsCommand(values: Values, serviceId: string, environment: EnvironmentName, projectId?: string): string {
   const parts = ['codestore logs'];
-  if (!inServiceFolderOf(serviceId)) parts.push(serviceId);
+  if (projectId) parts.push(`-p ${projectId}`);
+  if (!inServiceFolderOf(serviceId)) parts.push(projectId ? `-s ${serviceId}` : serviceId);
   parts.push(`-e ${environment}`);
   const platform = str(values, 'platform');
   if (platform) parts.push(`--platform ${platform}`);
@@ -50,11 +55,18 @@ export async function logs(argv: string[]): Promise<number> {
     env: { type: 'string', short: 'e' },
     lines: { type: 'string', short: 'n' },
     follow: { type: 'boolean', short: 'f' },
+    project: { type: 'string', short: 'p' },
+    service: { type: 'string', short: 's' },
   }, 1);
-  const environment = parseEnvironment(str(values, 'env'));
+  const projectId = str(values, 'project');
+  // A project's instance has development, staging and production; development by default.
+  const environment = projectId !== undefined ? parseInstanceEnvironment(str(values, 'env')) ?? 'development' : parseEnvironment(str(values, 'env'));
   const count = parseLineCount(str(values, 'lines'));
-  const serviceId = serviceIdFor('logs', args[0]);
+  const given = str(values, 'service');
+  if (given !== undefined && args[0] !== undefined && given !== args[0]) throw usageError(`logs names one service: ${JSON.stringify(args[0])} or -s ${JSON.stringify(given)}, not both.`);
+  const serviceId = serviceIdFor('logs', given ?? args[0], projectId !== undefined ? '`codestore logs -p <projectId> -s <serviceId>`' : undefined);
   const client = platformClient(values, true);
+  const where = projectId !== undefined ? `${serviceId}'s ${environment} environment in project ${projectId}` : `${serviceId}'s ${environment} environment`;
   const print = (lines: LogLine[]) => {
     if (!lines.length) return;
     process.stdout.write(lines.map((l) => (values.json ? JSON.stringify(l) : formatLogLine(l)) + '\n').join(''));
@@ -62,9 +74,9 @@ export async function logs(argv: string[]): Promise<number> {
 
   if (!values.follow) {
     if (count === 0) return 0;
-    const page = await client.logs(serviceId, environment, { limit: count });
+    const page = await client.logs(serviceId, environment, { limit: count, projectId });
     print(page.lines);
-    if (!page.lines.length && !values.json) process.stderr.write(`No log lines in ${serviceId}'s ${environment} environment yet.\n`);
+    if (!page.lines.length && !values.json) process.stderr.write(`No log lines in ${where} yet.\n`);
     return 0;
   }
 
@@ -75,14 +87,14 @@ export async function logs(argv: string[]): Promise<number> {
   process.stdout.on('error', onStop);
   try {
     // With -n 0, one line is fetched only for its cursor.
-    const first = await client.logs(serviceId, environment, { limit: Math.max(count, 1), signal: stop.signal });
+    const first = await client.logs(serviceId, environment, { limit: Math.max(count, 1), signal: stop.signal, projectId });
     if (count > 0) print(first.lines);
     let cursor = first.cursor;
     let full = false;
     while (!stop.signal.aborted) {
       if (!full) await sleep(FOLLOW_INTERVAL_MS, undefined, { signal: stop.signal });
       // Without a cursor the log was empty when we began: every line there is new.
-      const page = await client.logs(serviceId, environment, { after: cursor, limit: MAX_LOG_LINES, signal: stop.signal });
+      const page = await client.logs(serviceId, environment, { after: cursor, limit: MAX_LOG_LINES, signal: stop.signal, projectId });
       print(page.lines);
       cursor = page.cursor ?? cursor;
       // A full page may have more behind it: ask again at once.

@@ -1,8 +1,11 @@
 // How the CLI words deployments and log lines, and reads the options of `logs`: pure functions.
-import type { DeploymentStatus, EnvironmentName, LogLine } from '../../client/src/api';
+import type { DeploymentStatus, EnvironmentName, InstanceEnvironmentName, LogLine, ServiceEnvironmentName } from '../../client/src/api';
 import { usageError } from './errors';
 
-export const ENVIRONMENTS: readonly EnvironmentName[] = ['private', 'demo'];
+/** A service's environments. */
+export const ENVIRONMENTS: readonly ServiceEnvironmentName[] = ['private', 'demo'];
+/** A service-instance's, in the order a version is promoted through them. */
+export const INSTANCE_ENVIRONMENTS: readonly InstanceEnvironmentName[] = ['development', 'staging', 'production'];
 /** What `logs` prints without -n, and the most the platform answers at once. */
 export const DEFAULT_LOG_LINES = 100;
 export const MAX_LOG_LINES = 1000;
@@ -17,12 +20,40 @@ export function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
-/** `-e/--env`: private (the default) or demo. */
-export function parseEnvironment(value: string | undefined): EnvironmentName {
+/** "a", "a or b", "a, b or c". */
+export function alternatives(names: readonly string[]): string {
+  return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
+}
+
+/** `-e/--env` of a service: private (the default) or demo. */
+export function parseEnvironment(value: string | undefined): ServiceEnvironmentName {
   if (value === undefined) return 'private';
   const name = value.trim().toLowerCase();
-  if ((ENVIRONMENTS as readonly string[]).includes(name)) return name as EnvironmentName;
-  throw usageError(`-e/--env is ${ENVIRONMENTS.join(' or ')}, not ${JSON.stringify(value)}.`);
+  if ((ENVIRONMENTS as readonly string[]).includes(name)) return name as ServiceEnvironmentName;
+  throw usageError(`-e/--env is ${alternatives(ENVIRONMENTS)}, not ${JSON.stringify(value)}.`);
+}
+
+/**
+ * An environment of a service-instance (development, staging or production), given as `option`
+ * (`-e/--env`); undefined when it was not given.
+ */
+export function parseInstanceEnvironment(value: string | undefined, option = '-e/--env'): InstanceEnvironmentName | undefined {
+  if (value === undefined) return undefined;
+  const name = value.trim().toLowerCase();
+  if ((INSTANCE_ENVIRONMENTS as readonly string[]).includes(name)) return name as InstanceEnvironmentName;
+  const hint = (ENVIRONMENTS as readonly string[]).includes(name) ? ` (${name} is the service's own: leave out -p/--project)` : '';
+  throw usageError(`${option} is ${alternatives(INSTANCE_ENVIRONMENTS)} in a project, not ${JSON.stringify(value)}${hint}.`);
+}
+
+/** The environment a promotion from `env` goes to (development to staging, staging to production). */
+export function nextEnvironment(env: InstanceEnvironmentName): InstanceEnvironmentName | undefined {
+  return INSTANCE_ENVIRONMENTS[INSTANCE_ENVIRONMENTS.indexOf(env) + 1];
+}
+
+/** The environment a promotion to `env` comes from. */
+export function previousEnvironment(env: InstanceEnvironmentName): InstanceEnvironmentName | undefined {
+  const i = INSTANCE_ENVIRONMENTS.indexOf(env);
+  return i > 0 ? INSTANCE_ENVIRONMENTS[i - 1] : undefined;
 }
 
 /** `-n/--lines`: a whole number from 0 to 1000 (default 100). */

@@ -20,13 +20,16 @@ export function manifestServiceId(dir: string): string | undefined {
   return typeof manifest.serviceId === 'string' && manifest.serviceId ? manifest.serviceId : undefined;
 }
 
-/** The service a command is about: its argument, else the serviceId of the service folder it runs in. */
-export function serviceIdFor(command: string, given: string | undefined): string {
+/**
+ * The service a command is about: its argument (or option), else the serviceId of the service
+ * folder it runs in. `how` is how the command names a service (`codestore logs <serviceId>`).
+ */
+export function serviceIdFor(command: string, given: string | undefined, how = `\`codestore ${command} <serviceId>\``): string {
   if (given) return given;
   const folder = findServiceFolder();
   const id = folder && manifestServiceId(folder);
   if (id) return id;
-  throw usageError(`Which service? Pass its id (\`codestore ${command} <serviceId>\`), or run this in a service folder whose codestore.yaml has a serviceId.`);
+  throw usageError(`Which service? Pass its id (${how}), or run this in a service folder whose codestore.yaml has a serviceId.`);
 }
 
 /** True when the command runs in the service folder of `serviceId`, so it need not be named. */

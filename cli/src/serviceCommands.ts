@@ -28,9 +28,29 @@ function environmentStatus(env: Environment): string {
   return latest.version.id === env.currentVersion?.id ? latest.status : `${latest.status} ${latest.version.version}`;
 }
 
-function table(rows: string[][]): string {
+export function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ')).join('\n') + '\n';
+}
+
+/**
+ * One line per environment (`  <name>  <status>  serving <version>  <url>`), each followed by why
+ * its latest deployment failed, if it did; `indent` goes before each line.
+ */
+export function environmentLines(client: PlatformClient, environments: Environment[], indent = '  '): string[] {
+  const rows = environments.map((e) => [e.name, environmentStatus(e), e.currentVersion ? `serving ${e.currentVersion.version}` : e.latestDeployment ? 'serving nothing' : '', client.endpointUrl(e)]);
+  const lines = rows.length ? table(rows).trimEnd().split('\n') : [];
+  // Why a deployment failed goes under the status column.
+  const under = indent + ' '.repeat(Math.max(0, ...rows.map((r) => r[0].length)) + 2);
+  const out: string[] = [];
+  environments.forEach((e, i) => {
+    out.push(`${indent}${lines[i]}`);
+    const latest = e.latestDeployment;
+    if (latest?.status !== 'DEPLOYMENT_FAILED') return;
+    const [first, ...rest] = (latest.error ?? 'the platform gave no reason').trim().split(/\r?\n/);
+    out.push(`${under}error: ${first}`, ...rest.map((l) => `${under}  ${l}`));
+  });
+  return out;
 }
 
 export async function create(argv: string[]): Promise<number> {
@@ -93,18 +113,7 @@ export async function info(argv: string[]): Promise<number> {
     printJson(serviceJson(client, service));
     return 0;
   }
-  const out = [`${service.name} (${service.id}), created ${service.createdAt}`];
-  const rows = service.environments.map((e) => [e.name, environmentStatus(e), e.currentVersion ? `serving ${e.currentVersion.version}` : e.latestDeployment ? 'serving nothing' : '', client.endpointUrl(e)]);
-  const lines = rows.length ? table(rows).trimEnd().split('\n') : [];
-  // Why a deployment failed goes under the status column.
-  const indent = ' '.repeat(2 + Math.max(0, ...rows.map((r) => r[0].length)) + 2);
-  service.environments.forEach((e, i) => {
-    out.push(`  ${lines[i]}`);
-    const latest = e.latestDeployment;
-    if (latest?.status !== 'DEPLOYMENT_FAILED') return;
-    const [first, ...rest] = (latest.error ?? 'the platform gave no reason').trim().split(/\r?\n/);
-    out.push(`${indent}error: ${first}`, ...rest.map((l) => `${indent}  ${l}`));
-  });
+  const out = [`${service.name} (${service.id}), created ${service.createdAt}`, ...environmentLines(client, service.environments)];
   if (!service.versions.length) out.push('No versions yet: push the service to make one.');
   else {
     out.push('Versions:');

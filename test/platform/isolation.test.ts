@@ -1,11 +1,12 @@
 // Isolation: for every operation of the API, no token and a bad token are refused, and another
 // organization's token reaches nothing of the first organization (an id of its is answered like an
-// id nobody has, even where its owner would get another error). The cases are keyed by the
-// schema's Query and Mutation fields: a new operation without a case fails this file.
+// id nobody has, even where its owner would get another error; ids of its mixed with the caller's
+// own are not found either). The cases are keyed by the schema's Query and Mutation fields: a new
+// operation without a case fails this file.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { buildSchema } from 'graphql';
-import { PlatformClient, PlatformError, Service, Session } from '../../client/src/api';
+import { ClientKey, PlatformClient, PlatformError, Project, Service, Session } from '../../client/src/api';
 import { platformSdl } from '../../platform/src/api/schema';
 import { PASSWORD, platformError, platformTargets, TestPlatform } from './helpers/platform';
 
@@ -17,6 +18,17 @@ interface Victim {
   service: Service;
   /** A failed deployment of the service's private environment (nothing serves there). */
   deploymentId: string;
+  /** A project with no service-instance (nothing serves the service's demo environment to add it). */
+  project: Project;
+  /** A client key of the project. */
+  clientKeyId: string;
+}
+
+/** Another organization, with a project and a service of its own to mix with the victim's ids. */
+interface Attacker {
+  client: PlatformClient;
+  projectId: string;
+  serviceId: string;
 }
 
 interface IsolationCase {
@@ -33,10 +45,14 @@ interface IsolationCase {
   unknown?(client: PlatformClient): Promise<unknown>;
   /** Checks what the victim itself gets, so another organization's NOT_FOUND is not just a bad call. */
   owner?(victim: Victim): Promise<void>;
+  /** Calls another organization makes with its own ids mixed with the victim's: each is NOT_FOUND. */
+  crossed?(attacker: Attacker, victim: Victim): Array<() => Promise<unknown>>;
 }
 
 const UNKNOWN_ID = 'nobody-has-this-zzzzzz';
 const UNKNOWN_DEPLOYMENT_ID = 'dep_0000000000000000';
+const UNKNOWN_PROJECT_ID = 'nobody-has-this-project-zzzzzz';
+const UNKNOWN_KEY_ID = 'nobody-has-this-key-zzzzzz';
 
 const CASES: Record<string, IsolationCase> = {
   'Query.viewer': {
@@ -79,6 +95,64 @@ const CASES: Record<string, IsolationCase> = {
     otherOrganization: notFound,
     async owner(v) {
       for (const env of ['private', 'demo'] as const) assert.ok(Array.isArray((await v.client.logs(v.service.id, env, { limit: 5 })).lines));
+      // The project has no instance of the service: no log to read.
+      await refusedToOwner(v.client.logs(v.service.id, 'development', { projectId: v.project.id }));
+    },
+    crossed: (a, v) => [
+      () => a.client.logs(v.service.id, 'development', { projectId: v.project.id }),
+      () => a.client.logs(v.service.id, 'development', { projectId: a.projectId }),
+      () => a.client.logs(a.serviceId, 'development', { projectId: v.project.id }),
+    ],
+  },
+  'Query.projects': {
+    access: 'private',
+    run: (c) => c.listProjects(),
+    otherOrganization({ value }, victim) {
+      assert.ok(!(value as Project[]).some((p) => p.id === victim.project.id), 'another organization sees the victim\'s project');
+    },
+  },
+  'Query.project': {
+    access: 'private',
+    run: (c, v) => c.projectInfo(v.project.id),
+    unknown: (c) => c.projectInfo(UNKNOWN_PROJECT_ID),
+    otherOrganization: notFound,
+    async owner(v) {
+      assert.deepEqual(await v.client.projectInfo(v.project.id), v.project);
+    },
+  },
+  'Query.secrets': {
+    access: 'private',
+    run: (c, v) => c.secrets(v.project.id, v.service.id, 'development'),
+    unknown: (c) => c.secrets(UNKNOWN_PROJECT_ID, UNKNOWN_ID, 'development'),
+    otherOrganization: notFound,
+    owner: (v) => refusedToOwner(v.client.secrets(v.project.id, v.service.id, 'development')),
+    crossed: (a, v) => [() => a.client.secrets(a.projectId, v.service.id, 'development')],
+  },
+  'Query.clientKeys': {
+    access: 'private',
+    run: (c, v) => c.clientKeys(v.project.id),
+    unknown: (c) => c.clientKeys(UNKNOWN_PROJECT_ID),
+    otherOrganization: notFound,
+    async owner(v) {
+      assert.deepEqual((await v.client.clientKeys(v.project.id)).map((k) => [k.id, k.revokedAt]), [[v.clientKeyId, null]]);
+    },
+  },
+  'Query.usage': {
+    access: 'private',
+    run: (c, v) => c.usage(v.project.id, v.service.id),
+    unknown: (c) => c.usage(UNKNOWN_PROJECT_ID, UNKNOWN_ID),
+    otherOrganization: notFound,
+    owner: (v) => refusedToOwner(v.client.usage(v.project.id, v.service.id)),
+    crossed: (a, v) => [() => a.client.usage(a.projectId, v.service.id)],
+  },
+  'Query.invoice': {
+    access: 'private',
+    run: (c, v) => c.invoice(v.project.id),
+    unknown: (c) => c.invoice(UNKNOWN_PROJECT_ID),
+    otherOrganization: notFound,
+    async owner(v) {
+      const invoice = await v.client.invoice(v.project.id, '2024-05');
+      assert.deepEqual(invoice, { projectId: v.project.id, month: '2024-05', lines: [], totals: [] });
     },
   },
   'Mutation.signup': {
@@ -129,10 +203,119 @@ const CASES: Record<string, IsolationCase> = {
       await platformError(v.client.promote(v.service.id), 'BAD_USER_INPUT');
     },
   },
+  'Mutation.createProject': {
+    access: 'private',
+    run: (c, v) => c.createProject(v.project.name),
+    otherOrganization({ value }, victim) {
+      // Created in the caller's organization, under its own id: the victim's name does not collide.
+      assert.notEqual((value as Project).id, victim.project.id);
+    },
+  },
+  'Mutation.deleteProject': {
+    access: 'private',
+    run: (c, v) => c.deleteProject(v.project.id, true),
+    unknown: (c) => c.deleteProject(UNKNOWN_PROJECT_ID, true),
+    otherOrganization: notFound,
+  },
+  'Mutation.addServiceToProject': {
+    access: 'private',
+    run: (c, v) => c.addServiceToProject(v.project.id, v.service.id, { billingType: 'NOT_BILLABLE' }),
+    unknown: (c) => c.addServiceToProject(UNKNOWN_PROJECT_ID, UNKNOWN_ID, { billingType: 'NOT_BILLABLE' }),
+    // Not BAD_USER_INPUT ("demo serves nothing"), which would say the service exists.
+    otherOrganization: notFound,
+    async owner(v) {
+      await platformError(v.client.addServiceToProject(v.project.id, v.service.id), 'BAD_USER_INPUT');
+    },
+    crossed: (a, v) => [
+      // Nobody deploys another organization's service into their own project, or their service into another's project.
+      () => a.client.addServiceToProject(a.projectId, v.service.id),
+      () => a.client.addServiceToProject(v.project.id, a.serviceId),
+    ],
+  },
+  'Mutation.removeServiceFromProject': {
+    access: 'private',
+    run: (c, v) => c.removeServiceFromProject(v.project.id, v.service.id, true),
+    unknown: (c) => c.removeServiceFromProject(UNKNOWN_PROJECT_ID, UNKNOWN_ID, true),
+    otherOrganization: notFound,
+    owner: (v) => refusedToOwner(v.client.removeServiceFromProject(v.project.id, v.service.id, true)),
+    crossed: (a, v) => [() => a.client.removeServiceFromProject(a.projectId, v.service.id, true)],
+  },
+  'Mutation.promoteInstance': {
+    access: 'private',
+    run: (c, v) => c.promoteInstance(v.project.id, v.service.id, 'development', 'staging'),
+    unknown: (c) => c.promoteInstance(UNKNOWN_PROJECT_ID, UNKNOWN_ID, 'development', 'staging'),
+    otherOrganization: notFound,
+    owner: (v) => refusedToOwner(v.client.promoteInstance(v.project.id, v.service.id, 'development', 'staging')),
+    crossed: (a, v) => [() => a.client.promoteInstance(a.projectId, v.service.id, 'development', 'staging')],
+  },
+  'Mutation.rollInstance': {
+    access: 'private',
+    run: (c, v) => c.rollInstance(v.project.id, v.service.id, 'development', '0.0.1'),
+    unknown: (c) => c.rollInstance(UNKNOWN_PROJECT_ID, UNKNOWN_ID, 'development', '0.0.1'),
+    otherOrganization: notFound,
+    owner: (v) => refusedToOwner(v.client.rollInstance(v.project.id, v.service.id, 'development', '0.0.1')),
+    crossed: (a, v) => [() => a.client.rollInstance(a.projectId, v.service.id, 'development', '0.0.1')],
+  },
+  'Mutation.setRatePlan': {
+    access: 'private',
+    run: (c, v) => c.setRatePlan(v.project.id, v.service.id, { billingType: 'MONTHLY', amount: 100, currency: 'EUR' }),
+    unknown: (c) => c.setRatePlan(UNKNOWN_PROJECT_ID, UNKNOWN_ID, { billingType: 'MONTHLY', amount: 100, currency: 'EUR' }),
+    otherOrganization: notFound,
+    owner: (v) => refusedToOwner(v.client.setRatePlan(v.project.id, v.service.id, { billingType: 'MONTHLY', amount: 100, currency: 'EUR' })),
+    crossed: (a, v) => [() => a.client.setRatePlan(a.projectId, v.service.id, { billingType: 'NOT_BILLABLE' })],
+  },
+  'Mutation.addClientKey': {
+    access: 'private',
+    run: (c, v) => c.addClientKey(v.project.id, 'not yours'),
+    unknown: (c) => c.addClientKey(UNKNOWN_PROJECT_ID, 'not yours'),
+    otherOrganization: notFound,
+  },
+  'Mutation.removeClientKey': {
+    access: 'private',
+    run: (c, v) => c.removeClientKey(v.project.id, v.clientKeyId),
+    unknown: (c) => c.removeClientKey(UNKNOWN_PROJECT_ID, UNKNOWN_KEY_ID),
+    otherOrganization: notFound,
+    async owner(v) {
+      await platformError(v.client.removeClientKey(v.project.id, UNKNOWN_KEY_ID), 'NOT_FOUND');
+    },
+    // The victim's key id under the attacker's own project.
+    crossed: (a, v) => [() => a.client.removeClientKey(a.projectId, v.clientKeyId)],
+  },
+  'Mutation.addSecret': {
+    access: 'private',
+    run: (c, v) => c.addSecret(v.project.id, v.service.id, 'development', 'STOLEN', 'value'),
+    unknown: (c) => c.addSecret(UNKNOWN_PROJECT_ID, UNKNOWN_ID, 'development', 'STOLEN', 'value'),
+    otherOrganization: notFound,
+    owner: (v) => refusedToOwner(v.client.addSecret(v.project.id, v.service.id, 'development', 'MINE', 'value')),
+    crossed: (a, v) => [() => a.client.addSecret(a.projectId, v.service.id, 'development', 'STOLEN', 'value')],
+  },
+  'Mutation.removeSecret': {
+    access: 'private',
+    run: (c, v) => c.removeSecret(v.project.id, v.service.id, 'development', 'STOLEN'),
+    unknown: (c) => c.removeSecret(UNKNOWN_PROJECT_ID, UNKNOWN_ID, 'development', 'STOLEN'),
+    otherOrganization: notFound,
+    owner: (v) => refusedToOwner(v.client.removeSecret(v.project.id, v.service.id, 'development', 'MINE')),
+    crossed: (a, v) => [() => a.client.removeSecret(a.projectId, v.service.id, 'development', 'STOLEN')],
+  },
 };
 
 function notFound({ error }: { error?: PlatformError }): void {
   assert.equal(error?.code, 'NOT_FOUND');
+}
+
+/**
+ * An instance operation of the victim's own project and service, which has no instance (nothing
+ * serves its demo to add one): refused, NOT_FOUND or BAD_USER_INPUT as the platform words it.
+ */
+async function refusedToOwner(p: Promise<unknown>): Promise<void> {
+  const { value, error } = await outcome(p);
+  assert.equal(value, undefined, 'the owner\'s call on an instance it does not have succeeded');
+  assert.ok(error && ['NOT_FOUND', 'BAD_USER_INPUT'].includes(error.code), `${error?.code}: ${error?.message}`);
+}
+
+/** What the victim owns, as it sees it: compared before and after every case. */
+async function ownings(v: Victim): Promise<{ services: Service[]; projects: Project[]; keys: ClientKey[] }> {
+  return { services: await v.client.listServices(), projects: await v.client.listProjects(), keys: await v.client.clientKeys(v.project.id) };
 }
 
 function rootFields(): string[] {
@@ -162,7 +345,7 @@ for (const target of platformTargets()) {
   describe(`isolation (${target.label})`, () => {
     let platform: TestPlatform;
     let victim: Victim;
-    let snapshot: Service[];
+    let snapshot: { services: Service[]; projects: Project[]; keys: ClientKey[] };
     before(async () => {
       platform = await TestPlatform.start(target);
       const v = await platform.signup('victim');
@@ -174,8 +357,11 @@ for (const target of platformTargets()) {
       const deploymentId = `dep_${'v'.repeat(16)}`;
       await db.query("INSERT INTO versions (id, service_id, version, schema_hash) VALUES ('ver_vvvvvvvvvvvvvvvv', $1, '0.0.1', 'h')", [service.id]);
       await db.query("INSERT INTO deployments (id, environment_id, version_id, status, error, finished_at) VALUES ($1, $2, 'ver_vvvvvvvvvvvvvvvv', 'DEPLOYMENT_FAILED', 'it did not load', now())", [deploymentId, env.id]);
-      victim = { ...v, service: await v.client.serviceInfo(service.id), deploymentId };
-      snapshot = await victim.client.listServices();
+      // A project (no deployment needed) with a client key; the service cannot be added to it, as nothing serves demo.
+      const project = await v.client.createProject('Victim Project');
+      const { clientKey } = await v.client.addClientKey(project.id, 'victim key');
+      victim = { ...v, service: await v.client.serviceInfo(service.id), deploymentId, project, clientKeyId: clientKey.id };
+      snapshot = await ownings(victim);
     });
     after(async () => { await platform?.close(); });
 
@@ -216,15 +402,27 @@ for (const target of platformTargets()) {
             const unknown = await outcome(c.unknown(attacker.client));
             assert.equal(result.error?.code, unknown.error?.code);
             assert.equal(result.error?.status, unknown.error?.status);
-            const asUnknown = (m: string | undefined) => m?.replaceAll(victim.service.id, UNKNOWN_ID).replaceAll(victim.deploymentId, UNKNOWN_DEPLOYMENT_ID);
+            const asUnknown = (m: string | undefined) => m
+              ?.replaceAll(victim.project.id, UNKNOWN_PROJECT_ID)
+              .replaceAll(victim.clientKeyId, UNKNOWN_KEY_ID)
+              .replaceAll(victim.service.id, UNKNOWN_ID)
+              .replaceAll(victim.deploymentId, UNKNOWN_DEPLOYMENT_ID);
             assert.equal(asUnknown(result.error?.message), unknown.error?.message);
+          }
+          if (c.crossed) {
+            const own: Attacker = {
+              client: attacker.client,
+              projectId: (await attacker.client.createProject('Attacker Project')).id,
+              serviceId: (await attacker.client.createService('Attacker Service')).service.id,
+            };
+            for (const call of c.crossed(own, victim)) await platformError(call(), 'NOT_FOUND');
           }
         });
       });
     }
 
     it('leaves the victim logged in, owning what it owned', async () => {
-      assert.deepEqual(await victim.client.listServices(), snapshot);
+      assert.deepEqual(await ownings(victim), snapshot);
       assert.equal((await victim.client.whoami()).account.email, victim.email);
     });
   });

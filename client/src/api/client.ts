@@ -3,14 +3,21 @@
 import axios, { AxiosError, AxiosInstance } from 'axios';
 import { PlatformError } from './errors';
 import { OPERATIONS } from './operations';
-import type { CreatedService, Deployment, EnvironmentName, LogPage, LogsOptions, PushedVersion, PushProblem, Service, Session, Viewer } from './types';
+import type {
+  ClientKey, CreatedClientKey, CreatedService, Deployment, EnvironmentName, InstanceEnvironmentName, Invoice, LogPage, LogsOptions, Project, PushedVersion,
+  PushProblem, RatePlanInput, Secret, Service, ServiceInstance, Session, Usage, Viewer,
+} from './types';
 
 export const DEFAULT_PLATFORM_URL = 'http://127.0.0.1:4000';
 
 /** A push waits this long at least: the platform type-checks, builds and deploys before it answers. */
 const PUSH_TIMEOUT_MS = 5 * 60_000;
-/** A promote waits this long at least: it answers when the deployment has settled. */
-const PROMOTE_TIMEOUT_MS = 5 * 60_000;
+/**
+ * An operation that deploys (promote, adding a service to a project, promoting or rolling an
+ * instance, setting or removing a secret: its process restarts) or removes deployments waits this
+ * long at least: the platform answers when the deployment has settled.
+ */
+const DEPLOY_TIMEOUT_MS = 5 * 60_000;
 
 /** Per-request options of `request`. */
 export interface RequestOptions {
@@ -141,6 +148,7 @@ export class PlatformClient {
     const variables: Record<string, unknown> = { serviceId, environment };
     if (options.after != null) variables.after = options.after;
     if (options.limit !== undefined) variables.limit = options.limit;
+    if (options.projectId !== undefined) variables.projectId = options.projectId;
     return (await this.request<{ logs: LogPage }>(OPERATIONS.logs, variables, { signal: options.signal })).logs;
   }
 
@@ -150,8 +158,110 @@ export class PlatformClient {
    * serving what it served). BAD_USER_INPUT when private serves nothing yet.
    */
   async promote(serviceId: string): Promise<Deployment> {
-    const timeoutMs = Math.max(this.timeoutMs, PROMOTE_TIMEOUT_MS);
-    return (await this.request<{ promote: Deployment }>(OPERATIONS.promote, { serviceId }, { timeoutMs })).promote;
+    return (await this.request<{ promote: Deployment }>(OPERATIONS.promote, { serviceId }, this.deploying())).promote;
+  }
+
+  /** The organization's projects, oldest first, with their instances and environments: one request. */
+  async listProjects(): Promise<Project[]> {
+    return (await this.request<{ projects: Project[] }>(OPERATIONS.listProjects)).projects;
+  }
+
+  async projectInfo(projectId: string): Promise<Project> {
+    return (await this.request<{ project: Project }>(OPERATIONS.projectInfo, { id: projectId })).project;
+  }
+
+  async createProject(name: string): Promise<Project> {
+    return (await this.request<{ createProject: Project }>(OPERATIONS.createProject, { name })).createProject;
+  }
+
+  /**
+   * Deletes a project; one with service-instances is refused unless `force`, which removes them
+   * with their databases. Returns the project's id.
+   */
+  async deleteProject(projectId: string, force = false): Promise<string> {
+    return (await this.request<{ deleteProject: string }>(OPERATIONS.deleteProject, { id: projectId, force }, this.deploying())).deleteProject;
+  }
+
+  /**
+   * Adds a service to a project (rate plan default NOT_BILLABLE) and deploys what the service's demo
+   * environment serves to the instance's development environment; answers when that settled (its
+   * outcome is the development environment's `latestDeployment`). BAD_USER_INPUT when demo serves
+   * nothing; CONFLICT when the project has the service already.
+   */
+  async addServiceToProject(projectId: string, serviceId: string, plan?: RatePlanInput): Promise<ServiceInstance> {
+    const variables: Record<string, unknown> = { projectId, serviceId };
+    if (plan) variables.plan = plan;
+    return (await this.request<{ addServiceToProject: ServiceInstance }>(OPERATIONS.addServiceToProject, variables, this.deploying())).addServiceToProject;
+  }
+
+  /** Removes a service-instance and drops its three databases, which `dropDatabases` must confirm. Returns the serviceId. */
+  async removeServiceFromProject(projectId: string, serviceId: string, dropDatabases: boolean): Promise<string> {
+    return (await this.request<{ removeServiceFromProject: string }>(OPERATIONS.removeServiceFromProject, { projectId, serviceId, dropDatabases }, this.deploying()))
+      .removeServiceFromProject;
+  }
+
+  /** Deploys what serves an instance's `from` environment to `to` (development to staging, staging to production); answers when it settled. */
+  async promoteInstance(projectId: string, serviceId: string, from: InstanceEnvironmentName, to: InstanceEnvironmentName): Promise<Deployment> {
+    return (await this.request<{ promoteInstance: Deployment }>(OPERATIONS.promoteInstance, { projectId, serviceId, from, to }, this.deploying())).promoteInstance;
+  }
+
+  /** Deploys a version of the service (`0.0.3`), earlier or later than the one serving, to an instance's environment; answers when it settled. */
+  async rollInstance(projectId: string, serviceId: string, environment: InstanceEnvironmentName, version: string): Promise<Deployment> {
+    return (await this.request<{ rollInstance: Deployment }>(OPERATIONS.rollInstance, { projectId, serviceId, environment, version }, this.deploying())).rollInstance;
+  }
+
+  /** Changes an instance's rate plan from the next call on. */
+  async setRatePlan(projectId: string, serviceId: string, plan: RatePlanInput): Promise<ServiceInstance> {
+    return (await this.request<{ setRatePlan: ServiceInstance }>(OPERATIONS.setRatePlan, { projectId, serviceId, plan })).setRatePlan;
+  }
+
+  /** The project's client keys, revoked ones too, oldest first (never the keys themselves). */
+  async clientKeys(projectId: string): Promise<ClientKey[]> {
+    return (await this.request<{ clientKeys: ClientKey[] }>(OPERATIONS.clientKeys, { projectId })).clientKeys;
+  }
+
+  /** A new client key for the project's production endpoints; `key` is in this answer only. */
+  async addClientKey(projectId: string, name: string): Promise<CreatedClientKey> {
+    return (await this.request<{ addClientKey: CreatedClientKey }>(OPERATIONS.addClientKey, { projectId, name })).addClientKey;
+  }
+
+  /** Revokes a client key (refused from the next call on). Returns its id. */
+  async removeClientKey(projectId: string, keyId: string): Promise<string> {
+    return (await this.request<{ removeClientKey: string }>(OPERATIONS.removeClientKey, { projectId, id: keyId })).removeClientKey;
+  }
+
+  /** The secrets of an instance's environment: names and previews, never the values. */
+  async secrets(projectId: string, serviceId: string, environment: InstanceEnvironmentName): Promise<Secret[]> {
+    return (await this.request<{ secrets: Secret[] }>(OPERATIONS.secrets, { projectId, serviceId, environment })).secrets;
+  }
+
+  /** Sets a secret (added or replaced); the environment's process restarts with it before this answers. */
+  async addSecret(projectId: string, serviceId: string, environment: InstanceEnvironmentName, name: string, value: string): Promise<Secret> {
+    return (await this.request<{ addSecret: Secret }>(OPERATIONS.addSecret, { projectId, serviceId, environment, name, value }, this.deploying())).addSecret;
+  }
+
+  /** Removes a secret (the process restarts without it). Returns its name. */
+  async removeSecret(projectId: string, serviceId: string, environment: InstanceEnvironmentName, name: string): Promise<string> {
+    return (await this.request<{ removeSecret: string }>(OPERATIONS.removeSecret, { projectId, serviceId, environment, name }, this.deploying())).removeSecret;
+  }
+
+  /** Calls to an instance in a calendar month (`YYYY-MM`, UTC; default the current one). */
+  async usage(projectId: string, serviceId: string, month?: string): Promise<Usage> {
+    const variables: Record<string, unknown> = { projectId, serviceId };
+    if (month !== undefined) variables.month = month;
+    return (await this.request<{ usage: Usage }>(OPERATIONS.usage, variables)).usage;
+  }
+
+  /** The project's invoice for a calendar month (`YYYY-MM`, UTC; default the current one); amounts in minor units. */
+  async invoice(projectId: string, month?: string): Promise<Invoice> {
+    const variables: Record<string, unknown> = { projectId };
+    if (month !== undefined) variables.month = month;
+    return (await this.request<{ invoice: Invoice }>(OPERATIONS.invoice, variables)).invoice;
+  }
+
+  /** Options of a request that answers when a deployment has settled. */
+  private deploying(): RequestOptions {
+    return { timeoutMs: Math.max(this.timeoutMs, DEPLOY_TIMEOUT_MS) };
   }
 
   /**

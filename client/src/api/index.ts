@@ -3,5 +3,5 @@ export { CLI_HINTS, DEFAULT_PLATFORM_URL, normalizeUrl, PlatformClient } from '.
 export type { PlatformClientOptions, PlatformHints, RequestOptions } from './client';
 export { PlatformError } from './errors';
 export type { PlatformErrorCode, PlatformErrorDetails } from './errors';
-export { OPERATIONS, SERVICE_FIELDS } from './operations';
+export { OPERATIONS, PROJECT_FIELDS, SERVICE_FIELDS } from './operations';
 export type * from './types';

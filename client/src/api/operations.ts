@@ -3,16 +3,24 @@
 const VERSION = 'id version releaseNotes schemaHash createdAt';
 const DEPLOYMENT = `id environment status error createdAt finishedAt version { ${VERSION} }`;
 
+const ENVIRONMENT = `name endpointId path status currentVersion { ${VERSION} } latestDeployment { ${DEPLOYMENT} }`;
+
 /** Everything a services tree shows, so one `services` query fills it. */
 export const SERVICE_FIELDS = `
   id name createdAt
-  environments {
-    name endpointId path status
-    currentVersion { ${VERSION} }
-    latestDeployment { ${DEPLOYMENT} }
-  }
+  environments { ${ENVIRONMENT} }
   versions { ${VERSION} }
 `;
+
+const RATE_PLAN = 'id billingType amount currency freeCallsPerMonth effectiveFrom';
+const INSTANCE = `id projectId createdAt service { id name } ratePlan { ${RATE_PLAN} } ratePlanHistory { ${RATE_PLAN} } environments { ${ENVIRONMENT} }`;
+/** A project with its instances and their environments: one `projects` query fills a projects tree. */
+export const PROJECT_FIELDS = `id name createdAt instances { ${INSTANCE} }`;
+const CLIENT_KEY = 'id name prefix createdAt revokedAt';
+const SECRET = 'name preview updatedAt';
+/** Instance operations: the project, the service, and (for some) one of its environments. */
+const INSTANCE_VARS = '$projectId: ID!, $serviceId: ID!';
+const INSTANCE_ARGS = 'projectId: $projectId, serviceId: $serviceId';
 
 const SESSION_FIELDS = 'token account { id email createdAt } organization { id name createdAt }';
 
@@ -26,6 +34,23 @@ export const OPERATIONS = {
   serviceInfo: `query Service($id: ID!) { service(id: $id) { ${SERVICE_FIELDS} } }`,
   removeService: 'mutation RemoveService($id: ID!) { removeService(id: $id) }',
   deployment: `query Deployment($id: ID!) { deployment(id: $id) { ${DEPLOYMENT} } }`,
-  logs: `query Logs($serviceId: ID!, $environment: EnvironmentName!, $after: ID, $limit: Int) { logs(serviceId: $serviceId, environment: $environment, after: $after, limit: $limit) { cursor lines { id at deploymentId stream message } } }`,
+  logs: `query Logs($serviceId: ID!, $environment: EnvironmentName!, $after: ID, $limit: Int, $projectId: ID) { logs(serviceId: $serviceId, environment: $environment, after: $after, limit: $limit, projectId: $projectId) { cursor lines { id at deploymentId stream message } } }`,
   promote: `mutation Promote($serviceId: ID!) { promote(serviceId: $serviceId) { ${DEPLOYMENT} } }`,
+  listProjects: `query Projects { projects { ${PROJECT_FIELDS} } }`,
+  projectInfo: `query Project($id: ID!) { project(id: $id) { ${PROJECT_FIELDS} } }`,
+  createProject: `mutation CreateProject($name: String!) { createProject(name: $name) { ${PROJECT_FIELDS} } }`,
+  deleteProject: 'mutation DeleteProject($id: ID!, $force: Boolean) { deleteProject(id: $id, force: $force) }',
+  addServiceToProject: `mutation AddServiceToProject(${INSTANCE_VARS}, $plan: RatePlanInput) { addServiceToProject(${INSTANCE_ARGS}, plan: $plan) { ${INSTANCE} } }`,
+  removeServiceFromProject: `mutation RemoveServiceFromProject(${INSTANCE_VARS}, $dropDatabases: Boolean) { removeServiceFromProject(${INSTANCE_ARGS}, dropDatabases: $dropDatabases) }`,
+  promoteInstance: `mutation PromoteInstance(${INSTANCE_VARS}, $from: EnvironmentName!, $to: EnvironmentName!) { promoteInstance(${INSTANCE_ARGS}, from: $from, to: $to) { ${DEPLOYMENT} } }`,
+  rollInstance: `mutation RollInstance(${INSTANCE_VARS}, $environment: EnvironmentName!, $version: String!) { rollInstance(${INSTANCE_ARGS}, environment: $environment, version: $version) { ${DEPLOYMENT} } }`,
+  setRatePlan: `mutation SetRatePlan(${INSTANCE_VARS}, $plan: RatePlanInput!) { setRatePlan(${INSTANCE_ARGS}, plan: $plan) { ${INSTANCE} } }`,
+  clientKeys: `query ClientKeys($projectId: ID!) { clientKeys(projectId: $projectId) { ${CLIENT_KEY} } }`,
+  addClientKey: `mutation AddClientKey($projectId: ID!, $name: String!) { addClientKey(projectId: $projectId, name: $name) { key clientKey { ${CLIENT_KEY} } } }`,
+  removeClientKey: 'mutation RemoveClientKey($projectId: ID!, $id: ID!) { removeClientKey(projectId: $projectId, id: $id) }',
+  secrets: `query Secrets(${INSTANCE_VARS}, $environment: EnvironmentName!) { secrets(${INSTANCE_ARGS}, environment: $environment) { ${SECRET} } }`,
+  addSecret: `mutation AddSecret(${INSTANCE_VARS}, $environment: EnvironmentName!, $name: String!, $value: String!) { addSecret(${INSTANCE_ARGS}, environment: $environment, name: $name, value: $value) { ${SECRET} } }`,
+  removeSecret: `mutation RemoveSecret(${INSTANCE_VARS}, $environment: EnvironmentName!, $name: String!) { removeSecret(${INSTANCE_ARGS}, environment: $environment, name: $name) }`,
+  usage: `query Usage(${INSTANCE_VARS}, $month: String) { usage(${INSTANCE_ARGS}, month: $month) { projectId serviceId month production development staging byPlan { calls plan { ${RATE_PLAN} } } } }`,
+  invoice: `query Invoice($projectId: ID!, $month: String) { invoice(projectId: $projectId, month: $month) { projectId month lines { serviceId serviceName calls billedCalls total plan { ${RATE_PLAN} } } totals { amount currency } } }`,
 } as const;

@@ -1,7 +1,10 @@
 // What the platform API answers, as the client's callers see it (the shapes of schema.graphql's
 // types as operations.ts selects them).
 
-export type EnvironmentName = 'private' | 'demo';
+/** A service's environments (private, demo), then a service-instance's (development, staging, production). */
+export type EnvironmentName = ServiceEnvironmentName | InstanceEnvironmentName;
+export type ServiceEnvironmentName = 'private' | 'demo';
+export type InstanceEnvironmentName = 'development' | 'staging' | 'production';
 export type DeploymentStatus = 'DEPLOYMENT_INITIALIZED' | 'DEPLOYMENT_IN_PROGRESS' | 'DEPLOYED' | 'DEPLOYMENT_FAILED';
 export type LogStream = 'stdout' | 'stderr' | 'request' | 'platform';
 
@@ -120,4 +123,123 @@ export interface LogsOptions {
   limit?: number;
   /** Aborts the request (a CANCELLED PlatformError). */
   signal?: AbortSignal;
+  /** The project whose instance of the service has the log (then `environment` is development, staging or production). */
+  projectId?: string;
 }
+
+/** A project: service-instances, client keys and an invoice. */
+export interface Project {
+  /** The name as a slug and a random suffix (shop-k3x9q2). */
+  id: string;
+  name: string;
+  createdAt: string;
+  /** Oldest first. */
+  instances: ServiceInstance[];
+}
+
+/** A service added to a project, with its own environments, databases, logs, secrets and rate plan. */
+export interface ServiceInstance {
+  id: string;
+  projectId: string;
+  service: ServiceRef;
+  /** The plan in effect now. */
+  ratePlan: RatePlan;
+  /** Every plan the instance had, newest first. */
+  ratePlanHistory: RatePlan[];
+  /** development, staging, production. */
+  environments: Environment[];
+  createdAt: string;
+}
+
+export interface ServiceRef { id: string; name: string }
+
+export type BillingType = 'NOT_BILLABLE' | 'MONTHLY' | 'PAY_PER_CALL';
+
+/** A rate plan to set: amounts in minor units of the currency (cents). */
+export interface RatePlanInput {
+  billingType: BillingType;
+  /** The monthly fee, or the price of one call; 0 (the default) for NOT_BILLABLE. */
+  amount?: number;
+  /** ISO 4217; the platform's default is EUR. */
+  currency?: string;
+  /** PAY_PER_CALL: production calls a month that are not billed (default 0). */
+  freeCallsPerMonth?: number;
+}
+
+export interface RatePlan {
+  id: string;
+  billingType: BillingType;
+  /** Minor units of `currency`. */
+  amount: number;
+  currency: string;
+  freeCallsPerMonth: number;
+  /** From when it applies. */
+  effectiveFrom: string;
+}
+
+/** A key that calls a project's production endpoints send as `x-user-authorization`. */
+export interface ClientKey {
+  id: string;
+  name: string;
+  /** The key's first characters, to tell keys apart. */
+  prefix: string;
+  createdAt: string;
+  /** Null while the key is accepted. */
+  revokedAt: string | null;
+}
+
+export interface CreatedClientKey {
+  clientKey: ClientKey;
+  /** The key itself; the platform shows it only now. */
+  key: string;
+}
+
+/** A secret of an instance's environment: never its value. */
+export interface Secret {
+  name: string;
+  /** The value's first two characters and its length. */
+  preview: string;
+  updatedAt: string;
+}
+
+/** Calls to a service-instance in a calendar month (UTC). */
+export interface Usage {
+  projectId: string;
+  serviceId: string;
+  /** YYYY-MM. */
+  month: string;
+  /** Production calls: the billed environment. */
+  production: number;
+  development: number;
+  staging: number;
+  /** Production calls under each rate plan in effect during the month. */
+  byPlan: PlanUsage[];
+}
+
+export interface PlanUsage { plan: RatePlan; calls: number }
+
+/** A project's invoice for a calendar month (UTC). */
+export interface Invoice {
+  projectId: string;
+  /** YYYY-MM. */
+  month: string;
+  /** One per instance and rate plan in effect. */
+  lines: InvoiceLine[];
+  /** One per currency of the lines; none when nothing is billed. */
+  totals: Money[];
+}
+
+export interface InvoiceLine {
+  serviceId: string;
+  serviceName: string;
+  plan: RatePlan;
+  /** Production calls under this plan in the month. */
+  calls: number;
+  /** After the free calls, for PAY_PER_CALL; 0 otherwise. */
+  billedCalls: number;
+  /** Minor units of the plan's currency. */
+  total: number;
+}
+
+/** An amount in minor units of its currency (cents). */
+export interface Money { amount: number; currency: string }
