@@ -107,6 +107,9 @@ for (const target of platformTargets()) {
       const answers = await Promise.all(Array.from({ length: n }, (_, i) => call(urls.production, key, i === 0 ? 'mutation { createPost(title: "In production", body: "x") { id } }' : '{ allPosts { title } }')));
       assert.deepEqual(answers.map((a) => a.status), Array(n).fill(200));
       assert.deepEqual((await call(urls.production, key, '{ allPosts { title } }')).body.data.allPosts, [{ title: 'In production' }]);
+      // Not calls: a query that does not validate, and a wrong key.
+      assert.match((await call(urls.production, key, '{ nope }')).body.errors?.[0].message ?? '', /nope/);
+      assert.equal((await call(urls.production, `${key}x`, '{ allPosts { title } }')).status, 403);
       const { usage } = await api(client, 'query($p: ID!, $s: ID!) { usage(projectId: $p, serviceId: $s) { month production byPlan { calls plan { billingType amount } } } }', { p: projectId, s: serviceId });
       assert.equal(usage.production, n + 1);
       assert.deepEqual(usage.byPlan, [{ calls: n + 1, plan: { billingType: 'PAY_PER_CALL', amount: 5 } }]);
@@ -165,7 +168,10 @@ for (const target of platformTargets()) {
       await assert.rejects(api(client, 'mutation($p: ID!) { deleteProject(id: $p) }', { p: projectId }), /force/);
       await assert.rejects(api(client, 'mutation($p: ID!, $s: ID!) { removeServiceFromProject(projectId: $p, serviceId: $s) }', { p: projectId, s: serviceId }), /dropDatabases/);
       assert.equal((await call(urls.development, devKey, '{ allPosts { title } }')).status, 200, 'nothing changed');
+      await assert.rejects(api(client, 'mutation($s: ID!) { removeService(id: $s) }', { s: serviceId }), /remove it from them first/);
+      const billed = (await api(client, 'query($p: ID!) { invoice(projectId: $p) { totals { amount } } }', { p: projectId })).invoice.totals;
       await api(client, 'mutation($p: ID!, $s: ID!) { removeServiceFromProject(projectId: $p, serviceId: $s, dropDatabases: true) }', { p: projectId, s: serviceId });
+      assert.deepEqual((await api(client, 'query($p: ID!) { invoice(projectId: $p) { totals { amount } } }', { p: projectId })).invoice.totals, billed, 'the month it ran in is still billed');
       assert.equal((await call(urls.development, devKey, '{ allPosts { title } }')).status, 404);
       if (target.label === 'pglite') {
         // The service's private and demo databases remain; the instance's three are gone.

@@ -6,7 +6,7 @@ import { sha256 } from '../auth/tokens';
 import { ApiError, badInput, conflict } from '../errors';
 import type { DeploymentOutcome } from '../runtime/runtime';
 import {
-  BillingType, clientKeysOf, ClientKeyRow, deleteInstance, deleteProject, deleteSecret, environmentIdsOfProject, INSTANCE_ENVIRONMENTS,
+  BillingType, clientKeysOf, ClientKeyRow, removeInstance, deleteProject, deleteSecret, environmentIdsOfProject, INSTANCE_ENVIRONMENTS,
   InstanceEnvironment, instanceEnvironment, instanceEnvironments, InstanceEnvironmentRow, instanceOf, InstanceRow, instancesOf, insertClientKey,
   insertInstance, insertProject, insertRatePlan, keyPrefix, newClientKey, projectById, ProjectRow, projectsOf, RatePlanRow, ratePlansOf,
   revokeClientKey, secretsOf, upsertSecret, versionByNumber,
@@ -111,7 +111,7 @@ async function deployVersion(ctx: ApiContext, env: InstanceEnvironmentRow, versi
 
 async function removeInstanceEverywhere(ctx: ApiContext, row: InstanceRow): Promise<void> {
   const envs = await instanceEnvironments(ctx.db, row.id);
-  await deleteInstance(ctx.db, row.id);
+  await ctx.db.transaction((tx) => removeInstance(tx, row.id));
   ctx.gateway.forget(envs.map((e) => e.endpoint_id));
   ctx.meter.forget(row.id);
   await ctx.runtime.removeEnvironments(envs.map((e) => e.id));
@@ -143,11 +143,12 @@ export const projectResolvers: Record<string, Record<string, Mapper>> = {
       const proj = await ownProject(ctx, args.projectId);
       const range = monthRange(args.month);
       await ctx.meter.flush();
-      const instances = await instancesOf(ctx.db, proj.organization_id, [proj.id]);
+      // Removed instances too: the months they ran in are billed.
+      const instances = await instancesOf(ctx.db, proj.organization_id, [proj.id], true);
       const ids = instances.map((i) => i.id);
       const plans = await ratePlansOf(ctx.db, ids);
       const usage = await usageOf(ctx.db, ids, range);
-      const lines = instances.flatMap((i) => instanceLines(plans.filter((p) => p.instance_id === i.id), usage.filter((u) => u.instance_id === i.id), range).map((l) => ({
+      const lines = instances.flatMap((i) => instanceLines(plans.filter((p) => p.instance_id === i.id), usage.filter((u) => u.instance_id === i.id), range, i.removed_at).map((l) => ({
         serviceId: i.service_id, serviceName: i.service_name, plan: plan(l.plan), calls: l.calls, billedCalls: l.billedCalls, total: l.total,
       })));
       const totals = new Map<string, number>();
@@ -243,6 +244,7 @@ export const projectResolvers: Record<string, Record<string, Mapper>> = {
       const { env } = await ownInstanceEnvironment(ctx, args.projectId, args.serviceId, args.environment);
       if (!SECRET_NAME.test(args.name) || args.name.length > 128) throw badInput(`A secret's name is an environment variable name (letters, digits and _, not starting with a digit), not "${args.name.slice(0, 128)}".`, 'name');
       if (RESERVED_SECRET.test(args.name)) throw badInput(`${args.name} is reserved for the platform and Node; choose another name.`, 'name');
+      if (!args.value) throw badInput('A secret needs a value; to drop one, remove it.', 'value');
       if (args.value.length > SECRET_VALUE_MAX) throw badInput(`A secret's value has at most ${SECRET_VALUE_MAX} characters.`, 'value');
       if (args.value.includes('\0')) throw badInput('A secret\'s value cannot contain a NUL character.', 'value');
       const row = await upsertSecret(ctx.db, env.id, args.name, ctx.sealer.seal(args.value), secretPreview(args.value));

@@ -4,6 +4,7 @@ import type { Session } from '../auth/auth';
 import { newDeveloperKey, sha256 } from '../auth/tokens';
 import { badInput, conflict, serviceNotFound } from '../errors';
 import { environmentByName, environmentsOfService, latestLogId, logsOf } from '../store/deployments';
+import { activeInstancesOfService } from '../store/projects';
 import type { AccountRow, OrganizationRow } from '../store/accounts';
 import { deleteService, EnvironmentName, insertService, serviceById, ServiceRow, servicesOf } from '../store/services';
 import type { ApiContext } from './context';
@@ -91,7 +92,10 @@ const serviceResolvers: ResolverMap = {
     },
     removeService: async (_p, args: { id: string }, ctx) => {
       const row = await ownService(ctx, args.id);
-      // Its instances' environments too: they go with it.
+      const active = await activeInstancesOfService(ctx.db, row.id);
+      if (active.length) {
+        throw conflict(`${row.id} is in project(s) ${[...new Set(active.map((a) => a.project_id))].join(', ')}: remove it from them first (\`codestore project:service:remove -p <project> -s ${row.id} -f\`).`);
+      }
       const envs = await environmentsOfService(ctx.db, row.id);
       const instances = await ctx.db.query<{ id: string }>('SELECT id FROM instances WHERE service_id = $1', [row.id]);
       if (!(await deleteService(ctx.db, row.organization_id, row.id))) throw serviceNotFound(args.id);

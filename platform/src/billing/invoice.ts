@@ -22,7 +22,8 @@ export function monthRange(month: string | null | undefined, now = new Date()): 
   const m = /^(\d{4})-(\d{2})$/.exec(text);
   const year = m ? Number(m[1]) : NaN;
   const mon = m ? Number(m[2]) : NaN;
-  if (!m || mon < 1 || mon > 12 || year < 2000) throw badInput(`month is YYYY-MM (for example 2026-11), not "${text}".`, 'month');
+  if (!m || mon < 1 || mon > 12) throw badInput(`month is YYYY-MM (for example 2026-11), not "${text}".`, 'month');
+  if (year < 2000) throw badInput(`The platform has no usage before 2000 (asked for ${text}).`, 'month');
   return { month: text, first: `${text}-01`, start: new Date(Date.UTC(year, mon - 1, 1)), end: new Date(Date.UTC(year, mon, 1)) };
 }
 
@@ -44,10 +45,10 @@ export interface InvoiceLine {
 
 /**
  * The lines of one instance for a month: one per plan that was in effect at some time of the
- * month (plans sorted newest first, as ratePlansOf returns them), or that production calls were
- * counted under.
+ * month (plans sorted newest first, as ratePlansOf returns them; a removed instance's last plan
+ * ends at its removal), or that production calls were counted under.
  */
-export function instanceLines(plans: readonly RatePlanRow[], usage: readonly UsageRow[], range: MonthRange): InvoiceLine[] {
+export function instanceLines(plans: readonly RatePlanRow[], usage: readonly UsageRow[], range: MonthRange, removedAt: Date | null = null): InvoiceLine[] {
   const calls = new Map<string, number>();
   for (const u of usage) if (u.environment === 'production') calls.set(u.plan_id, (calls.get(u.plan_id) ?? 0) + Number(u.calls));
   const lines: InvoiceLine[] = [];
@@ -55,7 +56,8 @@ export function instanceLines(plans: readonly RatePlanRow[], usage: readonly Usa
   for (let i = 0; i < plans.length; i++) {
     const plan = plans[i];
     const from = new Date(plan.effective_from);
-    const until = i === 0 ? undefined : new Date(plans[i - 1].effective_from);
+    // The newest plan lasts until the instance is removed, if it was.
+    const until = i === 0 ? (removedAt ? new Date(removedAt) : undefined) : new Date(plans[i - 1].effective_from);
     const inEffect = from < range.end && (!until || until > range.start);
     const n = calls.get(plan.id) ?? 0;
     if (!inEffect && n === 0) continue;

@@ -12,11 +12,12 @@ import { guardBodySize, GRAPHQL_BODY_LIMIT, RouteHandler, sendError } from '../s
 import type { Meter } from '../billing/meter';
 import { activeClientKeyHashes, InstanceEnvironment } from '../store/projects';
 import type { LogSink } from './logs';
+import { EXECUTED_HEADER } from './protocol';
 import type { Runtime } from './runtime';
 
 export const KEY_HEADER = 'x-user-authorization';
 /** Headers that belong to one hop, not forwarded (RFC 9110 7.6.1), and the platform key. */
-const HOP_HEADERS = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', KEY_HEADER]);
+const HOP_HEADERS = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', KEY_HEADER, EXECUTED_HEADER]);
 
 export interface Gateway {
   handle: RouteHandler;
@@ -54,7 +55,7 @@ export function createGateway(db: Db, runtime: Runtime, logs: LogSink, meter: Me
       route = endpointId.length <= 64 ? await endpointRoute(db, endpointId) : undefined;
       if (!route) {
         req.resume();
-        return sendError(res, 404, 'NOT_FOUND', `No service endpoint ${endpointId.slice(0, 64)} on this platform: \`codestore service:info\` shows your endpoints.`);
+        return sendError(res, 404, 'NOT_FOUND', `No service endpoint ${endpointId.slice(0, 64)} on this platform: \`codestore service:info\` and \`codestore project:service:info\` show your endpoints.`);
       }
       routes.set(endpointId, route);
     }
@@ -104,7 +105,7 @@ export function createGateway(db: Db, runtime: Runtime, logs: LogSink, meter: Me
     const instanceId = route.instance_id;
     const metered = instanceId ? route.environment as InstanceEnvironment : undefined;
     const upstream = http.request({ host: '127.0.0.1', port: worker.port, method: req.method, path: `/graphql${query}`, headers, agent }, (up) => {
-      if (metered && (up.statusCode ?? 500) < 500) {
+      if (metered && up.headers[EXECUTED_HEADER] === '1') {
         const planId = meter.planOf(instanceId!);
         if (planId) {
           forward(up, planId);

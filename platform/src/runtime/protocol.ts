@@ -30,6 +30,9 @@ export interface WorkerConfig {
 
 export const WORKER_CONFIG_ENV = 'CODESTORE_WORKER_CONFIG';
 
+/** Set on an answer whose operation was executed (parsed, validated, run): the calls that are metered. */
+export const EXECUTED_HEADER = 'x-codestore-executed';
+
 export type ToWorker =
   | { t: 'open' }
   | { t: 'release' };

@@ -14,7 +14,7 @@ import { createHandler } from 'graphql-http/lib/use/http';
 import type { DataSource as DataSourceType, MigrationInterface } from 'typeorm';
 import { SchemaAnalysis } from '../../../core/src/schema/analysis';
 import type { BuildManifest } from '../build/build';
-import { DatabaseLocation, FromWorker, ToWorker, WORKER_CONFIG_ENV, WorkerConfig } from './protocol';
+import { DatabaseLocation, EXECUTED_HEADER, FromWorker, ToWorker, WORKER_CONFIG_ENV, WorkerConfig } from './protocol';
 
 // Node's own require: the bundler would turn `require(<computed path>)` and `createRequire` into
 // lookups in the bundle, and these paths are only known at run time.
@@ -285,9 +285,15 @@ async function main(cfg: WorkerConfig): Promise<void> {
     return;
   }
 
+  // An answer to an operation that ran (it parsed and validated) says so to the gateway, which
+  // meters only those: a malformed request is not a call.
+  const responses = new WeakMap<http.IncomingMessage, http.ServerResponse>();
   const handler = createHandler({
     schema: loaded.schema,
     context: (req) => ({ db: { connection: current?.ds }, headers: (req.raw as http.IncomingMessage).headers }) as never,
+    onOperation: (req) => {
+      responses.get(req.raw as http.IncomingMessage)?.setHeader(EXECUTED_HEADER, '1');
+    },
   });
 
   const open = async (): Promise<FromWorker> => {
@@ -309,6 +315,7 @@ async function main(cfg: WorkerConfig): Promise<void> {
             res.end(JSON.stringify({ errors: [{ message: 'The service is starting or handing over its database; try again.' }] }));
             return;
           }
+          responses.set(req, res);
           void handler(req, res).catch((e) => {
             process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
             if (!res.headersSent) res.writeHead(500);

@@ -105,13 +105,16 @@ export const MIGRATIONS: readonly StoreMigration[] = [
         created_at timestamptz NOT NULL DEFAULT now()
       )`,
       `CREATE UNIQUE INDEX projects_organization_name_key ON projects (organization_id, lower(name))`,
+      // A removed instance keeps its row (removed_at), its rate plans and its usage: the months it
+      // ran in are still invoiced. Its environments are deleted.
       `CREATE TABLE instances (
         id text PRIMARY KEY,
         project_id text NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
         service_id text NOT NULL REFERENCES services(id) ON DELETE CASCADE,
         created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
-        UNIQUE (project_id, service_id)
+        removed_at timestamptz
       )`,
+      `CREATE UNIQUE INDEX instances_project_service_key ON instances (project_id, service_id) WHERE removed_at IS NULL`,
       `ALTER TABLE environments ADD COLUMN instance_id text REFERENCES instances(id) ON DELETE CASCADE`,
       `ALTER TABLE environments DROP CONSTRAINT environments_name_check`,
       `ALTER TABLE environments ADD CONSTRAINT environments_name_check CHECK (

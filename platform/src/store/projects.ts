@@ -10,7 +10,7 @@ export type InstanceEnvironment = (typeof INSTANCE_ENVIRONMENTS)[number];
 export type BillingType = 'NOT_BILLABLE' | 'MONTHLY' | 'PAY_PER_CALL';
 
 export interface ProjectRow { id: string; organization_id: string; name: string; created_at: Date }
-export interface InstanceRow { id: string; project_id: string; service_id: string; service_name: string; created_at: Date }
+export interface InstanceRow { id: string; project_id: string; service_id: string; service_name: string; created_at: Date; removed_at: Date | null }
 export interface RatePlanRow {
   id: string;
   instance_id: string;
@@ -51,16 +51,19 @@ export async function deleteProject(q: Queryable, organizationId: string, id: st
   return (await q.query('DELETE FROM projects WHERE organization_id = $1 AND id = $2 RETURNING id', [organizationId, id])).length > 0;
 }
 
-const INSTANCE_SELECT = `SELECT i.id, i.project_id, i.service_id, s.name AS service_name, i.created_at
+const INSTANCE_SELECT = `SELECT i.id, i.project_id, i.service_id, s.name AS service_name, i.created_at, i.removed_at
                            FROM instances i JOIN services s ON s.id = i.service_id JOIN projects p ON p.id = i.project_id`;
 
-/** The instances of these projects, oldest first. */
-export async function instancesOf(q: Queryable, organizationId: string, projectIds: readonly string[]): Promise<InstanceRow[]> {
-  return q.query<InstanceRow>(`${INSTANCE_SELECT} WHERE p.organization_id = $1 AND i.project_id = ANY($2) ORDER BY i.project_id, i.created_at, i.id`, [organizationId, projectIds]);
+/** The instances of these projects, oldest first; with `removed`, those removed too (for invoices). */
+export async function instancesOf(q: Queryable, organizationId: string, projectIds: readonly string[], removed = false): Promise<InstanceRow[]> {
+  return q.query<InstanceRow>(
+    `${INSTANCE_SELECT} WHERE p.organization_id = $1 AND i.project_id = ANY($2) ${removed ? '' : 'AND i.removed_at IS NULL'} ORDER BY i.project_id, i.created_at, i.id`,
+    [organizationId, projectIds],
+  );
 }
 
 export async function instanceOf(q: Queryable, organizationId: string, projectId: string, serviceId: string): Promise<InstanceRow | undefined> {
-  return (await q.query<InstanceRow>(`${INSTANCE_SELECT} WHERE p.organization_id = $1 AND i.project_id = $2 AND i.service_id = $3`, [organizationId, projectId, serviceId]))[0];
+  return (await q.query<InstanceRow>(`${INSTANCE_SELECT} WHERE p.organization_id = $1 AND i.project_id = $2 AND i.service_id = $3 AND i.removed_at IS NULL`, [organizationId, projectId, serviceId]))[0];
 }
 
 /** A new instance with its three environments and first rate plan; undefined when the project has the service already. */
@@ -120,8 +123,15 @@ export async function environmentIdsOfProject(q: Queryable, projectId: string): 
   return q.query('SELECT e.id, e.endpoint_id FROM environments e JOIN instances i ON i.id = e.instance_id WHERE i.project_id = $1', [projectId]);
 }
 
-export async function deleteInstance(q: Queryable, instanceId: string): Promise<void> {
-  await q.query('DELETE FROM instances WHERE id = $1', [instanceId]);
+/** Marks the instance removed and deletes its environments; its plans and usage stay for invoices. */
+export async function removeInstance(tx: Queryable, instanceId: string): Promise<void> {
+  await tx.query('UPDATE instances SET removed_at = clock_timestamp() WHERE id = $1 AND removed_at IS NULL', [instanceId]);
+  await tx.query('DELETE FROM environments WHERE instance_id = $1', [instanceId]);
+}
+
+/** The service's instances in projects (not removed), as `project/service` pairs. */
+export async function activeInstancesOfService(q: Queryable, serviceId: string): Promise<Array<{ id: string; project_id: string }>> {
+  return q.query('SELECT id, project_id FROM instances WHERE service_id = $1 AND removed_at IS NULL ORDER BY created_at', [serviceId]);
 }
 
 /** A version of the service by its semver. */

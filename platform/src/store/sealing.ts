@@ -48,4 +48,5 @@ export function sealerFor(dataDir: string): Sealer {
 export function secretPreview(value: string): string {
   const chars = [...value];
   return chars.length <= 4 ? `${'*'.repeat(chars.length)} (${chars.length} characters)` : `${chars.slice(0, 2).join('')}… (${chars.length} characters)`;
+  // (An empty value is refused before it gets here.)
 }
