@@ -216,6 +216,7 @@ export async function runPlatformCommand(argv: string[]): Promise<number> {
   }
 }
 
-if (require.main === module) {
+// Run as a script: `node dist/platform.js start` (a bundle's `require.main === module` is never true).
+if (process.argv[1] && path.resolve(process.argv[1]) === __filename) {
   void runPlatformCommand(process.argv.slice(2)).then((code) => { process.exitCode = code; });
 }
