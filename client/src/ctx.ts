@@ -1,13 +1,21 @@
-// The extension's context: owns the language client and what lives exactly as long as it does.
+// The extension's context: owns the language client and what lives exactly as long as it does, and
+// the platform side: the session (URL, token), what the platform holds (the model), the workspace's
+// service folders, the local platform process, log followers and the push problems.
 import * as vscode from 'vscode';
 import type { ServerSettings } from '../../server/src/protocol';
-import {
-  LanguageClient,
-  type LanguageClientOptions,
-  type ServerOptions,
-  State,
-  TransportKind,
-} from 'vscode-languageclient/node';
+import type { LanguageClient, LanguageClientOptions, Middleware, ServerOptions } from 'vscode-languageclient/node';
+import { errorMessage } from './errors';
+import { ServiceFolders } from './folders';
+import { LocalPlatform } from './localPlatform';
+import { LogFollowers } from './logs';
+import { PlatformModel } from './model';
+import { PlatformSession } from './session';
+
+type LanguageClientModule = typeof import('vscode-languageclient/node');
+/** vscode-languageclient is most of a bundle's weight: it loads when the server starts, not at activation. */
+function loadLanguageClient(): Promise<LanguageClientModule> {
+  return import(/* webpackChunkName: "languageclient" */ 'vscode-languageclient/node');
+}
 
 /** Also the prefix of the `codestore.trace.server` setting, which the client reads by this id. */
 const CLIENT_ID = 'codestore';
@@ -30,16 +38,37 @@ export function serverSettings(): ServerSettings {
 
 export class Ctx {
   readonly outputChannel: vscode.LogOutputChannel;
+  readonly session: PlatformSession;
+  readonly model: PlatformModel;
+  readonly folders: ServiceFolders;
+  readonly localPlatform: LocalPlatform;
+  readonly logs: LogFollowers;
+  /** The problems the platform's check found in the last push of each service folder. */
+  readonly pushProblems: vscode.DiagnosticCollection;
   private client: LanguageClient | undefined;
   /** Disposed with the client, so a restart begins from nothing. */
   private readonly clientSubscriptions: vscode.Disposable[] = [];
   /** start/stop/restart run one after another: the client cannot be stopped while it is starting. */
   private lifecycle: Promise<void> = Promise.resolve();
+  /** Set by the first ensureStarted (or start): the server is started at most once on its own. */
+  private startRequested: Promise<void> | undefined;
 
-  constructor(private readonly extCtx: vscode.ExtensionContext) {
+  /** `middleware`: the language client's (how the server's own commands run). */
+  constructor(private readonly extCtx: vscode.ExtensionContext, private readonly middleware: Middleware = {}) {
     // Extension lifetime: the log keeps what happened before a restart.
     this.outputChannel = vscode.window.createOutputChannel(CLIENT_NAME, { log: true });
     this.pushExtCleanup(this.outputChannel);
+    this.session = new PlatformSession(extCtx.secrets, extCtx.globalState);
+    this.model = new PlatformModel({ client: () => this.session.client() });
+    this.folders = new ServiceFolders();
+    this.localPlatform = new LocalPlatform(extCtx.extensionPath);
+    this.logs = new LogFollowers(() => this.session.client());
+    this.pushProblems = vscode.languages.createDiagnosticCollection('codestore-push');
+    for (const d of [this.session, { dispose: () => this.model.dispose() }, this.folders, this.localPlatform, this.logs, this.pushProblems]) this.pushExtCleanup(d);
+  }
+
+  get extensionContext(): vscode.ExtensionContext {
+    return this.extCtx;
   }
 
   /** Disposed when the extension deactivates. */
@@ -53,11 +82,28 @@ export class Ctx {
   }
 
   start(): Promise<void> {
-    return this.serialize(() => this.startClient());
+    const started = this.serialize(() => this.startClient());
+    this.startRequested ??= started;
+    return started;
   }
 
   stop(): Promise<void> {
     return this.serialize(() => this.stopClient());
+  }
+
+  /** Everything that must end with the extension: the language server and the local platform. */
+  async deactivate(): Promise<void> {
+    this.logs.stopAll();
+    await Promise.all([this.stop(), this.localPlatform.stop()]);
+  }
+
+  /**
+   * Starts the language server once, when there is a reason to (a GraphQL file or a service
+   * folder); a failed start stays failed until "Restart Language Server".
+   */
+  ensureStarted(): Promise<void> {
+    this.startRequested ??= this.start();
+    return this.startRequested;
   }
 
   /** A new client, so that a server rebuilt on disk is the one that runs. */
@@ -83,7 +129,7 @@ export class Ctx {
     if (this.client?.isRunning()) return;
     // A client whose start failed cannot be started again: replace it.
     await this.stopClient();
-    const client = this.createClient();
+    const client = this.createClient(await loadLanguageClient());
     this.client = client;
     await client.start();
   }
@@ -103,7 +149,8 @@ export class Ctx {
     }
   }
 
-  private createClient(): LanguageClient {
+  private createClient(lc: LanguageClientModule): LanguageClient {
+    const { LanguageClient: Client, State, TransportKind } = lc;
     const serverModule = this.extCtx.asAbsolutePath('dist/server.js');
     const serverOptions: ServerOptions = {
       run: { module: serverModule, transport: TransportKind.ipc },
@@ -125,9 +172,10 @@ export class Ctx {
       synchronize: { fileEvents: watchers },
       initializationOptions: serverSettings(),
       outputChannel: this.outputChannel,
+      middleware: this.middleware,
     };
 
-    const client = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+    const client = new Client(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
     this.pushClientCleanup(vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('codestore')) void client.sendNotification('workspace/didChangeConfiguration', { settings: { codestore: serverSettings() } });
     }));
@@ -143,6 +191,4 @@ function setServerRunning(running: boolean): void {
   void vscode.commands.executeCommand('setContext', SERVER_RUNNING_KEY, running);
 }
 
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+export { errorMessage };

@@ -1,0 +1,405 @@
+// A service's commands: create (scaffold a folder and/or register it on the platform), push the
+// workspace's service folder to private, promote to demo, remove, and its developer key.
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { PlatformError } from '../api/errors';
+import type { PushedVersion, PushProblem } from '../api/types';
+import type { Ctx } from '../ctx';
+import { UserError } from '../errors';
+import { readFolderServiceId, ServiceFolder, serviceRootOf } from '../folders';
+import { deploymentOutcome, isSettling } from '../format';
+import { refOf, serviceTarget } from '../pickers';
+import {
+  destructiveChanges, folderNameFor, PENDING_MIGRATION_PATH, readServiceId, scaffoldServiceFiles, SCHEMA_PATH, SERVICE_MANIFEST, withServiceId,
+} from '../serviceFolder';
+import { GenerateResult, ServerCommands } from '../../../server/src/protocol';
+import { developerKey } from './environments';
+import type { CommandTable } from './types';
+
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function readText(uri: vscode.Uri): Promise<string | undefined> {
+  try {
+    return decoder.decode(await vscode.workspace.fs.readFile(uri));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The service folder of a command's argument: a folder, a file in one (the schema, codestore.yaml), or a service's tree item. */
+async function folderOfArg(ctx: Ctx, arg: unknown): Promise<ServiceFolder | undefined> {
+  if (arg instanceof vscode.Uri) {
+    const root = serviceRootOf(arg);
+    const folder = await ctx.folders.folderOf(root ?? arg);
+    if (folder) return folder;
+    const dir = root ?? arg;
+    if (await exists(vscode.Uri.joinPath(dir, SERVICE_MANIFEST))) return { uri: dir, name: path.basename(dir.fsPath), serviceId: await readFolderServiceId(dir) };
+    throw new UserError(`${dir.fsPath} is not a service folder (it has no ${SERVICE_MANIFEST}).`);
+  }
+  const ref = refOf(arg);
+  if (ref && 'serviceId' in ref) {
+    const folder = await ctx.folders.folderOfService(ref.serviceId);
+    if (!folder) throw new UserError(`The folder of ${ref.serviceId} is not in this workspace: open the folder whose ${SERVICE_MANIFEST} says serviceId: ${ref.serviceId} to push it.`);
+    return folder;
+  }
+  return undefined;
+}
+
+/** The service folder to push: the argument's, the active editor's, the only one, or a pick. */
+async function pushFolder(ctx: Ctx, arg: unknown): Promise<ServiceFolder | undefined> {
+  const given = await folderOfArg(ctx, arg);
+  if (given) return given;
+  const current = await ctx.folders.current();
+  if (current) return current;
+  const all = await ctx.folders.all();
+  if (!all.length) {
+    throw new UserError(`This workspace has no service folder (a folder with ${SERVICE_MANIFEST}).`, [{ title: 'Create Service', command: 'codestore.createService' }]);
+  }
+  const picked = await vscode.window.showQuickPick(all.map((f) => ({ label: f.name, description: f.serviceId ?? 'no serviceId yet', detail: f.uri.fsPath, folder: f })), {
+    title: 'code.store: Push', placeHolder: 'Which service folder?',
+  });
+  return picked?.folder;
+}
+
+/** Registers a folder as a new service: createService, the developer key kept, serviceId written into codestore.yaml. */
+async function registerService(ctx: Ctx, folder: vscode.Uri, name: string): Promise<{ id: string; name: string }> {
+  const manifest = vscode.Uri.joinPath(folder, SERVICE_MANIFEST);
+  const text = (await readText(manifest)) ?? '';
+  // Check that the manifest can take the serviceId before the service exists, not after.
+  withServiceId(text, 'check');
+  const client = await ctx.session.client();
+  const { service, developerKey: key } = await client.createService(name);
+  await ctx.session.setDeveloperKey(service.id, key);
+  await vscode.workspace.fs.writeFile(manifest, encoder.encode(withServiceId(text, service.id)));
+  await ctx.folders.reload(folder);
+  void ctx.model.refresh();
+  return service;
+}
+
+/** Asks the language server to write the generated files of a new service (best effort). */
+async function generate(ctx: Ctx, folder: vscode.Uri): Promise<void> {
+  try {
+    await ctx.ensureStarted();
+    const client = ctx.languageClient;
+    if (!client) return;
+    const result = await client.sendRequest<GenerateResult>('workspace/executeCommand', {
+      command: ServerCommands.generate, arguments: [vscode.Uri.joinPath(folder, SCHEMA_PATH).toString()],
+    });
+    if (result.skipped) ctx.outputChannel.warn(`Generating ${folder.fsPath}: ${result.skipped}`);
+  } catch (e) {
+    ctx.outputChannel.warn(`Generating ${folder.fsPath} failed: ${(e as Error).message}`);
+  }
+}
+
+/** Asks where, and writes a new service folder (codestore.yaml, the schema, one resolver). */
+async function scaffold(ctx: Ctx): Promise<{ folder: vscode.Uri; name: string } | undefined> {
+  const name = (await vscode.window.showInputBox({
+    title: 'code.store: Create Service',
+    prompt: 'The service\'s name (its serviceId is the name as a slug and a random suffix)',
+    placeHolder: 'blog',
+    ignoreFocusOut: true,
+    validateInput: (v) => (v.trim() ? undefined : 'Type a name.'),
+  }))?.trim();
+  if (!name) return undefined;
+  let parent: vscode.Uri | undefined;
+  const roots = vscode.workspace.workspaceFolders ?? [];
+  if (roots.length === 1) parent = roots[0].uri;
+  else if (roots.length > 1) {
+    parent = (await vscode.window.showQuickPick(roots.map((r) => ({ label: r.name, description: r.uri.fsPath, uri: r.uri })), {
+      title: 'code.store: Create Service', placeHolder: `Where to create the folder ${folderNameFor(name)}?`,
+    }))?.uri;
+  } else {
+    parent = (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Create the service here', title: `Where to create the folder ${folderNameFor(name)}?` }))?.[0];
+  }
+  if (!parent) return undefined;
+  const folder = vscode.Uri.joinPath(parent, folderNameFor(name));
+  if (await exists(folder)) {
+    if (await exists(vscode.Uri.joinPath(folder, SERVICE_MANIFEST))) return { folder, name };
+    const entries = await vscode.workspace.fs.readDirectory(folder);
+    if (entries.length) throw new UserError(`${folder.fsPath} exists and is not empty: choose another name.`);
+  }
+  for (const file of scaffoldServiceFiles(name)) {
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, ...file.path.split('/')), encoder.encode(file.content));
+  }
+  return { folder, name };
+}
+
+/**
+ * Creates a service: for a workspace service folder without a serviceId (or with one this platform
+ * does not know), or in a new folder with codestore.yaml, a schema and one resolver. The developer
+ * key is kept in VS Code's secret storage.
+ */
+async function createService(ctx: Ctx, arg: unknown): Promise<void> {
+  let folder: vscode.Uri | undefined;
+  let name: string | undefined;
+  if (arg instanceof vscode.Uri) {
+    const given = await folderOfArg(ctx, arg);
+    folder = given?.uri;
+  } else {
+    await ctx.model.ensureLoaded();
+    const known = ctx.model.state.services;
+    const candidates = (await ctx.folders.all()).filter((f) => !f.serviceId || (known && !known.some((s) => s.id === f.serviceId)));
+    if (candidates.length) {
+      const NEW = { label: '$(new-folder) New service folder…', description: '', detail: 'codestore.yaml, src/schema.graphql and a resolver', folder: undefined as ServiceFolder | undefined };
+      const picked = await vscode.window.showQuickPick([
+        ...candidates.map((f) => ({
+          label: `$(folder) ${f.name}`,
+          description: vscode.workspace.asRelativePath(f.uri),
+          detail: f.serviceId ? `its serviceId ${f.serviceId} is not a service of this platform` : `${SERVICE_MANIFEST} has no serviceId yet`,
+          folder: f as ServiceFolder | undefined,
+        })),
+        NEW,
+      ], { title: 'code.store: Create Service', placeHolder: 'Create the service for which folder?', ignoreFocusOut: true });
+      if (!picked) return;
+      folder = picked.folder?.uri;
+    }
+  }
+  let scaffolded = false;
+  if (folder) {
+    const existing = readServiceId((await readText(vscode.Uri.joinPath(folder, SERVICE_MANIFEST))) ?? '');
+    if (existing) {
+      await ctx.model.ensureLoaded();
+      const service = ctx.model.service(existing);
+      if (service) throw new UserError(`${path.basename(folder.fsPath)} is the service "${service.name}" (${service.id}) already. To make it a new service, remove serviceId from its ${SERVICE_MANIFEST} first.`);
+    }
+    name = await vscode.window.showInputBox({
+      title: 'code.store: Create Service',
+      prompt: 'The service\'s name',
+      value: path.basename(folder.fsPath),
+      ignoreFocusOut: true,
+      validateInput: (v) => (v.trim() ? undefined : 'Type a name.'),
+    });
+    if (!name) return;
+  } else {
+    const made = await scaffold(ctx);
+    if (!made) return;
+    ({ folder, name } = made);
+    scaffolded = true;
+  }
+  const service = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `code.store: creating the service "${name.trim()}"…` },
+    () => registerService(ctx, folder!, name!.trim()),
+  );
+  const schema = vscode.Uri.joinPath(folder, SCHEMA_PATH);
+  if (scaffolded) void generate(ctx, folder);
+  const inWorkspace = !!vscode.workspace.getWorkspaceFolder(folder);
+  if (scaffolded && inWorkspace) void vscode.window.showTextDocument(schema, { preview: false });
+  const actions = inWorkspace ? ['Push to Private', 'Copy Developer Key'] : ['Open Folder', 'Copy Developer Key'];
+  void vscode.window.showInformationMessage(
+    `code.store: created the service "${service.name}" (${service.id}) and wrote its serviceId into ${vscode.workspace.asRelativePath(vscode.Uri.joinPath(folder, SERVICE_MANIFEST))}. Its developer key is kept in VS Code's secret storage.`,
+    ...actions,
+  ).then((choice) => {
+    if (choice === 'Push to Private') void vscode.commands.executeCommand('codestore.push', folder);
+    else if (choice === 'Copy Developer Key') void vscode.commands.executeCommand('codestore.copyDeveloperKey', { serviceId: service.id });
+    else if (choice === 'Open Folder') void vscode.commands.executeCommand('vscode.openFolder', folder, { forceNewWindow: true });
+  });
+}
+
+/** Problems of a push, as diagnostics on the files of the service folder (1-based positions from the platform). */
+function showProblems(ctx: Ctx, folder: vscode.Uri, problems: PushProblem[]): void {
+  ctx.pushProblems.forEach((uri) => {
+    if (uri.fsPath.startsWith(folder.fsPath + path.sep)) ctx.pushProblems.delete(uri);
+  });
+  const byFile = new Map<string, vscode.Diagnostic[]>();
+  for (const p of problems) {
+    const line = Math.max(0, p.line - 1);
+    const character = Math.max(0, p.column - 1);
+    const range = new vscode.Range(line, character, line, character);
+    const severity = p.severity === 'error' ? vscode.DiagnosticSeverity.Error : p.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
+    const d = new vscode.Diagnostic(range, p.message, severity);
+    d.source = 'code.store push';
+    d.code = p.code;
+    const list = byFile.get(p.file) ?? [];
+    list.push(d);
+    byFile.set(p.file, list);
+  }
+  for (const [file, list] of byFile) ctx.pushProblems.set(vscode.Uri.joinPath(folder, ...file.split('/')), list);
+}
+
+/** When the pending migration drops a table or a column, a modal asks before pushing. */
+async function confirmDestructive(folder: ServiceFolder): Promise<boolean> {
+  const text = await readText(vscode.Uri.joinPath(folder.uri, ...PENDING_MIGRATION_PATH.split('/')));
+  if (!text) return true;
+  const { statements, warnings } = destructiveChanges(text);
+  if (!statements.length) return true;
+  const detail = [
+    `${PENDING_MIGRATION_PATH} drops data when it runs:`,
+    ...(warnings.length ? warnings : statements).slice(0, 8).map((w) => `• ${w}`),
+    '',
+    'To keep the data, rename with @renamedFrom (the schema\'s quick fixes offer it) instead of removing.',
+  ].join('\n');
+  const choice = await vscode.window.showWarningMessage(`Push ${folder.name}? Its migration drops ${statements.length} table(s) or column(s) with their data.`, { modal: true, detail }, 'Push Anyway');
+  return choice === 'Push Anyway';
+}
+
+/** Saves the unsaved editors of the folder: what is pushed is what is on disk. */
+async function saveFolder(folder: vscode.Uri): Promise<void> {
+  const dirty = vscode.workspace.textDocuments.filter((d) => d.isDirty && d.uri.scheme === 'file' && d.uri.fsPath.startsWith(folder.fsPath + path.sep));
+  await Promise.all(dirty.map((d) => d.save()));
+}
+
+/**
+ * Pushes the service folder: packs it, and the platform checks, builds and deploys it to private
+ * before it answers. The check's problems go to the Problems panel where they are.
+ */
+async function push(ctx: Ctx, arg: unknown): Promise<void> {
+  let folder = await pushFolder(ctx, arg);
+  if (!folder) return;
+  if (!folder.serviceId) {
+    const choice = await vscode.window.showWarningMessage(
+      `${folder.name} is not a service on the platform yet (its ${SERVICE_MANIFEST} has no serviceId).`, { modal: true }, 'Create Service and Push',
+    );
+    if (!choice) return;
+    await createService(ctx, folder.uri);
+    folder = await ctx.folders.reload(folder.uri);
+    if (!folder.serviceId) return;
+  }
+  const serviceId = folder.serviceId!;
+  if (!(await confirmDestructive(folder))) return;
+  await saveFolder(folder.uri);
+  const client = await ctx.session.client();
+  const before = ctx.model.service(serviceId)?.environments.find((e) => e.name === 'private')?.latestDeployment?.id;
+  const name = ctx.model.service(serviceId)?.name ?? folder.name;
+  let pushed: PushedVersion;
+  try {
+    pushed = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `code.store: pushing ${name}` }, async (progress) => {
+      progress.report({ message: 'Checking and building…' });
+      const { packServiceFolder } = await import(/* webpackChunkName: "archive" */ '../../../platform/src/build/archive');
+      const archive = await packServiceFolder(folder!.uri.fsPath);
+      // The platform answers when the deployment settled; the model's polls show when it begins.
+      const watch = ctx.model.onDidChange(() => {
+        const latest = ctx.model.service(serviceId)?.environments.find((e) => e.name === 'private')?.latestDeployment;
+        if (latest && latest.id !== before && isSettling(latest.status)) progress.report({ message: `Deploying ${latest.version.version} to private…` });
+      });
+      try {
+        return await ctx.model.track(client.push(serviceId, archive));
+      } finally {
+        watch.dispose();
+      }
+    });
+  } catch (e) {
+    if (e instanceof PlatformError && e.code === 'CHECK_FAILED') {
+      showProblems(ctx, folder.uri, e.problems);
+      const errors = e.problems.filter((p) => p.severity === 'error').length;
+      throw new UserError(`The platform's check refused the push of ${name}: ${errors} error(s), shown in the Problems panel. Fix them and push again.`, [
+        { title: 'Show Problems', command: 'workbench.actions.view.problems' },
+      ]);
+    }
+    throw e;
+  }
+  showProblems(ctx, folder.uri, pushed.warnings);
+  await ctx.model.refresh();
+  const env = ctx.model.service(serviceId)?.environments.find((e) => e.name === 'private');
+  const url = env && pushed.deployment?.status === 'DEPLOYED' ? (await ctx.session.url()) + env.path : undefined;
+  const target = { serviceId, serviceName: name, environment: 'private' as const };
+  if (!pushed.deployment) {
+    void vscode.window.showInformationMessage(`code.store: pushed ${name}: version ${pushed.version} (this platform does not deploy pushes).`);
+    return;
+  }
+  const outcome = deploymentOutcome(pushed.deployment, pushed.version, url);
+  if (outcome.ok) {
+    void vscode.window.showInformationMessage(`code.store: pushed ${name}. ${outcome.message}`, 'Promote to Demo', 'Open Playground', 'Copy Endpoint').then((choice) => {
+      if (choice === 'Promote to Demo') void vscode.commands.executeCommand('codestore.promote', { serviceId });
+      else if (choice === 'Open Playground') void vscode.commands.executeCommand('codestore.openPlayground', target);
+      else if (choice === 'Copy Endpoint') void vscode.commands.executeCommand('codestore.copyEndpoint', target);
+    });
+  } else {
+    void vscode.window.showErrorMessage(`code.store: pushed ${name} as ${pushed.version}, but ${outcome.message.charAt(0).toLowerCase()}${outcome.message.slice(1)} Private keeps serving what it served.`, 'Open Logs')
+      .then((choice) => { if (choice) void vscode.commands.executeCommand('codestore.openLogs', target); });
+  }
+}
+
+/** Deploys what private serves to demo. */
+async function promote(ctx: Ctx, arg: unknown): Promise<void> {
+  const target = await serviceTarget(ctx, arg, 'Promote which service to demo?');
+  if (!target) return;
+  await ctx.model.ensureLoaded();
+  const serving = ctx.model.service(target.serviceId)?.environments.find((e) => e.name === 'private')?.currentVersion;
+  if (ctx.model.service(target.serviceId) && !serving) {
+    throw new UserError(`${target.serviceName}'s private environment serves nothing yet: push it first.`, [{ title: 'Push to Private', command: 'codestore.push' }]);
+  }
+  const client = await ctx.session.client();
+  const deployment = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `code.store: promoting ${target.serviceName}${serving ? ` ${serving.version}` : ''} to demo…` },
+    () => ctx.model.track(client.promote(target.serviceId)),
+  );
+  await ctx.model.refresh();
+  const env = ctx.model.service(target.serviceId)?.environments.find((e) => e.name === 'demo');
+  const url = env && deployment.status === 'DEPLOYED' ? (await ctx.session.url()) + env.path : undefined;
+  const outcome = deploymentOutcome(deployment, deployment.version.version, url);
+  const envTarget = { serviceId: target.serviceId, serviceName: target.serviceName, environment: 'demo' as const };
+  if (outcome.ok) {
+    void vscode.window.showInformationMessage(`code.store: ${outcome.message}`, 'Add to Project', 'Open Playground').then((choice) => {
+      if (choice === 'Add to Project') void vscode.commands.executeCommand('codestore.addToProject', { kind: 'service', ...target });
+      else if (choice === 'Open Playground') void vscode.commands.executeCommand('codestore.openPlayground', envTarget);
+    });
+  } else {
+    void vscode.window.showErrorMessage(`code.store: ${outcome.message} Demo keeps serving what it served.`, 'Open Logs')
+      .then((choice) => { if (choice) void vscode.commands.executeCommand('codestore.openLogs', envTarget); });
+  }
+}
+
+async function removeService(ctx: Ctx, arg: unknown): Promise<void> {
+  const target = await serviceTarget(ctx, arg, 'Remove which service?');
+  if (!target) return;
+  const choice = await vscode.window.showWarningMessage(
+    `Remove the service "${target.serviceName}" (${target.serviceId})?`,
+    { modal: true, detail: 'Its private and demo environments stop, their databases are deleted, and its versions and deployments are removed. The folder on disk stays.' },
+    'Remove Service',
+  );
+  if (choice !== 'Remove Service') return;
+  const client = await ctx.session.client();
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `code.store: removing ${target.serviceName}…` }, () => client.removeService(target.serviceId));
+  ctx.logs.following().filter((t) => t.serviceId === target.serviceId).forEach((t) => ctx.logs.stop(t));
+  void vscode.window.showInformationMessage(`code.store: removed the service ${target.serviceId}.`);
+}
+
+async function copyDeveloperKey(ctx: Ctx, arg: unknown): Promise<void> {
+  const target = await serviceTarget(ctx, arg, 'Whose developer key?');
+  if (!target) return;
+  const stored = await developerKey(ctx, target.serviceId, target.serviceName, false);
+  if (!stored) {
+    const choice = await vscode.window.showWarningMessage(
+      `code.store: VS Code has no developer key for ${target.serviceName}: the platform shows it only when the service is created. Paste it if you have it.`,
+      'Paste Key',
+    );
+    if (choice === 'Paste Key') await setDeveloperKey(ctx, target);
+    return;
+  }
+  await vscode.env.clipboard.writeText(stored);
+  void vscode.window.setStatusBarMessage(`code.store: copied the developer key of ${target.serviceName}`, 4000);
+}
+
+async function setDeveloperKey(ctx: Ctx, arg: unknown): Promise<void> {
+  const target = await serviceTarget(ctx, arg, 'Whose developer key?');
+  if (!target) return;
+  const key = await vscode.window.showInputBox({
+    title: `code.store: developer key of ${target.serviceName}`,
+    prompt: 'The key the platform showed when the service was created; VS Code keeps it in its secret storage.',
+    password: true,
+    ignoreFocusOut: true,
+    validateInput: (v) => (v.trim() ? undefined : 'Paste the key.'),
+  });
+  if (!key) return;
+  await ctx.session.setDeveloperKey(target.serviceId, key.trim());
+  void vscode.window.setStatusBarMessage(`code.store: kept the developer key of ${target.serviceName}`, 4000);
+}
+
+export const serviceCommands: CommandTable = {
+  'codestore.createService': { run: (ctx) => (arg) => createService(ctx, arg), refresh: true },
+  'codestore.push': { run: (ctx) => (arg) => push(ctx, arg), refresh: true },
+  'codestore.promote': { run: (ctx) => (arg) => promote(ctx, arg), refresh: true },
+  'codestore.removeService': { run: (ctx) => (arg) => removeService(ctx, arg), refresh: true },
+  'codestore.copyDeveloperKey': { run: (ctx) => (arg) => copyDeveloperKey(ctx, arg) },
+  'codestore.setDeveloperKey': { run: (ctx) => (arg) => setDeveloperKey(ctx, arg) },
+};

@@ -1,0 +1,174 @@
+// How the extension words deployments, environments, rate plans and money: pure functions (no
+// `vscode`), shared by the trees, the CodeLens and the status bar, and tested without VS Code.
+import type { BillingType, DeploymentStatus, Environment, Money, RatePlan } from './api/types';
+
+/** A ThemeIcon by codicon id, with an optional ThemeColor id. */
+export interface IconSpec {
+  id: string;
+  color?: string;
+}
+
+/** The status of an environment's latest deployment in one word. */
+export type StatusWord = 'DEPLOYED' | 'INITIALIZED' | 'IN_PROGRESS' | 'FAILED' | 'NOT_DEPLOYED';
+
+export function statusWord(status: DeploymentStatus | null | undefined): StatusWord {
+  switch (status) {
+    case 'DEPLOYED': return 'DEPLOYED';
+    case 'DEPLOYMENT_INITIALIZED': return 'INITIALIZED';
+    case 'DEPLOYMENT_IN_PROGRESS': return 'IN_PROGRESS';
+    case 'DEPLOYMENT_FAILED': return 'FAILED';
+    default: return 'NOT_DEPLOYED';
+  }
+}
+
+/** True while a deployment has not settled: the views poll until none is left. */
+export function isSettling(status: DeploymentStatus | null | undefined): boolean {
+  return status === 'DEPLOYMENT_INITIALIZED' || status === 'DEPLOYMENT_IN_PROGRESS';
+}
+
+export function statusIcon(status: DeploymentStatus | null | undefined): IconSpec {
+  switch (status) {
+    case 'DEPLOYED': return { id: 'check', color: 'testing.iconPassed' };
+    case 'DEPLOYMENT_INITIALIZED':
+    case 'DEPLOYMENT_IN_PROGRESS': return { id: 'sync~spin' };
+    case 'DEPLOYMENT_FAILED': return { id: 'error', color: 'testing.iconFailed' };
+    default: return { id: 'circle-outline' };
+  }
+}
+
+/**
+ * An environment's state after its name: `0.0.3 DEPLOYED`, `0.0.4 IN_PROGRESS`, `0.0.4 FAILED,
+ * 0.0.3 serving`, `not deployed`.
+ */
+export function environmentState(env: Environment): string {
+  const latest = env.latestDeployment;
+  if (!latest) return env.currentVersion ? `${env.currentVersion.version} serving` : 'not deployed';
+  const state = `${latest.version.version} ${statusWord(latest.status)}`;
+  const serving = env.currentVersion;
+  return serving && serving.id !== latest.version.id ? `${state}, ${serving.version} serving` : state;
+}
+
+/** With the status icon and the environment's name, for CodeLens titles and the status bar: `$(check) private 0.0.3 DEPLOYED`. */
+export function environmentSummary(env: Environment): string {
+  return `$(${statusIcon(env.latestDeployment?.status ?? env.status).id}) ${env.name} ${environmentState(env)}`;
+}
+
+/** The first line of a deployment error, for a description or a message. */
+export function firstLine(text: string | null | undefined): string {
+  return (text ?? '').trim().split(/\r?\n/)[0]?.trim() ?? '';
+}
+
+/** Text on one line: every run of whitespace (newlines too) as one space. */
+export function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** A deployment that settled, as push, promote and the instance operations answer it. */
+export interface SettledDeployment {
+  environment: string;
+  status: DeploymentStatus;
+  error: string | null;
+}
+
+/**
+ * A deployment's outcome in one sentence, and whether the version now serves: `Deployed 0.0.2 to
+ * private: <url>`, or why it failed.
+ */
+export function deploymentOutcome(d: SettledDeployment, version: string, url?: string): { ok: boolean; message: string } {
+  switch (d.status) {
+    case 'DEPLOYED':
+      return { ok: true, message: `Deployed ${version} to ${d.environment}${url ? `: ${url}` : '.'}` };
+    case 'DEPLOYMENT_FAILED': {
+      const why = oneLine(d.error ?? '').replace(/\.$/, '') || 'the platform gave no reason';
+      return { ok: false, message: `Deploying ${version} to ${d.environment} failed: ${why}.` };
+    }
+    default:
+      // The platform answers when a deployment settled; one that did not wait is still going.
+      return { ok: true, message: `The deployment of ${version} to ${d.environment} is ${statusWord(d.status)}: watch it in the Services view.` };
+  }
+}
+
+// ---- Money and rate plans. The platform counts money in minor units of a currency (cents). ----
+
+export const BILLING_TYPES: readonly BillingType[] = ['NOT_BILLABLE', 'MONTHLY', 'PAY_PER_CALL'];
+export const DEFAULT_CURRENCY = 'EUR';
+/** The platform's amounts and counts are GraphQL Ints. */
+const MAX_INT = 2 ** 31 - 1;
+
+/** How many decimals a currency has (EUR 2, JPY 0, BHD 3), from the ISO 4217 data Node carries. */
+export function minorDigits(currency: string): number {
+  try {
+    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    return 2;
+  }
+}
+
+/** Minor units as major units with the currency: `12.50 EUR`, `300 JPY`, `-0.05 EUR`. */
+export function formatMoney(amount: number, currency: string): string {
+  const digits = minorDigits(currency);
+  const sign = amount < 0 ? '-' : '';
+  const units = BigInt(Math.abs(Math.trunc(amount))).toString().padStart(digits + 1, '0');
+  const major = digits ? `${units.slice(0, -digits)}.${units.slice(-digits)}` : units;
+  return `${sign}${major} ${currency}`;
+}
+
+/** Amounts in several currencies on one line: `30.14 EUR + 5.00 USD`, or `nothing`. */
+export function formatTotals(totals: Money[]): string {
+  return totals.length ? totals.map((t) => formatMoney(t.amount, t.currency)).join(' + ') : 'nothing';
+}
+
+/** A plan in a few words: `Not billable`, `Monthly 29.99 EUR`, `Pay per call 0.05 EUR (1000 free a month)`. */
+export function describePlan(plan: Pick<RatePlan, 'billingType' | 'amount' | 'currency' | 'freeCallsPerMonth'>): string {
+  switch (plan.billingType) {
+    case 'MONTHLY':
+      return `Monthly ${formatMoney(plan.amount, plan.currency)}`;
+    case 'PAY_PER_CALL': {
+      const free = plan.freeCallsPerMonth ? ` (${plan.freeCallsPerMonth} free a month)` : '';
+      return `Pay per call ${formatMoney(plan.amount, plan.currency)}${free}`;
+    }
+    default:
+      return 'Not billable';
+  }
+}
+
+/**
+ * A price as typed in an input box, in major units with an optional currency: `29.99`, `0.05 USD`,
+ * `300 JPY`. Minor units and the currency, or an error message that says what to type.
+ */
+export function parsePrice(text: string, defaultCurrency = DEFAULT_CURRENCY): { amount: number; currency: string } | { error: string } {
+  const m = /^\s*(\d+)(?:[.,](\d*))?\s*([A-Za-z]{3})?\s*$/.exec(text);
+  if (!m) return { error: 'Type an amount like 29.99 or 0.05, optionally with a currency: 0.05 USD.' };
+  const currency = (m[3] ?? defaultCurrency).toUpperCase();
+  const digits = minorDigits(currency);
+  // Trailing zeros say nothing: 0.050 EUR is 5 cents.
+  const fraction = (m[2] ?? '').replace(/0+$/, '');
+  if (fraction.length > digits) {
+    return { error: digits ? `At most ${digits} decimals in ${currency}.` : `${currency} has no minor unit: type a whole amount.` };
+  }
+  const minor = BigInt(m[1]) * 10n ** BigInt(digits) + BigInt(fraction.padEnd(digits, '0') || '0');
+  if (minor > BigInt(MAX_INT)) return { error: `At most ${formatMoney(MAX_INT, currency)}.` };
+  return { amount: Number(minor), currency };
+}
+
+/** A whole number of calls as typed; an error message otherwise. */
+export function parseCallCount(text: string): number | { error: string } {
+  const n = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(n) || n > MAX_INT) return { error: 'Type a whole number of calls (0 or more).' };
+  return n;
+}
+
+/** `YYYY-MM` of a date, in UTC (the platform's months are UTC). */
+export function monthOf(date: Date): string {
+  return `${date.getUTCFullYear()}-${String(date.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
+/** `1234` → `1,234`. */
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** `2024-05-01T12:00:00.000Z` → `2024-05-01 12:00` (UTC). */
+export function shortTime(iso: string): string {
+  return iso.replace('T', ' ').slice(0, 16);
+}
