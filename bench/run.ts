@@ -4,13 +4,14 @@
 //
 //   npm run bench                      (builds dist/ first)
 //   node --import tsx bench/run.ts [--edits 60] [--completions 30] [--entities 300] [--seed 1]
-//                                  [--pause-ms 100] [--only github|service|lsp|codegen] [--no-back-to-back]
-//                                  [--no-probes] [--keep]
+//                                  [--pause-ms 100] [--only github|service|lsp|codegen|platform] [--no-back-to-back]
+//                                  [--no-probes] [--keep] [--pg postgres://...]
 //
 // Prints a Markdown table and writes bench/results/lsp.md and bench/results/lsp.json. Then runs the
-// code generation benchmark (bench/codegen.ts, its own process; bench/results/codegen.*), unless
-// --only names an LSP case or `lsp`; `--only codegen` runs just that one (`--entities`, `--seed`
-// and `--keep` are passed on to it).
+// code generation benchmark (bench/codegen.ts, its own process; bench/results/codegen.*) and the
+// platform benchmark (bench/platform.ts, its own process; bench/results/platform.*), unless --only
+// names an LSP case or `lsp`; `--only codegen` or `--only platform` runs just that one (`--entities`,
+// `--seed` and `--keep` are passed on to codegen; `--keep` and `--pg` to platform).
 import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
@@ -50,7 +51,7 @@ const settings = {
   pauseMs: arg('pause-ms', 100),
   timeouts: { initialize: 20_000, open: 90_000, change: 15_000, completion: 15_000, probe: 8_000 },
 };
-/** `lsp`: every LSP case; `codegen`: none (only bench/codegen.ts); `github` | `service`: that case. */
+/** `lsp`: every LSP case; `codegen` | `platform`: none (only that script); `github` | `service`: that case. */
 const onlyArg = arg('only', undefined);
 const only = onlyArg === 'lsp' ? undefined : onlyArg;
 const TOTAL_BUDGET_MS = 280_000; // the whole run, probes included, stays under ~5 minutes
@@ -349,10 +350,25 @@ function runCodegenBench(): number {
   return run.status ?? 1;
 }
 
-const runLsp = onlyArg !== 'codegen';
+/** The platform benchmark (push → DEPLOYED, gateway throughput), in a process of its own too. */
+function runPlatformBench(): number {
+  const passOn = flag('keep') ? ['--keep'] : [];
+  const pg = arg('pg', undefined);
+  if (pg) passOn.push('--pg', pg);
+  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'platform.ts'), ...passOn], { cwd: REPO, stdio: 'inherit' });
+  return run.status ?? 1;
+}
+
+const runLsp = onlyArg !== 'codegen' && onlyArg !== 'platform';
 const runCodegen = onlyArg === undefined || onlyArg === 'codegen';
+const runPlatform = onlyArg === undefined || onlyArg === 'platform';
 // Without LSP cases there is no LSP report: an abort (Ctrl-C) must not overwrite lsp.md/lsp.json.
 if (!runLsp) written = true;
 (runLsp ? main().then(() => { writeResults(); cleanup(); }) : Promise.resolve(cleanup()))
-  .then(() => process.exit(runCodegen ? runCodegenBench() : 0))
+  .then(() => {
+    // Each runs even when the one before failed; the first failure's code is the exit code.
+    const codegen = runCodegen ? runCodegenBench() : 0;
+    const platform = runPlatform ? runPlatformBench() : 0;
+    process.exit(codegen || platform);
+  })
   .catch((e) => abort(`crashed: ${(e as Error)?.stack ?? e}`, 1));

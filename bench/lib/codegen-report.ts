@@ -53,7 +53,7 @@ export function renderTable(rows: Row[]): string {
   return out.join('\n');
 }
 
-function profileSection(title: string, p: ProfileSummary): string {
+export function profileSection(title: string, p: ProfileSummary): string {
   const lines = [
     `#### ${title}`,
     '',
