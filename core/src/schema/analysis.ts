@@ -2,6 +2,9 @@
 // validation. After an edit only the chunks whose text changed are parsed again, and only the
 // chunks whose validation inputs changed (their own text, or the shape of a type they refer to)
 // are validated again, against a small schema made of what they refer to.
+import * as graphqlExports from 'graphql';
+import * as knownArgumentRules from 'graphql/validation/rules/KnownArgumentNamesRule';
+import * as requiredArgumentRules from 'graphql/validation/rules/ProvidedRequiredArgumentsRule';
 import {
   ASTNode, buildASTSchema, DefinitionNode, DocumentNode, GraphQLError, InputValueDefinitionNode,
   Kind, NameNode, parse, Source, TypeDefinitionNode, validateSchema, visit,
@@ -662,7 +665,7 @@ export class SchemaAnalysis {
       }
     };
 
-    const localRules = specifiedSDLRules.filter((r) => !GLOBAL_RULES.has(r.name));
+    const localRules = specifiedSDLRules.filter((r) => !GLOBAL_RULES.has(ruleName(r)));
     const sdlDoc: DocumentNode = { kind: Kind.DOCUMENT, definitions: [...definitions, ...stubs] };
     runRules(sdlDoc, localRules as SDLRule[], attribute);
 
@@ -823,7 +826,7 @@ export class SchemaAnalysis {
       for (const d of c.declarations) definitions.push(d.kind === 'R' ? d.node : nameStubOf(d));
     }
     const out: SchemaDiagnostic[] = [];
-    const rules = specifiedSDLRules.filter((r) => GLOBAL_RULES.has(r.name));
+    const rules = specifiedSDLRules.filter((r) => GLOBAL_RULES.has(ruleName(r)));
     runRules({ kind: Kind.DOCUMENT, definitions }, rules as SDLRule[], (error, code) => {
       const nodes = error.nodes ?? [];
       const node = nodes[nodes.length - 1];
@@ -840,6 +843,19 @@ export class SchemaAnalysis {
 }
 
 const GLOBAL_RULES = new Set(['UniqueTypeNamesRule', 'UniqueDirectiveNamesRule', 'LoneSchemaDefinitionRule', 'UniqueOperationTypesRule']);
+
+/**
+ * A validation rule's name as graphql-js exports it. Not `rule.name`: a minifier renames functions
+ * (a minified build then skipped rules), but not the properties of graphql's exports.
+ */
+const RULE_NAMES = new Map<unknown, string>(
+  // The two directive-argument rules are not among graphql's root exports.
+  Object.entries({ ...graphqlExports, ...knownArgumentRules, ...requiredArgumentRules }).filter(([key, value]) => key.endsWith('Rule') && typeof value === 'function').map(([key, value]) => [value, key]),
+);
+
+function ruleName(rule: SDLRule): string {
+  return RULE_NAMES.get(rule) ?? rule.name;
+}
 const BUILTIN_SCALARS = ['String', 'Int', 'Float', 'Boolean', 'ID'];
 
 function globalHint(code: string): string {
@@ -853,7 +869,7 @@ function globalHint(code: string): string {
 
 function runRules(doc: DocumentNode, rules: SDLRule[], onError: (error: GraphQLError, code: string) => void): void {
   const tagged = rules.map((rule) => {
-    const code = RULE_CODES[rule.name] ?? 'invalid';
+    const code = RULE_CODES[ruleName(rule)] ?? 'invalid';
     return (context: SDLValidationContext) => {
       const wrapped = Object.create(context) as SDLValidationContext;
       wrapped.reportError = (error: GraphQLError) => onError(error, code);
