@@ -4,7 +4,7 @@
 //
 //   npm run bench                      (builds dist/ first)
 //   node --import tsx bench/run.ts [--edits 60] [--completions 30] [--entities 300] [--seed 1]
-//                                  [--pause-ms 100] [--only github|service|lsp|codegen|platform|metering] [--no-back-to-back]
+//                                  [--pause-ms 100] [--only github|service|lsp|codegen|platform|metering|extension] [--no-back-to-back]
 //                                  [--no-probes] [--keep] [--pg postgres://...]
 //
 // Prints a Markdown table and writes bench/results/lsp.md and bench/results/lsp.json. Then runs the
@@ -359,16 +359,23 @@ function runPlatformBench(): number {
   return run.status ?? 1;
 }
 
+/** The extension benchmark (bundle size, activation time), in a process of its own. */
+function runExtensionBench(): number {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'extension.ts')], { cwd: REPO, stdio: 'inherit' });
+  return run.status ?? 1;
+}
+
 /** The metering benchmark (metered vs unmetered production calls), in a process of its own. */
 function runMeteringBench(): number {
   const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'metering.ts')], { cwd: REPO, stdio: 'inherit' });
   return run.status ?? 1;
 }
 
-const runLsp = onlyArg !== 'codegen' && onlyArg !== 'platform' && onlyArg !== 'metering';
+const runLsp = onlyArg !== 'codegen' && onlyArg !== 'platform' && onlyArg !== 'metering' && onlyArg !== 'extension';
 const runCodegen = onlyArg === undefined || onlyArg === 'codegen';
 const runPlatform = onlyArg === undefined || onlyArg === 'platform';
 const runMetering = onlyArg === undefined || onlyArg === 'metering';
+const runExtension = onlyArg === undefined || onlyArg === 'extension';
 // Without LSP cases there is no LSP report: an abort (Ctrl-C) must not overwrite lsp.md/lsp.json.
 if (!runLsp) written = true;
 (runLsp ? main().then(() => { writeResults(); cleanup(); }) : Promise.resolve(cleanup()))
@@ -377,6 +384,7 @@ if (!runLsp) written = true;
     const codegen = runCodegen ? runCodegenBench() : 0;
     const platform = runPlatform ? runPlatformBench() : 0;
     const metering = runMetering ? runMeteringBench() : 0;
-    process.exit(codegen || platform || metering);
+    const extension = runExtension ? runExtensionBench() : 0;
+    process.exit(codegen || platform || metering || extension);
   })
   .catch((e) => abort(`crashed: ${(e as Error)?.stack ?? e}`, 1));
