@@ -189,6 +189,21 @@ function processCpuMs(pid: number | undefined): number | undefined {
   }
 }
 const selfCpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+/** CPU time of every process of the PostgreSQL server on this machine so far, ms (its backends serve the store and the environments' databases with --pg). */
+function postgresCpuMs(): number {
+  let total = 0;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (!stat.includes('(postgres)')) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
+    } catch { /* gone */ }
+  }
+  return total;
+}
+
 /** Busy CPU time of the whole machine so far, all CPUs, ms (/proc/stat: everything but idle and iowait). */
 function machineBusyMs(): number | undefined {
   try {
@@ -416,13 +431,16 @@ async function main(): Promise<void> {
       connections: settings.connections,
       durationS,
     };
-    const before = { platform: selfCpuMs(), deployment: processCpuMs(workerPid), load: processCpuMs(loader?.pid), machine: machineBusyMs() };
+    const sample = () => ({ platform: selfCpuMs(), deployment: processCpuMs(workerPid), load: processCpuMs(loader?.pid), database: pgAdminUrl ? postgresCpuMs() : undefined, machine: machineBusyMs() });
+    const before = sample();
     const result = await load(spec);
-    const after = { platform: selfCpuMs(), deployment: processCpuMs(workerPid), load: processCpuMs(loader?.pid), machine: machineBusyMs() };
-    const diff = (a?: number, b?: number) => (a === undefined || b === undefined ? undefined : b - a);
+    const after = sample();
+    const diff = (a?: number, b?: number) => (a === undefined || b === undefined ? undefined : Math.max(0, b - a));
     const cpu: CpuUse = { platform: after.platform - before.platform, deployment: diff(before.deployment, after.deployment), load: diff(before.load, after.load) };
+    const database = diff(before.database, after.database);
+    if (database !== undefined) cpu.database = database;
     const machine = diff(before.machine, after.machine);
-    if (machine !== undefined) cpu.other = Math.max(0, machine - cpu.platform - (cpu.deployment ?? 0) - (cpu.load ?? 0));
+    if (machine !== undefined) cpu.other = Math.max(0, machine - cpu.platform - (cpu.deployment ?? 0) - (cpu.load ?? 0) - (cpu.database ?? 0));
     const rec: RunRecord = { query: q.id, path: which, phase, round, result, cpu };
     report.runs.push(rec);
     log(`${q.id} ${which} ${phase}${round ? ` ${round}` : ''}: ${result.okPerS.toFixed(0)} ok req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, non-2xx ${result.non2xx}, wrong ${result.wrongBody}, errors ${result.errors}`);
@@ -448,7 +466,15 @@ async function main(): Promise<void> {
     }
     const measured = report.runs.filter((r) => r.query === q.id && r.phase === 'measured');
     const mean = (which: string) => { const xs = measured.filter((r) => r.path === which).map((r) => r.result.okPerS); return xs.reduce((a, b) => a + b, 0) / xs.length; };
-    const ratio: Ratio = { query: q.label, gatewayOkPerS: mean('gateway'), directOkPerS: mean('direct'), ratio: mean('gateway') / mean('direct') };
+    const rounds = [...Array(settings.rounds).keys()].map((i) => {
+      const of = (which: string) => measured.find((r) => r.path === which && r.round === i + 1)?.result.okPerS ?? NaN;
+      return of('gateway') / of('direct');
+    });
+    const others = measured.map((r) => (r.cpu.other === undefined ? undefined : r.cpu.other / (1000 * r.result.durationS))).filter((x): x is number => x !== undefined);
+    const ratio: Ratio = {
+      query: q.label, gatewayOkPerS: mean('gateway'), directOkPerS: mean('direct'), ratio: mean('gateway') / mean('direct'), rounds,
+      otherCores: others.length ? others.reduce((a, b) => a + b, 0) / others.length : undefined,
+    };
     if (q.id === 'allPosts') Object.assign(ratio, { target: `≥ ${(TARGETS.gatewayRatio * 100).toFixed(0)} %`, met: ratio.ratio >= TARGETS.gatewayRatio });
     report.ratios.push(ratio);
   }
@@ -476,10 +502,19 @@ async function main(): Promise<void> {
     const c = (x: number | undefined) => (x === undefined ? '—' : x.toFixed(2));
     report.breakdown.push(
       `${q.id}, through the gateway (${r.gatewayOkPerS.toFixed(0)} ok req/s): CPU per answered request — platform process (server, gateway, its per-request log line into the store) ${us(g.us('platform'))}, deployment process ${us(g.us('deployment'))}, load generator ${us(g.us('load'))}; ` +
-      `cores busy — platform ${c(g.cores('platform'))}, deployment ${c(g.cores('deployment'))}, load generator ${c(g.cores('load'))}, other processes on the machine ${c(g.cores('other'))} (of ${report.machine.nproc}). ` +
-      `Directly (${r.directOkPerS.toFixed(0)} ok req/s): deployment ${us(d.us('deployment'))}, load generator ${us(d.us('load'))} per request; cores busy — deployment ${c(d.cores('deployment'))}, load generator ${c(d.cores('load'))}, platform ${c(d.cores('platform'))}, other ${c(d.cores('other'))}. ` +
+      `cores busy — platform ${c(g.cores('platform'))}, deployment ${c(g.cores('deployment'))}, load generator ${c(g.cores('load'))}${pgAdminUrl ? `, PostgreSQL server ${c(g.cores('database'))} (${us(g.us('database'))} per request)` : ''}, other processes on the machine ${c(g.cores('other'))} (of ${report.machine.nproc}). ` +
+      `Directly (${r.directOkPerS.toFixed(0)} ok req/s): deployment ${us(d.us('deployment'))}, load generator ${us(d.us('load'))} per request; cores busy — deployment ${c(d.cores('deployment'))}, load generator ${c(d.cores('load'))}, platform ${c(d.cores('platform'))}${pgAdminUrl ? `, PostgreSQL server ${c(d.cores('database'))} (${us(d.us('database'))} per request)` : ''}, other ${c(d.cores('other'))}. ` +
       'A deployment process serves on one thread, so about 1.0 core busy is its ceiling.',
     );
+    const total = (x: ReturnType<typeof side>) => (x.us('platform') ?? 0) + (x.us('deployment') ?? 0) + (x.us('load') ?? 0) + (x.us('database') ?? 0);
+    const dg = g.us('deployment');
+    const dd = d.us('deployment');
+    if (dg && dd && total(g) > 0) {
+      report.breakdown.push(
+        `${q.id}, what the ratio can be: if the three processes shared a fixed amount of CPU (a busy machine), gateway/direct ≈ all CPU per request directly / through the gateway${pgAdminUrl ? ' (PostgreSQL server included)' : ''} = ${(100 * total(d) / total(g)).toFixed(0)} %; ` +
+        `if only the deployment process's one thread bounded both (idle CPUs to spare for the gateway and the load generator), ≈ its CPU per request directly / through the gateway = ${(100 * dd / dg).toFixed(0)} %. Measured: ${(100 * r.ratio).toFixed(1)} %.`,
+      );
+    }
   }
   const measuredRuns = report.runs.filter((r) => r.phase === 'measured' && r.cpu.other !== undefined);
   const busiest = measuredRuns.reduce<RunRecord | undefined>((a, r) => (!a || r.cpu.other! > a.cpu.other! ? r : a), undefined);

@@ -24,7 +24,15 @@ export interface PushRecord {
 }
 
 /** CPU time spent by each process during one run, ms (user + system). */
-export interface CpuUse { platform: number; deployment?: number; load?: number; /** The rest of the machine's busy CPU over the run (other processes). */ other?: number }
+export interface CpuUse {
+  platform: number;
+  deployment?: number;
+  load?: number;
+  /** The PostgreSQL server's processes (with --pg: the store and the environment's database). */
+  database?: number;
+  /** The rest of the machine's busy CPU over the run (other processes). */
+  other?: number;
+}
 
 export interface RunRecord {
   query: string;
@@ -40,6 +48,10 @@ export interface Ratio {
   gatewayOkPerS: number;
   directOkPerS: number;
   ratio: number;
+  /** gateway / direct of each round (gateway run i against direct run i, run one after the other). */
+  rounds: number[];
+  /** Mean cores other processes on the machine kept busy over the measured runs. */
+  otherCores?: number;
   target?: string;
   met?: boolean;
 }
@@ -71,15 +83,17 @@ export function cpuPerRequestUs(ms: number | undefined, ok: number): number | un
 }
 
 function runTable(runs: RunRecord[]): string {
+  const db = runs.some((r) => r.cpu.database !== undefined) ? ' · PostgreSQL server' : '';
   const out = [
-    '| Query | Path | Run | ok req/s | all responses/s | latency p50 ms | p99 ms | max ms | 2xx wrong body | non-2xx | errors / timeouts | CPU µs per ok request: platform · deployment · load generator | cores busy: platform · deployment · load generator · other processes |',
+    `| Query | Path | Run | ok req/s | all responses/s | latency p50 ms | p99 ms | max ms | 2xx wrong body | non-2xx | errors / timeouts | CPU µs per ok request: platform · deployment · load generator${db} | cores busy: platform · deployment · load generator${db} · other processes |`,
     '|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|---|',
   ];
   for (const r of runs) {
     const x = r.result;
     const run = r.phase === 'measured' ? `round ${r.round}` : r.phase;
-    const cpu = [r.cpu.platform, r.cpu.deployment, r.cpu.load].map((ms) => f0(cpuPerRequestUs(ms, x.ok))).join(' · ');
-    const cores = [r.cpu.platform, r.cpu.deployment, r.cpu.load, r.cpu.other].map((ms) => (ms === undefined ? '—' : (ms / (1000 * x.durationS)).toFixed(2))).join(' · ');
+    const db = r.cpu.database === undefined ? [] : [r.cpu.database];
+    const cpu = [r.cpu.platform, r.cpu.deployment, r.cpu.load, ...db].map((ms) => f0(cpuPerRequestUs(ms, x.ok))).join(' · ');
+    const cores = [r.cpu.platform, r.cpu.deployment, r.cpu.load, ...db, r.cpu.other].map((ms) => (ms === undefined ? '—' : (ms / (1000 * x.durationS)).toFixed(2))).join(' · ');
     const codes = x.non2xx ? ` (${Object.entries(x.statusCodes).filter(([c]) => !c.startsWith('2')).map(([c, n]) => `${c}×${n}`).join(', ')})` : '';
     out.push(`| ${r.query} | ${r.path} | ${run} (${x.durationS.toFixed(1)} s, ${x.connections} conn.) | ${f0(x.okPerS)} | ${f0(x.allPerS)} | ${f1(x.latency.p50)} | ${f1(x.latency.p99)} | ${f1(x.latency.max)} | ${x.wrongBody} | ${x.non2xx}${codes} | ${x.errors} / ${x.timeouts} | ${cpu} | ${cores} |`);
   }
@@ -114,9 +128,9 @@ export function renderMarkdown(r: PlatformReport): string {
   }
   lines.push('## Throughput: through the gateway vs the deployment process directly', '');
   if (r.ratios.length) {
-    lines.push('| Query | gateway ok req/s (mean of rounds) | direct ok req/s | gateway / direct | Target |', '|---|--:|--:|--:|---|');
+    lines.push('| Query | gateway ok req/s (mean of rounds) | direct ok req/s | gateway / direct | each round | other processes (cores, mean) | Target |', '|---|--:|--:|--:|---|--:|---|');
     for (const x of r.ratios) {
-      lines.push(`| ${x.query} | ${f0(x.gatewayOkPerS)} | ${f0(x.directOkPerS)} | ${pct(x.ratio)} | ${x.target ? `${x.target} ${x.met ? '✅ met' : '❌ missed'}` : ''} |`);
+      lines.push(`| ${x.query} | ${f0(x.gatewayOkPerS)} | ${f0(x.directOkPerS)} | ${pct(x.ratio)} | ${x.rounds.map(pct).join(', ')} | ${x.otherCores === undefined ? '—' : x.otherCores.toFixed(2)} | ${x.target ? `${x.target} ${x.met ? '✅ met' : '❌ missed'}` : ''} |`);
     }
     lines.push('');
   }
