@@ -1,22 +1,11 @@
 // How the CLI reads and words rate plans, money and months: pure functions. The platform counts
 // money in minor units of a currency (cents); people type and read major units (0.05 EUR).
-import type { BillingType, Money, RatePlan, RatePlanInput } from '../../client/src/api';
+import type { BillingType, RatePlan, RatePlanInput } from '../../client/src/api';
+import { BILLING_TYPES, DEFAULT_CURRENCY, formatMoney, MAX_INT, minorDigits, parseWholeCount, toMinorUnits } from '../../client/src/api/money';
 import { alternatives } from './format';
 import { usageError } from './errors';
 
-export const BILLING_TYPES: readonly BillingType[] = ['NOT_BILLABLE', 'MONTHLY', 'PAY_PER_CALL'];
-export const DEFAULT_CURRENCY = 'EUR';
-/** The platform's amounts and counts are GraphQL Ints. */
-const MAX_INT = 2 ** 31 - 1;
-
-/** How many decimals a currency has (EUR 2, JPY 0, BHD 3), from the ISO 4217 data Node carries. */
-export function minorDigits(currency: string): number {
-  try {
-    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  } catch {
-    return 2;
-  }
-}
+export { BILLING_TYPES, DEFAULT_CURRENCY, formatMoney, formatTotals, minorDigits } from '../../client/src/api/money';
 
 /** `--currency`: an ISO 4217 code, upper-cased. */
 export function parseCurrency(value: string | undefined): string {
@@ -39,30 +28,14 @@ export function parseAmount(value: string, currency: string, option = '-v/--valu
   const example = digits ? `like 0.05 or 29.99` : 'like 5 or 300';
   const m = /^\s*(\d+)(?:\.(\d*))?\s*$/.exec(value);
   if (!m) throw usageError(`${option} is an amount in ${currency} ${example}, not ${JSON.stringify(value)}.`);
-  // Trailing zeros say nothing: 0.050 EUR is 5 cents.
-  const fraction = (m[2] ?? '').replace(/0+$/, '');
-  if (fraction.length > digits) {
+  const converted = toMinorUnits(m[1], m[2] ?? '', currency);
+  if ('minor' in converted) return converted.minor;
+  if (converted.problem === 'decimals') {
     throw usageError(digits
       ? `${option} has at most ${digits} decimals in ${currency} (the platform counts in its minor unit), not ${JSON.stringify(value)}.`
       : `${option} is a whole amount in ${currency} (it has no minor unit), not ${JSON.stringify(value)}.`);
   }
-  const minor = BigInt(m[1]) * 10n ** BigInt(digits) + BigInt(fraction.padEnd(digits, '0') || '0');
-  if (minor > BigInt(MAX_INT)) throw usageError(`${option} is at most ${formatMoney(MAX_INT, currency)}, not ${JSON.stringify(value)}.`);
-  return Number(minor);
-}
-
-/** Minor units as major units with the currency: `12.50 EUR`, `300 JPY`, `-0.05 EUR`. */
-export function formatMoney(amount: number, currency: string): string {
-  const digits = minorDigits(currency);
-  const sign = amount < 0 ? '-' : '';
-  const units = BigInt(Math.abs(Math.trunc(amount))).toString().padStart(digits + 1, '0');
-  const major = digits ? `${units.slice(0, -digits)}.${units.slice(-digits)}` : units;
-  return `${sign}${major} ${currency}`;
-}
-
-/** Totals per currency on one line: `30.14 EUR + 5.00 USD`, or `nothing`. */
-export function formatTotals(totals: Money[]): string {
-  return totals.length ? totals.map((t) => formatMoney(t.amount, t.currency)).join(' + ') : 'nothing';
+  throw usageError(`${option} is at most ${formatMoney(MAX_INT, currency)}, not ${JSON.stringify(value)}.`);
 }
 
 /** `--month`: YYYY-MM (a calendar month, UTC); undefined when not given (the platform's default is this month). */
@@ -75,8 +48,8 @@ export function parseMonth(value: string | undefined): string | undefined {
 
 /** A whole number from 0 to 2^31-1, given as `option`. */
 export function parseCount(value: string, option: string): number {
-  const n = /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(n) || n > MAX_INT) throw usageError(`${option} is a whole number of calls (0 or more), not ${JSON.stringify(value)}.`);
+  const n = parseWholeCount(value);
+  if (n === undefined) throw usageError(`${option} is a whole number of calls (0 or more), not ${JSON.stringify(value)}.`);
   return n;
 }
 

@@ -1,6 +1,7 @@
 // How the extension words deployments, environments, rate plans and money: pure functions (no
 // `vscode`), shared by the trees, the CodeLens and the status bar, and tested without VS Code.
-import type { BillingType, DeploymentStatus, Environment, Money, RatePlan } from './api/types';
+import { DEFAULT_CURRENCY, formatMoney, MAX_INT, parseWholeCount, toMinorUnits } from './api/money';
+import type { DeploymentStatus, Environment, RatePlan } from './api/types';
 
 /** A ThemeIcon by codicon id, with an optional ThemeColor id. */
 export interface IconSpec {
@@ -90,33 +91,7 @@ export function deploymentOutcome(d: SettledDeployment, version: string, url?: s
 
 // ---- Money and rate plans. The platform counts money in minor units of a currency (cents). ----
 
-export const BILLING_TYPES: readonly BillingType[] = ['NOT_BILLABLE', 'MONTHLY', 'PAY_PER_CALL'];
-export const DEFAULT_CURRENCY = 'EUR';
-/** The platform's amounts and counts are GraphQL Ints. */
-const MAX_INT = 2 ** 31 - 1;
-
-/** How many decimals a currency has (EUR 2, JPY 0, BHD 3), from the ISO 4217 data Node carries. */
-export function minorDigits(currency: string): number {
-  try {
-    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  } catch {
-    return 2;
-  }
-}
-
-/** Minor units as major units with the currency: `12.50 EUR`, `300 JPY`, `-0.05 EUR`. */
-export function formatMoney(amount: number, currency: string): string {
-  const digits = minorDigits(currency);
-  const sign = amount < 0 ? '-' : '';
-  const units = BigInt(Math.abs(Math.trunc(amount))).toString().padStart(digits + 1, '0');
-  const major = digits ? `${units.slice(0, -digits)}.${units.slice(-digits)}` : units;
-  return `${sign}${major} ${currency}`;
-}
-
-/** Amounts in several currencies on one line: `30.14 EUR + 5.00 USD`, or `nothing`. */
-export function formatTotals(totals: Money[]): string {
-  return totals.length ? totals.map((t) => formatMoney(t.amount, t.currency)).join(' + ') : 'nothing';
-}
+export { BILLING_TYPES, DEFAULT_CURRENCY, formatMoney, formatTotals, minorDigits } from './api/money';
 
 /** A plan in a few words: `Not billable`, `Monthly 29.99 EUR`, `Pay per call 0.05 EUR (1000 free a month)`. */
 export function describePlan(plan: Pick<RatePlan, 'billingType' | 'amount' | 'currency' | 'freeCallsPerMonth'>): string {
@@ -140,22 +115,17 @@ export function parsePrice(text: string, defaultCurrency = DEFAULT_CURRENCY): { 
   const m = /^\s*(\d+)(?:[.,](\d*))?\s*([A-Za-z]{3})?\s*$/.exec(text);
   if (!m) return { error: 'Type an amount like 29.99 or 0.05, optionally with a currency: 0.05 USD.' };
   const currency = (m[3] ?? defaultCurrency).toUpperCase();
-  const digits = minorDigits(currency);
-  // Trailing zeros say nothing: 0.050 EUR is 5 cents.
-  const fraction = (m[2] ?? '').replace(/0+$/, '');
-  if (fraction.length > digits) {
-    return { error: digits ? `At most ${digits} decimals in ${currency}.` : `${currency} has no minor unit: type a whole amount.` };
+  const converted = toMinorUnits(m[1], m[2] ?? '', currency);
+  if ('minor' in converted) return { amount: converted.minor, currency };
+  if (converted.problem === 'decimals') {
+    return { error: converted.digits ? `At most ${converted.digits} decimals in ${currency}.` : `${currency} has no minor unit: type a whole amount.` };
   }
-  const minor = BigInt(m[1]) * 10n ** BigInt(digits) + BigInt(fraction.padEnd(digits, '0') || '0');
-  if (minor > BigInt(MAX_INT)) return { error: `At most ${formatMoney(MAX_INT, currency)}.` };
-  return { amount: Number(minor), currency };
+  return { error: `At most ${formatMoney(MAX_INT, currency)}.` };
 }
 
 /** A whole number of calls as typed; an error message otherwise. */
 export function parseCallCount(text: string): number | { error: string } {
-  const n = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(n) || n > MAX_INT) return { error: 'Type a whole number of calls (0 or more).' };
-  return n;
+  return parseWholeCount(text) ?? { error: 'Type a whole number of calls (0 or more).' };
 }
 
 /** `YYYY-MM` of a date, in UTC (the platform's months are UTC). */
