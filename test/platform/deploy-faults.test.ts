@@ -11,22 +11,11 @@ import { PlatformClient } from '../../client/src/api';
 import { packServiceFolder } from '../../platform/src/build/archive';
 import { prewarmTypeCheck } from '../../platform/src/build/typecheck';
 import { environmentDatabaseName } from '../../platform/src/runtime/databases';
+import { api, call } from './helpers/http';
 import { PASSWORD, platformTargets, ScratchDatabase } from './helpers/platform';
 import { blogService, variant } from './helpers/service';
 import { PlatformProcess, startPlatformProcess, stopPlatformProcess } from './helpers/process';
 import * as os from 'os';
-
-async function call(url: string, key: string, query: string): Promise<{ status: number; body: { data?: any; errors?: Array<{ message: string }> } }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-user-authorization': key }, body: JSON.stringify({ query }) });
-  return { status: res.status, body: await res.json() as { data?: any } };
-}
-
-async function api<T>(url: string, token: string, query: string, variables: Record<string, unknown>): Promise<T> {
-  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
-  const body = await res.json() as { data?: T; errors?: Array<{ message: string }> };
-  if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join('; '));
-  return body.data as T;
-}
 
 /** Waits until `check` holds (polling), or fails after `ms`. */
 async function until(what: string, check: () => Promise<boolean>, ms = 60_000): Promise<void> {
@@ -77,7 +66,7 @@ for (const target of platformTargets()) {
       const second = new PlatformClient({ url: url2, token });
       void second.push(serviceId, await packServiceFolder(v2)).catch(() => undefined);
       await until('the second version\'s migration to run', async () => {
-        const data = await api<{ logs: { lines: Array<{ message: string }> } }>(url2, token,
+        const data = await api<{ logs: { lines: Array<{ message: string }> } }>({ url: url2, token },
           'query($s: ID!) { logs(serviceId: $s, environment: private, limit: 1000) { lines { message } } }', { s: serviceId });
         return data.logs.lines.some((l) => /ran migration \w+/.test(l.message) && !/CreateAuthorAndPost/.test(l.message));
       });

@@ -13,35 +13,9 @@ import * as path from 'path';
 import { PlatformClient, PushedVersion } from '../../client/src/api';
 import { packServiceFolder } from '../../platform/src/build/archive';
 import { prewarmTypeCheck } from '../../platform/src/build/typecheck';
+import { Answer, api, call } from './helpers/http';
 import { platformTargets, TestPlatform } from './helpers/platform';
 import { addFields, blogService, variant } from './helpers/service';
-
-interface Answer {
-  status: number;
-  body: { data?: Record<string, unknown> | null; errors?: Array<{ message: string; extensions?: { code?: string } }> };
-}
-
-/** Calls an endpoint with a key (or none). */
-async function call(url: string, key: string | undefined, query: string, headers: Record<string, string> = {}): Promise<Answer> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(key ? { 'x-user-authorization': key } : {}), ...headers },
-    body: JSON.stringify({ query }),
-  });
-  return { status: res.status, body: await res.json() as Answer['body'] };
-}
-
-/** Calls the platform API with a raw query (what the client does, without depending on its methods). */
-async function api<T>(client: PlatformClient, query: string, variables: Record<string, unknown>): Promise<T> {
-  const res = await fetch(`${client.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${client.token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = await res.json() as { data?: T; errors?: Array<{ message: string }> };
-  if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join('; '));
-  return body.data as T;
-}
 
 type PushedWithDeployment = PushedVersion & { deployment: { id: string; status: string; error: string | null } | null };
 

@@ -9,25 +9,14 @@ import * as path from 'path';
 import { PlatformClient } from '../../client/src/api';
 import { packServiceFolder } from '../../platform/src/build/archive';
 import { prewarmTypeCheck } from '../../platform/src/build/typecheck';
+import { api, call } from './helpers/http';
 import { PASSWORD, platformTargets, ScratchDatabase } from './helpers/platform';
 import { PlatformProcess, startPlatformProcess, stopPlatformProcess } from './helpers/process';
 import { blogService } from './helpers/service';
 
-async function api<T = any>(url: string, token: string | undefined, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const res = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = await res.json() as { data?: T; errors?: Array<{ message: string }> };
-  if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join('; '));
-  return body.data as T;
-}
-
-async function call(url: string, key: string): Promise<number> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-user-authorization': key }, body: '{"query":"{ allPosts { id } }"}' });
-  await res.arrayBuffer();
-  return res.status;
+/** One production call; its status. */
+async function allPosts(url: string, key: string): Promise<number> {
+  return (await call(url, key, '{ allPosts { id } }')).status;
 }
 
 /** A service in production of a project, with a client key; through the API of the platform at `url`. */
@@ -37,21 +26,21 @@ async function productionInstance(url: string, dir: string): Promise<{ token: st
   const { service } = await client.createService('Blog');
   const folder = await blogService(dir, service.id);
   assert.equal((await client.push(service.id, await packServiceFolder(folder))).deployed, true);
-  await api(url, token, 'mutation($s: ID!) { promote(serviceId: $s) { status } }', { s: service.id });
-  const { createProject } = await api(url, token, 'mutation { createProject(name: "Metered") { id } }');
-  const { addServiceToProject } = await api(url, token, `mutation($p: ID!, $s: ID!) {
+  await api({ url, token }, 'mutation($s: ID!) { promote(serviceId: $s) { status } }', { s: service.id });
+  const { createProject } = await api({ url, token }, 'mutation { createProject(name: "Metered") { id } }');
+  const { addServiceToProject } = await api({ url, token }, `mutation($p: ID!, $s: ID!) {
     addServiceToProject(projectId: $p, serviceId: $s, plan: { billingType: PAY_PER_CALL, amount: 1 }) { environments { name path } } }`, { p: createProject.id, s: service.id });
   for (const [from, to] of [['development', 'staging'], ['staging', 'production']]) {
-    const { promoteInstance } = await api(url, token, `mutation($p: ID!, $s: ID!) { promoteInstance(projectId: $p, serviceId: $s, from: ${from}, to: ${to}) { status error } }`, { p: createProject.id, s: service.id });
+    const { promoteInstance } = await api({ url, token }, `mutation($p: ID!, $s: ID!) { promoteInstance(projectId: $p, serviceId: $s, from: ${from}, to: ${to}) { status error } }`, { p: createProject.id, s: service.id });
     assert.equal(promoteInstance.status, 'DEPLOYED', promoteInstance.error);
   }
-  const { addClientKey } = await api(url, token, 'mutation($p: ID!) { addClientKey(projectId: $p, name: "load") { key } }', { p: createProject.id });
+  const { addClientKey } = await api({ url, token }, 'mutation($p: ID!) { addClientKey(projectId: $p, name: "load") { key } }', { p: createProject.id });
   const production = addServiceToProject.environments.find((e: { name: string }) => e.name === 'production');
   return { token, projectId: createProject.id, serviceId: service.id, endpoint: `${url}${production.path}`, key: addClientKey.key };
 }
 
 async function productionCalls(url: string, token: string, projectId: string, serviceId: string): Promise<number> {
-  return (await api(url, token, 'query($p: ID!, $s: ID!) { usage(projectId: $p, serviceId: $s) { production } }', { p: projectId, s: serviceId })).usage.production;
+  return (await api({ url, token }, 'query($p: ID!, $s: ID!) { usage(projectId: $p, serviceId: $s) { production } }', { p: projectId, s: serviceId })).usage.production;
 }
 
 for (const target of platformTargets()) {
@@ -78,7 +67,7 @@ for (const target of platformTargets()) {
       const url1 = running.url;
 
       const concurrent = 300;
-      const statuses = await Promise.all(Array.from({ length: concurrent }, () => call(inst.endpoint, inst.key)));
+      const statuses = await Promise.all(Array.from({ length: concurrent }, () => allPosts(inst.endpoint, inst.key)));
       assert.deepEqual(statuses.filter((s) => s !== 200), []);
       assert.equal(await productionCalls(url1, inst.token, inst.projectId, inst.serviceId), concurrent);
 
@@ -90,7 +79,7 @@ for (const target of platformTargets()) {
         while (!stop) {
           sent++;
           try {
-            if ((await call(inst.endpoint, inst.key)) === 200) answered++;
+            if ((await allPosts(inst.endpoint, inst.key)) === 200) answered++;
           } catch {
             return;
           }

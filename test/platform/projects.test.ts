@@ -11,30 +11,9 @@ import * as path from 'path';
 import { PlatformClient } from '../../client/src/api';
 import { packServiceFolder } from '../../platform/src/build/archive';
 import { prewarmTypeCheck } from '../../platform/src/build/typecheck';
+import { api, call } from './helpers/http';
 import { platformTargets, TestPlatform } from './helpers/platform';
 import { addFields, blogService, variant } from './helpers/service';
-
-interface Answer { status: number; body: { data?: any; errors?: Array<{ message: string; extensions?: { code?: string } }> } }
-
-async function call(url: string, key: string, query: string): Promise<Answer> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-user-authorization': key }, body: JSON.stringify({ query }) });
-  return { status: res.status, body: await res.json() as Answer['body'] };
-}
-
-async function api<T = any>(client: PlatformClient, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const res = await fetch(`${client.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${client.token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = await res.json() as { data?: T; errors?: Array<{ message: string; extensions?: { code?: string } }> };
-  if (body.errors?.length) {
-    const e = new Error(body.errors.map((x) => x.message).join('; ')) as Error & { code?: string };
-    e.code = body.errors[0].extensions?.code;
-    throw e;
-  }
-  return body.data as T;
-}
 
 const INSTANCE = `id ratePlan { billingType amount currency freeCallsPerMonth } environments { name path status currentVersion { version } latestDeployment { status error } }`;
 
