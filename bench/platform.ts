@@ -21,16 +21,16 @@
 //
 // Prints a Markdown table and writes bench/results/platform.md and bench/results/platform.json.
 import { ChildProcess, execFileSync, fork } from 'child_process';
-import { createHash, randomBytes } from 'crypto';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as inspector from 'inspector';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import { Client } from 'pg';
 import { PlatformClient } from '../client/src/api';
 import { packServiceFolder } from '../platform/src/build/archive';
 import { RunningPlatform, startPlatform } from '../platform/src/main';
+import { scratchDatabase } from '../test/platform/helpers/platform';
 import { blogService } from '../test/platform/helpers/service';
 import { summarizeProfile } from './lib/codegen-profile';
 import { Row } from './lib/codegen-report';
@@ -152,30 +152,6 @@ setTimeout(() => void abort(`hard time limit of ${HARD_LIMIT_MS / 1000} s reache
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-/** A scratch database on the server at `adminUrl` for the store; the environments' databases are named after it. */
-async function scratchDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `codestore_platform_bench_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ connectionString: adminUrl });
-  await admin.connect();
-  try { await admin.query(`CREATE DATABASE "${name}"`); } finally { await admin.end(); }
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new Client({ connectionString: adminUrl });
-      await c.connect();
-      try {
-        const envs = await c.query<{ datname: string }>('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [`${name}_e_`]);
-        for (const { datname } of envs.rows) await c.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
-        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      } finally {
-        await c.end();
-      }
-    },
-  };
-}
-
 const CLK_TCK = 100;
 /** user + system CPU of a process so far, ms (from /proc; undefined when it is gone). */
 function processCpuMs(pid: number | undefined): number | undefined {
@@ -293,7 +269,7 @@ async function main(): Promise<void> {
 
   // ---- the platform
   if (pgAdminUrl) {
-    scratch = await scratchDatabase(pgAdminUrl);
+    scratch = await scratchDatabase(pgAdminUrl, 'codestore_platform_bench');
     log(`store: scratch database ${new URL(scratch.url).pathname.slice(1)}`);
   }
   const t0 = performance.now();

@@ -35,8 +35,9 @@ export function platformTargets(): PlatformTarget[] {
   return targets;
 }
 
-async function scratchDatabase(adminUrl: string): Promise<ScratchDatabase> {
-  const name = `codestore_platform_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+/** A new database on the server at `adminUrl`; `drop` removes it with the environments' databases named after it. */
+export async function scratchDatabase(adminUrl: string, prefix = 'codestore_platform_test'): Promise<ScratchDatabase> {
+  const name = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
   try {
