@@ -93,7 +93,7 @@ export function createGateway(db: Db, runtime: Runtime, logs: LogSink, meter: Me
     const finish = (status: number | string) => {
       if (finished) return;
       finished = true;
-      runtime.done(envId);
+      runtime.done(worker);
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       logs.write(envId, deploymentId, 'request', `${req.method} ${status} ${ms.toFixed(1)} ms`);
     };

@@ -23,6 +23,8 @@ const LOAD_TIMEOUT_MS = 60_000;
 const OPEN_TIMEOUT_MS = 5 * 60_000;
 /** How long a request waits for its environment to be served again before it gets a 503. */
 export const ADMIT_TIMEOUT_MS = 30_000;
+/** How long requests in flight may take to finish before their process hands over or stops. */
+const DRAIN_TIMEOUT_MS = 30_000;
 /** A crashed process is started again after 1 s, then 2, 4, ... up to this. */
 const RESTART_MAX_DELAY_MS = 30_000;
 /** A process that served this long resets the crash backoff. */
@@ -57,6 +59,9 @@ class Worker {
   readonly startedAt = Date.now();
   /** Set when the platform stops it on purpose (no crash restart). */
   stopping = false;
+  /** Requests the gateway sent here that have not finished. */
+  inflight = 0;
+  private idleWaiters: Array<() => void> = [];
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private readonly inbox: FromWorker[] = [];
   private waiting: ((m: FromWorker | WorkerExited) => void) | undefined;
@@ -119,6 +124,23 @@ class Worker {
     });
   }
 
+  /** A request the gateway sent here has finished. */
+  done(): void {
+    if (--this.inflight > 0) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const go of waiters) go();
+  }
+
+  /** Resolves when no request sent here is in flight, or after `timeoutMs`. */
+  idle(timeoutMs: number): Promise<void> {
+    if (this.inflight <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.idleWaiters.push(() => { clearTimeout(timer); resolve(); });
+    });
+  }
+
   send(message: ToWorker): void {
     if (this.proc.connected) this.proc.send(message);
   }
@@ -151,8 +173,6 @@ class EnvironmentRuntime {
   /** While > 0, requests wait (a handover, a restart, a platform start). */
   private holds = 0;
   private held: Array<() => void> = [];
-  inflight = 0;
-  private idle: Array<() => void> = [];
   /** Deploys, restarts and removal of this environment run one at a time, in order. */
   private tail: Promise<unknown> = Promise.resolve();
   crashes = 0;
@@ -194,22 +214,8 @@ class EnvironmentRuntime {
     }
     const w = this.current;
     if (!w || w.port === undefined || !w.alive) return undefined;
-    this.inflight++;
+    w.inflight++;
     return w;
-  }
-
-  done(): void {
-    if (--this.inflight === 0) {
-      const idle = this.idle;
-      this.idle = [];
-      for (const go of idle) go();
-    }
-  }
-
-  /** Resolves when no request is in flight (new ones are held by the caller first). */
-  drained(): Promise<void> {
-    if (this.inflight === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idle.push(resolve));
   }
 }
 
@@ -306,7 +312,7 @@ export class Runtime {
       // One process at a time on an embedded database: hold requests, let those in flight finish,
       // have the old process close the database.
       env.hold();
-      await env.drained();
+      await old!.idle(DRAIN_TIMEOUT_MS);
       old!.send({ t: 'release' });
       try {
         const released = await old!.next(['released'], LOAD_TIMEOUT_MS);
@@ -317,26 +323,16 @@ export class Runtime {
       }
     }
     if (revert) {
-      let reverted: string[] | undefined;
-      let error = '';
       try {
-        const reverter = await this.spawn(await this.config({ ...d, build_path: revert.buildPath }, 'revert', revert.keep), d);
-        const done = await reverter.next(['reverted'], OPEN_TIMEOUT_MS);
-        await reverter.stop();
-        if (done.t === 'failed') error = done.error;
-        else reverted = done.reverted;
+        await this.revertMigrations(d, revert.buildPath, revert.keep);
       } catch (e) {
-        error = (e as Error).message;
-      }
-      if (!reverted) {
-        const result = await fail(`Reverting the migrations it does not have failed: ${error}`);
+        const result = await fail(`Reverting the migrations it does not have failed: ${(e as Error).message}`);
         if (handover) {
           await this.reopen(env, old!, d);
           env.release();
         }
         return result;
       }
-      for (const m of reverted) this.platformLine(d, `migration ${m} reverted`);
     }
     let ready: Extract<FromWorker, { t: 'ready' | 'failed' }>;
     try {
@@ -369,14 +365,29 @@ export class Runtime {
     if (handover) env.release();
     this.platformLine(d, `version ${d.version} deployed`);
     if (old) {
-      // Requests already sent to the old process finish there.
-      if (!handover) {
-        env.hold();
-        env.release();
-      }
+      // Requests already sent to the old process finish there before it stops.
+      await old.idle(DRAIN_TIMEOUT_MS);
       await old.stop();
     }
     return outcome('DEPLOYED', null);
+  }
+
+  /**
+   * Reverts the applied migrations of `d`'s environment that are not in `keep`, newest first, with
+   * a revert process of the build at `buildPath` (which has their classes); logs each one. Throws
+   * when the process fails.
+   */
+  private async revertMigrations(d: RunnableDeployment, buildPath: string, keep: string[]): Promise<void> {
+    const reverter = await this.spawn(await this.config({ ...d, build_path: buildPath }, 'revert', keep), d);
+    let done: Extract<FromWorker, { t: 'reverted' | 'failed' }>;
+    try {
+      // A revert process loads its build and reverts at once: no `loaded`, no `open`.
+      done = await reverter.next(['reverted'], OPEN_TIMEOUT_MS);
+    } finally {
+      await reverter.stop();
+    }
+    if (done.t === 'failed') throw new Error(done.error);
+    for (const m of done.reverted) this.platformLine(d, `migration ${m} reverted`);
   }
 
   /** After a failed handover, the old process opens the database again and serves. */
@@ -470,14 +481,7 @@ export class Runtime {
         const error = 'The platform stopped during this deployment; its migrations were rolled back.';
         try {
           const keep = u.current_build_path ? readBuildManifest(u.current_build_path).migrations.map((m) => m.className) : [];
-          if (fs.existsSync(path.join(u.build_path, 'manifest.json'))) {
-            const worker = await this.spawn(await this.config(u, 'revert', keep), u);
-            // A revert process loads its build and reverts at once: no `loaded`, no `open`.
-            const done = await worker.next(['reverted'], OPEN_TIMEOUT_MS);
-            await worker.stop();
-            if (done.t === 'failed') throw new Error(done.error);
-            for (const m of done.reverted) this.platformLine(u, `migration ${m} reverted`);
-          }
+          if (fs.existsSync(path.join(u.build_path, 'manifest.json'))) await this.revertMigrations(u, u.build_path, keep);
           await setDeploymentStatus(db, u.deployment_id, 'DEPLOYMENT_FAILED', error);
           this.platformLine(u, error);
         } catch (e) {
@@ -534,8 +538,9 @@ export class Runtime {
     return this.environment(environmentId).admit(timeoutMs);
   }
 
-  done(environmentId: string): void {
-    this.environments.get(environmentId)?.done();
+  /** A request `admit` let through to `worker` has finished. */
+  done(worker: Worker): void {
+    worker.done();
   }
 
   /** Stops every process (each closes its database); deployments in progress are left for the next start to roll back. */
