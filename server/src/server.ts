@@ -22,7 +22,8 @@ import { format } from './service/formatting';
 import { codeActions } from './service/codeActions';
 import { foldingRanges } from './service/folding';
 import { DiagnosticsScheduler } from './handlers/diagnosticsScheduler';
-import { CodegenHost } from './codegen';
+import { CodegenHost } from '../../servicefs/src/codegen';
+import { readServiceFiles } from '../../servicefs/src/folder';
 import { CodegenProcess } from './codegenProcess';
 import { migrationDiagnostics } from './service/migrationWarnings';
 import { isServiceSchema } from './service/diagnostics';
@@ -155,7 +156,7 @@ function schedulePlan(uri: string, version: number, base: Diagnostic[], service:
     if (!doc || doc.document.version !== version) return;
     let outcome: PlanOutcome;
     try {
-      outcome = { warnings: planModule.planService(doc.analysis.documentWithPrelude(), codegen.readServiceFiles(service)).plan.warnings };
+      outcome = { warnings: planModule.planService(doc.analysis.documentWithPrelude(), readServiceFiles(service.root)).plan.warnings };
     } catch (e) {
       if (!(e instanceof planModule.SnapshotError)) connection.console.error(`codestore: ${(e as Error)?.stack ?? e}`);
       outcome = { error: e instanceof planModule.SnapshotError ? e.message : `The migration cannot be planned: ${(e as Error).message}` };

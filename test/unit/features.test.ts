@@ -13,7 +13,7 @@ import type { SchemaDocument } from '../../server/src/service/document';
 import { format, formatText } from '../../server/src/service/formatting';
 import { hover } from '../../server/src/service/hover';
 import { prepareRename, rename } from '../../server/src/service/rename';
-import type { ServiceFolder } from '../../server/src/workspace';
+import type { ServiceFolder } from '../../servicefs/src/folder';
 import { generatedSchema, githubSlice, parses } from './schemaEdits';
 import { blogSchemaText, fakeService, githubSchemaText, schemaDocument, withCursor } from './support';
 
