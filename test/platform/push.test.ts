@@ -7,10 +7,10 @@ import { after, before, describe, it } from 'node:test';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import { PlatformClient } from '../../client/src/api';
+import { PlatformClient } from '../../apiclient/src';
 import { SchemaAnalysis } from '../../core/src/schema/analysis';
 import { CodegenHost } from '../../servicefs/src/codegen';
-import { packServiceFolder } from '../../platform/src/build/archive';
+import { packServiceFolder } from '../../apiclient/src/pack';
 import { prewarmTypeCheck } from '../../platform/src/build/typecheck';
 import { PASSWORD, platformError, platformTargets, REPO_ROOT, TestPlatform } from './helpers/platform';
 

@@ -3,9 +3,9 @@
 //   const check = await checkService(dir, { serviceId });      // problems with file/line/column
 //   if (check.ok) await buildService(dir, path.join(builds, serviceId, version));
 export {
-  ArchiveError, DEFAULT_ARCHIVE_LIMITS, PACK_EXCLUDED_NAMES, extractArchive, packServiceFolder,
+  ArchiveError, DEFAULT_ARCHIVE_LIMITS, extractArchive,
 } from './archive';
-export type { ArchiveErrorCode, ArchiveLimits, ExtractResult, PackOptions } from './archive';
+export type { ArchiveErrorCode, ArchiveLimits, ExtractResult } from './archive';
 export { CHECK_CODES, checkService } from './check';
 export type { CheckOptions, CheckResult, CommittedMigration } from './check';
 export { BUILD_FORMAT_VERSION, BUILD_MANIFEST, BuildError, buildService, readBuildManifest } from './build';
