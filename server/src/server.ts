@@ -27,7 +27,7 @@ import { readServiceFiles } from '../../servicefs/src/folder';
 import { CodegenProcess } from './codegenProcess';
 import { migrationDiagnostics } from './service/migrationWarnings';
 import { isServiceSchema } from './service/diagnostics';
-import { GenerateResult, ServerCommands, ServerSettings } from './protocol';
+import { GenerateResult, ServerCommands, ServerSettings } from '../protocol/protocol';
 import type { MigrationWarning } from '../../core/src/codegen/migrations/types';
 import type { ServiceFolder } from './workspace';
 

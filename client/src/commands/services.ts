@@ -12,7 +12,7 @@ import { refOf, serviceTarget } from '../pickers';
 import {
   destructiveChanges, folderNameFor, PENDING_MIGRATION_PATH, readServiceId, scaffoldServiceFiles, SCHEMA_PATH, SERVICE_MANIFEST, withServiceId,
 } from '../serviceFolder';
-import { GenerateResult, ServerCommands } from '../../../server/src/protocol';
+import { GenerateResult, ServerCommands } from '../../../server/protocol/protocol';
 import { developerKey } from './environments';
 import type { CommandTable } from './types';
 
