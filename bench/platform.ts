@@ -352,7 +352,7 @@ async function main(): Promise<void> {
   const restSamples = rest.map((p) => p.ms);
   const num = (xs: Array<number | undefined>) => xs.filter((x): x is number => x !== undefined);
   const rows: Row[] = [];
-  if (first) rows.push({ part: 'first push', label: `push → answer with the deployment ${first.status ?? '?'} (first type check in this process; the environment\'s database created${platform.db.kind === 'embedded' ? ' from the PGlite template' : ''}; initial migration)`, samples: [first.ms] });
+  if (first) rows.push({ part: 'first push', label: `push → answer with the deployment ${first.status ?? '?'} (first type check in this process; the environment's database created${platform.db.kind === 'embedded' ? ' from the PGlite template' : ''}; initial migration)`, samples: [first.ms] });
   if (first?.initializedMs !== undefined && first.deployingMs !== undefined && first.deployedMs !== undefined) {
     rows.push(
       { part: 'first push', label: '… check + build (push sent → `deployment … initialized` in the log)', samples: [first.initializedMs] },
