@@ -5,7 +5,12 @@ import { promisify } from 'util';
 import * as zlib from 'zlib';
 import { create as createTar } from 'tar';
 import {
-  ArchiveError, ArchiveErrorCode, ArchiveLimits, DEFAULT_ARCHIVE_LIMITS, ioError, pathError,
+  ArchiveError,
+  ArchiveErrorCode,
+  ArchiveLimits,
+  DEFAULT_ARCHIVE_LIMITS,
+  ioError,
+  pathError,
 } from '../../core/src/service-folder/archive';
 import { SERVICE_MANIFEST } from '../../core/src/service-folder/paths';
 
@@ -16,8 +21,20 @@ const gzip = promisify(zlib.gzip) as (buf: Buffer, options: zlib.ZlibOptions) =>
 
 /** Folders and files never packed: dependencies, version control, build outputs, editor litter. */
 export const PACK_EXCLUDED_NAMES: ReadonlySet<string> = new Set([
-  'node_modules', '.git', '.hg', '.svn', 'dist', 'build', 'out', 'coverage', '.DS_Store', 'Thumbs.db', '.nyc_output',
-  '.turbo', '.cache', 'tsconfig.tsbuildinfo',
+  'node_modules',
+  '.git',
+  '.hg',
+  '.svn',
+  'dist',
+  'build',
+  'out',
+  'coverage',
+  '.DS_Store',
+  'Thumbs.db',
+  '.nyc_output',
+  '.turbo',
+  '.cache',
+  'tsconfig.tsbuildinfo',
 ]);
 
 export interface PackOptions {
@@ -45,27 +62,47 @@ export async function packServiceFolder(dir: string, options: PackOptions = {}):
   const walk = (rel: string) => {
     const abs = path.join(root, rel);
     let names: string[];
-    try { names = fs.readdirSync(abs); } catch (e) { throw ioError(e, rel || '.'); }
+    try {
+      names = fs.readdirSync(abs);
+    } catch (e) {
+      throw ioError(e, rel || '.');
+    }
     for (const name of names.sort()) {
       if (excluded.has(name)) continue;
       const childRel = rel ? `${rel}/${name}` : name;
       const st = fs.lstatSync(path.join(abs, name));
       if (st.isSymbolicLink()) {
-        throw new ArchiveError('symlink', `"${childRel}" is a symbolic link: the platform accepts regular files only. Replace it with the file it points to.`, childRel);
+        throw new ArchiveError(
+          'symlink',
+          `"${childRel}" is a symbolic link: the platform accepts regular files only. Replace it with the file it points to.`,
+          childRel,
+        );
       } else if (st.isDirectory()) {
         walk(childRel);
       } else if (st.isFile()) {
         checkPath(childRel, limits);
         if (st.size > limits.maxEntryBytes) {
-          throw new ArchiveError('entry-too-large', `"${childRel}" is ${st.size} bytes; the platform accepts files up to ${limits.maxEntryBytes} bytes.`, childRel);
+          throw new ArchiveError(
+            'entry-too-large',
+            `"${childRel}" is ${st.size} bytes; the platform accepts files up to ${limits.maxEntryBytes} bytes.`,
+            childRel,
+          );
         }
         total += st.size;
         if (total > limits.maxTotalBytes) {
-          throw new ArchiveError('too-large', `The service folder holds more than ${limits.maxTotalBytes} bytes (at "${childRel}"); the platform accepts up to that. Leave generated or large files out.`, childRel);
+          throw new ArchiveError(
+            'too-large',
+            `The service folder holds more than ${limits.maxTotalBytes} bytes (at "${childRel}"); the platform accepts up to that. Leave generated or large files out.`,
+            childRel,
+          );
         }
         files.push(childRel);
         if (files.length > limits.maxEntries) {
-          throw new ArchiveError('too-many-entries', `The service folder holds more than ${limits.maxEntries} files; the platform accepts up to that.`, childRel);
+          throw new ArchiveError(
+            'too-many-entries',
+            `The service folder holds more than ${limits.maxEntries} files; the platform accepts up to that.`,
+            childRel,
+          );
         }
       } else {
         throw new ArchiveError(specialCode(st), `"${childRel}" is not a regular file: the platform accepts regular files only.`, childRel);
@@ -80,7 +117,10 @@ export async function packServiceFolder(dir: string, options: PackOptions = {}):
   for await (const chunk of pack as AsyncIterable<Buffer>) chunks.push(chunk);
   const out = await gzip(Buffer.concat(chunks), { level: 9 });
   if (out.length > limits.maxArchiveBytes) {
-    throw new ArchiveError('archive-too-large', `The archive is ${out.length} bytes; the platform accepts up to ${limits.maxArchiveBytes}.`);
+    throw new ArchiveError(
+      'archive-too-large',
+      `The archive is ${out.length} bytes; the platform accepts up to ${limits.maxArchiveBytes}.`,
+    );
   }
   return out;
 }

@@ -46,7 +46,8 @@ export class CodegenHost {
     for (const file of generation.files) {
       if (this.writeIfChanged(path.join(service.root, file.path), file.content)) written.push(file.path);
     }
-    for (const rel of obsoleteCandidates(service.root, generation)) if (this.removeGenerated(path.join(service.root, rel))) deleted.push(rel);
+    for (const rel of obsoleteCandidates(service.root, generation))
+      if (this.removeGenerated(path.join(service.root, rel))) deleted.push(rel);
     return { generation, written, deleted };
   }
 
@@ -58,15 +59,23 @@ export class CodegenHost {
     const { generateService } = await loadGenerator();
     const generation = generateService(doc, readServiceFiles(service.root));
     const stale = generatedDrift(service.root, generation).map((d) =>
-      d.kind === 'migration-needed' ? `${MIGRATIONS_DIR}/ (the schema needs a migration: run \`codestore generate\`)` : d.path);
+      d.kind === 'migration-needed' ? `${MIGRATIONS_DIR}/ (the schema needs a migration: run \`codestore generate\`)` : d.path,
+    );
     return { stale, generation };
   }
   private writeIfChanged(file: string, content: string): boolean {
     let current = this.known.get(file);
     if (current === undefined) {
-      try { current = fs.readFileSync(file, 'utf8'); } catch { current = undefined; }
+      try {
+        current = fs.readFileSync(file, 'utf8');
+      } catch {
+        current = undefined;
+      }
     }
-    if (current === content) { this.known.set(file, content); return false; }
+    if (current === content) {
+      this.known.set(file, content);
+      return false;
+    }
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, content);
@@ -78,7 +87,12 @@ export class CodegenHost {
   /** Deletes a file only if the generation wrote it (it starts with the generated mark). */
   private removeGenerated(file: string): boolean {
     let content: string;
-    try { content = fs.readFileSync(file, 'utf8'); } catch { this.known.delete(file); return false; }
+    try {
+      content = fs.readFileSync(file, 'utf8');
+    } catch {
+      this.known.delete(file);
+      return false;
+    }
     if (!content.startsWith(GENERATED_MARK)) return false;
     fs.unlinkSync(file);
     this.known.delete(file);

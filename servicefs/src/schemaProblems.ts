@@ -30,8 +30,14 @@ export function schemaProblems(analysis: SchemaAnalysis, resolvers: ResolverFile
     const s = lines.position(d.start);
     const e = lines.position(d.end);
     problems.push({
-      file: SCHEMA_PATH, line: s.line, column: s.column, endLine: e.line, endColumn: e.column,
-      severity: d.severity === 'hint' ? 'information' : d.severity, code: d.code, message: d.message,
+      file: SCHEMA_PATH,
+      line: s.line,
+      column: s.column,
+      endLine: e.line,
+      endColumn: e.column,
+      severity: d.severity === 'hint' ? 'information' : d.severity,
+      code: d.code,
+      message: d.message,
     });
     if (d.severity === 'error' && d.code !== 'missing-resolver') blocking = true;
   }

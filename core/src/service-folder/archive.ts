@@ -43,7 +43,11 @@ export type ArchiveErrorCode =
   | 'io';
 
 export class ArchiveError extends Error {
-  constructor(readonly code: ArchiveErrorCode, message: string, readonly entry?: string) {
+  constructor(
+    readonly code: ArchiveErrorCode,
+    message: string,
+    readonly entry?: string,
+  ) {
     super(message);
     this.name = 'ArchiveError';
   }
@@ -78,7 +82,11 @@ export function pathError(p: string, lim: ArchiveLimits, isDir: boolean): Archiv
   const shown = printable(p);
   if (!p) return new ArchiveError('invalid-path', 'An archive entry has an empty path.', p);
   if (p.includes('\\')) {
-    return new ArchiveError('backslash-path', `"${shown}" contains a backslash, a path separator on Windows: archive paths must use "/" only.`, p);
+    return new ArchiveError(
+      'backslash-path',
+      `"${shown}" contains a backslash, a path separator on Windows: archive paths must use "/" only.`,
+      p,
+    );
   }
   if (p.startsWith('/') || /^[A-Za-z]:/.test(p)) {
     return new ArchiveError('absolute-path', `"${shown}" is an absolute path: archive paths must be relative to the service folder.`, p);
@@ -101,7 +109,10 @@ export function pathError(p: string, lim: ArchiveLimits, isDir: boolean): Archiv
   if (parts.some((s) => Buffer.byteLength(s) > 255)) {
     return new ArchiveError('invalid-path', `"${shown.slice(0, 80)}…" has a name longer than 255 bytes; refused.`, p);
   }
-  if (process.platform === 'win32' && parts.some((s) => /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i.test(s) || /[. ]$/.test(s) || /[<>"|?*]/.test(s))) {
+  if (
+    process.platform === 'win32' &&
+    parts.some((s) => /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i.test(s) || /[. ]$/.test(s) || /[<>"|?*]/.test(s))
+  ) {
     return new ArchiveError('invalid-path', `"${shown}" is not a valid file name on Windows; refused.`, p);
   }
   if (!parts.length && !isDir) return new ArchiveError('invalid-path', `"${shown}" names no file.`, p);
