@@ -8,7 +8,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { SERVICE_MANIFEST, SCHEMA_PATH } from '../../core/src/service-folder/paths';
+import { DATA_DIR, RESOLVERS_DIR, SCHEMA_PATH, SERVICE_MANIFEST } from '../../core/src/service-folder/paths';
 import { Workspace } from './workspace';
 import { SchemaDocument } from './service/document';
 import { completion } from './service/completion';
@@ -27,6 +27,8 @@ import { DocumentPipeline, Pipelines } from './pipeline';
 import { GenerateResult, ServerCommands, ServerSettings } from '../protocol/protocol';
 
 const connection = createConnection(ProposedFeatures.all);
+/** A path inside some service's generated data layer contains this. */
+const DATA_DIR_SEGMENT = path.sep + DATA_DIR.split('/').join(path.sep) + path.sep;
 const documents = new TextDocuments({
   create: TextDocument.create,
   update: (document, changes, version) => {
@@ -141,7 +143,7 @@ connection.onInitialize((params): InitializeResult => {
 connection.onInitialized(() => {
   if (watchDynamically) {
     void connection.client.register(DidChangeWatchedFilesNotification.type, {
-      watchers: [{ globPattern: '**/' + SERVICE_MANIFEST }, { globPattern: '**/src/resolvers/**/*.ts' }, { globPattern: '**/*.{graphql,gql,graphqls}' }, { globPattern: '**/src/data/**' }],
+      watchers: [{ globPattern: '**/' + SERVICE_MANIFEST }, { globPattern: `**/${RESOLVERS_DIR}/**/*.ts` }, { globPattern: '**/*.{graphql,gql,graphqls}' }, { globPattern: `**/${DATA_DIR}/**` }],
     });
   }
   for (const root of workspaceRoots) loadServiceSchemas(root);
@@ -207,7 +209,7 @@ documents.onDidClose((e) => {
   workspace.forget(e.document.uri);
   pipelines.close(e.document.uri);
   const file = URI.parse(e.document.uri).fsPath;
-  if (workspace.serviceOf(e.document.uri) && file.endsWith(path.join('src', 'schema.graphql'))) readDiskSchema(file);
+  if (workspace.serviceOf(e.document.uri) && file.endsWith(path.join(...SCHEMA_PATH.split('/')))) readDiskSchema(file);
 });
 
 connection.onDidChangeWatchedFiles((params) => {
@@ -215,8 +217,8 @@ connection.onDidChangeWatchedFiles((params) => {
   for (const change of params.changes) {
     const file = URI.parse(change.uri).fsPath;
     codegen.forget(file);
-    if (file.includes(`${path.sep}src${path.sep}data${path.sep}`)) void codegenProcess.request({ kind: 'forget', file }).catch(() => undefined);
-    if (file.includes(`${path.sep}src${path.sep}data${path.sep}`)) {
+    if (file.includes(DATA_DIR_SEGMENT)) void codegenProcess.request({ kind: 'forget', file }).catch(() => undefined);
+    if (file.includes(DATA_DIR_SEGMENT)) {
       const service = workspace.serviceOf(change.uri);
       if (service) affected.add(service.root);
       continue;
