@@ -29,7 +29,9 @@ function bundle(entry, name, extra = {}) {
         {
           test: /\.ts$/,
           exclude: /node_modules/,
-          use: [{ loader: 'ts-loader', options: { transpileOnly: true } }],
+          // The root tsconfig.json (the options, not a part's): type checking and the boundaries
+          // between parts are `npm run typecheck`'s (tsc -b); the bundles only transpile.
+          use: [{ loader: 'ts-loader', options: { transpileOnly: true, configFile: path.resolve(__dirname, 'tsconfig.json') } }],
         },
       ],
     },

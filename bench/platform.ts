@@ -27,8 +27,8 @@ import * as inspector from 'inspector';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import { PlatformClient } from '../client/src/api';
-import { packServiceFolder } from '../platform/src/build/archive';
+import { PlatformClient } from '../apiclient/src';
+import { packServiceFolder } from '../apiclient/src/pack';
 import { RunningPlatform, startPlatform } from '../platform/src/main';
 import { scratchDatabase } from '../test/platform/helpers/platform';
 import { blogService } from '../test/platform/helpers/service';
@@ -352,7 +352,7 @@ async function main(): Promise<void> {
   const restSamples = rest.map((p) => p.ms);
   const num = (xs: Array<number | undefined>) => xs.filter((x): x is number => x !== undefined);
   const rows: Row[] = [];
-  if (first) rows.push({ part: 'first push', label: `push → answer with the deployment ${first.status ?? '?'} (first type check in this process; the environment\'s database created${platform.db.kind === 'embedded' ? ' from the PGlite template' : ''}; initial migration)`, samples: [first.ms] });
+  if (first) rows.push({ part: 'first push', label: `push → answer with the deployment ${first.status ?? '?'} (first type check in this process; the environment's database created${platform.db.kind === 'embedded' ? ' from the PGlite template' : ''}; initial migration)`, samples: [first.ms] });
   if (first?.initializedMs !== undefined && first.deployingMs !== undefined && first.deployedMs !== undefined) {
     rows.push(
       { part: 'first push', label: '… check + build (push sent → `deployment … initialized` in the log)', samples: [first.initializedMs] },
@@ -530,7 +530,7 @@ async function main(): Promise<void> {
 
   const lastLogs = await platform.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM logs WHERE environment_id = $1 AND stream = 'request'`, [envId]);
   report.notes.push(
-    `Platform: \`startPlatform({ port: 0, dataDir: <tmp>${pgAdminUrl ? ', databaseUrl: <scratch database>' : ''} })\` from platform/src/main.ts, in this process (run by tsx from source); the deployment processes are \`dist/runtime.js\` as the platform forks them. Account, service and pushes through the real PlatformClient (client/src/api).`,
+    `Platform: \`startPlatform({ port: 0, dataDir: <tmp>${pgAdminUrl ? ', databaseUrl: <scratch database>' : ''} })\` from platform/src/main.ts, in this process (run by tsx from source); the deployment processes are \`dist/runtime.js\` as the platform forks them. Account, service and pushes through the real PlatformClient (apiclient/src).`,
     `Pushes: the service folder is packed once (packServiceFolder) and the same archive pushed ${settings.pushes} times, one after another; each push records the next patch version and answers when its deployment to private settled. Push times are the client's, from sending the push to its answer. The split comes from the platform log lines of the environment (\`deployment … of version X initialized\` is written once the version is checked, built and recorded; \`deploying version X\`; \`version X deployed\`), stamped when written, in this process, against the client's send time. The first push is apart: it is the first type check in this process (TypeScript's libraries are parsed then; startPlatform does not call prewarmTypeCheck), creates the environment's database and runs the initial migration. p95 is nearest-rank (with ${Math.max(0, pushes.length - 1)} samples it is the maximum).`,
     `Throughput: ${settings.posts} posts created through the gateway first (createPost). The load generator is autocannon ${packageVersion('autocannon')} (programmatic API) in its own process (bench/lib/platform-load.ts), ${settings.connections} keep-alive connections, POSTing \`{"query": …}\` with content-type application/json. Gateway: \`${env.path}\` on the platform's port with \`x-user-authorization: <developer key>\`; direct: \`http://127.0.0.1:<port>/graphql\` of the deployment process (\`platform.runtime.portOf(environmentId)\`), the same graphql-http handler and resolvers without the gateway. Per query: a ${settings.warmupS} s warm-up of each, then ${settings.rounds} round(s) of gateway ${settings.durationS} s, direct ${settings.durationS} s, alternating. ok req/s counts only 2xx answers whose body is exactly the expected one (read once directly before the runs, and checked identical through the gateway); non-2xx answers, 2xx answers with another body, connection errors and timeouts are counted apart and never as throughput. Latency percentiles are autocannon's, over 2xx answers only (excludeErrorStats).`,
     `CPU per request: user + system time of each process over the run (this process: process.cpuUsage(), which holds the platform's server, the gateway and the ${platform.db.kind === 'embedded' ? 'PGlite store' : 'pg client of the store'}; the deployment process and the load generator: /proc/<pid>/stat), divided by the ok answers. The gateway writes one log line per request into the store (batched every 200 ms); the store held ${lastLogs[0]?.n ?? '?'} request lines of this environment at the end (an environment keeps the newest 10,000).`,

@@ -2,7 +2,6 @@
 // callable proxy) and times loading it and its activate(); prints one JSON line. Used by
 // bench/extension.ts, one process per sample, so each load is a cold one.
 const Module = require('module');
-const path = require('path');
 const calls = [];
 function stub(name) {
   const fn = function () {};

@@ -1,6 +1,6 @@
 // Options of the platform commands: each command's own, plus --platform, --json and --help.
 import { parseArgs } from 'util';
-import { DEFAULT_PLATFORM_URL, normalizeUrl, PlatformClient } from '../../client/src/api';
+import { DEFAULT_PLATFORM_URL, normalizeUrl, PlatformClient } from '../../apiclient/src';
 import { loadLogin } from './credentials';
 import { CliError, usageError } from './errors';
 

@@ -1,5 +1,5 @@
 // auth:signup, auth:login, auth:logout, auth:whoami.
-import { PlatformError } from '../../client/src/api';
+import { PlatformError } from '../../apiclient/src';
 import { parseCommand, platformClient, printJson, str } from './args';
 import { forgetLogin, saveLogin } from './credentials';
 import { CliError, usageError } from './errors';

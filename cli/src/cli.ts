@@ -1,12 +1,12 @@
 // The codestore command line. Thin: every command runs the same core as the language server.
 import * as fs from 'fs';
 import * as path from 'path';
-import { SchemaAnalysis } from '../../core/src/schema/analysis';
-import { checkPlatformRules } from '../../core/src/schema/platformRules';
-import { SchemaDiagnostic } from '../../core/src/schema/diagnostics';
-import { SCHEMA_PATH, SERVICE_MANIFEST } from '../../core/src/service-folder/serviceFolder';
-import { readResolvers } from '../../server/src/workspace';
-import { CodegenHost } from '../../server/src/codegen';
+import type { SchemaAnalysis } from '../../core/src/schema/analysis';
+import { SCHEMA_PATH, SERVICE_MANIFEST } from '../../core/src/service-folder/paths';
+import { CodegenHost } from '../../servicefs/src/codegen';
+import { readResolvers } from '../../servicefs/src/folder';
+import { formatProblem, sortProblems } from '../../servicefs/src/problems';
+import { analyseServiceSchema, schemaProblems } from '../../servicefs/src/schemaProblems';
 import * as access from './accessCommands';
 import * as auth from './authCommands';
 import * as billing from './billingCommands';
@@ -216,17 +216,15 @@ function loadService(dir: string): { text: string; analysis: SchemaAnalysis } | 
     process.stderr.write(`codestore: cannot read ${schemaFile}. A service keeps its schema at ${SCHEMA_PATH}.\n`);
     return undefined;
   }
-  const analysis = new SchemaAnalysis({ prelude: true });
-  analysis.update(text);
-  return { text, analysis };
+  return { text, analysis: analyseServiceSchema(text) };
 }
 
 async function generate(dir: string, checkOnly: boolean, json: boolean): Promise<number> {
   const loaded = loadService(dir);
   if (!loaded) return 2;
-  const service = { root: dir, resolvers: readResolvers(dir) };
-  const errors = [...loaded.analysis.diagnostics(), ...checkPlatformRules(loaded.analysis, service.resolvers).diagnostics]
-    .filter((d) => d.severity === 'error' && d.code !== 'missing-resolver');
+  const service = { root: dir };
+  const errors = schemaProblems(loaded.analysis, readResolvers(dir)).problems
+    .filter((p) => p.severity === 'error' && p.code !== 'missing-resolver');
   if (errors.length) {
     process.stderr.write(`codestore: the schema has ${errors.length} error(s); nothing was generated. Run \`codestore check\` to see them.\n`);
     return 1;
@@ -254,23 +252,10 @@ async function generate(dir: string, checkOnly: boolean, json: boolean): Promise
 function check(dir: string, json: boolean): number {
   const loaded = loadService(dir);
   if (!loaded) return 2;
-  const { text, analysis } = loaded;
-  const platform = checkPlatformRules(analysis, readResolvers(dir));
-  const diagnostics: SchemaDiagnostic[] = [...analysis.diagnostics(), ...platform.diagnostics].sort((a, b) => a.start - b.start);
-  const lineStarts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-  const position = (offset: number) => {
-    let lo = 0, hi = lineStarts.length - 1;
-    while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (lineStarts[mid] <= offset) lo = mid; else hi = mid - 1; }
-    return { line: lo + 1, column: offset - lineStarts[lo] + 1 };
-  };
-  const rows = [
-    ...diagnostics.map((d) => ({ file: SCHEMA_PATH, ...position(d.start), severity: d.severity, code: d.code, message: d.message })),
-    ...platform.orphanResolvers.map((o) => ({ file: o.file, line: 1, column: 1, severity: 'warning' as const, code: 'orphan-resolver', message: `No field "${o.field}" in the schema for this resolver: add the field or delete the file.` })),
-  ];
+  const rows = sortProblems(schemaProblems(loaded.analysis, readResolvers(dir)).problems);
   if (json) process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
   else {
-    for (const r of rows) process.stdout.write(`${r.file}:${r.line}:${r.column} ${r.severity} ${r.message} [${r.code}]\n`);
+    for (const r of rows) process.stdout.write(`${formatProblem(r)}\n`);
     const errors = rows.filter((r) => r.severity === 'error').length;
     process.stdout.write(errors || rows.length ? `${errors} error(s), ${rows.length - errors} warning(s)\n` : 'The schema is valid.\n');
   }

@@ -2,7 +2,7 @@
 // default to its service. With -p/--project, `logs` reads the log of the service's instance in
 // that project.
 import { setTimeout as sleep } from 'timers/promises';
-import { EnvironmentName, LogLine, PlatformClient } from '../../client/src/api';
+import { EnvironmentName, LogLine, PlatformClient } from '../../apiclient/src';
 import { parseCommand, platformClient, printJson, str, Values } from './args';
 import { CliError, usageError } from './errors';
 import { deploymentOutcome, formatLogLine, MAX_LOG_LINES, parseEnvironment, parseInstanceEnvironment, parseLineCount } from './format';

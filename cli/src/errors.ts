@@ -1,5 +1,5 @@
 // How a CLI command fails: one line on stderr and an exit code (2 for a usage mistake, 1 otherwise).
-import { PlatformError } from '../../client/src/api';
+import { PlatformError } from '../../apiclient/src';
 
 export class CliError extends Error {
   constructor(message: string, readonly exitCode = 1) {

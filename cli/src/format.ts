@@ -1,5 +1,5 @@
 // How the CLI words deployments and log lines, and reads the options of `logs`: pure functions.
-import type { DeploymentStatus, EnvironmentName, InstanceEnvironmentName, LogLine, ServiceEnvironmentName } from '../../client/src/api';
+import type { DeploymentStatus, EnvironmentName, InstanceEnvironmentName, LogLine, ServiceEnvironmentName } from '../../apiclient/src';
 import { usageError } from './errors';
 
 /** A service's environments. */

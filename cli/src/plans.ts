@@ -1,11 +1,11 @@
 // How the CLI reads and words rate plans, money and months: pure functions. The platform counts
 // money in minor units of a currency (cents); people type and read major units (0.05 EUR).
-import type { BillingType, RatePlan, RatePlanInput } from '../../client/src/api';
-import { BILLING_TYPES, DEFAULT_CURRENCY, formatMoney, MAX_INT, minorDigits, parseWholeCount, toMinorUnits } from '../../client/src/api/money';
+import type { BillingType, RatePlan, RatePlanInput } from '../../apiclient/src';
+import { BILLING_TYPES, DEFAULT_CURRENCY, formatMoney, MAX_INT, minorDigits, parseWholeCount, toMinorUnits } from '../../apiclient/src/money';
 import { alternatives } from './format';
 import { usageError } from './errors';
 
-export { BILLING_TYPES, DEFAULT_CURRENCY, formatMoney, formatTotals, minorDigits } from '../../client/src/api/money';
+export { BILLING_TYPES, DEFAULT_CURRENCY, formatMoney, formatTotals, minorDigits } from '../../apiclient/src/money';
 
 /** `--currency`: an ISO 4217 code, upper-cased. */
 export function parseCurrency(value: string | undefined): string {

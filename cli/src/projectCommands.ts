@@ -1,7 +1,7 @@
 // project:create, project:list, project:info, project:delete and the project:service:* commands:
 // a project's service-instances (development, staging, production), their deployments and rate
 // plans. -s/--service defaults to the service folder's service.
-import type { Deployment, InstanceEnvironmentName, PlatformClient, Project, ServiceInstance } from '../../client/src/api';
+import type { Deployment, InstanceEnvironmentName, PlatformClient, Project, ServiceInstance } from '../../apiclient/src';
 import { parseCommand, platformClient, printJson, str, Values } from './args';
 import { logsCommand } from './deployCommands';
 import { CliError, usageError } from './errors';

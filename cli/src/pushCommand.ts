@@ -4,9 +4,9 @@
 // found as `file:line:column severity message [code]` (exit 1).
 import * as fs from 'fs';
 import * as path from 'path';
-import { PlatformError, PushedDeployment } from '../../client/src/api';
-import { ArchiveError, packServiceFolder } from '../../platform/src/build/archive';
-import { formatProblem } from '../../platform/src/build/problems';
+import { PlatformError, PushedDeployment } from '../../apiclient/src';
+import { ArchiveError, packServiceFolder } from '../../apiclient/src/pack';
+import { formatProblem } from '../../servicefs/src/problems';
 import { parseCommand, platformClient, printJson, str } from './args';
 import { endpointUrl, logsCommand } from './deployCommands';
 import { CliError } from './errors';

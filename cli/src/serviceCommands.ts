@@ -1,7 +1,7 @@
 // service:create, service:list, service:info, service:remove. In a service folder (a codestore.yaml
 // at or above the working directory) they default to its service.
 import * as path from 'path';
-import { Environment, PlatformClient, PlatformError, Service } from '../../client/src/api';
+import { Environment, PlatformClient, PlatformError, Service } from '../../apiclient/src';
 import { parseCommand, platformClient, printJson, str } from './args';
 import { CliError, usageError } from './errors';
 import { findServiceFolder, manifestServiceId, serviceIdFor, serviceIdWriter } from './manifest';

@@ -2,7 +2,7 @@
 // the platform side: the session (URL, token), what the platform holds (the model), the workspace's
 // service folders, the local platform process, log followers and the push problems.
 import * as vscode from 'vscode';
-import type { ServerSettings } from '../../server/src/protocol';
+import type { ServerSettings } from '../../server/protocol/protocol';
 import type { LanguageClient, LanguageClientOptions, Middleware, ServerOptions } from 'vscode-languageclient/node';
 import { errorMessage } from './errors';
 import { ServiceFolders } from './folders';

@@ -1,7 +1,7 @@
 // How a failed command speaks: every platform error becomes an error message with the next step as
 // a button (log in, start the platform, show the problems), never an unhandled rejection.
 import * as vscode from 'vscode';
-import { PlatformError } from './api/errors';
+import { PlatformError } from '../../apiclient/src/errors';
 import { localAddress } from './localPlatform';
 
 /** A failure whose message is for the user as it is, with the commands that fix it. */

@@ -4,7 +4,7 @@
 // the archive packer (tar) are separate chunks loaded on first use.
 import * as vscode from 'vscode';
 import { Ctx, errorMessage } from './ctx';
-import { GenerateResult, ServerCommands } from '../../server/src/protocol';
+import { GenerateResult, ServerCommands } from '../../server/protocol/protocol';
 import { accountCommands } from './commands/account';
 import { environmentCommands } from './commands/environments';
 import { projectCommands } from './commands/projects';

@@ -1,7 +1,7 @@
 // How the extension words deployments, environments, rate plans and money: pure functions (no
 // `vscode`), shared by the trees, the CodeLens and the status bar, and tested without VS Code.
-import { DEFAULT_CURRENCY, formatMoney, MAX_INT, parseWholeCount, toMinorUnits } from './api/money';
-import type { DeploymentStatus, Environment, RatePlan } from './api/types';
+import { DEFAULT_CURRENCY, formatMoney, MAX_INT, parseWholeCount, toMinorUnits } from '../../apiclient/src/money';
+import type { DeploymentStatus, Environment, RatePlan } from '../../apiclient/src/types';
 
 /** A ThemeIcon by codicon id, with an optional ThemeColor id. */
 export interface IconSpec {
@@ -91,7 +91,7 @@ export function deploymentOutcome(d: SettledDeployment, version: string, url?: s
 
 // ---- Money and rate plans. The platform counts money in minor units of a currency (cents). ----
 
-export { BILLING_TYPES, DEFAULT_CURRENCY, formatMoney, formatTotals, minorDigits } from './api/money';
+export { BILLING_TYPES, DEFAULT_CURRENCY, formatMoney, formatTotals, minorDigits } from '../../apiclient/src/money';
 
 /** A plan in a few words: `Not billable`, `Monthly 29.99 EUR`, `Pay per call 0.05 EUR (1000 free a month)`. */
 export function describePlan(plan: Pick<RatePlan, 'billingType' | 'amount' | 'currency' | 'freeCallsPerMonth'>): string {

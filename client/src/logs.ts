@@ -1,9 +1,9 @@
 // An environment's log in a LogOutputChannel of its own, followed by polling `logs` with the cursor
 // every second until it is stopped ("Stop Following Logs", or the extension ends).
 import * as vscode from 'vscode';
-import type { PlatformClient } from './api/client';
-import { PlatformError } from './api/errors';
-import type { EnvironmentName, LogLine } from './api/types';
+import type { PlatformClient } from '../../apiclient/src/client';
+import { PlatformError } from '../../apiclient/src/errors';
+import type { EnvironmentName, LogLine } from '../../apiclient/src/types';
 
 /** Context key: at least one log is being followed. */
 const FOLLOWING_KEY = 'codestore.followingLogs';

@@ -3,9 +3,9 @@
 // query fill the Services and Projects trees; billing only while the Rate plans view is visible),
 // refreshed after every action, and polled every couple of seconds while a deployment has not
 // settled. No `vscode` here: the extension passes a way to get a client and listens to changes.
-import type { PlatformClient } from './api/client';
-import { PlatformError } from './api/errors';
-import type { Project, Service } from './api/types';
+import type { PlatformClient } from '../../apiclient/src/client';
+import { PlatformError } from '../../apiclient/src/errors';
+import type { Project, Service } from '../../apiclient/src/types';
 import { anySettling, ProjectBilling } from './views/nodes';
 
 export type Connection = 'unknown' | 'reachable' | 'unreachable';

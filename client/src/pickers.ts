@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type {
   BillingType, InstanceEnvironmentName, Project, RatePlan, RatePlanInput, Service, ServiceEnvironmentName, ServiceInstance,
-} from './api/types';
+} from '../../apiclient/src/types';
 import type { Ctx } from './ctx';
 import { UserError } from './errors';
 import type { ServiceFolder } from './folders';

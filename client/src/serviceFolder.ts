@@ -2,19 +2,10 @@
 // system): codestore.yaml's serviceId, the files of a new service, and whether the pending migration
 // drops data. The yaml package stays out of the extension bundle: codestore.yaml is a flat mapping,
 // and only its top-level `serviceId:` line is read or written here, so comments and keys stay as they are.
-// The paths are core/src/service-folder's and core/src/codegen/plan.ts's (importing those modules
-// would bundle yaml and the code generator); test/unit/extension-serviceFolder.test.ts checks they agree.
+// The paths are core's dependency-free core/src/service-folder/paths.ts.
+import { PENDING_MIGRATION_PATH, RESOLVERS_DIR, SCHEMA_PATH, SERVICE_MANIFEST, resolverPath } from '../../core/src/service-folder/paths';
 
-export const SERVICE_MANIFEST = 'codestore.yaml';
-export const SCHEMA_PATH = 'src/schema.graphql';
-export const RESOLVERS_DIR = 'src/resolvers';
-/** Written by the language server: the migration from the last snapshot to the schema as it is now. */
-export const PENDING_MIGRATION_PATH = 'src/data/pending-migration.ts';
-
-/** A resolver file's path in its service folder. */
-export function resolverPath(operation: 'queries' | 'mutations', field: string): string {
-  return `${RESOLVERS_DIR}/${operation}/${field}.ts`;
-}
+export { PENDING_MIGRATION_PATH, RESOLVERS_DIR, SCHEMA_PATH, SERVICE_MANIFEST, resolverPath };
 
 const SERVICE_ID_LINE = /^serviceId[ \t]*:(.*)$/m;
 

@@ -3,8 +3,8 @@
 // the PlatformClient that carries the token. The client module (axios) loads on first use, not at
 // activation.
 import * as vscode from 'vscode';
-import type { PlatformClient, PlatformHints } from './api/client';
-import type { Session } from './api/types';
+import type { PlatformClient, PlatformHints } from '../../apiclient/src/client';
+import type { Session } from '../../apiclient/src/types';
 
 /** The api client's DEFAULT_PLATFORM_URL (kept here too, so that activation does not load axios). */
 export const DEFAULT_PLATFORM_URL = 'http://127.0.0.1:4000';
@@ -17,11 +17,11 @@ const HINTS: PlatformHints = {
   start: 'start it with "code.store: Start Local Platform", or choose another with "code.store: Choose Platform URL"',
 };
 
-type ClientModule = typeof import('./api/client');
+type ClientModule = typeof import('../../apiclient/src/client');
 let clientModule: Promise<ClientModule> | undefined;
 /** The api client module, loaded once, on first use. */
 export function loadClientModule(): Promise<ClientModule> {
-  clientModule ??= import(/* webpackChunkName: "api" */ './api/client');
+  clientModule ??= import(/* webpackChunkName: "api" */ '../../apiclient/src/client');
   return clientModule;
 }
 

@@ -3,8 +3,7 @@
 // CPU after each valid edit; here it neither grows the language server's memory nor blocks it.
 import { SchemaAnalysis } from '../../core/src/schema/analysis';
 import type { MigrationWarning } from '../../core/src/codegen/migrations/types';
-import { CodegenHost } from './codegen';
-import { readResolvers } from './workspace';
+import { CodegenHost } from '../../servicefs/src/codegen';
 
 export type WorkerRequest =
   | { id: number; kind: 'write'; root: string; schema: string; commit: boolean }
@@ -29,7 +28,7 @@ async function handle(request: WorkerRequest): Promise<WorkerResponse> {
     analyses.set(request.root, analysis);
   }
   analysis.update(request.schema);
-  const result = await host.write({ root: request.root, resolvers: readResolvers(request.root) }, analysis.documentWithPrelude(), request.commit);
+  const result = await host.write({ root: request.root }, analysis.documentWithPrelude(), request.commit);
   return {
     id: request.id, ok: true, written: result.written, deleted: result.deleted, migration: result.generation.committed?.path,
     planEmpty: result.generation.plan.empty, warnings: result.generation.plan.warnings,

@@ -1,18 +1,16 @@
-// The code.store language server: wires the LSP connection to the features in service/.
+// The code.store language server: wires the LSP connection to the features in service/ and to a
+// pipeline per open document (pipeline.ts).
 // Run as `node dist/server.js --stdio` (or over IPC when VS Code starts it).
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  createConnection, Diagnostic, DiagnosticSeverity, DidChangeWatchedFilesNotification, FileChangeType, InitializeResult, ProposedFeatures,
-  TextDocumentSyncKind, TextDocuments,
+  createConnection, DidChangeWatchedFilesNotification, FileChangeType, InitializeResult, ProposedFeatures, TextDocumentSyncKind, TextDocuments,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { SERVICE_MANIFEST, SCHEMA_PATH } from '../../core/src/service-folder/serviceFolder';
-import type { EditHint } from '../../core/src/schema/analysis';
+import { DATA_DIR, RESOLVERS_DIR, SCHEMA_PATH, SERVICE_MANIFEST } from '../../core/src/service-folder/paths';
 import { Workspace } from './workspace';
 import { SchemaDocument } from './service/document';
-import { computeDiagnostics } from './service/diagnostics';
 import { completion } from './service/completion';
 import { hover } from './service/hover';
 import { definition, references } from './service/navigation';
@@ -22,31 +20,25 @@ import { format } from './service/formatting';
 import { codeActions } from './service/codeActions';
 import { foldingRanges } from './service/folding';
 import { DiagnosticsScheduler } from './handlers/diagnosticsScheduler';
-import { CodegenHost } from './codegen';
+import { CodegenHost } from '../../servicefs/src/codegen';
+import { readServiceFiles, ServiceFolder } from '../../servicefs/src/folder';
 import { CodegenProcess } from './codegenProcess';
-import { migrationDiagnostics } from './service/migrationWarnings';
-import { isServiceSchema } from './service/diagnostics';
-import { GenerateResult, ServerCommands, ServerSettings } from './protocol';
-import type { MigrationWarning } from '../../core/src/codegen/migrations/types';
-import type { ServiceFolder } from './workspace';
+import { DocumentPipeline, Pipelines } from './pipeline';
+import { GenerateResult, ServerCommands, ServerSettings } from '../protocol/protocol';
 
 const connection = createConnection(ProposedFeatures.all);
-/** Per document, what the edits since its analysis last caught up left unchanged at both ends. */
-const editHints = new Map<string, EditHint>();
+/** A path inside some service's generated data layer contains this. */
+const DATA_DIR_SEGMENT = path.sep + DATA_DIR.split('/').join(path.sep) + path.sep;
 const documents = new TextDocuments({
   create: TextDocument.create,
   update: (document, changes, version) => {
-    let hint = editHints.get(document.uri);
+    const pipeline = pipelines.get(document.uri);
     let current = document;
     for (const change of changes) {
-      if (!('range' in change) || !change.range) { hint = { prefix: 0, suffix: 0 }; current = TextDocument.update(current, [change], version); continue; }
-      const start = current.offsetAt(change.range.start);
-      const end = current.offsetAt(change.range.end);
-      const suffixAfter = current.getText().length - end;
-      hint = { prefix: Math.min(hint?.prefix ?? Infinity, start), suffix: Math.min(hint?.suffix ?? Infinity, suffixAfter) };
+      if (!('range' in change) || !change.range) pipeline?.noteReplace();
+      else pipeline?.noteEdit(current.offsetAt(change.range.start), current.offsetAt(change.range.end), current.getText().length);
       current = TextDocument.update(current, [change], version);
     }
-    if (hint) editHints.set(document.uri, hint);
     return current;
   },
 });
@@ -57,7 +49,7 @@ const settings: Required<ServerSettings> = {
   codegen: 'onType',
   codegenDelayMs: 300,
 };
-/** Reads service files for the migration plan; the writing happens in the code generation process. */
+/** Forgets files changed on disk; the writing happens in the code generation process. */
 const codegen = new CodegenHost();
 const codegenProcess = new CodegenProcess(undefined, (message) => connection.console.error(`codestore (code generation): ${message}`));
 type PlanModule = typeof import('../../core/src/codegen/plan');
@@ -72,9 +64,7 @@ function schemaDocument(uri: string): SchemaDocument | undefined {
   const document = documents.get(uri) ?? diskSchemas.get(uri);
   if (!document) return undefined;
   const analysis = workspace.analysisFor(uri);
-  const hint = editHints.get(uri);
-  editHints.delete(uri);
-  analysis.update(document.getText(), hint);
+  analysis.update(document.getText(), pipelines.get(uri)?.takeEditHint());
   return { uri, document, analysis, service: workspace.serviceOf(uri) };
 }
 
@@ -91,130 +81,31 @@ function withDocument<T>(uri: string, empty: T, run: (doc: SchemaDocument) => T)
   }
 }
 
-const relatedPublished = new Map<string, Set<string>>(); // schema uri -> other uris it published to
-
-const scheduler = new DiagnosticsScheduler(() => settings.debounceMs, (uri) => {
-  const document = documents.get(uri);
-  if (!document) return;
-  const version = document.version;
-  const doc = schemaDocument(uri);
-  if (!doc) return;
-  let result;
-  try {
-    result = computeDiagnostics(doc);
-  } catch (e) {
-    connection.console.error(`codestore: diagnostics failed: ${(e as Error)?.stack ?? e}`);
-    return;
-  }
-  if (documents.get(uri)?.version !== version) return; // a newer change is on its way
-  const valid = !result.schema.some((d) => d.severity === 1);
-  if (valid) validVersions.set(uri, version); else validVersions.delete(uri);
-  if (valid && doc.service && isServiceSchema(doc)) {
-    // The migration plan is slower than validation: publish with the last plan's warnings
-    // (placed in this version), then plan again and publish once more if they changed.
-    const base = result.schema.slice();
-    lastBases.set(uri, { version, base });
-    const previous = lastPlans.get(uri);
-    if (previous) result.schema.push(...planDiagnostics(doc, previous));
-    // Writing files plans the migration too: then one plan per edit, in the code generation process.
-    if (settings.codegen === 'onType') scheduleCodegen(uri, doc.service);
-    else schedulePlan(uri, version, base, doc.service);
-  }
-  void connection.sendDiagnostics({ uri, version, diagnostics: result.schema });
-  const before = relatedPublished.get(uri) ?? new Set<string>();
-  const now = new Set(result.related.keys());
-  for (const [other, diagnostics] of result.related) void connection.sendDiagnostics({ uri: other, diagnostics });
-  for (const other of before) if (!now.has(other)) void connection.sendDiagnostics({ uri: other, diagnostics: [] });
-  relatedPublished.set(uri, now);
+const pipelines: Pipelines = new Pipelines({
+  settings: () => settings,
+  documentOf: schemaDocument,
+  versionOf: (uri) => documents.get(uri)?.version,
+  publish: (uri, diagnostics, version) => void connection.sendDiagnostics({ uri, version, diagnostics }),
+  planner: () => {
+    if (planModule) return planModule;
+    planModuleLoading ??= import(/* webpackChunkName: "plan" */ '../../core/src/codegen/plan').then((m) => {
+      planModule = m;
+      for (const d of documents.all()) scheduler.now(d.uri);
+    }, (e) => connection.console.error(`codestore: cannot load the migration planner: ${e}`));
+    return undefined;
+  },
+  readServiceFiles,
+  codegen: (request) => codegenProcess.request(request),
+  revalidate: (uri) => scheduler.now(uri),
+  log: (level, message) => (level === 'error' ? connection.console.error(message) : connection.console.info(message)),
+  showError: (message) => void connection.window.showErrorMessage(message),
 });
 
-/** The last migration plan's outcome per schema: its warnings, or why it could not be made. */
-type PlanOutcome = { warnings: MigrationWarning[] } | { error: string };
-const lastPlans = new Map<string, PlanOutcome>();
-const planTimers = new Map<string, NodeJS.Timeout>();
+const scheduler = new DiagnosticsScheduler(() => settings.debounceMs, (uri) => pipelines.get(uri)?.validate());
 
-function planDiagnostics(doc: SchemaDocument, outcome: PlanOutcome): Diagnostic[] {
-  if ('warnings' in outcome) return migrationDiagnostics(doc, outcome.warnings);
-  return [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Error, source: 'codestore', code: 'snapshot', message: outcome.error }];
-}
-
-/** Plans the migration the schema needs now (off the keystroke's path) and republishes on change. */
-function schedulePlan(uri: string, version: number, base: Diagnostic[], service: ServiceFolder): void {
-  clearTimeout(planTimers.get(uri));
-  // A timer, not setImmediate: the diagnostics just sent are written to the client first.
-  planTimers.set(uri, setTimeout(() => {
-    planTimers.delete(uri);
-    if (!planModule) {
-      planModuleLoading ??= import(/* webpackChunkName: "plan" */ '../../core/src/codegen/plan').then((m) => {
-        planModule = m;
-        for (const d of documents.all()) scheduler.now(d.uri);
-      }, (e) => connection.console.error(`codestore: cannot load the migration planner: ${e}`));
-      return;
-    }
-    const doc = schemaDocument(uri);
-    if (!doc || doc.document.version !== version) return;
-    let outcome: PlanOutcome;
-    try {
-      outcome = { warnings: planModule.planService(doc.analysis.documentWithPrelude(), codegen.readServiceFiles(service)).plan.warnings };
-    } catch (e) {
-      if (!(e instanceof planModule.SnapshotError)) connection.console.error(`codestore: ${(e as Error)?.stack ?? e}`);
-      outcome = { error: e instanceof planModule.SnapshotError ? e.message : `The migration cannot be planned: ${(e as Error).message}` };
-    }
-    publishPlan(doc, version, base, outcome);
-  }, 1));
-}
-
-/** The diagnostics last published for a valid version, without the plan's warnings. */
-const lastBases = new Map<string, { version: number; base: Diagnostic[] }>();
-
-/** Records a plan's outcome and republishes the version's diagnostics when its warnings changed. */
-function publishPlan(doc: SchemaDocument, version: number, base: Diagnostic[], outcome: PlanOutcome): void {
-  const previous = lastPlans.get(doc.uri);
-  lastPlans.set(doc.uri, outcome);
-  if (JSON.stringify(previous ?? { warnings: [] }) === JSON.stringify(outcome)) return;
-  if (doc.document.version !== version) return;
-  void connection.sendDiagnostics({ uri: doc.uri, version, diagnostics: [...base, ...planDiagnostics(doc, outcome)] });
-}
-
-const codegenTimers = new Map<string, NodeJS.Timeout>();
-/** The last version of each schema that validated without errors. */
-const validVersions = new Map<string, number>();
-
-/** Writes entities and the pending migration after a pause in valid edits. */
-function scheduleCodegen(uri: string, service: ServiceFolder): void {
-  clearTimeout(codegenTimers.get(uri));
-  codegenTimers.set(uri, setTimeout(() => {
-    codegenTimers.delete(uri);
-    void runCodegen(uri, service, false);
-  }, settings.codegenDelayMs));
-}
-
-async function runCodegen(uri: string, service: ServiceFolder, commit: boolean): Promise<GenerateResult> {
-  const doc = schemaDocument(uri);
-  if (!doc) return { written: [], deleted: [], skipped: 'The schema is not open or does not exist.' };
-  const errors = validVersions.get(uri) === doc.document.version ? [] : computeDiagnostics(doc).schema.filter((d) => d.severity === 1);
-  if (errors.length) return { written: [], deleted: [], skipped: `The schema has ${errors.length} error(s); fix them first (the generated files keep their last good state).` };
-  const version = doc.document.version;
-  try {
-    const result = await codegenProcess.request({ kind: 'write', root: service.root, schema: doc.analysis.documentText, commit });
-    const base = lastBases.get(uri);
-    if (!result.ok && result.snapshot) {
-      if (base?.version === version) publishPlan(doc, version, base.base, { error: result.error });
-      return { written: [], deleted: [], skipped: result.error };
-    }
-    if (!result.ok) throw new Error(result.error);
-    if (base?.version === version && !commit) publishPlan(doc, version, base.base, { warnings: result.warnings });
-    if (result.written.length || result.deleted.length) {
-      connection.console.info(`codestore: ${commit ? 'committed' : 'generated'} ${[...result.written, ...result.deleted.map((d) => d + ' (deleted)')].join(', ')}`);
-    }
-    if (commit) scheduler.now(uri);
-    return { written: result.written, deleted: result.deleted, migration: result.migration, skipped: commit && result.planEmpty ? 'Nothing to commit: the schema matches the snapshot.' : undefined };
-  } catch (e) {
-    const message = `Generating the database layer failed: ${(e as Error).message}`;
-    connection.console.error(`codestore: ${(e as Error)?.stack ?? e}`);
-    void connection.window.showErrorMessage(message);
-    return { written: [], deleted: [], skipped: message };
-  }
+/** Generates for a schema: with its pipeline when it is open, else once from the disk. */
+function runCodegen(uri: string, service: ServiceFolder, commit: boolean): Promise<GenerateResult> {
+  return (pipelines.get(uri) ?? new DocumentPipeline(uri, pipelines.host)).generate(service, commit);
 }
 
 function applySettings(value: ServerSettings | undefined): void {
@@ -252,7 +143,7 @@ connection.onInitialize((params): InitializeResult => {
 connection.onInitialized(() => {
   if (watchDynamically) {
     void connection.client.register(DidChangeWatchedFilesNotification.type, {
-      watchers: [{ globPattern: '**/' + SERVICE_MANIFEST }, { globPattern: '**/src/resolvers/**/*.ts' }, { globPattern: '**/*.{graphql,gql,graphqls}' }, { globPattern: '**/src/data/**' }],
+      watchers: [{ globPattern: '**/' + SERVICE_MANIFEST }, { globPattern: `**/${RESOLVERS_DIR}/**/*.ts` }, { globPattern: '**/*.{graphql,gql,graphqls}' }, { globPattern: `**/${DATA_DIR}/**` }],
     });
   }
   for (const root of workspaceRoots) loadServiceSchemas(root);
@@ -307,16 +198,18 @@ connection.onExecuteCommand(async (params) => {
   }
 });
 
-documents.onDidOpen((e) => { diskSchemas.delete(e.document.uri); scheduler.now(e.document.uri); });
+documents.onDidOpen((e) => {
+  diskSchemas.delete(e.document.uri);
+  pipelines.open(e.document.uri);
+  scheduler.now(e.document.uri);
+});
 documents.onDidChangeContent((e) => scheduler.schedule(e.document.uri));
 documents.onDidClose((e) => {
-  scheduler.cancel(e.document.uri);
+  scheduler.forget(e.document.uri);
   workspace.forget(e.document.uri);
-  void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
-  for (const other of relatedPublished.get(e.document.uri) ?? []) void connection.sendDiagnostics({ uri: other, diagnostics: [] });
-  relatedPublished.delete(e.document.uri);
+  pipelines.close(e.document.uri);
   const file = URI.parse(e.document.uri).fsPath;
-  if (workspace.serviceOf(e.document.uri) && file.endsWith(path.join('src', 'schema.graphql'))) readDiskSchema(file);
+  if (workspace.serviceOf(e.document.uri) && file.endsWith(path.join(...SCHEMA_PATH.split('/')))) readDiskSchema(file);
 });
 
 connection.onDidChangeWatchedFiles((params) => {
@@ -324,8 +217,8 @@ connection.onDidChangeWatchedFiles((params) => {
   for (const change of params.changes) {
     const file = URI.parse(change.uri).fsPath;
     codegen.forget(file);
-    if (file.includes(`${path.sep}src${path.sep}data${path.sep}`)) void codegenProcess.request({ kind: 'forget', file }).catch(() => undefined);
-    if (file.includes(`${path.sep}src${path.sep}data${path.sep}`)) {
+    if (file.includes(DATA_DIR_SEGMENT)) void codegenProcess.request({ kind: 'forget', file }).catch(() => undefined);
+    if (file.includes(DATA_DIR_SEGMENT)) {
       const service = workspace.serviceOf(change.uri);
       if (service) affected.add(service.root);
       continue;

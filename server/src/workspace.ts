@@ -4,15 +4,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { URI } from 'vscode-uri';
 import { SchemaAnalysis } from '../../core/src/schema/analysis';
-import { ResolverFiles } from '../../core/src/schema/platformRules';
-import { parseManifest, resolverOf, RESOLVERS_DIR, SERVICE_MANIFEST } from '../../core/src/service-folder/serviceFolder';
+import { resolverOf, RESOLVERS_DIR, SERVICE_MANIFEST } from '../../core/src/service-folder/paths';
+import { loadServiceFolder, readResolvers, ServiceFolder } from '../../servicefs/src/folder';
 
-export interface ServiceFolder {
-  root: string;
-  serviceId?: string;
-  manifestError?: string;
-  resolvers: ResolverFiles;
-}
+export type { ServiceFolder } from '../../servicefs/src/folder';
 
 export class Workspace {
   private readonly rootsByDir = new Map<string, string | null>();
@@ -27,7 +22,7 @@ export class Workspace {
     if (!root) return undefined;
     let service = this.services.get(root);
     if (!service) {
-      service = this.loadService(root);
+      service = loadServiceFolder(root);
       this.services.set(root, service);
     }
     return service;
@@ -92,30 +87,4 @@ export class Workspace {
     for (const v of visited) this.rootsByDir.set(v, found);
     return found ?? undefined;
   }
-
-  private loadService(root: string): ServiceFolder {
-    let manifestText = '';
-    try { manifestText = fs.readFileSync(path.join(root, SERVICE_MANIFEST), 'utf8'); } catch { /* removed meanwhile */ }
-    const { manifest, error } = parseManifest(manifestText);
-    return {
-      root,
-      serviceId: typeof manifest.serviceId === 'string' ? manifest.serviceId : undefined,
-      manifestError: error,
-      resolvers: readResolvers(root),
-    };
-  }
-}
-
-export function readResolvers(root: string): ResolverFiles {
-  const read = (op: string) => {
-    const out = new Set<string>();
-    try {
-      for (const f of fs.readdirSync(path.join(root, RESOLVERS_DIR, op))) {
-        const m = /^([_A-Za-z][_0-9A-Za-z]*)\.ts$/.exec(f);
-        if (m && !f.endsWith('.d.ts')) out.add(m[1]);
-      }
-    } catch { /* no such folder: no resolvers */ }
-    return out;
-  };
-  return { queries: read('queries'), mutations: read('mutations') };
 }

@@ -11,7 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 import axios from 'axios';
 import { buildSchema, parse, validate } from 'graphql';
-import { OPERATIONS, PlatformClient } from '../../client/src/api';
+import { OPERATIONS, PlatformClient } from '../../apiclient/src';
 import { buildPlatformSchema, platformSdl } from '../../platform/src/api/schema';
 import { resolvers } from '../../platform/src/api/resolvers';
 import { startPlatform } from '../../platform/src/main';

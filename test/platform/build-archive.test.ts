@@ -8,8 +8,9 @@ import * as path from 'path';
 import * as zlib from 'zlib';
 import { Header, type HeaderData } from 'tar';
 import {
-  ArchiveError, ArchiveErrorCode, ArchiveLimits, DEFAULT_ARCHIVE_LIMITS, extractArchive, packServiceFolder,
+  ArchiveError, ArchiveErrorCode, ArchiveLimits, DEFAULT_ARCHIVE_LIMITS, extractArchive,
 } from '../../platform/src/build/archive';
+import { packServiceFolder } from '../../apiclient/src/pack';
 
 const BLOG = path.resolve(__dirname, '../fixtures/blog');
 

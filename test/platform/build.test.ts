@@ -8,9 +8,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { SchemaAnalysis } from '../../core/src/schema/analysis';
-import { CodegenHost } from '../../server/src/codegen';
-import { readResolvers } from '../../server/src/workspace';
-import { extractArchive, packServiceFolder } from '../../platform/src/build/archive';
+import { CodegenHost } from '../../servicefs/src/codegen';
+import { packServiceFolder } from '../../apiclient/src/pack';
+import { extractArchive } from '../../platform/src/build/archive';
 import { BuildError, buildService, readBuildManifest } from '../../platform/src/build/build';
 import { checkService, CheckResult, Problem } from '../../platform/src/build/check';
 import { prewarmTypeCheck } from '../../platform/src/build/typecheck';
@@ -26,7 +26,7 @@ let template: string;
 async function generate(dir: string, commit = true): Promise<void> {
   const analysis = new SchemaAnalysis({ prelude: true });
   analysis.update(fs.readFileSync(path.join(dir, 'src/schema.graphql'), 'utf8'));
-  await new CodegenHost().write({ root: dir, resolvers: readResolvers(dir) }, analysis.documentWithPrelude(), commit);
+  await new CodegenHost().write({ root: dir }, analysis.documentWithPrelude(), commit);
 }
 
 let copies = 0;

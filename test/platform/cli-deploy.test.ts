@@ -9,8 +9,7 @@ import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { SchemaAnalysis } from '../../core/src/schema/analysis';
-import { CodegenHost } from '../../server/src/codegen';
-import { readResolvers } from '../../server/src/workspace';
+import { CodegenHost } from '../../servicefs/src/codegen';
 import { prewarmTypeCheck } from '../../platform/src/build/typecheck';
 import { BIN, CliResult, PASSWORD, platformTargets, REPO_ROOT, TestPlatform } from './helpers/platform';
 
@@ -22,7 +21,7 @@ const STREAMS = ['stdout', 'stderr', 'request', 'platform'];
 async function generate(dir: string): Promise<void> {
   const analysis = new SchemaAnalysis({ prelude: true });
   analysis.update(fs.readFileSync(path.join(dir, 'src/schema.graphql'), 'utf8'));
-  await new CodegenHost().write({ root: dir, resolvers: readResolvers(dir) }, analysis.documentWithPrelude(), true);
+  await new CodegenHost().write({ root: dir }, analysis.documentWithPrelude(), true);
 }
 
 async function waitFor(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {

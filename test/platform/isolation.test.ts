@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { buildSchema } from 'graphql';
-import { ClientKey, PlatformClient, PlatformError, Project, Service, Session } from '../../client/src/api';
+import { ClientKey, PlatformClient, PlatformError, Project, Service, Session } from '../../apiclient/src';
 import { platformSdl } from '../../platform/src/api/schema';
 import { PASSWORD, platformError, platformTargets, TestPlatform } from './helpers/platform';
 

@@ -7,11 +7,10 @@ import { after, before, describe, it } from 'node:test';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import { PlatformClient } from '../../client/src/api';
+import { PlatformClient } from '../../apiclient/src';
 import { SchemaAnalysis } from '../../core/src/schema/analysis';
-import { CodegenHost } from '../../server/src/codegen';
-import { readResolvers } from '../../server/src/workspace';
-import { packServiceFolder } from '../../platform/src/build/archive';
+import { CodegenHost } from '../../servicefs/src/codegen';
+import { packServiceFolder } from '../../apiclient/src/pack';
 import { prewarmTypeCheck } from '../../platform/src/build/typecheck';
 import { PASSWORD, platformError, platformTargets, REPO_ROOT, TestPlatform } from './helpers/platform';
 
@@ -21,7 +20,7 @@ const PUSH_BLOG = path.join(REPO_ROOT, 'test/fixtures/push-blog');
 async function generate(dir: string): Promise<void> {
   const analysis = new SchemaAnalysis({ prelude: true });
   analysis.update(fs.readFileSync(path.join(dir, 'src/schema.graphql'), 'utf8'));
-  await new CodegenHost().write({ root: dir, resolvers: readResolvers(dir) }, analysis.documentWithPrelude(), true);
+  await new CodegenHost().write({ root: dir }, analysis.documentWithPrelude(), true);
 }
 
 /** A tar of one file named `name`, gzipped (tar's own writer refuses `..`, so the header is built here). */

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as fs from 'fs';
 import * as path from 'path';
-import { PlatformClient, Service } from '../../client/src/api';
+import { PlatformClient, Service } from '../../apiclient/src';
 import { sha256 } from '../../platform/src/auth/tokens';
 import { PASSWORD, platformError, platformTargets, TestPlatform } from './helpers/platform';
 

@@ -1,7 +1,7 @@
 // Platform answers as the extension's tests need them: services, projects, usage and invoices.
 import type {
   Deployment, DeploymentStatus, Environment, EnvironmentName, Invoice, Project, RatePlan, Service, ServiceInstance, Usage, Version,
-} from '../../client/src/api/types';
+} from '../../apiclient/src/types';
 
 export function version(v: string, n = 1): Version {
   return { id: `ver_${v}`, version: v, releaseNotes: n % 2 ? `notes of ${v}\nmore` : null, schemaHash: 'abcdef0123456789', createdAt: `2024-05-0${n}T12:00:00.000Z` };

@@ -3,8 +3,8 @@
 // deployment settles or an action runs, and what "not logged in" and "unreachable" look like.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { PlatformClient } from '../../client/src/api/client';
-import { PlatformError } from '../../client/src/api/errors';
+import type { PlatformClient } from '../../apiclient/src/client';
+import { PlatformError } from '../../apiclient/src/errors';
 import { PlatformModel } from '../../client/src/model';
 import { blogService, invoice, shopProject, usage } from './extension-fixtures';
 

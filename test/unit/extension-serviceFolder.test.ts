@@ -3,26 +3,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
-import * as core from '../../core/src/service-folder/serviceFolder';
-import { PENDING_MIGRATION_PATH as CORE_PENDING } from '../../core/src/codegen/plan';
 import { renderMigration } from '../../core/src/codegen/migrations/file';
 import type { MigrationPlan } from '../../core/src/codegen/migrations/types';
 import { SchemaAnalysis } from '../../core/src/schema/analysis';
 import { checkPlatformRules } from '../../core/src/schema/platformRules';
 import {
-  destructiveChanges, folderNameFor, PENDING_MIGRATION_PATH, readServiceId, resolverPath, RESOLVERS_DIR, scaffoldServiceFiles, SCHEMA_PATH,
-  SERVICE_MANIFEST, withServiceId,
+  destructiveChanges, folderNameFor, readServiceId, scaffoldServiceFiles, withServiceId,
 } from '../../client/src/serviceFolder';
 
 describe('extension: codestore.yaml', () => {
-  it('uses the core\'s paths', () => {
-    assert.equal(SERVICE_MANIFEST, core.SERVICE_MANIFEST);
-    assert.equal(SCHEMA_PATH, core.SCHEMA_PATH);
-    assert.equal(RESOLVERS_DIR, core.RESOLVERS_DIR);
-    assert.equal(PENDING_MIGRATION_PATH, CORE_PENDING);
-    assert.equal(resolverPath('mutations', 'createPost'), core.resolverPath('mutations', 'createPost'));
-  });
-
   it('reads serviceId as the yaml package does', () => {
     for (const text of [
       'serviceId: blog-service\n',

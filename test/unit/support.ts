@@ -7,7 +7,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { SchemaAnalysis } from '../../core/src/schema/analysis';
 import type { SchemaDiagnostic } from '../../core/src/schema/diagnostics';
 import type { SchemaDocument } from '../../server/src/service/document';
-import type { ServiceFolder } from '../../server/src/workspace';
+import type { ServiceFolder } from '../../servicefs/src/folder';
 
 // Property tests run from a fixed seed so a run can be repeated exactly; set CODESTORE_FUZZ_SEED
 // to explore other seeds (fast-check prints the seed of any failure).

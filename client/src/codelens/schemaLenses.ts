@@ -4,7 +4,7 @@
 import { parse } from 'graphql/language/parser';
 import type { DocumentNode, FieldDefinitionNode, TypeNode } from 'graphql/language/ast';
 import { Kind } from 'graphql/language/kinds';
-import type { Service } from '../api/types';
+import type { Service } from '../../../apiclient/src/types';
 import { environmentSummary } from '../format';
 import { resolverPath } from '../serviceFolder';
 

@@ -2,7 +2,7 @@
 // (with its rate plan), promote along development → staging → production, roll an environment to
 // a version, rate plans, secrets and client keys.
 import * as vscode from 'vscode';
-import type { Deployment, Secret } from '../api/types';
+import type { Deployment, Secret } from '../../../apiclient/src/types';
 import type { Ctx } from '../ctx';
 import { UserError } from '../errors';
 import { deploymentOutcome, describePlan, shortTime } from '../format';

@@ -2,8 +2,8 @@
 // workspace's service folder to private, promote to demo, remove, and its developer key.
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { PlatformError } from '../api/errors';
-import type { PushedVersion, PushProblem } from '../api/types';
+import { PlatformError } from '../../../apiclient/src/errors';
+import type { PushedVersion, PushProblem } from '../../../apiclient/src/types';
 import type { Ctx } from '../ctx';
 import { UserError } from '../errors';
 import { readFolderServiceId, ServiceFolder, serviceRootOf } from '../folders';
@@ -12,7 +12,7 @@ import { refOf, serviceTarget } from '../pickers';
 import {
   destructiveChanges, folderNameFor, PENDING_MIGRATION_PATH, readServiceId, scaffoldServiceFiles, SCHEMA_PATH, SERVICE_MANIFEST, withServiceId,
 } from '../serviceFolder';
-import { GenerateResult, ServerCommands } from '../../../server/src/protocol';
+import { GenerateResult, ServerCommands } from '../../../server/protocol/protocol';
 import { developerKey } from './environments';
 import type { CommandTable } from './types';
 
@@ -274,7 +274,7 @@ async function push(ctx: Ctx, arg: unknown): Promise<void> {
   try {
     pushed = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `code.store: pushing ${name}` }, async (progress) => {
       progress.report({ message: 'Checking and building…' });
-      const { packServiceFolder } = await import(/* webpackChunkName: "archive" */ '../../../platform/src/build/archive');
+      const { packServiceFolder } = await import(/* webpackChunkName: "archive" */ '../../../apiclient/src/pack');
       const archive = await packServiceFolder(folder!.uri.fsPath);
       // The platform answers when the deployment settled; the model's polls show when it begins.
       const watch = ctx.model.onDidChange(() => {

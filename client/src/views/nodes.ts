@@ -3,7 +3,7 @@
 // commands run on a tree item get the node and read its ref.
 import type {
   Environment, InstanceEnvironmentName, Invoice, Project, Service, ServiceEnvironmentName, ServiceInstance, Usage, Version,
-} from '../api/types';
+} from '../../../apiclient/src/types';
 import {
   describePlan, environmentState, firstLine, formatCount, formatMoney, formatTotals, IconSpec, isSettling, shortTime, statusIcon,
 } from '../format';

@@ -4,13 +4,12 @@
 import type { DocumentNode } from 'graphql';
 import { buildModel, DataModel } from '../model/model';
 import { DbSchema, EMPTY_SCHEMA } from './dbSchema';
-import { migrationStatements, planMigration, renamesOf, schemaFromMigrations, MIGRATIONS_DIR } from './migrations';
+import { migrationStatements, planMigration, renamesOf, schemaFromMigrations } from './migrations';
 import type { MigrationPlan } from './migrations';
+import { PENDING_MIGRATION_PATH, SNAPSHOT_PATH } from '../service-folder/paths';
 import { physicalSchema } from './physical';
 
-export const SNAPSHOT_PATH = `${MIGRATIONS_DIR}/snapshot.json`;
-/** The migration being edited as the schema changes; outside the migrations folder so no runner picks it up. */
-export const PENDING_MIGRATION_PATH = 'src/data/pending-migration.ts';
+export { PENDING_MIGRATION_PATH, SNAPSHOT_PATH };
 
 export interface ServiceFiles {
   /** The text of `src/data/migrations/snapshot.json`, when it exists. */

@@ -7,9 +7,10 @@ import {
   DocumentNode, FieldDefinitionNode, InputValueDefinitionNode, Kind, StringValueNode, TypeDefinitionNode, TypeNode,
 } from 'graphql';
 import type { DataModel } from '../model/model';
+import { RESOLVER_TYPES_PATH } from '../service-folder/paths';
 import { generatedEntities, generatedEnums, GeneratedFile, GENERATED_HEADER, tsIdentifier } from './files';
 
-export const RESOLVER_TYPES_PATH = 'src/data/resolverTypes.ts';
+export { RESOLVER_TYPES_PATH };
 
 /**
  * How each built-in scalar reaches a resolver (`input`) and what a resolver may return for it

@@ -4,7 +4,7 @@ import { ASTNode, Kind, ObjectTypeDefinitionNode, ObjectTypeExtensionNode } from
 import { buildModel, DataModel, directive } from '../model/model';
 import type { SchemaAnalysis } from './analysis';
 import type { SchemaDiagnostic } from './diagnostics';
-import { resolverPath } from '../service-folder/serviceFolder';
+import { resolverPath, ResolverOperation, SCHEMA_PATH } from '../service-folder/paths';
 
 export interface ResolverFiles {
   /** Field names that have `src/resolvers/queries/<field>.ts`. */
@@ -13,10 +13,22 @@ export interface ResolverFiles {
   mutations: ReadonlySet<string>;
 }
 
+/** A resolver file whose field is not in the schema: a warning on that file, in every host. */
+export interface OrphanResolver {
+  /** Relative to the service folder. */
+  file: string;
+  operation: ResolverOperation;
+  field: string;
+  code: typeof ORPHAN_RESOLVER_CODE;
+  message: string;
+}
+
+export const ORPHAN_RESOLVER_CODE = 'orphan-resolver';
+
 export interface PlatformCheck {
   diagnostics: SchemaDiagnostic[];
   /** Resolver files whose field no longer exists, relative to the service folder. */
-  orphanResolvers: { file: string; operation: 'queries' | 'mutations'; field: string }[];
+  orphanResolvers: OrphanResolver[];
   model: DataModel;
 }
 
@@ -153,7 +165,13 @@ export function checkPlatformRules(analysis: SchemaAnalysis, resolvers: Resolver
         }
       }
       const have = operation === 'queries' ? resolvers.queries : resolvers.mutations;
-      for (const field of have) if (!fields.has(field)) orphanResolvers.push({ file: resolverPath(operation, field), operation, field });
+      for (const field of have) {
+        if (fields.has(field)) continue;
+        orphanResolvers.push({
+          file: resolverPath(operation, field), operation, field, code: ORPHAN_RESOLVER_CODE,
+          message: `The schema has no field "${root}.${field}" for this resolver: add the field to ${SCHEMA_PATH}, or delete this file.`,
+        });
+      }
     }
   }
   return { diagnostics: out, orphanResolvers, model };

@@ -1,19 +1,13 @@
-// The shape of a service folder, as the original code.store laid it out: `codestore.yaml` at the
-// root, the schema at `src/schema.graphql`, one resolver file per Query/Mutation field.
+// A service folder's manifest (`codestore.yaml`) and the stub of a new resolver file. The paths are
+// in ./paths (dependency-free), re-exported here.
 import { parse as parseYaml } from 'yaml';
 
-export const SERVICE_MANIFEST = 'codestore.yaml';
-export const SCHEMA_PATH = 'src/schema.graphql';
-export const RESOLVERS_DIR = 'src/resolvers';
+export * from './paths';
 
 export interface ServiceManifest {
   serviceId?: string;
   /** Any other keys the file holds, kept as they are. */
   [key: string]: unknown;
-}
-
-export function resolverPath(operation: 'queries' | 'mutations', field: string): string {
-  return `${RESOLVERS_DIR}/${operation}/${field}.ts`;
 }
 
 /** Parses `codestore.yaml`; an empty or invalid file yields an error message, never a throw. */
@@ -26,12 +20,6 @@ export function parseManifest(text: string): { manifest: ServiceManifest; error?
   } catch (e) {
     return { manifest: {}, error: `codestore.yaml is not valid YAML: ${(e as Error).message}` };
   }
-}
-
-/** The field a resolver file path belongs to, or undefined when the path is not a resolver. */
-export function resolverOf(relativePath: string): { operation: 'queries' | 'mutations'; field: string } | undefined {
-  const m = /^src\/resolvers\/(queries|mutations)\/([_A-Za-z][_0-9A-Za-z]*)\.ts$/.exec(relativePath.replace(/\\/g, '/'));
-  return m ? { operation: m[1] as 'queries' | 'mutations', field: m[2] } : undefined;
 }
 
 /** A typed stub for a new resolver file. */

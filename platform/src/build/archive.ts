@@ -1,5 +1,5 @@
-// A pushed service travels as a gzipped tar of its folder. Packing is for the CLI and the
-// extension; extracting is for the platform, which treats every archive as hostile: each entry is
+// A pushed service travels as a gzipped tar of its folder (core/src/service-folder/archive.ts;
+// apiclient/src/pack.ts packs it). Extracting is the platform's, which treats every archive as hostile: each entry is
 // checked here (tar's parser only splits the stream into entries, its defaults are not trusted),
 // only plain files and directories are ever written, and a refused archive leaves nothing behind.
 import { randomBytes } from 'crypto';
@@ -7,153 +7,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { promisify } from 'util';
 import * as zlib from 'zlib';
-import { create as createTar, Parser, type ReadEntry } from 'tar';
+import { Parser, type ReadEntry } from 'tar';
+import {
+  ArchiveError, ArchiveLimits, DEFAULT_ARCHIVE_LIMITS, ioError, pathError, printable,
+} from '../../../core/src/service-folder/archive';
+
+export { ArchiveError, DEFAULT_ARCHIVE_LIMITS } from '../../../core/src/service-folder/archive';
+export type { ArchiveErrorCode, ArchiveLimits } from '../../../core/src/service-folder/archive';
 
 const gunzip = promisify(zlib.gunzip) as (buf: Buffer, options: zlib.ZlibOptions) => Promise<Buffer>;
-const gzip = promisify(zlib.gzip) as (buf: Buffer, options: zlib.ZlibOptions) => Promise<Buffer>;
-
-export type ArchiveErrorCode =
-  /** The bytes are not a gzip stream. */
-  | 'not-gzip'
-  /** The gzip stream or the tar inside it ends early. */
-  | 'truncated'
-  /** A damaged gzip stream, an invalid tar header, or no tar at all inside the gzip. */
-  | 'malformed'
-  /** The compressed archive is larger than `maxArchiveBytes`. */
-  | 'archive-too-large'
-  /** The files unpack to more than `maxTotalBytes`. */
-  | 'too-large'
-  /** More than `maxEntries` entries. */
-  | 'too-many-entries'
-  /** One file is larger than `maxEntryBytes`. */
-  | 'entry-too-large'
-  /** A path starting with `/`, a drive letter (`C:`) or `//`. */
-  | 'absolute-path'
-  /** A path with a `..` segment. */
-  | 'path-traversal'
-  /** A path with a backslash (a separator on Windows). */
-  | 'backslash-path'
-  /** An empty or overlong path, or one with NUL, control characters or `:`. */
-  | 'invalid-path'
-  | 'symlink'
-  | 'hardlink'
-  /** A character or block device. */
-  | 'device'
-  | 'fifo'
-  /** Any other entry type (sparse files, GNU dump dirs, vendor extensions, oversized metadata). */
-  | 'unsupported-entry'
-  /** The same path twice. */
-  | 'duplicate-entry'
-  /** A path below a file, or a directory where a file is (`a` as a file and `a/b`). */
-  | 'conflicting-entry'
-  /** extractArchive: the destination exists already. */
-  | 'destination-exists'
-  /** packServiceFolder: the folder has no codestore.yaml. */
-  | 'not-a-service-folder'
-  /** Reading or writing the file system failed. */
-  | 'io';
-
-export class ArchiveError extends Error {
-  constructor(readonly code: ArchiveErrorCode, message: string, readonly entry?: string) {
-    super(message);
-    this.name = 'ArchiveError';
-  }
-}
-
-export interface ArchiveLimits {
-  /** Size of the compressed archive. */
-  maxArchiveBytes: number;
-  /** Entries of every kind, directories included. */
-  maxEntries: number;
-  /** Size of one file. */
-  maxEntryBytes: number;
-  /** Sum of the sizes of every file. */
-  maxTotalBytes: number;
-  /** Length of a path, in bytes. */
-  maxPathBytes: number;
-  /** Number of segments of a path. */
-  maxPathDepth: number;
-}
-
-export const DEFAULT_ARCHIVE_LIMITS: Readonly<ArchiveLimits> = Object.freeze({
-  maxArchiveBytes: 20 * 1024 * 1024,
-  maxEntries: 5000,
-  maxEntryBytes: 5 * 1024 * 1024,
-  maxTotalBytes: 50 * 1024 * 1024,
-  maxPathBytes: 512,
-  maxPathDepth: 32,
-});
-
-/** Folders and files never packed: dependencies, version control, build outputs, editor litter. */
-export const PACK_EXCLUDED_NAMES: ReadonlySet<string> = new Set([
-  'node_modules', '.git', '.hg', '.svn', 'dist', 'build', 'out', 'coverage', '.DS_Store', 'Thumbs.db', '.nyc_output',
-  '.turbo', '.cache', 'tsconfig.tsbuildinfo',
-]);
-
-export interface PackOptions {
-  /** Refuse to pack what the platform would refuse to unpack (defaults: DEFAULT_ARCHIVE_LIMITS). */
-  limits?: Partial<ArchiveLimits>;
-  /** More names (files or folders, at any depth) to leave out. */
-  exclude?: Iterable<string>;
-}
-
-/**
- * The service folder as a gzipped tar: regular files only, paths relative to the folder, sorted,
- * with fixed times and no owners, so the same folder always packs to the same bytes. Leaves out
- * PACK_EXCLUDED_NAMES; refuses symbolic links and special files (the platform would), and a
- * folder without codestore.yaml.
- */
-export async function packServiceFolder(dir: string, options: PackOptions = {}): Promise<Buffer> {
-  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
-  const excluded = new Set([...PACK_EXCLUDED_NAMES, ...(options.exclude ?? [])]);
-  const root = path.resolve(dir);
-  if (!fs.existsSync(path.join(root, 'codestore.yaml'))) {
-    throw new ArchiveError('not-a-service-folder', `${root} is not a service folder: it has no codestore.yaml.`);
-  }
-  const files: string[] = [];
-  let total = 0;
-  const walk = (rel: string) => {
-    const abs = path.join(root, rel);
-    let names: string[];
-    try { names = fs.readdirSync(abs); } catch (e) { throw ioError(e, rel || '.'); }
-    for (const name of names.sort()) {
-      if (excluded.has(name)) continue;
-      const childRel = rel ? `${rel}/${name}` : name;
-      const st = fs.lstatSync(path.join(abs, name));
-      if (st.isSymbolicLink()) {
-        throw new ArchiveError('symlink', `"${childRel}" is a symbolic link: the platform accepts regular files only. Replace it with the file it points to.`, childRel);
-      } else if (st.isDirectory()) {
-        walk(childRel);
-      } else if (st.isFile()) {
-        checkPath(childRel, limits);
-        if (st.size > limits.maxEntryBytes) {
-          throw new ArchiveError('entry-too-large', `"${childRel}" is ${st.size} bytes; the platform accepts files up to ${limits.maxEntryBytes} bytes.`, childRel);
-        }
-        total += st.size;
-        if (total > limits.maxTotalBytes) {
-          throw new ArchiveError('too-large', `The service folder holds more than ${limits.maxTotalBytes} bytes (at "${childRel}"); the platform accepts up to that. Leave generated or large files out.`, childRel);
-        }
-        files.push(childRel);
-        if (files.length > limits.maxEntries) {
-          throw new ArchiveError('too-many-entries', `The service folder holds more than ${limits.maxEntries} files; the platform accepts up to that.`, childRel);
-        }
-      } else {
-        throw new ArchiveError(specialCode(st), `"${childRel}" is not a regular file: the platform accepts regular files only.`, childRel);
-      }
-    }
-  };
-  walk('');
-
-  // Only files are listed (parents are implied); fixed mtime and no owner, for reproducible bytes.
-  const pack = createTar({ cwd: root, portable: true, mtime: new Date(0), noDirRecurse: true, follow: false }, files);
-  const chunks: Buffer[] = [];
-  for await (const chunk of pack as AsyncIterable<Buffer>) chunks.push(chunk);
-  const out = await gzip(Buffer.concat(chunks), { level: 9 });
-  if (out.length > limits.maxArchiveBytes) {
-    throw new ArchiveError('archive-too-large', `The archive is ${out.length} bytes; the platform accepts up to ${limits.maxArchiveBytes}.`);
-  }
-  return out;
-}
 
 export interface ExtractResult {
   /** The destination, now holding the files. */
@@ -414,47 +276,6 @@ function isDirectoryEntry(entry: ReadEntry): boolean {
   return entry.type === 'Directory' || (entry.type === 'OldFile' && entry.path.endsWith('/'));
 }
 
-/** Why a path from an archive cannot be written, if it cannot. */
-function pathError(p: string, lim: ArchiveLimits, isDir: boolean): ArchiveError | undefined {
-  const shown = printable(p);
-  if (!p) return new ArchiveError('invalid-path', 'An archive entry has an empty path.', p);
-  if (p.includes('\\')) {
-    return new ArchiveError('backslash-path', `"${shown}" contains a backslash, a path separator on Windows: archive paths must use "/" only.`, p);
-  }
-  if (p.startsWith('/') || /^[A-Za-z]:/.test(p)) {
-    return new ArchiveError('absolute-path', `"${shown}" is an absolute path: archive paths must be relative to the service folder.`, p);
-  }
-  const segments = p.split('/');
-  if (segments.includes('..')) {
-    return new ArchiveError('path-traversal', `"${shown}" has a ".." segment: archive paths must stay inside the service folder.`, p);
-  }
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f:]/.test(p)) {
-    return new ArchiveError('invalid-path', `"${shown}" contains a control character or ":"; refused.`, p);
-  }
-  if (Buffer.byteLength(p) > lim.maxPathBytes) {
-    return new ArchiveError('invalid-path', `"${shown.slice(0, 80)}…" is longer than ${lim.maxPathBytes} bytes; refused.`, p);
-  }
-  const parts = segments.filter((s) => s !== '' && s !== '.');
-  if (parts.length > lim.maxPathDepth) {
-    return new ArchiveError('invalid-path', `"${shown}" is nested more than ${lim.maxPathDepth} levels deep; refused.`, p);
-  }
-  if (parts.some((s) => Buffer.byteLength(s) > 255)) {
-    return new ArchiveError('invalid-path', `"${shown.slice(0, 80)}…" has a name longer than 255 bytes; refused.`, p);
-  }
-  if (process.platform === 'win32' && parts.some((s) => /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i.test(s) || /[. ]$/.test(s) || /[<>"|?*]/.test(s))) {
-    return new ArchiveError('invalid-path', `"${shown}" is not a valid file name on Windows; refused.`, p);
-  }
-  if (!parts.length && !isDir) return new ArchiveError('invalid-path', `"${shown}" names no file.`, p);
-  if (p.endsWith('/') && !isDir) return new ArchiveError('invalid-path', `"${shown}" ends with "/" but is not a directory.`, p);
-  return undefined;
-}
-
-function checkPath(rel: string, lim: ArchiveLimits): void {
-  const err = pathError(rel, lim, false);
-  if (err) throw err;
-}
-
 /** `./a//b/` → `a/b` (only after pathError accepted it). */
 function normalizedPath(p: string): string {
   return p.split('/').filter((s) => s !== '' && s !== '.').join('/');
@@ -502,21 +323,4 @@ function describeType(type: string): string {
     NextFileHasLongPath: 'oversized long-path', NextFileHasLongLinkpath: 'oversized long-link', OldGnuLongPath: 'oversized long-path',
   };
   return names[type] ?? `"${printable(String(type))}" (unsupported type)`;
-}
-
-function specialCode(st: fs.Stats): ArchiveErrorCode {
-  if (st.isCharacterDevice() || st.isBlockDevice()) return 'device';
-  if (st.isFIFO()) return 'fifo';
-  return 'unsupported-entry';
-}
-
-/** A path as it can be shown in a message: control characters escaped, length bounded. */
-function printable(p: string): string {
-  // eslint-disable-next-line no-control-regex
-  const s = p.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-  return s.length > 300 ? `${s.slice(0, 300)}…` : s;
-}
-
-function ioError(e: unknown, where: string): ArchiveError {
-  return new ArchiveError('io', `Cannot read or write ${where}: ${(e as Error).message}`);
 }

@@ -12,7 +12,7 @@ import { ENTITIES_DIR } from '../../../core/src/codegen/files';
 import { SchemaAnalysis } from '../../../core/src/schema/analysis';
 import { rootNames } from '../../../core/src/model/model';
 import { parseManifest, resolverPath, SCHEMA_PATH, SERVICE_MANIFEST } from '../../../core/src/service-folder/serviceFolder';
-import { LineMap, Problem } from './problems';
+import { LineMap, Problem } from '../../../servicefs/src/problems';
 import { platformModuleRoot, serviceCompilerOptions, serviceSourceFiles } from './typecheck';
 
 export const BUILD_MANIFEST = 'manifest.json';

@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
 import { resolverOf } from '../../../core/src/service-folder/serviceFolder';
-import { LineMap, Problem, ProblemSeverity } from './problems';
+import { LineMap, Problem, ProblemSeverity } from '../../../servicefs/src/problems';
 
 /** Packages a service may import; the platform provides them at run time. */
 export const PLATFORM_MODULES: readonly string[] = ['typeorm', 'graphql', 'reflect-metadata'];

@@ -8,7 +8,7 @@ import * as path from 'path';
 import { ArchiveError, DEFAULT_ARCHIVE_LIMITS, extractArchive } from '../build/archive';
 import { BuildError, buildService, BuildManifest } from '../build/build';
 import { checkService } from '../build/check';
-import type { Problem } from '../build/problems';
+import type { Problem } from '../build/check';
 import { ApiError, serviceNotFound } from '../errors';
 import type { PlatformParts } from '../main';
 import { RouteHandler, sendError, sendFailure, sendJson } from '../server';

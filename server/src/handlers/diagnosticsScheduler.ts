@@ -27,6 +27,12 @@ export class DiagnosticsScheduler {
     this.timers.delete(uri);
   }
 
+  /** The document closed: nothing pending, nothing remembered. */
+  forget(uri: string): void {
+    this.cancel(uri);
+    this.lastRun.delete(uri);
+  }
+
   private fire(uri: string): void {
     this.timers.delete(uri);
     this.lastRun.set(uri, Date.now());

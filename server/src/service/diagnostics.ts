@@ -5,6 +5,7 @@ import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver';
 import { URI } from 'vscode-uri';
 import { SchemaDiagnostic, Severity } from '../../../core/src/schema/diagnostics';
 import { checkPlatformRules } from '../../../core/src/schema/platformRules';
+import { SCHEMA_PATH } from '../../../core/src/service-folder/paths';
 import { rangeOfOffsets, SchemaDocument } from './document';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
@@ -29,13 +30,12 @@ export function computeDiagnostics(doc: SchemaDocument): DiagnosticsResult {
     found.push(...check.diagnostics);
     for (const orphan of check.orphanResolvers) {
       const uri = URI.file(path.join(doc.service.root, orphan.file)).toString();
-      const root = orphan.operation === 'queries' ? check.model.roots.query : check.model.roots.mutation;
       related.set(uri, [{
         range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
         severity: DiagnosticSeverity.Warning,
         source: 'codestore',
-        code: 'orphan-resolver',
-        message: `The schema has no field "${root}.${orphan.field}" for this resolver: add the field to src/schema.graphql, or delete this file.`,
+        code: orphan.code,
+        message: orphan.message,
       }]);
     }
     if (doc.service.manifestError) {
@@ -49,7 +49,7 @@ export function computeDiagnostics(doc: SchemaDocument): DiagnosticsResult {
 export function isServiceSchema(doc: SchemaDocument): boolean {
   if (!doc.service) return false;
   const file = URI.parse(doc.uri).fsPath;
-  return path.relative(doc.service.root, file).split(path.sep).join('/') === 'src/schema.graphql';
+  return path.relative(doc.service.root, file).split(path.sep).join('/') === SCHEMA_PATH;
 }
 
 function toLsp(doc: SchemaDocument, d: SchemaDiagnostic): Diagnostic {

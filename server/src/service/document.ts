@@ -3,7 +3,7 @@ import { ASTNode, DefinitionNode, NameNode, TypeDefinitionNode } from 'graphql';
 import { Range } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Declaration, SchemaAnalysis } from '../../../core/src/schema/analysis';
-import type { ServiceFolder } from '../workspace';
+import type { ServiceFolder } from '../../../servicefs/src/folder';
 
 export interface SchemaDocument {
   uri: string;

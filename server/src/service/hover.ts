@@ -4,6 +4,7 @@ import { DefinitionNode, FieldDefinitionNode, Kind, print, StringValueNode } fro
 import { Hover, MarkupKind, Position } from 'vscode-languageserver';
 import { buildModel } from '../../../core/src/model/model';
 import { modelOf } from '../../../core/src/schema/platformRules';
+import { ENTITIES_DIR, resolverPath } from '../../../core/src/service-folder/paths';
 import { declarationsOf, nameTargetAt, rangeOfNode, SchemaDocument } from './document';
 
 const BUILTIN_DOCS: Record<string, string> = {
@@ -64,7 +65,7 @@ function typeHover(doc: SchemaDocument, name: string): string | undefined {
   if (!doc.service) return base;
   const model = modelOf(doc.analysis);
   const entity = model.entities.get(name);
-  if (entity) return `${base}\n\n**Table** \`"${name}"\` · entity \`src/data/entities/${name}.ts\``;
+  if (entity) return `${base}\n\n**Table** \`"${name}"\` · entity \`${ENTITIES_DIR}/${name}.ts\``;
   if (model.nonEntities.has(name)) return `${base}\n\n*Not stored* (root or @transient type).`;
   return base;
 }
@@ -86,7 +87,7 @@ function fieldHover(doc: SchemaDocument, typeName: string, fieldName: string): s
     if (f) value += '\n\n' + columnDescription(typeName, f);
     else if (typeName === model.roots.query || typeName === model.roots.mutation) {
       const op = typeName === model.roots.query ? 'queries' : 'mutations';
-      value += `\n\n**Resolver** \`src/resolvers/${op}/${fieldName}.ts\``;
+      value += `\n\n**Resolver** \`${resolverPath(op, fieldName)}\``;
     }
   }
   return value;

@@ -105,6 +105,8 @@ function scalarField(r: Random, name: string, spec: Spec): SpecField {
   if (f.type === 'String' && r.bool(0.3)) f.length = r.int(8, 40);
   if (!f.list && f.type !== 'JSON' && f.type !== 'Boolean' && f.kind === 'scalar') {
     if (r.bool(0.15)) f.unique = true;
+    // A second draw, not the same condition: each r.bool is a new random number.
+    // eslint-disable-next-line no-dupe-else-if
     else if (r.bool(0.15)) f.index = true;
   }
   if (r.bool(0.25)) { const d = defaultFor(r, f, spec); if (d !== undefined) f.default = d; }

@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Client } from 'pg';
-import { PlatformClient, PlatformError, Session } from '../../../client/src/api';
+import { PlatformClient, PlatformError, Session } from '../../../apiclient/src';
 import { RunningPlatform, startPlatform } from '../../../platform/src/main';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');

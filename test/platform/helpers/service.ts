@@ -4,8 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { SchemaAnalysis } from '../../../core/src/schema/analysis';
-import { CodegenHost } from '../../../server/src/codegen';
-import { readResolvers } from '../../../server/src/workspace';
+import { CodegenHost } from '../../../servicefs/src/codegen';
 import { REPO_ROOT } from './platform';
 
 export const BLOG = path.join(REPO_ROOT, 'test/fixtures/blog');
@@ -15,7 +14,7 @@ export const PUSH_BLOG = path.join(REPO_ROOT, 'test/fixtures/push-blog');
 export async function generate(dir: string): Promise<void> {
   const analysis = new SchemaAnalysis({ prelude: true });
   analysis.update(fs.readFileSync(path.join(dir, 'src/schema.graphql'), 'utf8'));
-  await new CodegenHost().write({ root: dir, resolvers: readResolvers(dir) }, analysis.documentWithPrelude(), true);
+  await new CodegenHost().write({ root: dir }, analysis.documentWithPrelude(), true);
 }
 
 /** A pushable blog service in `dir` (which must not exist or be empty), its codestore.yaml naming `serviceId`. */

@@ -32,7 +32,8 @@ export class LineMap {
     let hi = this.starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= offset) lo = mid; else hi = mid - 1;
+      if (this.starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
     }
     return { line: lo + 1, column: offset - this.starts[lo] + 1 };
   }
@@ -42,12 +43,15 @@ const SEVERITY_ORDER: Record<ProblemSeverity, number> = { error: 0, warning: 1, 
 
 /** Sorted by file, then position, then severity and code: the same problems always list the same way. */
 export function sortProblems(problems: Problem[]): Problem[] {
-  return problems.sort((a, b) =>
-    (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)
-    || a.line - b.line || a.column - b.column
-    || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]
-    || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)
-    || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
+  return problems.sort(
+    (a, b) =>
+      (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
+      a.line - b.line ||
+      a.column - b.column ||
+      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+      (a.code < b.code ? -1 : a.code > b.code ? 1 : 0) ||
+      (a.message < b.message ? -1 : a.message > b.message ? 1 : 0),
+  );
 }
 
 /** One line per problem, `file:line:column severity message [code]`, as the CLI prints them. */
