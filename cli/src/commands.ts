@@ -286,6 +286,12 @@ export const COMMANDS: CommandSpec[] = [
     examples: ['codestore invoice -p shop'],
     run: () => billing().then((m) => m.invoice),
   },
+  {
+    name: 'completion', group: GROUPS.platform, json: false,
+    summary: 'Print a bash completion script for codestore and cs',
+    examples: ['source <(codestore completion)', 'codestore completion > /etc/bash_completion.d/codestore'],
+    run: () => import('./completion').then((m) => m.completion),
+  },
 ];
 
 /** `codestore platform start ...` parses its own options (it runs the platform bundle). */

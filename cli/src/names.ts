@@ -17,7 +17,7 @@ export function idFor(kind: 'service' | 'project', given: string, all: readonly 
   if (!named.length) named = all.filter((x) => x.name.toLowerCase() === given.toLowerCase());
   if (named.length === 1) return named[0].id;
   if (named.length > 1) {
-    throw usageError(`${named.length} ${kind}s are named ${JSON.stringify(given)}: ${named.map((x) => x.id).join(', ')}. Pass the id of the one you mean (${option} <id>).`);
+    throw usageError(`${JSON.stringify(given)} names ${named.length} ${kind}s: ${named.map((x) => `${x.id} (${x.name})`).join(', ')}. Pass the id of the one you mean (${option} <id>).`);
   }
   return given;
 }
