@@ -3,6 +3,7 @@
 // the local platform (`node dist/platform.js start`, what `codestore platform start` runs) and the CLI.
 'use strict';
 const path = require('path');
+const webpack = require('webpack');
 
 /** @param {string} entry @param {string} name @param {object} [extra] */
 function bundle(entry, name, extra = {}) {
@@ -67,5 +68,7 @@ module.exports = [
   bundle('./server/src/codegenWorker.ts', 'codegen-worker'),
   platformBundle(),
   runtimeBundle(),
-  bundle('./cli/src/cli.ts', 'cli'),
+  bundle('./cli/src/cli.ts', 'cli', {
+    plugins: [new webpack.DefinePlugin({ CODESTORE_VERSION: JSON.stringify(require('./package.json').version) })],
+  }),
 ];

@@ -271,7 +271,7 @@ export class PlatformClient {
    * A check with errors throws a PlatformError CHECK_FAILED with the problems attached; a refused
    * archive, BAD_ARCHIVE with its reason.
    */
-  async push(serviceId: string, archive: Buffer, releaseNotes?: string): Promise<PushedVersion> {
+  async push(serviceId: string, archive: Buffer, releaseNotes?: string, options: { onUploaded?: () => void } = {}): Promise<PushedVersion> {
     const headers: Record<string, string> = { 'content-type': 'application/gzip' };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     if (releaseNotes) headers['x-release-notes'] = encodeURIComponent(releaseNotes);
@@ -284,6 +284,8 @@ export class PlatformClient {
         timeout,
         maxBodyLength: Infinity,
         transformRequest: [(data) => data],
+        // The archive sent: the platform checks, builds and deploys it before it answers.
+        onUploadProgress: options.onUploaded && ((e) => { if (e.total !== undefined && e.loaded >= e.total) options.onUploaded?.(); }),
       });
     } catch (e) {
       throw this.networkError(e, timeout);

@@ -1,14 +1,13 @@
 // project:client:add/list/remove (the keys calls to a project's production endpoints send) and
 // secret:add/list/remove (an instance environment's secrets, given to the service as environment
 // variables). Neither a key nor a secret's value is ever printed after it was set.
-import { parseCommand, platformClient, printJson, str } from './args';
+import { CommandInput, platformClient, printJson, str } from './context';
 import { usageError } from './errors';
-import { ENV, environmentOf, PROJECT, projectIdOf, SERVICE, serviceOf } from './projectCommands';
+import { environmentOf, projectIdOf, serviceOf } from './projectCommands';
 import { canPrompt, promptSecret } from './prompt';
 import { table } from './serviceCommands';
 
-export async function clientAdd(argv: string[]): Promise<number> {
-  const { values } = parseCommand('project:client:add', argv, { ...PROJECT, name: { type: 'string', short: 'n' } });
+export async function clientAdd({ values }: CommandInput): Promise<number> {
   const projectId = projectIdOf('project:client:add', values);
   const name = str(values, 'name');
   if (!name) throw usageError('project:client:add needs -n/--name <name> (what the key is for, like "web app").');
@@ -23,8 +22,7 @@ export async function clientAdd(argv: string[]): Promise<number> {
   return 0;
 }
 
-export async function clientList(argv: string[]): Promise<number> {
-  const { values } = parseCommand('project:client:list', argv, PROJECT);
+export async function clientList({ values }: CommandInput): Promise<number> {
   const projectId = projectIdOf('project:client:list', values);
   const client = platformClient(values, true);
   const keys = await client.clientKeys(projectId);
@@ -41,8 +39,7 @@ export async function clientList(argv: string[]): Promise<number> {
   return 0;
 }
 
-export async function clientRemove(argv: string[]): Promise<number> {
-  const { values } = parseCommand('project:client:remove', argv, { ...PROJECT, key: { type: 'string', short: 'k' } });
+export async function clientRemove({ values }: CommandInput): Promise<number> {
   const projectId = projectIdOf('project:client:remove', values);
   const keyId = str(values, 'key');
   if (!keyId) throw usageError(`project:client:remove needs -k/--key <id> (\`codestore project:client:list -p ${projectId}\` shows the ids).`);
@@ -71,8 +68,7 @@ async function secretValue(name: string, given: string | undefined): Promise<str
   throw usageError(`secret:add needs the value of ${name}: -v/--value <value>, or pipe it in.`);
 }
 
-export async function secretAdd(argv: string[]): Promise<number> {
-  const { values } = parseCommand('secret:add', argv, { ...PROJECT, ...SERVICE, ...ENV, key: { type: 'string', short: 'k' }, value: { type: 'string', short: 'v' } });
+export async function secretAdd({ values }: CommandInput): Promise<number> {
   const projectId = projectIdOf('secret:add', values);
   const serviceId = serviceOf('secret:add', values);
   const environment = environmentOf('secret:add', values);
@@ -87,8 +83,7 @@ export async function secretAdd(argv: string[]): Promise<number> {
   return 0;
 }
 
-export async function secretList(argv: string[]): Promise<number> {
-  const { values } = parseCommand('secret:list', argv, { ...PROJECT, ...SERVICE, ...ENV });
+export async function secretList({ values }: CommandInput): Promise<number> {
   const projectId = projectIdOf('secret:list', values);
   const serviceId = serviceOf('secret:list', values);
   const environment = environmentOf('secret:list', values);
@@ -106,8 +101,7 @@ export async function secretList(argv: string[]): Promise<number> {
   return 0;
 }
 
-export async function secretRemove(argv: string[]): Promise<number> {
-  const { values } = parseCommand('secret:remove', argv, { ...PROJECT, ...SERVICE, ...ENV, key: { type: 'string', short: 'k' } });
+export async function secretRemove({ values }: CommandInput): Promise<number> {
   const projectId = projectIdOf('secret:remove', values);
   const serviceId = serviceOf('secret:remove', values);
   const environment = environmentOf('secret:remove', values);

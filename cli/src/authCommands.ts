@@ -1,11 +1,10 @@
 // auth:signup, auth:login, auth:logout, auth:whoami.
 import { PlatformError } from '../../apiclient/src';
-import { parseCommand, platformClient, printJson, str } from './args';
+import { CommandInput, platformClient, printJson, str } from './context';
 import { forgetLogin, saveLogin } from './credentials';
 import { CliError, usageError } from './errors';
 import { canPrompt, promptLine, promptSecret } from './prompt';
 
-const CREDENTIALS = { email: { type: 'string', short: 'e' }, password: { type: 'string', short: 'p' } } as const;
 
 async function credentials(command: string, values: Record<string, string | boolean | undefined>, confirmPassword: boolean): Promise<{ email: string; password: string }> {
   const missing = ['email', 'password'].filter((k) => str(values, k) === undefined);
@@ -21,8 +20,7 @@ async function credentials(command: string, values: Record<string, string | bool
   return { email, password };
 }
 
-export async function signup(argv: string[]): Promise<number> {
-  const { values } = parseCommand('auth:signup', argv, CREDENTIALS);
+export async function signup({ values }: CommandInput): Promise<number> {
   const client = platformClient(values, false);
   const { email, password } = await credentials('auth:signup', values, true);
   const session = await client.signup(email, password);
@@ -32,8 +30,7 @@ export async function signup(argv: string[]): Promise<number> {
   return 0;
 }
 
-export async function login(argv: string[]): Promise<number> {
-  const { values } = parseCommand('auth:login', argv, CREDENTIALS);
+export async function login({ values }: CommandInput): Promise<number> {
   const client = platformClient(values, false);
   const { email, password } = await credentials('auth:login', values, false);
   const session = await client.login(email, password);
@@ -43,8 +40,7 @@ export async function login(argv: string[]): Promise<number> {
   return 0;
 }
 
-export async function logout(argv: string[]): Promise<number> {
-  const { values } = parseCommand('auth:logout', argv);
+export async function logout({ values }: CommandInput): Promise<number> {
   const client = platformClient(values, false);
   if (!client.token) {
     if (values.json) printJson({ platform: client.url, loggedOut: false });
@@ -66,8 +62,7 @@ export async function logout(argv: string[]): Promise<number> {
   return 0;
 }
 
-export async function whoami(argv: string[]): Promise<number> {
-  const { values } = parseCommand('auth:whoami', argv);
+export async function whoami({ values }: CommandInput): Promise<number> {
   const client = platformClient(values, true);
   const viewer = await client.whoami();
   if (values.json) printJson({ platform: client.url, ...viewer });

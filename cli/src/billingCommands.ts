@@ -1,14 +1,12 @@
 // usage and invoice: an instance's calls in a month, and a project's invoice. Amounts print in major
 // units with their currency (12.50 EUR); --json prints the platform's answer as it is (minor units).
-import { parseCommand, platformClient, printJson, str } from './args';
+import { CommandInput, platformClient, printJson, str } from './context';
 import { describePlan, formatMoney, formatTotals, parseMonth } from './plans';
-import { PROJECT, projectIdOf, SERVICE, serviceOf } from './projectCommands';
+import { projectIdOf, serviceOf } from './projectCommands';
 import { table } from './serviceCommands';
 
-const MONTH = { month: { type: 'string' } } as const;
 
-export async function usage(argv: string[]): Promise<number> {
-  const { values } = parseCommand('usage', argv, { ...PROJECT, ...SERVICE, ...MONTH });
+export async function usage({ values }: CommandInput): Promise<number> {
   const projectId = projectIdOf('usage', values);
   const serviceId = serviceOf('usage', values);
   const month = parseMonth(str(values, 'month'));
@@ -30,8 +28,7 @@ export async function usage(argv: string[]): Promise<number> {
   return 0;
 }
 
-export async function invoice(argv: string[]): Promise<number> {
-  const { values } = parseCommand('invoice', argv, { ...PROJECT, ...MONTH });
+export async function invoice({ values }: CommandInput): Promise<number> {
   const projectId = projectIdOf('invoice', values);
   const month = parseMonth(str(values, 'month'));
   const client = platformClient(values, true);

@@ -3,7 +3,7 @@
 // that project.
 import { setTimeout as sleep } from 'timers/promises';
 import { EnvironmentName, LogLine, PlatformClient } from '../../apiclient/src';
-import { parseCommand, platformClient, printJson, str, Values } from './args';
+import { CommandInput, platformClient, printJson, str, Values } from './context';
 import { CliError, usageError } from './errors';
 import { deploymentOutcome, formatLogLine, MAX_LOG_LINES, parseEnvironment, parseInstanceEnvironment, parseLineCount } from './format';
 import { inServiceFolderOf, serviceIdFor } from './manifest';
@@ -36,8 +36,7 @@ export async function endpointUrl(client: PlatformClient, serviceId: string, env
   }
 }
 
-export async function promote(argv: string[]): Promise<number> {
-  const { values, args } = parseCommand('promote', argv, {}, 1);
+export async function promote({ values, args }: CommandInput): Promise<number> {
   const serviceId = serviceIdFor('promote', args[0]);
   const client = platformClient(values, true);
   if (!values.json && process.stderr.isTTY) process.stderr.write(`Deploying what ${serviceId} serves in private to demo...\n`);
@@ -50,14 +49,7 @@ export async function promote(argv: string[]): Promise<number> {
   return 0;
 }
 
-export async function logs(argv: string[]): Promise<number> {
-  const { values, args } = parseCommand('logs', argv, {
-    env: { type: 'string', short: 'e' },
-    lines: { type: 'string', short: 'n' },
-    follow: { type: 'boolean', short: 'f' },
-    project: { type: 'string', short: 'p' },
-    service: { type: 'string', short: 's' },
-  }, 1);
+export async function logs({ values, args }: CommandInput): Promise<number> {
   const projectId = str(values, 'project');
   // A project's instance has development, staging and production; development by default.
   const environment = projectId !== undefined ? parseInstanceEnvironment(str(values, 'env')) ?? 'development' : parseEnvironment(str(values, 'env'));

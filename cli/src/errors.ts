@@ -1,5 +1,6 @@
 // How a CLI command fails: one line on stderr and an exit code (2 for a usage mistake, 1 otherwise).
-import { PlatformError } from '../../apiclient/src';
+// The error module alone: the api client (axios) loads only with a command that talks to the platform.
+import { PlatformError } from '../../apiclient/src/errors';
 
 export class CliError extends Error {
   constructor(message: string, readonly exitCode = 1) {

@@ -2,7 +2,7 @@
 // a project's service-instances (development, staging, production), their deployments and rate
 // plans. -s/--service defaults to the service folder's service.
 import type { Deployment, InstanceEnvironmentName, PlatformClient, Project, ServiceInstance } from '../../apiclient/src';
-import { parseCommand, platformClient, printJson, str, Values } from './args';
+import { CommandInput, platformClient, printJson, str, Values } from './context';
 import { logsCommand } from './deployCommands';
 import { CliError, usageError } from './errors';
 import { alternatives, deploymentOutcome, INSTANCE_ENVIRONMENTS, nextEnvironment, parseInstanceEnvironment, previousEnvironment } from './format';
@@ -10,16 +10,6 @@ import { serviceIdFor } from './manifest';
 import { describePlan, ratePlanInput } from './plans';
 import { environmentLines, environmentState, table } from './serviceCommands';
 
-export const PROJECT = { project: { type: 'string', short: 'p' } } as const;
-export const SERVICE = { service: { type: 'string', short: 's' } } as const;
-export const ENV = { env: { type: 'string', short: 'e' } } as const;
-const PLAN = {
-  type: { type: 'string', short: 't' },
-  value: { type: 'string', short: 'v' },
-  currency: { type: 'string' },
-  free: { type: 'string' },
-} as const;
-const FORCE = { force: { type: 'boolean', short: 'f' } } as const;
 
 /** `-p/--project`, which the command cannot do without. */
 export function projectIdOf(command: string, values: Values): string {
@@ -85,8 +75,7 @@ function progress(values: Values, message: string): void {
   if (!values.json && process.stderr.isTTY) process.stderr.write(message + '\n');
 }
 
-export async function create(argv: string[]): Promise<number> {
-  const { values, args } = parseCommand('project:create', argv, { name: { type: 'string', short: 'n' } }, 1);
+export async function create({ values, args }: CommandInput): Promise<number> {
   const name = args[0] ?? str(values, 'name');
   if (args[0] !== undefined && str(values, 'name') !== undefined) throw usageError('project:create takes one name: `codestore project:create <name>` or -n <name>, not both.');
   if (!name) throw usageError('Name the project: `codestore project:create <name>` (or -n <name>).');
@@ -100,8 +89,7 @@ export async function create(argv: string[]): Promise<number> {
   return 0;
 }
 
-export async function list(argv: string[]): Promise<number> {
-  const { values } = parseCommand('project:list', argv);
+export async function list({ values }: CommandInput): Promise<number> {
   const client = platformClient(values, true);
   const projects = await client.listProjects();
   if (values.json) {
@@ -117,8 +105,7 @@ export async function list(argv: string[]): Promise<number> {
   return 0;
 }
 
-export async function info(argv: string[]): Promise<number> {
-  const { values } = parseCommand('project:info', argv, PROJECT);
+export async function info({ values }: CommandInput): Promise<number> {
   const client = platformClient(values, true);
   let project: Project;
   const id = str(values, 'project');
@@ -143,8 +130,7 @@ export async function info(argv: string[]): Promise<number> {
   return 0;
 }
 
-export async function remove(argv: string[]): Promise<number> {
-  const { values } = parseCommand('project:delete', argv, { ...PROJECT, ...FORCE });
+export async function remove({ values }: CommandInput): Promise<number> {
   const projectId = projectIdOf('project:delete', values);
   const client = platformClient(values, true);
   if (!values.force) {
@@ -161,8 +147,7 @@ export async function remove(argv: string[]): Promise<number> {
   return 0;
 }
 
-export async function serviceAdd(argv: string[]): Promise<number> {
-  const { values } = parseCommand('project:service:add', argv, { ...PROJECT, ...SERVICE, ...PLAN });
+export async function serviceAdd({ values }: CommandInput): Promise<number> {
   const projectId = projectIdOf('project:service:add', values);
   const serviceId = serviceOf('project:service:add', values);
   const plan = ratePlanInput({ type: str(values, 'type'), value: str(values, 'value'), currency: str(values, 'currency'), free: str(values, 'free') });
@@ -184,8 +169,7 @@ export async function serviceAdd(argv: string[]): Promise<number> {
   return 0;
 }
 
-export async function serviceList(argv: string[]): Promise<number> {
-  const { values } = parseCommand('project:service:list', argv, PROJECT);
+export async function serviceList({ values }: CommandInput): Promise<number> {
   const projectId = projectIdOf('project:service:list', values);
   const client = platformClient(values, true);
   const project = await client.projectInfo(projectId);
@@ -206,8 +190,7 @@ export async function serviceList(argv: string[]): Promise<number> {
   return 0;
 }
 
-export async function serviceInfo(argv: string[]): Promise<number> {
-  const { values } = parseCommand('project:service:info', argv, { ...PROJECT, ...SERVICE });
+export async function serviceInfo({ values }: CommandInput): Promise<number> {
   const projectId = projectIdOf('project:service:info', values);
   const serviceId = serviceOf('project:service:info', values);
   const client = platformClient(values, true);
@@ -227,8 +210,7 @@ export async function serviceInfo(argv: string[]): Promise<number> {
   return 0;
 }
 
-export async function serviceRemove(argv: string[]): Promise<number> {
-  const { values } = parseCommand('project:service:remove', argv, { ...PROJECT, ...SERVICE, ...FORCE });
+export async function serviceRemove({ values }: CommandInput): Promise<number> {
   const projectId = projectIdOf('project:service:remove', values);
   const serviceId = serviceOf('project:service:remove', values);
   if (!values.force) {
@@ -242,8 +224,7 @@ export async function serviceRemove(argv: string[]): Promise<number> {
   return 0;
 }
 
-export async function servicePromote(argv: string[]): Promise<number> {
-  const { values } = parseCommand('project:service:promote', argv, { ...PROJECT, ...SERVICE, ...ENV, to: { type: 'string', short: 't' } });
+export async function servicePromote({ values }: CommandInput): Promise<number> {
   const projectId = projectIdOf('project:service:promote', values);
   const serviceId = serviceOf('project:service:promote', values);
   let from = parseInstanceEnvironment(str(values, 'env'), '-e/--env');
@@ -259,8 +240,7 @@ export async function servicePromote(argv: string[]): Promise<number> {
   return reportDeployment(values, client, projectId, serviceId, await client.promoteInstance(projectId, serviceId, from, to));
 }
 
-export async function serviceRoll(argv: string[]): Promise<number> {
-  const { values } = parseCommand('project:service:roll', argv, { ...PROJECT, ...SERVICE, ...ENV, version: { type: 'string', short: 'v' } });
+export async function serviceRoll({ values }: CommandInput): Promise<number> {
   const projectId = projectIdOf('project:service:roll', values);
   const serviceId = serviceOf('project:service:roll', values);
   const environment = environmentOf('project:service:roll', values);
@@ -271,8 +251,7 @@ export async function serviceRoll(argv: string[]): Promise<number> {
   return reportDeployment(values, client, projectId, serviceId, await client.rollInstance(projectId, serviceId, environment, version));
 }
 
-export async function servicePlan(argv: string[]): Promise<number> {
-  const { values } = parseCommand('project:service:plan', argv, { ...PROJECT, ...SERVICE, ...PLAN });
+export async function servicePlan({ values }: CommandInput): Promise<number> {
   const projectId = projectIdOf('project:service:plan', values);
   const serviceId = serviceOf('project:service:plan', values);
   const plan = ratePlanInput({ type: str(values, 'type'), value: str(values, 'value'), currency: str(values, 'currency'), free: str(values, 'free') });

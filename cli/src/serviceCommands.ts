@@ -2,7 +2,7 @@
 // at or above the working directory) they default to its service.
 import * as path from 'path';
 import { Environment, PlatformClient, PlatformError, Service } from '../../apiclient/src';
-import { parseCommand, platformClient, printJson, str } from './args';
+import { CommandInput, platformClient, printJson, str } from './context';
 import { CliError, usageError } from './errors';
 import { findServiceFolder, manifestServiceId, serviceIdFor, serviceIdWriter } from './manifest';
 import { canPrompt, confirm } from './prompt';
@@ -53,8 +53,7 @@ export function environmentLines(client: PlatformClient, environments: Environme
   return out;
 }
 
-export async function create(argv: string[]): Promise<number> {
-  const { values, args } = parseCommand('service:create', argv, { name: { type: 'string', short: 'n' } }, 1);
+export async function create({ values, args }: CommandInput): Promise<number> {
   const client = platformClient(values, true);
   const folder = findServiceFolder();
   // Check the manifest can be written before the service exists, not after.
@@ -84,8 +83,7 @@ export async function create(argv: string[]): Promise<number> {
   return 0;
 }
 
-export async function list(argv: string[]): Promise<number> {
-  const { values } = parseCommand('service:list', argv);
+export async function list({ values }: CommandInput): Promise<number> {
   const client = platformClient(values, true);
   const services = await client.listServices();
   if (values.json) {
@@ -104,8 +102,7 @@ export async function list(argv: string[]): Promise<number> {
   return 0;
 }
 
-export async function info(argv: string[]): Promise<number> {
-  const { values, args } = parseCommand('service:info', argv, {}, 1);
+export async function info({ values, args }: CommandInput): Promise<number> {
   const id = serviceIdFor('service:info', args[0]);
   const client = platformClient(values, true);
   const service = await client.serviceInfo(id);
@@ -123,8 +120,7 @@ export async function info(argv: string[]): Promise<number> {
   return 0;
 }
 
-export async function remove(argv: string[]): Promise<number> {
-  const { values, args } = parseCommand('service:remove', argv, { yes: { type: 'boolean', short: 'y' } }, 1);
+export async function remove({ values, args }: CommandInput): Promise<number> {
   const id = serviceIdFor('service:remove', args[0]);
   const client = platformClient(values, true);
   if (!values.yes) {

@@ -86,18 +86,20 @@ async function registerService(ctx: Ctx, folder: vscode.Uri, name: string): Prom
   return service;
 }
 
-/** Asks the language server to write the generated files of a new service (best effort). */
-async function generate(ctx: Ctx, folder: vscode.Uri): Promise<void> {
+/** Asks the language server to write the generated files (or commit the pending migration); best effort. */
+async function generate(ctx: Ctx, folder: vscode.Uri, command: string = ServerCommands.generate): Promise<GenerateResult | undefined> {
   try {
     await ctx.ensureStarted();
     const client = ctx.languageClient;
-    if (!client) return;
+    if (!client) return undefined;
     const result = await client.sendRequest<GenerateResult>('workspace/executeCommand', {
-      command: ServerCommands.generate, arguments: [vscode.Uri.joinPath(folder, SCHEMA_PATH).toString()],
+      command, arguments: [vscode.Uri.joinPath(folder, SCHEMA_PATH).toString()],
     });
     if (result.skipped) ctx.outputChannel.warn(`Generating ${folder.fsPath}: ${result.skipped}`);
+    return result;
   } catch (e) {
     ctx.outputChannel.warn(`Generating ${folder.fsPath} failed: ${(e as Error).message}`);
+    return undefined;
   }
 }
 
@@ -265,8 +267,13 @@ async function push(ctx: Ctx, arg: unknown): Promise<void> {
     if (!folder.serviceId) return;
   }
   const serviceId = folder.serviceId!;
-  if (!(await confirmDestructive(folder))) return;
+  // What is pushed is the database layer of the schema as it is, its pending migration committed
+  // (as `codestore push` does): written now whatever codestore.codegen.write says.
   await saveFolder(folder.uri);
+  await generate(ctx, folder.uri);
+  if (!(await confirmDestructive(folder))) return;
+  const committed = await generate(ctx, folder.uri, ServerCommands.commitMigration);
+  if (committed?.written.length || committed?.deleted.length) ctx.outputChannel.info(`Before pushing ${folder.name}: ${[...committed.written, ...committed.deleted.map((d) => `${d} (deleted)`)].join(', ')}`);
   const client = await ctx.session.client();
   const before = ctx.model.service(serviceId)?.environments.find((e) => e.name === 'private')?.latestDeployment?.id;
   const name = ctx.model.service(serviceId)?.name ?? folder.name;
@@ -308,7 +315,7 @@ async function push(ctx: Ctx, arg: unknown): Promise<void> {
   }
   const outcome = deploymentOutcome(pushed.deployment, pushed.version, url);
   if (outcome.ok) {
-    void vscode.window.showInformationMessage(`code.store: pushed ${name}. ${outcome.message}`, 'Promote to Demo', 'Open Playground', 'Copy Endpoint').then((choice) => {
+    void vscode.window.showInformationMessage(`code.store: pushed ${name}${committed?.migration ? ` with migration ${path.basename(committed.migration)}` : ''}. ${outcome.message}`, 'Promote to Demo', 'Open Playground', 'Copy Endpoint').then((choice) => {
       if (choice === 'Promote to Demo') void vscode.commands.executeCommand('codestore.promote', { serviceId });
       else if (choice === 'Open Playground') void vscode.commands.executeCommand('codestore.openPlayground', target);
       else if (choice === 'Copy Endpoint') void vscode.commands.executeCommand('codestore.copyEndpoint', target);

@@ -4,7 +4,7 @@
 import type { DocumentNode } from 'graphql';
 import { buildModel, DataModel } from '../model/model';
 import { DbSchema, EMPTY_SCHEMA } from './dbSchema';
-import { migrationStatements, planMigration, renamesOf, schemaFromMigrations } from './migrations';
+import { committedMigrations, looksLikeMigrationFile, migrationStatements, planMigration, renamesOf, schemaFromMigrations } from './migrations';
 import type { MigrationPlan } from './migrations';
 import { PENDING_MIGRATION_PATH, SNAPSHOT_PATH } from '../service-folder/paths';
 import { physicalSchema } from './physical';
@@ -16,7 +16,10 @@ export interface ServiceFiles {
   snapshot?: string;
   /** File names in `src/data/migrations/` (committed migrations). */
   migrations: string[];
-  /** The committed migrations' sources by file name: the baseline of a service without a snapshot. */
+  /**
+   * The migration files' sources by file name: the baseline of a service without a snapshot. A
+   * committed migration is any migration class TypeORM would run (see committedMigrations).
+   */
   migrationSources?: Record<string, string>;
 }
 
@@ -67,15 +70,18 @@ export function planService(doc: DocumentNode, service: ServiceFiles): ServicePl
 function computePlan(doc: DocumentNode, service: ServiceFiles): ServicePlan {
   const model = buildModel(doc);
   const next = physicalSchema(model);
-  const committed = service.migrations.filter((f) => /^\d{13}-.*\.ts$/.test(f));
+  const sources = service.migrationSources;
+  const committed = sources
+    ? committedMigrations(service.migrations, (f) => sources[f]).map((m) => m.file)
+    : service.migrations.filter(looksLikeMigrationFile);
   let baseline: ServicePlan['baseline'];
   let previous: DbSchema;
   if (service.snapshot !== undefined) {
     previous = parseSnapshot(service.snapshot);
     baseline = 'snapshot';
-  } else if (committed.length && service.migrationSources) {
-    const sources = service.migrationSources;
-    previous = schemaFromMigrations(committed.sort().flatMap((f) => migrationStatements(sources[f] ?? '')));
+  } else if (committed.length && sources) {
+    // In the order TypeORM ran them.
+    previous = schemaFromMigrations(committed.flatMap((f) => migrationStatements(sources[f] ?? '')));
     baseline = 'replayed';
   } else if (committed.length) {
     previous = next;

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Kind, ObjectTypeDefinitionNode, ObjectTypeExtensionNode } from 'graphql';
 import * as ts from 'typescript';
-import { DATA_SOURCE_PATH, MIGRATIONS_DIR } from '../../../core/src/codegen/migrations';
+import { committedMigrations, DATA_SOURCE_PATH, MIGRATIONS_DIR } from '../../../core/src/codegen/migrations';
 import { ENTITIES_DIR } from '../../../core/src/codegen/files';
 import { SchemaAnalysis } from '../../../core/src/schema/analysis';
 import { rootNames } from '../../../core/src/model/model';
@@ -128,12 +128,14 @@ export async function buildService(dir: string, outDir: string, options: BuildOp
   }
 
   const migrations: BuildManifest['migrations'] = [];
-  const migrationFiles = [...out.keys()].filter((f) => f.startsWith(`${MIGRATIONS_DIR}/`) && /^\d{13}-[A-Za-z_][A-Za-z0-9_]*\.js$/.test(f.slice(MIGRATIONS_DIR.length + 1))).sort();
-  for (const file of migrationFiles) {
-    const source = fs.readFileSync(path.join(root, ...file.replace(/\.js$/, '.ts').split('/')), 'utf8');
-    const cls = /^export\s+class\s+([A-Za-z_$][\w$]*)/m.exec(source);
-    if (!cls) continue;
-    migrations.push({ file, className: cls[1], timestamp: Number(path.posix.basename(file).slice(0, 13)) });
+  // Every migration class TypeORM would run, whatever its file's name, in its order.
+  const migrationSources = new Map<string, string>();
+  for (const rel of serviceSourceFiles(root)) {
+    const name = rel.slice(MIGRATIONS_DIR.length + 1);
+    if (rel.startsWith(`${MIGRATIONS_DIR}/`) && !name.includes('/')) migrationSources.set(name, fs.readFileSync(path.join(root, ...rel.split('/')), 'utf8'));
+  }
+  for (const m of committedMigrations([...migrationSources.keys()], (f) => migrationSources.get(f))) {
+    migrations.push({ file: `${MIGRATIONS_DIR}/${m.file.replace(/\.ts$/, '.js')}`, className: m.className, timestamp: m.timestamp });
   }
 
   const sha = (text: string) => createHash('sha256').update(text).digest('hex');

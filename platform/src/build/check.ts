@@ -7,7 +7,7 @@ import * as path from 'path';
 import { parseDocument } from 'yaml';
 import { generateService, SnapshotError } from '../../../core/src/codegen/generate';
 import type { ServiceGeneration } from '../../../core/src/codegen/generate';
-import { migrationName, migrationStatements, schemaDifferences, schemaFromMigrations } from '../../../core/src/codegen/migrations';
+import { committedMigrations, isMigrationScript, looksLikeMigrationFile, migrationClassOf, migrationName, migrationStatements, schemaDifferences, schemaFromMigrations } from '../../../core/src/codegen/migrations';
 import { parseSnapshot } from '../../../core/src/codegen/plan';
 import type { SchemaAnalysis } from '../../../core/src/schema/analysis';
 import { MIGRATIONS_DIR, SCHEMA_PATH, SERVICE_MANIFEST, SNAPSHOT_PATH } from '../../../core/src/service-folder/paths';
@@ -42,8 +42,6 @@ export const CHECK_CODES = {
 } as const;
 
 const REGENERATE = 'regenerate with `codestore generate`';
-/** `<13-digit timestamp>-<Name>.ts`: a committed migration, as the generator and TypeORM name them. */
-const COMMITTED_MIGRATION = /^(\d{13})-([A-Za-z_][A-Za-z0-9_]*)\.ts$/;
 
 export interface CheckOptions {
   /** The service the push is for: a codestore.yaml naming another service is an error. */
@@ -55,7 +53,7 @@ export interface CheckOptions {
 }
 
 export interface CommittedMigration {
-  /** `src/data/migrations/<timestamp>-<Name>.ts`. */
+  /** `src/data/migrations/<timestamp>-<Name>.ts` (or the original code.store's `<timestamp>.ts`). */
   file: string;
   timestamp: number;
   /** The exported migration class. */
@@ -180,10 +178,11 @@ function checkGenerated(root: string, analysis: SchemaAnalysis, problems: Proble
   // The committed migrations, replayed, must build the schema the snapshot records: a migration
   // edited, deleted or added by hand would leave the database different from the entities.
   if (snapshot !== undefined) {
-    const committed = migrations.filter((f) => COMMITTED_MIGRATION.test(f)).sort();
+    const sources = new Map(migrations.map((f) => [f, readText(root, `${MIGRATIONS_DIR}/${f}`)]));
+    const committed = committedMigrations(migrations, (f) => sources.get(f)).map((m) => m.file);
     try {
       const recorded = parseSnapshot(snapshot);
-      const statements = committed.flatMap((f) => migrationStatements(readText(root, `${MIGRATIONS_DIR}/${f}`) ?? ''));
+      const statements = committed.flatMap((f) => migrationStatements(sources.get(f) ?? ''));
       const differences = schemaDifferences(schemaFromMigrations(statements), recorded);
       if (differences.length) {
         const shown = differences.slice(0, 5).join('; ') + (differences.length > 5 ? `; and ${differences.length - 5} more` : '');
@@ -198,29 +197,27 @@ function checkGenerated(root: string, analysis: SchemaAnalysis, problems: Proble
 }
 
 /**
- * The files of `src/data/migrations/`: committed migrations (`<timestamp>-<Name>.ts`, each
- * exporting its migration class) and the snapshot. Any other script there would be run as a migration.
+ * The files of `src/data/migrations/`: committed migrations (each exporting a TypeORM migration
+ * class, whatever the file's name: ours are `<timestamp>-<Name>.ts`, the original code.store's
+ * `<timestamp>.ts`) and the snapshot. Any other script there would be run as a migration.
  */
 function checkMigrationFiles(root: string, problems: Problem[]): CommittedMigration[] {
   const out: CommittedMigration[] = [];
   for (const name of listDir(root, MIGRATIONS_DIR)) {
     const rel = `${MIGRATIONS_DIR}/${name}`;
-    const m = COMMITTED_MIGRATION.exec(name);
-    if (!m) {
-      if (name !== 'snapshot.json' && /\.(ts|js|mjs|cjs)$/.test(name)) {
-        problems.push(at(rel, 'error', CHECK_CODES.migrationUnexpectedFile,
-          `${rel} is not a committed migration (\`<13-digit timestamp>-<Name>.ts\`), yet the data source would run it as one. Move it out of ${MIGRATIONS_DIR}/, or ${REGENERATE}.`));
-      }
-      continue;
-    }
-    const text = readText(root, rel) ?? '';
-    const cls = /^export\s+class\s+([A-Za-z_$][\w$]*)/m.exec(text);
-    if (!cls || !/\basync\s+up\s*\(/.test(text) || !/\basync\s+down\s*\(/.test(text)) {
+    if (!isMigrationScript(name)) continue;
+    const cls = name.endsWith('.ts') ? migrationClassOf(readText(root, rel) ?? '') : undefined;
+    if (cls) {
+      out.push({ file: rel, timestamp: cls.timestamp, className: cls.className });
+    } else if (looksLikeMigrationFile(name)) {
+      const stamp = /^\d{13}/.exec(name)![0];
       problems.push(at(rel, 'error', CHECK_CODES.migrationInvalid,
-        `${rel} does not export a TypeORM migration class (\`export class ${m[2]}${m[1]} implements MigrationInterface\` with async up and down). Restore it from version control.`));
-      continue;
+        `${rel} does not export a TypeORM migration class (\`export class <Name>${stamp} implements MigrationInterface\` with async up and down, its name ending in a 13-digit timestamp). Restore it from version control.`));
+    } else {
+      problems.push(at(rel, 'error', CHECK_CODES.migrationUnexpectedFile,
+        `${rel} is not a committed migration (a TypeORM migration class named after a 13-digit timestamp, in \`<timestamp>-<Name>.ts\`), yet the data source would run it as one. Move it out of ${MIGRATIONS_DIR}/, or ${REGENERATE}.`));
     }
-    out.push({ file: rel, timestamp: Number(m[1]), className: cls[1] });
   }
-  return out;
+  // In the order TypeORM runs them.
+  return out.sort((a, b) => a.timestamp - b.timestamp || (a.file < b.file ? -1 : 1));
 }

@@ -291,8 +291,9 @@ async function main(cfg: WorkerConfig): Promise<void> {
   const handler = createHandler({
     schema: loaded.schema,
     context: (req) => ({ db: { connection: current?.ds }, headers: (req.raw as http.IncomingMessage).headers }) as never,
-    onOperation: (req) => {
+    onOperation: (req, _args, result) => {
       responses.get(req.raw as http.IncomingMessage)?.setHeader(EXECUTED_HEADER, '1');
+      logResolverErrors(result, cfg.buildDir);
     },
   });
 
@@ -356,6 +357,21 @@ async function main(cfg: WorkerConfig): Promise<void> {
     }
   });
   send({ t: 'loaded' });
+}
+
+/**
+ * A resolver that threw: its error with the stack on stderr, at the service's `.ts` lines (the
+ * process runs with --enable-source-maps and the build has maps), paths relative to the build.
+ */
+function logResolverErrors(result: unknown, buildDir: string): void {
+  const errors = (result as { errors?: readonly GraphQLError[] } | undefined)?.errors ?? [];
+  const prefix = path.resolve(buildDir) + path.sep;
+  for (const e of errors) {
+    const original = e.originalError;
+    if (!original || original instanceof GraphQLError) continue;
+    const where = e.path ? ` in ${e.path.join('.')}` : '';
+    process.stderr.write(`resolver error${where}: ${(original.stack ?? String(original)).split(prefix).join('')}\n`);
+  }
 }
 
 /** One `{ __typename }` through the server itself: it parses, executes and answers. */

@@ -1,36 +1,19 @@
-// Options of the platform commands: each command's own, plus --platform, --json and --help.
-import { parseArgs } from 'util';
+// What every command gets: its parsed options and arguments (the CLI framework parses them, see
+// program.ts), and the platform client they name.
 import { DEFAULT_PLATFORM_URL, normalizeUrl, PlatformClient } from '../../apiclient/src';
 import { loadLogin } from './credentials';
-import { CliError, usageError } from './errors';
+import { CliError } from './errors';
 
-type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
+/** Options by their long name (`release-notes`, `json`): a string, true, or undefined when not given. */
 export type Values = Record<string, string | boolean | undefined>;
 
-const COMMON: OptionSpec = {
-  platform: { type: 'string' },
-  json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-};
-
-export interface ParsedCommand {
+export interface CommandInput {
   values: Values;
+  /** The positional arguments, in order. */
   args: string[];
 }
 
-/** Parses `argv` strictly: an unknown option or an extra argument is a usage error naming the command. */
-export function parseCommand(command: string, argv: string[], options: OptionSpec = {}, maxArgs = 0): ParsedCommand {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: { ...COMMON, ...options }, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw usageError(`${(e as Error).message.split('. ')[0]} (${command}). Run \`codestore help\` for its options.`);
-  }
-  if (parsed.positionals.length > maxArgs) {
-    throw usageError(`${command} takes ${maxArgs ? `at most ${maxArgs} argument(s)` : 'no arguments'}; got ${parsed.positionals.map((p) => JSON.stringify(p)).join(' ')}. Run \`codestore help\`.`);
-  }
-  return { values: parsed.values as Values, args: parsed.positionals };
-}
+export type CommandHandler = (input: CommandInput) => Promise<number>;
 
 export function str(values: Values, name: string): string | undefined {
   const v = values[name];
