@@ -23,13 +23,22 @@ Logins are kept per platform in <config dir>/credentials.json (mode 0600); the c
 $CODESTORE_CONFIG_DIR, else ~/.config/codestore.
 Run \`codestore <command> --help\` for a command's options and an example.`;
 
+/** Commander's `error: unknown option '--x'` as this CLI words its errors: `codestore: Unknown option '--x' (push)`. */
+function usageLine(message: string, command?: string): string {
+  const text = message.replace(/^error: /, '');
+  const [first, ...rest] = text.split('\n');
+  const line = `codestore: ${first.charAt(0).toUpperCase()}${first.slice(1)}${command ? ` (${command})` : ''}`;
+  return [line, ...rest].join('\n');
+}
+
 /** `release-notes` from commander's `releaseNotes`: the handlers read options by their long names. */
 function longName(option: Option): string {
   return option.long!.replace(/^--/, '');
 }
 
 function addCommand(program: Command, spec: CommandSpec, done: (run: () => Promise<number | void>) => void): void {
-  const cmd = program.command(spec.name).summary(spec.summary).description(spec.description ?? `${spec.summary}.`).helpGroup(spec.group);
+  const cmd = program.command(spec.name).summary(spec.summary).description(spec.description ?? `${spec.summary}.`).helpGroup(spec.group)
+    .configureOutput({ outputError: (message, write) => write(usageLine(message, spec.name)) });
   for (const a of spec.args ?? []) cmd.argument(a);
   if (spec.usage) cmd.usage(`${spec.usage} [options]`);
   for (const o of spec.options ?? []) cmd.option(o.flags, o.description);
@@ -69,7 +78,7 @@ export function buildProgram(done: (run: () => Promise<number | void>) => void):
     .enablePositionalOptions()
     .showSuggestionAfterError(true)
     .configureHelp({ sortSubcommands: false, subcommandTerm: (c) => [c.name(), ...c.registeredArguments.map((a) => (a.required ? `<${a.name()}>` : `[${a.name()}]`))].join(' ') })
-    .configureOutput({ outputError: (message, write) => write(`codestore: ${message.replace(/^error: /, '')}`) })
+    .configureOutput({ outputError: (message, write) => write(usageLine(message)) })
     .addHelpText('after', FOOTER)
     .exitOverride();
   for (const spec of COMMANDS) addCommand(program, spec, done);

@@ -164,7 +164,7 @@ for (const target of platformTargets()) {
       assert.deepEqual(await platform.platform.db.query('SELECT id FROM versions WHERE service_id = $1', [service.id]), []);
     });
 
-    it('codestore push: packs the service folder, pushes it, prints the version; a stale one prints its problems and exits 1', async () => {
+    it('codestore push: packs the service folder, pushes it, prints the version; regenerates a stale file; what it cannot fix prints its problems and exits 1', async () => {
       const configDir = platform.dir('config');
       const email = `push-cli-${process.pid}@example.com`;
       assert.equal((await platform.cli(['auth:signup', '-e', email, '-p', PASSWORD], { configDir })).code, 0);
@@ -181,17 +181,27 @@ for (const target of platformTargets()) {
       assert.equal(json.code, 0, json.stderr);
       assert.equal(JSON.parse(json.stdout).version, '0.0.2');
 
+      // A generated file edited by hand: push regenerates it (as generate does) and says so.
       const rel = 'src/data/entities/Post.ts';
       const text = fs.readFileSync(path.join(dir, rel), 'utf8');
       fs.writeFileSync(path.join(dir, rel), text.replace('  title!: string;', '  title!: string | null;'));
-      const line = text.slice(0, text.indexOf('  title!: string;')).split('\n').length;
-      const stale = await platform.cli(['push'], { configDir, cwd: dir });
-      assert.equal(stale.code, 1);
-      assert.match(stale.stdout, new RegExp(`^${rel.replace(/\./g, '\\.')}:${line}:\\d+ error .*\\[generated-stale\\]$`, 'm'));
-      assert.match(stale.stderr, /check found 1 error/);
+      const regenerated = await platform.cli(['push'], { configDir, cwd: dir });
+      assert.equal(regenerated.code, 0, regenerated.stderr);
+      assert.match(regenerated.stdout, /^Regenerated src\/data\/entities\/Post\.ts\.\nPushed \S+: version 0\.0\.3 /);
+      assert.equal(fs.readFileSync(path.join(dir, rel), 'utf8'), text);
+
+      // What push cannot fix: the platform's check prints each problem where it is, exit 1.
+      const resolver = 'src/resolvers/queries/allPosts.ts';
+      const source = fs.readFileSync(path.join(dir, resolver), 'utf8');
+      fs.writeFileSync(path.join(dir, resolver), `const count: number = 'none';\n${source}`);
+      const refused = await platform.cli(['push'], { configDir, cwd: dir });
+      fs.writeFileSync(path.join(dir, resolver), source);
+      assert.equal(refused.code, 1);
+      assert.match(refused.stdout, new RegExp(`^${resolver.replace(/\./g, '\\.')}:1:\\d+ error .*\\[ts2322\\]$`, 'm'));
+      assert.match(refused.stderr, /check found 1 error/);
 
       const info = await platform.cli(['service:info', '--json'], { configDir, cwd: dir });
-      assert.deepEqual(JSON.parse(info.stdout).versions.map((v: { version: string }) => v.version), ['0.0.2', '0.0.1']);
+      assert.deepEqual(JSON.parse(info.stdout).versions.map((v: { version: string }) => v.version), ['0.0.3', '0.0.2', '0.0.1']);
     });
   });
 }

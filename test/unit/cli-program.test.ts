@@ -58,10 +58,10 @@ describe('the codestore command line', () => {
     const command = await cli('pus');
     assert.equal(command.code, 2);
     assert.equal(command.stdout, '');
-    assert.match(command.stderr, /^codestore: unknown command 'pus'\n\(Did you mean push\?\)\n$/);
+    assert.match(command.stderr, /^codestore: Unknown command 'pus'\n\(Did you mean push\?\)\n$/);
     const option = await cli('logs', '--folow');
     assert.equal(option.code, 2);
-    assert.match(option.stderr, /^codestore: unknown option '--folow'\n\(Did you mean --follow\?\)\n$/);
+    assert.match(option.stderr, /^codestore: Unknown option '--folow' \(logs\)\n\(Did you mean --follow\?\)\n$/);
     const extra = await cli('project:list', 'extra');
     assert.equal(extra.code, 2);
     assert.match(extra.stderr, /^codestore: project:list takes no arguments; got "extra"/);
