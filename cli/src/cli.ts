@@ -41,6 +41,7 @@ const PLATFORM_COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   'project:service:promote': project.servicePromote,
   'project:service:roll': project.serviceRoll,
   'project:service:plan': project.servicePlan,
+  'project:service:cors': (argv) => import('./corsCommand').then((m) => m.serviceCors(argv)),
   'project:client:add': access.clientAdd,
   'project:client:list': access.clientList,
   'project:client:remove': access.clientRemove,
@@ -126,6 +127,9 @@ id, which project:create prints and project:list shows):
   project:service:plan -p <projectId> -s <serviceId> -t <type> [-v <amount>]
                           Change the rate plan, from the next call on (-t, -v, --currency and
                           --free as for project:service:add).
+  project:service:cors -p <projectId> -s <serviceId> -e <env> [--add <origin>] [--remove <origin>]
+                          The browser origins (CORS) that may call the environment, like
+                          https://app.example.com or http://localhost:* (several: a,b).
   project:client:add -p <projectId> -n <name>
                           Create a client key for the project's production endpoints (calls send
                           it as x-user-authorization; development and staging take the

@@ -11,6 +11,7 @@ import { platformModuleRoot } from './build/typecheck';
 import { createPushHandler } from './push/push';
 import { embeddedDatabases, serverDatabases } from './runtime/databases';
 import { createGateway, Gateway } from './runtime/gateway';
+import type { PolicyOptions } from './gateway/policy';
 import { LogSink } from './runtime/logs';
 import { Runtime } from './runtime/runtime';
 import { Meter } from './billing/meter';
@@ -37,6 +38,8 @@ export interface PlatformOptions {
    * scope every lookup by the caller's organization, and fail with `sendFailure`.
    */
   routes?: (platform: PlatformParts) => Pick<PlatformRoutes, 'push' | 'gateway'>;
+  /** The gateway's checks (CORS, cost limits); all on unless switched off to measure them. */
+  gateway?: PolicyOptions;
 }
 
 /** What a plugged-in route gets to work with. */
@@ -98,7 +101,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       databases: options.databaseUrl ? serverDatabases(options.databaseUrl) : embeddedDatabases(dataDir),
       secrets: async (environmentId) => Object.fromEntries((await secretsOf(store, environmentId)).map((r) => [r.name, sealer.open(r.sealed)])),
     });
-    const gateway = createGateway(db, runtime, logs, meter);
+    const gateway = createGateway(db, runtime, logs, meter, options.gateway);
     const parts: PlatformParts = { db, auth, dataDir, runtime, gateway, logs, meter, sealer, logError };
     Object.assign(routes, { push: createPushHandler(parts), gateway: gateway.handle }, options.routes?.(parts));
     routes.graphql = createApiHandler({ db, auth, logError, runtime, gateway, logs, meter, sealer });

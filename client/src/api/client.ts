@@ -240,6 +240,16 @@ export class PlatformClient {
     return (await this.request<{ addSecret: Secret }>(OPERATIONS.addSecret, { projectId, serviceId, environment, name, value }, this.deploying())).addSecret;
   }
 
+  /** The browser origins set for an instance environment (CORS). */
+  async corsOrigins(projectId: string, serviceId: string, environment: InstanceEnvironmentName): Promise<string[]> {
+    return (await this.request<{ corsOrigins: string[] }>(OPERATIONS.corsOrigins, { projectId, serviceId, environment })).corsOrigins;
+  }
+
+  /** Adds and removes browser origins of an instance environment; returns those now set. */
+  async changeCorsOrigins(projectId: string, serviceId: string, environment: InstanceEnvironmentName, add: string[], remove: string[]): Promise<string[]> {
+    return (await this.request<{ changeCorsOrigins: string[] }>(OPERATIONS.changeCorsOrigins, { projectId, serviceId, environment, add, remove })).changeCorsOrigins;
+  }
+
   /** Removes a secret (the process restarts without it). Returns its name. */
   async removeSecret(projectId: string, serviceId: string, environment: InstanceEnvironmentName, name: string): Promise<string> {
     return (await this.request<{ removeSecret: string }>(OPERATIONS.removeSecret, { projectId, serviceId, environment, name }, this.deploying())).removeSecret;

@@ -107,6 +107,22 @@ export interface LogLine {
   deploymentId: string | null;
   stream: LogStream;
   message: string;
+  /** A request line's fields (`query Feed (allPosts) 200 3.1 ms acme`); null for other lines. */
+  request: RequestLine | null;
+}
+
+export interface RequestLine {
+  /** query, mutation or subscription; the HTTP method when the gateway could not read the operation. */
+  operationType: string;
+  operationName: string | null;
+  rootFields: string[];
+  /** The HTTP status, or `aborted`. */
+  status: string;
+  ms: number;
+  /** The client key's name, for production calls. */
+  clientKey: string | null;
+  /** Why the gateway refused it, when it did. */
+  refused: string | null;
 }
 
 /** Log lines, oldest first, and the cursor to pass as `after` for the lines written since. */

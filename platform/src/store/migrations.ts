@@ -166,6 +166,18 @@ export const MIGRATIONS: readonly StoreMigration[] = [
       `INSERT INTO metering_state (id, applied_seq) VALUES (1, 0)`,
     ],
   },
+  {
+    version: 4,
+    name: 'browser origins of instance environments',
+    statements: [
+      `CREATE TABLE environment_cors_origins (
+        environment_id text NOT NULL REFERENCES environments(id) ON DELETE CASCADE,
+        origin text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+        PRIMARY KEY (environment_id, origin)
+      )`,
+    ],
+  },
 ];
 
 /** Any number: it only has to be the same in every platform process sharing a database. */
