@@ -5,7 +5,7 @@ import type { AddressInfo } from 'net';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { createApiHandler } from './api/handler';
-import { Auth } from './auth/auth';
+import { Auth, AuthOptions } from './auth/auth';
 import { defaultDataDir, lockDataDir } from './dataDir';
 import { platformModuleRoot } from './build/typecheck';
 import { createPushHandler } from './push/push';
@@ -38,6 +38,8 @@ export interface PlatformOptions {
    * scope every lookup by the caller's organization, and fail with `sendFailure`.
    */
   routes?: (platform: PlatformParts) => Pick<PlatformRoutes, 'push' | 'gateway'>;
+  /** Token lifetime, login throttling and its clock. */
+  auth?: AuthOptions;
   /** The gateway's checks (CORS, cost limits); all on unless switched off to measure them. */
   gateway?: PolicyOptions;
 }
@@ -90,7 +92,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     db = options.databaseUrl ? await openServerDb(options.databaseUrl) : await openPgliteDb(path.join(dataDir, 'store'));
     const applied = await migrate(db);
     if (applied.length) log(`store: applied migration(s) ${applied.join(', ')}`);
-    const auth = new Auth(db);
+    const auth = new Auth(db, options.auth);
     const logs = new LogSink(db, logError);
     const sealer = sealerFor(dataDir);
     const store = db;

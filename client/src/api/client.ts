@@ -330,8 +330,9 @@ export class PlatformClient {
     }
     const body = response.data;
     const first = typeof body === 'object' && body ? body.errors?.[0] : undefined;
-    // GraphQL over HTTP answers 200 or 400; any other status is the server, not the API, speaking.
-    if (first && (response.status === 200 || response.status === 400)) {
+    // GraphQL over HTTP answers 200 or 400 (the platform 429 for a throttled login); any other
+    // status is the server, not the API, speaking.
+    if (first && (response.status === 200 || response.status === 400 || response.status === 429)) {
       const ext = first.extensions ?? {};
       const code = ext.code ?? 'BAD_RESPONSE';
       throw new PlatformError(code, this.describe(code, ext.reason, first.message), {

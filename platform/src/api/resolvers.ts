@@ -78,8 +78,8 @@ const serviceResolvers: ResolverMap = {
     },
   },
   Mutation: {
-    signup: async (_p, args: { email: string; password: string }, ctx) => session(await ctx.auth.signup(args.email, args.password)),
-    login: async (_p, args: { email: string; password: string }, ctx) => session(await ctx.auth.login(args.email, args.password)),
+    signup: async (_p, args: { email: string; password: string }, ctx) => session(await ctx.throttled(() => ctx.auth.signup(args.email, args.password, ctx.clientAddress))),
+    login: async (_p, args: { email: string; password: string }, ctx) => session(await ctx.throttled(() => ctx.auth.login(args.email, args.password, ctx.clientAddress))),
     logout: async (_p, _a, ctx) => {
       await ctx.auth.logout(await ctx.caller());
       return true;
