@@ -11,7 +11,7 @@ import { PlatformClient } from '../../client/src/api';
 import { packServiceFolder } from '../../platform/src/build/archive';
 import { prewarmTypeCheck } from '../../platform/src/build/typecheck';
 import { api, call } from './helpers/http';
-import { platformTargets, TestPlatform } from './helpers/platform';
+import { PASSWORD, platformTargets, TestPlatform } from './helpers/platform';
 import { addFields, blogService, variant } from './helpers/service';
 
 /** allPosts counts its own runs (before it queries the database); resolverCalls reads the count. */
@@ -79,11 +79,12 @@ for (const target of platformTargets()) {
     let demoUrl: string;
     let v1: string;
     let v2: string;
+    let email: string;
     const calls = async (url: string) => (await call(url, key, '{ resolverCalls }')).body.data.resolverCalls as number;
 
     before(async () => {
       platform = await TestPlatform.start(target);
-      ({ client } = await platform.signup('gateway'));
+      ({ client, email } = await platform.signup('gateway'));
       const created = await client.createService('Blog');
       serviceId = created.service.id;
       key = created.developerKey;
@@ -228,6 +229,18 @@ for (const target of platformTargets()) {
       assert.deepEqual((await change([], ['http://localhost:*'])).changeCorsOrigins, ['https://shop.example.com']);
       assert.equal((await preflight(urls.production, 'http://localhost:5173')).status, 403, 'removed from the next request on');
       assert.deepEqual((await api(client, 'query($p: ID!, $s: ID!) { corsOrigins(projectId: $p, serviceId: $s, environment: production) }', { p: projectId, s: serviceId })).corsOrigins, ['https://shop.example.com']);
+      // The same from the CLI.
+      const configDir = platform.dir('config');
+      assert.equal((await platform.cli(['auth:login', '-e', email, '-p', PASSWORD], { configDir })).code, 0);
+      const added = await platform.cli(['project:service:cors', '-p', projectId, '-s', serviceId, '-e', 'production', '--add', 'https://cli.example.com,https://b.example.com', '--json'], { configDir });
+      assert.equal(added.code, 0, added.stderr);
+      assert.deepEqual(JSON.parse(added.stdout), { origins: ['https://b.example.com', 'https://cli.example.com', 'https://shop.example.com'] });
+      const removed = await platform.cli(['project:service:cors', '-p', projectId, '-s', serviceId, '-e', 'production', '--remove', 'https://b.example.com'], { configDir });
+      assert.match(removed.stdout, /allowed to call .* production environment .*:\n  https:\/\/cli\.example\.com\n  https:\/\/shop\.example\.com\n$/);
+      const bad = await platform.cli(['project:service:cors', '-p', projectId, '-s', serviceId, '-e', 'production', '--add', 'shop.example.com'], { configDir });
+      assert.equal(bad.code, 1);
+      assert.match(bad.stderr, /not an origin/);
+      assert.equal((await preflight(urls.production, 'https://cli.example.com')).status, 204);
 
       const lines = await logLines(client, serviceId, 'production', projectId);
       const shop = lines.find((l) => l.message.startsWith('query Shop'));
