@@ -10,6 +10,7 @@ import { corsHeaders, environmentOrigins, originAllowed, preflightHeaders, refus
 import { DocumentCache, OperationAnalysis } from './document';
 import { BuildSettings, BuildSettingsCache } from './serviceSettings';
 
+/** Read on every request, so a benchmark can switch the checks off and on in one run. */
 export interface PolicyOptions {
   /** CORS headers and preflights (default on). Off only to measure what they cost. */
   cors?: boolean;
@@ -37,17 +38,21 @@ export class GatewayPolicy {
   private readonly lastBuild = new Map<string, string>();
   /** Origins set for each service-instance environment, read when first needed. */
   private readonly instanceOrigins = new Map<string, Promise<string[]>>();
-  readonly cors: boolean;
-  readonly costLimits: boolean;
 
   /** Environments told of their build's codestore.yaml problems (once per build). */
   private readonly reported = new Set<string>();
 
   /** `report` writes a platform line to an environment's log. */
-  constructor(private readonly db: Db, private readonly report: (environmentId: string, message: string) => void, options: PolicyOptions = {}) {
+  constructor(private readonly db: Db, private readonly report: (environmentId: string, message: string) => void, private readonly options: PolicyOptions = {}) {
     this.builds = new BuildSettingsCache();
-    this.cors = options.cors ?? true;
-    this.costLimits = options.costLimits ?? true;
+  }
+
+  get cors(): boolean {
+    return this.options.cors !== false;
+  }
+
+  get costLimits(): boolean {
+    return this.options.costLimits !== false;
   }
 
   /** The origins set for an instance environment changed: read again on the next request. */
