@@ -124,6 +124,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
           clearTimeout(timer);
           await restored;
           await runtime.close();
+          await gateway.flush().catch((e) => logError('closing the gateway', e));
           await theMeter.close().catch((e) => logError('closing the meter', e));
           try { await store.close(); } finally { lock.release(); }
         })();

@@ -9,6 +9,7 @@ import { checkDocumentSize, checkOperation, CostRefusal } from './cost';
 import { corsHeaders, environmentOrigins, originAllowed, preflightHeaders, refusedOriginMessage } from './cors';
 import { DocumentCache, OperationAnalysis } from './document';
 import { BuildSettings, BuildSettingsCache } from './serviceSettings';
+import type { RateLimit } from './limits';
 
 /** Read on every request, so a benchmark can switch the checks off and on in one run. */
 export interface PolicyOptions {
@@ -16,6 +17,12 @@ export interface PolicyOptions {
   cors?: boolean;
   /** Cost limits (default on). Off only to measure what they cost. */
   costLimits?: boolean;
+  /** Rate limits and quotas (default on). Off only to measure what they cost. */
+  rateLimits?: boolean;
+  /** The rate limits' and quotas' clock (tests inject one). */
+  now?: () => number;
+  /** Per developer key; null for none. Default DEVELOPER_RATE_LIMIT. */
+  developerRateLimit?: RateLimit | null;
 }
 
 /** The GraphQL request a body (or a GET's query string) holds, as far as the gateway reads it. */
@@ -53,6 +60,10 @@ export class GatewayPolicy {
 
   get costLimits(): boolean {
     return this.options.costLimits !== false;
+  }
+
+  get rateLimits(): boolean {
+    return this.options.rateLimits !== false;
   }
 
   /** The origins set for an instance environment changed: read again on the next request. */

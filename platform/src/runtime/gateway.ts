@@ -14,6 +14,7 @@ import type { InstanceEnvironment } from '../store/projects';
 import { activeClientKeyNames } from '../store/gateway';
 import { GatewayPolicy, graphqlParams, Inspection, PolicyOptions } from '../gateway/policy';
 import { formatRequestLine } from '../gateway/requestLog';
+import { admitCall, CallLimits, isRefusal, QuotaTicket } from '../gateway/limits';
 import type { LogSink } from './logs';
 import { EXECUTED_HEADER } from './protocol';
 import type { Runtime } from './runtime';
@@ -30,10 +31,13 @@ export interface Gateway {
   clientKeysChanged(projectId: string): void;
   /** The browser origins set for an instance environment changed. */
   corsOriginsChanged(environmentId: string): void;
+  /** Writes the refused calls it counted to the store; resolves when they are there. */
+  flush(): Promise<void>;
 }
 
 export function createGateway(db: Db, runtime: Runtime, logs: LogSink, meter: Meter, options: PolicyOptions = {}): Gateway {
   const policy = new GatewayPolicy(db, (environmentId, message) => logs.write(environmentId, null, 'platform', message), options);
+  const limits = new CallLimits(db, meter, options);
   // The active client keys of each project (sha256 → name), read when first needed.
   const clientKeys = new Map<string, Promise<Map<string, string>>>();
   const keysOf = (projectId: string) => {
@@ -106,10 +110,12 @@ export function createGateway(db: Db, runtime: Runtime, logs: LogSink, meter: Me
     const envId = route.environment_id;
     const deploymentId = worker.deployment.deployment_id;
     let inspection: Inspection = {};
+    let ticket: QuotaTicket | undefined;
     let finished = false;
     const finish = (status: number | string, refused: string | null = null) => {
       if (finished) return;
       finished = true;
+      ticket?.release();
       runtime.done(worker);
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const op = inspection.operation;
@@ -127,7 +133,17 @@ export function createGateway(db: Db, runtime: Runtime, logs: LogSink, meter: Me
     if (inspection.refusal) {
       const { limit, measured, maximum, message } = inspection.refusal;
       finish(400, `QUERY_TOO_COMPLEX ${limit} ${measured} > ${maximum}`);
+      if (route.instance_id) limits.refused(route.instance_id, route.environment, 'QUERY_TOO_COMPLEX');
       return sendJson(res, 400, { errors: [{ message, extensions: { code: 'QUERY_TOO_COMPLEX', limit, measured, maximum } }] });
+    }
+    if (policy.rateLimits) {
+      const verdict = await admitCall(limits, meter, theRoute, keyHash);
+      if (isRefusal(verdict)) {
+        finish(429, `${verdict.code} ${verdict.limit}`);
+        if (theRoute.instance_id) limits.refused(theRoute.instance_id, theRoute.environment, verdict.code);
+        return sendJson(res, 429, { errors: [{ message: verdict.message, extensions: { code: verdict.code, limit: verdict.limit, retryAfter: verdict.retryAfter } }] }, { 'retry-after': String(verdict.retryAfter) });
+      }
+      ticket = verdict;
     }
     // Another build serves than the one the CORS headers were decided by (a deploy in between).
     if (req.headers.origin !== undefined && !theRoute.instance_id && corsBuild !== worker.deployment.build_path) {
@@ -159,6 +175,7 @@ export function createGateway(db: Db, runtime: Runtime, logs: LogSink, meter: Me
       if (metered && planId) {
         try {
           meter.record(instanceId!, metered, planId);
+          ticket?.commit();
         } catch (e) {
           logError(e);
         }
@@ -190,6 +207,9 @@ export function createGateway(db: Db, runtime: Runtime, logs: LogSink, meter: Me
     },
     corsOriginsChanged(environmentId) {
       policy.originsChanged(environmentId);
+    },
+    flush() {
+      return limits.flush();
     },
   };
 }
