@@ -127,6 +127,8 @@ id, which project:create prints and project:list shows):
   project:service:plan -p <projectId> -s <serviceId> -t <type> [-v <amount>]
                           Change the rate plan, from the next call on (-t, -v, --currency and
                           --free as for project:service:add).
+                          Both take --rate-limit 10/s (or /min, per client key), --quota
+                          10000/month and --overage (PAY_PER_CALL: bill calls past the quota).
   project:service:cors -p <projectId> -s <serviceId> -e <env> [--add <origin>] [--remove <origin>]
                           The browser origins (CORS) that may call the environment, like
                           https://app.example.com or http://localhost:* (several: a,b).

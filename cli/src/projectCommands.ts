@@ -18,6 +18,9 @@ const PLAN = {
   value: { type: 'string', short: 'v' },
   currency: { type: 'string' },
   free: { type: 'string' },
+  'rate-limit': { type: 'string' },
+  quota: { type: 'string' },
+  overage: { type: 'boolean' },
 } as const;
 const FORCE = { force: { type: 'boolean', short: 'f' } } as const;
 
@@ -165,7 +168,7 @@ export async function serviceAdd(argv: string[]): Promise<number> {
   const { values } = parseCommand('project:service:add', argv, { ...PROJECT, ...SERVICE, ...PLAN });
   const projectId = projectIdOf('project:service:add', values);
   const serviceId = serviceOf('project:service:add', values);
-  const plan = ratePlanInput({ type: str(values, 'type'), value: str(values, 'value'), currency: str(values, 'currency'), free: str(values, 'free') });
+  const plan = ratePlanInput({ type: str(values, 'type'), value: str(values, 'value'), currency: str(values, 'currency'), free: str(values, 'free'), rateLimit: str(values, 'rate-limit'), quota: str(values, 'quota'), overage: values.overage === true });
   const client = platformClient(values, true);
   progress(values, `Adding ${serviceId} to project ${projectId} and deploying what its demo environment serves to development...`);
   const instance = await client.addServiceToProject(projectId, serviceId, plan);
@@ -275,7 +278,7 @@ export async function servicePlan(argv: string[]): Promise<number> {
   const { values } = parseCommand('project:service:plan', argv, { ...PROJECT, ...SERVICE, ...PLAN });
   const projectId = projectIdOf('project:service:plan', values);
   const serviceId = serviceOf('project:service:plan', values);
-  const plan = ratePlanInput({ type: str(values, 'type'), value: str(values, 'value'), currency: str(values, 'currency'), free: str(values, 'free') });
+  const plan = ratePlanInput({ type: str(values, 'type'), value: str(values, 'value'), currency: str(values, 'currency'), free: str(values, 'free'), rateLimit: str(values, 'rate-limit'), quota: str(values, 'quota'), overage: values.overage === true });
   if (!plan) throw usageError('project:service:plan needs -t/--type NOT_BILLABLE, MONTHLY or PAY_PER_CALL (with -v/--value <price> for the last two).');
   const client = platformClient(values, true);
   const instance = await client.setRatePlan(projectId, serviceId, plan);

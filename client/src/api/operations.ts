@@ -12,7 +12,7 @@ export const SERVICE_FIELDS = `
   versions { ${VERSION} }
 `;
 
-const RATE_PLAN = 'id billingType amount currency freeCallsPerMonth effectiveFrom';
+const RATE_PLAN = 'id billingType amount currency freeCallsPerMonth rateLimit quotaPerMonth quotaOverage effectiveFrom';
 const INSTANCE = `id projectId createdAt service { id name } ratePlan { ${RATE_PLAN} } ratePlanHistory { ${RATE_PLAN} } environments { ${ENVIRONMENT} }`;
 /** A project with its instances and their environments: one `projects` query fills a projects tree. */
 export const PROJECT_FIELDS = `id name createdAt instances { ${INSTANCE} }`;
@@ -53,6 +53,6 @@ export const OPERATIONS = {
   changeCorsOrigins: `mutation ChangeCorsOrigins($projectId: ID!, $serviceId: ID!, $environment: EnvironmentName!, $add: [String!], $remove: [String!]) { changeCorsOrigins(projectId: $projectId, serviceId: $serviceId, environment: $environment, add: $add, remove: $remove) }`,
   addSecret: `mutation AddSecret(${INSTANCE_VARS}, $environment: EnvironmentName!, $name: String!, $value: String!) { addSecret(${INSTANCE_ARGS}, environment: $environment, name: $name, value: $value) { ${SECRET} } }`,
   removeSecret: `mutation RemoveSecret(${INSTANCE_VARS}, $environment: EnvironmentName!, $name: String!) { removeSecret(${INSTANCE_ARGS}, environment: $environment, name: $name) }`,
-  usage: `query Usage(${INSTANCE_VARS}, $month: String) { usage(${INSTANCE_ARGS}, month: $month) { projectId serviceId month production development staging byPlan { calls plan { ${RATE_PLAN} } } } }`,
+  usage: `query Usage(${INSTANCE_VARS}, $month: String) { usage(${INSTANCE_ARGS}, month: $month) { projectId serviceId month production development staging byPlan { calls plan { ${RATE_PLAN} } } refused { environment reason calls } } }`,
   invoice: `query Invoice($projectId: ID!, $month: String) { invoice(projectId: $projectId, month: $month) { projectId month lines { serviceId serviceName calls billedCalls total plan { ${RATE_PLAN} } } totals { amount currency } } }`,
 } as const;

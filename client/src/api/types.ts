@@ -180,6 +180,11 @@ export interface RatePlanInput {
   currency?: string;
   /** PAY_PER_CALL: production calls a month that are not billed (default 0). */
   freeCallsPerMonth?: number;
+  /** Production calls per client key: `10/s`, `600/min`. */
+  rateLimit?: string;
+  /** Production calls a month; past it refused (429), or with `quotaOverage` (PAY_PER_CALL) billed. */
+  quotaPerMonth?: number;
+  quotaOverage?: boolean;
 }
 
 export interface RatePlan {
@@ -189,6 +194,9 @@ export interface RatePlan {
   amount: number;
   currency: string;
   freeCallsPerMonth: number;
+  rateLimit: string | null;
+  quotaPerMonth: number | null;
+  quotaOverage: boolean;
   /** From when it applies. */
   effectiveFrom: string;
 }
@@ -230,6 +238,8 @@ export interface Usage {
   staging: number;
   /** Production calls under each rate plan in effect during the month. */
   byPlan: PlanUsage[];
+  /** Calls the gateway refused (rate limit, quota, too complex): never billed. */
+  refused: Array<{ environment: string; reason: string; calls: number }>;
 }
 
 export interface PlanUsage { plan: RatePlan; calls: number }
