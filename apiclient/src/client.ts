@@ -240,6 +240,16 @@ export class PlatformClient {
     return (await this.request<{ addSecret: Secret }>(OPERATIONS.addSecret, { projectId, serviceId, environment, name, value }, this.deploying())).addSecret;
   }
 
+  /** The browser origins set for an instance environment (CORS). */
+  async corsOrigins(projectId: string, serviceId: string, environment: InstanceEnvironmentName): Promise<string[]> {
+    return (await this.request<{ corsOrigins: string[] }>(OPERATIONS.corsOrigins, { projectId, serviceId, environment })).corsOrigins;
+  }
+
+  /** Adds and removes browser origins of an instance environment; returns those now set. */
+  async changeCorsOrigins(projectId: string, serviceId: string, environment: InstanceEnvironmentName, add: string[], remove: string[]): Promise<string[]> {
+    return (await this.request<{ changeCorsOrigins: string[] }>(OPERATIONS.changeCorsOrigins, { projectId, serviceId, environment, add, remove })).changeCorsOrigins;
+  }
+
   /** Removes a secret (the process restarts without it). Returns its name. */
   async removeSecret(projectId: string, serviceId: string, environment: InstanceEnvironmentName, name: string): Promise<string> {
     return (await this.request<{ removeSecret: string }>(OPERATIONS.removeSecret, { projectId, serviceId, environment, name }, this.deploying())).removeSecret;
@@ -322,8 +332,9 @@ export class PlatformClient {
     }
     const body = response.data;
     const first = typeof body === 'object' && body ? body.errors?.[0] : undefined;
-    // GraphQL over HTTP answers 200 or 400; any other status is the server, not the API, speaking.
-    if (first && (response.status === 200 || response.status === 400)) {
+    // GraphQL over HTTP answers 200 or 400 (the platform 429 for a throttled login); any other
+    // status is the server, not the API, speaking.
+    if (first && (response.status === 200 || response.status === 400 || response.status === 429)) {
       const ext = first.extensions ?? {};
       const code = ext.code ?? 'BAD_RESPONSE';
       throw new PlatformError(code, this.describe(code, ext.reason, first.message), {

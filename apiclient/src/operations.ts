@@ -12,7 +12,7 @@ export const SERVICE_FIELDS = `
   versions { ${VERSION} }
 `;
 
-const RATE_PLAN = 'id billingType amount currency freeCallsPerMonth effectiveFrom';
+const RATE_PLAN = 'id billingType amount currency freeCallsPerMonth rateLimit quotaPerMonth quotaOverage effectiveFrom';
 const INSTANCE = `id projectId createdAt service { id name } ratePlan { ${RATE_PLAN} } ratePlanHistory { ${RATE_PLAN} } environments { ${ENVIRONMENT} }`;
 /** A project with its instances and their environments: one `projects` query fills a projects tree. */
 export const PROJECT_FIELDS = `id name createdAt instances { ${INSTANCE} }`;
@@ -34,7 +34,7 @@ export const OPERATIONS = {
   serviceInfo: `query Service($id: ID!) { service(id: $id) { ${SERVICE_FIELDS} } }`,
   removeService: 'mutation RemoveService($id: ID!) { removeService(id: $id) }',
   deployment: `query Deployment($id: ID!) { deployment(id: $id) { ${DEPLOYMENT} } }`,
-  logs: `query Logs($serviceId: ID!, $environment: EnvironmentName!, $after: ID, $limit: Int, $projectId: ID) { logs(serviceId: $serviceId, environment: $environment, after: $after, limit: $limit, projectId: $projectId) { cursor lines { id at deploymentId stream message } } }`,
+  logs: `query Logs($serviceId: ID!, $environment: EnvironmentName!, $after: ID, $limit: Int, $projectId: ID) { logs(serviceId: $serviceId, environment: $environment, after: $after, limit: $limit, projectId: $projectId) { cursor lines { id at deploymentId stream message request { operationType operationName rootFields status ms clientKey refused } } } }`,
   promote: `mutation Promote($serviceId: ID!) { promote(serviceId: $serviceId) { ${DEPLOYMENT} } }`,
   listProjects: `query Projects { projects { ${PROJECT_FIELDS} } }`,
   projectInfo: `query Project($id: ID!) { project(id: $id) { ${PROJECT_FIELDS} } }`,
@@ -49,8 +49,10 @@ export const OPERATIONS = {
   addClientKey: `mutation AddClientKey($projectId: ID!, $name: String!) { addClientKey(projectId: $projectId, name: $name) { key clientKey { ${CLIENT_KEY} } } }`,
   removeClientKey: 'mutation RemoveClientKey($projectId: ID!, $id: ID!) { removeClientKey(projectId: $projectId, id: $id) }',
   secrets: `query Secrets(${INSTANCE_VARS}, $environment: EnvironmentName!) { secrets(${INSTANCE_ARGS}, environment: $environment) { ${SECRET} } }`,
+  corsOrigins: `query CorsOrigins($projectId: ID!, $serviceId: ID!, $environment: EnvironmentName!) { corsOrigins(projectId: $projectId, serviceId: $serviceId, environment: $environment) }`,
+  changeCorsOrigins: `mutation ChangeCorsOrigins($projectId: ID!, $serviceId: ID!, $environment: EnvironmentName!, $add: [String!], $remove: [String!]) { changeCorsOrigins(projectId: $projectId, serviceId: $serviceId, environment: $environment, add: $add, remove: $remove) }`,
   addSecret: `mutation AddSecret(${INSTANCE_VARS}, $environment: EnvironmentName!, $name: String!, $value: String!) { addSecret(${INSTANCE_ARGS}, environment: $environment, name: $name, value: $value) { ${SECRET} } }`,
   removeSecret: `mutation RemoveSecret(${INSTANCE_VARS}, $environment: EnvironmentName!, $name: String!) { removeSecret(${INSTANCE_ARGS}, environment: $environment, name: $name) }`,
-  usage: `query Usage(${INSTANCE_VARS}, $month: String) { usage(${INSTANCE_ARGS}, month: $month) { projectId serviceId month production development staging byPlan { calls plan { ${RATE_PLAN} } } } }`,
+  usage: `query Usage(${INSTANCE_VARS}, $month: String) { usage(${INSTANCE_ARGS}, month: $month) { projectId serviceId month production development staging byPlan { calls plan { ${RATE_PLAN} } } refused { environment reason calls } } }`,
   invoice: `query Invoice($projectId: ID!, $month: String) { invoice(projectId: $projectId, month: $month) { projectId month lines { serviceId serviceName calls billedCalls total plan { ${RATE_PLAN} } } totals { amount currency } } }`,
 } as const;

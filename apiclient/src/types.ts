@@ -107,6 +107,22 @@ export interface LogLine {
   deploymentId: string | null;
   stream: LogStream;
   message: string;
+  /** A request line's fields (`query Feed (allPosts) 200 3.1 ms acme`); null for other lines. */
+  request: RequestLine | null;
+}
+
+export interface RequestLine {
+  /** query, mutation or subscription; the HTTP method when the gateway could not read the operation. */
+  operationType: string;
+  operationName: string | null;
+  rootFields: string[];
+  /** The HTTP status, or `aborted`. */
+  status: string;
+  ms: number;
+  /** The client key's name, for production calls. */
+  clientKey: string | null;
+  /** Why the gateway refused it, when it did. */
+  refused: string | null;
 }
 
 /** Log lines, oldest first, and the cursor to pass as `after` for the lines written since. */
@@ -164,6 +180,11 @@ export interface RatePlanInput {
   currency?: string;
   /** PAY_PER_CALL: production calls a month that are not billed (default 0). */
   freeCallsPerMonth?: number;
+  /** Production calls per client key: `10/s`, `600/min`. */
+  rateLimit?: string;
+  /** Production calls a month; past it refused (429), or with `quotaOverage` (PAY_PER_CALL) billed. */
+  quotaPerMonth?: number;
+  quotaOverage?: boolean;
 }
 
 export interface RatePlan {
@@ -173,6 +194,9 @@ export interface RatePlan {
   amount: number;
   currency: string;
   freeCallsPerMonth: number;
+  rateLimit: string | null;
+  quotaPerMonth: number | null;
+  quotaOverage: boolean;
   /** From when it applies. */
   effectiveFrom: string;
 }
@@ -214,6 +238,8 @@ export interface Usage {
   staging: number;
   /** Production calls under each rate plan in effect during the month. */
   byPlan: PlanUsage[];
+  /** Calls the gateway refused (rate limit, quota, too complex): never billed. */
+  refused: Array<{ environment: string; reason: string; calls: number }>;
 }
 
 export interface PlanUsage { plan: RatePlan; calls: number }

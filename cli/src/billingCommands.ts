@@ -24,6 +24,10 @@ export async function usage({ values }: CommandInput): Promise<number> {
     out.push('Production calls by rate plan:');
     out.push(...table(u.byPlan.map((p) => [describePlan(p.plan), `from ${p.plan.effectiveFrom}`, String(p.calls)])).trimEnd().split('\n').map((l) => `  ${l}`));
   }
+  if (u.refused?.length) {
+    out.push('Refused by the gateway (not billed):');
+    out.push(...table(u.refused.map((r) => [r.environment, r.reason, String(r.calls)])).trimEnd().split('\n').map((l) => `  ${l}`));
+  }
   process.stdout.write(out.join('\n') + '\n');
   return 0;
 }

@@ -48,6 +48,9 @@ const PLAN: OptionSpec[] = [
   { flags: '-v, --value <amount>', description: 'the monthly fee, or the price of one call, in major units (29.99, 0.05)' },
   { flags: '--currency <code>', description: 'ISO 4217 (default EUR)' },
   { flags: '--free <calls>', description: 'PAY_PER_CALL: production calls a month that are not billed' },
+  { flags: '--rate-limit <n/unit>', description: 'calls per client key: 10/s or 600/min (refused over it with 429)' },
+  { flags: '--quota <n/month>', description: 'calls a month per instance: 10000/month (refused over it, unless --overage)' },
+  { flags: '--overage', description: 'PAY_PER_CALL: bill calls over the quota at the plan\'s price instead of refusing them' },
 ];
 const MONTH: OptionSpec = { flags: '--month <YYYY-MM>', description: 'the calendar month (default: this month)' };
 const CREDENTIALS: OptionSpec[] = [
@@ -233,6 +236,15 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'Change the rate plan, from the next call on',
     examples: ['codestore project:service:plan -p shop -s blog -t MONTHLY -v 29.99'],
     run: () => projects().then((m) => m.servicePlan),
+  },
+  {
+    name: 'project:service:cors', group: GROUPS.projects, remote: true, usage: '-p <project> -s <service> -e <env> [--add <origin>] [--remove <origin>]',
+    options: [PROJECT, SERVICE, INSTANCE_ENV,
+      { flags: '--add <origins>', description: 'origins to allow (comma-separated): https://app.example.com' },
+      { flags: '--remove <origins>', description: 'origins to stop allowing (comma-separated)' }],
+    summary: 'The browser origins (CORS) an instance environment allows; without --add/--remove, lists them',
+    examples: ['codestore project:service:cors -p shop -s blog -e production --add https://shop.example.com'],
+    run: () => import('./corsCommand').then((m) => m.serviceCors),
   },
   {
     name: 'project:client:add', group: GROUPS.projects, remote: true, usage: '-p <project> -n <name>',

@@ -59,6 +59,30 @@ export interface PlanOptions {
   value?: string;
   currency?: string;
   free?: string;
+  /** `10/s`, `600/min`. */
+  rateLimit?: string;
+  /** `10000/month` (or `10000`). */
+  quota?: string;
+  overage?: boolean;
+}
+
+/** The rate limit and quota flags, checked here so a typo is a usage error, not a round trip. */
+function planLimits(options: PlanOptions, billingType: string): Pick<RatePlanInput, 'rateLimit' | 'quotaPerMonth' | 'quotaOverage'> {
+  const out: Pick<RatePlanInput, 'rateLimit' | 'quotaPerMonth' | 'quotaOverage'> = {};
+  if (options.rateLimit !== undefined) {
+    if (!/^\s*\d+\s*\/\s*(s|sec|second|m|min|minute)\s*$/i.test(options.rateLimit)) throw usageError(`--rate-limit is calls per second or minute, like 10/s or 600/min, not "${options.rateLimit}".`);
+    out.rateLimit = options.rateLimit.replace(/\s+/g, '');
+  }
+  if (options.quota !== undefined) {
+    const m = /^\s*(\d+)\s*(\/\s*month)?\s*$/i.exec(options.quota);
+    if (!m || Number(m[1]) < 1) throw usageError(`--quota is calls a month, like 10000/month, not "${options.quota}".`);
+    out.quotaPerMonth = Number(m[1]);
+  }
+  if (options.overage) {
+    if (billingType !== 'PAY_PER_CALL' || out.quotaPerMonth === undefined) throw usageError('--overage bills calls past the --quota at the plan\'s price: it needs -t PAY_PER_CALL and --quota.');
+    out.quotaOverage = true;
+  }
+  return out;
 }
 
 /**
@@ -67,7 +91,8 @@ export interface PlanOptions {
  */
 export function ratePlanInput(options: PlanOptions): RatePlanInput | undefined {
   if (options.type === undefined) {
-    const stray = [options.value !== undefined && '-v/--value', options.currency !== undefined && '--currency', options.free !== undefined && '--free'].filter(Boolean);
+    const stray = [options.value !== undefined && '-v/--value', options.currency !== undefined && '--currency', options.free !== undefined && '--free',
+      options.rateLimit !== undefined && '--rate-limit', options.quota !== undefined && '--quota', options.overage && '--overage'].filter(Boolean);
     if (stray.length) throw usageError(`${stray.join(' and ')} set a rate plan: give its type too, -t MONTHLY or -t PAY_PER_CALL.`);
     return undefined;
   }
@@ -79,18 +104,26 @@ export function ratePlanInput(options: PlanOptions): RatePlanInput | undefined {
   const freeCallsPerMonth = options.free === undefined ? 0 : parseCount(options.free, '--free');
   if (billingType === 'NOT_BILLABLE') {
     if (options.value !== undefined && parseAmount(options.value, currency) !== 0) throw usageError('A NOT_BILLABLE plan has no price: leave out -v/--value.');
-    return { billingType, amount: 0, currency, freeCallsPerMonth };
+    return { billingType, amount: 0, currency, freeCallsPerMonth, ...planLimits(options, billingType) };
   }
   if (options.value === undefined) {
     throw usageError(billingType === 'MONTHLY'
       ? '-t MONTHLY needs -v/--value <the monthly fee>, like -v 29.99 (in EUR unless --currency says otherwise).'
       : '-t PAY_PER_CALL needs -v/--value <the price of one call>, like -v 0.05 (in EUR unless --currency says otherwise).');
   }
-  return { billingType, amount: parseAmount(options.value, currency), currency, freeCallsPerMonth };
+  return { billingType, amount: parseAmount(options.value, currency), currency, freeCallsPerMonth, ...planLimits(options, billingType) };
 }
 
 /** A plan in a few words: `NOT_BILLABLE`, `MONTHLY 29.99 EUR a month`, `PAY_PER_CALL 0.05 EUR a call, 1000 calls a month free`. */
-export function describePlan(plan: Pick<RatePlan, 'billingType' | 'amount' | 'currency' | 'freeCallsPerMonth'>): string {
+export function describePlan(plan: Pick<RatePlan, 'billingType' | 'amount' | 'currency' | 'freeCallsPerMonth'> & Partial<Pick<RatePlan, 'rateLimit' | 'quotaPerMonth' | 'quotaOverage'>>): string {
+  const limits = [
+    plan.rateLimit ? `at most ${plan.rateLimit} per client key` : '',
+    plan.quotaPerMonth ? `${plan.quotaPerMonth} calls a month (${plan.quotaOverage ? 'more billed' : 'then refused'})` : '',
+  ].filter(Boolean).join(', ');
+  return limits ? `${billing(plan)}; ${limits}` : billing(plan);
+}
+
+function billing(plan: Pick<RatePlan, 'billingType' | 'amount' | 'currency' | 'freeCallsPerMonth'>): string {
   switch (plan.billingType) {
     case 'MONTHLY':
       return `MONTHLY ${formatMoney(plan.amount, plan.currency)} a month`;

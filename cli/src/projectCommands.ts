@@ -150,7 +150,7 @@ export async function remove({ values }: CommandInput): Promise<number> {
 export async function serviceAdd({ values }: CommandInput): Promise<number> {
   const projectId = projectIdOf('project:service:add', values);
   const serviceId = serviceOf('project:service:add', values);
-  const plan = ratePlanInput({ type: str(values, 'type'), value: str(values, 'value'), currency: str(values, 'currency'), free: str(values, 'free') });
+  const plan = ratePlanInput({ type: str(values, 'type'), value: str(values, 'value'), currency: str(values, 'currency'), free: str(values, 'free'), rateLimit: str(values, 'rate-limit'), quota: str(values, 'quota'), overage: values.overage === true });
   const client = platformClient(values, true);
   progress(values, `Adding ${serviceId} to project ${projectId} and deploying what its demo environment serves to development...`);
   const instance = await client.addServiceToProject(projectId, serviceId, plan);
@@ -254,7 +254,7 @@ export async function serviceRoll({ values }: CommandInput): Promise<number> {
 export async function servicePlan({ values }: CommandInput): Promise<number> {
   const projectId = projectIdOf('project:service:plan', values);
   const serviceId = serviceOf('project:service:plan', values);
-  const plan = ratePlanInput({ type: str(values, 'type'), value: str(values, 'value'), currency: str(values, 'currency'), free: str(values, 'free') });
+  const plan = ratePlanInput({ type: str(values, 'type'), value: str(values, 'value'), currency: str(values, 'currency'), free: str(values, 'free'), rateLimit: str(values, 'rate-limit'), quota: str(values, 'quota'), overage: values.overage === true });
   if (!plan) throw usageError('project:service:plan needs -t/--type NOT_BILLABLE, MONTHLY or PAY_PER_CALL (with -v/--value <price> for the last two).');
   const client = platformClient(values, true);
   const instance = await client.setRatePlan(projectId, serviceId, plan);

@@ -5,12 +5,13 @@ import type { AddressInfo } from 'net';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { createApiHandler } from './api/handler';
-import { Auth } from './auth/auth';
+import { Auth, AuthOptions } from './auth/auth';
 import { defaultDataDir, lockDataDir } from './dataDir';
 import { platformModuleRoot, prewarmTypeCheck } from './build/typecheck';
 import { createPushHandler } from './push/push';
 import { embeddedDatabases, serverDatabases } from './runtime/databases';
 import { createGateway, Gateway } from './runtime/gateway';
+import type { PolicyOptions } from './gateway/policy';
 import { LogSink } from './runtime/logs';
 import { Runtime } from './runtime/runtime';
 import { Meter } from './billing/meter';
@@ -37,6 +38,10 @@ export interface PlatformOptions {
    * scope every lookup by the caller's organization, and fail with `sendFailure`.
    */
   routes?: (platform: PlatformParts) => Pick<PlatformRoutes, 'push' | 'gateway'>;
+  /** Token lifetime, login throttling and its clock. */
+  auth?: AuthOptions;
+  /** The gateway's checks (CORS, cost limits); all on unless switched off to measure them. */
+  gateway?: PolicyOptions;
 }
 
 /** What a plugged-in route gets to work with. */
@@ -87,7 +92,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     db = options.databaseUrl ? await openServerDb(options.databaseUrl) : await openPgliteDb(path.join(dataDir, 'store'));
     const applied = await migrate(db);
     if (applied.length) log(`store: applied migration(s) ${applied.join(', ')}`);
-    const auth = new Auth(db);
+    const auth = new Auth(db, options.auth);
     const logs = new LogSink(db, logError);
     const sealer = sealerFor(dataDir);
     const store = db;
@@ -98,7 +103,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       databases: options.databaseUrl ? serverDatabases(options.databaseUrl) : embeddedDatabases(dataDir),
       secrets: async (environmentId) => Object.fromEntries((await secretsOf(store, environmentId)).map((r) => [r.name, sealer.open(r.sealed)])),
     });
-    const gateway = createGateway(db, runtime, logs, meter);
+    const gateway = createGateway(db, runtime, logs, meter, options.gateway);
     const parts: PlatformParts = { db, auth, dataDir, runtime, gateway, logs, meter, sealer, logError };
     Object.assign(routes, { push: createPushHandler(parts), gateway: gateway.handle }, options.routes?.(parts));
     routes.graphql = createApiHandler({ db, auth, logError, runtime, gateway, logs, meter, sealer });
@@ -121,6 +126,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
           clearTimeout(timer);
           await restored;
           await runtime.close();
+          await gateway.flush().catch((e) => logError('closing the gateway', e));
           await theMeter.close().catch((e) => logError('closing the meter', e));
           try { await store.close(); } finally { lock.release(); }
         })();

@@ -307,6 +307,21 @@ describe('problems', () => {
     assert.equal(only(await checkService(dir, { typeCheck: false }), 'manifest-missing').file, 'codestore.yaml');
   });
 
+  it('codestore.yaml\'s gateway settings: limits within the platform maximum, origins that are origins', async () => {
+    const dir = goodCopy();
+    write(dir, 'codestore.yaml', 'serviceId: blog-service\nlimits:\n  depth: 20\n  fields: 50000\ncors:\n  origins: [https://app.example.com]\n');
+    assert.equal((await checkService(dir, { typeCheck: false })).ok, true);
+    write(dir, 'codestore.yaml', 'serviceId: blog-service\nlimits:\n  depth: 900\ncors:\n  origins: [https://app.example.com/login]\n');
+    const result = await checkService(dir, { typeCheck: false });
+    assert.equal(result.ok, false);
+    const found = result.problems.filter((p) => p.code === 'manifest-invalid').map((p) => [p.line, p.message]);
+    assert.equal(found.length, 2, JSON.stringify(found));
+    assert.equal(found[0][0], 2);
+    assert.match(String(found[0][1]), /limits\.depth` in codestore\.yaml is 900, more than the platform allows \(50\)/);
+    assert.equal(found[1][0], 4);
+    assert.match(String(found[1][1]), /"https:\/\/app\.example\.com\/login" is not an origin/);
+  });
+
   it('a resolver without a field is a warning only', async () => {
     const dir = goodCopy();
     write(dir, 'src/resolvers/queries/drafts.ts', 'export default async function drafts() {\n  return [];\n}\n');

@@ -99,7 +99,7 @@ for (const target of platformTargets()) {
       assert.equal(priv.currentVersion?.version, '0.0.1');
       const lines = await logLines(client, serviceId, 'private');
       assert.ok(lines.some((l) => l.startsWith('platform ') && l.includes('version 0.0.1 deployed')), lines.join('\n'));
-      assert.ok(lines.some((l) => /^request POST 200 /.test(l)), lines.join('\n'));
+      assert.ok(lines.some((l) => /^request mutation \(createPost\) 200 [\d.]+ ms$/.test(l)), lines.join('\n'));
     });
 
     it('the endpoint wants the developer key, and an unknown endpoint or an empty environment says so', async () => {

@@ -9,7 +9,7 @@ const usage = (fn: () => unknown, message: RegExp) =>
 
 describe('CLI formatting', () => {
   it('prints a log line as `<ISO time> <stream> <message>`', () => {
-    const line = { id: '7', at: '2024-05-01T12:00:00.000Z', deploymentId: 'dep_x', stream: 'request' as const, message: 'POST 200 3.1 ms' };
+    const line = { id: '7', at: '2024-05-01T12:00:00.000Z', deploymentId: 'dep_x', stream: 'request' as const, message: 'POST 200 3.1 ms', request: null };
     assert.equal(formatLogLine(line), '2024-05-01T12:00:00.000Z request POST 200 3.1 ms');
     assert.equal(formatLogLine({ ...line, stream: 'platform', deploymentId: null, message: '' }), '2024-05-01T12:00:00.000Z platform ');
   });

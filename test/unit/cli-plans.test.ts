@@ -75,6 +75,19 @@ describe('CLI rate plans and money', () => {
     usage(() => ratePlanInput({ type: 'PAY_PER_CALL', value: '0.001' }), /at most 2 decimals in EUR/);
   });
 
+  it('adds --rate-limit, --quota and --overage', () => {
+    assert.deepEqual(ratePlanInput({ type: 'PAY_PER_CALL', value: '0.05', rateLimit: '10/s', quota: '10000/month', overage: true }),
+      { billingType: 'PAY_PER_CALL', amount: 5, currency: 'EUR', freeCallsPerMonth: 0, rateLimit: '10/s', quotaPerMonth: 10000, quotaOverage: true });
+    assert.deepEqual(ratePlanInput({ type: 'NOT_BILLABLE', rateLimit: '600 / min', quota: '50' }),
+      { billingType: 'NOT_BILLABLE', amount: 0, currency: 'EUR', freeCallsPerMonth: 0, rateLimit: '600/min', quotaPerMonth: 50 });
+    usage(() => ratePlanInput({ type: 'MONTHLY', value: '1', rateLimit: '10 per second' }), /^--rate-limit is calls per second or minute, like 10\/s/);
+    usage(() => ratePlanInput({ type: 'MONTHLY', value: '1', quota: '10/day' }), /^--quota is calls a month/);
+    usage(() => ratePlanInput({ type: 'MONTHLY', value: '1', quota: '10', overage: true }), /^--overage .* needs -t PAY_PER_CALL and --quota/);
+    usage(() => ratePlanInput({ rateLimit: '10/s' }), /^--rate-limit set a rate plan: give its type too/);
+    assert.equal(describePlan({ billingType: 'PAY_PER_CALL', amount: 5, currency: 'EUR', freeCallsPerMonth: 0, rateLimit: '10/s', quotaPerMonth: 100, quotaOverage: false }),
+      'PAY_PER_CALL 0.05 EUR a call; at most 10/s per client key, 100 calls a month (then refused)');
+  });
+
   it('words a plan', () => {
     const plan = { billingType: 'PAY_PER_CALL' as const, amount: 5, currency: 'EUR', freeCallsPerMonth: 0 };
     assert.equal(describePlan(plan), 'PAY_PER_CALL 0.05 EUR a call');

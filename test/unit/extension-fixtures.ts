@@ -31,7 +31,7 @@ export function blogService(privateStatus: DeploymentStatus = 'DEPLOYMENT_IN_PRO
 }
 
 export function plan(billingType: RatePlan['billingType'], amount = 0, freeCallsPerMonth = 0, currency = 'EUR'): RatePlan {
-  return { id: `plan_${billingType}_${amount}`, billingType, amount, currency, freeCallsPerMonth, effectiveFrom: '2024-05-01T00:00:00.000Z' };
+  return { id: `plan_${billingType}_${amount}`, billingType, amount, currency, freeCallsPerMonth, rateLimit: null, quotaPerMonth: null, quotaOverage: false, effectiveFrom: '2024-05-01T00:00:00.000Z' };
 }
 
 export function instance(projectId: string, service: { id: string; name: string }, ratePlan: RatePlan, status: DeploymentStatus = 'DEPLOYED'): ServiceInstance {
@@ -61,7 +61,7 @@ export function shopProject(): Project {
 }
 
 export function usage(projectId: string, serviceId: string, production: number): Usage {
-  return { projectId, serviceId, month: '2024-05', production, development: 12, staging: 3, byPlan: [] };
+  return { projectId, serviceId, month: '2024-05', production, development: 12, staging: 3, byPlan: [], refused: [] };
 }
 
 export function invoice(projectId: string, serviceId: string, calls: number, billed: number, total: number): Invoice {

@@ -1,6 +1,7 @@
 // What every resolver of one API request gets: the store, the caller (resolved once, on first
 // use, so signup and login need no token) and the request's batch loaders.
 import { Auth, Caller } from '../auth/auth';
+import { ApiError } from '../errors';
 import type { Gateway } from '../runtime/gateway';
 import type { LogSink } from '../runtime/logs';
 import type { Runtime } from '../runtime/runtime';
@@ -27,7 +28,11 @@ export class ApiContext {
   readonly instanceEnvironments: BatchLoader<EnvironmentView[]>;
   readonly ratePlans: BatchLoader<RatePlanRow[]>;
 
-  constructor(parts: { db: Db; auth: Auth; runtime: Runtime; gateway: Gateway; logs: LogSink; meter: Meter; sealer: Sealer }, private readonly authorization: string | undefined) {
+  /** Set when an operation was refused for going too fast: the answer is a 429 with this Retry-After (seconds). */
+  retryAfter: number | undefined;
+
+  /** `clientAddress`: the socket's peer (the local platform is not behind a proxy; a forwarded header could be forged). */
+  constructor(parts: { db: Db; auth: Auth; runtime: Runtime; gateway: Gateway; logs: LogSink; meter: Meter; sealer: Sealer }, private readonly authorization: string | undefined, readonly clientAddress?: string) {
     const db = parts.db;
     this.db = db;
     this.auth = parts.auth;
@@ -43,6 +48,16 @@ export class ApiContext {
     this.ratePlans = new BatchLoader(async (ids) => groupBy(await ratePlansOf(db, ids), (p) => p.instance_id), () => []);
     this.environments = new BatchLoader(async (ids) => groupBy(await environmentsOf(db, (await this.caller()).organizationId, ids), (e) => e.service_id), () => []);
     this.versions = new BatchLoader(async (ids) => groupBy(await versionsOf(db, (await this.caller()).organizationId, ids), (v) => v.service_id), () => []);
+  }
+
+  /** Runs `fn`; a TOO_MANY_REQUESTS it throws makes the whole answer a 429. */
+  async throttled<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'TOO_MANY_REQUESTS') this.retryAfter = Math.max(this.retryAfter ?? 0, Number(e.extensions.retryAfter) || 1);
+      throw e;
+    }
   }
 
   /** The caller, or an UNAUTHENTICATED error. */

@@ -29,12 +29,28 @@ export interface ApiHandlerOptions {
 
 export function createApiHandler(options: ApiHandlerOptions): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const schema = buildPlatformSchema();
-  return createHandler<OperationContext>({
+  const contexts = new WeakMap<IncomingMessage, ApiContext>();
+  const handler = createHandler<OperationContext>({
     schema,
     // A class instance is no Record to graphql-http's types; resolvers receive it as an ApiContext.
-    context: (req) => new ApiContext(options, header(req.raw, 'authorization')) as unknown as OperationContext,
+    context: (req) => {
+      const ctx = new ApiContext(options, header(req.raw, 'authorization'), req.raw.socket.remoteAddress);
+      contexts.set(req.raw, ctx);
+      return ctx as unknown as OperationContext;
+    },
     formatError: (err) => formatError(err, options.logError),
   });
+  return (req, res) => {
+    // graphql-http picks the status itself; a throttled login or sign-up is a 429 with Retry-After.
+    const writeHead = res.writeHead.bind(res) as (status: number, ...rest: unknown[]) => ServerResponse;
+    res.writeHead = ((status: number, ...rest: unknown[]) => {
+      const retryAfter = contexts.get(req)?.retryAfter;
+      if (retryAfter === undefined) return writeHead(status, ...rest);
+      res.setHeader('retry-after', String(retryAfter));
+      return writeHead(429, ...(typeof rest[0] === 'string' ? ['Too Many Requests', ...rest.slice(1)] : rest));
+    }) as ServerResponse['writeHead'];
+    return handler(req, res);
+  };
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

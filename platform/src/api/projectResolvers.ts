@@ -1,5 +1,8 @@
 // The resolvers of projects, service-instances, client keys, secrets, rate plans, usage and
 // invoices. Every root field checks the caller first; every lookup takes the caller's organization.
+import { formatRateLimit, parseRateLimit } from '../gateway/limits';
+import { refusedCallsOf } from '../store/limits';
+import type { PlanLimitsInput } from '../store/projects';
 import { instanceLines, monthRange, usageOf } from '../billing/invoice';
 import { readBuildManifest } from '../build/build';
 import { sha256 } from '../auth/tokens';
@@ -70,9 +73,12 @@ export async function ownInstanceEnvironment(ctx: ApiContext, projectId: string,
   return { instance, env };
 }
 
-interface PlanInput { billingType: BillingType; amount?: number | null; currency?: string | null; freeCallsPerMonth?: number | null }
+interface PlanInput {
+  billingType: BillingType; amount?: number | null; currency?: string | null; freeCallsPerMonth?: number | null;
+  rateLimit?: string | null; quotaPerMonth?: number | null; quotaOverage?: boolean | null;
+}
 
-function ratePlan(input: PlanInput | null | undefined): { billingType: BillingType; amount: number; currency: string; freeCalls: number } {
+function ratePlan(input: PlanInput | null | undefined): { billingType: BillingType; amount: number; currency: string; freeCalls: number } & PlanLimitsInput {
   const billingType = input?.billingType ?? 'NOT_BILLABLE';
   const amount = input?.amount ?? 0;
   const currency = (input?.currency ?? 'EUR').trim().toUpperCase();
@@ -83,11 +89,20 @@ function ratePlan(input: PlanInput | null | undefined): { billingType: BillingTy
   if (!/^[A-Z]{3}$/.test(currency)) throw badInput(`currency is an ISO 4217 code such as EUR or USD, not "${currency}".`, 'plan');
   if (!Number.isInteger(freeCalls) || freeCalls < 0) throw badInput(`freeCallsPerMonth is 0 or more, not ${freeCalls}.`, 'plan');
   if (freeCalls > 0 && billingType !== 'PAY_PER_CALL') throw badInput('Free calls apply to PAY_PER_CALL plans only.', 'plan');
-  return { billingType, amount, currency, freeCalls };
+  const rateLimit = input?.rateLimit != null ? parseRateLimit(input.rateLimit) : undefined;
+  if (input?.rateLimit != null && !rateLimit) throw badInput(`rateLimit is calls per second or minute, like 10/s or 600/min, not "${input.rateLimit.slice(0, 40)}".`, 'plan');
+  const quota = input?.quotaPerMonth ?? undefined;
+  if (quota !== undefined && (!Number.isInteger(quota) || quota < 1)) throw badInput(`quotaPerMonth is a whole number of calls, 1 or more, not ${quota}.`, 'plan');
+  const quotaOverage = input?.quotaOverage ?? false;
+  if (quotaOverage && billingType !== 'PAY_PER_CALL') throw badInput('Overage is billed per call: quotaOverage needs a PAY_PER_CALL plan.', 'plan');
+  if (quotaOverage && quota === undefined) throw badInput('quotaOverage needs a quotaPerMonth to go over.', 'plan');
+  return { billingType, amount, currency, freeCalls, rateLimit, quota, quotaOverage };
 }
 
 const plan = (p: RatePlanRow) => ({
   id: p.id, billingType: p.billing_type, amount: Number(p.amount), currency: p.currency, freeCallsPerMonth: p.free_calls, effectiveFrom: p.effective_from,
+  rateLimit: p.rate_limit !== null && p.rate_period !== null ? formatRateLimit({ calls: p.rate_limit, per: p.rate_period }) : null,
+  quotaPerMonth: p.quota, quotaOverage: p.quota_overage,
 });
 const project = (p: ProjectRow) => ({ id: p.id, name: p.name, createdAt: p.created_at });
 const instance = (i: InstanceRow) => ({ id: i.id, projectId: i.project_id, service: { id: i.service_id, name: i.service_name }, createdAt: i.created_at });
@@ -137,7 +152,9 @@ export const projectResolvers: Record<string, Record<string, Mapper>> = {
         .map((p) => ({ plan: plan(p), calls: rows.filter((r) => r.environment === 'production' && r.plan_id === p.id).reduce((n, r) => n + Number(r.calls), 0) }))
         .filter((u) => u.calls > 0)
         .reverse();
-      return { projectId: inst.project_id, serviceId: inst.service_id, month: range.month, production: sum('production'), development: sum('development'), staging: sum('staging'), byPlan };
+      await ctx.gateway.flush();
+      const refused = await refusedCallsOf(ctx.db, inst.id, range.first);
+      return { projectId: inst.project_id, serviceId: inst.service_id, month: range.month, production: sum('production'), development: sum('development'), staging: sum('staging'), byPlan, refused };
     },
     invoice: async (_p, args: { projectId: string; month?: string | null }, ctx) => {
       const proj = await ownProject(ctx, args.projectId);

@@ -9,6 +9,8 @@ import type { AccountRow, OrganizationRow } from '../store/accounts';
 import { deleteService, EnvironmentName, insertService, serviceById, ServiceRow, servicesOf } from '../store/services';
 import type { ApiContext } from './context';
 import { ownInstanceEnvironment as instanceEnvironmentFor, projectResolvers } from './projectResolvers';
+import { corsResolvers } from './corsResolvers';
+import { parseRequestLine } from '../gateway/requestLog';
 import { environment, ownDeployment, version } from './shapes';
 
 /** Field resolvers by type and field; schema.ts checks that every root field has one. */
@@ -70,14 +72,14 @@ const serviceResolvers: ResolverMap = {
       await ctx.logs.flush();
       const lines = await logsOf(ctx.db, env.id, after, limit);
       return {
-        lines: lines.map((l) => ({ id: l.id, at: l.at, deploymentId: l.deployment_id, stream: l.stream, message: l.message })),
+        lines: lines.map((l) => ({ id: l.id, at: l.at, deploymentId: l.deployment_id, stream: l.stream, message: l.message, request: l.stream === 'request' ? parseRequestLine(l.message) ?? null : null })),
         cursor: lines.length ? lines[lines.length - 1].id : after ?? (await latestLogId(ctx.db, env.id)),
       };
     },
   },
   Mutation: {
-    signup: async (_p, args: { email: string; password: string }, ctx) => session(await ctx.auth.signup(args.email, args.password)),
-    login: async (_p, args: { email: string; password: string }, ctx) => session(await ctx.auth.login(args.email, args.password)),
+    signup: async (_p, args: { email: string; password: string }, ctx) => session(await ctx.throttled(() => ctx.auth.signup(args.email, args.password, ctx.clientAddress))),
+    login: async (_p, args: { email: string; password: string }, ctx) => session(await ctx.throttled(() => ctx.auth.login(args.email, args.password, ctx.clientAddress))),
     logout: async (_p, _a, ctx) => {
       await ctx.auth.logout(await ctx.caller());
       return true;
@@ -121,7 +123,8 @@ const serviceResolvers: ResolverMap = {
   },
 };
 
-/** Every resolver of the API: services', then projects'. */
+/** Every resolver of the API: services', then projects', then the gateway's settings. */
 export const resolvers: ResolverMap = Object.fromEntries(
-  [...new Set([...Object.keys(serviceResolvers), ...Object.keys(projectResolvers)])].map((type) => [type, { ...serviceResolvers[type], ...projectResolvers[type] }]),
+  [...new Set([...Object.keys(serviceResolvers), ...Object.keys(projectResolvers), ...Object.keys(corsResolvers)])]
+    .map((type) => [type, { ...serviceResolvers[type], ...projectResolvers[type], ...corsResolvers[type] }]),
 );

@@ -4,6 +4,7 @@ import * as accounts from '../store/accounts';
 import { Db } from '../store/db';
 import { burnVerification, hashPassword, verifyPassword } from './passwords';
 import { newBearerToken, sha256 } from './tokens';
+import { LoginThrottle, ThrottleOptions } from './throttle';
 
 /** Who is calling: resolved from the bearer token of a request. */
 export interface Caller {
@@ -35,6 +36,16 @@ const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)*$/;
 export interface AuthOptions {
   /** A token expires after this long without use. */
   tokenTtlMs?: number;
+  /** How failed logins and sign-ups are slowed down (and its clock). */
+  throttle?: ThrottleOptions;
+  /** Called before each scrypt a login spends (tests count them). */
+  onPasswordCheck?: () => void;
+}
+
+/** A login or sign-up that must wait: answered 429 with Retry-After (`retryAfter`, in seconds). */
+function tooManyRequests(waitMs: number, message: string): ApiError {
+  const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
+  return new ApiError('TOO_MANY_REQUESTS', message.replace('{s}', String(retryAfter)), { retryAfter });
 }
 
 const DAY = 24 * 3600 * 1000;
@@ -43,14 +54,21 @@ const TOUCH_EVERY_MS = 3600 * 1000;
 
 export class Auth {
   private readonly tokenTtlMs: number;
+  private readonly throttle: LoginThrottle;
+  private readonly onPasswordCheck: () => void;
 
   constructor(private readonly db: Db, options: AuthOptions = {}) {
     this.tokenTtlMs = options.tokenTtlMs ?? 30 * DAY;
+    this.throttle = new LoginThrottle(options.throttle);
+    this.onPasswordCheck = options.onPasswordCheck ?? (() => undefined);
   }
 
-  async signup(emailInput: string, password: string): Promise<Session> {
+  /** `from`: the client's address, for throttling. */
+  async signup(emailInput: string, password: string, from?: string): Promise<Session> {
     const email = normalizeEmail(emailInput);
     checkPassword(password);
+    const wait = this.throttle.signup(from);
+    if (wait) throw tooManyRequests(wait, 'Too many sign-ups from your address: try again in {s} s.');
     // Hash outside the transaction: 100 ms of scrypt must not hold the store.
     const passwordHash = await hashPassword(password);
     const token = newBearerToken();
@@ -65,16 +83,25 @@ export class Auth {
     });
   }
 
-  async login(emailInput: string, password: string): Promise<Session> {
+  /** `from`: the client's address. Failures per account and per address make later attempts wait, before any scrypt. */
+  async login(emailInput: string, password: string, from?: string): Promise<Session> {
     const wrong = () => unauthenticated('WRONG_CREDENTIALS', 'Wrong email or password. Check both, or sign up if you have no account.');
     if (typeof emailInput !== 'string' || typeof password !== 'string' || password.length > PASSWORD_MAX) throw wrong();
     const email = emailInput.trim().toLowerCase();
+    const wait = this.throttle.loginWait(email, from);
+    if (wait) throw tooManyRequests(wait, 'Too many failed logins for this account or from your address: wait {s} s, then try again. Check the email and password first.');
     const account = await accounts.accountByEmail(this.db, email);
+    this.onPasswordCheck();
     if (!account) {
       await burnVerification(password);
+      this.throttle.failed(email, from);
       throw wrong();
     }
-    if (!(await verifyPassword(password, account.password_hash))) throw wrong();
+    if (!(await verifyPassword(password, account.password_hash))) {
+      this.throttle.failed(email, from);
+      throw wrong();
+    }
+    this.throttle.succeeded(email);
     const organization = await accounts.organizationById(this.db, account.organization_id);
     if (!organization) throw wrong();
     const token = newBearerToken();

@@ -6,6 +6,8 @@ import { createHash } from 'crypto';
 import * as path from 'path';
 import { parseDocument } from 'yaml';
 import { generateService, SnapshotError } from '../../../core/src/codegen/generate';
+import { costLimitsOf } from '../gateway/cost';
+import { corsOriginsOf } from '../gateway/serviceSettings';
 import type { ServiceGeneration } from '../../../core/src/codegen/generate';
 import { committedMigrations, isMigrationScript, looksLikeMigrationFile, migrationClassOf, migrationName, migrationStatements, schemaDifferences, schemaFromMigrations } from '../../../core/src/codegen/migrations';
 import { parseSnapshot } from '../../../core/src/codegen/plan';
@@ -132,6 +134,11 @@ function checkManifest(root: string, options: CheckOptions, problems: Problem[])
   if (options.serviceId !== undefined && id !== undefined && id !== options.serviceId) {
     const pos = new LineMap(text).position(Math.max(0, text.search(/^serviceId\s*:/m)));
     problems.push(at(SERVICE_MANIFEST, 'error', CHECK_CODES.serviceIdMismatch, `codestore.yaml names the service "${id}", but this push is for "${options.serviceId}". Push from the right folder, or fix serviceId.`, pos.line, pos.column));
+  }
+  // The gateway's settings: refused here rather than ignored once deployed.
+  for (const [key, found] of [['limits', costLimitsOf(manifest).problems], ['cors', corsOriginsOf(manifest).problems]] as const) {
+    const pos = new LineMap(text).position(Math.max(0, text.search(new RegExp(`^${key}\\s*:`, 'm'))));
+    for (const message of found) problems.push(at(SERVICE_MANIFEST, 'error', CHECK_CODES.manifestInvalid, message, pos.line, pos.column));
   }
   return id;
 }

@@ -8,9 +8,13 @@ import { timingSafeEqual } from 'crypto';
 import { sha256 } from '../auth/tokens';
 import type { Db } from '../store/db';
 import { endpointRoute, EndpointRoute } from '../store/deployments';
-import { guardBodySize, GRAPHQL_BODY_LIMIT, RouteHandler, sendError } from '../server';
+import { guardBodySize, GRAPHQL_BODY_LIMIT, RouteHandler, sendError, sendJson } from '../server';
 import type { Meter } from '../billing/meter';
-import { activeClientKeyHashes, InstanceEnvironment } from '../store/projects';
+import type { InstanceEnvironment } from '../store/projects';
+import { activeClientKeyNames } from '../store/gateway';
+import { GatewayPolicy, graphqlParams, Inspection, PolicyOptions } from '../gateway/policy';
+import { formatRequestLine } from '../gateway/requestLog';
+import { admitCall, CallLimits, isRefusal, QuotaTicket } from '../gateway/limits';
 import type { LogSink } from './logs';
 import { EXECUTED_HEADER } from './protocol';
 import type { Runtime } from './runtime';
@@ -25,15 +29,21 @@ export interface Gateway {
   forget(endpointIds: readonly string[]): void;
   /** The project's client keys changed: they are read again on the next call. */
   clientKeysChanged(projectId: string): void;
+  /** The browser origins set for an instance environment changed. */
+  corsOriginsChanged(environmentId: string): void;
+  /** Writes the refused calls it counted to the store; resolves when they are there. */
+  flush(): Promise<void>;
 }
 
-export function createGateway(db: Db, runtime: Runtime, logs: LogSink, meter: Meter): Gateway {
-  // The active client keys of each project (sha256), read when first needed.
-  const clientKeys = new Map<string, Promise<Set<string>>>();
+export function createGateway(db: Db, runtime: Runtime, logs: LogSink, meter: Meter, options: PolicyOptions = {}): Gateway {
+  const policy = new GatewayPolicy(db, (environmentId, message) => logs.write(environmentId, null, 'platform', message), options);
+  const limits = new CallLimits(db, meter, options);
+  // The active client keys of each project (sha256 → name), read when first needed.
+  const clientKeys = new Map<string, Promise<Map<string, string>>>();
   const keysOf = (projectId: string) => {
     let keys = clientKeys.get(projectId);
     if (!keys) {
-      keys = activeClientKeyHashes(db, projectId).then((hashes) => new Set(hashes));
+      keys = activeClientKeyNames(db, projectId);
       keys.catch(() => clientKeys.delete(projectId));
       clientKeys.set(projectId, keys);
     }
@@ -46,9 +56,9 @@ export function createGateway(db: Db, runtime: Runtime, logs: LogSink, meter: Me
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, timeout: 10_000 });
 
   const handle: RouteHandler = async (req, res, endpointId) => {
-    if (req.method !== 'POST' && req.method !== 'GET') {
+    if (req.method !== 'POST' && req.method !== 'GET' && req.method !== 'OPTIONS') {
       req.resume();
-      return sendError(res, 405, 'METHOD_NOT_ALLOWED', 'Call a service endpoint with POST (or GET for a query).', { allow: 'GET, POST' });
+      return sendError(res, 405, 'METHOD_NOT_ALLOWED', 'Call a service endpoint with POST (or GET for a query).', { allow: 'GET, POST, OPTIONS' });
     }
     let route = routes.get(endpointId);
     if (!route) {
@@ -59,18 +69,26 @@ export function createGateway(db: Db, runtime: Runtime, logs: LogSink, meter: Me
       }
       routes.set(endpointId, route);
     }
+    const theRoute = route;
+    if (req.method === 'OPTIONS') return policy.preflight(req, res, route, (status, code, message) => sendError(res, status, code, message));
+    // A browser page reads an error answer too when its origin is allowed.
+    const corsBuild = policy.knownBuild(route.environment_id);
+    if (req.headers.origin !== undefined) setHeaders(res, await policy.corsHeaders(req, route, corsBuild));
     const key = req.headers[KEY_HEADER];
     if (typeof key !== 'string' || !key) {
       req.resume();
       return sendError(res, 401, 'UNAUTHENTICATED', `Send the service's developer key in the ${KEY_HEADER} header.`);
     }
     const keyHash = sha256(key);
+    let clientKey: string | null = null;
     if (route.environment === 'production' && route.project_id) {
-      // A set lookup by a hash of 256 random bits: its timing tells nothing about any key.
-      if (!(await keysOf(route.project_id)).has(keyHash)) {
+      // A map lookup by a hash of 256 random bits: its timing tells nothing about any key.
+      const name = (await keysOf(route.project_id)).get(keyHash);
+      if (name === undefined) {
         req.resume();
         return sendError(res, 403, 'FORBIDDEN', `The ${KEY_HEADER} key is not a client key of this project (or it was revoked). \`codestore project:client:add\` makes one.`);
       }
+      clientKey = name;
     } else {
       const given = Buffer.from(keyHash, 'hex');
       const expected = Buffer.from(route.developer_key_sha256, 'hex');
@@ -80,6 +98,8 @@ export function createGateway(db: Db, runtime: Runtime, logs: LogSink, meter: Me
       }
     }
     if (!guardBodySize(req, res, GRAPHQL_BODY_LIMIT)) return;
+    const body = req.method === 'POST' ? await readBody(req) : undefined;
+    if (body === null) return;
 
     const started = process.hrtime.bigint();
     const worker = await runtime.admit(route.environment_id);
@@ -89,14 +109,46 @@ export function createGateway(db: Db, runtime: Runtime, logs: LogSink, meter: Me
     }
     const envId = route.environment_id;
     const deploymentId = worker.deployment.deployment_id;
+    let inspection: Inspection = {};
+    let ticket: QuotaTicket | undefined;
     let finished = false;
-    const finish = (status: number | string) => {
+    const finish = (status: number | string, refused: string | null = null) => {
       if (finished) return;
       finished = true;
+      ticket?.release();
       runtime.done(worker);
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      logs.write(envId, deploymentId, 'request', `${req.method} ${status} ${ms.toFixed(1)} ms`);
+      const op = inspection.operation;
+      logs.write(envId, deploymentId, 'request', formatRequestLine({
+        operationType: op?.type ?? req.method ?? 'POST', operationName: op?.name ?? null, rootFields: op ? [...op.rootFields] : [],
+        status: String(status), ms, clientKey, refused,
+      }));
     };
+    try {
+      inspection = await policy.inspect(graphqlParams(req.method, req.url ?? '', body), envId, worker.deployment.build_path);
+    } catch (e) {
+      // Without its build's settings the request still goes to the service, which checks it again.
+      logs.write(envId, deploymentId, 'platform', `could not read the build's settings: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (inspection.refusal) {
+      const { limit, measured, maximum, message } = inspection.refusal;
+      finish(400, `QUERY_TOO_COMPLEX ${limit} ${measured} > ${maximum}`);
+      if (route.instance_id) limits.refused(route.instance_id, route.environment, 'QUERY_TOO_COMPLEX');
+      return sendJson(res, 400, { errors: [{ message, extensions: { code: 'QUERY_TOO_COMPLEX', limit, measured, maximum } }] });
+    }
+    if (policy.rateLimits) {
+      const verdict = await admitCall(limits, meter, theRoute, keyHash);
+      if (isRefusal(verdict)) {
+        finish(429, `${verdict.code} ${verdict.limit}`);
+        if (theRoute.instance_id) limits.refused(theRoute.instance_id, theRoute.environment, verdict.code);
+        return sendJson(res, 429, { errors: [{ message: verdict.message, extensions: { code: verdict.code, limit: verdict.limit, retryAfter: verdict.retryAfter } }] }, { 'retry-after': String(verdict.retryAfter) });
+      }
+      ticket = verdict;
+    }
+    // Another build serves than the one the CORS headers were decided by (a deploy in between).
+    if (req.headers.origin !== undefined && !theRoute.instance_id && corsBuild !== worker.deployment.build_path) {
+      setHeaders(res, await policy.corsHeaders(req, theRoute, worker.deployment.build_path));
+    }
     const headers: http.OutgoingHttpHeaders = {};
     for (const [name, value] of Object.entries(req.headers)) {
       if (!HOP_HEADERS.has(name) && value !== undefined) headers[name] = value;
@@ -123,6 +175,7 @@ export function createGateway(db: Db, runtime: Runtime, logs: LogSink, meter: Me
       if (metered && planId) {
         try {
           meter.record(instanceId!, metered, planId);
+          ticket?.commit();
         } catch (e) {
           logError(e);
         }
@@ -141,7 +194,7 @@ export function createGateway(db: Db, runtime: Runtime, logs: LogSink, meter: Me
       else res.destroy();
     });
     res.on('close', () => { if (!finished) { upstream.destroy(); finish('aborted'); } });
-    req.pipe(upstream);
+    upstream.end(body);
   };
 
   return {
@@ -152,5 +205,34 @@ export function createGateway(db: Db, runtime: Runtime, logs: LogSink, meter: Me
     clientKeysChanged(projectId) {
       clientKeys.delete(projectId);
     },
+    corsOriginsChanged(environmentId) {
+      policy.originsChanged(environmentId);
+    },
+    flush() {
+      return limits.flush();
+    },
   };
+}
+
+/**
+ * The request body (its length was declared and checked), read whole: the gateway looks at the
+ * operation before the service sees it. null when the client went away first.
+ */
+function readBody(req: http.IncomingMessage): Promise<Buffer | null> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', () => resolve(null));
+    req.on('close', () => { if (!req.complete) resolve(null); });
+  });
+}
+
+/** Sets the CORS headers of an answer, removing those a new decision no longer gives. */
+function setHeaders(res: http.ServerResponse, headers: http.OutgoingHttpHeaders): void {
+  if (!('access-control-allow-origin' in headers)) {
+    res.removeHeader('access-control-allow-origin');
+    res.removeHeader('vary');
+  }
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined) res.setHeader(name, value);
 }

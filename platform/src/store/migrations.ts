@@ -166,6 +166,37 @@ export const MIGRATIONS: readonly StoreMigration[] = [
       `INSERT INTO metering_state (id, applied_seq) VALUES (1, 0)`,
     ],
   },
+  {
+    version: 4,
+    name: 'browser origins of instance environments',
+    statements: [
+      `CREATE TABLE environment_cors_origins (
+        environment_id text NOT NULL REFERENCES environments(id) ON DELETE CASCADE,
+        origin text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+        PRIMARY KEY (environment_id, origin)
+      )`,
+    ],
+  },
+  {
+    version: 5,
+    name: 'rate limits and quotas in rate plans, refused calls',
+    statements: [
+      `ALTER TABLE rate_plans ADD COLUMN rate_limit integer CHECK (rate_limit > 0)`,
+      `ALTER TABLE rate_plans ADD COLUMN rate_period text CHECK (rate_period IN ('second', 'minute'))`,
+      `ALTER TABLE rate_plans ADD COLUMN quota integer CHECK (quota > 0)`,
+      `ALTER TABLE rate_plans ADD COLUMN quota_overage boolean NOT NULL DEFAULT false`,
+      // Calls the gateway refused (over a rate limit or quota, or too complex): counted, never billed.
+      `CREATE TABLE refused_calls (
+        instance_id text NOT NULL REFERENCES instances(id) ON DELETE CASCADE,
+        environment text NOT NULL,
+        month date NOT NULL,
+        reason text NOT NULL,
+        calls bigint NOT NULL CHECK (calls >= 0),
+        PRIMARY KEY (instance_id, environment, month, reason)
+      )`,
+    ],
+  },
 ];
 
 /** Any number: it only has to be the same in every platform process sharing a database. */

@@ -19,7 +19,14 @@ export interface RatePlanRow {
   currency: string;
   free_calls: number;
   effective_from: Date;
+  rate_limit: number | null;
+  rate_period: 'second' | 'minute' | null;
+  quota: number | null;
+  quota_overage: boolean;
 }
+
+/** A plan's rate limit per client key and monthly quota (with overage billed, for PAY_PER_CALL). */
+export interface PlanLimitsInput { rateLimit?: { calls: number; per: 'second' | 'minute' }; quota?: number; quotaOverage?: boolean }
 export interface ClientKeyRow { id: string; project_id: string; name: string; prefix: string; created_at: Date; revoked_at: Date | null }
 export interface SecretRow { environment_id: string; name: string; sealed: string; preview: string; updated_at: Date }
 
@@ -69,7 +76,7 @@ export async function instanceOf(q: Queryable, organizationId: string, projectId
 /** A new instance with its three environments and first rate plan; undefined when the project has the service already. */
 export async function insertInstance(
   tx: Queryable, projectId: string, serviceId: string,
-  plan: { billingType: BillingType; amount: number; currency: string; freeCalls: number },
+  plan: { billingType: BillingType; amount: number; currency: string; freeCalls: number } & PlanLimitsInput,
 ): Promise<string | undefined> {
   const id = newId('ins');
   const rows = await tx.query('INSERT INTO instances (id, project_id, service_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING id', [id, projectId, serviceId]);
@@ -82,12 +89,12 @@ export async function insertInstance(
 }
 
 export async function insertRatePlan(
-  q: Queryable, instanceId: string, plan: { billingType: BillingType; amount: number; currency: string; freeCalls: number },
+  q: Queryable, instanceId: string, plan: { billingType: BillingType; amount: number; currency: string; freeCalls: number } & PlanLimitsInput,
 ): Promise<RatePlanRow> {
   const [row] = await q.query<RatePlanRow>(
-    `INSERT INTO rate_plans (id, instance_id, billing_type, amount, currency, free_calls) VALUES ($1, $2, $3, $4, $5, $6)
-     RETURNING id, instance_id, billing_type, amount::text AS amount, currency, free_calls, effective_from`,
-    [newId('pln'), instanceId, plan.billingType, plan.amount, plan.currency, plan.freeCalls],
+    `INSERT INTO rate_plans (id, instance_id, billing_type, amount, currency, free_calls, rate_limit, rate_period, quota, quota_overage) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+     RETURNING id, instance_id, billing_type, amount::text AS amount, currency, free_calls, effective_from, rate_limit, rate_period, quota, quota_overage`,
+    [newId('pln'), instanceId, plan.billingType, plan.amount, plan.currency, plan.freeCalls, plan.rateLimit?.calls ?? null, plan.rateLimit?.per ?? null, plan.quota ?? null, plan.quotaOverage ?? false],
   );
   return row;
 }
@@ -95,7 +102,7 @@ export async function insertRatePlan(
 /** Every plan of these instances, newest first. */
 export async function ratePlansOf(q: Queryable, instanceIds: readonly string[]): Promise<RatePlanRow[]> {
   return q.query<RatePlanRow>(
-    `SELECT id, instance_id, billing_type, amount::text AS amount, currency, free_calls, effective_from
+    `SELECT id, instance_id, billing_type, amount::text AS amount, currency, free_calls, effective_from, rate_limit, rate_period, quota, quota_overage
        FROM rate_plans WHERE instance_id = ANY($1) ORDER BY instance_id, effective_from DESC, id DESC`,
     [instanceIds],
   );
