@@ -9,25 +9,26 @@ import { Auth } from './auth/auth';
 import { defaultDataDir, lockDataDir } from './dataDir';
 import { platformModuleRoot } from './build/typecheck';
 import { createPushHandler } from './push/push';
-import { embeddedDatabases, serverDatabases } from './runtime/databases';
+import { mayCreateRoles, serverDatabases } from './runtime/databases';
 import { createGateway, Gateway } from './runtime/gateway';
 import { LogSink } from './runtime/logs';
 import { Runtime } from './runtime/runtime';
 import { Meter } from './billing/meter';
 import { secretsOf } from './store/projects';
-import { Sealer, sealerFor } from './store/sealing';
+import { dataDirKey, Sealer, sealerFor } from './store/sealing';
 import { createPlatformServer, PlatformRoutes } from './server';
-import { Db, openPgliteDb, openServerDb } from './store/db';
+import { Db, openServerDb } from './store/db';
 import { migrate } from './store/migrations';
+import { EmbeddedServer, startEmbeddedServer, STORE_DATABASE } from './store/postgresServer';
 
 export interface PlatformOptions {
   /** 0 picks a free port. Default 4000. */
   port?: number;
   /** Default 127.0.0.1: the local platform is not for the network unless asked. */
   host?: string;
-  /** Holds the embedded store (`<dataDir>/store`) and, later, builds. */
+  /** Holds the embedded PostgreSQL server (`<dataDir>/postgres`), builds, keys. */
   dataDir: string;
-  /** A PostgreSQL database for the store instead of the embedded one. */
+  /** A PostgreSQL database for the store (and the environments' databases beside it) instead of the embedded server. */
   databaseUrl?: string;
   /** Lines about what the platform does; default: nothing. */
   log?: (line: string) => void;
@@ -58,6 +59,8 @@ export interface RunningPlatform {
   readonly port: number;
   readonly dataDir: string;
   readonly db: Db;
+  /** The store's URL with the platform's credentials (the embedded server's superuser). */
+  readonly databaseUrl: string;
   readonly runtime: Runtime;
   /** Resolves when every deployment the store says is current serves again (after a restart). */
   readonly restored: Promise<void>;
@@ -74,6 +77,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   const server = createPlatformServer(routes);
   let db: Db | undefined;
   let meter: Meter | undefined;
+  let embedded: EmbeddedServer | undefined;
   try {
     // The port first: a port in use fails in milliseconds, not after the store's seconds of start.
     const host = options.host ?? '127.0.0.1';
@@ -84,7 +88,13 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
         : e));
       server.listen(requestedPort, host, () => resolve());
     });
-    db = options.databaseUrl ? await openServerDb(options.databaseUrl) : await openPgliteDb(path.join(dataDir, 'store'));
+    let storeUrl = options.databaseUrl;
+    if (!storeUrl) {
+      embedded = await startEmbeddedServer({ dataDir, log });
+      storeUrl = embedded.url(STORE_DATABASE);
+    }
+    const databaseReady = embedded?.ready;
+    db = await openServerDb(storeUrl, { ready: databaseReady, location: embedded ? `the embedded PostgreSQL server in ${path.join(dataDir, 'postgres')}` : undefined });
     const applied = await migrate(db);
     if (applied.length) log(`store: applied migration(s) ${applied.join(', ')}`);
     const auth = new Auth(db);
@@ -93,9 +103,12 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     const store = db;
     meter = await Meter.open(db, dataDir, logError);
     const workerScript = path.join(platformModuleRoot(), 'dist', 'runtime.js');
+    const roleOptions = { storeUrl, key: dataDirKey(dataDir), ready: databaseReady };
+    const ownRoles = !!embedded || await mayCreateRoles(roleOptions);
+    if (!ownRoles) log(`warning: the database user of ${db.location} may not create roles, so every environment's process connects with the platform's own credentials (and could open the store); give it CREATEROLE to isolate them`);
     const runtime = new Runtime({
-      db, dataDir, logs, workerScript, log, logError,
-      databases: options.databaseUrl ? serverDatabases(options.databaseUrl) : embeddedDatabases(dataDir),
+      db, dataDir, logs, workerScript, log, logError, databaseReady,
+      databases: await serverDatabases({ ...roleOptions, ownRoles }),
       secrets: async (environmentId) => Object.fromEntries((await secretsOf(store, environmentId)).map((r) => [r.name, sealer.open(r.sealed)])),
     });
     const gateway = createGateway(db, runtime, logs, meter);
@@ -107,9 +120,10 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     const port = (server.address() as AddressInfo).port;
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
     const theMeter = meter;
+    const postgres = embedded;
     let closing: Promise<void> | undefined;
     return {
-      url, port, dataDir, db: store, runtime, restored,
+      url, port, dataDir, db: store, databaseUrl: storeUrl, runtime, restored,
       close() {
         closing ??= (async () => {
           const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -120,7 +134,12 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
           await restored;
           await runtime.close();
           await theMeter.close().catch((e) => logError('closing the meter', e));
-          try { await store.close(); } finally { lock.release(); }
+          try {
+            await store.close();
+            await postgres?.stop();
+          } finally {
+            lock.release();
+          }
         })();
         return closing;
       },
@@ -128,6 +147,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   } catch (e) {
     if (server.listening) await new Promise((resolve) => server.close(resolve));
     await db?.close().catch(() => undefined);
+    await embedded?.stop().catch(() => undefined);
     lock.release();
     throw e;
   }
@@ -141,7 +161,8 @@ Options:
   --port <n>            Port to listen on (default 4000).
   --host <address>      Address to listen on (default 127.0.0.1).
   --data <dir>          Data directory (default $CODESTORE_PLATFORM_DATA or ~/.codestore/platform).
-  --database-url <url>  Keep the store in this PostgreSQL database instead of the embedded one.
+  --database-url <url>  Keep the store in this PostgreSQL database (and the environments'
+                        databases on its server) instead of the embedded PostgreSQL server.
 `;
 
 /** `start [--port] [--host] [--data] [--database-url]`: runs until a signal; resolves to the exit code. */
@@ -199,8 +220,7 @@ export async function runPlatformCommand(argv: string[]): Promise<number> {
       return 1;
     }
     if (!signalled) {
-      const store = platform.db.kind === 'embedded' ? `embedded store in ${platform.db.location}` : `store on ${platform.db.location}`;
-      process.stdout.write(`code.store platform listening on ${platform.url} (${store}; data in ${platform.dataDir}). Ctrl-C stops it.\n`);
+      process.stdout.write(`code.store platform listening on ${platform.url} (store on ${platform.db.location}; data in ${platform.dataDir}). Ctrl-C stops it.\n`);
       await new Promise<void>((resolve) => { onSignal = resolve; });
     }
     try {

@@ -1,8 +1,8 @@
 // The platform's deployments: one process per deployed environment (dist/runtime.js), started
 // beside the one it replaces and put in front of requests only once it is healthy. The gateway
 // (./gateway.ts) asks `admit` before it forwards a request, so requests wait, rather than fail,
-// while an environment hands its embedded database from one process to the next, or while a
-// crashed process is started again.
+// while a roll back reverts migrations, while a crashed process is started again, or while the
+// database server itself is started again. Both processes of a deploy use the database at once.
 import { ChildProcess, fork } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -48,6 +48,8 @@ export interface RuntimeOptions {
   secrets: (environmentId: string) => Promise<Record<string, string>>;
   log: (line: string) => void;
   logError: (message: string, error: unknown) => void;
+  /** Resolves while the database server serves (requests wait while it is started again). */
+  databaseReady?: () => Promise<void>;
 }
 
 class WorkerExited extends Error {}
@@ -306,11 +308,10 @@ export class Runtime {
     }
 
     const old = env.current;
-    // The database is one process's at a time when it is embedded, and while its schema is rolled back.
-    const handover = (this.options.databases.kind === 'pglite' || !!revert) && old?.alive;
+    // The database is one process's while its schema is rolled back; otherwise both serve at once.
+    const handover = !!revert && old?.alive;
     if (handover) {
-      // One process at a time on an embedded database: hold requests, let those in flight finish,
-      // have the old process close the database.
+      // Hold requests, let those in flight finish, have the old process close the database.
       env.hold();
       await old!.idle(DRAIN_TIMEOUT_MS);
       old!.send({ t: 'release' });
@@ -534,7 +535,8 @@ export class Runtime {
     return this.environments.get(environmentId)?.current?.port;
   }
 
-  admit(environmentId: string, timeoutMs = ADMIT_TIMEOUT_MS): Promise<Worker | undefined> {
+  async admit(environmentId: string, timeoutMs = ADMIT_TIMEOUT_MS): Promise<Worker | undefined> {
+    await this.options.databaseReady?.();
     return this.environment(environmentId).admit(timeoutMs);
   }
 
