@@ -14,12 +14,13 @@ import { createGateway, Gateway } from './runtime/gateway';
 import { LogSink } from './runtime/logs';
 import { Runtime } from './runtime/runtime';
 import { Meter } from './billing/meter';
-import { secretsOf } from './store/projects';
+import { billedProductionEnvironments, secretsOf } from './store/projects';
 import { dataDirKey, Sealer, sealerFor } from './store/sealing';
 import { createPlatformServer, PlatformRoutes } from './server';
 import { Db, openServerDb } from './store/db';
 import { migrate } from './store/migrations';
 import { EmbeddedServer, startEmbeddedServer, STORE_DATABASE } from './store/postgresServer';
+import { needsUpgrade, upgradeFromPglite } from './store/upgrade';
 
 export interface PlatformOptions {
   /** 0 picks a free port. Default 4000. */
@@ -30,6 +31,11 @@ export interface PlatformOptions {
   dataDir: string;
   /** A PostgreSQL database for the store (and the environments' databases beside it) instead of the embedded server. */
   databaseUrl?: string;
+  /**
+   * An environment with no request for this long has no process until its next request (0:
+   * never). Default 15 minutes. Production environments of instances on a billing plan never idle.
+   */
+  idleAfterMs?: number;
   /** Lines about what the platform does; default: nothing. */
   log?: (line: string) => void;
   /**
@@ -66,6 +72,17 @@ export interface RunningPlatform {
   readonly restored: Promise<void>;
   /** Stops taking requests, lets those in flight finish (up to a few seconds), closes the store. */
   close(): Promise<void>;
+}
+
+export const DEFAULT_IDLE_AFTER_MS = 15 * 60_000;
+
+/** `15m`, `30s`, `2h`, `500ms`, `0`: a duration in milliseconds, or undefined when it is none. */
+export function parseDuration(text: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  if (n !== 0 && !m[2]) return undefined;
+  return Math.round(n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h' ?? 'ms']);
 }
 
 export async function startPlatform(options: PlatformOptions): Promise<RunningPlatform> {
@@ -106,9 +123,16 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     const roleOptions = { storeUrl, key: dataDirKey(dataDir), ready: databaseReady };
     const ownRoles = !!embedded || await mayCreateRoles(roleOptions);
     if (!ownRoles) log(`warning: the database user of ${db.location} may not create roles, so every environment's process connects with the platform's own credentials (and could open the store); give it CREATEROLE to isolate them`);
+    const databases = await serverDatabases({ ...roleOptions, ownRoles });
+    if (needsUpgrade(dataDir)) {
+      if (embedded) await upgradeFromPglite({ dataDir, store: db, databases, adminUrl: embedded.url, log });
+      else log(`note: ${path.join(dataDir, 'store')} holds the store of an earlier, PGlite-based platform; start once without --database-url to move it to the embedded server`);
+    }
     const runtime = new Runtime({
       db, dataDir, logs, workerScript, log, logError, databaseReady,
-      databases: await serverDatabases({ ...roleOptions, ownRoles }),
+      idleAfterMs: options.idleAfterMs ?? DEFAULT_IDLE_AFTER_MS,
+      alwaysOn: () => billedProductionEnvironments(store),
+      databases,
       secrets: async (environmentId) => Object.fromEntries((await secretsOf(store, environmentId)).map((r) => [r.name, sealer.open(r.sealed)])),
     });
     const gateway = createGateway(db, runtime, logs, meter);
@@ -161,6 +185,9 @@ Options:
   --port <n>            Port to listen on (default 4000).
   --host <address>      Address to listen on (default 127.0.0.1).
   --data <dir>          Data directory (default $CODESTORE_PLATFORM_DATA or ~/.codestore/platform).
+  --idle-after <time>   Stop an environment's process after this long without a request (15m,
+                        30s, 2h; 0: never; default 15m); its next request starts it again.
+                        Production environments of instances on a billing plan never idle.
   --database-url <url>  Keep the store in this PostgreSQL database (and the environments'
                         databases on its server) instead of the embedded PostgreSQL server.
 `;
@@ -178,6 +205,7 @@ export async function runPlatformCommand(argv: string[]): Promise<number> {
         host: { type: 'string' },
         data: { type: 'string' },
         'database-url': { type: 'string' },
+        'idle-after': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -192,6 +220,11 @@ export async function runPlatformCommand(argv: string[]): Promise<number> {
   const port = values.port === undefined ? 4000 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     process.stderr.write(`codestore platform: --port must be a port number, not "${values.port}".\n`);
+    return 2;
+  }
+  const idleAfterMs = values['idle-after'] === undefined ? DEFAULT_IDLE_AFTER_MS : parseDuration(values['idle-after']);
+  if (idleAfterMs === undefined) {
+    process.stderr.write(`codestore platform: --idle-after takes a duration such as 15m, 30s or 2h (0: never), not "${values['idle-after']}".\n`);
     return 2;
   }
   const dataDir = values.data ?? defaultDataDir();
@@ -214,7 +247,7 @@ export async function runPlatformCommand(argv: string[]): Promise<number> {
   try {
     let platform: RunningPlatform;
     try {
-      platform = await startPlatform({ port, host: values.host, dataDir, databaseUrl: values['database-url'], log });
+      platform = await startPlatform({ port, host: values.host, dataDir, databaseUrl: values['database-url'], idleAfterMs, log });
     } catch (e) {
       process.stderr.write(`codestore platform: ${(e as Error).message}\n`);
       return 1;
