@@ -200,7 +200,8 @@ function initCluster(bin: Binaries, clusterDir: string, password: string, user: 
     if (user) fs.chownSync(data, user.uid, user.gid);
     execFileSync(bin.initdb, [
       `--pgdata=${data}`, `--username=${SUPERUSER}`, `--pwfile=${pwfile}`, '--auth=scram-sha-256',
-      '--encoding=UTF8', '--locale=C', '--no-instructions',
+      // The builtin provider's C.UTF-8: Unicode upper/lower case (lower('É') = 'é') without depending on the OS's locales.
+      '--encoding=UTF8', '--locale=C', '--locale-provider=builtin', '--builtin-locale=C.UTF-8', '--no-instructions',
     ], { stdio: 'pipe', ...(user ?? {}), env: { ...process.env, LC_ALL: 'C' }, timeout: 120_000 });
     fs.writeFileSync(path.join(data, 'pg_hba.conf'), HBA);
     if (user) fs.chownSync(path.join(data, 'pg_hba.conf'), user.uid, user.gid);
