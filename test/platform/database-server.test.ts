@@ -132,6 +132,32 @@ for (const target of platformTargets()) {
       assert.match(cli.stdout + cli.stderr, /demo\s+DEPLOYED \(idle\)/);
     });
 
+    it('with 50 deployed environments, a started platform starts none until asked, then answers each', async () => {
+      // 48 projects with the service's demo version in development, beside private and demo: 50.
+      const environmentUrls = [privateUrl, demoUrl];
+      for (let i = 0; i < 48; i++) {
+        const project = await client.createProject(`Project ${i}`);
+        const instance = await client.addServiceToProject(project.id, serviceId);
+        const dev = instance.environments.find((e) => e.name === 'development')!;
+        assert.equal(dev.latestDeployment?.status, 'DEPLOYED', dev.latestDeployment?.error ?? '');
+        environmentUrls.push(client.endpointUrl(dev));
+      }
+      await platform.restart();
+      await platform.platform.restored;
+      assert.deepEqual(deploymentProcesses(), [], 'nothing started before a request');
+      const c = new PlatformClient({ url: platform.url, token: client.token });
+      const info = await c.serviceInfo(serviceId);
+      assert.ok(info.environments.every((e) => e.idle));
+      // The same endpoints on the restarted platform (same port): each answers with its own rows.
+      // One after another: fifty processes starting at once would be a test of the machine.
+      const answers = [];
+      for (const u of environmentUrls) answers.push(await call(u, key, '{ allPosts { title } }'));
+      assert.deepEqual(answers.map((a) => a.status), environmentUrls.map(() => 200));
+      assert.deepEqual(answers[0].body.data, { allPosts: [{ title: 'Private' }] });
+      assert.deepEqual(answers[1].body.data, { allPosts: [{ title: 'Demo' }] });
+      for (const a of answers.slice(2)) assert.deepEqual(a.body.data, { allPosts: [] });
+    });
+
     if (target.label === 'embedded') {
       it('the embedded server killed with SIGKILL is started again, and the platform and its environments serve again', async () => {
         const pidFile = path.join(platform.dataDir, 'postgres', 'postmaster.pid');

@@ -302,13 +302,23 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
   };
 
   const started = Date.now();
-  try {
-    await launch();
-  } catch (e) {
-    // A port taken between finding it and binding it: once more on another.
-    if (!/could not bind|Address already in use/i.test((e as Error).message)) throw e;
-    port = await freePort();
-    await launch();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await launch();
+      break;
+    } catch (e) {
+      const message = (e as Error).message;
+      if (attempt >= 20) throw e;
+      if (/could not bind|Address already in use/i.test(message)) {
+        // A port taken between finding it and binding it: again on another.
+        port = await freePort();
+      } else if (/pre-existing shared memory block/i.test(message)) {
+        // An earlier server's backends are still exiting (they notice its end within a moment).
+        await new Promise((r) => setTimeout(r, 250));
+      } else {
+        throw e;
+      }
+    }
   }
   log(`postgres: serving on 127.0.0.1:${port}${socketDir ? ` and ${socketDir}` : ''} (started in ${Date.now() - started} ms)`);
 
@@ -334,9 +344,13 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
       if (!child || child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGINT');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      // A slow fast shutdown (a checkpoint on a busy machine) becomes an immediate one, which
+      // still ends the backends; SIGKILL would leave them holding the shared memory.
+      const quit = setTimeout(() => child.kill('SIGQUIT'), 30_000);
+      const kill = setTimeout(() => child.kill('SIGKILL'), 60_000);
       await exited;
-      clearTimeout(timer);
+      clearTimeout(quit);
+      clearTimeout(kill);
     },
   };
 }
