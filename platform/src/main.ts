@@ -68,7 +68,10 @@ export interface RunningPlatform {
   /** The store's URL with the platform's credentials (the embedded server's superuser). */
   readonly databaseUrl: string;
   readonly runtime: Runtime;
-  /** Resolves when every deployment the store says is current serves again (after a restart). */
+  /**
+   * Resolves when start-up work is done: interrupted deployments rolled back, every current
+   * deployment ready to start on its first request (production of billed instances started).
+   */
   readonly restored: Promise<void>;
   /** Stops taking requests, lets those in flight finish (up to a few seconds), closes the store. */
   close(): Promise<void>;
