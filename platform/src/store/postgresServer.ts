@@ -293,8 +293,8 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
         log(`postgres: the server serves again on port ${port}`);
         return;
       } catch (e) {
-        // The port may have been taken meanwhile; the old server's processes may still be exiting.
-        if (attempt >= 3) port = await freePort();
+        // The old server's processes may still be exiting. The port stays: the store's pool and
+        // every deployment process hold URLs with it.
         log(`postgres: starting the server again failed (${(e as Error).message}); trying again`);
         await new Promise((r) => setTimeout(r, Math.min(RESTART_MAX_DELAY_MS, 200 * 2 ** attempt)));
       }
