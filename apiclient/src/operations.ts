@@ -3,7 +3,7 @@
 const VERSION = 'id version releaseNotes schemaHash createdAt';
 const DEPLOYMENT = `id environment status error createdAt finishedAt version { ${VERSION} }`;
 
-const ENVIRONMENT = `name endpointId path status currentVersion { ${VERSION} } latestDeployment { ${DEPLOYMENT} }`;
+const ENVIRONMENT = `name endpointId path status currentVersion { ${VERSION} } latestDeployment { ${DEPLOYMENT} } idle`;
 
 /** Everything a services tree shows, so one `services` query fills it. */
 export const SERVICE_FIELDS = `

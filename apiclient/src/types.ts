@@ -43,6 +43,8 @@ export interface Environment {
   status: DeploymentStatus | null;
   currentVersion: Version | null;
   latestDeployment: Deployment | null;
+  /** Deployed, but without a process until its next request (the platform's --idle-after). */
+  idle: boolean;
 }
 
 export interface Service {

@@ -18,14 +18,16 @@ export function environmentState(env: Environment): string {
   if (!latest) return 'not deployed';
   const state = `${latest.version.version} ${latest.status}`;
   const serving = env.currentVersion;
-  return serving && serving.id !== latest.version.id ? `${state}, ${serving.version} serving` : state;
+  const shown = serving && serving.id !== latest.version.id ? `${state}, ${serving.version} serving` : state;
+  return env.idle ? `${shown}, idle` : shown;
 }
 
 /** An environment's status for service:info: the latest deployment's, with its version when that is not what serves. */
 function environmentStatus(env: Environment): string {
   const latest = env.latestDeployment;
   if (!latest) return 'not deployed';
-  return latest.version.id === env.currentVersion?.id ? latest.status : `${latest.status} ${latest.version.version}`;
+  const status = latest.version.id === env.currentVersion?.id ? latest.status : `${latest.status} ${latest.version.version}`;
+  return env.idle ? `${status} (idle)` : status;
 }
 
 export function table(rows: string[][]): string {

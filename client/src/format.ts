@@ -46,7 +46,8 @@ export function environmentState(env: Environment): string {
   if (!latest) return env.currentVersion ? `${env.currentVersion.version} serving` : 'not deployed';
   const state = `${latest.version.version} ${statusWord(latest.status)}`;
   const serving = env.currentVersion;
-  return serving && serving.id !== latest.version.id ? `${state}, ${serving.version} serving` : state;
+  const shown = serving && serving.id !== latest.version.id ? `${state}, ${serving.version} serving` : state;
+  return env.idle ? `${shown}, idle` : shown;
 }
 
 /** With the status icon and the environment's name, for CodeLens titles and the status bar: `$(check) private 0.0.3 DEPLOYED`. */

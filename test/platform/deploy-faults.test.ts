@@ -11,11 +11,11 @@ import { PlatformClient } from '../../apiclient/src';
 import { packServiceFolder } from '../../apiclient/src/pack';
 import { prewarmTypeCheck } from '../../platform/src/build/typecheck';
 import { environmentDatabaseName } from '../../platform/src/runtime/databases';
+import { startEmbeddedServer, STORE_DATABASE } from '../../platform/src/store/postgresServer';
 import { api, call } from './helpers/http';
-import { PASSWORD, platformTargets, ScratchDatabase } from './helpers/platform';
+import { PASSWORD, platformTargets, ScratchDatabase, testDirectory } from './helpers/platform';
 import { blogService, variant } from './helpers/service';
-import { PlatformProcess, startPlatformProcess, stopPlatformProcess } from './helpers/process';
-import * as os from 'os';
+import { PlatformProcess, startPlatformProcess, stopLeftovers, stopPlatformProcess } from './helpers/process';
 
 /** Waits until `check` holds (polling), or fails after `ms`. */
 async function until(what: string, check: () => Promise<boolean>, ms = 60_000): Promise<void> {
@@ -33,12 +33,13 @@ for (const target of platformTargets()) {
     let running: PlatformProcess | undefined;
 
     before(async () => {
-      tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'codestore-deploy-faults-'));
+      tmp = testDirectory('codestore-deploy-faults-');
       database = await target.database?.();
       prewarmTypeCheck();
     });
     after(async () => {
       if (running) await stopPlatformProcess(running, 'SIGKILL');
+      await stopLeftovers(path.join(tmp, 'data'));
       await database?.drop();
       fs.rmSync(tmp, { recursive: true, force: true });
     });
@@ -96,25 +97,25 @@ for (const target of platformTargets()) {
       const expected = manifest.migrations.map((m) => m.className);
       let applied: string[];
       let columns: string[];
-      if (target.label === 'pglite') {
-        const [envId] = fs.readdirSync(path.join(dataDir, 'environments'));
-        const { PGlite } = await import('@electric-sql/pglite');
-        const db = await PGlite.create({ dataDir: path.join(dataDir, 'environments', envId, 'db') });
-        applied = (await db.query<{ name: string }>('SELECT name FROM migrations ORDER BY id')).rows.map((r) => r.name);
-        columns = (await db.query<{ column_name: string }>(`SELECT column_name FROM information_schema.columns WHERE table_name = 'Post' ORDER BY column_name`)).rows.map((r) => r.column_name);
-        await db.close();
-      } else {
-        const store = new Client({ connectionString: database!.url });
-        await store.connect();
-        const [{ id: envId }] = (await store.query<{ id: string }>(`SELECT e.id FROM environments e WHERE e.service_id = $1 AND e.name = 'private'`, [serviceId])).rows;
-        await store.end();
-        const url = new URL(database!.url);
-        url.pathname = `/${environmentDatabaseName(decodeURIComponent(url.pathname.slice(1)), envId)}`;
-        const env = new Client({ connectionString: url.toString() });
-        await env.connect();
-        applied = (await env.query<{ name: string }>('SELECT name FROM migrations ORDER BY id')).rows.map((r) => r.name);
-        columns = (await env.query<{ column_name: string }>(`SELECT column_name FROM information_schema.columns WHERE table_name = 'Post' ORDER BY column_name`)).rows.map((r) => r.column_name);
-        await env.end();
+      {
+        // The platform is stopped: its embedded server is started alone to look.
+        const server = database ? undefined : await startEmbeddedServer({ dataDir, log: () => undefined });
+        const storeUrl = server ? server.url(STORE_DATABASE) : database!.url;
+        try {
+          const store = new Client({ connectionString: storeUrl });
+          await store.connect();
+          const [{ id: envId }] = (await store.query<{ id: string }>(`SELECT e.id FROM environments e WHERE e.service_id = $1 AND e.name = 'private'`, [serviceId])).rows;
+          await store.end();
+          const url = new URL(storeUrl);
+          url.pathname = `/${environmentDatabaseName(decodeURIComponent(url.pathname.slice(1)), envId)}`;
+          const env = new Client({ connectionString: url.toString() });
+          await env.connect();
+          applied = (await env.query<{ name: string }>('SELECT name FROM migrations ORDER BY id')).rows.map((r) => r.name);
+          columns = (await env.query<{ column_name: string }>(`SELECT column_name FROM information_schema.columns WHERE table_name = 'Post' ORDER BY column_name`)).rows.map((r) => r.column_name);
+          await env.end();
+        } finally {
+          await server?.stop();
+        }
       }
       assert.deepEqual(applied, expected);
       assert.ok(!columns.includes('summary'), `the interrupted migration's column is still there: ${columns.join(', ')}`);

@@ -225,13 +225,11 @@ for (const target of platformTargets()) {
       assert.equal((await call(privateUrl, key, '{ allPosts { title } }')).status, 404);
       assert.deepEqual(childProcessesOf(process.pid), []);
       assert.ok(!fs.existsSync(path.join(platform.dataDir, 'services', serviceId)));
-      if (target.label === 'pglite') {
-        assert.deepEqual(fs.readdirSync(path.join(platform.dataDir, 'environments')), []);
-      } else {
-        const store = decodeURIComponent(new URL(platform.databaseUrl!).pathname.slice(1));
-        const rows = await platform.platform.db.query<{ datname: string }>('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [`${store}_e_`]);
-        assert.deepEqual(rows, []);
-      }
+      const store = decodeURIComponent(new URL(platform.databaseUrl).pathname.slice(1));
+      const rows = await platform.platform.db.query<{ datname: string }>('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [`${store}_e_`]);
+      assert.deepEqual(rows, []);
+      const roles = await platform.platform.db.query<{ rolname: string }>('SELECT rolname FROM pg_roles WHERE starts_with(rolname, $1)', [`${store}_e_`]);
+      assert.deepEqual(roles, [], 'the environments\' roles are dropped with their databases');
     });
   });
 }

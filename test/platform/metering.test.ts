@@ -4,14 +4,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { PlatformClient } from '../../apiclient/src';
 import { packServiceFolder } from '../../apiclient/src/pack';
 import { prewarmTypeCheck } from '../../platform/src/build/typecheck';
 import { api, call } from './helpers/http';
-import { PASSWORD, platformTargets, ScratchDatabase } from './helpers/platform';
-import { PlatformProcess, startPlatformProcess, stopPlatformProcess } from './helpers/process';
+import { PASSWORD, platformTargets, ScratchDatabase, testDirectory } from './helpers/platform';
+import { PlatformProcess, startPlatformProcess, stopLeftovers, stopPlatformProcess } from './helpers/process';
 import { blogService } from './helpers/service';
 
 /** One production call; its status. */
@@ -50,12 +49,13 @@ for (const target of platformTargets()) {
     let running: PlatformProcess | undefined;
 
     before(async () => {
-      tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'codestore-metering-'));
+      tmp = testDirectory('codestore-metering-');
       database = await target.database?.();
       prewarmTypeCheck();
     });
     after(async () => {
       if (running) await stopPlatformProcess(running, 'SIGKILL');
+      await stopLeftovers(path.join(tmp, 'data'));
       await database?.drop();
       fs.rmSync(tmp, { recursive: true, force: true });
     });

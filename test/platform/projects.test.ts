@@ -6,7 +6,6 @@
 // secrets reach the service as environment variables; removing an instance needs confirmation.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import * as fs from 'fs';
 import * as path from 'path';
 import { PlatformClient } from '../../apiclient/src';
 import { packServiceFolder } from '../../apiclient/src/pack';
@@ -152,10 +151,10 @@ for (const target of platformTargets()) {
       await api(client, 'mutation($p: ID!, $s: ID!) { removeServiceFromProject(projectId: $p, serviceId: $s, dropDatabases: true) }', { p: projectId, s: serviceId });
       assert.deepEqual((await api(client, 'query($p: ID!) { invoice(projectId: $p) { totals { amount } } }', { p: projectId })).invoice.totals, billed, 'the month it ran in is still billed');
       assert.equal((await call(urls.development, devKey, '{ allPosts { title } }')).status, 404);
-      if (target.label === 'pglite') {
-        // The service's private and demo databases remain; the instance's three are gone.
-        assert.equal(fs.readdirSync(path.join(platform.dataDir, 'environments')).length, 2);
-      }
+      // The service's private and demo databases remain; the instance's three are gone.
+      const store = decodeURIComponent(new URL(platform.databaseUrl).pathname.slice(1));
+      const left = await platform.platform.db.query<{ datname: string }>('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [`${store}_e_`]);
+      assert.equal(left.length, 2, left.map((r) => r.datname).join(', '));
       assert.deepEqual((await api(client, 'query { projects { id instances { id } } }')).projects, [{ id: projectId, instances: [] }]);
       await api(client, 'mutation($p: ID!) { deleteProject(id: $p) }', { p: projectId });
       assert.deepEqual((await api(client, 'query { projects { id } }')).projects, []);

@@ -12,7 +12,7 @@ export function deployment(env: EnvironmentName, status: DeploymentStatus, v: Ve
 }
 
 export function environment(name: EnvironmentName, serving: Version | null, latest: Deployment | null): Environment {
-  return { name, endpointId: `ep_${name}`, path: `/s/ep_${name}/graphql`, status: latest?.status ?? null, currentVersion: serving, latestDeployment: latest };
+  return { name, endpointId: `ep_${name}`, path: `/s/ep_${name}/graphql`, status: latest?.status ?? null, currentVersion: serving, latestDeployment: latest, idle: false };
 }
 
 /** blog: private serves 0.0.2, 0.0.3 deploying; demo serves 0.0.1. */

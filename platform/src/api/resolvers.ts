@@ -121,6 +121,9 @@ const serviceResolvers: ResolverMap = {
     environments: async (parent: { id: string }, _a, ctx) => (await ctx.environments.load(parent.id)).map(environment),
     versions: async (parent: { id: string }, _a, ctx) => (await ctx.versions.load(parent.id)).map(version),
   },
+  Environment: {
+    idle: (parent: { environmentId: string }, _a, ctx) => ctx.runtime.isIdle(parent.environmentId),
+  },
 };
 
 /** Every resolver of the API: services', then projects', then the gateway's settings. */

@@ -12,6 +12,8 @@ export const deployment = (d: DeploymentView, environment: EnvironmentName) => (
   id: d.id, environment, status: d.status, version: version(d.version), error: d.error, createdAt: d.created_at, finishedAt: d.finished_at,
 });
 export const environment = (e: EnvironmentView) => ({
+  /** Not in the schema: what `Environment.idle` asks the runtime about. */
+  environmentId: e.id,
   name: e.name,
   endpointId: e.endpoint_id,
   path: `/s/${e.endpoint_id}/graphql`,

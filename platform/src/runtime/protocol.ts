@@ -5,14 +5,14 @@
 // without touching its database. The platform then sends `open`: the process opens its database,
 // runs the build's pending migrations, starts serving and says `ready` with its port, or, when a
 // migration or the start fails, reverts the migrations it ran, closes the database and says
-// `failed`. An embedded (PGlite) database is single-process: the platform has the serving process
-// `release` it (close, say `released`) before the next one opens it, and `open` it again when the
-// next one fails.
+// `failed`. Before a roll back reverts migrations under it, the serving process `release`s the
+// database (closes it, says `released`), and `open`s it again when the roll back fails.
 
-/** Where the environment's database is. */
-export type DatabaseLocation =
-  | { kind: 'pglite'; dir: string; template: string }
-  | { kind: 'postgres'; url: string };
+/**
+ * Where the environment's database is: a PostgreSQL URL with the environment's own role and
+ * password (or the platform's, on a server where it may not create roles).
+ */
+export type DatabaseLocation = { kind: 'postgres'; url: string };
 
 export interface WorkerConfig {
   /** The build folder (with manifest.json). */

@@ -1,8 +1,8 @@
 // The platform's deployments: one process per deployed environment (dist/runtime.js), started
 // beside the one it replaces and put in front of requests only once it is healthy. The gateway
 // (./gateway.ts) asks `admit` before it forwards a request, so requests wait, rather than fail,
-// while an environment hands its embedded database from one process to the next, or while a
-// crashed process is started again.
+// while a roll back reverts migrations, while a crashed process is started again, or while the
+// database server itself is started again. Both processes of a deploy use the database at once.
 import { ChildProcess, fork } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -48,6 +48,15 @@ export interface RuntimeOptions {
   secrets: (environmentId: string) => Promise<Record<string, string>>;
   log: (line: string) => void;
   logError: (message: string, error: unknown) => void;
+  /** Resolves while the database server serves (requests wait while it is started again). */
+  databaseReady?: () => Promise<void>;
+  /**
+   * An environment with no request for this long has no process; its next request starts it
+   * (and waits for it). 0: never.
+   */
+  idleAfterMs?: number;
+  /** Environments that never go idle and start with the platform (production of paying instances). */
+  alwaysOn?: () => Promise<Set<string>>;
 }
 
 class WorkerExited extends Error {}
@@ -163,6 +172,12 @@ function workerBaseEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
+function formatDuration(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  return `${ms / 1000} s`;
+}
+
 function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
   return signal ? `The deployment process was killed by ${signal}.` : `The deployment process exited with code ${code}.`;
 }
@@ -172,13 +187,21 @@ class EnvironmentRuntime {
   current: Worker | undefined;
   /** While > 0, requests wait (a handover, a restart, a platform start). */
   private holds = 0;
-  private held: Array<() => void> = [];
+  private waiting: Array<() => void> = [];
   /** Deploys, restarts and removal of this environment run one at a time, in order. */
   private tail: Promise<unknown> = Promise.resolve();
   crashes = 0;
   removed = false;
+  /** The deployment to start on the next request, while the environment is idle (no process). */
+  sleeping: RunnableDeployment | undefined;
+  /** When a request last came (or the process started). */
+  lastActive = Date.now();
 
   constructor(readonly id: string) {}
+
+  get held(): boolean {
+    return this.holds > 0;
+  }
 
   serial<T>(fn: () => Promise<T>): Promise<T> {
     const result = this.tail.catch(() => undefined).then(fn);
@@ -193,29 +216,40 @@ class EnvironmentRuntime {
   release(): void {
     if (--this.holds > 0) return;
     this.holds = 0;
-    const held = this.held;
-    this.held = [];
-    for (const go of held) go();
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const go of waiting) go();
   }
 
-  /** Resolves with the worker to send a request to, or undefined when none serves in time. */
-  async admit(timeoutMs: number): Promise<Worker | undefined> {
-    if (this.holds > 0) {
-      let timer: NodeJS.Timeout | undefined;
-      const admitted = await new Promise<boolean>((resolve) => {
-        const go = () => { clearTimeout(timer); resolve(true); };
-        this.held.push(go);
-        timer = setTimeout(() => {
-          this.held = this.held.filter((g) => g !== go);
-          resolve(false);
-        }, timeoutMs);
-      });
-      if (!admitted) return undefined;
+  /**
+   * Resolves with the worker to send a request to, or undefined when none serves in time. An
+   * idle environment is woken (`wake`) and waited for.
+   */
+  async admit(timeoutMs: number, wake: () => void): Promise<Worker | undefined> {
+    const deadline = Date.now() + timeoutMs;
+    for (let round = 0; round < 3; round++) {
+      if (!this.current && this.sleeping && this.holds === 0) wake();
+      if (this.holds > 0) {
+        let timer: NodeJS.Timeout | undefined;
+        const admitted = await new Promise<boolean>((resolve) => {
+          const go = () => { clearTimeout(timer); resolve(true); };
+          this.waiting.push(go);
+          timer = setTimeout(() => {
+            this.waiting = this.waiting.filter((g) => g !== go);
+            resolve(false);
+          }, Math.max(0, deadline - Date.now()));
+        });
+        if (!admitted) return undefined;
+      }
+      const w = this.current;
+      if (w && w.port !== undefined && w.alive) {
+        w.inflight++;
+        return w;
+      }
+      // Released, but asleep (the platform started meanwhile): wake it and wait again.
+      if (!this.sleeping) return undefined;
     }
-    const w = this.current;
-    if (!w || w.port === undefined || !w.alive) return undefined;
-    w.inflight++;
-    return w;
+    return undefined;
   }
 }
 
@@ -224,8 +258,58 @@ export class Runtime {
   private readonly moduleRoot = platformModuleRoot();
   private readonly workers = new Set<Worker>();
   private closed = false;
+  private sweeper: NodeJS.Timeout | undefined;
 
-  constructor(private readonly options: RuntimeOptions) {}
+  constructor(private readonly options: RuntimeOptions) {
+    const idleAfter = options.idleAfterMs ?? 0;
+    if (idleAfter > 0) {
+      // Checked at a fraction of the idle time: an environment sleeps between 1 and 1.25 times it after its last request.
+      this.sweeper = setInterval(() => void this.sweep(idleAfter).catch((e) => options.logError('putting idle environments to sleep', e)), Math.max(100, Math.min(30_000, idleAfter / 4)));
+      this.sweeper.unref();
+    }
+  }
+
+  /** Whether an environment is deployed but has no process until its next request. */
+  isIdle(environmentId: string): boolean {
+    const env = this.environments.get(environmentId);
+    return !!env && !env.current && !!env.sleeping;
+  }
+
+  /** Stops the processes of environments that had no request for `idleAfter` ms. */
+  private async sweep(idleAfter: number): Promise<void> {
+    if (this.closed) return;
+    const now = Date.now();
+    const candidates = [...this.environments.values()].filter((e) => e.current?.alive && e.current.inflight <= 0 && !e.held && now - e.lastActive >= idleAfter);
+    if (!candidates.length) return;
+    const alwaysOn = (await this.options.alwaysOn?.()) ?? new Set<string>();
+    for (const env of candidates) {
+      if (alwaysOn.has(env.id)) continue;
+      void env.serial(async () => {
+        const w = env.current;
+        // Checked again in turn: a request or a deploy may have come meanwhile.
+        if (!w || this.closed || env.removed || env.held || w.inflight > 0 || Date.now() - env.lastActive < idleAfter) return;
+        env.sleeping = w.deployment;
+        env.current = undefined;
+        await w.stop();
+        this.platformLine(w.deployment, `idle for ${formatDuration(idleAfter)}: stopped; the next request starts it again`);
+      });
+    }
+  }
+
+  /** An idle environment's request: start its deployment (the request waits, as during a restart). */
+  private wake(env: EnvironmentRuntime): void {
+    const d = env.sleeping;
+    if (!d || env.current || this.closed) return;
+    env.sleeping = undefined;
+    env.hold();
+    void env.serial(async () => {
+      try {
+        if (!env.current && !env.removed && !this.closed) await this.restart(env, d, `version ${d.version}`);
+      } finally {
+        env.release();
+      }
+    });
+  }
 
   environment(id: string): EnvironmentRuntime {
     let env = this.environments.get(id);
@@ -306,11 +390,10 @@ export class Runtime {
     }
 
     const old = env.current;
-    // The database is one process's at a time when it is embedded, and while its schema is rolled back.
-    const handover = (this.options.databases.kind === 'pglite' || !!revert) && old?.alive;
+    // The database is one process's while its schema is rolled back; otherwise both serve at once.
+    const handover = !!revert && old?.alive;
     if (handover) {
-      // One process at a time on an embedded database: hold requests, let those in flight finish,
-      // have the old process close the database.
+      // Hold requests, let those in flight finish, have the old process close the database.
       env.hold();
       await old!.idle(DRAIN_TIMEOUT_MS);
       old!.send({ t: 'release' });
@@ -360,6 +443,8 @@ export class Runtime {
       throw e;
     }
     env.current = worker;
+    env.sleeping = undefined;
+    env.lastActive = Date.now();
     env.crashes = 0;
     this.watch(env, worker);
     if (handover) env.release();
@@ -452,6 +537,8 @@ export class Runtime {
       if (ready.t === 'failed') throw new Error(ready.error);
       worker.port = ready.port;
       env.current = worker;
+      env.sleeping = undefined;
+      env.lastActive = Date.now();
       this.watch(env, worker);
       this.platformLine(d, `${what} started`);
       return true;
@@ -491,10 +578,14 @@ export class Runtime {
         }
       });
     }
+    // Environments start on their first request (a platform with many serves at once), but for
+    // those that never go idle.
+    const alwaysOn = current.length ? (await this.options.alwaysOn?.()) ?? new Set<string>() : new Set<string>();
     for (const c of current) {
       add(c.environment_id, async () => {
         const env = this.environment(c.environment_id);
-        await this.restart(env, c, `version ${c.version}`);
+        if (alwaysOn.has(c.environment_id)) await this.restart(env, c, `version ${c.version}`);
+        else env.sleeping = c;
       });
     }
     await Promise.all([...byEnv].map(([envId, jobs]) => {
@@ -517,6 +608,7 @@ export class Runtime {
       return env.serial(async () => {
         await env.current?.stop();
         env.current = undefined;
+        env.sleeping = undefined;
         env.release();
         await this.options.databases.drop(id).catch((e) => this.options.logError(`could not drop the database of environment ${id}`, e));
         this.environments.delete(id);
@@ -534,8 +626,11 @@ export class Runtime {
     return this.environments.get(environmentId)?.current?.port;
   }
 
-  admit(environmentId: string, timeoutMs = ADMIT_TIMEOUT_MS): Promise<Worker | undefined> {
-    return this.environment(environmentId).admit(timeoutMs);
+  async admit(environmentId: string, timeoutMs = ADMIT_TIMEOUT_MS): Promise<Worker | undefined> {
+    await this.options.databaseReady?.();
+    const env = this.environment(environmentId);
+    env.lastActive = Date.now();
+    return env.admit(timeoutMs, () => this.wake(env));
   }
 
   /** A request `admit` let through to `worker` has finished. */
@@ -546,6 +641,7 @@ export class Runtime {
   /** Stops every process (each closes its database); deployments in progress are left for the next start to roll back. */
   async close(): Promise<void> {
     this.closed = true;
+    if (this.sweeper) clearInterval(this.sweeper);
     await Promise.all([...this.workers].map((w) => w.stop()));
     await this.options.logs.flush();
   }

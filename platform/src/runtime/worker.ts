@@ -14,7 +14,7 @@ import { createHandler } from 'graphql-http/lib/use/http';
 import type { DataSource as DataSourceType, MigrationInterface } from 'typeorm';
 import { SchemaAnalysis } from '../../../core/src/schema/analysis';
 import type { BuildManifest } from '../build/build';
-import { DatabaseLocation, EXECUTED_HEADER, FromWorker, ToWorker, WORKER_CONFIG_ENV, WorkerConfig } from './protocol';
+import { EXECUTED_HEADER, FromWorker, ToWorker, WORKER_CONFIG_ENV, WorkerConfig } from './protocol';
 
 // Node's own require: the bundler would turn `require(<computed path>)` and `createRequire` into
 // lookups in the bundle, and these paths are only known at run time.
@@ -140,72 +140,19 @@ function installScalars(schema: GraphQLSchema): void {
   set('Decimal', { serialize: (v) => String(v) });
 }
 
-/** A fresh PGlite data directory costs an initdb (seconds): copy a template made once instead. */
-async function preparePgliteDir(location: Extract<DatabaseLocation, { kind: 'pglite' }>): Promise<void> {
-  if (fs.existsSync(path.join(location.dir, 'PG_VERSION'))) return;
-  const { PGlite } = await import('@electric-sql/pglite');
-  if (!fs.existsSync(path.join(location.template, 'PG_VERSION'))) {
-    const tmp = `${location.template}.tmp-${process.pid}`;
-    fs.rmSync(tmp, { recursive: true, force: true });
-    fs.mkdirSync(path.dirname(tmp), { recursive: true });
-    const db = await PGlite.create({ dataDir: tmp });
-    await db.close();
-    try { fs.renameSync(tmp, location.template); } catch { fs.rmSync(tmp, { recursive: true, force: true }); }
-  }
-  const tmp = `${location.dir}.tmp-${process.pid}`;
-  fs.rmSync(tmp, { recursive: true, force: true });
-  fs.cpSync(location.template, tmp, { recursive: true });
-  fs.rmSync(location.dir, { recursive: true, force: true });
-  fs.renameSync(tmp, location.dir);
-}
-
-/** PGlite has no lock of its own: two processes on one data directory corrupt it. */
-async function lockPgliteDir(dir: string): Promise<() => void> {
-  const file = `${dir}.pid`;
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    try {
-      fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
-      return () => {
-        try { if (fs.readFileSync(file, 'utf8') === String(process.pid)) fs.unlinkSync(file); } catch { /* gone */ }
-      };
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const holder = Number(fs.readFileSync(file, 'utf8'));
-      let alive = false;
-      try { process.kill(holder, 0); alive = true; } catch (err) { alive = (err as NodeJS.ErrnoException).code === 'EPERM'; }
-      if (!alive || !holder) { fs.rmSync(file, { force: true }); continue; }
-      if (Date.now() > deadline) throw new Error(`The environment's database is held by process ${holder}.`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
-
-async function openDataSource(cfg: WorkerConfig, loaded: Loaded): Promise<{ ds: DataSourceType; unlock: () => void }> {
+async function openDataSource(cfg: WorkerConfig, loaded: Loaded): Promise<{ ds: DataSourceType }> {
   const { DataSource } = await import('typeorm');
-  const common = {
-    type: 'postgres' as const,
+  const ds = new DataSource({
+    type: 'postgres',
+    url: cfg.database.url,
     entities: loaded.entities,
     migrations: loaded.migrations,
-    migrationsTransactionMode: 'each' as const,
+    migrationsTransactionMode: 'each',
     logging: false,
-  };
-  if (cfg.database.kind === 'postgres') {
-    const ds = new DataSource({ ...common, url: cfg.database.url, poolSize: 10 });
-    await ds.initialize();
-    return { ds, unlock: () => undefined };
-  }
-  const unlock = await lockPgliteDir(cfg.database.dir);
-  try {
-    await preparePgliteDir(cfg.database);
-    const { PGliteDriver } = await import('typeorm-pglite');
-    const ds = new DataSource({ ...common, driver: new PGliteDriver({ dataDir: cfg.database.dir }).driver });
-    await ds.initialize();
-    return { ds, unlock };
-  } catch (e) {
-    unlock();
-    throw e;
-  }
+    poolSize: 10,
+  });
+  await ds.initialize();
+  return { ds };
 }
 
 async function executedMigrations(ds: DataSourceType): Promise<string[]> {
@@ -234,7 +181,7 @@ function message(e: unknown): string {
 
 async function main(cfg: WorkerConfig): Promise<void> {
   redirectBareRequires(path.resolve(cfg.buildDir), cfg.moduleRoot);
-  let current: { ds: DataSourceType; unlock: () => void } | undefined;
+  let current: { ds: DataSourceType } | undefined;
   let server: http.Server | undefined;
   let serving = false;
 
@@ -254,7 +201,7 @@ async function main(cfg: WorkerConfig): Promise<void> {
     const c = current;
     current = undefined;
     if (c) {
-      try { await c.ds.destroy(); } finally { c.unlock(); }
+      await c.ds.destroy();
     }
   };
   let stopping = false;

@@ -1,5 +1,6 @@
-// The platform store's only database access: SQL with parameters, and transactions, on either an
-// embedded PGlite (the default, one per process) or a PostgreSQL server through a pg.Pool.
+// The platform store's only database access: SQL with parameters, and transactions, on a
+// PostgreSQL server through a pg.Pool (the embedded server, or one given by URL). PGlite opens
+// only an old data directory's store, to move it to the server (./upgrade.ts).
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -9,7 +10,7 @@ export interface Queryable {
 }
 
 export interface Db extends Queryable {
-  /** `embedded` (PGlite in this process) or `server` (a PostgreSQL server). */
+  /** `embedded` (PGlite in this process, only to read an old store) or `server` (a PostgreSQL server). */
   readonly kind: 'embedded' | 'server';
   /** Where the store lives, for messages: a directory or a URL without its password. */
   readonly location: string;
@@ -68,10 +69,14 @@ export async function openPgliteDb(dir: string): Promise<Db> {
   }
 }
 
-/** The store on the PostgreSQL server at `url` (its database must exist). */
-export async function openServerDb(url: string): Promise<Db> {
+/**
+ * The store on the PostgreSQL server at `url` (its database must exist). `ready` is awaited before
+ * each query: while the embedded server is started again, queries wait instead of failing.
+ */
+export async function openServerDb(url: string, options: { ready?: () => Promise<void>; location?: string } = {}): Promise<Db> {
   const { Pool } = await import('pg');
   const pool = new Pool({ connectionString: url, max: 10 });
+  const ready = options.ready ?? (() => Promise.resolve());
   // An idle client that loses its connection emits on the pool; without a listener that kills the process.
   pool.on('error', () => undefined);
   try {
@@ -84,11 +89,13 @@ export async function openServerDb(url: string): Promise<Db> {
   let closed = false;
   return {
     kind: 'server',
-    location: redactUrl(url),
+    location: options.location ?? redactUrl(url),
     async query<T>(sql: string, params: readonly unknown[] = []) {
+      await ready();
       return (await pool.query(sql, params as unknown[])).rows as T[];
     },
     async transaction<T>(fn: (tx: Queryable) => Promise<T>) {
+      await ready();
       const client = await pool.connect();
       let broken = false;
       try {

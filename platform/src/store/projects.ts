@@ -204,3 +204,17 @@ export function keyPrefix(key: string): string {
 export function newClientKey(): string {
   return `csc_${randomChars(43)}`;
 }
+
+/**
+ * The production environments of instances whose current rate plan bills (monthly or per call):
+ * they never go idle, so a paying client's call never waits for a cold start.
+ */
+export async function billedProductionEnvironments(db: Queryable): Promise<Set<string>> {
+  const rows = await db.query<{ id: string }>(`
+    SELECT e.id FROM environments e
+      JOIN instances i ON i.id = e.instance_id AND i.removed_at IS NULL
+      JOIN LATERAL (SELECT r.billing_type FROM rate_plans r WHERE r.instance_id = i.id AND r.effective_from <= clock_timestamp()
+                     ORDER BY r.effective_from DESC LIMIT 1) p ON true
+     WHERE e.name = 'production' AND p.billing_type <> 'NOT_BILLABLE'`);
+  return new Set(rows.map((r) => r.id));
+}

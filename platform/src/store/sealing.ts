@@ -11,8 +11,8 @@ export interface Sealer {
 
 const KEY_FILE = 'secrets.key';
 
-/** The data directory's sealing key, made on first use. */
-export function sealerFor(dataDir: string): Sealer {
+/** The data directory's key (32 bytes), made on first use: it seals secrets and derives environment passwords. */
+export function dataDirKey(dataDir: string): Buffer {
   const file = path.join(dataDir, KEY_FILE);
   let key: Buffer;
   try {
@@ -28,6 +28,12 @@ export function sealerFor(dataDir: string): Sealer {
     }
   }
   if (key.length !== 32) throw new Error(`${file} is not a sealing key (32 bytes, base64). Restore it from a backup: the secrets in the store cannot be read without it.`);
+  return key;
+}
+
+/** The data directory's sealing key, made on first use. */
+export function sealerFor(dataDir: string): Sealer {
+  const key = dataDirKey(dataDir);
   return {
     seal(plain) {
       const iv = randomBytes(12);

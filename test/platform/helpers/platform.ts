@@ -1,8 +1,8 @@
 // A platform for one test file: started in this process on a free port with a temporary data
-// directory (PGlite costs ~700 MB and seconds to start, so cases share it), driven through the
-// real HTTP API with the real PlatformClient, and through the real CLI (`node bin/codestore.js`).
+// directory and its own embedded PostgreSQL server (cases share it), driven through the real
+// HTTP API with the real PlatformClient, and through the real CLI (`node bin/codestore.js`).
 // When CODESTORE_TEST_PG_URL is set, the same suites also run with the store in a scratch
-// database on that server, dropped at the end.
+// database on that server (--database-url), dropped at the end.
 import { spawn } from 'child_process';
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
@@ -17,8 +17,8 @@ export const BIN = path.join(REPO_ROOT, 'bin', 'codestore.js');
 export const PASSWORD = 'correct horse battery';
 
 export interface PlatformTarget {
-  label: 'pglite' | 'postgres';
-  /** A scratch database for the store, or none for the embedded store. */
+  label: 'embedded' | 'postgres';
+  /** A scratch database for the store, or none for the embedded server. */
   database?: () => Promise<ScratchDatabase>;
 }
 
@@ -27,9 +27,9 @@ export interface ScratchDatabase {
   drop(): Promise<void>;
 }
 
-/** PGlite always; the PostgreSQL server too when CODESTORE_TEST_PG_URL is set. */
+/** The embedded server always; the PostgreSQL server too when CODESTORE_TEST_PG_URL is set. */
 export function platformTargets(): PlatformTarget[] {
-  const targets: PlatformTarget[] = [{ label: 'pglite' }];
+  const targets: PlatformTarget[] = [{ label: 'embedded' }];
   const adminUrl = process.env.CODESTORE_TEST_PG_URL;
   if (adminUrl) targets.push({ label: 'postgres', database: () => scratchDatabase(adminUrl) });
   return targets;
@@ -64,6 +64,16 @@ export async function scratchDatabase(adminUrl: string, prefix = 'codestore_plat
   };
 }
 
+/**
+ * A temporary folder for a platform's data. As root, the embedded server runs as the user
+ * `postgres`, which must pass through it (a mkdtemp folder is owner-only).
+ */
+export function testDirectory(prefix = 'codestore-platform-test-'): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  if (process.getuid?.() === 0) fs.chmodSync(dir, 0o711);
+  return dir;
+}
+
 export interface CliResult {
   code: number;
   stdout: string;
@@ -80,7 +90,7 @@ export class TestPlatform {
   readonly log: string[] = [];
 
   private constructor(readonly target: PlatformTarget, private readonly database: ScratchDatabase | undefined, private readonly options: Partial<PlatformOptions>) {
-    this.tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'codestore-platform-test-'));
+    this.tmp = testDirectory();
     this.dataDir = path.join(this.tmp, 'data');
   }
 
@@ -103,9 +113,9 @@ export class TestPlatform {
     return this.platform.url;
   }
 
-  /** The store's database on the server, when the target is one. */
-  get databaseUrl(): string | undefined {
-    return this.database?.url;
+  /** The store's database, with the platform's credentials (on the embedded server while it runs). */
+  get databaseUrl(): string {
+    return this.database?.url ?? this.platform.databaseUrl;
   }
 
   get platform(): RunningPlatform {

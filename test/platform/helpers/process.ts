@@ -1,6 +1,7 @@
 // The platform as its own process (`codestore platform start`), for tests that kill it.
 import { ChildProcess, spawn } from 'node:child_process';
 import * as path from 'path';
+import { stopLeftoverServer } from '../../../platform/src/store/postgresServer';
 import { REPO_ROOT } from './platform';
 
 export interface PlatformProcess {
@@ -11,7 +12,12 @@ export interface PlatformProcess {
 
 /** `codestore platform start` on a free port; resolves once it listens. */
 export function startPlatformProcess(dataDir: string, databaseUrl: string | undefined, env: NodeJS.ProcessEnv = {}): Promise<PlatformProcess> {
-  const args = [path.join(REPO_ROOT, 'bin/codestore.js'), 'platform', 'start', '--port', '0', '--data', dataDir, ...(databaseUrl ? ['--database-url', databaseUrl] : [])];
+  return startPlatformProcessWith(dataDir, databaseUrl ? ['--database-url', databaseUrl] : [], env);
+}
+
+/** `codestore platform start --data <dataDir> ...args` on a free port. */
+export function startPlatformProcessWith(dataDir: string, extra: string[], env: NodeJS.ProcessEnv = {}): Promise<PlatformProcess> {
+  const args = [path.join(REPO_ROOT, 'bin/codestore.js'), 'platform', 'start', '--port', '0', '--data', dataDir, ...extra];
   const proc = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stderr!.setEncoding('utf8').on('data', (d: string) => { out += d; });
@@ -30,5 +36,10 @@ export async function stopPlatformProcess(p: PlatformProcess, signal: NodeJS.Sig
   const exited = new Promise((resolve) => p.proc.once('exit', resolve));
   p.proc.kill(signal);
   await exited;
+}
+
+/** After a test: a platform killed with SIGKILL leaves its embedded server running; stop it. */
+export async function stopLeftovers(dataDir: string): Promise<void> {
+  await stopLeftoverServer(dataDir);
 }
 
