@@ -13,6 +13,8 @@ import { embeddedDatabases, serverDatabases } from './runtime/databases';
 import { createGateway, Gateway } from './runtime/gateway';
 import { LogSink } from './runtime/logs';
 import { Runtime } from './runtime/runtime';
+import type { DeploymentLauncher } from './runtime/sandbox/launcher';
+import { createLauncher, guardSignups, SandboxOptions } from './runtime/sandbox/setup';
 import { Meter } from './billing/meter';
 import { secretsOf } from './store/projects';
 import { Sealer, sealerFor } from './store/sealing';
@@ -20,7 +22,7 @@ import { createPlatformServer, PlatformRoutes } from './server';
 import { Db, openPgliteDb, openServerDb } from './store/db';
 import { migrate } from './store/migrations';
 
-export interface PlatformOptions {
+export interface PlatformOptions extends SandboxOptions {
   /** 0 picks a free port. Default 4000. */
   port?: number;
   /** Default 127.0.0.1: the local platform is not for the network unless asked. */
@@ -59,6 +61,8 @@ export interface RunningPlatform {
   readonly dataDir: string;
   readonly db: Db;
   readonly runtime: Runtime;
+  /** How deployments are isolated (sandbox, limits): `codestore platform status`. */
+  readonly launcher: DeploymentLauncher;
   /** Resolves when every deployment the store says is current serves again (after a restart). */
   readonly restored: Promise<void>;
   /** Stops taking requests, lets those in flight finish (up to a few seconds), closes the store. */
@@ -74,7 +78,9 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   const server = createPlatformServer(routes);
   let db: Db | undefined;
   let meter: Meter | undefined;
+  let launcher: DeploymentLauncher | undefined;
   try {
+    launcher = createLauncher(options, dataDir, log);
     // The port first: a port in use fails in milliseconds, not after the store's seconds of start.
     const host = options.host ?? '127.0.0.1';
     const requestedPort = options.port ?? 4000;
@@ -94,11 +100,12 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     meter = await Meter.open(db, dataDir, logError);
     const workerScript = path.join(platformModuleRoot(), 'dist', 'runtime.js');
     const runtime = new Runtime({
-      db, dataDir, logs, workerScript, log, logError,
+      db, dataDir, logs, workerScript, log, logError, launcher,
       databases: options.databaseUrl ? serverDatabases(options.databaseUrl) : embeddedDatabases(dataDir),
       secrets: async (environmentId) => Object.fromEntries((await secretsOf(store, environmentId)).map((r) => [r.name, sealer.open(r.sealed)])),
     });
     const gateway = createGateway(db, runtime, logs, meter);
+    guardSignups(auth, db, launcher, options);
     const parts: PlatformParts = { db, auth, dataDir, runtime, gateway, logs, meter, sealer, logError };
     Object.assign(routes, { push: createPushHandler(parts), gateway: gateway.handle }, options.routes?.(parts));
     routes.graphql = createApiHandler({ db, auth, logError, runtime, gateway, logs, meter, sealer });
@@ -107,9 +114,10 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     const port = (server.address() as AddressInfo).port;
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
     const theMeter = meter;
+    const theLauncher = launcher;
     let closing: Promise<void> | undefined;
     return {
-      url, port, dataDir, db: store, runtime, restored,
+      url, port, dataDir, db: store, runtime, restored, launcher: theLauncher,
       close() {
         closing ??= (async () => {
           const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -119,6 +127,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
           clearTimeout(timer);
           await restored;
           await runtime.close();
+          theLauncher.close();
           await theMeter.close().catch((e) => logError('closing the meter', e));
           try { await store.close(); } finally { lock.release(); }
         })();
@@ -128,6 +137,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   } catch (e) {
     if (server.listening) await new Promise((resolve) => server.close(resolve));
     await db?.close().catch(() => undefined);
+    launcher?.close();
     lock.release();
     throw e;
   }

@@ -15,6 +15,7 @@ import type { DataSource as DataSourceType, MigrationInterface } from 'typeorm';
 import { SchemaAnalysis } from '../../../core/src/schema/analysis';
 import type { BuildManifest } from '../build/build';
 import { DatabaseLocation, EXECUTED_HEADER, FromWorker, ToWorker, WORKER_CONFIG_ENV, WorkerConfig } from './protocol';
+import { installEgress, postgresConnection } from './sandbox/inside';
 
 // Node's own require: the bundler would turn `require(<computed path>)` and `createRequire` into
 // lookups in the bundle, and these paths are only known at run time.
@@ -174,7 +175,8 @@ async function lockPgliteDir(dir: string): Promise<() => void> {
       const holder = Number(fs.readFileSync(file, 'utf8'));
       let alive = false;
       try { process.kill(holder, 0); alive = true; } catch (err) { alive = (err as NodeJS.ErrnoException).code === 'EPERM'; }
-      if (!alive || !holder) { fs.rmSync(file, { force: true }); continue; }
+      // In a PID namespace of its own a holder's pid can be this process's: a lock from an earlier sandbox.
+      if (!alive || !holder || holder === process.pid) { fs.rmSync(file, { force: true }); continue; }
       if (Date.now() > deadline) throw new Error(`The environment's database is held by process ${holder}.`);
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -191,7 +193,7 @@ async function openDataSource(cfg: WorkerConfig, loaded: Loaded): Promise<{ ds: 
     logging: false,
   };
   if (cfg.database.kind === 'postgres') {
-    const ds = new DataSource({ ...common, url: cfg.database.url, poolSize: 10 });
+    const ds = new DataSource({ ...common, ...postgresConnection(cfg.database.url), poolSize: 10 });
     await ds.initialize();
     return { ds, unlock: () => undefined };
   }
@@ -234,6 +236,7 @@ function message(e: unknown): string {
 
 async function main(cfg: WorkerConfig): Promise<void> {
   redirectBareRequires(path.resolve(cfg.buildDir), cfg.moduleRoot);
+  if (cfg.listen) installEgress(cfg.egress);
   let current: { ds: DataSourceType; unlock: () => void } | undefined;
   let server: http.Server | undefined;
   let serving = false;
@@ -323,12 +326,13 @@ async function main(cfg: WorkerConfig): Promise<void> {
           });
         });
         s.keepAliveTimeout = 60_000;
-        await new Promise<void>((resolve, reject) => { s.once('error', reject); s.listen(0, '127.0.0.1', () => resolve()); });
+        const where = cfg.listen ? { fd: cfg.listen.fd } : { port: 0, host: '127.0.0.1' };
+        await new Promise<void>((resolve, reject) => { s.once('error', reject); s.listen(where, () => resolve()); });
         server = s;
       }
       serving = true;
-      const port = (server.address() as { port: number }).port;
-      await selfCheck(port);
+      const port = cfg.listen ? 0 : (server.address() as { port: number }).port;
+      await selfCheck(port, server, cfg.listen?.path);
       return { t: 'ready', port, migrated: ran.map((m) => m.name) };
     } catch (e) {
       serving = false;
@@ -351,6 +355,8 @@ async function main(cfg: WorkerConfig): Promise<void> {
         send(reply);
         if (reply.t === 'failed') void stop(1);
       });
+    } else if (msg.t === 'ping') {
+      send({ t: 'pong', n: msg.n });
     } else if (msg.t === 'release') {
       void close().then(() => send({ t: 'released' }), (e) => send({ t: 'failed', phase: 'start', error: message(e) }));
     }
@@ -358,11 +364,32 @@ async function main(cfg: WorkerConfig): Promise<void> {
   send({ t: 'loaded' });
 }
 
-/** One `{ __typename }` through the server itself: it parses, executes and answers. */
-function selfCheck(port: number): Promise<void> {
+/**
+ * One `{ __typename }` through the server itself: it parses, executes and answers. On a socket the
+ * process cannot see (its sandbox), through a loopback listener of the same server for the check
+ * alone: the sandbox's network namespace is its own, nobody else reaches it.
+ */
+async function selfCheck(port: number, server: http.Server, socketPath: string | undefined): Promise<void> {
+  let probe: http.Server | undefined;
+  if (port === 0 && !socketPath) {
+    probe = http.createServer((req, res) => server.emit('request', req, res));
+    await new Promise<void>((resolve, reject) => { probe!.once('error', reject); probe!.listen(0, '127.0.0.1', () => resolve()); });
+    port = (probe.address() as { port: number }).port;
+  }
+  try {
+    await checkOnce(port, socketPath);
+  } finally {
+    probe?.close();
+    probe?.closeAllConnections();
+  }
+}
+
+function checkOnce(port: number, socketPath: string | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     const body = JSON.stringify({ query: '{ __typename }' });
-    const req = http.request({ host: '127.0.0.1', port, path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+    const where = port ? { host: '127.0.0.1', port } : { socketPath };
+    // Its own plain agent: the global one goes through the egress proxy (or nowhere).
+    const req = http.request({ ...where, agent: new http.Agent(), path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (c) => { text += c; });
