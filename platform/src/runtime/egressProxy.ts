@@ -25,7 +25,15 @@ export function isInternalAddress(address: string): boolean {
   return BLOCKED.check(address, family === 6 ? 'ipv6' : 'ipv4');
 }
 
-export async function startEgressProxy(options: { socketPath: string; say: (line: string) => void }): Promise<EgressProxy> {
+export interface EgressProxyOptions {
+  socketPath: string;
+  say: (line: string) => void;
+  /** Internal addresses egress may reach all the same (an operator's own API; tests' local server). */
+  allow?: readonly string[];
+}
+
+export async function startEgressProxy(options: EgressProxyOptions): Promise<EgressProxy> {
+  const allowed = new Set(options.allow ?? []);
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
     sockets.add(client);
@@ -51,7 +59,7 @@ export async function startEgressProxy(options: { socketPath: string; say: (line
       const port = Number(m[2]);
       dns.lookup(host, { all: true }, (err, addresses) => {
         if (err || !addresses.length) return refuse('502 Bad Gateway', `cannot resolve ${host}`);
-        const internal = addresses.find((a) => isInternalAddress(a.address));
+        const internal = addresses.find((a) => isInternalAddress(a.address) && !allowed.has(a.address));
         if (internal) return refuse('403 Forbidden', `${host} is ${internal.address}, an internal address (loopback, private or link-local): egress reaches only the public internet`);
         const upstream = net.connect({ host: addresses[0].address, port });
         sockets.add(upstream);

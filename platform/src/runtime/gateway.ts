@@ -137,6 +137,11 @@ export function createGateway(db: Db, runtime: Runtime, logs: LogSink, meter: Me
       up.resume();
     };
     upstream.on('error', (e) => {
+      // Sandbox hook: a process the watchdog killed for a blocked event loop timed its requests out.
+      if (worker.killedBecause && !res.headersSent) {
+        finish(504);
+        return sendError(res, 504, 'TIMEOUT', `The service stopped answering (${worker.killedBecause}); it is being started again.`);
+      }
       finish(502);
       if (!res.headersSent) sendError(res, 502, 'SERVICE_UNAVAILABLE', `The service's process did not answer (${e.message}); its log may say why.`);
       else res.destroy();

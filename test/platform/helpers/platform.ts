@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Client } from 'pg';
 import { PlatformClient, PlatformError, Session } from '../../../client/src/api';
-import { RunningPlatform, startPlatform } from '../../../platform/src/main';
+import { PlatformOptions, RunningPlatform, startPlatform } from '../../../platform/src/main';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const BIN = path.join(REPO_ROOT, 'bin', 'codestore.js');
@@ -79,23 +79,24 @@ export class TestPlatform {
   private running: RunningPlatform | undefined;
   readonly log: string[] = [];
 
-  private constructor(readonly target: PlatformTarget, private readonly database: ScratchDatabase | undefined) {
+  private constructor(readonly target: PlatformTarget, private readonly database: ScratchDatabase | undefined, private readonly options: Partial<PlatformOptions>) {
     this.tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'codestore-platform-test-'));
     this.dataDir = path.join(this.tmp, 'data');
   }
 
-  static async start(target: PlatformTarget): Promise<TestPlatform> {
+  /** `options`: more of startPlatform's options (sandbox, limits). */
+  static async start(target: PlatformTarget, options: Partial<PlatformOptions> = {}): Promise<TestPlatform> {
     for (const f of ['dist/cli.js', 'dist/platform.js']) {
       if (!fs.existsSync(path.join(REPO_ROOT, f))) throw new Error(`${f} is missing: run \`npx webpack --mode development\` first (npm test does).`);
     }
     const database = await target.database?.();
-    const platform = new TestPlatform(target, database);
+    const platform = new TestPlatform(target, database, options);
     await platform.boot();
     return platform;
   }
 
   private async boot(port = 0): Promise<void> {
-    this.running = await startPlatform({ port, dataDir: this.dataDir, databaseUrl: this.database?.url, log: (l) => this.log.push(l) });
+    this.running = await startPlatform({ ...this.options, port, dataDir: this.dataDir, databaseUrl: this.database?.url, log: (l) => this.log.push(l) });
   }
 
   get url(): string {

@@ -114,7 +114,7 @@ export class DeploymentLauncher {
       }
       let egress: EgressProxy | undefined;
       if (limits.egress) {
-        egress = await startEgressProxy({ socketPath: path.join(shared, 'egress.sock'), say: req.say });
+        egress = await startEgressProxy({ socketPath: path.join(shared, 'egress.sock'), say: req.say, allow: this.limits.egressAllowInternal });
         cleanups.push(() => egress!.close());
       }
 

@@ -27,6 +27,8 @@ export interface PlatformLimits {
   livenessTimeoutMs: number;
   /** Whether any service may opt in to outbound network through the egress proxy. */
   egressAllowed: boolean;
+  /** Internal addresses the egress proxy lets through all the same (default none). */
+  egressAllowInternal: string[];
 }
 
 export const DEFAULT_LIMITS: PlatformLimits = {
@@ -40,6 +42,7 @@ export const DEFAULT_LIMITS: PlatformLimits = {
   logLinesPerSecond: 200,
   livenessTimeoutMs: 5_000,
   egressAllowed: true,
+  egressAllowInternal: [],
 };
 
 /**
