@@ -154,6 +154,10 @@ Platform:
   platform start [--port 4000] [--host 127.0.0.1] [--data <dir>] [--database-url <url>]
                        Run the code.store platform on this machine (embedded database by
                        default; --data defaults to $CODESTORE_PLATFORM_DATA or ~/.codestore/platform).
+                       Sandbox and limits: --sandbox auto|required|off, --memory, --request-timeout
+                       (\`codestore platform start --help\`).
+  platform status [--data <dir>] [--json]
+                       Version, database, sandbox mode and limits of the running platform.
 
   help                 Show this help.
 

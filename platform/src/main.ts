@@ -21,6 +21,8 @@ import { Sealer, sealerFor } from './store/sealing';
 import { createPlatformServer, PlatformRoutes } from './server';
 import { Db, openPgliteDb, openServerDb } from './store/db';
 import { migrate } from './store/migrations';
+import { printStatus, removeStatus, writeStatus } from './status';
+import * as fs from 'fs';
 
 export interface PlatformOptions extends SandboxOptions {
   /** 0 picks a free port. Default 4000. */
@@ -115,6 +117,11 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
     const theMeter = meter;
     const theLauncher = launcher;
+    writeStatus(dataDir, {
+      version: platformVersion(), pid: process.pid, url, startedAt: new Date().toISOString(),
+      database: store.kind === 'embedded' ? `embedded store in ${store.location}` : `store on ${store.location}`,
+      deployments: launcher.status(),
+    });
     let closing: Promise<void> | undefined;
     return {
       url, port, dataDir, db: store, runtime, restored, launcher: theLauncher,
@@ -129,6 +136,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
           await runtime.close();
           theLauncher.close();
           await theMeter.close().catch((e) => logError('closing the meter', e));
+          removeStatus(dataDir);
           try { await store.close(); } finally { lock.release(); }
         })();
         return closing;
@@ -152,6 +160,19 @@ Options:
   --host <address>      Address to listen on (default 127.0.0.1).
   --data <dir>          Data directory (default $CODESTORE_PLATFORM_DATA or ~/.codestore/platform).
   --database-url <url>  Keep the store in this PostgreSQL database instead of the embedded one.
+  --sandbox <mode>      auto (default): run deployments in the bubblewrap sandbox when this machine
+                        can; required: refuse to start without it; off.
+  --allow-unsandboxed-tenants
+                        Without a sandbox, let organizations beyond the first sign up.
+  --memory <MiB>        A deployment's memory unless its codestore.yaml asks (default 512).
+  --max-memory <MiB>    The most a service may ask for (default 2048).
+  --request-timeout <s> A request's timeout unless the service asks (default 30).
+  --max-request-timeout <s>
+                        The longest a service may ask for (default 120).
+
+       codestore platform status [--data <dir>] [--json]
+
+Says what the platform using the data directory runs with: version, database, sandbox, limits.
 `;
 
 /** `start [--port] [--host] [--data] [--database-url]`: runs until a signal; resolves to the exit code. */
@@ -167,12 +188,22 @@ export async function runPlatformCommand(argv: string[]): Promise<number> {
         host: { type: 'string' },
         data: { type: 'string' },
         'database-url': { type: 'string' },
+        sandbox: { type: 'string' },
+        'allow-unsandboxed-tenants': { type: 'boolean' },
+        memory: { type: 'string' },
+        'max-memory': { type: 'string' },
+        'request-timeout': { type: 'string' },
+        'max-request-timeout': { type: 'string' },
+        json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
   } catch (e) {
     process.stderr.write(`codestore platform: ${(e as Error).message}. Run \`codestore platform --help\`.\n`);
     return 2;
+  }
+  if (!values.help && positionals[0] === 'status' && positionals.length === 1) {
+    return printStatus(values.data ?? defaultDataDir(), process.stdout, !!values.json);
   }
   if (values.help || positionals[0] !== 'start' || positionals.length > 1) {
     (values.help ? process.stdout : process.stderr).write(USAGE);
@@ -184,6 +215,11 @@ export async function runPlatformCommand(argv: string[]): Promise<number> {
     return 2;
   }
   const dataDir = values.data ?? defaultDataDir();
+  const sandboxOptions = sandboxFlags(values);
+  if (typeof sandboxOptions === 'string') {
+    process.stderr.write(`codestore platform: ${sandboxOptions}\n`);
+    return 2;
+  }
   const log = (line: string) => process.stderr.write(`[platform] ${line}\n`);
   // Signals are caught from the start: one during the store's first start (an initdb) waits for
   // it to finish instead of leaving a half-made data directory.
@@ -203,7 +239,7 @@ export async function runPlatformCommand(argv: string[]): Promise<number> {
   try {
     let platform: RunningPlatform;
     try {
-      platform = await startPlatform({ port, host: values.host, dataDir, databaseUrl: values['database-url'], log });
+      platform = await startPlatform({ port, host: values.host, dataDir, databaseUrl: values['database-url'], log, ...sandboxOptions });
     } catch (e) {
       process.stderr.write(`codestore platform: ${(e as Error).message}\n`);
       return 1;
@@ -223,6 +259,37 @@ export async function runPlatformCommand(argv: string[]): Promise<number> {
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
+  }
+}
+
+/** The sandbox and limit options of `start`, or what is wrong with them. */
+function sandboxFlags(values: Record<string, string | boolean | undefined>): SandboxOptions | string {
+  const sandbox = values.sandbox ?? 'auto';
+  if (sandbox !== 'auto' && sandbox !== 'required' && sandbox !== 'off') return `--sandbox is auto, required or off, not "${String(sandbox)}".`;
+  const limits: NonNullable<SandboxOptions['limits']> = {};
+  const numbers: Array<[string, (n: number) => void]> = [
+    ['memory', (n) => { limits.memoryMiB = n; }],
+    ['max-memory', (n) => { limits.maxMemoryMiB = n; }],
+    ['request-timeout', (n) => { limits.requestTimeoutMs = n * 1000; }],
+    ['max-request-timeout', (n) => { limits.maxRequestTimeoutMs = n * 1000; }],
+  ];
+  for (const [name, set] of numbers) {
+    const v = values[name];
+    if (v === undefined) continue;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) return `--${name} takes a positive number, not "${String(v)}".`;
+    set(n);
+  }
+  if (limits.memoryMiB !== undefined && limits.maxMemoryMiB === undefined && limits.memoryMiB > 2048) limits.maxMemoryMiB = limits.memoryMiB;
+  if (limits.requestTimeoutMs !== undefined && limits.maxRequestTimeoutMs === undefined && limits.requestTimeoutMs > 120_000) limits.maxRequestTimeoutMs = limits.requestTimeoutMs;
+  return { sandbox, limits, allowUnsandboxedTenants: !!values['allow-unsandboxed-tenants'] };
+}
+
+function platformVersion(): string {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(platformModuleRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
   }
 }
 

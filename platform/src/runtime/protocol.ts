@@ -52,4 +52,9 @@ export type FromWorker =
   | { t: 'released' }
   | { t: 'reverted'; reverted: string[] }
   | { t: 'failed'; phase: 'load' | 'migrate' | 'start' | 'revert'; error: string }
-  | { t: 'pong'; n: number };
+  | { t: 'pong'; n: number }
+  /**
+   * Sent from the process's 'exit' handler (an IPC write goes out at once): the platform holds the
+   * environment's requests from that moment, not only once the dying process's memory is freed.
+   */
+  | { t: 'exiting'; code: number };

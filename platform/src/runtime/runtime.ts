@@ -75,6 +75,7 @@ class Worker {
    * channel closes the moment it dies, while bwrap around it takes a little longer to exit.
    */
   readonly ended: Promise<void>;
+  private markEnded: () => void = () => undefined;
   private readonly inbox: FromWorker[] = [];
   private waiting: ((m: FromWorker | WorkerExited) => void) | undefined;
   private exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
@@ -93,6 +94,7 @@ class Worker {
     this.proc.on('message', (m: FromWorker) => this.deliver(m));
     this.proc.on('error', () => undefined);
     this.ended = new Promise((resolve) => {
+      this.markEnded = resolve;
       this.proc.once('disconnect', () => resolve());
       this.proc.once('exit', () => resolve());
     });
@@ -117,6 +119,10 @@ class Worker {
   private deliver(m: FromWorker | WorkerExited): void {
     if (!(m instanceof WorkerExited) && m.t === 'pong') {
       this.lastPong = Date.now();
+      return;
+    }
+    if (!(m instanceof WorkerExited) && m.t === 'exiting') {
+      this.markEnded();
       return;
     }
     if (this.waiting) {

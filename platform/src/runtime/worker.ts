@@ -269,6 +269,9 @@ async function main(cfg: WorkerConfig): Promise<void> {
     await close().catch(() => undefined);
     process.exit(code);
   };
+  process.on('exit', (code) => {
+    try { send({ t: 'exiting', code }); } catch { /* the channel is gone */ }
+  });
   process.on('SIGTERM', () => void stop(0));
   process.on('SIGINT', () => void stop(0));
   // The platform is gone (stopped, or killed): close the database cleanly and go too.
