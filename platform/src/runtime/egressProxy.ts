@@ -16,10 +16,14 @@ for (const [prefix, bits] of [
   ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
   ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
 ] as const) BLOCKED.addSubnet(prefix, bits, 'ipv4');
-for (const [prefix, bits] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['::ffff:0:0', 96], ['64:ff9b::', 96]] as const) BLOCKED.addSubnet(prefix, bits, 'ipv6');
+for (const [prefix, bits] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96]] as const) BLOCKED.addSubnet(prefix, bits, 'ipv6');
 
 /** Whether an address is one egress must not reach. */
 export function isInternalAddress(address: string): boolean {
+  // An IPv4-mapped IPv6 address is the IPv4 address it maps (a ::ffff:0:0/96 rule in a BlockList
+  // would match every IPv4 address too).
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return isInternalAddress(mapped[1]);
   const family = net.isIP(address);
   if (family === 0) return true;
   return BLOCKED.check(address, family === 6 ? 'ipv6' : 'ipv4');
