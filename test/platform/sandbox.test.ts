@@ -56,8 +56,11 @@ for (const target of platformTargets()) {
     const canary = `canary-${randomBytes(8).toString('hex')}`;
     let victim: { client: PlatformClient; serviceId: string; url: string; key: string; envId: string };
     let adversary: { client: PlatformClient; serviceId: string; url: string; key: string };
+    let caller: { url: string; key: string };
     let localServer: http.Server;
     let localPort: number;
+    let otherServer: http.Server;
+    let otherPort: number;
 
     before(async () => {
       // A variable of the platform's process that no deployment may see.
@@ -65,7 +68,11 @@ for (const target of platformTargets()) {
       localServer = http.createServer((_req, res) => res.end('local answer'));
       await new Promise<void>((resolve) => localServer.listen(0, '127.0.0.1', () => resolve()));
       localPort = (localServer.address() as { port: number }).port;
-      platform = await TestPlatform.start(target, { sandbox: 'required', limits: { livenessTimeoutMs: LIVENESS_MS } });
+      // Another loopback address, which the egress proxy is not told to allow.
+      otherServer = http.createServer((_req, res) => res.end('other answer'));
+      await new Promise<void>((resolve) => otherServer.listen(0, '127.0.0.2', () => resolve()));
+      otherPort = (otherServer.address() as { port: number }).port;
+      platform = await TestPlatform.start(target, { sandbox: 'required', limits: { livenessTimeoutMs: LIVENESS_MS, egressAllowInternal: ['127.0.0.1'] } });
 
       const v = await platform.signup('victim');
       const vs = await v.client.createService('Blog');
@@ -87,11 +94,19 @@ for (const target of platformTargets()) {
       const pushed = await a.client.push(as.service.id, await packServiceFolder(adir)) as { deployed: boolean; deployment: unknown };
       assert.equal(pushed.deployed, true, JSON.stringify(pushed.deployment));
       adversary = { client: a.client, serviceId: as.service.id, url: `${platform.url}${as.service.environments[0].path}`, key: as.developerKey };
+
+      // A service of the same organization that opts in to outbound network.
+      const cs = await a.client.createService('Caller');
+      const cdir = await variant(adir, path.join(platform.dir('caller'), 'svc'), { files: { 'codestore.yaml': `serviceId: ${cs.service.id}\nruntime:\n  egress: true\n` } });
+      const cpushed = await a.client.push(cs.service.id, await packServiceFolder(cdir)) as { deployed: boolean; deployment: unknown };
+      assert.equal(cpushed.deployed, true, JSON.stringify(cpushed.deployment));
+      caller = { url: `${platform.url}${cs.service.environments[0].path}`, key: cs.developerKey };
     });
     after(async () => {
       delete process.env.CODESTORE_SANDBOX_TEST_CANARY;
       await platform?.close();
       localServer?.close();
+      otherServer?.close();
     });
 
     it('nothing the threat model forbids works, and both services still serve', async () => {
@@ -128,6 +143,14 @@ for (const target of platformTargets()) {
     it('outbound network: none without opting in, with the reason in the error', async () => {
       const got = await call(adversary.url, adversary.key, `{ fetchUrl(url: "http://127.0.0.1:${localPort}/") }`);
       assert.match(got.body.data.fetchUrl, /^error: This deployment has no outbound network/);
+    });
+
+    it('outbound network, opted in: through the egress proxy, internal addresses refused', async () => {
+      // 127.0.0.1 is allowed by this platform's options (a stand-in for a public address); 127.0.0.2 is not.
+      const allowed = await call(caller.url, caller.key, `{ fetchUrl(url: "http://127.0.0.1:${localPort}/") }`);
+      assert.equal(allowed.body.data?.fetchUrl, '200 local answer', JSON.stringify(allowed.body));
+      const refused = await call(caller.url, caller.key, `{ fetchUrl(url: "http://127.0.0.2:${otherPort}/") }`);
+      assert.match(refused.body.data.fetchUrl, /^error: The egress proxy refused 127\.0\.0\.2:\d+: .*internal address/);
     });
 
     it('a log flood is cut to the rate and what was dropped is said', async () => {

@@ -96,7 +96,8 @@ export class TestPlatform {
   }
 
   private async boot(port = 0): Promise<void> {
-    this.running = await startPlatform({ ...this.options, port, dataDir: this.dataDir, databaseUrl: this.database?.url, log: (l) => this.log.push(l) });
+    // Tests sign up many organizations; on a machine without the sandbox that is refused by default.
+    this.running = await startPlatform({ allowUnsandboxedTenants: true, ...this.options, port, dataDir: this.dataDir, databaseUrl: this.database?.url, log: (l) => this.log.push(l) });
   }
 
   get url(): string {
