@@ -27,7 +27,7 @@ if (skip) process.stdout.write(`# sandbox tests skipped: ${skip}\n`);
 /** The adversary's memory and request timeout (its codestore.yaml), and the platform's liveness bound. */
 const MEMORY_MIB = 128;
 const REQUEST_TIMEOUT_S = 3;
-const LIVENESS_MS = 2000;
+const LIVENESS_MS = 2500;
 
 async function logLines(client: PlatformClient, serviceId: string): Promise<Array<{ stream: string; message: string }>> {
   const all: Array<{ stream: string; message: string }> = [];
@@ -126,7 +126,7 @@ for (const target of platformTargets()) {
         canary,
       };
       assert.ok(fs.existsSync(targets.victimBuild), 'the victim\'s build is where the probe is told to look');
-      assert.ok(targets.victimSocket && fs.existsSync(targets.victimSocket), 'the victim serves on the socket the probe is told of');
+      assert.ok(targets.victimSocket && fs.existsSync(targets.victimSocket), `the victim serves on the socket the probe is told of (${targets.victimSocket}); the victim's log:\n${(await logLines(victim.client, victim.serviceId)).map((l) => `${l.stream} ${l.message}`).join('\n')}`);
       const answer = await call(adversary.url, adversary.key, `query($t: String!) { probe(targets: $t) }`.replace('$t: String!', '$t: String! = ' + JSON.stringify(JSON.stringify(targets))));
       assert.equal(answer.status, 200, JSON.stringify(answer.body));
       const report = JSON.parse(answer.body.data.probe) as Record<string, { worked: boolean; detail: string }>;

@@ -302,9 +302,15 @@ export class Runtime {
     const timeoutMs = this.options.launcher.limits.livenessTimeoutMs;
     let n = 0;
     worker.lastPong = Date.now();
+    let lastTick = Date.now();
     const timer = setInterval(() => {
       if (!worker.alive) return clearInterval(timer);
-      if (Date.now() - worker.lastPong > timeoutMs) {
+      const now = Date.now();
+      // When the platform's own event loop was held up, a late pong is its lag, not the process's.
+      const platformStalled = now - lastTick > PING_EVERY_MS + 1000;
+      lastTick = now;
+      if (platformStalled) worker.lastPong = now;
+      if (now - worker.lastPong > timeoutMs) {
         clearInterval(timer);
         worker.killedBecause = `unresponsive: its event loop did not answer for ${timeoutMs / 1000} s`;
         worker.proc.kill('SIGKILL');

@@ -27,7 +27,7 @@ function tunnel(proxySocket: string, host: string, port: number, cb: SocketCallb
     s.off('error', fail);
     const status = /^HTTP\/1\.[01] (\d{3})/.exec(answer)?.[1];
     if (status !== '200') return fail(new Error(`The egress proxy refused ${host}:${port}: ${answer.slice(end + 4).trim() || answer.split('\r\n')[0]}`));
-    s.pause();
+    // The tunnel is the request's socket from here; nothing more comes before the request.
     cb(null, s);
   };
   s.on('data', onData);
