@@ -23,6 +23,7 @@
 import { ChildProcess, execFileSync, fork } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
+import * as http from 'http';
 import * as inspector from 'inspector';
 import * as os from 'os';
 import * as path from 'path';
@@ -201,7 +202,19 @@ function deploymentPids(): number[] {
   }
 }
 
-async function graphql(url: string, query: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+async function graphql(url: string, query: string, headers: Record<string, string> = {}, socketPath?: string): Promise<{ status: number; text: string }> {
+  if (socketPath) {
+    // A deployment process serves on a Unix socket only (fetch cannot reach one).
+    const body = JSON.stringify({ query });
+    return new Promise((resolve, reject) => {
+      const req = http.request({ socketPath, path: new URL(url).pathname, method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', 'content-length': Buffer.byteLength(body), ...headers } }, (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (c: string) => { text += c; }).on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...headers }, body: JSON.stringify({ query }) });
   return { status: res.status, text: await res.text() };
 }
@@ -376,9 +389,9 @@ async function main(): Promise<void> {
   if (!rest.length) throw new Error('no push after the first one was DEPLOYED: nothing to measure throughput on');
 
   // ---- throughput
-  const port = platform.runtime.portOf(envId);
-  if (!port) throw new Error(`the runtime has no port for environment ${envId}`);
-  const directUrl = `http://127.0.0.1:${port}/graphql`;
+  const socket = platform.runtime.socketOf(envId);
+  if (!socket) throw new Error(`the runtime has no socket for environment ${envId}`);
+  const directUrl = 'http://localhost/graphql';
   const gatewayHeaders = { 'x-user-authorization': key };
   for (let i = 0; i < settings.posts; i++) {
     const r = await graphql(endpointUrl, `mutation { createPost(title: "Post ${i + 1}", body: "Body of post ${i + 1}, seeded by the platform benchmark.") { id } }`, gatewayHeaders);
@@ -389,19 +402,20 @@ async function main(): Promise<void> {
   const workerPid = pids[0];
   const expected = new Map<string, string>();
   for (const q of QUERIES) {
-    const direct = await graphql(directUrl, q.query);
+    const direct = await graphql(directUrl, q.query, {}, socket);
     const viaGateway = await graphql(endpointUrl, q.query, gatewayHeaders);
     if (direct.status !== 200 || direct.text.includes('"errors"')) throw new Error(`${q.id} directly: ${direct.status} ${direct.text.slice(0, 300)}`);
     if (viaGateway.status !== 200 || viaGateway.text !== direct.text) throw new Error(`${q.id} through the gateway answers differently: ${viaGateway.status} ${viaGateway.text.slice(0, 300)}`);
     expected.set(q.id, direct.text);
   }
-  log(`seeded ${settings.posts} posts; deployment process ${workerPid} on port ${port}; allPosts answers ${expected.get('allPosts')!.length} bytes`);
+  log(`seeded ${settings.posts} posts; deployment process ${workerPid} on ${socket}; allPosts answers ${expected.get('allPosts')!.length} bytes`);
   await startLoader();
 
   const runOne = async (q: (typeof QUERIES)[number], which: 'gateway' | 'direct', phase: RunRecord['phase'], durationS: number, round?: number): Promise<RunRecord> => {
     const spec: LoadSpec = {
       label: `${q.id} ${which}`,
       url: which === 'gateway' ? endpointUrl : directUrl,
+      ...(which === 'direct' ? { socketPath: socket } : {}),
       headers: which === 'gateway' ? gatewayHeaders : {},
       body: JSON.stringify({ query: q.query }),
       expect: expected.get(q.id)!,

@@ -4,7 +4,7 @@
 //
 //   npm run bench                      (builds dist/ first)
 //   node --import tsx bench/run.ts [--edits 60] [--completions 30] [--entities 300] [--seed 1]
-//                                  [--pause-ms 100] [--only github|service|lsp|codegen|platform|metering|extension] [--no-back-to-back]
+//                                  [--pause-ms 100] [--only github|service|lsp|codegen|platform|sandbox|metering|extension] [--no-back-to-back]
 //                                  [--no-probes] [--keep] [--pg postgres://...]
 //
 // Prints a Markdown table and writes bench/results/lsp.md and bench/results/lsp.json. Then runs the
@@ -359,6 +359,13 @@ function runPlatformBench(): number {
   return run.status ?? 1;
 }
 
+/** The sandbox benchmark (deployment start and throughput, sandboxed vs not), in a process of its own. */
+function runSandboxBench(): number {
+  const pg = arg('pg', undefined);
+  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'sandbox.ts'), ...(pg ? ['--pg', pg] : [])], { cwd: REPO, stdio: 'inherit' });
+  return run.status ?? 1;
+}
+
 /** The extension benchmark (bundle size, activation time), in a process of its own. */
 function runExtensionBench(): number {
   const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'extension.ts')], { cwd: REPO, stdio: 'inherit' });
@@ -371,9 +378,10 @@ function runMeteringBench(): number {
   return run.status ?? 1;
 }
 
-const runLsp = onlyArg !== 'codegen' && onlyArg !== 'platform' && onlyArg !== 'metering' && onlyArg !== 'extension';
+const runLsp = onlyArg !== 'codegen' && onlyArg !== 'platform' && onlyArg !== 'sandbox' && onlyArg !== 'metering' && onlyArg !== 'extension';
 const runCodegen = onlyArg === undefined || onlyArg === 'codegen';
 const runPlatform = onlyArg === undefined || onlyArg === 'platform';
+const runSandbox = onlyArg === undefined || onlyArg === 'sandbox';
 const runMetering = onlyArg === undefined || onlyArg === 'metering';
 const runExtension = onlyArg === undefined || onlyArg === 'extension';
 // Without LSP cases there is no LSP report: an abort (Ctrl-C) must not overwrite lsp.md/lsp.json.
@@ -383,8 +391,9 @@ if (!runLsp) written = true;
     // Each runs even when the one before failed; the first failure's code is the exit code.
     const codegen = runCodegen ? runCodegenBench() : 0;
     const platform = runPlatform ? runPlatformBench() : 0;
+    const sandbox = runSandbox ? runSandboxBench() : 0;
     const metering = runMetering ? runMeteringBench() : 0;
     const extension = runExtension ? runExtensionBench() : 0;
-    process.exit(codegen || platform || metering || extension);
+    process.exit(codegen || platform || sandbox || metering || extension);
   })
   .catch((e) => abort(`crashed: ${(e as Error)?.stack ?? e}`, 1));

@@ -8,6 +8,8 @@ import autocannon from 'autocannon';
 export interface LoadSpec {
   label: string;
   url: string;
+  /** A Unix socket to send the requests to (a deployment process's), instead of the URL's host. */
+  socketPath?: string;
   headers: Record<string, string>;
   body: string;
   /** The exact body a correct answer has. */
@@ -54,6 +56,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   };
   const result = await autocannon({
     url: spec.url,
+    ...(spec.socketPath ? { socketPath: spec.socketPath } : {}),
     connections: spec.connections,
     duration: spec.durationS,
     timeout: 10,

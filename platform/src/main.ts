@@ -14,6 +14,8 @@ import { createGateway, Gateway } from './runtime/gateway';
 import type { PolicyOptions } from './gateway/policy';
 import { LogSink } from './runtime/logs';
 import { Runtime } from './runtime/runtime';
+import type { DeploymentLauncher } from './runtime/sandbox/launcher';
+import { createLauncher, guardSignups, SandboxOptions } from './runtime/sandbox/setup';
 import { Meter } from './billing/meter';
 import { billedProductionEnvironments, secretsOf } from './store/projects';
 import { dataDirKey, Sealer, sealerFor } from './store/sealing';
@@ -22,8 +24,10 @@ import { Db, openServerDb } from './store/db';
 import { migrate } from './store/migrations';
 import { EmbeddedServer, startEmbeddedServer, STORE_DATABASE } from './store/postgresServer';
 import { needsUpgrade, upgradeFromPglite } from './store/upgrade';
+import { printStatus, removeStatus, writeStatus } from './status';
+import * as fs from 'fs';
 
-export interface PlatformOptions {
+export interface PlatformOptions extends SandboxOptions {
   /** 0 picks a free port. Default 4000. */
   port?: number;
   /** Default 127.0.0.1: the local platform is not for the network unless asked. */
@@ -73,6 +77,8 @@ export interface RunningPlatform {
   /** The store's URL with the platform's credentials (the embedded server's superuser). */
   readonly databaseUrl: string;
   readonly runtime: Runtime;
+  /** How deployments are isolated (sandbox, limits): `codestore platform status`. */
+  readonly launcher: DeploymentLauncher;
   /**
    * Resolves when start-up work is done: interrupted deployments rolled back, every current
    * deployment ready to start on its first request (production of billed instances started).
@@ -103,7 +109,9 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   let db: Db | undefined;
   let meter: Meter | undefined;
   let embedded: EmbeddedServer | undefined;
+  let launcher: DeploymentLauncher | undefined;
   try {
+    launcher = createLauncher(options, dataDir, log);
     // The port first: a port in use fails in milliseconds, not after the store's seconds of start.
     const host = options.host ?? '127.0.0.1';
     const requestedPort = options.port ?? 4000;
@@ -137,13 +145,14 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       else log(`note: ${path.join(dataDir, 'store')} holds the store of an earlier, PGlite-based platform; start once without --database-url to move it to the embedded server`);
     }
     const runtime = new Runtime({
-      db, dataDir, logs, workerScript, log, logError, databaseReady,
+      db, dataDir, logs, workerScript, log, logError, databaseReady, launcher,
       idleAfterMs: options.idleAfterMs ?? DEFAULT_IDLE_AFTER_MS,
       alwaysOn: () => billedProductionEnvironments(store),
       databases,
       secrets: async (environmentId) => Object.fromEntries((await secretsOf(store, environmentId)).map((r) => [r.name, sealer.open(r.sealed)])),
     });
     const gateway = createGateway(db, runtime, logs, meter, options.gateway);
+    guardSignups(auth, db, launcher, options);
     const parts: PlatformParts = { db, auth, dataDir, runtime, gateway, logs, meter, sealer, logError };
     Object.assign(routes, { push: createPushHandler(parts), gateway: gateway.handle }, options.routes?.(parts));
     routes.graphql = createApiHandler({ db, auth, logError, runtime, gateway, logs, meter, sealer });
@@ -155,9 +164,15 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
     const theMeter = meter;
     const postgres = embedded;
+    const theLauncher = launcher;
+    writeStatus(dataDir, {
+      version: platformVersion(), pid: process.pid, url, startedAt: new Date().toISOString(),
+      database: store.kind === 'embedded' ? `embedded store in ${store.location}` : `store on ${store.location}`,
+      deployments: launcher.status(),
+    });
     let closing: Promise<void> | undefined;
     return {
-      url, port, dataDir, db: store, databaseUrl: storeUrl, runtime, restored,
+      url, port, dataDir, db: store, databaseUrl: storeUrl, runtime, restored, launcher: theLauncher,
       close() {
         closing ??= (async () => {
           const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -167,8 +182,10 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
           clearTimeout(timer);
           await restored;
           await runtime.close();
+          theLauncher.close();
           await gateway.flush().catch((e) => logError('closing the gateway', e));
           await theMeter.close().catch((e) => logError('closing the meter', e));
+          removeStatus(dataDir);
           try {
             await store.close();
             await postgres?.stop();
@@ -183,6 +200,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     if (server.listening) await new Promise((resolve) => server.close(resolve));
     await db?.close().catch(() => undefined);
     await embedded?.stop().catch(() => undefined);
+    launcher?.close();
     lock.release();
     throw e;
   }
@@ -201,6 +219,19 @@ Options:
                         Production environments of instances on a billing plan never idle.
   --database-url <url>  Keep the store in this PostgreSQL database (and the environments'
                         databases on its server) instead of the embedded PostgreSQL server.
+  --sandbox <mode>      auto (default): run deployments in the bubblewrap sandbox when this machine
+                        can; required: refuse to start without it; off.
+  --allow-unsandboxed-tenants
+                        Without a sandbox, let organizations beyond the first sign up.
+  --memory <MiB>        A deployment's memory unless its codestore.yaml asks (default 512).
+  --max-memory <MiB>    The most a service may ask for (default 2048).
+  --request-timeout <s> A request's timeout unless the service asks (default 30).
+  --max-request-timeout <s>
+                        The longest a service may ask for (default 120).
+
+       codestore platform status [--data <dir>] [--json]
+
+Says what the platform using the data directory runs with: version, database, sandbox, limits.
 `;
 
 /** `start [--port] [--host] [--data] [--database-url]`: runs until a signal; resolves to the exit code. */
@@ -217,12 +248,22 @@ export async function runPlatformCommand(argv: string[]): Promise<number> {
         data: { type: 'string' },
         'database-url': { type: 'string' },
         'idle-after': { type: 'string' },
+        sandbox: { type: 'string' },
+        'allow-unsandboxed-tenants': { type: 'boolean' },
+        memory: { type: 'string' },
+        'max-memory': { type: 'string' },
+        'request-timeout': { type: 'string' },
+        'max-request-timeout': { type: 'string' },
+        json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
   } catch (e) {
     process.stderr.write(`codestore platform: ${(e as Error).message}. Run \`codestore platform --help\`.\n`);
     return 2;
+  }
+  if (!values.help && positionals[0] === 'status' && positionals.length === 1) {
+    return printStatus(values.data ?? defaultDataDir(), process.stdout, !!values.json);
   }
   if (values.help || positionals[0] !== 'start' || positionals.length > 1) {
     (values.help ? process.stdout : process.stderr).write(USAGE);
@@ -239,6 +280,11 @@ export async function runPlatformCommand(argv: string[]): Promise<number> {
     return 2;
   }
   const dataDir = values.data ?? defaultDataDir();
+  const sandboxOptions = sandboxFlags(values);
+  if (typeof sandboxOptions === 'string') {
+    process.stderr.write(`codestore platform: ${sandboxOptions}\n`);
+    return 2;
+  }
   const log = (line: string) => process.stderr.write(`[platform] ${line}\n`);
   // Signals are caught from the start: one during the store's first start (an initdb) waits for
   // it to finish instead of leaving a half-made data directory.
@@ -258,7 +304,7 @@ export async function runPlatformCommand(argv: string[]): Promise<number> {
   try {
     let platform: RunningPlatform;
     try {
-      platform = await startPlatform({ port, host: values.host, dataDir, databaseUrl: values['database-url'], idleAfterMs, log });
+      platform = await startPlatform({ port, host: values.host, dataDir, databaseUrl: values['database-url'], idleAfterMs, log, ...sandboxOptions });
     } catch (e) {
       process.stderr.write(`codestore platform: ${(e as Error).message}\n`);
       return 1;
@@ -277,6 +323,37 @@ export async function runPlatformCommand(argv: string[]): Promise<number> {
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
+  }
+}
+
+/** The sandbox and limit options of `start`, or what is wrong with them. */
+function sandboxFlags(values: Record<string, string | boolean | undefined>): SandboxOptions | string {
+  const sandbox = values.sandbox ?? 'auto';
+  if (sandbox !== 'auto' && sandbox !== 'required' && sandbox !== 'off') return `--sandbox is auto, required or off, not "${String(sandbox)}".`;
+  const limits: NonNullable<SandboxOptions['limits']> = {};
+  const numbers: Array<[string, (n: number) => void]> = [
+    ['memory', (n) => { limits.memoryMiB = n; }],
+    ['max-memory', (n) => { limits.maxMemoryMiB = n; }],
+    ['request-timeout', (n) => { limits.requestTimeoutMs = n * 1000; }],
+    ['max-request-timeout', (n) => { limits.maxRequestTimeoutMs = n * 1000; }],
+  ];
+  for (const [name, set] of numbers) {
+    const v = values[name];
+    if (v === undefined) continue;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) return `--${name} takes a positive number, not "${String(v)}".`;
+    set(n);
+  }
+  if (limits.memoryMiB !== undefined && limits.maxMemoryMiB === undefined && limits.memoryMiB > 2048) limits.maxMemoryMiB = limits.memoryMiB;
+  if (limits.requestTimeoutMs !== undefined && limits.maxRequestTimeoutMs === undefined && limits.requestTimeoutMs > 120_000) limits.maxRequestTimeoutMs = limits.requestTimeoutMs;
+  return { sandbox, limits, allowUnsandboxedTenants: !!values['allow-unsandboxed-tenants'] };
+}
+
+function platformVersion(): string {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(platformModuleRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
   }
 }
 

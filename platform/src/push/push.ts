@@ -16,6 +16,7 @@ import type { DeploymentOutcome } from '../runtime/runtime';
 import { randomChars } from '../store/ids';
 import { serviceById, ServiceRow } from '../store/services';
 import { insertVersion, latestVersion, nextPatch, VersionRecord } from '../store/versions';
+import { BUILD_SERVICE_MANIFEST } from '../runtime/sandbox/limits';
 
 /** The largest archive body taken: the archive limit of extractArchive. */
 export const PUSH_BODY_LIMIT = DEFAULT_ARCHIVE_LIMITS.maxArchiveBytes;
@@ -164,6 +165,8 @@ async function push(parts: PlatformParts, service: ServiceRow, body: Buffer, rel
     let manifest: BuildManifest;
     try {
       ({ manifest } = await buildService(pushDir, buildPath));
+      // The deployment's limits (`runtime:` in codestore.yaml) are read from its build.
+      await fs.promises.copyFile(path.join(pushDir, 'codestore.yaml'), path.join(buildPath, BUILD_SERVICE_MANIFEST));
     } catch (e) {
       if (e instanceof BuildError && e.problems.length) return { kind: 'problems', problems: e.problems.map(problemRow) };
       throw e;

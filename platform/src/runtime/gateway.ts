@@ -156,7 +156,8 @@ export function createGateway(db: Db, runtime: Runtime, logs: LogSink, meter: Me
     const query = (req.url ?? '').includes('?') ? (req.url ?? '').slice((req.url ?? '').indexOf('?')) : '';
     const instanceId = route.instance_id;
     const metered = instanceId ? route.environment as InstanceEnvironment : undefined;
-    const upstream = http.request({ host: '127.0.0.1', port: worker.port, method: req.method, path: `/graphql${query}`, headers, agent }, (up) => {
+    const upstream = http.request({ socketPath: worker.socketPath, method: req.method, path: `/graphql${query}`, headers, agent }, (up) => {
+      clearTimeout(deadline);
       if (metered && up.headers[EXECUTED_HEADER] === '1') {
         const planId = meter.planOf(instanceId!);
         if (planId) {
@@ -189,11 +190,27 @@ export function createGateway(db: Db, runtime: Runtime, logs: LogSink, meter: Me
       up.resume();
     };
     upstream.on('error', (e) => {
+      // Sandbox hook: a process the watchdog killed for a blocked event loop timed its requests out.
+      if (worker.killedBecause && !res.headersSent) {
+        finish(504);
+        return sendError(res, 504, 'TIMEOUT', `The service stopped answering (${worker.killedBecause}); it is being started again.`);
+      }
       finish(502);
       if (!res.headersSent) sendError(res, 502, 'SERVICE_UNAVAILABLE', `The service's process did not answer (${e.message}); its log may say why.`);
       else res.destroy();
     });
-    res.on('close', () => { if (!finished) { upstream.destroy(); finish('aborted'); } });
+    res.on('close', () => { clearTimeout(deadline); if (!finished) { upstream.destroy(); finish('aborted'); } });
+    // Sandbox hook: a request is bounded (the service's timeout within the platform's maximum).
+    // A process that stops answering altogether is the liveness watchdog's (runtime.ts).
+    const timeoutMs = worker.launched.limits.requestTimeoutMs;
+    const deadline = setTimeout(() => {
+      if (finished) return;
+      finish(504);
+      logs.write(envId, deploymentId, 'platform', `request timeout: no answer in ${timeoutMs / 1000} s`);
+      upstream.destroy();
+      if (!res.headersSent) sendError(res, 504, 'TIMEOUT', `The service did not answer in ${timeoutMs / 1000} s (its request timeout).`);
+      else res.destroy();
+    }, timeoutMs);
     upstream.end(body);
   };
 

@@ -25,8 +25,8 @@ export class LogSink {
     else this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
   }
 
-  /** A writer of a process's stream: splits what it writes into lines. */
-  lines(environmentId: string, deploymentId: string, stream: 'stdout' | 'stderr'): { push(chunk: Buffer | string): void; end(): void } {
+  /** A writer of a process's stream: splits what it writes into lines (those `admit` lets through). */
+  lines(environmentId: string, deploymentId: string, stream: 'stdout' | 'stderr', admit: () => boolean = () => true): { push(chunk: Buffer | string): void; end(): void } {
     let partial = '';
     return {
       push: (chunk) => {
@@ -37,10 +37,10 @@ export class LogSink {
           parts.push(partial);
           partial = '';
         }
-        for (const line of parts) this.write(environmentId, deploymentId, stream, line);
+        for (const line of parts) if (admit()) this.write(environmentId, deploymentId, stream, line);
       },
       end: () => {
-        if (partial) this.write(environmentId, deploymentId, stream, partial);
+        if (partial && admit()) this.write(environmentId, deploymentId, stream, partial);
         partial = '';
       },
     };

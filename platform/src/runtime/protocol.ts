@@ -26,6 +26,13 @@ export interface WorkerConfig {
    */
   mode: 'serve' | 'revert';
   keep?: string[];
+  /**
+   * Serve on the listening Unix socket the platform handed over as this fd (never a port); `path`
+   * is where it is, when the process can see it (no sandbox). Without it: 127.0.0.1:<free port>.
+   */
+  listen?: { fd: number; path?: string };
+  /** The egress proxy's socket, when the service may reach the internet. */
+  egress?: string;
 }
 
 export const WORKER_CONFIG_ENV = 'CODESTORE_WORKER_CONFIG';
@@ -35,11 +42,19 @@ export const EXECUTED_HEADER = 'x-codestore-executed';
 
 export type ToWorker =
   | { t: 'open' }
-  | { t: 'release' };
+  | { t: 'release' }
+  /** Liveness: answered with `pong` by the event loop; a loop that does not answer is killed. */
+  | { t: 'ping'; n: number };
 
 export type FromWorker =
   | { t: 'loaded' }
   | { t: 'ready'; port: number; migrated: string[] }
   | { t: 'released' }
   | { t: 'reverted'; reverted: string[] }
-  | { t: 'failed'; phase: 'load' | 'migrate' | 'start' | 'revert'; error: string };
+  | { t: 'failed'; phase: 'load' | 'migrate' | 'start' | 'revert'; error: string }
+  | { t: 'pong'; n: number }
+  /**
+   * Sent from the process's 'exit' handler (an IPC write goes out at once): the platform holds the
+   * environment's requests from that moment, not only once the dying process's memory is freed.
+   */
+  | { t: 'exiting'; code: number };

@@ -3,7 +3,7 @@
 // (./gateway.ts) asks `admit` before it forwards a request, so requests wait, rather than fail,
 // while a roll back reverts migrations, while a crashed process is started again, or while the
 // database server itself is started again. Both processes of a deploy use the database at once.
-import { ChildProcess, fork } from 'child_process';
+import type { ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { readBuildManifest } from '../build/build';
@@ -16,7 +16,9 @@ import {
 import type { DeploymentStatus, EnvironmentName } from '../store/services';
 import { EnvironmentDatabases } from './databases';
 import { LogSink } from './logs';
-import { DatabaseLocation, FromWorker, ToWorker, WORKER_CONFIG_ENV, WorkerConfig } from './protocol';
+import { LogRateLimit } from './logLimit';
+import { DatabaseLocation, FromWorker, ToWorker, WorkerConfig } from './protocol';
+import type { DeploymentLauncher, LaunchedProcess } from './sandbox/launcher';
 
 /** How long a deployment process may take to load its build, or to migrate and start. */
 const LOAD_TIMEOUT_MS = 60_000;
@@ -57,7 +59,12 @@ export interface RuntimeOptions {
   idleAfterMs?: number;
   /** Environments that never go idle and start with the platform (production of paying instances). */
   alwaysOn?: () => Promise<Set<string>>;
+  /** Starts deployment processes (sandboxed where the machine allows): ./sandbox/launcher.ts. */
+  launcher: DeploymentLauncher;
 }
+
+/** How often a serving process is asked to answer a liveness ping. */
+const PING_EVERY_MS = 1_000;
 
 class WorkerExited extends Error {}
 
@@ -72,24 +79,34 @@ class Worker {
   inflight = 0;
   private idleWaiters: Array<() => void> = [];
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /**
+   * Resolves when its IPC channel closes or it exits, whichever is first: a sandboxed process's
+   * channel closes the moment it dies, while bwrap around it takes a little longer to exit.
+   */
+  readonly ended: Promise<void>;
+  private markEnded: () => void = () => undefined;
   private readonly inbox: FromWorker[] = [];
   private waiting: ((m: FromWorker | WorkerExited) => void) | undefined;
   private exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
 
-  constructor(script: string, config: WorkerConfig, readonly deployment: RunnableDeployment, logs: LogSink, secrets: Record<string, string>) {
-    this.proc = fork(script, [], {
-      // Not the platform's environment: the service gets its secrets and what Node needs.
-      env: { ...workerBaseEnv(), ...secrets, [WORKER_CONFIG_ENV]: JSON.stringify(config) },
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      execArgv: ['--enable-source-maps'],
-      serialization: 'json',
-    });
-    const out = logs.lines(deployment.environment_id, deployment.deployment_id, 'stdout');
-    const err = logs.lines(deployment.environment_id, deployment.deployment_id, 'stderr');
+  /** The last liveness ping answered (sandbox hook: see Runtime.watchLiveness). */
+  lastPong = Date.now();
+  /** Why the platform killed it, when it did (said in the crash line). */
+  killedBecause: string | undefined;
+
+  constructor(readonly launched: LaunchedProcess, readonly deployment: RunnableDeployment, logs: LogSink, limit: LogRateLimit) {
+    this.proc = launched.proc;
+    const out = logs.lines(deployment.environment_id, deployment.deployment_id, 'stdout', () => limit.take());
+    const err = logs.lines(deployment.environment_id, deployment.deployment_id, 'stderr', () => limit.take());
     this.proc.stdout!.on('data', (c: Buffer) => out.push(c)).on('end', () => out.end());
     this.proc.stderr!.on('data', (c: Buffer) => err.push(c)).on('end', () => err.end());
     this.proc.on('message', (m: FromWorker) => this.deliver(m));
     this.proc.on('error', () => undefined);
+    this.ended = new Promise((resolve) => {
+      this.markEnded = resolve;
+      this.proc.once('disconnect', () => resolve());
+      this.proc.once('exit', () => resolve());
+    });
     this.exited = new Promise((resolve) => {
       this.proc.on('exit', (code, signal) => {
         this.exitInfo = { code, signal };
@@ -103,7 +120,20 @@ class Worker {
     return !this.exitInfo;
   }
 
+  /** The gateway connects here. */
+  get socketPath(): string {
+    return this.launched.socketPath;
+  }
+
   private deliver(m: FromWorker | WorkerExited): void {
+    if (!(m instanceof WorkerExited) && m.t === 'pong') {
+      this.lastPong = Date.now();
+      return;
+    }
+    if (!(m instanceof WorkerExited) && m.t === 'exiting') {
+      this.markEnded();
+      return;
+    }
     if (this.waiting) {
       const w = this.waiting;
       this.waiting = undefined;
@@ -154,11 +184,15 @@ class Worker {
     if (this.proc.connected) this.proc.send(message);
   }
 
-  /** SIGTERM, then SIGKILL if it has not exited after `graceMs`. */
+  /**
+   * Closes its IPC channel (the process closes its database and exits: a signal would reach only
+   * the sandbox's outer bwrap), then SIGKILL if it has not exited after `graceMs`.
+   */
   async stop(graceMs = 5000): Promise<void> {
     this.stopping = true;
     if (!this.alive) return;
-    this.proc.kill('SIGTERM');
+    if (this.proc.connected) this.proc.disconnect();
+    else this.proc.kill('SIGTERM');
     const timer = setTimeout(() => this.proc.kill('SIGKILL'), graceMs);
     await this.exited;
     clearTimeout(timer);
@@ -257,6 +291,7 @@ export class Runtime {
   private readonly environments = new Map<string, EnvironmentRuntime>();
   private readonly moduleRoot = platformModuleRoot();
   private readonly workers = new Set<Worker>();
+  private readonly logLimits = new Map<string, LogRateLimit>();
   private closed = false;
   private sweeper: NodeJS.Timeout | undefined;
 
@@ -321,10 +356,61 @@ export class Runtime {
   }
 
   private async spawn(config: WorkerConfig, d: RunnableDeployment): Promise<Worker> {
-    const worker = new Worker(this.options.workerScript, config, d, this.options.logs, config.mode === 'serve' ? await this.options.secrets(d.environment_id) : {});
+    const secrets = config.mode === 'serve' ? await this.options.secrets(d.environment_id) : {};
+    const launched = await this.options.launcher.launch({
+      script: this.options.workerScript, moduleRoot: this.moduleRoot, config, environmentId: d.environment_id,
+      // Not the platform's environment: the service gets its secrets and what Node needs.
+      env: { ...workerBaseEnv(), ...secrets },
+      say: (line) => this.platformLine(d, line),
+    });
+    let limit = this.logLimits.get(d.environment_id);
+    if (!limit) {
+      limit = new LogRateLimit(this.options.launcher.limits.logLinesPerSecond, d.environment_id, this.options.logs);
+      this.logLimits.set(d.environment_id, limit);
+    }
+    const worker = new Worker(launched, d, this.options.logs, limit);
     this.workers.add(worker);
-    void worker.exited.then(() => this.workers.delete(worker));
+    void worker.exited.then(async () => {
+      this.workers.delete(worker);
+      await launched.dispose().catch((e) => this.options.logError('cleaning up after a deployment process', e));
+    });
     return worker;
+  }
+
+  /**
+   * Sandbox hook: a serving process answers a ping over IPC from its event loop every second; one
+   * that has not answered for the platform's liveness timeout (a resolver spinning) is killed, and
+   * its exit is a crash like any other (restarted, with backoff).
+   */
+  private watchLiveness(worker: Worker): void {
+    const timeoutMs = this.options.launcher.limits.livenessTimeoutMs;
+    let n = 0;
+    worker.lastPong = Date.now();
+    let lastTick = Date.now();
+    const timer = setInterval(() => {
+      if (!worker.alive) return clearInterval(timer);
+      const now = Date.now();
+      // When the platform's own event loop was held up, a late pong is its lag, not the process's.
+      const platformStalled = now - lastTick > PING_EVERY_MS + 1000;
+      lastTick = now;
+      if (platformStalled) worker.lastPong = now;
+      if (now - worker.lastPong > timeoutMs) {
+        clearInterval(timer);
+        worker.killedBecause = `unresponsive: its event loop did not answer for ${timeoutMs / 1000} s`;
+        worker.proc.kill('SIGKILL');
+        return;
+      }
+      worker.send({ t: 'ping', n: ++n });
+    }, PING_EVERY_MS);
+    timer.unref();
+    void worker.exited.then(() => clearInterval(timer));
+  }
+
+  /** Why a process ended, for its crash line: the platform's reason, its memory limit, or its exit. */
+  private exitReason(worker: Worker, code: number | null, signal: NodeJS.Signals | null): string {
+    if (worker.killedBecause) return `killed, ${worker.killedBecause}`;
+    if (worker.launched.oomKilled()) return `killed at its memory limit (${Math.round(worker.launched.memoryBytes / 1024 / 1024)} MiB)`;
+    return describeExit(code, signal);
   }
 
   private platformLine(d: Pick<RunnableDeployment, 'environment_id' | 'deployment_id'>, message: string): void {
@@ -498,13 +584,20 @@ export class Runtime {
 
   /** A process that exits on its own is logged as a crash and started again (with backoff). */
   private watch(env: EnvironmentRuntime, worker: Worker): void {
-    void worker.exited.then(({ code, signal }) => {
+    this.watchLiveness(worker);
+    void worker.ended.then(async () => {
       if (worker.stopping || this.closed || env.current !== worker) return;
       env.current = undefined;
+      // Requests wait from now on; the exit code comes a moment later (killed if it lingers).
+      env.hold();
+      const linger = setTimeout(() => worker.proc.kill('SIGKILL'), 2000);
+      const { code, signal } = await worker.exited;
+      clearTimeout(linger);
       const d = worker.deployment;
       if (Date.now() - worker.startedAt > STABLE_MS) env.crashes = 0;
-      this.platformLine(d, `crashed: ${describeExit(code, signal)}`);
+      this.platformLine(d, `crashed: ${this.exitReason(worker, code, signal)}`);
       this.scheduleRestart(env, d, `version ${d.version}`);
+      env.release();
     });
   }
 
@@ -621,9 +714,9 @@ export class Runtime {
     await fs.promises.rm(path.join(this.options.dataDir, 'services', serviceId), { recursive: true, force: true });
   }
 
-  /** The port of an environment's serving process (for benchmarks and tests). */
-  portOf(environmentId: string): number | undefined {
-    return this.environments.get(environmentId)?.current?.port;
+  /** The Unix socket of an environment's serving process (for benchmarks and tests). */
+  socketOf(environmentId: string): string | undefined {
+    return this.environments.get(environmentId)?.current?.socketPath;
   }
 
   async admit(environmentId: string, timeoutMs = ADMIT_TIMEOUT_MS): Promise<Worker | undefined> {
@@ -643,6 +736,7 @@ export class Runtime {
     this.closed = true;
     if (this.sweeper) clearInterval(this.sweeper);
     await Promise.all([...this.workers].map((w) => w.stop()));
+    for (const limit of this.logLimits.values()) limit.flush();
     await this.options.logs.flush();
   }
 }

@@ -15,6 +15,7 @@ import type { DataSource as DataSourceType, MigrationInterface } from 'typeorm';
 import { SchemaAnalysis } from '../../../core/src/schema/analysis';
 import type { BuildManifest } from '../build/build';
 import { EXECUTED_HEADER, FromWorker, ToWorker, WORKER_CONFIG_ENV, WorkerConfig } from './protocol';
+import { installEgress, postgresConnection } from './sandbox/inside';
 
 // Node's own require: the bundler would turn `require(<computed path>)` and `createRequire` into
 // lookups in the bundle, and these paths are only known at run time.
@@ -144,7 +145,8 @@ async function openDataSource(cfg: WorkerConfig, loaded: Loaded): Promise<{ ds: 
   const { DataSource } = await import('typeorm');
   const ds = new DataSource({
     type: 'postgres',
-    url: cfg.database.url,
+    // Through the environment's database proxy when sandboxed (a Unix socket), else the URL as given.
+    ...postgresConnection(cfg.database.url),
     entities: loaded.entities,
     migrations: loaded.migrations,
     migrationsTransactionMode: 'each',
@@ -181,6 +183,7 @@ function message(e: unknown): string {
 
 async function main(cfg: WorkerConfig): Promise<void> {
   redirectBareRequires(path.resolve(cfg.buildDir), cfg.moduleRoot);
+  if (cfg.listen) installEgress(cfg.egress);
   let current: { ds: DataSourceType } | undefined;
   let server: http.Server | undefined;
   let serving = false;
@@ -213,6 +216,9 @@ async function main(cfg: WorkerConfig): Promise<void> {
     await close().catch(() => undefined);
     process.exit(code);
   };
+  process.on('exit', (code) => {
+    try { send({ t: 'exiting', code }); } catch { /* the channel is gone */ }
+  });
   process.on('SIGTERM', () => void stop(0));
   process.on('SIGINT', () => void stop(0));
   // The platform is gone (stopped, or killed): close the database cleanly and go too.
@@ -271,12 +277,13 @@ async function main(cfg: WorkerConfig): Promise<void> {
           });
         });
         s.keepAliveTimeout = 60_000;
-        await new Promise<void>((resolve, reject) => { s.once('error', reject); s.listen(0, '127.0.0.1', () => resolve()); });
+        const where = cfg.listen ? { fd: cfg.listen.fd } : { port: 0, host: '127.0.0.1' };
+        await new Promise<void>((resolve, reject) => { s.once('error', reject); s.listen(where, () => resolve()); });
         server = s;
       }
       serving = true;
-      const port = (server.address() as { port: number }).port;
-      await selfCheck(port);
+      const port = cfg.listen ? 0 : (server.address() as { port: number }).port;
+      await selfCheck(port, server, cfg.listen?.path);
       return { t: 'ready', port, migrated: ran.map((m) => m.name) };
     } catch (e) {
       serving = false;
@@ -299,6 +306,8 @@ async function main(cfg: WorkerConfig): Promise<void> {
         send(reply);
         if (reply.t === 'failed') void stop(1);
       });
+    } else if (msg.t === 'ping') {
+      send({ t: 'pong', n: msg.n });
     } else if (msg.t === 'release') {
       void close().then(() => send({ t: 'released' }), (e) => send({ t: 'failed', phase: 'start', error: message(e) }));
     }
@@ -321,11 +330,32 @@ function logResolverErrors(result: unknown, buildDir: string): void {
   }
 }
 
-/** One `{ __typename }` through the server itself: it parses, executes and answers. */
-function selfCheck(port: number): Promise<void> {
+/**
+ * One `{ __typename }` through the server itself: it parses, executes and answers. On a socket the
+ * process cannot see (its sandbox), through a loopback listener of the same server for the check
+ * alone: the sandbox's network namespace is its own, nobody else reaches it.
+ */
+async function selfCheck(port: number, server: http.Server, socketPath: string | undefined): Promise<void> {
+  let probe: http.Server | undefined;
+  if (port === 0 && !socketPath) {
+    probe = http.createServer((req, res) => server.emit('request', req, res));
+    await new Promise<void>((resolve, reject) => { probe!.once('error', reject); probe!.listen(0, '127.0.0.1', () => resolve()); });
+    port = (probe.address() as { port: number }).port;
+  }
+  try {
+    await checkOnce(port, socketPath);
+  } finally {
+    probe?.close();
+    probe?.closeAllConnections();
+  }
+}
+
+function checkOnce(port: number, socketPath: string | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     const body = JSON.stringify({ query: '{ __typename }' });
-    const req = http.request({ host: '127.0.0.1', port, path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+    const where = port ? { host: '127.0.0.1', port } : { socketPath };
+    // Its own plain agent: the global one goes through the egress proxy (or nowhere).
+    const req = http.request({ ...where, agent: new http.Agent(), path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (c) => { text += c; });
