@@ -7,6 +7,8 @@ export type ApiErrorCode =
   | 'BAD_USER_INPUT'
   | 'CONFLICT'
   | 'PAYLOAD_TOO_LARGE'
+  /** A version move whose schema breaks operations clients called (pass force to go on). */
+  | 'BREAKS_CLIENTS'
   | 'INTERNAL_SERVER_ERROR';
 
 export class ApiError extends Error {

@@ -1,11 +1,11 @@
 // Usage capture: for every call the gateway forwards, which schema coordinates it used, added up
 // per environment, day, client and operation in memory and written to the store once a second.
 // The extraction runs once per (version, document, operation name): the gateway hands over the
-// parsed document with its hash, and a repeated call costs one map lookup and a few additions.
+// document's text with its hash, and a repeated call costs one map lookup and a few additions.
 // Usage is statistics for schema checks, not billing: a platform killed between two flushes loses
 // at most the last second of it.
 import { createHash } from 'crypto';
-import type { DocumentNode } from 'graphql';
+import { parse, type GraphQLSchema } from 'graphql';
 import { extractUsage } from '../../../core/src/usage/coordinates';
 import type { Db } from '../store/db';
 import { addSchemaUsage, dayOf, pruneSchemaUsage, SchemaUsageIncrement } from '../store/schemaUsage';
@@ -22,7 +22,8 @@ export interface RecordedCall {
   client: string;
   /** A hash of the document's text: the cache key of its extraction. */
   documentHash: string;
-  document: DocumentNode;
+  /** The document's text: parsed only when this document was not seen with this version. */
+  document: string;
   operationName?: string | null;
 }
 
@@ -61,9 +62,14 @@ export class UsageRecorder {
     }).catch((e) => this.logError('recording schema usage', e));
   }
 
-  private extract(key: string, schema: import('graphql').GraphQLSchema, call: RecordedCall): Extraction {
+  private extract(key: string, schema: GraphQLSchema, call: RecordedCall): Extraction {
     let extraction: Extraction = { coordinates: [] };
-    const usage = extractUsage(schema, call.document, call.operationName);
+    let usage;
+    try {
+      usage = extractUsage(schema, parse(call.document, { noLocation: true }), call.operationName);
+    } catch {
+      usage = undefined; // a document that does not parse ran nothing
+    }
     if (usage && !usage.introspection) {
       const operationHash = createHash('sha256').update(call.documentHash).update('\u0000').update(usage.operationName ?? '').digest('hex').slice(0, 32);
       extraction = { operationHash, operationName: usage.operationName, coordinates: usage.coordinates };

@@ -47,3 +47,12 @@ export class VersionSchemas {
     return sdl === undefined ? undefined : servedSchema(sdl);
   }
 }
+
+const perStore = new WeakMap<object, VersionSchemas>();
+
+/** The one cache of version schemas of a store: the API, the gateway's recorder and checks share it. */
+export function versionSchemasOf(db: Queryable): VersionSchemas {
+  let found = perStore.get(db);
+  if (!found) perStore.set(db, (found = new VersionSchemas(db)));
+  return found;
+}
