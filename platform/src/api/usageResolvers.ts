@@ -141,7 +141,18 @@ export const usageResolvers: Record<string, Record<string, Mapper>> = {
           const op = r.operation_name ?? `anonymous ${r.operation_hash.slice(0, 8)}`;
           u.operations.set(op, (u.operations.get(op) ?? 0) + r.calls);
         }
+        const operations = new Map<string, { name: string | null; hash: string; client: string; calls: number; coordinates: string[] }>();
+        for (const r of rows) {
+          if (r.environment_id !== env.id) continue;
+          const key = `${r.operation_hash}\u0000${r.client}`;
+          let op = operations.get(key);
+          if (!op) operations.set(key, (op = { name: r.operation_name, hash: r.operation_hash, client: r.client, calls: 0, coordinates: [] }));
+          // Every call of an operation used each of its coordinates once: its calls are any row's.
+          op.calls = Math.max(op.calls, r.calls);
+          op.coordinates.push(r.coordinate);
+        }
         out.push({
+          operations: [...operations.values()].map((o) => ({ ...o, coordinates: o.coordinates.sort() })).sort((a, b) => b.calls - a.calls || a.hash.localeCompare(b.hash)),
           environment: env.name, projectId: env.projectId ?? null, servedVersion: await versionNumber(ctx, env.currentVersionId), days: window,
           schema: env.currentVersionId ? (await schemas.sdlOf(env.currentVersionId)) ?? null : null,
           coordinates: [...byCoordinate].sort(([a], [b]) => a.localeCompare(b)).map(([coordinate, u]) => ({
