@@ -54,7 +54,7 @@ describe('warnings on edits that break recorded operations', () => {
     assert.equal(d.code, 'breaks-clients');
     assert.equal(d.range.start.line, lineOf(text, 'type Post'));
     assert.equal(text.split('\n')[d.range.start.line].slice(d.range.start.character, d.range.end.character), 'Post');
-    assert.match(d.message, /Field 'title' was removed from object type 'Post': this breaks 2 operations \(Feed, Page\) of 2 clients \(acme, beta\), 1,234 calls in 30 days in production of shop; and 1 operation \(anonymous abcdef12\) of 1 client \(developer key\), 2 calls in 30 days in demo/);
+    assert.match(d.message as string, /Field 'title' was removed from object type 'Post': this breaks 2 operations \(Feed, Page\) of 2 clients \(acme, beta\), 1,234 calls in 30 days in production of shop; and 1 operation \(anonymous abcdef12\) of 1 client \(developer key\), 2 calls in 30 days in demo/);
   });
 
   it('a type change on the field\'s type, a new required argument on the argument, a removed enum value on the enum', async () => {
@@ -96,12 +96,12 @@ describe('usage on hover and hints', () => {
     const hints = usageHints(doc(text), [production, demo]);
     const deprecated = hints.find((h) => h.code === 'deprecated-in-use')!;
     assert.equal(deprecated.range.start.line, lineOf(text, 'title:'));
-    assert.match(deprecated.message, /Post\.title is deprecated but still called: 1,234 calls in 30 days from acme, beta \(production of shop\); 2 calls in 30 days from developer key \(demo\)/);
+    assert.match(deprecated.message as string, /Post\.title is deprecated but still called: 1,234 calls in 30 days from acme, beta \(production of shop\); 2 calls in 30 days from developer key \(demo\)/);
     const unused = hints.filter((h) => h.code === 'unused-field');
-    assert.deepEqual(unused.map((h) => h.message.match(/called (\S+)/)![1]), ['Post.body']);
+    assert.deepEqual(unused.map((h) => (h.message as string).match(/called (\S+)/)![1]), ['Post.body']);
     // A field no environment serves yet is new, not unused.
     const withNew = usageHints(doc(SERVED.replace('  body: String\n', '  body: String\n  slug: String\n')), [production]);
-    assert.ok(!withNew.some((h) => h.message.includes('Post.slug')));
+    assert.ok(!withNew.some((h) => (h.message as string).includes('Post.slug')));
     assert.deepEqual(usageHints(doc(SERVED), []), []);
   });
 });
