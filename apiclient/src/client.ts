@@ -4,8 +4,8 @@ import axios, { AxiosError, AxiosInstance } from 'axios';
 import { PlatformError } from './errors';
 import { OPERATIONS } from './operations';
 import type {
-  ClientKey, CreatedClientKey, CreatedService, Deployment, EnvironmentName, InstanceEnvironmentName, Invoice, LogPage, LogsOptions, Project, PushedVersion,
-  PushProblem, RatePlanInput, Secret, Service, ServiceInstance, Session, Usage, Viewer,
+  ClientKey, CreatedClientKey, CreatedService, Deployment, EnvironmentName, EnvironmentSchemaCheck, EnvironmentUsage, InstanceEnvironmentName, Invoice, LogPage,
+  LogsOptions, Project, PushedVersion, PushProblem, RatePlanInput, SchemaChange, Secret, Service, ServiceInstance, Session, Usage, Viewer,
 } from './types';
 
 export const DEFAULT_PLATFORM_URL = 'http://127.0.0.1:4000';
@@ -55,7 +55,7 @@ export interface PlatformClientOptions {
 
 interface GraphQLResponse<T> {
   data?: T | null;
-  errors?: Array<{ message: string; extensions?: { code?: string; reason?: string; field?: string } }>;
+  errors?: Array<{ message: string; extensions?: { code?: string; reason?: string; field?: string; changes?: SchemaChange[] } }>;
 }
 
 const TOKEN_PROBLEM: Record<string, string> = {
@@ -157,8 +157,21 @@ export class PlatformClient {
    * when the deployment has settled: DEPLOYED, or DEPLOYMENT_FAILED with its `error` (demo keeps
    * serving what it served). BAD_USER_INPUT when private serves nothing yet.
    */
-  async promote(serviceId: string): Promise<Deployment> {
-    return (await this.request<{ promote: Deployment }>(OPERATIONS.promote, { serviceId }, this.deploying())).promote;
+  async promote(serviceId: string, options: { force?: boolean } = {}): Promise<Deployment> {
+    return (await this.request<{ promote: Deployment }>(OPERATIONS.promote, { serviceId, force: !!options.force }, this.deploying())).promote;
+  }
+
+  /**
+   * Checks a candidate schema against the environments of a service and of its instances (or the
+   * one given): every change, and what each breaking one breaks in the last `days` days.
+   */
+  async schemaCheck(serviceId: string, schema: string, options: { projectId?: string; environment?: EnvironmentName; days?: number } = {}): Promise<EnvironmentSchemaCheck[]> {
+    return (await this.request<{ schemaCheck: EnvironmentSchemaCheck[] }>(OPERATIONS.schemaCheck, { serviceId, schema, ...options })).schemaCheck;
+  }
+
+  /** What clients called in each environment of a service and of its instances over the last `days` days. */
+  async schemaUsage(serviceId: string, days?: number): Promise<EnvironmentUsage[]> {
+    return (await this.request<{ schemaUsage: EnvironmentUsage[] }>(OPERATIONS.schemaUsage, { serviceId, days })).schemaUsage;
   }
 
   /** The organization's projects, oldest first, with their instances and environments: one request. */
@@ -201,13 +214,13 @@ export class PlatformClient {
   }
 
   /** Deploys what serves an instance's `from` environment to `to` (development to staging, staging to production); answers when it settled. */
-  async promoteInstance(projectId: string, serviceId: string, from: InstanceEnvironmentName, to: InstanceEnvironmentName): Promise<Deployment> {
-    return (await this.request<{ promoteInstance: Deployment }>(OPERATIONS.promoteInstance, { projectId, serviceId, from, to }, this.deploying())).promoteInstance;
+  async promoteInstance(projectId: string, serviceId: string, from: InstanceEnvironmentName, to: InstanceEnvironmentName, options: { force?: boolean } = {}): Promise<Deployment> {
+    return (await this.request<{ promoteInstance: Deployment }>(OPERATIONS.promoteInstance, { projectId, serviceId, from, to, force: !!options.force }, this.deploying())).promoteInstance;
   }
 
   /** Deploys a version of the service (`0.0.3`), earlier or later than the one serving, to an instance's environment; answers when it settled. */
-  async rollInstance(projectId: string, serviceId: string, environment: InstanceEnvironmentName, version: string): Promise<Deployment> {
-    return (await this.request<{ rollInstance: Deployment }>(OPERATIONS.rollInstance, { projectId, serviceId, environment, version }, this.deploying())).rollInstance;
+  async rollInstance(projectId: string, serviceId: string, environment: InstanceEnvironmentName, version: string, options: { force?: boolean } = {}): Promise<Deployment> {
+    return (await this.request<{ rollInstance: Deployment }>(OPERATIONS.rollInstance, { projectId, serviceId, environment, version, force: !!options.force }, this.deploying())).rollInstance;
   }
 
   /** Changes an instance's rate plan from the next call on. */
@@ -338,7 +351,7 @@ export class PlatformClient {
       const ext = first.extensions ?? {};
       const code = ext.code ?? 'BAD_RESPONSE';
       throw new PlatformError(code, this.describe(code, ext.reason, first.message), {
-        url: this.url, status: response.status, reason: ext.reason, field: ext.field,
+        url: this.url, status: response.status, reason: ext.reason, field: ext.field, changes: ext.changes,
       });
     }
     if (response.status !== 200 || typeof body !== 'object' || !body || !body.data) {

@@ -1,6 +1,6 @@
 // The one error the platform client throws: network trouble, a bad login and the platform's own
 // errors all become a PlatformError with a message a person can act on and a code a program can test.
-import type { PushProblem } from './types';
+import type { PushProblem, SchemaChange } from './types';
 
 /**
  * `UNREACHABLE` (no connection), `TIMEOUT`, `CANCELLED` (aborted by the caller), `BAD_RESPONSE`
@@ -20,6 +20,8 @@ export type PlatformErrorCode =
   | 'INTERNAL_SERVER_ERROR'
   /** A push whose check found errors: `problems` has them. */
   | 'CHECK_FAILED'
+  /** A promote or roll whose schema breaks operations clients called: `changes` has them; pass force to go on. */
+  | 'BREAKS_CLIENTS'
   /** A push whose archive was refused (malformed, too large, paths outside the folder, links): `reason` is the archive's code. */
   | 'BAD_ARCHIVE'
   | (string & {});
@@ -35,6 +37,8 @@ export interface PlatformErrorDetails {
   field?: string;
   /** For CHECK_FAILED (a refused push): the check's problems, located in the service folder. */
   problems?: PushProblem[];
+  /** For BREAKS_CLIENTS: the breaking changes and what they break. */
+  changes?: SchemaChange[];
   cause?: unknown;
 }
 
@@ -45,6 +49,8 @@ export class PlatformError extends Error {
   readonly field?: string;
   /** For CHECK_FAILED: what the platform's check of a push found; empty otherwise. */
   readonly problems: PushProblem[];
+  /** For BREAKS_CLIENTS: the changes that break recorded operations; empty otherwise. */
+  readonly changes: SchemaChange[];
 
   constructor(readonly code: PlatformErrorCode, message: string, details: PlatformErrorDetails) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -54,6 +60,7 @@ export class PlatformError extends Error {
     this.reason = details.reason;
     this.field = details.field;
     this.problems = details.problems ?? [];
+    this.changes = details.changes ?? [];
   }
 
   /** True when logging in (again) is the fix. */

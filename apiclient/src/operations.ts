@@ -22,6 +22,8 @@ const SECRET = 'name preview updatedAt';
 const INSTANCE_VARS = '$projectId: ID!, $serviceId: ID!';
 const INSTANCE_ARGS = 'projectId: $projectId, serviceId: $serviceId';
 
+const SCHEMA_CHANGE = 'type level message path description breaksUsage operations { name hash calls } clients calls';
+
 const SESSION_FIELDS = 'token account { id email createdAt } organization { id name createdAt }';
 
 export const OPERATIONS = {
@@ -35,15 +37,15 @@ export const OPERATIONS = {
   removeService: 'mutation RemoveService($id: ID!) { removeService(id: $id) }',
   deployment: `query Deployment($id: ID!) { deployment(id: $id) { ${DEPLOYMENT} } }`,
   logs: `query Logs($serviceId: ID!, $environment: EnvironmentName!, $after: ID, $limit: Int, $projectId: ID) { logs(serviceId: $serviceId, environment: $environment, after: $after, limit: $limit, projectId: $projectId) { cursor lines { id at deploymentId stream message request { operationType operationName rootFields status ms clientKey refused } } } }`,
-  promote: `mutation Promote($serviceId: ID!) { promote(serviceId: $serviceId) { ${DEPLOYMENT} } }`,
+  promote: `mutation Promote($serviceId: ID!, $force: Boolean) { promote(serviceId: $serviceId, force: $force) { ${DEPLOYMENT} } }`,
   listProjects: `query Projects { projects { ${PROJECT_FIELDS} } }`,
   projectInfo: `query Project($id: ID!) { project(id: $id) { ${PROJECT_FIELDS} } }`,
   createProject: `mutation CreateProject($name: String!) { createProject(name: $name) { ${PROJECT_FIELDS} } }`,
   deleteProject: 'mutation DeleteProject($id: ID!, $force: Boolean) { deleteProject(id: $id, force: $force) }',
   addServiceToProject: `mutation AddServiceToProject(${INSTANCE_VARS}, $plan: RatePlanInput) { addServiceToProject(${INSTANCE_ARGS}, plan: $plan) { ${INSTANCE} } }`,
   removeServiceFromProject: `mutation RemoveServiceFromProject(${INSTANCE_VARS}, $dropDatabases: Boolean) { removeServiceFromProject(${INSTANCE_ARGS}, dropDatabases: $dropDatabases) }`,
-  promoteInstance: `mutation PromoteInstance(${INSTANCE_VARS}, $from: EnvironmentName!, $to: EnvironmentName!) { promoteInstance(${INSTANCE_ARGS}, from: $from, to: $to) { ${DEPLOYMENT} } }`,
-  rollInstance: `mutation RollInstance(${INSTANCE_VARS}, $environment: EnvironmentName!, $version: String!) { rollInstance(${INSTANCE_ARGS}, environment: $environment, version: $version) { ${DEPLOYMENT} } }`,
+  promoteInstance: `mutation PromoteInstance(${INSTANCE_VARS}, $from: EnvironmentName!, $to: EnvironmentName!, $force: Boolean) { promoteInstance(${INSTANCE_ARGS}, from: $from, to: $to, force: $force) { ${DEPLOYMENT} } }`,
+  rollInstance: `mutation RollInstance(${INSTANCE_VARS}, $environment: EnvironmentName!, $version: String!, $force: Boolean) { rollInstance(${INSTANCE_ARGS}, environment: $environment, version: $version, force: $force) { ${DEPLOYMENT} } }`,
   setRatePlan: `mutation SetRatePlan(${INSTANCE_VARS}, $plan: RatePlanInput!) { setRatePlan(${INSTANCE_ARGS}, plan: $plan) { ${INSTANCE} } }`,
   clientKeys: `query ClientKeys($projectId: ID!) { clientKeys(projectId: $projectId) { ${CLIENT_KEY} } }`,
   addClientKey: `mutation AddClientKey($projectId: ID!, $name: String!) { addClientKey(projectId: $projectId, name: $name) { key clientKey { ${CLIENT_KEY} } } }`,
@@ -55,4 +57,6 @@ export const OPERATIONS = {
   removeSecret: `mutation RemoveSecret(${INSTANCE_VARS}, $environment: EnvironmentName!, $name: String!) { removeSecret(${INSTANCE_ARGS}, environment: $environment, name: $name) }`,
   usage: `query Usage(${INSTANCE_VARS}, $month: String) { usage(${INSTANCE_ARGS}, month: $month) { projectId serviceId month production development staging byPlan { calls plan { ${RATE_PLAN} } } refused { environment reason calls } } }`,
   invoice: `query Invoice($projectId: ID!, $month: String) { invoice(projectId: $projectId, month: $month) { projectId month lines { serviceId serviceName calls billedCalls total plan { ${RATE_PLAN} } } totals { amount currency } } }`,
+  schemaCheck: `query SchemaCheck($serviceId: ID!, $schema: String!, $projectId: ID, $environment: EnvironmentName, $days: Int) { schemaCheck(serviceId: $serviceId, schema: $schema, projectId: $projectId, environment: $environment, days: $days) { environment projectId servedVersion days breaking changes { ${SCHEMA_CHANGE} } } }`,
+  schemaUsage: `query SchemaUsage($serviceId: ID!, $days: Int) { schemaUsage(serviceId: $serviceId, days: $days) { environment projectId servedVersion schema days coordinates { coordinate calls clients operations } operations { name hash client calls coordinates } } }`,
 } as const;

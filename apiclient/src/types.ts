@@ -271,3 +271,42 @@ export interface InvoiceLine {
 
 /** An amount in minor units of its currency (cents). */
 export interface Money { amount: number; currency: string }
+
+export type ChangeLevel = 'BREAKING' | 'DANGEROUS' | 'NON_BREAKING';
+
+/** One change between what an environment serves and a candidate schema, judged by recorded usage. */
+export interface SchemaChange {
+  /** The kind of change: FIELD_REMOVED, FIELD_TYPE_CHANGED, ENUM_VALUE_REMOVED, ... */
+  type: string;
+  level: ChangeLevel;
+  message: string;
+  /** Where: `Post.title`, `Query.posts.first`. */
+  path: string | null;
+  /** The change and what it breaks (or that nothing used it), in one line. */
+  description: string;
+  /** Breaking, and recorded operations used it. */
+  breaksUsage: boolean;
+  operations: Array<{ name: string | null; hash: string; calls: number }>;
+  clients: string[];
+  calls: number;
+}
+
+export interface EnvironmentSchemaCheck {
+  environment: EnvironmentName;
+  projectId: string | null;
+  servedVersion: string | null;
+  days: number;
+  changes: SchemaChange[];
+  breaking: boolean;
+}
+
+export interface EnvironmentUsage {
+  environment: EnvironmentName;
+  projectId: string | null;
+  servedVersion: string | null;
+  /** The SDL it serves. */
+  schema: string | null;
+  days: number;
+  coordinates: Array<{ coordinate: string; calls: number; clients: string[]; operations: string[] }>;
+  operations: Array<{ name: string | null; hash: string; client: string; calls: number; coordinates: string[] }>;
+}

@@ -43,6 +43,9 @@ export class Ctx {
   readonly folders: ServiceFolders;
   readonly localPlatform: LocalPlatform;
   readonly logs: LogFollowers;
+  private readonly serverStarted = new vscode.EventEmitter<void>();
+  /** Fires each time the language server has started (and after a restart). */
+  readonly onDidStartServer = this.serverStarted.event;
   /** The problems the platform's check found in the last push of each service folder. */
   readonly pushProblems: vscode.DiagnosticCollection;
   private client: LanguageClient | undefined;
@@ -132,6 +135,7 @@ export class Ctx {
     const client = this.createClient(await loadLanguageClient());
     this.client = client;
     await client.start();
+    this.serverStarted.fire();
   }
 
   private async stopClient(): Promise<void> {

@@ -14,6 +14,7 @@ import { codeLensCommands, registerCodeLens } from './codelens/provider';
 import { showFailure } from './errors';
 import { registerStatusBar } from './statusBar';
 import { registerTrees } from './views/trees';
+import { UsageSync } from './usageSync';
 
 /**
  * Restarting the language server. Its own commands (commitMigration, generate) are registered by
@@ -129,6 +130,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerTrees(ctx);
     registerCodeLens(ctx);
     registerStatusBar(ctx);
+    ctx.pushExtCleanup(new UsageSync(ctx));
     const current = ctx;
     // Problems of a push go away from a file once it is edited.
     ctx.pushExtCleanup(vscode.workspace.onDidChangeTextDocument((e) => {

@@ -8,6 +8,8 @@ export type ApiErrorCode =
   | 'CONFLICT'
   | 'PAYLOAD_TOO_LARGE'
   | 'TOO_MANY_REQUESTS'
+  /** A version move whose schema breaks operations clients called (pass force to go on). */
+  | 'BREAKS_CLIENTS'
   | 'INTERNAL_SERVER_ERROR';
 
 export class ApiError extends Error {

@@ -33,3 +33,30 @@ export interface GenerateResult {
   /** Why nothing was generated (for example: the schema has errors). */
   skipped?: string;
 }
+
+/** What clients called in one environment a service serves in, as the platform records it. */
+export interface EnvironmentUsage {
+  /** Names the environment in messages: "production of shop", "demo". */
+  label: string;
+  /** The window the calls were counted over. */
+  days: number;
+  /** The SDL the environment serves; absent when it serves nothing. */
+  schema?: string;
+  /** Each operation of each client: its calls in the window and the schema coordinates it used. */
+  operations: Array<{ name?: string | null; hash: string; client: string; calls: number; coordinates: string[] }>;
+}
+
+/**
+ * Client → server: the recorded usage of a service's environments, fetched from the platform on
+ * open, after push and promote, and every few minutes. The server warns where an edit would break
+ * recorded operations, shows each field's usage on hover, and hints at deprecated fields still
+ * called and at fields nobody called. An empty `environments` forgets the service's usage.
+ */
+export namespace SchemaUsageNotification {
+  export const method = 'codestore/schemaUsage';
+  export interface Params {
+    /** The URI of the service's src/schema.graphql. */
+    schemaUri: string;
+    environments: EnvironmentUsage[];
+  }
+}

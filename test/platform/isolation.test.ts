@@ -53,6 +53,7 @@ const UNKNOWN_ID = 'nobody-has-this-zzzzzz';
 const UNKNOWN_DEPLOYMENT_ID = 'dep_0000000000000000';
 const UNKNOWN_PROJECT_ID = 'nobody-has-this-project-zzzzzz';
 const UNKNOWN_KEY_ID = 'nobody-has-this-key-zzzzzz';
+const CANDIDATE_SDL = 'type Query { hello: String }';
 
 const CASES: Record<string, IsolationCase> = {
   'Query.viewer': {
@@ -144,6 +145,31 @@ const CASES: Record<string, IsolationCase> = {
     otherOrganization: notFound,
     owner: (v) => refusedToOwner(v.client.usage(v.project.id, v.service.id)),
     crossed: (a, v) => [() => a.client.usage(a.projectId, v.service.id)],
+  },
+  'Query.schemaCheck': {
+    access: 'private',
+    run: (c, v) => c.schemaCheck(v.service.id, CANDIDATE_SDL),
+    unknown: (c) => c.schemaCheck(UNKNOWN_ID, CANDIDATE_SDL),
+    otherOrganization: notFound,
+    async owner(v) {
+      // The victim's service serves nothing (its deployment failed): nothing to break anywhere.
+      const checks = await v.client.schemaCheck(v.service.id, CANDIDATE_SDL);
+      assert.deepEqual(checks.map((e) => [e.environment, e.breaking, e.changes.length]), [['private', false, 0], ['demo', false, 0]]);
+    },
+    crossed: (a, v) => [
+      () => a.client.schemaCheck(v.service.id, CANDIDATE_SDL, { projectId: a.projectId }),
+      () => a.client.schemaCheck(a.serviceId, CANDIDATE_SDL, { projectId: v.project.id }),
+    ],
+  },
+  'Query.schemaUsage': {
+    access: 'private',
+    run: (c, v) => c.schemaUsage(v.service.id),
+    unknown: (c) => c.schemaUsage(UNKNOWN_ID),
+    otherOrganization: notFound,
+    async owner(v) {
+      const usage = await v.client.schemaUsage(v.service.id);
+      assert.deepEqual(usage.map((e) => [e.environment, e.operations.length]), [['private', 0], ['demo', 0]]);
+    },
   },
   'Query.invoice': {
     access: 'private',

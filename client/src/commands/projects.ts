@@ -11,6 +11,7 @@ import {
   pickRatePlan, pickService, projectTarget, refOf, serviceTarget, ServiceTarget,
 } from '../pickers';
 import type { CommandTable } from './types';
+import { withBreakingCheck } from '../breakingChanges';
 
 /** Says how an instance's deployment went, with the next step. */
 async function reportDeployment(ctx: Ctx, target: InstanceEnvironmentTarget, deployment: Deployment, what: string): Promise<void> {
@@ -115,10 +116,11 @@ async function promoteInstance(ctx: Ctx, arg: unknown): Promise<void> {
   const serving = findInstance(ctx, from)?.environments.find((e) => e.name === from.environment)?.currentVersion;
   if (findInstance(ctx, from) && !serving) throw new UserError(`${from.serviceName}'s ${from.environment} environment in ${from.projectName} serves nothing to promote.`);
   const client = await ctx.session.client();
-  const deployment = await vscode.window.withProgress(
+  const deployment = await withBreakingCheck((force) => vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `code.store: promoting ${from.serviceName}${serving ? ` ${serving.version}` : ''} from ${from.environment} to ${to} in ${from.projectName}…` },
-    () => ctx.model.track(client.promoteInstance(from.projectId, from.serviceId, from.environment, to)),
-  );
+    () => ctx.model.track(client.promoteInstance(from.projectId, from.serviceId, from.environment, to, { force })),
+  ), `Promoting ${from.serviceName}${serving ? ` ${serving.version}` : ''} to ${to} in ${from.projectName}`);
+  if (!deployment) return;
   await reportDeployment(ctx, { ...from, environment: to }, deployment, `promoted ${from.serviceName} to ${to}`);
 }
 
@@ -138,10 +140,11 @@ async function rollInstance(ctx: Ctx, arg: unknown): Promise<void> {
     version: v.version,
   })), { title: `code.store: roll ${target.serviceName} ${target.environment} in ${target.projectName}`, placeHolder: 'Deploy which version? (migrations it does not have are reverted)', ignoreFocusOut: true });
   if (!picked) return;
-  const deployment = await vscode.window.withProgress(
+  const deployment = await withBreakingCheck((force) => vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `code.store: deploying ${target.serviceName} ${picked.version} to ${target.environment} in ${target.projectName}…` },
-    () => ctx.model.track(client.rollInstance(target.projectId, target.serviceId, target.environment, picked.version)),
-  );
+    () => ctx.model.track(client.rollInstance(target.projectId, target.serviceId, target.environment, picked.version, { force })),
+  ), `Rolling ${target.serviceName} ${target.environment} in ${target.projectName} to ${picked.version}`, 'Roll anyway');
+  if (!deployment) return;
   await reportDeployment(ctx, target, deployment, `rolled ${target.serviceName} ${target.environment} to ${picked.version}`);
 }
 

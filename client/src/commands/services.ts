@@ -15,6 +15,7 @@ import {
 import { GenerateResult, ServerCommands } from '../../../server/protocol/protocol';
 import { developerKey } from './environments';
 import type { CommandTable } from './types';
+import { withBreakingCheck } from '../breakingChanges';
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
@@ -336,10 +337,11 @@ async function promote(ctx: Ctx, arg: unknown): Promise<void> {
     throw new UserError(`${target.serviceName}'s private environment serves nothing yet: push it first.`, [{ title: 'Push to Private', command: 'codestore.push' }]);
   }
   const client = await ctx.session.client();
-  const deployment = await vscode.window.withProgress(
+  const deployment = await withBreakingCheck((force) => vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `code.store: promoting ${target.serviceName}${serving ? ` ${serving.version}` : ''} to demo…` },
-    () => ctx.model.track(client.promote(target.serviceId)),
-  );
+    () => ctx.model.track(client.promote(target.serviceId, { force })),
+  ), `Promoting ${target.serviceName}${serving ? ` ${serving.version}` : ''} to demo`);
+  if (!deployment) return;
   await ctx.model.refresh();
   const env = ctx.model.service(target.serviceId)?.environments.find((e) => e.name === 'demo');
   const url = env && deployment.status === 'DEPLOYED' ? (await ctx.session.url()) + env.path : undefined;

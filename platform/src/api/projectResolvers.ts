@@ -19,6 +19,7 @@ import { secretPreview } from '../store/sealing';
 import { serviceById } from '../store/services';
 import type { ApiContext } from './context';
 import { environment as environmentOf, ownDeployment as ownDeploymentOf } from './shapes';
+import { guardVersionMove } from './usageResolvers';
 
 const ID_MAX = 128;
 export const PROJECT_NAME_MAX = 64;
@@ -216,7 +217,7 @@ export const projectResolvers: Record<string, Record<string, Mapper>> = {
       await removeInstanceEverywhere(ctx, row);
       return row.service_id;
     },
-    promoteInstance: async (_p, args: { projectId: string; serviceId: string; from: string; to: string }, ctx) => {
+    promoteInstance: async (_p, args: { projectId: string; serviceId: string; from: string; to: string; force?: boolean | null }, ctx) => {
       const from = instanceEnvironmentName(args.from, 'from');
       const to = instanceEnvironmentName(args.to, 'to');
       const inst = await ownInstance(ctx, args.projectId, args.serviceId);
@@ -224,13 +225,17 @@ export const projectResolvers: Record<string, Record<string, Mapper>> = {
       const source = (await instanceEnvironment(ctx.db, inst.id, from))!;
       if (!source.current_version_id) throw badInput(`Nothing serves ${from} of ${inst.service_id} in ${inst.project_id}: nothing to promote.`, 'from');
       const target = (await instanceEnvironment(ctx.db, inst.id, to))!;
+      await guardVersionMove(ctx, { id: target.id, currentVersionId: target.current_version_id, label: `${to} of ${inst.service_id} in ${inst.project_id}` }, source.current_version_id, args.force,
+        'pass force: true (CLI: `codestore project:service:promote --force`)');
       const outcome = await deployVersion(ctx, target, source.current_version_id);
       return ownDeploymentOf(ctx, outcome.id);
     },
-    rollInstance: async (_p, args: { projectId: string; serviceId: string; environment: string; version: string }, ctx) => {
+    rollInstance: async (_p, args: { projectId: string; serviceId: string; environment: string; version: string; force?: boolean | null }, ctx) => {
       const { instance: inst, env } = await ownInstanceEnvironment(ctx, args.projectId, args.serviceId, args.environment);
       const version = args.version.length <= 32 ? await versionByNumber(ctx.db, inst.service_id, args.version.trim().replace(/^v/, '')) : undefined;
       if (!version?.build_path) throw badInput(`${inst.service_id} has no version ${args.version}: \`codestore service:info\` lists its versions.`, 'version');
+      await guardVersionMove(ctx, { id: env.id, currentVersionId: env.current_version_id, label: `${env.name} of ${inst.service_id} in ${inst.project_id}` }, version.id, args.force,
+        'pass force: true (CLI: `codestore project:service:roll --force`)');
       const outcome = await deployVersion(ctx, env, version.id);
       return ownDeploymentOf(ctx, outcome.id);
     },

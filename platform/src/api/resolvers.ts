@@ -12,6 +12,7 @@ import { ownInstanceEnvironment as instanceEnvironmentFor, projectResolvers } fr
 import { corsResolvers } from './corsResolvers';
 import { parseRequestLine } from '../gateway/requestLog';
 import { environment, ownDeployment, version } from './shapes';
+import { guardVersionMove, usageResolvers } from './usageResolvers';
 
 /** Field resolvers by type and field; schema.ts checks that every root field has one. */
 export type ResolverMap = Record<string, Record<string, (parent: any, args: any, ctx: ApiContext) => unknown>>;
@@ -107,12 +108,14 @@ const serviceResolvers: ResolverMap = {
       await ctx.runtime.removeServiceFiles(row.id);
       return row.id;
     },
-    promote: async (_p, args: { serviceId: string }, ctx) => {
+    promote: async (_p, args: { serviceId: string; force?: boolean | null }, ctx) => {
       const row = await ownService(ctx, args.serviceId);
       const from = await environmentByName(ctx.db, row.id, 'private');
       if (!from?.current_version_id) {
         throw badInput(`Nothing serves ${row.id}'s private environment yet: push it first (\`codestore push\`), then promote.`, 'serviceId');
       }
+      const demo = await environmentByName(ctx.db, row.id, 'demo');
+      if (demo) await guardVersionMove(ctx, { id: demo.id, currentVersionId: demo.current_version_id, label: `${row.id}'s demo environment` }, from.current_version_id, args.force, 'pass force: true (CLI: `codestore promote --force`)');
       const outcome = await ctx.runtime.deploy(row.id, 'demo', from.current_version_id);
       return ownDeployment(ctx, outcome.id);
     },
@@ -128,6 +131,6 @@ const serviceResolvers: ResolverMap = {
 
 /** Every resolver of the API: services', then projects', then the gateway's settings. */
 export const resolvers: ResolverMap = Object.fromEntries(
-  [...new Set([...Object.keys(serviceResolvers), ...Object.keys(projectResolvers), ...Object.keys(corsResolvers)])]
-    .map((type) => [type, { ...serviceResolvers[type], ...projectResolvers[type], ...corsResolvers[type] }]),
+  [...new Set([...Object.keys(serviceResolvers), ...Object.keys(projectResolvers), ...Object.keys(corsResolvers), ...Object.keys(usageResolvers)])]
+    .map((type) => [type, { ...serviceResolvers[type], ...projectResolvers[type], ...corsResolvers[type], ...usageResolvers[type] }]),
 );

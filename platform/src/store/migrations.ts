@@ -197,6 +197,24 @@ export const MIGRATIONS: readonly StoreMigration[] = [
       )`,
     ],
   },
+  {
+    version: 6,
+    name: 'schema usage: which coordinates each operation of each client used, per environment and day',
+    statements: [
+      // Rolling daily aggregates, kept 90 days: what a schema change is judged against.
+      `CREATE TABLE schema_usage (
+        environment_id text NOT NULL REFERENCES environments(id) ON DELETE CASCADE,
+        day date NOT NULL,
+        client text NOT NULL,
+        operation_hash text NOT NULL,
+        operation_name text,
+        coordinate text NOT NULL,
+        calls bigint NOT NULL CHECK (calls >= 0),
+        PRIMARY KEY (environment_id, day, client, operation_hash, coordinate)
+      )`,
+      `CREATE INDEX schema_usage_day ON schema_usage (day)`,
+    ],
+  },
 ];
 
 /** Any number: it only has to be the same in every platform process sharing a database. */

@@ -4,12 +4,15 @@ import { Range } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Declaration, SchemaAnalysis } from '../../../core/src/schema/analysis';
 import type { ServiceFolder } from '../../../servicefs/src/folder';
+import type { EnvironmentUsage } from '../../protocol/protocol';
 
 export interface SchemaDocument {
   uri: string;
   document: TextDocument;
   analysis: SchemaAnalysis;
   service?: ServiceFolder;
+  /** What clients called in the service's environments, when the extension sent it. */
+  usage?: readonly EnvironmentUsage[];
 }
 
 export function rangeOfOffsets(doc: SchemaDocument, start: number, end: number): Range {

@@ -6,6 +6,7 @@ import { buildModel } from '../../../core/src/model/model';
 import { modelOf } from '../../../core/src/schema/platformRules';
 import { ENTITIES_DIR, resolverPath } from '../../../core/src/service-folder/paths';
 import { declarationsOf, nameTargetAt, rangeOfNode, SchemaDocument } from './document';
+import { usageHover } from './usage';
 
 const BUILTIN_DOCS: Record<string, string> = {
   String: 'A UTF-8 character sequence. Stored as `character varying`.',
@@ -31,6 +32,10 @@ export function hover(doc: SchemaDocument, position: Position): Hover | null {
     case 'argument': value = `argument \`${target.name}\` of \`${target.owner}\``; break;
   }
   if (!value) return null;
+  const coordinate = target.kind === 'field' || target.kind === 'enumValue' ? `${target.typeName}.${target.name}`
+    : target.kind === 'argument' && !target.owner.startsWith('@') ? `${target.owner}(${target.name}:)` : undefined;
+  const usage = coordinate && usageHover(doc.usage, coordinate);
+  if (usage) value += `\n\n${usage}`;
   return { contents: { kind: MarkupKind.Markdown, value }, range };
 }
 

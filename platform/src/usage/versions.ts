@@ -1,0 +1,58 @@
+// The schema of a pushed version, read from its build once: versions never change, so a
+// version's schema is cached for as long as the platform runs (bounded, oldest dropped first).
+import * as fs from 'fs';
+import * as path from 'path';
+import type { GraphQLSchema } from 'graphql';
+import { servedSchema } from '../../../core/src/usage/servedSchema';
+import type { BuildManifest } from '../build/build';
+import type { Queryable } from '../store/db';
+
+const MAX_CACHED = 256;
+
+export class VersionSchemas {
+  private readonly cache = new Map<string, Promise<GraphQLSchema | undefined>>();
+
+  constructor(private readonly db: Queryable) {}
+
+  /** The version's served schema; undefined when the version or its build is gone. */
+  of(versionId: string): Promise<GraphQLSchema | undefined> {
+    let found = this.cache.get(versionId);
+    if (found) {
+      this.cache.delete(versionId);
+      this.cache.set(versionId, found);
+      return found;
+    }
+    found = this.load(versionId);
+    found.catch(() => this.cache.delete(versionId));
+    this.cache.set(versionId, found);
+    if (this.cache.size > MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
+    return found;
+  }
+
+  /** The SDL of a version, as pushed. */
+  async sdlOf(versionId: string): Promise<string | undefined> {
+    const [row] = await this.db.query<{ build_path: string | null }>('SELECT build_path FROM versions WHERE id = $1', [versionId]);
+    if (!row?.build_path) return undefined;
+    try {
+      const manifest = JSON.parse(await fs.promises.readFile(path.join(row.build_path, 'manifest.json'), 'utf8')) as BuildManifest;
+      return await fs.promises.readFile(path.join(row.build_path, ...manifest.schema.split('/')), 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw e;
+    }
+  }
+
+  private async load(versionId: string): Promise<GraphQLSchema | undefined> {
+    const sdl = await this.sdlOf(versionId);
+    return sdl === undefined ? undefined : servedSchema(sdl);
+  }
+}
+
+const perStore = new WeakMap<object, VersionSchemas>();
+
+/** The one cache of version schemas of a store: the API, the gateway's recorder and checks share it. */
+export function versionSchemasOf(db: Queryable): VersionSchemas {
+  let found = perStore.get(db);
+  if (!found) perStore.set(db, (found = new VersionSchemas(db)));
+  return found;
+}
