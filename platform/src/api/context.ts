@@ -1,6 +1,6 @@
 // What every resolver of one API request gets: the store, the caller (resolved once, on first
 // use, so signup and login need no token) and the request's batch loaders.
-import { Auth, Caller } from '../auth/auth';
+import { AccountCaller, Auth, Caller } from '../auth/auth';
 import type { Gateway } from '../runtime/gateway';
 import type { LogSink } from '../runtime/logs';
 import type { Runtime } from '../runtime/runtime';
@@ -13,6 +13,9 @@ import { BatchLoader, groupBy } from './loader';
 
 export class ApiContext {
   private callerPromise: Promise<Caller> | undefined;
+  private accountPromise: Promise<AccountCaller> | undefined;
+  /** What the operation adds to its activity entry (an old and a new rate plan, a version). */
+  activityDetails: string | undefined;
   readonly environments: BatchLoader<EnvironmentView[]>;
   readonly versions: BatchLoader<VersionRow[]>;
 
@@ -27,7 +30,12 @@ export class ApiContext {
   readonly instanceEnvironments: BatchLoader<EnvironmentView[]>;
   readonly ratePlans: BatchLoader<RatePlanRow[]>;
 
-  constructor(parts: { db: Db; auth: Auth; runtime: Runtime; gateway: Gateway; logs: LogSink; meter: Meter; sealer: Sealer }, private readonly authorization: string | undefined) {
+  constructor(
+    parts: { db: Db; auth: Auth; runtime: Runtime; gateway: Gateway; logs: LogSink; meter: Meter; sealer: Sealer },
+    private readonly authorization: string | undefined,
+    /** The organization the request acts in (`x-codestore-organization`); the account's own when absent. */
+    private readonly organization?: string,
+  ) {
     const db = parts.db;
     this.db = db;
     this.auth = parts.auth;
@@ -45,9 +53,20 @@ export class ApiContext {
     this.versions = new BatchLoader(async (ids) => groupBy(await versionsOf(db, (await this.caller()).organizationId, ids), (v) => v.service_id), () => []);
   }
 
-  /** The caller, or an UNAUTHENTICATED error. */
+  /** The caller in the request's organization, or an UNAUTHENTICATED (or FORBIDDEN: not a member) error. */
   caller(): Promise<Caller> {
-    this.callerPromise ??= this.auth.authenticate(this.authorization);
+    this.callerPromise ??= this.auth.authenticate(this.authorization, this.organization);
     return this.callerPromise;
+  }
+
+  /** The account of the request's token, whatever organization it names. */
+  account(): Promise<AccountCaller> {
+    this.accountPromise ??= this.callerPromise ?? this.auth.authenticateToken(this.authorization);
+    return this.accountPromise;
+  }
+
+  /** Adds a line to the activity entry of this request's operation. */
+  noteActivity(details: string): void {
+    this.activityDetails = this.activityDetails ? `${this.activityDetails}; ${details}` : details;
   }
 }

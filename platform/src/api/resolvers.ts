@@ -10,6 +10,7 @@ import { deleteService, EnvironmentName, insertService, serviceById, ServiceRow,
 import type { ApiContext } from './context';
 import { ownInstanceEnvironment as instanceEnvironmentFor, projectResolvers } from './projectResolvers';
 import { environment, ownDeployment, version } from './shapes';
+import { teamResolvers } from './teamResolvers';
 
 /** Field resolvers by type and field; schema.ts checks that every root field has one. */
 export type ResolverMap = Record<string, Record<string, (parent: any, args: any, ctx: ApiContext) => unknown>>;
@@ -79,7 +80,7 @@ const serviceResolvers: ResolverMap = {
     signup: async (_p, args: { email: string; password: string }, ctx) => session(await ctx.auth.signup(args.email, args.password)),
     login: async (_p, args: { email: string; password: string }, ctx) => session(await ctx.auth.login(args.email, args.password)),
     logout: async (_p, _a, ctx) => {
-      await ctx.auth.logout(await ctx.caller());
+      await ctx.auth.logout(await ctx.account());
       return true;
     },
     createService: async (_p, args: { name: string }, ctx) => {
@@ -123,5 +124,6 @@ const serviceResolvers: ResolverMap = {
 
 /** Every resolver of the API: services', then projects'. */
 export const resolvers: ResolverMap = Object.fromEntries(
-  [...new Set([...Object.keys(serviceResolvers), ...Object.keys(projectResolvers)])].map((type) => [type, { ...serviceResolvers[type], ...projectResolvers[type] }]),
+  [...new Set([...Object.keys(serviceResolvers), ...Object.keys(projectResolvers), ...Object.keys(teamResolvers)])]
+    .map((type) => [type, { ...serviceResolvers[type], ...projectResolvers[type], ...teamResolvers[type] }]),
 );
