@@ -4,8 +4,9 @@ import axios, { AxiosError, AxiosInstance } from 'axios';
 import { PlatformError } from './errors';
 import { OPERATIONS } from './operations';
 import type {
-  ClientKey, CreatedClientKey, CreatedService, Deployment, EnvironmentName, EnvironmentSchemaCheck, EnvironmentUsage, InstanceEnvironmentName, Invoice, LogPage,
-  LogsOptions, Project, PushedVersion, PushProblem, RatePlanInput, SchemaChange, Secret, Service, ServiceInstance, Session, Usage, Viewer,
+  ActivityEntry, ClientKey, CreatedClientKey, CreatedService, Deployment, EnvironmentName, EnvironmentSchemaCheck, EnvironmentUsage, InstanceEnvironmentName, Invitation,
+  Invoice, LogPage, LogsOptions, Member, MemberRole, Membership, Project, PushedVersion, PushProblem, RatePlanInput, SchemaChange, Secret, Service, ServiceInstance,
+  Session, Usage, Viewer,
 } from './types';
 
 export const DEFAULT_PLATFORM_URL = 'http://127.0.0.1:4000';
@@ -48,6 +49,8 @@ export interface PlatformClientOptions {
   url: string;
   /** The bearer token of a login, when there is one. */
   token?: string;
+  /** The organization (id) requests act in; default: the account's own. */
+  organization?: string;
   /** Per request; default 30 s. */
   timeoutMs?: number;
   hints?: Partial<PlatformHints>;
@@ -65,10 +68,15 @@ const TOKEN_PROBLEM: Record<string, string> = {
   TOKEN_MALFORMED: 'the stored token is malformed',
 };
 
+/** Names the organization a request acts in (the platform's header). */
+export const ORGANIZATION_HEADER = 'x-codestore-organization';
+
 export class PlatformClient {
   readonly url: string;
   /** The bearer token sent with every request; signup and login set it, logout clears it. */
   token: string | undefined;
+  /** The organization requests act in (sent as `x-codestore-organization`); undefined: the account's own. */
+  organization: string | undefined;
   private readonly http: AxiosInstance;
   private readonly hints: PlatformHints;
   private readonly timeoutMs: number;
@@ -76,6 +84,7 @@ export class PlatformClient {
   constructor(options: PlatformClientOptions) {
     this.url = normalizeUrl(options.url);
     this.token = options.token;
+    this.organization = options.organization;
     this.hints = { ...CLI_HINTS, ...options.hints };
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.http = axios.create({
@@ -172,6 +181,58 @@ export class PlatformClient {
   /** What clients called in each environment of a service and of its instances over the last `days` days. */
   async schemaUsage(serviceId: string, days?: number): Promise<EnvironmentUsage[]> {
     return (await this.request<{ schemaUsage: EnvironmentUsage[] }>(OPERATIONS.schemaUsage, { serviceId, days })).schemaUsage;
+  }
+
+  /** Every organization the account belongs to, its own first, with its role in each. */
+  async organizations(): Promise<Membership[]> {
+    return (await this.request<{ organizations: Membership[] }>(OPERATIONS.organizations)).organizations;
+  }
+
+  async members(): Promise<Member[]> {
+    return (await this.request<{ members: Member[] }>(OPERATIONS.members)).members;
+  }
+
+  /** The current organization's activity, newest first (1 to 500 entries). */
+  async activity(limit?: number): Promise<ActivityEntry[]> {
+    return (await this.request<{ activity: ActivityEntry[] }>(OPERATIONS.activity, { limit })).activity;
+  }
+
+  /** A one-time code (valid 7 days) for `email` to join the current organization as `role`. */
+  async inviteMember(email: string, role: 'developer' | 'admin' = 'developer'): Promise<Invitation> {
+    return (await this.request<{ inviteMember: Invitation }>(OPERATIONS.inviteMember, { email, role })).inviteMember;
+  }
+
+  async joinOrganization(code: string): Promise<Membership> {
+    return (await this.request<{ joinOrganization: Membership }>(OPERATIONS.joinOrganization, { code })).joinOrganization;
+  }
+
+  async setMemberRole(email: string, role: MemberRole): Promise<Member> {
+    return (await this.request<{ setMemberRole: Member }>(OPERATIONS.setMemberRole, { email, role })).setMemberRole;
+  }
+
+  async removeMember(email: string): Promise<string> {
+    return (await this.request<{ removeMember: string }>(OPERATIONS.removeMember, { email })).removeMember;
+  }
+
+  /** Leaves the current organization; returns its id. */
+  async leaveOrganization(): Promise<string> {
+    return (await this.request<{ leaveOrganization: string }>(OPERATIONS.leaveOrganization)).leaveOrganization;
+  }
+
+  /** A new developer key for the service; the old one is refused from the next call. */
+  async rotateDeveloperKey(serviceId: string): Promise<CreatedService> {
+    return (await this.request<{ rotateDeveloperKey: CreatedService }>(OPERATIONS.rotateDeveloperKey, { serviceId })).rotateDeveloperKey;
+  }
+
+  async changePassword(currentPassword: string, newPassword: string): Promise<void> {
+    await this.request(OPERATIONS.changePassword, { currentPassword, newPassword });
+  }
+
+  /** Revokes every token of the account (this client's too); returns how many. */
+  async logoutEverywhere(): Promise<number> {
+    const n = (await this.request<{ logoutEverywhere: number }>(OPERATIONS.logoutEverywhere)).logoutEverywhere;
+    this.token = undefined;
+    return n;
   }
 
   /** The organization's projects, oldest first, with their instances and environments: one request. */
@@ -297,6 +358,7 @@ export class PlatformClient {
   async push(serviceId: string, archive: Buffer, releaseNotes?: string, options: { onUploaded?: () => void } = {}): Promise<PushedVersion> {
     const headers: Record<string, string> = { 'content-type': 'application/gzip' };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (this.organization) headers[ORGANIZATION_HEADER] = this.organization;
     if (releaseNotes) headers['x-release-notes'] = encodeURIComponent(releaseNotes);
     let response;
     // Checking, building and deploying take longer than an API call.
@@ -336,7 +398,7 @@ export class PlatformClient {
     const timeout = options.timeoutMs ?? this.timeoutMs;
     try {
       response = await this.http.post<GraphQLResponse<T> | string>('/graphql', { query, variables }, {
-        headers: this.token ? { authorization: `Bearer ${this.token}` } : {},
+        headers: { ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), ...(this.organization ? { [ORGANIZATION_HEADER]: this.organization } : {}) },
         timeout,
         signal: options.signal,
       });

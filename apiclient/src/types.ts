@@ -10,7 +10,7 @@ export type LogStream = 'stdout' | 'stderr' | 'request' | 'platform';
 
 export interface Account { id: string; email: string; createdAt: string }
 export interface Organization { id: string; name: string; createdAt: string }
-export interface Viewer { account: Account; organization: Organization }
+export interface Viewer { account: Account; organization: Organization; /** The account's role in this organization (absent from a signup or login answer). */ role?: 'owner' | 'admin' | 'developer' }
 
 /** A login: the bearer token and who it is for. */
 export interface Session extends Viewer { token: string }
@@ -309,4 +309,37 @@ export interface EnvironmentUsage {
   days: number;
   coordinates: Array<{ coordinate: string; calls: number; clients: string[]; operations: string[] }>;
   operations: Array<{ name: string | null; hash: string; client: string; calls: number; coordinates: string[] }>;
+}
+
+export type MemberRole = 'owner' | 'admin' | 'developer';
+
+export interface Membership {
+  organization: Organization;
+  role: MemberRole;
+  joinedAt: string;
+  /** The account's own organization (the one it signed up with). */
+  own: boolean;
+}
+
+export interface Member {
+  email: string;
+  role: MemberRole;
+  joinedAt: string;
+}
+
+export interface Invitation {
+  /** The one-time code, shown this once. */
+  code: string;
+  email: string;
+  role: MemberRole;
+  expiresAt: string;
+}
+
+export interface ActivityEntry {
+  id: string;
+  at: string;
+  actor: string;
+  action: string;
+  target: string | null;
+  details: string | null;
 }

@@ -4,6 +4,8 @@
 export type ApiErrorCode =
   | 'UNAUTHENTICATED'
   | 'NOT_FOUND'
+  /** The caller's role in the organization does not allow the operation (`need` says which role would). */
+  | 'FORBIDDEN'
   | 'BAD_USER_INPUT'
   | 'CONFLICT'
   | 'PAYLOAD_TOO_LARGE'

@@ -40,6 +40,7 @@ export function sendError(res: http.ServerResponse, status: number, code: string
 const STATUS: Record<ApiErrorCode, number> = {
   UNAUTHENTICATED: 401,
   NOT_FOUND: 404,
+  FORBIDDEN: 403,
   BAD_USER_INPUT: 400,
   CONFLICT: 409,
   BREAKS_CLIENTS: 409,

@@ -21,7 +21,7 @@ for (const target of platformTargets()) {
       assert.match(session.organization.id, /^org_/);
       assert.equal(client.token, session.token);
       const viewer = await client.whoami();
-      assert.deepEqual(viewer, { account: session.account, organization: session.organization });
+      assert.deepEqual(viewer, { account: session.account, organization: session.organization, role: 'owner' });
     });
 
     it('keeps only hashes: the sha256 of a token, an scrypt hash with its salt and parameters', async () => {

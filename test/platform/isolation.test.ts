@@ -205,6 +205,82 @@ const CASES: Record<string, IsolationCase> = {
       assert.equal(error, undefined);
     },
   },
+  'Query.organizations': {
+    access: 'private',
+    run: (c) => c.organizations(),
+    otherOrganization({ value }, victim) {
+      assert.ok(!(value as Array<{ organization: { id: string } }>).some((m) => m.organization.id === victim.session.organization.id));
+    },
+  },
+  'Query.members': {
+    access: 'private',
+    run: (c) => c.members(),
+    otherOrganization({ value }, victim) {
+      assert.ok(!(value as Array<{ email: string }>).some((m) => m.email === victim.email));
+    },
+  },
+  'Query.activity': {
+    access: 'private',
+    run: (c) => c.activity(500),
+    otherOrganization({ value }, victim) {
+      assert.ok(!JSON.stringify(value).includes(victim.service.id) && !JSON.stringify(value).includes(victim.email));
+    },
+  },
+  'Mutation.inviteMember': {
+    access: 'private',
+    run: (c, v) => c.inviteMember(v.email),
+    otherOrganization({ value }) {
+      // An invitation into the caller's own organization: it gives nobody anything of the victim's.
+      assert.match((value as { code: string }).code, /^inv_/);
+    },
+  },
+  'Mutation.joinOrganization': {
+    access: 'private',
+    run: (c) => c.joinOrganization('inv_not-a-code-anyone-was-given'),
+    otherOrganization({ error }) {
+      assert.equal(error?.code, 'BAD_USER_INPUT');
+    },
+  },
+  'Mutation.setMemberRole': {
+    access: 'private',
+    run: (c, v) => c.setMemberRole(v.email, 'developer'),
+    otherOrganization: notFound,
+  },
+  'Mutation.removeMember': {
+    access: 'private',
+    run: (c, v) => c.removeMember(v.email),
+    otherOrganization: notFound,
+  },
+  'Mutation.leaveOrganization': {
+    access: 'private',
+    run: (c) => c.leaveOrganization(),
+    otherOrganization({ error }) {
+      // The caller's own organization: it cannot leave it, and no other is named.
+      assert.equal(error?.code, 'CONFLICT');
+    },
+  },
+  'Mutation.rotateDeveloperKey': {
+    access: 'private',
+    run: (c, v) => c.rotateDeveloperKey(v.service.id),
+    unknown: (c) => c.rotateDeveloperKey(UNKNOWN_ID),
+    otherOrganization: notFound,
+  },
+  'Mutation.changePassword': {
+    access: 'private',
+    run: (c) => c.changePassword('not the password', 'another password'),
+    otherOrganization({ error }) {
+      assert.equal(error?.code, 'UNAUTHENTICATED');
+    },
+  },
+  'Mutation.logoutEverywhere': {
+    access: 'private',
+    run: (c) => c.logoutEverywhere(),
+    otherOrganization({ error, value }) {
+      // The caller's own tokens only (the victim's is checked after every case).
+      assert.equal(error, undefined);
+      assert.ok((value as number) >= 1);
+    },
+  },
   'Mutation.createService': {
     access: 'private',
     run: (c, v) => c.createService(v.service.name),

@@ -1,6 +1,6 @@
 // What every resolver of one API request gets: the store, the caller (resolved once, on first
 // use, so signup and login need no token) and the request's batch loaders.
-import { Auth, Caller } from '../auth/auth';
+import { AccountCaller, Auth, Caller } from '../auth/auth';
 import { ApiError } from '../errors';
 import type { Gateway } from '../runtime/gateway';
 import type { LogSink } from '../runtime/logs';
@@ -14,6 +14,9 @@ import { BatchLoader, groupBy } from './loader';
 
 export class ApiContext {
   private callerPromise: Promise<Caller> | undefined;
+  private accountPromise: Promise<AccountCaller> | undefined;
+  /** What the operation adds to its activity entry (an old and a new rate plan, a version). */
+  activityDetails: string | undefined;
   readonly environments: BatchLoader<EnvironmentView[]>;
   readonly versions: BatchLoader<VersionRow[]>;
 
@@ -32,7 +35,13 @@ export class ApiContext {
   retryAfter: number | undefined;
 
   /** `clientAddress`: the socket's peer (the local platform is not behind a proxy; a forwarded header could be forged). */
-  constructor(parts: { db: Db; auth: Auth; runtime: Runtime; gateway: Gateway; logs: LogSink; meter: Meter; sealer: Sealer }, private readonly authorization: string | undefined, readonly clientAddress?: string) {
+  constructor(
+    parts: { db: Db; auth: Auth; runtime: Runtime; gateway: Gateway; logs: LogSink; meter: Meter; sealer: Sealer },
+    private readonly authorization: string | undefined,
+    readonly clientAddress?: string,
+    /** The organization the request acts in (`x-codestore-organization`); the account's own when absent. */
+    private readonly organization?: string,
+  ) {
     const db = parts.db;
     this.db = db;
     this.auth = parts.auth;
@@ -60,9 +69,20 @@ export class ApiContext {
     }
   }
 
-  /** The caller, or an UNAUTHENTICATED error. */
+  /** The caller in the request's organization, or an UNAUTHENTICATED (or FORBIDDEN: not a member) error. */
   caller(): Promise<Caller> {
-    this.callerPromise ??= this.auth.authenticate(this.authorization);
+    this.callerPromise ??= this.auth.authenticate(this.authorization, this.organization);
     return this.callerPromise;
+  }
+
+  /** The account of the request's token, whatever organization it names. */
+  account(): Promise<AccountCaller> {
+    this.accountPromise ??= this.callerPromise ?? this.auth.authenticateToken(this.authorization);
+    return this.accountPromise;
+  }
+
+  /** Adds a line to the activity entry of this request's operation. */
+  noteActivity(details: string): void {
+    this.activityDetails = this.activityDetails ? `${this.activityDetails}; ${details}` : details;
   }
 }

@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'http';
 import { GraphQLError } from 'graphql';
 import { OperationContext } from 'graphql-http';
 import { createHandler } from 'graphql-http/lib/use/http';
-import { Auth } from '../auth/auth';
+import { Auth, ORGANIZATION_HEADER } from '../auth/auth';
 import { ApiError } from '../errors';
 import type { Meter } from '../billing/meter';
 import type { Sealer } from '../store/sealing';
@@ -34,7 +34,7 @@ export function createApiHandler(options: ApiHandlerOptions): (req: IncomingMess
     schema,
     // A class instance is no Record to graphql-http's types; resolvers receive it as an ApiContext.
     context: (req) => {
-      const ctx = new ApiContext(options, header(req.raw, 'authorization'), req.raw.socket.remoteAddress);
+      const ctx = new ApiContext(options, header(req.raw, 'authorization'), req.raw.socket.remoteAddress, header(req.raw, ORGANIZATION_HEADER));
       contexts.set(req.raw, ctx);
       return ctx as unknown as OperationContext;
     },

@@ -13,6 +13,7 @@ import { corsResolvers } from './corsResolvers';
 import { parseRequestLine } from '../gateway/requestLog';
 import { environment, ownDeployment, version } from './shapes';
 import { guardVersionMove, usageResolvers } from './usageResolvers';
+import { teamResolvers } from './teamResolvers';
 
 /** Field resolvers by type and field; schema.ts checks that every root field has one. */
 export type ResolverMap = Record<string, Record<string, (parent: any, args: any, ctx: ApiContext) => unknown>>;
@@ -82,7 +83,7 @@ const serviceResolvers: ResolverMap = {
     signup: async (_p, args: { email: string; password: string }, ctx) => session(await ctx.throttled(() => ctx.auth.signup(args.email, args.password, ctx.clientAddress))),
     login: async (_p, args: { email: string; password: string }, ctx) => session(await ctx.throttled(() => ctx.auth.login(args.email, args.password, ctx.clientAddress))),
     logout: async (_p, _a, ctx) => {
-      await ctx.auth.logout(await ctx.caller());
+      await ctx.auth.logout(await ctx.account());
       return true;
     },
     createService: async (_p, args: { name: string }, ctx) => {
@@ -131,6 +132,6 @@ const serviceResolvers: ResolverMap = {
 
 /** Every resolver of the API: services', then projects', then the gateway's settings. */
 export const resolvers: ResolverMap = Object.fromEntries(
-  [...new Set([...Object.keys(serviceResolvers), ...Object.keys(projectResolvers), ...Object.keys(corsResolvers), ...Object.keys(usageResolvers)])]
-    .map((type) => [type, { ...serviceResolvers[type], ...projectResolvers[type], ...corsResolvers[type], ...usageResolvers[type] }]),
+  [...new Set([...Object.keys(serviceResolvers), ...Object.keys(projectResolvers), ...Object.keys(corsResolvers), ...Object.keys(usageResolvers), ...Object.keys(teamResolvers)])]
+    .map((type) => [type, { ...serviceResolvers[type], ...projectResolvers[type], ...corsResolvers[type], ...usageResolvers[type], ...teamResolvers[type] }]),
 );

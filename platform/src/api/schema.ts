@@ -2,6 +2,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { buildSchema, GraphQLScalarType, GraphQLSchema, isObjectType, Kind } from 'graphql';
+import type { GraphQLFieldResolver } from 'graphql';
+import { recordActivity } from '../store/teams';
+import type { ApiContext } from './context';
+import { allows, forbidden, needOf, Permission, PERMISSIONS } from './permissions';
 import { resolvers as defaultResolvers, ResolverMap } from './resolvers';
 
 declare const __webpack_require__: unknown;
@@ -48,7 +52,52 @@ export function buildPlatformSchema(resolvers: ResolverMap = defaultResolvers): 
   for (const root of [schema.getQueryType(), schema.getMutationType()]) {
     for (const field of Object.values(root?.getFields() ?? {})) {
       if (!field.resolve) throw new Error(`${root!.name}.${field.name} has no resolver.`);
+      const permission = PERMISSIONS[`${root!.name}.${field.name}`];
+      if (!permission) throw new Error(`${root!.name}.${field.name} has no row in api/permissions.ts: say which role it needs.`);
+      field.resolve = guarded(field.name, permission, field.resolve);
     }
   }
   return schema;
+}
+
+/** A root resolver behind its permission: the role checked first, the activity recorded after success. */
+function guarded(name: string, permission: Permission, resolve: GraphQLFieldResolver<unknown, unknown>): GraphQLFieldResolver<unknown, unknown> {
+  return async (parent, args: Record<string, any>, context, info) => {
+    const ctx = context as ApiContext;
+    const need = needOf(permission, args);
+    if (need === 'account') await ctx.account();
+    else if (need !== 'public') {
+      const caller = await ctx.caller();
+      if (!allows(caller.role, need)) throw forbidden(name, need, caller.role, caller.organizationName);
+    }
+    const result = await resolve(parent, args, context, info);
+    if (permission.activity) {
+      const caller = await ctx.caller();
+      const deployment = result as { status?: string; version?: { version?: string } } | null;
+      const outcome = deployment && typeof deployment === 'object' && typeof deployment.status === 'string' && deployment.version?.version
+        ? `${deployment.version.version} ${deployment.status}` : undefined;
+      await recordActivity(ctx.db, {
+        organizationId: caller.organizationId,
+        actorEmail: caller.email,
+        action: name,
+        target: activityTarget(args),
+        details: [activityArgs(args), outcome, ctx.activityDetails].filter(Boolean).join('; ') || null,
+      });
+    }
+    return result;
+  };
+}
+
+const TARGET_ARGS = ['serviceId', 'projectId', 'id', 'email'] as const;
+/** Never in the feed: values of secrets, passwords, invitation codes. */
+const SECRET_ARGS = new Set(['value', 'password', 'code', 'schema']);
+
+function activityTarget(args: Record<string, any>): string | null {
+  const parts = TARGET_ARGS.filter((k) => typeof args[k] === 'string').map((k) => `${k === 'id' ? '' : `${k.replace(/Id$/, '')} `}${args[k]}`);
+  return parts.join(', ') || null;
+}
+
+function activityArgs(args: Record<string, any>): string | undefined {
+  const rest = Object.entries(args).filter(([k, v]) => !(TARGET_ARGS as readonly string[]).includes(k) && !SECRET_ARGS.has(k) && v !== undefined && v !== null && v !== false);
+  return rest.length ? rest.map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(', ') : undefined;
 }

@@ -2,16 +2,28 @@
 import { ApiError, badInput, conflict } from '../errors';
 import * as accounts from '../store/accounts';
 import { Db } from '../store/db';
+import * as teams from '../store/teams';
 import { burnVerification, hashPassword, verifyPassword } from './passwords';
 import { newBearerToken, sha256 } from './tokens';
 import { LoginThrottle, ThrottleOptions } from './throttle';
 
-/** Who is calling: resolved from the bearer token of a request. */
-export interface Caller {
+/** Names the organization a request acts in (an id); without it, the account's own. */
+export const ORGANIZATION_HEADER = 'x-codestore-organization';
+
+/** Whose bearer token a request carries, in no particular organization. */
+export interface AccountCaller {
   readonly accountId: string;
   readonly email: string;
-  readonly organizationId: string;
   readonly tokenId: string;
+  /** The organization the account signed up with (its default). */
+  readonly ownOrganizationId: string;
+}
+
+/** Who is calling, in the organization the request acts in (the caller's own unless it names another). */
+export interface Caller extends AccountCaller {
+  readonly organizationId: string;
+  readonly organizationName: string;
+  readonly role: teams.Role;
 }
 
 export interface Session {
@@ -78,6 +90,7 @@ export class Auth {
       const organization = await accounts.insertOrganization(tx, email.split('@')[0]);
       const account = await accounts.insertAccount(tx, organization.id, email, passwordHash);
       if (!account) throw taken();
+      await teams.addMembership(tx, organization.id, account.id, 'owner');
       await accounts.insertToken(tx, account.id, sha256(token), this.tokenTtlMs);
       return { token, account, organization };
     });
@@ -110,23 +123,62 @@ export class Auth {
   }
 
   /** Revokes the caller's token: it never authenticates again. */
-  async logout(caller: Caller): Promise<void> {
+  async logout(caller: AccountCaller): Promise<void> {
     await accounts.revokeToken(this.db, caller.tokenId);
   }
 
-  /** The caller behind an `Authorization` header value, or an UNAUTHENTICATED error saying what is wrong. */
-  async authenticate(authorization: string | undefined): Promise<Caller> {
+  /**
+   * The caller behind an `Authorization` header value in `organizationId` (default: the account's
+   * own), or an UNAUTHENTICATED error saying what is wrong, or FORBIDDEN when the account is not a
+   * member there (never was, or was removed: its tokens stop working there at once).
+   */
+  async authenticate(authorization: string | undefined, organizationId?: string): Promise<Caller> {
+    const asked = organizationId?.trim() || null;
+    const token = await this.token(authorization, (sha) => teams.tokenWithMembership(this.db, sha, asked === null ? null : asked.length <= 64 ? asked : '-'));
+    if (!token.role || !token.member_organization_id) {
+      const named = (asked ?? token.organization_id).slice(0, 64);
+      throw new ApiError('FORBIDDEN', `You are not a member of the organization "${named}" (or it does not exist). \`codestore org:list\` shows yours; \`codestore org:switch\` picks one.`, { reason: 'NOT_A_MEMBER' });
+    }
+    return {
+      accountId: token.account_id, email: token.email, ownOrganizationId: token.organization_id, tokenId: token.id,
+      organizationId: token.member_organization_id, organizationName: token.member_organization_name ?? token.member_organization_id, role: token.role,
+    };
+  }
+
+  /** Changes the caller's password, after checking the current one; other sessions stay logged in. */
+  async changePassword(caller: AccountCaller, current: string, next: string): Promise<void> {
+    const account = await accounts.accountById(this.db, caller.accountId);
+    if (!account || typeof current !== 'string' || !(await verifyPassword(current, account.password_hash))) {
+      throw unauthenticated('WRONG_CREDENTIALS', 'The current password is wrong: nothing changed.');
+    }
+    checkPassword(next);
+    await teams.setPasswordHash(this.db, caller.accountId, await hashPassword(next));
+  }
+
+  /** Revokes every token of the caller's account (this one too); returns how many. */
+  async logoutEverywhere(caller: AccountCaller): Promise<number> {
+    return teams.revokeAllTokens(this.db, caller.accountId);
+  }
+
+  /** The account behind an `Authorization` header value, or an UNAUTHENTICATED error saying what is wrong. */
+  async authenticateToken(authorization: string | undefined): Promise<AccountCaller> {
+    const token = await this.token(authorization, (sha) => accounts.tokenBySha256(this.db, sha));
+    return { accountId: token.account_id, email: token.email, ownOrganizationId: token.organization_id, tokenId: token.id };
+  }
+
+  /** Looks the bearer token up with `find` and refuses it when missing, malformed, unknown, revoked or expired. */
+  private async token<T extends { id: string; revoked_at: Date | null; expired: boolean }>(authorization: string | undefined, find: (sha: string) => Promise<T | undefined>): Promise<T> {
     if (!authorization) {
       throw unauthenticated('TOKEN_MISSING', 'Not logged in: this operation needs an `Authorization: Bearer <token>` header. Log in or sign up to get a token.');
     }
     const m = /^Bearer +([A-Za-z0-9_\-.~+/]+=*) *$/i.exec(authorization);
     if (!m) throw unauthenticated('TOKEN_MALFORMED', 'The Authorization header must be `Bearer <token>`.');
-    const token = await accounts.tokenBySha256(this.db, sha256(m[1]));
+    const token = await find(sha256(m[1]));
     if (!token) throw unauthenticated('TOKEN_INVALID', 'This token is not valid on this platform. Log in again.');
     if (token.revoked_at) throw unauthenticated('TOKEN_REVOKED', 'This token was revoked by a logout. Log in again.');
     if (token.expired) throw unauthenticated('TOKEN_EXPIRED', 'This token expired. Log in again.');
     await accounts.touchToken(this.db, token.id, this.tokenTtlMs, TOUCH_EVERY_MS);
-    return { accountId: token.account_id, email: token.email, organizationId: token.organization_id, tokenId: token.id };
+    return token;
   }
 
   async viewer(caller: Caller): Promise<{ account: accounts.AccountRow; organization: accounts.OrganizationRow }> {

@@ -17,6 +17,9 @@ import { randomChars } from '../store/ids';
 import { serviceById, ServiceRow } from '../store/services';
 import { insertVersion, latestVersion, nextPatch, VersionRecord } from '../store/versions';
 import { BUILD_SERVICE_MANIFEST } from '../runtime/sandbox/limits';
+import { Caller, ORGANIZATION_HEADER } from '../auth/auth';
+import { allows, forbidden, needOf, PUSH_PERMISSION } from '../api/permissions';
+import { recordActivity } from '../store/teams';
 
 /** The largest archive body taken: the archive limit of extractArchive. */
 export const PUSH_BODY_LIMIT = DEFAULT_ARCHIVE_LIMITS.maxArchiveBytes;
@@ -88,8 +91,12 @@ export function createPushHandler(parts: PlatformParts, hooks: { onVersionBuilt?
     };
     if (req.method !== 'POST') return refuse(405, 'METHOD_NOT_ALLOWED', 'Push with POST /push/<serviceId>.');
     let service: ServiceRow;
+    let caller: Caller;
     try {
-      const caller = await parts.auth.authenticate(req.headers.authorization);
+      const org = req.headers[ORGANIZATION_HEADER];
+      caller = await parts.auth.authenticate(req.headers.authorization, typeof org === 'string' ? org : undefined);
+      const need = needOf(PUSH_PERMISSION, {});
+      if (need !== 'public' && need !== 'account' && !allows(caller.role, need)) throw forbidden('push', need, caller.role, caller.organizationName);
       const found = await serviceById(parts.db, caller.organizationId, serviceId);
       if (!found) throw serviceNotFound(serviceId);
       service = found;
@@ -132,6 +139,10 @@ export function createPushHandler(parts: PlatformParts, hooks: { onVersionBuilt?
         id: v.id, version: v.version, schemaHash: v.schema_hash, releaseNotes: v.release_notes, createdAt: v.created_at,
         deployed: deployment?.status === 'DEPLOYED', deployment: deployment ?? null, warnings: outcome.warnings,
       };
+      await recordActivity(parts.db, {
+        organizationId: caller.organizationId, actorEmail: caller.email, action: 'push', target: `service ${service.id}`,
+        details: `${v.version} ${deployment?.status ?? 'not deployed'}${deployment?.error ? `: ${deployment.error.slice(0, 200)}` : ''}`,
+      }).catch((e) => parts.logError('recording a push in the activity feed', e));
       return sendJson(res, 201, result);
     } catch (e) {
       if (e instanceof ArchiveError) {

@@ -13,7 +13,7 @@ export function randomChars(n: number): string {
 }
 
 /** A row id: a type prefix and 16 random characters (80 bits), e.g. `org_k3x9q2...`. */
-export function newId(prefix: 'org' | 'acc' | 'tok' | 'env' | 'ver' | 'dep' | 'ins' | 'key' | 'pln'): string {
+export function newId(prefix: 'inv' | 'org' | 'acc' | 'tok' | 'env' | 'ver' | 'dep' | 'ins' | 'key' | 'pln'): string {
   return `${prefix}_${randomChars(16)}`;
 }
 

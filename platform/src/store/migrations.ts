@@ -215,6 +215,43 @@ export const MIGRATIONS: readonly StoreMigration[] = [
       `CREATE INDEX schema_usage_day ON schema_usage (day)`,
     ],
   },
+  {
+    version: 7,
+    name: 'teams: memberships with roles, invitations, the activity feed',
+    statements: [
+      `CREATE TABLE memberships (
+        organization_id text NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+        account_id text NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        role text NOT NULL CHECK (role IN ('owner', 'admin', 'developer')),
+        created_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (organization_id, account_id)
+      )`,
+      `CREATE INDEX memberships_account ON memberships (account_id)`,
+      // Every account owned the organization it signed up with.
+      `INSERT INTO memberships (organization_id, account_id, role, created_at) SELECT organization_id, id, 'owner', created_at FROM accounts`,
+      `CREATE TABLE invitations (
+        id text PRIMARY KEY,
+        organization_id text NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+        email text NOT NULL,
+        role text NOT NULL CHECK (role IN ('admin', 'developer')),
+        code_sha256 text NOT NULL UNIQUE,
+        invited_by text REFERENCES accounts(id) ON DELETE SET NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        expires_at timestamptz NOT NULL,
+        accepted_at timestamptz
+      )`,
+      `CREATE TABLE activity (
+        id bigserial PRIMARY KEY,
+        organization_id text NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+        at timestamptz NOT NULL DEFAULT clock_timestamp(),
+        actor_email text NOT NULL,
+        action text NOT NULL,
+        target text,
+        details text
+      )`,
+      `CREATE INDEX activity_organization ON activity (organization_id, id DESC)`,
+    ],
+  },
 ];
 
 /** Any number: it only has to be the same in every platform process sharing a database. */

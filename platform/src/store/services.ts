@@ -160,3 +160,8 @@ function deploymentOf(r: Flat, d: string, v: string): DeploymentView | null {
     version,
   };
 }
+
+/** Replaces a service's developer key (its sha256): the old key is refused from the next call. */
+export async function setDeveloperKey(q: Queryable, serviceId: string, developerKeySha256: string): Promise<void> {
+  await q.query('UPDATE services SET developer_key_sha256 = $2 WHERE id = $1', [serviceId, developerKeySha256]);
+}
