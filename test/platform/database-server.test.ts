@@ -64,8 +64,8 @@ for (const target of platformTargets()) {
     let email: string;
 
     before(async () => {
-      // Idle after 2 s: the idle case waits for it, the others keep their environments busy.
-      platform = await TestPlatform.start(target, { idleAfterMs: 2000 });
+      // Idle after 3 s: the idle case waits for it, the others keep their environments busy.
+      platform = await TestPlatform.start(target, { idleAfterMs: 3000 });
       ({ client, email } = await platform.signup('dbserver'));
       const created = await client.createService('Blog');
       serviceId = created.service.id;

@@ -729,6 +729,9 @@ export class Runtime {
   /** A request `admit` let through to `worker` has finished. */
   done(worker: Worker): void {
     worker.done();
+    // Idle counts from the last answer: a request that waited for a cold start is not idle time.
+    const env = this.environments.get(worker.deployment.environment_id);
+    if (env) env.lastActive = Date.now();
   }
 
   /** Stops every process (each closes its database); deployments in progress are left for the next start to roll back. */

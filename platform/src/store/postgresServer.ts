@@ -19,7 +19,8 @@ export const SUPERUSER = 'codestore';
 export const STORE_DATABASE = 'codestore';
 /** A socket path longer than this does not fit in `sockaddr_un` (108 bytes with its NUL). */
 const SOCKET_PATH_MAX = 103;
-const START_TIMEOUT_MS = 60_000;
+/** Long: after a crash the server replays its WAL before it takes connections, slow on a busy disk. */
+const START_TIMEOUT_MS = 5 * 60_000;
 const RESTART_MAX_DELAY_MS = 5_000;
 
 export interface EmbeddedServer {
@@ -346,8 +347,8 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
       child.kill('SIGINT');
       // A slow fast shutdown (a checkpoint on a busy machine) becomes an immediate one, which
       // still ends the backends; SIGKILL would leave them holding the shared memory.
-      const quit = setTimeout(() => child.kill('SIGQUIT'), 30_000);
-      const kill = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      const quit = setTimeout(() => child.kill('SIGQUIT'), 120_000);
+      const kill = setTimeout(() => child.kill('SIGKILL'), 180_000);
       await exited;
       clearTimeout(quit);
       clearTimeout(kill);
