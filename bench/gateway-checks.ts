@@ -141,12 +141,12 @@ async function main(): Promise<void> {
 
     const machine = machineInfo(REPO);
     const lines = [
-      '# Gateway checks: CORS and cost limits on vs off',
+      '# Gateway checks: CORS, cost limits and rate limiting on vs off',
       '',
       `Run ${new Date().toISOString()}: \`node --import tsx bench/gateway-checks.ts --connections ${settings.connections} --duration ${settings.durationS} --warmup ${settings.warmupS} --rounds ${settings.rounds}\`.`,
       `Machine: ${JSON.stringify(machine)}.`,
       '',
-      'One platform (embedded store) in the benchmark process; the blog fixture on `private`, 20 posts; autocannon in its own process POSTs through the gateway with the developer key and `Origin: http://localhost:5173`. "on": CORS headers on every answer and the cost limits checked; "off": neither. Both read the operation (cached by document hash) for the request line. Rounds alternate on/off (ABBA). Only 2xx answers with the expected body count.',
+      'One platform (embedded store) in the benchmark process; the blog fixture on `private`, 20 posts; autocannon in its own process POSTs through the gateway with the developer key and `Origin: http://localhost:5173`. "on": CORS headers on every answer, the cost limits checked and the developer key rate-limited; "off": none of them. Both read the operation (cached by document hash) for the request line. Rounds alternate on/off (ABBA). Only 2xx answers with the expected body count.',
       '',
       '| query | checks on, ok req/s | checks off, ok req/s | throughput cost | target | platform CPU per request, on / off |',
       '|---|---|---|---|---|---|',
