@@ -34,13 +34,17 @@ export async function folderOfArg(ctx: Ctx, arg: unknown): Promise<ServiceFolder
     const folder = await ctx.folders.folderOf(root ?? arg);
     if (folder) return folder;
     const dir = root ?? arg;
-    if (await exists(vscode.Uri.joinPath(dir, SERVICE_MANIFEST))) return { uri: dir, name: path.basename(dir.fsPath), serviceId: await readFolderServiceId(dir) };
+    if (await exists(vscode.Uri.joinPath(dir, SERVICE_MANIFEST)))
+      return { uri: dir, name: path.basename(dir.fsPath), serviceId: await readFolderServiceId(dir) };
     throw new UserError(`${dir.fsPath} is not a service folder (it has no ${SERVICE_MANIFEST}).`);
   }
   const ref = refOf(arg);
   if (ref && 'serviceId' in ref) {
     const folder = await ctx.folders.folderOfService(ref.serviceId);
-    if (!folder) throw new UserError(`The folder of ${ref.serviceId} is not in this workspace: open the folder whose ${SERVICE_MANIFEST} says serviceId: ${ref.serviceId} to push it.`);
+    if (!folder)
+      throw new UserError(
+        `The folder of ${ref.serviceId} is not in this workspace: open the folder whose ${SERVICE_MANIFEST} says serviceId: ${ref.serviceId} to push it.`,
+      );
     return folder;
   }
   return undefined;

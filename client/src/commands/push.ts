@@ -21,11 +21,17 @@ async function pushFolder(ctx: Ctx, arg: unknown): Promise<ServiceFolder | undef
   if (current) return current;
   const all = await ctx.folders.all();
   if (!all.length) {
-    throw new UserError(`This workspace has no service folder (a folder with ${SERVICE_MANIFEST}).`, [{ title: 'Create Service', command: 'codestore.createService' }]);
+    throw new UserError(`This workspace has no service folder (a folder with ${SERVICE_MANIFEST}).`, [
+      { title: 'Create Service', command: 'codestore.createService' },
+    ]);
   }
-  const picked = await vscode.window.showQuickPick(all.map((f) => ({ label: f.name, description: f.serviceId ?? 'no serviceId yet', detail: f.uri.fsPath, folder: f })), {
-    title: 'code.store: Push', placeHolder: 'Which service folder?',
-  });
+  const picked = await vscode.window.showQuickPick(
+    all.map((f) => ({ label: f.name, description: f.serviceId ?? 'no serviceId yet', detail: f.uri.fsPath, folder: f })),
+    {
+      title: 'code.store: Push',
+      placeHolder: 'Which service folder?',
+    },
+  );
   return picked?.folder;
 }
 
@@ -39,15 +45,21 @@ async function confirmDestructive(folder: ServiceFolder): Promise<boolean> {
     `${PENDING_MIGRATION_PATH} drops data when it runs:`,
     ...(warnings.length ? warnings : statements).slice(0, 8).map((w) => `• ${w}`),
     '',
-    'To keep the data, rename with @renamedFrom (the schema\'s quick fixes offer it) instead of removing.',
+    "To keep the data, rename with @renamedFrom (the schema's quick fixes offer it) instead of removing.",
   ].join('\n');
-  const choice = await vscode.window.showWarningMessage(`Push ${folder.name}? Its migration drops ${statements.length} table(s) or column(s) with their data.`, { modal: true, detail }, 'Push Anyway');
+  const choice = await vscode.window.showWarningMessage(
+    `Push ${folder.name}? Its migration drops ${statements.length} table(s) or column(s) with their data.`,
+    { modal: true, detail },
+    'Push Anyway',
+  );
   return choice === 'Push Anyway';
 }
 
 /** Saves the unsaved editors of the folder: what is pushed is what is on disk. */
 async function saveFolder(folder: vscode.Uri): Promise<void> {
-  const dirty = vscode.workspace.textDocuments.filter((d) => d.isDirty && d.uri.scheme === 'file' && d.uri.fsPath.startsWith(folder.fsPath + path.sep));
+  const dirty = vscode.workspace.textDocuments.filter(
+    (d) => d.isDirty && d.uri.scheme === 'file' && d.uri.fsPath.startsWith(folder.fsPath + path.sep),
+  );
   await Promise.all(dirty.map((d) => d.save()));
 }
 
@@ -60,7 +72,9 @@ export async function push(ctx: Ctx, arg: unknown, createService: (ctx: Ctx, arg
   if (!folder) return;
   if (!folder.serviceId) {
     const choice = await vscode.window.showWarningMessage(
-      `${folder.name} is not a service on the platform yet (its ${SERVICE_MANIFEST} has no serviceId).`, { modal: true }, 'Create Service and Push',
+      `${folder.name} is not a service on the platform yet (its ${SERVICE_MANIFEST} has no serviceId).`,
+      { modal: true },
+      'Create Service and Push',
     );
     if (!choice) return;
     await createService(ctx, folder.uri);
@@ -84,28 +98,33 @@ async function sendPush(ctx: Ctx, folder: ServiceFolder, serviceId: string, name
   const client = await ctx.session.client();
   const before = ctx.model.service(serviceId)?.environments.find((e) => e.name === 'private')?.latestDeployment?.id;
   try {
-    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `code.store: pushing ${name}` }, async (progress) => {
-      progress.report({ message: 'Checking and building…' });
-      const { packServiceFolder } = await import(/* webpackChunkName: "archive" */ '../../../apiclient/src/pack');
-      const archive = await packServiceFolder(folder.uri.fsPath);
-      // The platform answers when the deployment settled; the model's polls show when it begins.
-      const watch = ctx.model.onDidChange(() => {
-        const latest = ctx.model.service(serviceId)?.environments.find((e) => e.name === 'private')?.latestDeployment;
-        if (latest && latest.id !== before && isSettling(latest.status)) progress.report({ message: `Deploying ${latest.version.version} to private…` });
-      });
-      try {
-        return await ctx.model.track(client.push(serviceId, archive));
-      } finally {
-        watch.dispose();
-      }
-    });
+    return await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `code.store: pushing ${name}` },
+      async (progress) => {
+        progress.report({ message: 'Checking and building…' });
+        const { packServiceFolder } = await import(/* webpackChunkName: "archive" */ '../../../apiclient/src/pack');
+        const archive = await packServiceFolder(folder.uri.fsPath);
+        // The platform answers when the deployment settled; the model's polls show when it begins.
+        const watch = ctx.model.onDidChange(() => {
+          const latest = ctx.model.service(serviceId)?.environments.find((e) => e.name === 'private')?.latestDeployment;
+          if (latest && latest.id !== before && isSettling(latest.status))
+            progress.report({ message: `Deploying ${latest.version.version} to private…` });
+        });
+        try {
+          return await ctx.model.track(client.push(serviceId, archive));
+        } finally {
+          watch.dispose();
+        }
+      },
+    );
   } catch (e) {
     if (e instanceof PlatformError && e.code === 'CHECK_FAILED') {
       showProblems(ctx, folder.uri, e.problems);
       const errors = e.problems.filter((p) => p.severity === 'error').length;
-      throw new UserError(`The platform's check refused the push of ${name}: ${errors} error(s), shown in the Problems panel. Fix them and push again.`, [
-        { title: 'Show Problems', command: 'workbench.actions.view.problems' },
-      ]);
+      throw new UserError(
+        `The platform's check refused the push of ${name}: ${errors} error(s), shown in the Problems panel. Fix them and push again.`,
+        [{ title: 'Show Problems', command: 'workbench.actions.view.problems' }],
+      );
     }
     throw e;
   }
@@ -118,18 +137,28 @@ async function announcePushed(ctx: Ctx, pushed: PushedVersion, serviceId: string
   const url = env && pushed.deployment?.status === 'DEPLOYED' ? (await ctx.session.url()) + env.path : undefined;
   const target = { serviceId, serviceName: name, environment: 'private' as const };
   if (!pushed.deployment) {
-    void vscode.window.showInformationMessage(`code.store: pushed ${name}: version ${pushed.version} (this platform does not deploy pushes).`);
+    void vscode.window.showInformationMessage(
+      `code.store: pushed ${name}: version ${pushed.version} (this platform does not deploy pushes).`,
+    );
     return;
   }
   const outcome = deploymentOutcome(pushed.deployment, pushed.version, url);
   if (outcome.ok) {
-    void vscode.window.showInformationMessage(`code.store: pushed ${name}. ${outcome.message}`, 'Promote to Demo', 'Open Playground', 'Copy Endpoint').then((choice) => {
-      if (choice === 'Promote to Demo') void vscode.commands.executeCommand('codestore.promote', { serviceId });
-      else if (choice === 'Open Playground') void vscode.commands.executeCommand('codestore.openPlayground', target);
-      else if (choice === 'Copy Endpoint') void vscode.commands.executeCommand('codestore.copyEndpoint', target);
-    });
+    void vscode.window
+      .showInformationMessage(`code.store: pushed ${name}. ${outcome.message}`, 'Promote to Demo', 'Open Playground', 'Copy Endpoint')
+      .then((choice) => {
+        if (choice === 'Promote to Demo') void vscode.commands.executeCommand('codestore.promote', { serviceId });
+        else if (choice === 'Open Playground') void vscode.commands.executeCommand('codestore.openPlayground', target);
+        else if (choice === 'Copy Endpoint') void vscode.commands.executeCommand('codestore.copyEndpoint', target);
+      });
   } else {
-    void vscode.window.showErrorMessage(`code.store: pushed ${name} as ${pushed.version}, but ${outcome.message.charAt(0).toLowerCase()}${outcome.message.slice(1)} Private keeps serving what it served.`, 'Open Logs')
-      .then((choice) => { if (choice) void vscode.commands.executeCommand('codestore.openLogs', target); });
+    void vscode.window
+      .showErrorMessage(
+        `code.store: pushed ${name} as ${pushed.version}, but ${outcome.message.charAt(0).toLowerCase()}${outcome.message.slice(1)} Private keeps serving what it served.`,
+        'Open Logs',
+      )
+      .then((choice) => {
+        if (choice) void vscode.commands.executeCommand('codestore.openLogs', target);
+      });
   }
 }

@@ -15,7 +15,12 @@ export function showProblems(ctx: Ctx, folder: vscode.Uri, problems: PushProblem
     const line = Math.max(0, p.line - 1);
     const character = Math.max(0, p.column - 1);
     const range = new vscode.Range(line, character, line, character);
-    const severity = p.severity === 'error' ? vscode.DiagnosticSeverity.Error : p.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
+    const severity =
+      p.severity === 'error'
+        ? vscode.DiagnosticSeverity.Error
+        : p.severity === 'warning'
+          ? vscode.DiagnosticSeverity.Warning
+          : vscode.DiagnosticSeverity.Information;
     const d = new vscode.Diagnostic(range, p.message, severity);
     d.source = 'code.store push';
     d.code = p.code;

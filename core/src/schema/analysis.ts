@@ -60,8 +60,12 @@ export class SchemaAnalysis {
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const analysis = this;
     this.validator = new ChunkValidator({
-      get chunks() { return analysis.chunks; },
-      get sourceToChunk() { return analysis.sourceToChunk; },
+      get chunks() {
+        return analysis.chunks;
+      },
+      get sourceToChunk() {
+        return analysis.sourceToChunk;
+      },
       preludeDefs: this.preludeDefs,
       dependents: this.dependents,
       volatileChunks: this.volatileChunks,
@@ -70,7 +74,9 @@ export class SchemaAnalysis {
     });
   }
 
-  get documentText(): string { return this.text; }
+  get documentText(): string {
+    return this.text;
+  }
 
   /**
    * Brings the analysis to a new version of the text. Only the region around the edit is
@@ -173,15 +179,19 @@ export class SchemaAnalysis {
 
   private chunkIndexAt(offset: number): number {
     const cs = this.chunks;
-    let lo = 0, hi = cs.length - 1;
+    let lo = 0,
+      hi = cs.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (cs[mid].start <= offset) lo = mid; else hi = mid - 1;
+      if (cs[mid].start <= offset) lo = mid;
+      else hi = mid - 1;
     }
     return lo;
   }
 
-  allChunks(): readonly Chunk[] { return this.chunks; }
+  allChunks(): readonly Chunk[] {
+    return this.chunks;
+  }
 
   /** The chunk holding document offset `offset`. */
   chunkAt(offset: number): Chunk | undefined {
@@ -220,9 +230,11 @@ export class SchemaAnalysis {
       for (const d of c.declarations) {
         const key = d.kind === 'D' ? '@' + d.name : d.name;
         const list = declarations.get(key);
-        if (list) list.push(d); else declarations.set(key, [d]);
+        if (list) list.push(d);
+        else declarations.set(key, [d]);
         if (d.kind === 'R') {
-          for (const op of (d.node as { operationTypes?: readonly { operation: string; type: { name: NameNode } }[] }).operationTypes ?? []) {
+          for (const op of (d.node as { operationTypes?: readonly { operation: string; type: { name: NameNode } }[] }).operationTypes ??
+            []) {
             roots[op.operation as keyof typeof roots] = op.type.name.value;
           }
         }
@@ -253,7 +265,10 @@ export class SchemaAnalysis {
     const signatures = new Map<string, string>();
     const signature = (key: string) => {
       let s = signatures.get(key);
-      if (s === undefined) { s = this.validator.signatureOf(key, index); signatures.set(key, s); }
+      if (s === undefined) {
+        s = this.validator.signatureOf(key, index);
+        signatures.set(key, s);
+      }
       return s;
     };
 

@@ -55,7 +55,7 @@ export class Chunk {
     if (!header) return;
     const named = (value: string) => ({ kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value } });
     const node = {
-      kind: header.extension ? KIND_OF_LETTER_EXT[header.kind] ?? KIND_OF_LETTER[header.kind] : KIND_OF_LETTER[header.kind],
+      kind: header.extension ? (KIND_OF_LETTER_EXT[header.kind] ?? KIND_OF_LETTER[header.kind]) : KIND_OF_LETTER[header.kind],
       name: { kind: Kind.NAME, value: header.name },
       interfaces: header.interfaces.map(named),
       types: header.kind === 'U' ? header.members.map(named) : undefined,
@@ -65,7 +65,16 @@ export class Chunk {
     let shape: string = header.kind;
     if (header.interfaces.length) shape += '|' + header.interfaces.join(',');
     if (header.kind === 'U') shape += '|=' + header.members.join(',');
-    this.declarations.push({ name: header.name, kind: header.kind, extension: header.extension, shape, node, chunk: this, contentKey: 'header:' + shape + ':' + header.name, recovered: true });
+    this.declarations.push({
+      name: header.name,
+      kind: header.kind,
+      extension: header.extension,
+      shape,
+      node,
+      chunk: this,
+      contentKey: 'header:' + shape + ':' + header.name,
+      recovered: true,
+    });
   }
 
   /** The chunk's text without layout: whitespace-only edits keep it. */
@@ -95,8 +104,12 @@ export class Chunk {
     }
     if (definitions.length) {
       visit({ kind: Kind.DOCUMENT, definitions } as DocumentNode, {
-        NamedType: (node) => { this.typeRefs.add(node.name.value); },
-        Directive: (node) => { this.directiveRefs.add(node.name.value); },
+        NamedType: (node) => {
+          this.typeRefs.add(node.name.value);
+        },
+        Directive: (node) => {
+          this.directiveRefs.add(node.name.value);
+        },
       });
     }
   }
@@ -107,10 +120,13 @@ export class Chunk {
       const map = new Map<string, NameNode[]>();
       const add = (n: NameNode) => {
         const list = map.get(n.value);
-        if (list) list.push(n); else map.set(n.value, [n]);
+        if (list) list.push(n);
+        else map.set(n.value, [n]);
       };
       visit({ kind: Kind.DOCUMENT, definitions: this.definitions } as DocumentNode, {
-        NamedType: (node) => { add(node.name); },
+        NamedType: (node) => {
+          add(node.name);
+        },
         enter: (node) => {
           if (isTypeDeclaration(node)) add((node as TypeDefinitionNode).name);
         },
@@ -126,7 +142,10 @@ export class Chunk {
  * plain offsets: a large schema then keeps its AST, not its tokens, in memory.
  */
 function lightenLocations(node: unknown, source: Source): void {
-  if (Array.isArray(node)) { for (const n of node) lightenLocations(n, source); return; }
+  if (Array.isArray(node)) {
+    for (const n of node) lightenLocations(n, source);
+    return;
+  }
   if (!node || typeof node !== 'object') return;
   const n = node as { loc?: { start: number; end: number }; [key: string]: unknown };
   for (const key in n) {
@@ -148,12 +167,18 @@ function stripComments(text: string): string {
 
 export function isTypeDeclaration(node: ASTNode): boolean {
   switch (node.kind) {
-    case Kind.OBJECT_TYPE_DEFINITION: case Kind.OBJECT_TYPE_EXTENSION:
-    case Kind.INTERFACE_TYPE_DEFINITION: case Kind.INTERFACE_TYPE_EXTENSION:
-    case Kind.UNION_TYPE_DEFINITION: case Kind.UNION_TYPE_EXTENSION:
-    case Kind.ENUM_TYPE_DEFINITION: case Kind.ENUM_TYPE_EXTENSION:
-    case Kind.SCALAR_TYPE_DEFINITION: case Kind.SCALAR_TYPE_EXTENSION:
-    case Kind.INPUT_OBJECT_TYPE_DEFINITION: case Kind.INPUT_OBJECT_TYPE_EXTENSION:
+    case Kind.OBJECT_TYPE_DEFINITION:
+    case Kind.OBJECT_TYPE_EXTENSION:
+    case Kind.INTERFACE_TYPE_DEFINITION:
+    case Kind.INTERFACE_TYPE_EXTENSION:
+    case Kind.UNION_TYPE_DEFINITION:
+    case Kind.UNION_TYPE_EXTENSION:
+    case Kind.ENUM_TYPE_DEFINITION:
+    case Kind.ENUM_TYPE_EXTENSION:
+    case Kind.SCALAR_TYPE_DEFINITION:
+    case Kind.SCALAR_TYPE_EXTENSION:
+    case Kind.INPUT_OBJECT_TYPE_DEFINITION:
+    case Kind.INPUT_OBJECT_TYPE_EXTENSION:
       return true;
     default:
       return false;
@@ -161,14 +186,21 @@ export function isTypeDeclaration(node: ASTNode): boolean {
 }
 
 const KIND_LETTER: Partial<Record<string, [DeclKind, boolean]>> = {
-  [Kind.OBJECT_TYPE_DEFINITION]: ['O', false], [Kind.OBJECT_TYPE_EXTENSION]: ['O', true],
-  [Kind.INTERFACE_TYPE_DEFINITION]: ['I', false], [Kind.INTERFACE_TYPE_EXTENSION]: ['I', true],
-  [Kind.UNION_TYPE_DEFINITION]: ['U', false], [Kind.UNION_TYPE_EXTENSION]: ['U', true],
-  [Kind.ENUM_TYPE_DEFINITION]: ['E', false], [Kind.ENUM_TYPE_EXTENSION]: ['E', true],
-  [Kind.SCALAR_TYPE_DEFINITION]: ['S', false], [Kind.SCALAR_TYPE_EXTENSION]: ['S', true],
-  [Kind.INPUT_OBJECT_TYPE_DEFINITION]: ['N', false], [Kind.INPUT_OBJECT_TYPE_EXTENSION]: ['N', true],
+  [Kind.OBJECT_TYPE_DEFINITION]: ['O', false],
+  [Kind.OBJECT_TYPE_EXTENSION]: ['O', true],
+  [Kind.INTERFACE_TYPE_DEFINITION]: ['I', false],
+  [Kind.INTERFACE_TYPE_EXTENSION]: ['I', true],
+  [Kind.UNION_TYPE_DEFINITION]: ['U', false],
+  [Kind.UNION_TYPE_EXTENSION]: ['U', true],
+  [Kind.ENUM_TYPE_DEFINITION]: ['E', false],
+  [Kind.ENUM_TYPE_EXTENSION]: ['E', true],
+  [Kind.SCALAR_TYPE_DEFINITION]: ['S', false],
+  [Kind.SCALAR_TYPE_EXTENSION]: ['S', true],
+  [Kind.INPUT_OBJECT_TYPE_DEFINITION]: ['N', false],
+  [Kind.INPUT_OBJECT_TYPE_EXTENSION]: ['N', true],
   [Kind.DIRECTIVE_DEFINITION]: ['D', false],
-  [Kind.SCHEMA_DEFINITION]: ['R', false], [Kind.SCHEMA_EXTENSION]: ['R', true],
+  [Kind.SCHEMA_DEFINITION]: ['R', false],
+  [Kind.SCHEMA_EXTENSION]: ['R', true],
 };
 
 function declarationOf(def: DefinitionNode, chunk: Chunk, own?: DefinitionNode): Declaration | undefined {
@@ -186,15 +218,26 @@ function declarationOf(def: DefinitionNode, chunk: Chunk, own?: DefinitionNode):
   return { name, kind, extension, shape, node: def, chunk, contentKey };
 }
 
-const HEADER = /^(?:\s|#[^\n]*)*(?:(?:"""[\s\S]*?"""|"(?:[^"\\\n]|\\.)*")\s*)?(extend\s+)?(type|interface|input|enum|union|scalar|directive)\s+(@?)([_A-Za-z][_0-9A-Za-z]*)([^{(=]*)(=[^{}()#@]*)?/;
+const HEADER =
+  /^(?:\s|#[^\n]*)*(?:(?:"""[\s\S]*?"""|"(?:[^"\\\n]|\\.)*")\s*)?(extend\s+)?(type|interface|input|enum|union|scalar|directive)\s+(@?)([_A-Za-z][_0-9A-Za-z]*)([^{(=]*)(=[^{}()#@]*)?/;
 const HEADER_KIND: Record<string, DeclKind> = { type: 'O', interface: 'I', input: 'N', enum: 'E', union: 'U', scalar: 'S', directive: 'D' };
 const KIND_OF_LETTER: Record<DeclKind, Kind> = {
-  O: Kind.OBJECT_TYPE_DEFINITION, I: Kind.INTERFACE_TYPE_DEFINITION, N: Kind.INPUT_OBJECT_TYPE_DEFINITION, E: Kind.ENUM_TYPE_DEFINITION,
-  U: Kind.UNION_TYPE_DEFINITION, S: Kind.SCALAR_TYPE_DEFINITION, D: Kind.DIRECTIVE_DEFINITION, R: Kind.SCHEMA_DEFINITION,
+  O: Kind.OBJECT_TYPE_DEFINITION,
+  I: Kind.INTERFACE_TYPE_DEFINITION,
+  N: Kind.INPUT_OBJECT_TYPE_DEFINITION,
+  E: Kind.ENUM_TYPE_DEFINITION,
+  U: Kind.UNION_TYPE_DEFINITION,
+  S: Kind.SCALAR_TYPE_DEFINITION,
+  D: Kind.DIRECTIVE_DEFINITION,
+  R: Kind.SCHEMA_DEFINITION,
 };
 const KIND_OF_LETTER_EXT: Partial<Record<DeclKind, Kind>> = {
-  O: Kind.OBJECT_TYPE_EXTENSION, I: Kind.INTERFACE_TYPE_EXTENSION, N: Kind.INPUT_OBJECT_TYPE_EXTENSION,
-  E: Kind.ENUM_TYPE_EXTENSION, U: Kind.UNION_TYPE_EXTENSION, S: Kind.SCALAR_TYPE_EXTENSION,
+  O: Kind.OBJECT_TYPE_EXTENSION,
+  I: Kind.INTERFACE_TYPE_EXTENSION,
+  N: Kind.INPUT_OBJECT_TYPE_EXTENSION,
+  E: Kind.ENUM_TYPE_EXTENSION,
+  U: Kind.UNION_TYPE_EXTENSION,
+  S: Kind.SCALAR_TYPE_EXTENSION,
 };
 
 /** What a chunk that does not parse appears to declare, from its first line. */
@@ -203,7 +246,8 @@ function headerOf(text: string): { name: string; kind: DeclKind; extension: bool
   if (!m) return undefined;
   const kind = HEADER_KIND[m[2]];
   if ((kind === 'D') !== (m[3] === '@')) return undefined;
-  const interfaces = kind === 'O' || kind === 'I' ? (/implements\s+([^@]*)/.exec(m[5])?.[1] ?? '').split(/[\s&,]+/).filter((x) => /^[_A-Za-z]/.test(x)) : [];
+  const interfaces =
+    kind === 'O' || kind === 'I' ? (/implements\s+([^@]*)/.exec(m[5])?.[1] ?? '').split(/[\s&,]+/).filter((x) => /^[_A-Za-z]/.test(x)) : [];
   // Union members up to the first line that does not continue the list.
   const members: string[] = [];
   if (kind === 'U' && m[6]) {
@@ -231,7 +275,10 @@ function syntaxDiagnostic(e: unknown, text: string): ChunkDiagnostic {
   if (end === pos) end = Math.min(pos + 1, text.length);
   const message = err.message.replace(/^Syntax Error: /, '');
   return {
-    start: pos, end, severity: 'error', code: 'syntax',
+    start: pos,
+    end,
+    severity: 'error',
+    code: 'syntax',
     message: `Syntax error: ${message}${syntaxHint(message, open >= 0 ? text[open] : undefined)}`,
   };
 }

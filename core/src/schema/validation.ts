@@ -6,8 +6,18 @@ import * as graphqlExports from 'graphql';
 import * as knownArgumentRules from 'graphql/validation/rules/KnownArgumentNamesRule';
 import * as requiredArgumentRules from 'graphql/validation/rules/ProvidedRequiredArgumentsRule';
 import {
-  ASTNode, buildASTSchema, DefinitionNode, DocumentNode, GraphQLError, InputValueDefinitionNode,
-  Kind, NameNode, Source, TypeDefinitionNode, validateSchema, visit,
+  ASTNode,
+  buildASTSchema,
+  DefinitionNode,
+  DocumentNode,
+  GraphQLError,
+  InputValueDefinitionNode,
+  Kind,
+  NameNode,
+  Source,
+  TypeDefinitionNode,
+  validateSchema,
+  visit,
 } from 'graphql';
 import { specifiedSDLRules } from 'graphql/validation/specifiedRules';
 import { validateSDL } from 'graphql/validation/validate';
@@ -45,7 +55,12 @@ export class ChunkValidator {
     for (const c of [...dirty]) {
       for (const d of c.declarations) {
         const list = index.declarations.get(d.kind === 'D' ? '@' + d.name : d.name);
-        if (list && list.length > 1) for (const other of list) if (!set.has(other.chunk) && other.chunk.definitions.length) { set.add(other.chunk); dirty.push(other.chunk); }
+        if (list && list.length > 1)
+          for (const other of list)
+            if (!set.has(other.chunk) && other.chunk.definitions.length) {
+              set.add(other.chunk);
+              dirty.push(other.chunk);
+            }
       }
     }
   }
@@ -125,7 +140,14 @@ export class ChunkValidator {
     const volatile = new Set<Chunk>();
     const attribute = (error: GraphQLError, code: string, only: Set<Chunk> = dirtySet) => {
       const nodes = error.nodes ?? [];
-      if (nodes.some((n) => !n.loc || (stubChunks.has(this.ctx.sourceToChunk.get(n.loc.source)!) && !dirtySet.has(this.ctx.sourceToChunk.get(n.loc.source)!)))) return;
+      if (
+        nodes.some(
+          (n) =>
+            !n.loc ||
+            (stubChunks.has(this.ctx.sourceToChunk.get(n.loc.source)!) && !dirtySet.has(this.ctx.sourceToChunk.get(n.loc.source)!)),
+        )
+      )
+        return;
       // A consequence of an unknown type (standing in as a scalar) adds nothing to "Unknown type".
       if (code !== 'unknown-type' && nodes.some((n) => n.kind === Kind.NAMED_TYPE && unknownNames.has(n.name.value))) return;
       // An error naming several definitions belongs to the one that depends on the others (an
@@ -136,23 +158,29 @@ export class ChunkValidator {
         const node = nodes[k];
         const chunk = node.loc && this.chunkOfDirty(node.loc.source, only);
         if (!chunk) continue;
-        if (owner && owner !== chunk) { if (!dirtySet.has(owner)) return; continue; }
+        if (owner && owner !== chunk) {
+          if (!dirtySet.has(owner)) return;
+          continue;
+        }
         const target = narrowNode(node);
         const d: ChunkDiagnostic = { start: target.loc!.start, end: target.loc!.end, severity: 'error', code, message: error.message };
         if (code === 'unknown-type' && node.kind === Kind.NAMED_TYPE) {
           this.improveUnknownType(d, node.name.value, index);
           volatile.add(chunk);
         } else if (code === 'invalid-type-extension' && /not defined/.test(error.message)) {
-          const name = node.kind === Kind.NAME ? node.value : (node as { name?: NameNode }).name?.value ?? '';
+          const name = node.kind === Kind.NAME ? node.value : ((node as { name?: NameNode }).name?.value ?? '');
           const suggestions = this.typeSuggestions(name, index, false);
-          d.message = `Cannot extend type "${name}" because it is not defined.` + (suggestions.length ? ` Did you mean ${suggestions.map((s) => `"${s}"`).join(', ')}?` : ' Declare the type first.');
+          d.message =
+            `Cannot extend type "${name}" because it is not defined.` +
+            (suggestions.length ? ` Did you mean ${suggestions.map((s) => `"${s}"`).join(', ')}?` : ' Declare the type first.');
           volatile.add(chunk);
         }
         // The message also depends on the other places it names: re-validate when they change.
         const sink = deps.get(chunk)!;
         for (const other of nodes) {
           const otherChunk = other.loc && this.ctx.sourceToChunk.get(other.loc.source);
-          if (otherChunk && otherChunk !== chunk) for (const decl of otherChunk.declarations) sink.set('~' + keyOf(decl), signature('~' + keyOf(decl)));
+          if (otherChunk && otherChunk !== chunk)
+            for (const decl of otherChunk.declarations) sink.set('~' + keyOf(decl), signature('~' + keyOf(decl)));
         }
         results.get(chunk)!.push(d);
         return;
@@ -164,7 +192,8 @@ export class ChunkValidator {
     runRules(sdlDoc, localRules as SDLRule[], attribute);
 
     // Schema validation: unknown names become scalars so the schema builds; their errors are above.
-    const schemaErrors = (defs: DefinitionNode[]): readonly GraphQLError[] => validateSchema(buildASTSchema({ kind: Kind.DOCUMENT, definitions: defs }, { assumeValidSDL: true }));
+    const schemaErrors = (defs: DefinitionNode[]): readonly GraphQLError[] =>
+      validateSchema(buildASTSchema({ kind: Kind.DOCUMENT, definitions: defs }, { assumeValidSDL: true }));
     let errors: readonly GraphQLError[] | undefined;
     try {
       errors = schemaErrors([...sdlDoc.definitions, ...unknown]);
@@ -176,7 +205,8 @@ export class ChunkValidator {
     } else {
       // graphql-js cannot build every invalid schema (an input default of an output type throws):
       // then each chunk is checked on its own, so one bad definition does not silence the rest.
-      for (const c of dirty) this.validateChunkSchemaAlone(c, index, requirements, (error, code) => attribute(error, code, new Set([c])), results);
+      for (const c of dirty)
+        this.validateChunkSchemaAlone(c, index, requirements, (error, code) => attribute(error, code, new Set([c])), results);
     }
 
     for (const c of dirty) {
@@ -185,17 +215,24 @@ export class ChunkValidator {
       c.validated = { deps: chunkDeps, diagnostics: results.get(c)! };
       for (const key of chunkDeps.keys()) {
         let set = this.ctx.dependents.get(key);
-        if (!set) { set = new Set(); this.ctx.dependents.set(key, set); }
+        if (!set) {
+          set = new Set();
+          this.ctx.dependents.set(key, set);
+        }
         set.add(c);
       }
-      if (volatile.has(c)) this.ctx.volatileChunks.add(c); else this.ctx.volatileChunks.delete(c);
+      if (volatile.has(c)) this.ctx.volatileChunks.add(c);
+      else this.ctx.volatileChunks.delete(c);
     }
   }
 
   /** Schema validation of one chunk with only what it needs; a failure to build is reported on it. */
   private validateChunkSchemaAlone(
-    c: Chunk, index: SchemaIndex, requirements: (key: string, level: Level) => Map<string, Level>,
-    attribute: (error: GraphQLError, code: string) => void, results: Map<Chunk, ChunkDiagnostic[]>,
+    c: Chunk,
+    index: SchemaIndex,
+    requirements: (key: string, level: Level) => Map<string, Level>,
+    attribute: (error: GraphQLError, code: string) => void,
+    results: Map<Chunk, ChunkDiagnostic[]>,
   ): void {
     const mine = chunkRequirements(c, index, requirements);
     const defs: DefinitionNode[] = [...c.definitions];
@@ -204,7 +241,8 @@ export class ChunkValidator {
       if (!decls) {
         const p = this.ctx.preludeDefs.get(key);
         if (p) defs.push(p);
-        else if (!key.startsWith('@') && key !== 'schema' && !BUILTIN_SCALARS.includes(key)) defs.push({ kind: Kind.SCALAR_TYPE_DEFINITION, name: { kind: Kind.NAME, value: key } } as DefinitionNode);
+        else if (!key.startsWith('@') && key !== 'schema' && !BUILTIN_SCALARS.includes(key))
+          defs.push({ kind: Kind.SCALAR_TYPE_DEFINITION, name: { kind: Kind.NAME, value: key } } as DefinitionNode);
         continue;
       }
       for (const d of decls) {
@@ -213,7 +251,8 @@ export class ChunkValidator {
       }
     }
     try {
-      for (const error of validateSchema(buildASTSchema({ kind: Kind.DOCUMENT, definitions: defs }, { assumeValidSDL: true }))) attribute(error, schemaCode(error.message));
+      for (const error of validateSchema(buildASTSchema({ kind: Kind.DOCUMENT, definitions: defs }, { assumeValidSDL: true })))
+        attribute(error, schemaCode(error.message));
     } catch {
       // graphql-js throws while building a default value of a type that is not an input type:
       // say so where it is, in graphql-js's own words.
@@ -224,14 +263,27 @@ export class ChunkValidator {
         while (t.kind !== Kind.NAMED_TYPE) t = t.type;
         const kind = index.declarations.get(t.name.value)?.find((d) => !d.extension)?.kind;
         if ((kind === 'O' || kind === 'I' || kind === 'U') && t.loc) {
-          out.push({ start: t.loc.start, end: t.loc.end, severity: 'error', code: 'not-input-type', message: `The type of ${where} must be Input Type but got: ${t.name.value}.` });
+          out.push({
+            start: t.loc.start,
+            end: t.loc.end,
+            severity: 'error',
+            code: 'not-input-type',
+            message: `The type of ${where} must be Input Type but got: ${t.name.value}.`,
+          });
         }
       };
       for (const def of c.definitions) {
         if (def.kind === Kind.DIRECTIVE_DEFINITION) for (const a of def.arguments ?? []) check(a, `@${def.name.value}(${a.name.value}:)`);
-        if (def.kind === Kind.INPUT_OBJECT_TYPE_DEFINITION || def.kind === Kind.INPUT_OBJECT_TYPE_EXTENSION) for (const f of def.fields ?? []) check(f, `${def.name.value}.${f.name.value}`);
-        if (def.kind === Kind.OBJECT_TYPE_DEFINITION || def.kind === Kind.OBJECT_TYPE_EXTENSION || def.kind === Kind.INTERFACE_TYPE_DEFINITION || def.kind === Kind.INTERFACE_TYPE_EXTENSION) {
-          for (const f of def.fields ?? []) for (const a of f.arguments ?? []) check(a, `${def.name.value}.${f.name.value}(${a.name.value}:)`);
+        if (def.kind === Kind.INPUT_OBJECT_TYPE_DEFINITION || def.kind === Kind.INPUT_OBJECT_TYPE_EXTENSION)
+          for (const f of def.fields ?? []) check(f, `${def.name.value}.${f.name.value}`);
+        if (
+          def.kind === Kind.OBJECT_TYPE_DEFINITION ||
+          def.kind === Kind.OBJECT_TYPE_EXTENSION ||
+          def.kind === Kind.INTERFACE_TYPE_DEFINITION ||
+          def.kind === Kind.INTERFACE_TYPE_EXTENSION
+        ) {
+          for (const f of def.fields ?? [])
+            for (const a of f.arguments ?? []) check(a, `${def.name.value}.${f.name.value}(${a.name.value}:)`);
         }
       }
     }
@@ -252,7 +304,16 @@ export class ChunkValidator {
       const visit = (k: string, l: Level) => {
         const decls = index.declarations.get(k);
         const nodes = decls ? decls.map((d) => d.node) : this.ctx.preludeDefs.has(k) ? [this.ctx.preludeDefs.get(k)!] : [];
-        const natural = nodes.some((n) => n.kind === Kind.INPUT_OBJECT_TYPE_DEFINITION || n.kind === Kind.INPUT_OBJECT_TYPE_EXTENSION || n.kind === Kind.DIRECTIVE_DEFINITION || n.kind === Kind.SCHEMA_DEFINITION || n.kind === Kind.SCHEMA_EXTENSION) || (!decls && nodes.length > 0);
+        const natural =
+          nodes.some(
+            (n) =>
+              n.kind === Kind.INPUT_OBJECT_TYPE_DEFINITION ||
+              n.kind === Kind.INPUT_OBJECT_TYPE_EXTENSION ||
+              n.kind === Kind.DIRECTIVE_DEFINITION ||
+              n.kind === Kind.SCHEMA_DEFINITION ||
+              n.kind === Kind.SCHEMA_EXTENSION,
+          ) ||
+          (!decls && nodes.length > 0);
         const effective: Level = natural ? 'full' : l;
         const prev = result.get(k);
         if (prev && LEVELS[prev] >= LEVELS[effective]) return;
@@ -285,7 +346,9 @@ export class ChunkValidator {
     for (const c of chunks) {
       const known = passDeps.get(c) ?? c.validated?.deps;
       if (!known) continue;
-      const dependsOnAll = chunks.every((other) => other === c || other.declarations.every((d) => known.has(keyOf(d)) || known.has('~' + keyOf(d))));
+      const dependsOnAll = chunks.every(
+        (other) => other === c || other.declarations.every((d) => known.has(keyOf(d)) || known.has('~' + keyOf(d))),
+      );
       if (dependsOnAll) return c;
     }
     return undefined;
@@ -299,17 +362,22 @@ export class ChunkValidator {
   /** Type names close to `name`, from the whole document and the prelude. */
   private typeSuggestions(name: string, index: SchemaIndex, builtIns = true): string[] {
     const candidates: string[] = builtIns ? [...BUILTIN_SCALARS] : [];
-    for (const [key, list] of index.declarations) if (list[0].kind !== 'D' && list[0].kind !== 'R' && list.some((d) => !d.extension)) candidates.push(key);
+    for (const [key, list] of index.declarations)
+      if (list[0].kind !== 'D' && list[0].kind !== 'R' && list.some((d) => !d.extension)) candidates.push(key);
     for (const key of this.ctx.preludeDefs.keys()) if (!key.startsWith('@')) candidates.push(key);
-    return suggestionList(name, candidates).filter((s) => s !== name).slice(0, 5);
+    return suggestionList(name, candidates)
+      .filter((s) => s !== name)
+      .slice(0, 5);
   }
 
   private improveUnknownType(d: ChunkDiagnostic, name: string, index: SchemaIndex): void {
     if (!name) return;
     const suggestions = this.typeSuggestions(name, index);
-    d.message = `Unknown type "${name}".` + (suggestions.length
-      ? ` Did you mean ${suggestions.map((s) => `"${s}"`).join(', ')}? Or declare it.`
-      : ` Declare it (for example \`type ${name} { id: ID! }\`) or use one of the known types.`);
+    d.message =
+      `Unknown type "${name}".` +
+      (suggestions.length
+        ? ` Did you mean ${suggestions.map((s) => `"${s}"`).join(', ')}? Or declare it.`
+        : ` Declare it (for example \`type ${name} { id: ID! }\`) or use one of the known types.`);
     d.data = { kind: 'did-you-mean', name, suggestions };
   }
 
@@ -330,7 +398,13 @@ export class ChunkValidator {
     if (!this.ctx.options.prelude) return out;
     // A service schema needs a Query type: the platform serves it.
     if (!index.declarations.has(index.roots.query)) {
-      out.push({ start: 0, end: 0, severity: 'error', code: 'missing-query', message: `The schema has no "${index.roots.query}" type. Add \`type ${index.roots.query} { ... }\` with at least one field: it is the service's entry point.` });
+      out.push({
+        start: 0,
+        end: 0,
+        severity: 'error',
+        code: 'missing-query',
+        message: `The schema has no "${index.roots.query}" type. Add \`type ${index.roots.query} { ... }\` with at least one field: it is the service's entry point.`,
+      });
     }
     return out;
   }
@@ -344,7 +418,9 @@ const GLOBAL_RULES = new Set(['UniqueTypeNamesRule', 'UniqueDirectiveNamesRule',
  */
 const RULE_NAMES = new Map<unknown, string>(
   // The two directive-argument rules are not among graphql's root exports.
-  Object.entries({ ...graphqlExports, ...knownArgumentRules, ...requiredArgumentRules }).filter(([key, value]) => key.endsWith('Rule') && typeof value === 'function').map(([key, value]) => [value, key]),
+  Object.entries({ ...graphqlExports, ...knownArgumentRules, ...requiredArgumentRules })
+    .filter(([key, value]) => key.endsWith('Rule') && typeof value === 'function')
+    .map(([key, value]) => [value, key]),
 );
 
 function ruleName(rule: SDLRule): string {
@@ -354,10 +430,14 @@ const BUILTIN_SCALARS = ['String', 'Int', 'Float', 'Boolean', 'ID'];
 
 function globalHint(code: string): string {
   switch (code) {
-    case 'duplicate-type': return ' Rename one of them, or use `extend type` to add fields to the existing one.';
-    case 'duplicate-directive': return ' Rename or remove one of the declarations.';
-    case 'lone-schema-definition': return ' Merge the schema definitions into one.';
-    default: return '';
+    case 'duplicate-type':
+      return ' Rename one of them, or use `extend type` to add fields to the existing one.';
+    case 'duplicate-directive':
+      return ' Rename or remove one of the declarations.';
+    case 'lone-schema-definition':
+      return ' Merge the schema definitions into one.';
+    default:
+      return '';
   }
 }
 
@@ -380,8 +460,21 @@ function schemaCode(message: string): string {
 
 /** A definition's name when it has one (a red line under a name, not a whole type). */
 function narrowNode(node: ASTNode): ASTNode {
-  if ('name' in node && node.name && (node.name as ASTNode).loc && node.kind !== Kind.NAMED_TYPE && node.kind !== Kind.DIRECTIVE && node.kind !== Kind.ARGUMENT) {
-    if (node.kind === Kind.FIELD_DEFINITION || node.kind === Kind.INPUT_VALUE_DEFINITION || node.kind === Kind.ENUM_VALUE_DEFINITION || isTypeDeclaration(node) || node.kind === Kind.DIRECTIVE_DEFINITION) {
+  if (
+    'name' in node &&
+    node.name &&
+    (node.name as ASTNode).loc &&
+    node.kind !== Kind.NAMED_TYPE &&
+    node.kind !== Kind.DIRECTIVE &&
+    node.kind !== Kind.ARGUMENT
+  ) {
+    if (
+      node.kind === Kind.FIELD_DEFINITION ||
+      node.kind === Kind.INPUT_VALUE_DEFINITION ||
+      node.kind === Kind.ENUM_VALUE_DEFINITION ||
+      isTypeDeclaration(node) ||
+      node.kind === Kind.DIRECTIVE_DEFINITION
+    ) {
       return node.name as ASTNode;
     }
   }
@@ -392,8 +485,12 @@ function narrowNode(node: ASTNode): ASTNode {
 function refsOf(def: DefinitionNode): string[] {
   const refs = new Set<string>();
   visit(def, {
-    NamedType: (n) => { refs.add(n.name.value); },
-    Directive: (n) => { refs.add('@' + n.name.value); },
+    NamedType: (n) => {
+      refs.add(n.name.value);
+    },
+    Directive: (n) => {
+      refs.add('@' + n.name.value);
+    },
   });
   return [...refs];
 }
@@ -402,14 +499,19 @@ function refsOf(def: DefinitionNode): string[] {
 function shapeRefs(def: DefinitionNode): string[] {
   const out: string[] = [];
   if ('interfaces' in def && def.interfaces) for (const i of def.interfaces) out.push(i.name.value);
-  if (def.kind === Kind.UNION_TYPE_DEFINITION || def.kind === Kind.UNION_TYPE_EXTENSION) for (const t of def.types ?? []) out.push(t.name.value);
+  if (def.kind === Kind.UNION_TYPE_DEFINITION || def.kind === Kind.UNION_TYPE_EXTENSION)
+    for (const t of def.types ?? []) out.push(t.name.value);
   return out;
 }
 
 type Level = 'kind' | 'shape' | 'full';
 
 /** What validating one chunk needs in its document, and at which level. */
-function chunkRequirements(c: Chunk, index: SchemaIndex, requirements: (key: string, level: Level) => Map<string, Level>): Map<string, Level> {
+function chunkRequirements(
+  c: Chunk,
+  index: SchemaIndex,
+  requirements: (key: string, level: Level) => Map<string, Level>,
+): Map<string, Level> {
   const mine = new Map<string, Level>();
   const merge = (key: string, level: Level) => {
     for (const [k, l] of requirements(key, level)) if (!mine.has(k) || LEVELS[l] > LEVELS[mine.get(k)!]) mine.set(k, l);
@@ -438,14 +540,23 @@ function stubOf(d: Declaration): DefinitionNode {
   if (stub) return stub;
   const node = d.node as TypeDefinitionNode | import('graphql').TypeExtensionNode;
   switch (node.kind) {
-    case Kind.OBJECT_TYPE_DEFINITION: case Kind.OBJECT_TYPE_EXTENSION:
-    case Kind.INTERFACE_TYPE_DEFINITION: case Kind.INTERFACE_TYPE_EXTENSION:
-      stub = { kind: node.kind, name: node.name, interfaces: node.interfaces, fields: [{ kind: Kind.FIELD_DEFINITION, name: DUMMY_NAME, type: DUMMY_TYPE }] } as DefinitionNode;
+    case Kind.OBJECT_TYPE_DEFINITION:
+    case Kind.OBJECT_TYPE_EXTENSION:
+    case Kind.INTERFACE_TYPE_DEFINITION:
+    case Kind.INTERFACE_TYPE_EXTENSION:
+      stub = {
+        kind: node.kind,
+        name: node.name,
+        interfaces: node.interfaces,
+        fields: [{ kind: Kind.FIELD_DEFINITION, name: DUMMY_NAME, type: DUMMY_TYPE }],
+      } as DefinitionNode;
       break;
-    case Kind.UNION_TYPE_DEFINITION: case Kind.UNION_TYPE_EXTENSION:
+    case Kind.UNION_TYPE_DEFINITION:
+    case Kind.UNION_TYPE_EXTENSION:
       stub = { kind: node.kind, name: node.name, types: node.types } as DefinitionNode;
       break;
-    case Kind.ENUM_TYPE_DEFINITION: case Kind.ENUM_TYPE_EXTENSION:
+    case Kind.ENUM_TYPE_DEFINITION:
+    case Kind.ENUM_TYPE_EXTENSION:
       stub = { kind: node.kind, name: node.name, values: [{ kind: Kind.ENUM_VALUE_DEFINITION, name: DUMMY_NAME }] } as DefinitionNode;
       break;
     default:

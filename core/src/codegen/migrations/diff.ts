@@ -21,7 +21,12 @@ export { matchSchemas, narrowToChanges } from './match';
 export type { SchemaMatch } from './match';
 
 /** Plans the migration from `previous` to `next`, both ways. */
-export function planMigration(previous: DbSchema, next: DbSchema, renames: Renames = emptyRenames(), dialect: Dialect = postgres): MigrationPlan {
+export function planMigration(
+  previous: DbSchema,
+  next: DbSchema,
+  renames: Renames = emptyRenames(),
+  dialect: Dialect = postgres,
+): MigrationPlan {
   [previous, next] = narrowToChanges(previous, next, renames);
   const up = diffSchemas(previous, next, renames, dialect);
   const down = diffSchemas(next, previous, invertRenames(renames), dialect);
@@ -40,7 +45,6 @@ interface Diff {
   operations: Operation[];
   warnings: MigrationWarning[];
 }
-
 
 /** Plans the operations that take `prev` to `next`. */
 export function diffSchemas(prev: DbSchema, next: DbSchema, renames: Renames, dialect: Dialect): Diff {

@@ -7,7 +7,12 @@ import { applyOperation, cloneSchema } from './simulate';
 import type { Dialect, MigrationWarning, Operation, Renames } from './types';
 
 /** A column that survives the migration, in both schemas. */
-export interface Pair { table: string; prevTable: string; prev: DbColumn; next: DbColumn }
+export interface Pair {
+  table: string;
+  prevTable: string;
+  prev: DbColumn;
+  next: DbColumn;
+}
 
 export const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x));
 
@@ -17,7 +22,10 @@ export function diffContext(prev: DbSchema, next: DbSchema, renames: Renames, di
   const operations: Operation[] = [];
   const warnings: MigrationWarning[] = [];
   const w = cloneSchema(prev); // the database as the operations so far leave it
-  const emit = (op: Operation) => { operations.push(op); applyOperation(w, op); };
+  const emit = (op: Operation) => {
+    operations.push(op);
+    applyOperation(w, op);
+  };
   const wTable = (name: string) => w.tables.find((t) => t.name === name);
 
   const { tableOld, tableNew, columnOld, enumOld, enumNew, valueOld, moves } = matchSchemas(prev, next, renames);
@@ -44,11 +52,20 @@ export function diffContext(prev: DbSchema, next: DbSchema, renames: Renames, di
   for (const [n, m] of columnOld) {
     const nt = nextTables.get(n)!;
     const pt = prevTables.get(tableOld.get(n)!)!;
-    for (const [nc, pc] of m) pairs.push({ table: n, prevTable: pt.name, prev: pt.columns.find((c) => c.name === pc)!, next: nt.columns.find((c) => c.name === nc)! });
+    for (const [nc, pc] of m)
+      pairs.push({
+        table: n,
+        prevTable: pt.name,
+        prev: pt.columns.find((c) => c.name === pc)!,
+        next: nt.columns.find((c) => c.name === nc)!,
+      });
   }
   const pairOf = (prevTable: string, prevColumn: string) => pairs.find((p) => p.prevTable === prevTable && p.prev.name === prevColumn);
   const typeChanges = (p: Pair) => typeKey(p.prev, 'prev') !== typeKey(p.next, 'next');
-  const retyped = (prevTable: string, prevColumn: string) => { const p = pairOf(prevTable, prevColumn); return !p || typeChanges(p); };
+  const retyped = (prevTable: string, prevColumn: string) => {
+    const p = pairOf(prevTable, prevColumn);
+    return !p || typeChanges(p);
+  };
 
   // --- What is kept: constraints and indices whose columns survive and that the next schema still has.
   const mapColumns = (prevTable: string, columns: string[]) => {
@@ -72,12 +89,18 @@ export function diffContext(prev: DbSchema, next: DbSchema, renames: Renames, di
     for (const u of pt.uniques) {
       const c = mapColumns(o, u.columns);
       const match = c && nt.uniques.find((x) => !nextKept.has(x) && sameSet(x.columns, c));
-      if (match) { keptUnique.set(k(o, u.name), match); nextKept.add(match); }
+      if (match) {
+        keptUnique.set(k(o, u.name), match);
+        nextKept.add(match);
+      }
     }
     for (const i of pt.indices) {
       const c = mapColumns(o, i.columns);
       const match = c && nt.indices.find((x) => !nextKept.has(x) && x.unique === i.unique && sameSet(x.columns, c));
-      if (match) { keptIndex.set(k(o, i.name), match); nextKept.add(match); }
+      if (match) {
+        keptIndex.set(k(o, i.name), match);
+        nextKept.add(match);
+      }
     }
   }
   const referenceKept = (prevTable: string, columns: string[]) => {
@@ -95,9 +118,19 @@ export function diffContext(prev: DbSchema, next: DbSchema, renames: Renames, di
       if (!c || refTable === undefined || !refColumns) continue;
       if (fk.columns.some((x) => retyped(o, x)) || fk.referencedColumns.some((x) => retyped(fk.referencedTable, x))) continue;
       if (!referenceKept(fk.referencedTable, fk.referencedColumns)) continue;
-      const match = nt.foreignKeys.find((x) => !nextKept.has(x) && sameSet(x.columns, c) && x.referencedTable === refTable
-        && sameSet(x.referencedColumns, refColumns) && x.onDelete === fk.onDelete && x.onUpdate === fk.onUpdate);
-      if (match) { keptFk.set(k(o, fk.name), match); nextKept.add(match); }
+      const match = nt.foreignKeys.find(
+        (x) =>
+          !nextKept.has(x) &&
+          sameSet(x.columns, c) &&
+          x.referencedTable === refTable &&
+          sameSet(x.referencedColumns, refColumns) &&
+          x.onDelete === fk.onDelete &&
+          x.onUpdate === fk.onUpdate,
+      );
+      if (match) {
+        keptFk.set(k(o, fk.name), match);
+        nextKept.add(match);
+      }
     }
   }
 
@@ -106,7 +139,8 @@ export function diffContext(prev: DbSchema, next: DbSchema, renames: Renames, di
   const droppedTables = prev.tables.filter((t) => !tableNew.has(t.name));
   const enumInUse = (name: string) => w.tables.some((t) => t.columns.some((c) => c.enumName === name));
   const dropUnusedEnums = () => {
-    for (const e of [...w.enums]) if (!enumNew.has(e.name) && prevEnums.has(e.name) && !enumInUse(e.name)) emit({ op: 'dropEnum', enum: e });
+    for (const e of [...w.enums])
+      if (!enumNew.has(e.name) && prevEnums.has(e.name) && !enumInUse(e.name)) emit({ op: 'dropEnum', enum: e });
   };
 
   function sameType(a: DbColumn, b: DbColumn): boolean {

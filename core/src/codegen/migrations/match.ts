@@ -17,21 +17,39 @@ export function narrowToChanges(previous: DbSchema, next: DbSchema, renames: Ren
   const nextEnums = new Map(next.enums.map((e) => [e.name, e]));
 
   const changedEnums = new Set<string>();
-  for (const name of new Set([...prevEnums.keys(), ...nextEnums.keys()])) if (!same(prevEnums.get(name), nextEnums.get(name))) changedEnums.add(name);
-  for (const [n, o] of Object.entries(renames.enums)) { changedEnums.add(n); changedEnums.add(o); }
+  for (const name of new Set([...prevEnums.keys(), ...nextEnums.keys()]))
+    if (!same(prevEnums.get(name), nextEnums.get(name))) changedEnums.add(name);
+  for (const [n, o] of Object.entries(renames.enums)) {
+    changedEnums.add(n);
+    changedEnums.add(o);
+  }
   for (const n of Object.keys(renames.enumValues)) changedEnums.add(n);
 
   const changed = new Set<string>();
-  const usesChangedEnum = (t: { columns: { enumName?: string }[] }) => t.columns.some((c) => c.enumName !== undefined && changedEnums.has(c.enumName));
+  const usesChangedEnum = (t: { columns: { enumName?: string }[] }) =>
+    t.columns.some((c) => c.enumName !== undefined && changedEnums.has(c.enumName));
   for (const name of new Set([...prevTables.keys(), ...nextTables.keys()])) {
     const p = prevTables.get(name);
     const n = nextTables.get(name);
     if (!same(p, n) || (p && usesChangedEnum(p)) || (n && usesChangedEnum(n))) changed.add(name);
   }
-  for (const [n, o] of Object.entries(renames.tables)) { changed.add(n); changed.add(o); }
-  for (const n of Object.keys(renames.columns)) { changed.add(n); if (renames.tables[n]) changed.add(renames.tables[n]); }
-  for (const m of renames.moves) { changed.add(m.from.table); changed.add(m.to.table); }
-  if (!changed.size && !changedEnums.size) return [{ ...previous, tables: [], enums: [] }, { ...next, tables: [], enums: [] }];
+  for (const [n, o] of Object.entries(renames.tables)) {
+    changed.add(n);
+    changed.add(o);
+  }
+  for (const n of Object.keys(renames.columns)) {
+    changed.add(n);
+    if (renames.tables[n]) changed.add(renames.tables[n]);
+  }
+  for (const m of renames.moves) {
+    changed.add(m.from.table);
+    changed.add(m.to.table);
+  }
+  if (!changed.size && !changedEnums.size)
+    return [
+      { ...previous, tables: [], enums: [] },
+      { ...next, tables: [], enums: [] },
+    ];
 
   // Neighbours: what changed tables reference, and what references them, on either side.
   const keep = new Set(changed);
@@ -50,9 +68,9 @@ export function narrowToChanges(previous: DbSchema, next: DbSchema, renames: Ren
     for (const t of tables) if (keep.has(t.name)) for (const c of t.columns) if (c.enumName !== undefined) used.add(c.enumName);
   }
   const narrow = (s: DbSchema): DbSchema => {
-    const tables = s.tables.filter((t) => keep.has(t.name)).map((t) => changed.has(t.name)
-      ? t
-      : { ...t, foreignKeys: t.foreignKeys.filter((fk) => keep.has(fk.referencedTable)) });
+    const tables = s.tables
+      .filter((t) => keep.has(t.name))
+      .map((t) => (changed.has(t.name) ? t : { ...t, foreignKeys: t.foreignKeys.filter((fk) => keep.has(fk.referencedTable)) }));
     return { ...s, tables, enums: s.enums.filter((e) => used.has(e.name)) };
   };
   return [narrow(previous), narrow(next)];
@@ -87,7 +105,8 @@ export function matchSchemas(prev: DbSchema, next: DbSchema, renames: Renames): 
   for (const t of next.tables) {
     const r = renames.tables[t.name];
     const taken = new Set(tableOld.values());
-    if (r !== undefined && r !== t.name && prevTables.has(r) && !prevTables.has(t.name) && !nextTables.has(r) && !taken.has(r)) tableOld.set(t.name, r);
+    if (r !== undefined && r !== t.name && prevTables.has(r) && !prevTables.has(t.name) && !nextTables.has(r) && !taken.has(r))
+      tableOld.set(t.name, r);
     else if (prevTables.has(t.name) && !taken.has(t.name)) tableOld.set(t.name, t.name);
   }
   const tableNew = new Map([...tableOld].map(([n, o]) => [o, n])); // prev → next
@@ -113,7 +132,8 @@ export function matchSchemas(prev: DbSchema, next: DbSchema, renames: Renames): 
   for (const e of next.enums) {
     const r = renames.enums[e.name];
     const taken = new Set(enumOld.values());
-    if (r !== undefined && r !== e.name && prevEnums.has(r) && !prevEnums.has(e.name) && !nextEnums.has(r) && !taken.has(r)) enumOld.set(e.name, r);
+    if (r !== undefined && r !== e.name && prevEnums.has(r) && !prevEnums.has(e.name) && !nextEnums.has(r) && !taken.has(r))
+      enumOld.set(e.name, r);
     else if (prevEnums.has(e.name) && !taken.has(e.name)) enumOld.set(e.name, e.name);
   }
   const enumNew = new Map([...enumOld].map(([n, o]) => [o, n]));
@@ -125,7 +145,8 @@ export function matchSchemas(prev: DbSchema, next: DbSchema, renames: Renames): 
     for (const v of ne.values) {
       const r = renames.enumValues[n]?.[v];
       const taken = new Set(m.values());
-      if (r !== undefined && r !== v && pe.values.includes(r) && !pe.values.includes(v) && !ne.values.includes(r) && !taken.has(r)) m.set(v, r);
+      if (r !== undefined && r !== v && pe.values.includes(r) && !pe.values.includes(v) && !ne.values.includes(r) && !taken.has(r))
+        m.set(v, r);
       else if (pe.values.includes(v) && !taken.has(v)) m.set(v, v);
     }
     valueOld.set(n, m);
@@ -135,9 +156,16 @@ export function matchSchemas(prev: DbSchema, next: DbSchema, renames: Renames): 
     const to = columnOld.get(m.to.table);
     const fromTable = prev.tables.find((t) => t.name === m.from.table);
     const toTable = next.tables.find((t) => t.name === m.to.table);
-    return tableNew.has(m.from.table) && to !== undefined && !to.has(m.to.column) && !!fromTable && !!toTable
-      && fromTable.columns.some((c) => c.name === m.from.column) && toTable.columns.some((c) => c.name === m.to.column)
-      && ![...(columnOld.get(tableNew.get(m.from.table)!) ?? new Map()).values()].includes(m.from.column);
+    return (
+      tableNew.has(m.from.table) &&
+      to !== undefined &&
+      !to.has(m.to.column) &&
+      !!fromTable &&
+      !!toTable &&
+      fromTable.columns.some((c) => c.name === m.from.column) &&
+      toTable.columns.some((c) => c.name === m.to.column) &&
+      ![...(columnOld.get(tableNew.get(m.from.table)!) ?? new Map()).values()].includes(m.from.column)
+    );
   });
   return { tableOld, tableNew, columnOld, enumOld, enumNew, valueOld, moves };
 }
@@ -145,5 +173,7 @@ export function matchSchemas(prev: DbSchema, next: DbSchema, renames: Renames): 
 /** Whether a column default in `schema` uses `value` of enum `enumName`. */
 export function defaultsUse(schema: DbSchema, enumName: string, value: string): boolean {
   const literal = `'${value.replace(/'/g, "''")}'`;
-  return schema.tables.some((t) => t.columns.some((c) => c.enumName === enumName && c.default !== undefined && c.default.includes(literal)));
+  return schema.tables.some((t) =>
+    t.columns.some((c) => c.enumName === enumName && c.default !== undefined && c.default.includes(literal)),
+  );
 }

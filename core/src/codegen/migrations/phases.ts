@@ -44,10 +44,30 @@ function dropTablesAndColumns(ctx: DiffContext, warn: DiffWarnings): void {
 
 /** Phase 4: renames: enum types, tables, columns, then what TypeORM names after them. */
 function renames(ctx: DiffContext, warn: DiffWarnings): void {
-  const { dialect, emit, prevTables, nextTables, pairs, typeChanges, keptPk, keptUnique, keptIndex, keptFk, k, tableOld, tableNew, columnOld, enumOld, valueOld, dropUnusedEnums } = ctx;
+  const {
+    dialect,
+    emit,
+    prevTables,
+    nextTables,
+    pairs,
+    typeChanges,
+    keptPk,
+    keptUnique,
+    keptIndex,
+    keptFk,
+    k,
+    tableOld,
+    tableNew,
+    columnOld,
+    enumOld,
+    valueOld,
+    dropUnusedEnums,
+  } = ctx;
   const alterType = (p: Pair) => alterColumnType(ctx, warn, p);
   for (const [n, o] of enumOld) if (n !== o) emit({ op: 'renameEnum', from: o, to: n });
-  for (const [n, o] of tableOld) if (n !== o) emit(nextTables.get(n)!.junction ? { op: 'renameTable', from: o, to: n, junction: true } : { op: 'renameTable', from: o, to: n });
+  for (const [n, o] of tableOld)
+    if (n !== o)
+      emit(nextTables.get(n)!.junction ? { op: 'renameTable', from: o, to: n, junction: true } : { op: 'renameTable', from: o, to: n });
   for (const [n, m] of columnOld) for (const [nc, pc] of m) if (nc !== pc) emit({ op: 'renameColumn', table: n, from: pc, to: nc });
   for (const p of pairs) {
     if (p.prev.generated !== 'increment' || p.next.generated !== 'increment') continue;
@@ -95,8 +115,11 @@ function enumTypesAndLabels(ctx: DiffContext, warn: DiffWarnings): void {
     // PostgreSQL refuses a label added in the same transaction in a default or a conversion.
     const usesAdded = added.some((v) => defaultsUse(next, n, v)) || pairs.some((p) => p.next.enumName === n && typeChanges(p));
     if (removed.length || (usesAdded && !dialect.enumValueUsableInSameTransaction)) {
-      const columns = w.tables.flatMap((t) => t.columns.filter((c) => c.enumName === n)
-        .map((c) => ({ table: t.name, column: c.name, array: c.array, ...(c.default !== undefined ? { hasDefault: true } : {}) })));
+      const columns = w.tables.flatMap((t) =>
+        t.columns
+          .filter((c) => c.enumName === n)
+          .map((c) => ({ table: t.name, column: c.name, array: c.array, ...(c.default !== undefined ? { hasDefault: true } : {}) })),
+      );
       emit({ op: 'replaceEnumValues', enum: n, values: [...ne.values], previousValues: [...we.values], columns });
       if (columns.length) for (const v of removed) warnDropEnumValue(ne, v, added);
     } else {
@@ -105,7 +128,13 @@ function enumTypesAndLabels(ctx: DiffContext, warn: DiffWarnings): void {
         const current = w.enums.find((e) => e.name === n)!.values;
         const before = ne.values.slice(at + 1).find((x) => current.includes(x));
         const after = [...ne.values.slice(0, at)].reverse().find((x) => current.includes(x));
-        emit(before !== undefined ? { op: 'addEnumValue', enum: n, value: v, before } : after !== undefined ? { op: 'addEnumValue', enum: n, value: v, after } : { op: 'addEnumValue', enum: n, value: v });
+        emit(
+          before !== undefined
+            ? { op: 'addEnumValue', enum: n, value: v, before }
+            : after !== undefined
+              ? { op: 'addEnumValue', enum: n, value: v, after }
+              : { op: 'addEnumValue', enum: n, value: v },
+        );
       }
     }
   }
@@ -113,7 +142,8 @@ function enumTypesAndLabels(ctx: DiffContext, warn: DiffWarnings): void {
 
 /** Phase 6: new tables (keys and uniques inline, indices after) and new columns. */
 function createTablesAndColumns(ctx: DiffContext, warn: DiffWarnings): void {
-  const { warnings, emit, wTable, moveTo, prevTables, nextTables, tableOld, tableNew, columnOld, createdTables, fieldOrigin, describe } = ctx;
+  const { warnings, emit, wTable, moveTo, prevTables, nextTables, tableOld, tableNew, columnOld, createdTables, fieldOrigin, describe } =
+    ctx;
   const { warnRequiredColumn } = warn;
   for (const nt of createdTables) {
     emit({ op: 'createTable', table: { ...nt, indices: [], foreignKeys: [] } });
@@ -136,7 +166,11 @@ function createTablesAndColumns(ctx: DiffContext, warn: DiffWarnings): void {
         emit({ op: 'dropColumn', table: source, column: wTable(source)!.columns.find((x) => x.name === move.from.column)! });
         if (!c.nullable) {
           warnings.push({
-            code: 'migration-set-not-null', origin: fieldOrigin(nt, c), table: n, column: c.name, fixes: [{ kind: 'nullable', target: fieldOrigin(nt, c) }],
+            code: 'migration-set-not-null',
+            origin: fieldOrigin(nt, c),
+            table: n,
+            column: c.name,
+            fixes: [{ kind: 'nullable', target: fieldOrigin(nt, c) }],
             message: `The migration moves the links of ${describe(fieldOrigin(nt, c))} to "${n}"."${c.name}", which is NOT NULL: it fails if a "${n}" row has no link. Make the field nullable, or link every row first.`,
           });
           emit({ op: 'setNullable', table: n, column: c.name, nullable: false });
@@ -158,7 +192,14 @@ function changeColumns(ctx: DiffContext, warn: DiffWarnings): void {
     const wc = wTable(p.table)!.columns.find((c) => c.name === p.next.name)!;
     if (typeKey(p.prev, 'prev') !== typeKey(p.next, 'next') && !sameType(wc, p.next)) alterType(p);
     if ((wc.generated === 'increment') !== (p.next.generated === 'increment')) {
-      emit({ op: 'setGenerated', table: p.table, column: p.next.name, type: p.next.type, generated: p.next.generated === 'increment', sequence: dialect.sequenceName(p.table, p.next.name) });
+      emit({
+        op: 'setGenerated',
+        table: p.table,
+        column: p.next.name,
+        type: p.next.type,
+        generated: p.next.generated === 'increment',
+        sequence: dialect.sequenceName(p.table, p.next.name),
+      });
     }
     if (wc.default !== p.next.default) emit({ op: 'setDefault', table: p.table, column: p.next.name, default: p.next.default });
     if (wc.nullable && !p.next.nullable) {

@@ -45,7 +45,8 @@ export function renamesOf(model: DataModel, previous: DbSchema, next: DbSchema =
   const claimed = new Set<string>();
   const tableOld = new Map<string, DbTable>();
   const renamedType = (t: string) => model.entities.get(t)?.renamedFrom;
-  const renamedField = (t: string, f: string | undefined) => (f === undefined ? undefined : model.entities.get(t)?.fields.find((x: ModelField) => x.name === f)?.renamedFrom);
+  const renamedField = (t: string, f: string | undefined) =>
+    f === undefined ? undefined : model.entities.get(t)?.fields.find((x: ModelField) => x.name === f)?.renamedFrom;
   /**
    * The origins a next origin may have had, best first: a @renamedFrom counts only where it
    * applies (the type's table was matched through it), and a stale one falls back to the name.
@@ -66,15 +67,23 @@ export function renamesOf(model: DataModel, previous: DbSchema, next: DbSchema =
     for (const t of next.tables) {
       if (!!t.junction !== junction) continue;
       const same = prevTables.get(t.name);
-      if (same) { tableOld.set(t.name, same); continue; }
+      if (same) {
+        tableOld.set(t.name, same);
+        continue;
+      }
       const free = previous.tables.filter((p) => !nextNames.has(p.name) && !claimed.has(p.name) && !!p.junction === junction);
       let found: DbTable | undefined;
       if (!junction) {
         const was = renamedType(t.origin.type);
         if (was !== undefined) found = free.find((p) => originEquals(p.origin, { type: was })) ?? free.find((p) => p.name === was);
       } else {
-        found = free.find((p) => wasOneOf(p.origin, t.origin))
-          ?? free.find((p) => t.columns.some((c) => wasOneOf(p.origin, c.origin)) && p.columns.some((pc) => t.columns.some((c) => wasOneOf(pc.origin, c.origin))));
+        found =
+          free.find((p) => wasOneOf(p.origin, t.origin)) ??
+          free.find(
+            (p) =>
+              t.columns.some((c) => wasOneOf(p.origin, c.origin)) &&
+              p.columns.some((pc) => t.columns.some((c) => wasOneOf(pc.origin, c.origin))),
+          );
       }
       if (found) {
         claimed.add(found.name);
@@ -117,11 +126,14 @@ export function renamesOf(model: DataModel, previous: DbSchema, next: DbSchema =
     }
   }
   /** Whether a previous column continues in the next schema (by name, or renamed). */
-  const continues = (prevTable: string, prevColumn: string) => next.tables.some((t) => {
-    if (tableOld.get(t.name)?.name !== prevTable) return false;
-    const renamed = out.columns[t.name] ?? {};
-    return Object.values(renamed).includes(prevColumn) || (t.columns.some((c) => c.name === prevColumn) && renamed[prevColumn] === undefined);
-  });
+  const continues = (prevTable: string, prevColumn: string) =>
+    next.tables.some((t) => {
+      if (tableOld.get(t.name)?.name !== prevTable) return false;
+      const renamed = out.columns[t.name] ?? {};
+      return (
+        Object.values(renamed).includes(prevColumn) || (t.columns.some((c) => c.name === prevColumn) && renamed[prevColumn] === undefined)
+      );
+    });
 
   // One-to-one join columns that change sides (the owning side is decided by names).
   for (const t of next.tables) {
@@ -134,8 +146,11 @@ export function renamesOf(model: DataModel, previous: DbSchema, next: DbSchema =
       const source = tableOld.get(fk.referencedTable);
       if (!rel?.inverse || !source) continue;
       const inverse = { type: fk.referencedTable, field: rel.inverse };
-      const column = source.columns.find((x) => wasOneOf(x.origin, inverse)
-        && source.foreignKeys.some((f) => f.columns.length === 1 && f.columns[0] === x.name && f.referencedTable === p.name));
+      const column = source.columns.find(
+        (x) =>
+          wasOneOf(x.origin, inverse) &&
+          source.foreignKeys.some((f) => f.columns.length === 1 && f.columns[0] === x.name && f.referencedTable === p.name),
+      );
       if (!column || continues(source.name, column.name)) continue;
       // Many links cannot fold into one: only a one-to-one's join column moves into a one-to-one.
       const unique = source.uniques.some((u) => u.columns.length === 1 && u.columns[0] === column.name);
@@ -158,7 +173,8 @@ export function renamesOf(model: DataModel, previous: DbSchema, next: DbSchema =
     }
     const modelEnum = model.enums.get(e.origin.type);
     for (const v of modelEnum?.values ?? []) {
-      if (v.renamedFrom === undefined || p.values.includes(v.name) || !p.values.includes(v.renamedFrom) || e.values.includes(v.renamedFrom)) continue;
+      if (v.renamedFrom === undefined || p.values.includes(v.name) || !p.values.includes(v.renamedFrom) || e.values.includes(v.renamedFrom))
+        continue;
       (out.enumValues[e.name] ??= {})[v.name] = v.renamedFrom;
     }
   }
