@@ -59,7 +59,10 @@ export class DocumentPipeline {
   /** Records an incremental change (offsets in the text before it). */
   noteEdit(start: number, end: number, lengthBefore: number): void {
     const suffix = lengthBefore - end;
-    this.editHint = { prefix: Math.min(this.editHint?.prefix ?? Infinity, start), suffix: Math.min(this.editHint?.suffix ?? Infinity, suffix) };
+    this.editHint = {
+      prefix: Math.min(this.editHint?.prefix ?? Infinity, start),
+      suffix: Math.min(this.editHint?.suffix ?? Infinity, suffix),
+    };
   }
 
   /** A change without a range replaced the whole text. */
@@ -112,8 +115,16 @@ export class DocumentPipeline {
   async generate(service: ServiceFolder, commit: boolean): Promise<GenerateResult> {
     const doc = this.host.documentOf(this.uri);
     if (!doc) return { written: [], deleted: [], skipped: 'The schema is not open or does not exist.' };
-    const errors = this.validVersion === doc.document.version ? [] : computeDiagnostics(doc).schema.filter((d) => d.severity === DiagnosticSeverity.Error);
-    if (errors.length) return { written: [], deleted: [], skipped: `The schema has ${errors.length} error(s); fix them first (the generated files keep their last good state).` };
+    const errors =
+      this.validVersion === doc.document.version
+        ? []
+        : computeDiagnostics(doc).schema.filter((d) => d.severity === DiagnosticSeverity.Error);
+    if (errors.length)
+      return {
+        written: [],
+        deleted: [],
+        skipped: `The schema has ${errors.length} error(s); fix them first (the generated files keep their last good state).`,
+      };
     const version = doc.document.version;
     try {
       const result = await this.host.codegen({ kind: 'write', root: service.root, schema: doc.analysis.documentText, commit });
@@ -125,10 +136,18 @@ export class DocumentPipeline {
       if (!result.ok) throw new Error(result.error);
       if (base?.version === version && !commit) this.publishPlan(doc, version, base.base, { warnings: result.warnings });
       if (result.written.length || result.deleted.length) {
-        this.host.log('info', `codestore: ${commit ? 'committed' : 'generated'} ${[...result.written, ...result.deleted.map((d) => d + ' (deleted)')].join(', ')}`);
+        this.host.log(
+          'info',
+          `codestore: ${commit ? 'committed' : 'generated'} ${[...result.written, ...result.deleted.map((d) => d + ' (deleted)')].join(', ')}`,
+        );
       }
       if (commit) this.host.revalidate(this.uri);
-      return { written: result.written, deleted: result.deleted, migration: result.migration, skipped: commit && result.planEmpty ? 'Nothing to commit: the schema matches the snapshot.' : undefined };
+      return {
+        written: result.written,
+        deleted: result.deleted,
+        migration: result.migration,
+        skipped: commit && result.planEmpty ? 'Nothing to commit: the schema matches the snapshot.' : undefined,
+      };
     } catch (e) {
       const message = `Generating the database layer failed: ${(e as Error).message}`;
       this.host.log('error', `codestore: ${(e as Error)?.stack ?? e}`);
@@ -159,7 +178,9 @@ export class DocumentPipeline {
       if (!doc || doc.document.version !== version) return;
       let outcome: PlanOutcome;
       try {
-        outcome = { warnings: planner.planService(doc.analysis.documentWithPrelude(), this.host.readServiceFiles(service.root)).plan.warnings };
+        outcome = {
+          warnings: planner.planService(doc.analysis.documentWithPrelude(), this.host.readServiceFiles(service.root)).plan.warnings,
+        };
       } catch (e) {
         if (!(e instanceof planner.SnapshotError)) this.host.log('error', `codestore: ${(e as Error)?.stack ?? e}`);
         outcome = { error: e instanceof planner.SnapshotError ? e.message : `The migration cannot be planned: ${(e as Error).message}` };
@@ -190,7 +211,15 @@ export class DocumentPipeline {
 
 function planDiagnostics(doc: SchemaDocument, outcome: PlanOutcome): Diagnostic[] {
   if ('warnings' in outcome) return migrationDiagnostics(doc, outcome.warnings);
-  return [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Error, source: 'codestore', code: 'snapshot', message: outcome.error }];
+  return [
+    {
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      severity: DiagnosticSeverity.Error,
+      source: 'codestore',
+      code: 'snapshot',
+      message: outcome.error,
+    },
+  ];
 }
 
 /** The pipelines of the open documents, by URI. */

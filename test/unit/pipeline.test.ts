@@ -56,7 +56,12 @@ function harness(root: string) {
   };
   const pipelines = new Pipelines(host);
   return {
-    documents, workspace, pipelines, published, settings, codegenRequests,
+    documents,
+    workspace,
+    pipelines,
+    published,
+    settings,
+    codegenRequests,
     uriOf: (rel: string) => URI.file(path.join(root, rel)).toString(),
     open(uri: string, text: string) {
       documents.set(uri, TextDocument.create(uri, 'graphql', 1, text));
@@ -96,8 +101,14 @@ describe('the per-document pipeline', () => {
     fs.writeFileSync(ghost, 'export default () => null;\n');
     try {
       h.open(schema, blogSchemaText() + '\ntype Broken { id: ID! a: Strin }\n');
-      assert.deepEqual(h.published.get(schema)?.map((d) => d.code), ['unknown-type']);
-      assert.deepEqual(h.published.get(URI.file(ghost).toString())?.map((d) => d.code), ['orphan-resolver']);
+      assert.deepEqual(
+        h.published.get(schema)?.map((d) => d.code),
+        ['unknown-type'],
+      );
+      assert.deepEqual(
+        h.published.get(URI.file(ghost).toString())?.map((d) => d.code),
+        ['orphan-resolver'],
+      );
       h.close(schema);
       assert.equal(h.published.size, 0);
       assert.equal(h.pipelines.size, 0);

@@ -1,76 +1,21 @@
 // A service's commands: create (scaffold a folder and/or register it on the platform), push the
-// workspace's service folder to private, promote to demo, remove, and its developer key.
+// workspace's service folder to private (push.ts), promote to demo, remove, and its developer key.
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { PlatformError } from '../../../apiclient/src/errors';
-import type { PushedVersion, PushProblem } from '../../../apiclient/src/types';
 import type { Ctx } from '../ctx';
 import { UserError } from '../errors';
-import { readFolderServiceId, ServiceFolder, serviceRootOf } from '../folders';
-import { deploymentOutcome, isSettling } from '../format';
-import { refOf, serviceTarget } from '../pickers';
-import {
-  destructiveChanges, folderNameFor, PENDING_MIGRATION_PATH, readServiceId, scaffoldServiceFiles, SCHEMA_PATH, SERVICE_MANIFEST, withServiceId,
-} from '../serviceFolder';
-import { GenerateResult, ServerCommands } from '../../../server/protocol/protocol';
+import type { ServiceFolder } from '../folders';
+import { deploymentOutcome } from '../format';
+import { serviceTarget } from '../pickers';
+import { folderNameFor, readServiceId, scaffoldServiceFiles, SCHEMA_PATH, SERVICE_MANIFEST, withServiceId } from '../serviceFolder';
 import { developerKey } from './environments';
+import { generate } from './generateFolder';
+import { exists, folderOfArg, readText } from './folderArgs';
+import { push } from './push';
 import type { CommandTable } from './types';
 import { withBreakingCheck } from '../breakingChanges';
 
-const decoder = new TextDecoder();
 const encoder = new TextEncoder();
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function readText(uri: vscode.Uri): Promise<string | undefined> {
-  try {
-    return decoder.decode(await vscode.workspace.fs.readFile(uri));
-  } catch {
-    return undefined;
-  }
-}
-
-/** The service folder of a command's argument: a folder, a file in one (the schema, codestore.yaml), or a service's tree item. */
-async function folderOfArg(ctx: Ctx, arg: unknown): Promise<ServiceFolder | undefined> {
-  if (arg instanceof vscode.Uri) {
-    const root = serviceRootOf(arg);
-    const folder = await ctx.folders.folderOf(root ?? arg);
-    if (folder) return folder;
-    const dir = root ?? arg;
-    if (await exists(vscode.Uri.joinPath(dir, SERVICE_MANIFEST))) return { uri: dir, name: path.basename(dir.fsPath), serviceId: await readFolderServiceId(dir) };
-    throw new UserError(`${dir.fsPath} is not a service folder (it has no ${SERVICE_MANIFEST}).`);
-  }
-  const ref = refOf(arg);
-  if (ref && 'serviceId' in ref) {
-    const folder = await ctx.folders.folderOfService(ref.serviceId);
-    if (!folder) throw new UserError(`The folder of ${ref.serviceId} is not in this workspace: open the folder whose ${SERVICE_MANIFEST} says serviceId: ${ref.serviceId} to push it.`);
-    return folder;
-  }
-  return undefined;
-}
-
-/** The service folder to push: the argument's, the active editor's, the only one, or a pick. */
-async function pushFolder(ctx: Ctx, arg: unknown): Promise<ServiceFolder | undefined> {
-  const given = await folderOfArg(ctx, arg);
-  if (given) return given;
-  const current = await ctx.folders.current();
-  if (current) return current;
-  const all = await ctx.folders.all();
-  if (!all.length) {
-    throw new UserError(`This workspace has no service folder (a folder with ${SERVICE_MANIFEST}).`, [{ title: 'Create Service', command: 'codestore.createService' }]);
-  }
-  const picked = await vscode.window.showQuickPick(all.map((f) => ({ label: f.name, description: f.serviceId ?? 'no serviceId yet', detail: f.uri.fsPath, folder: f })), {
-    title: 'code.store: Push', placeHolder: 'Which service folder?',
-  });
-  return picked?.folder;
-}
 
 /** Registers a folder as a new service: createService, the developer key kept, serviceId written into codestore.yaml. */
 async function registerService(ctx: Ctx, folder: vscode.Uri, name: string): Promise<{ id: string; name: string }> {
@@ -87,22 +32,6 @@ async function registerService(ctx: Ctx, folder: vscode.Uri, name: string): Prom
   return service;
 }
 
-/** Asks the language server to write the generated files (or commit the pending migration); best effort. */
-async function generate(ctx: Ctx, folder: vscode.Uri, command: string = ServerCommands.generate): Promise<GenerateResult | undefined> {
-  try {
-    await ctx.ensureStarted();
-    const client = ctx.languageClient;
-    if (!client) return undefined;
-    const result = await client.sendRequest<GenerateResult>('workspace/executeCommand', {
-      command, arguments: [vscode.Uri.joinPath(folder, SCHEMA_PATH).toString()],
-    });
-    if (result.skipped) ctx.outputChannel.warn(`Generating ${folder.fsPath}: ${result.skipped}`);
-    return result;
-  } catch (e) {
-    ctx.outputChannel.warn(`Generating ${folder.fsPath} failed: ${(e as Error).message}`);
-    return undefined;
-  }
-}
 
 /** Asks where, and writes a new service folder (codestore.yaml, the schema, one resolver). */
 async function scaffold(ctx: Ctx): Promise<{ folder: vscode.Uri; name: string } | undefined> {
@@ -208,125 +137,6 @@ async function createService(ctx: Ctx, arg: unknown): Promise<void> {
   });
 }
 
-/** Problems of a push, as diagnostics on the files of the service folder (1-based positions from the platform). */
-function showProblems(ctx: Ctx, folder: vscode.Uri, problems: PushProblem[]): void {
-  ctx.pushProblems.forEach((uri) => {
-    if (uri.fsPath.startsWith(folder.fsPath + path.sep)) ctx.pushProblems.delete(uri);
-  });
-  const byFile = new Map<string, vscode.Diagnostic[]>();
-  for (const p of problems) {
-    const line = Math.max(0, p.line - 1);
-    const character = Math.max(0, p.column - 1);
-    const range = new vscode.Range(line, character, line, character);
-    const severity = p.severity === 'error' ? vscode.DiagnosticSeverity.Error : p.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
-    const d = new vscode.Diagnostic(range, p.message, severity);
-    d.source = 'code.store push';
-    d.code = p.code;
-    const list = byFile.get(p.file) ?? [];
-    list.push(d);
-    byFile.set(p.file, list);
-  }
-  for (const [file, list] of byFile) ctx.pushProblems.set(vscode.Uri.joinPath(folder, ...file.split('/')), list);
-}
-
-/** When the pending migration drops a table or a column, a modal asks before pushing. */
-async function confirmDestructive(folder: ServiceFolder): Promise<boolean> {
-  const text = await readText(vscode.Uri.joinPath(folder.uri, ...PENDING_MIGRATION_PATH.split('/')));
-  if (!text) return true;
-  const { statements, warnings } = destructiveChanges(text);
-  if (!statements.length) return true;
-  const detail = [
-    `${PENDING_MIGRATION_PATH} drops data when it runs:`,
-    ...(warnings.length ? warnings : statements).slice(0, 8).map((w) => `• ${w}`),
-    '',
-    'To keep the data, rename with @renamedFrom (the schema\'s quick fixes offer it) instead of removing.',
-  ].join('\n');
-  const choice = await vscode.window.showWarningMessage(`Push ${folder.name}? Its migration drops ${statements.length} table(s) or column(s) with their data.`, { modal: true, detail }, 'Push Anyway');
-  return choice === 'Push Anyway';
-}
-
-/** Saves the unsaved editors of the folder: what is pushed is what is on disk. */
-async function saveFolder(folder: vscode.Uri): Promise<void> {
-  const dirty = vscode.workspace.textDocuments.filter((d) => d.isDirty && d.uri.scheme === 'file' && d.uri.fsPath.startsWith(folder.fsPath + path.sep));
-  await Promise.all(dirty.map((d) => d.save()));
-}
-
-/**
- * Pushes the service folder: packs it, and the platform checks, builds and deploys it to private
- * before it answers. The check's problems go to the Problems panel where they are.
- */
-async function push(ctx: Ctx, arg: unknown): Promise<void> {
-  let folder = await pushFolder(ctx, arg);
-  if (!folder) return;
-  if (!folder.serviceId) {
-    const choice = await vscode.window.showWarningMessage(
-      `${folder.name} is not a service on the platform yet (its ${SERVICE_MANIFEST} has no serviceId).`, { modal: true }, 'Create Service and Push',
-    );
-    if (!choice) return;
-    await createService(ctx, folder.uri);
-    folder = await ctx.folders.reload(folder.uri);
-    if (!folder.serviceId) return;
-  }
-  const serviceId = folder.serviceId!;
-  // What is pushed is the database layer of the schema as it is, its pending migration committed
-  // (as `codestore push` does): written now whatever codestore.codegen.write says.
-  await saveFolder(folder.uri);
-  await generate(ctx, folder.uri);
-  if (!(await confirmDestructive(folder))) return;
-  const committed = await generate(ctx, folder.uri, ServerCommands.commitMigration);
-  if (committed?.written.length || committed?.deleted.length) ctx.outputChannel.info(`Before pushing ${folder.name}: ${[...committed.written, ...committed.deleted.map((d) => `${d} (deleted)`)].join(', ')}`);
-  const client = await ctx.session.client();
-  const before = ctx.model.service(serviceId)?.environments.find((e) => e.name === 'private')?.latestDeployment?.id;
-  const name = ctx.model.service(serviceId)?.name ?? folder.name;
-  let pushed: PushedVersion;
-  try {
-    pushed = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `code.store: pushing ${name}` }, async (progress) => {
-      progress.report({ message: 'Checking and building…' });
-      const { packServiceFolder } = await import(/* webpackChunkName: "archive" */ '../../../apiclient/src/pack');
-      const archive = await packServiceFolder(folder!.uri.fsPath);
-      // The platform answers when the deployment settled; the model's polls show when it begins.
-      const watch = ctx.model.onDidChange(() => {
-        const latest = ctx.model.service(serviceId)?.environments.find((e) => e.name === 'private')?.latestDeployment;
-        if (latest && latest.id !== before && isSettling(latest.status)) progress.report({ message: `Deploying ${latest.version.version} to private…` });
-      });
-      try {
-        return await ctx.model.track(client.push(serviceId, archive));
-      } finally {
-        watch.dispose();
-      }
-    });
-  } catch (e) {
-    if (e instanceof PlatformError && e.code === 'CHECK_FAILED') {
-      showProblems(ctx, folder.uri, e.problems);
-      const errors = e.problems.filter((p) => p.severity === 'error').length;
-      throw new UserError(`The platform's check refused the push of ${name}: ${errors} error(s), shown in the Problems panel. Fix them and push again.`, [
-        { title: 'Show Problems', command: 'workbench.actions.view.problems' },
-      ]);
-    }
-    throw e;
-  }
-  showProblems(ctx, folder.uri, pushed.warnings);
-  await ctx.model.refresh();
-  const env = ctx.model.service(serviceId)?.environments.find((e) => e.name === 'private');
-  const url = env && pushed.deployment?.status === 'DEPLOYED' ? (await ctx.session.url()) + env.path : undefined;
-  const target = { serviceId, serviceName: name, environment: 'private' as const };
-  if (!pushed.deployment) {
-    void vscode.window.showInformationMessage(`code.store: pushed ${name}: version ${pushed.version} (this platform does not deploy pushes).`);
-    return;
-  }
-  const outcome = deploymentOutcome(pushed.deployment, pushed.version, url);
-  if (outcome.ok) {
-    void vscode.window.showInformationMessage(`code.store: pushed ${name}${committed?.migration ? ` with migration ${path.basename(committed.migration)}` : ''}. ${outcome.message}`, 'Promote to Demo', 'Open Playground', 'Copy Endpoint').then((choice) => {
-      if (choice === 'Promote to Demo') void vscode.commands.executeCommand('codestore.promote', { serviceId });
-      else if (choice === 'Open Playground') void vscode.commands.executeCommand('codestore.openPlayground', target);
-      else if (choice === 'Copy Endpoint') void vscode.commands.executeCommand('codestore.copyEndpoint', target);
-    });
-  } else {
-    void vscode.window.showErrorMessage(`code.store: pushed ${name} as ${pushed.version}, but ${outcome.message.charAt(0).toLowerCase()}${outcome.message.slice(1)} Private keeps serving what it served.`, 'Open Logs')
-      .then((choice) => { if (choice) void vscode.commands.executeCommand('codestore.openLogs', target); });
-  }
-}
-
 /** Deploys what private serves to demo. */
 async function promote(ctx: Ctx, arg: unknown): Promise<void> {
   const target = await serviceTarget(ctx, arg, 'Promote which service to demo?');
@@ -406,7 +216,7 @@ async function setDeveloperKey(ctx: Ctx, arg: unknown): Promise<void> {
 
 export const serviceCommands: CommandTable = {
   'codestore.createService': { run: (ctx) => (arg) => createService(ctx, arg), refresh: true },
-  'codestore.push': { run: (ctx) => (arg) => push(ctx, arg), refresh: true },
+  'codestore.push': { run: (ctx) => (arg) => push(ctx, arg, createService), refresh: true },
   'codestore.promote': { run: (ctx) => (arg) => promote(ctx, arg), refresh: true },
   'codestore.removeService': { run: (ctx) => (arg) => removeService(ctx, arg), refresh: true },
   'codestore.copyDeveloperKey': { run: (ctx) => (arg) => copyDeveloperKey(ctx, arg) },

@@ -68,11 +68,23 @@ describe('completion context', () => {
     ['type A { # f: (\n  g: ‸ }', { kind: 'type', want: 'output' }],
   ];
   for (const [marked, expected] of cases) {
-    it(JSON.stringify(marked), () => { assert.deepEqual(contextAt(marked), expected); });
+    it(JSON.stringify(marked), () => {
+      assert.deepEqual(contextAt(marked), expected);
+    });
   }
 
   it('starts at the chunk of the cursor: after a finished definition comes a keyword', () => {
-    assert.deepEqual(labels('type A { a: Int }\n‸'), ['directive', 'enum', 'extend', 'input', 'interface', 'scalar', 'schema', 'type', 'union']);
+    assert.deepEqual(labels('type A { a: Int }\n‸'), [
+      'directive',
+      'enum',
+      'extend',
+      'input',
+      'interface',
+      'scalar',
+      'schema',
+      'type',
+      'union',
+    ]);
     assert.deepEqual(labels('type A { a: Int }\n\ntype B { b: ‸ }').includes('A'), true);
   });
 });
@@ -100,7 +112,8 @@ type Query { posts: [Post] }
 
   it('offers output types for a field, without inputs and roots', () => {
     const got = labels(schema + 'type Tag { post: ‸ }');
-    for (const name of ['Post', 'Author', 'Node', 'Result', 'Status', 'Url', 'String', 'Int', 'Float', 'Boolean', 'ID']) assert.ok(got.includes(name), name);
+    for (const name of ['Post', 'Author', 'Node', 'Result', 'Status', 'Url', 'String', 'Int', 'Float', 'Boolean', 'ID'])
+      assert.ok(got.includes(name), name);
     for (const name of ['PostInput', 'Query']) assert.ok(!got.includes(name), name);
   });
 
@@ -116,8 +129,16 @@ type Query { posts: [Post] }
   });
 
   it('offers the directives valid on a field in a service schema', () => {
-    assert.deepEqual(labels(schema + 'type Tag { id: ID! name: String @‸ }', service),
-      ['auth', 'default', 'deprecated', 'index', 'length', 'relation', 'renamedFrom', 'unique']);
+    assert.deepEqual(labels(schema + 'type Tag { id: ID! name: String @‸ }', service), [
+      'auth',
+      'default',
+      'deprecated',
+      'index',
+      'length',
+      'relation',
+      'renamedFrom',
+      'unique',
+    ]);
     assert.deepEqual(labels(schema + 'type Tag { id: ID! name: String @‸ }'), ['deprecated']);
   });
 
@@ -134,19 +155,24 @@ type Query { posts: [Post] }
     assert.equal(item.insertText, 'tag(name: "${1}")');
   });
 
-  it('offers @relation\'s arguments inside `@relation(`, without those already given', () => {
+  it("offers @relation's arguments inside `@relation(`, without those already given", () => {
     assert.deepEqual(labels(schema + 'type Tag { id: ID! post: Post @relation(‸) }', service), ['inverse', 'onDelete']);
     assert.deepEqual(labels(schema + 'type Tag { id: ID! post: Post @relation(inverse: "tags", ‸) }', service), ['onDelete']);
   });
 
   it('offers the OnDeleteAction values after `onDelete: `', () => {
-    assert.deepEqual(labels(schema + 'type Tag { id: ID! post: Post @relation(onDelete: ‸) }', service), ['CASCADE', 'NO_ACTION', 'SET_NULL']);
+    assert.deepEqual(labels(schema + 'type Tag { id: ID! post: Post @relation(onDelete: ‸) }', service), [
+      'CASCADE',
+      'NO_ACTION',
+      'SET_NULL',
+    ]);
   });
 
   it('offers every directive location after `on`', () => {
     const got = labels('directive @tag on ‸');
     assert.equal(got.length, 19);
-    for (const l of ['OBJECT', 'FIELD_DEFINITION', 'ENUM_VALUE', 'ARGUMENT_DEFINITION', 'INPUT_FIELD_DEFINITION', 'SCHEMA']) assert.ok(got.includes(l), l);
+    for (const l of ['OBJECT', 'FIELD_DEFINITION', 'ENUM_VALUE', 'ARGUMENT_DEFINITION', 'INPUT_FIELD_DEFINITION', 'SCHEMA'])
+      assert.ok(got.includes(l), l);
   });
 
   it('offers nothing after a field name', () => {

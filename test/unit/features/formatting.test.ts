@@ -32,7 +32,9 @@ interface Node { id: ID! }
 
   it('indents by nesting, keeps every comment and description, ends with one newline', () => {
     const out = formatText(messy, '  ');
-    assert.equal(out, `# Header comment
+    assert.equal(
+      out,
+      `# Header comment
 type   Post   implements Node{
   id: ID!     # the key
   """
@@ -49,7 +51,8 @@ enum A {   X
   Y }
 
 interface Node { id: ID! }
-`);
+`,
+    );
   });
 
   it('keeps comments, descriptions and the AST, and is idempotent (GitHub schema slice, blog)', () => {
@@ -62,19 +65,32 @@ interface Node { id: ID! }
   });
 
   it('keeps the AST and is idempotent on generated schemas with messy layout (property)', () => {
-    const layout = fc.array(fc.record({ indent: fc.constantFrom('', ' ', '   ', '\t', '        '), trailing: fc.constantFrom('', ' ', '  \t'), blankAfter: fc.boolean() }), { minLength: 1 });
-    fc.assert(fc.property(generatedSchema, layout, fc.constantFrom('  ', '    ', '\t'), (schema, styles, unit) => {
-      const text = schema.split('\n').map((line, i) => {
-        const s = styles[i % styles.length];
-        return s.indent + line.trim() + s.trailing + (s.blankAfter ? '\n' : '');
-      }).join('\n');
-      fc.pre(parses(text));
-      const once = formatText(text, unit);
-      sameAst(text, once);
-      assert.equal(formatText(once, unit), once, 'idempotent');
-      assert.ok(once.endsWith('\n') && !once.endsWith('\n\n'), 'one final newline');
-      for (const comment of text.match(/#[^\n]*/g) ?? []) assert.ok(once.includes(comment.trimEnd()), comment);
-    }), { numRuns: 500 });
+    const layout = fc.array(
+      fc.record({
+        indent: fc.constantFrom('', ' ', '   ', '\t', '        '),
+        trailing: fc.constantFrom('', ' ', '  \t'),
+        blankAfter: fc.boolean(),
+      }),
+      { minLength: 1 },
+    );
+    fc.assert(
+      fc.property(generatedSchema, layout, fc.constantFrom('  ', '    ', '\t'), (schema, styles, unit) => {
+        const text = schema
+          .split('\n')
+          .map((line, i) => {
+            const s = styles[i % styles.length];
+            return s.indent + line.trim() + s.trailing + (s.blankAfter ? '\n' : '');
+          })
+          .join('\n');
+        fc.pre(parses(text));
+        const once = formatText(text, unit);
+        sameAst(text, once);
+        assert.equal(formatText(once, unit), once, 'idempotent');
+        assert.ok(once.endsWith('\n') && !once.endsWith('\n\n'), 'one final newline');
+        for (const comment of text.match(/#[^\n]*/g) ?? []) assert.ok(once.includes(comment.trimEnd()), comment);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('keeps trailing spaces inside a block string (they are part of the description)', () => {

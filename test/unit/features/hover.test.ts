@@ -23,7 +23,7 @@ type Query { posts: [Post!]! stats: Stats }
   const service = fakeService(['posts', 'stats']);
   const marked = (needle: string, k = 1) => text.replace(needle, needle.slice(0, k) + CURSOR + needle.slice(k));
 
-  it('shows a type\'s signature, description and table', () => {
+  it("shows a type's signature, description and table", () => {
     const value = hoverText(marked('type Post', 6), service)!;
     assert.match(value, /```graphql\ntype Post\n```/);
     assert.match(value, /A blog post\./);
@@ -35,7 +35,7 @@ type Query { posts: [Post!]! stats: Stats }
     assert.match(hoverText(marked('type Query', 6), service)!, /\*Not stored\*/);
   });
 
-  it('shows a stored field\'s column and type', () => {
+  it("shows a stored field's column and type", () => {
     const value = hoverText(marked('title:'), service)!;
     assert.match(value, /Post\.title: String! @unique @length\(max: 80\)/);
     assert.match(value, /The headline\./);
@@ -43,8 +43,14 @@ type Query { posts: [Post!]! stats: Stats }
   });
 
   it('shows a relation and which side holds the key', () => {
-    assert.match(hoverText(marked('author:'), service)!, /\*\*Relation\*\* many-to-one to `Author` \(inverse `Author.posts`\): foreign key column `"Post"."authorId"`/);
-    assert.match(hoverText(marked('posts: [Post!]! }'), service)!, /\*\*Relation\*\* one-to-many to `Post` \(inverse `Post.author`\): no column/);
+    assert.match(
+      hoverText(marked('author:'), service)!,
+      /\*\*Relation\*\* many-to-one to `Author` \(inverse `Author.posts`\): foreign key column `"Post"."authorId"`/,
+    );
+    assert.match(
+      hoverText(marked('posts: [Post!]! }'), service)!,
+      /\*\*Relation\*\* one-to-many to `Post` \(inverse `Post.author`\): no column/,
+    );
   });
 
   it('shows the resolver file of a Query field', () => {
@@ -63,7 +69,10 @@ type Query { posts: [Post!]! stats: Stats }
   it('covers the name it describes', () => {
     const { doc, offset } = at(marked('title:', 2), service);
     const h = hover(doc, doc.document.positionAt(offset))!;
-    assert.deepEqual([doc.document.offsetAt(h.range!.start), doc.document.offsetAt(h.range!.end)], [text.indexOf('title:'), text.indexOf('title:') + 5]);
+    assert.deepEqual(
+      [doc.document.offsetAt(h.range!.start), doc.document.offsetAt(h.range!.end)],
+      [text.indexOf('title:'), text.indexOf('title:') + 5],
+    );
   });
 
   it('has no column line outside a service folder, and nothing on blank space', () => {

@@ -31,11 +31,14 @@ type Query { posts: [Post] post(id: ID!): Post }
 
   it('renames a type everywhere and adds @renamedFrom after its interfaces and directives', () => {
     const { out } = renameAt('type Post', 'Article', service, 6);
-    assert.equal(out, text
-      .replace('type Post implements Node @index2 {', 'type Article implements Node @index2 @renamedFrom(name: "Post") {')
-      .replace('author: Author', 'author: Author')
-      .replace('posts: [Post] }\nenum', 'posts: [Article] }\nenum')
-      .replace('posts: [Post] post(id: ID!): Post }', 'posts: [Article] post(id: ID!): Article }'));
+    assert.equal(
+      out,
+      text
+        .replace('type Post implements Node @index2 {', 'type Article implements Node @index2 @renamedFrom(name: "Post") {')
+        .replace('author: Author', 'author: Author')
+        .replace('posts: [Post] }\nenum', 'posts: [Article] }\nenum')
+        .replace('posts: [Post] post(id: ID!): Post }', 'posts: [Article] post(id: ID!): Article }'),
+    );
     assert.ok(parses(out));
     assert.deepEqual(codesOf(out, service), []);
   });
@@ -63,7 +66,13 @@ type Query { posts: [Post] post(id: ID!): Post }
     assert.match(out, /article\(id: ID!\): Post \}/);
     assert.doesNotMatch(out, /renamedFrom/);
     const ops = (edit!.documentChanges ?? []).filter((c) => 'kind' in c);
-    assert.deepEqual(ops, [{ kind: 'rename', oldUri: 'file:///work/svc/src/resolvers/queries/post.ts', newUri: 'file:///work/svc/src/resolvers/queries/article.ts' }]);
+    assert.deepEqual(ops, [
+      {
+        kind: 'rename',
+        oldUri: 'file:///work/svc/src/resolvers/queries/post.ts',
+        newUri: 'file:///work/svc/src/resolvers/queries/article.ts',
+      },
+    ]);
   });
 
   it('renames an interface field in its implementations', () => {
@@ -75,7 +84,10 @@ type Query { posts: [Post] post(id: ID!): Post }
 
   it('adds no @renamedFrom outside a service folder, nor twice', () => {
     assert.doesNotMatch(renameAt('title:', 'headline', null).out, /renamedFrom/);
-    const { doc, position } = at('type Query { a: Int }\ntype Post @renamedFrom(name: "Old") { id: ID! }\n'.replace('Post', 'P‸ost'), service);
+    const { doc, position } = at(
+      'type Query { a: Int }\ntype Post @renamedFrom(name: "Old") { id: ID! }\n'.replace('Post', 'P‸ost'),
+      service,
+    );
     assert.equal((applied(doc, rename(doc, position, 'Article')).match(/renamedFrom/g) ?? []).length, 1);
   });
 

@@ -26,7 +26,9 @@ export function contextAt(marked: string) {
 
 export function labels(marked: string, service?: ServiceFolder): string[] {
   const { doc, position } = at(marked, service);
-  return completion(doc, position).map((i) => i.label).sort();
+  return completion(doc, position)
+    .map((i) => i.label)
+    .sort();
 }
 
 export function hoverText(marked: string, service?: ServiceFolder): string | undefined {
