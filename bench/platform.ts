@@ -192,11 +192,22 @@ function machineBusyMs(): number | undefined {
   }
 }
 
-/** The deployment processes (dist/runtime.js) this process runs. */
+/**
+ * The deployment processes (node running dist/runtime.js) this process runs: children, or, in the
+ * sandbox, grandchildren under bwrap (whose own command line names runtime.js too).
+ */
 function deploymentPids(): number[] {
   try {
-    return execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' })
-      .split('\n').filter((l) => l.includes('runtime.js')).map((l) => Number(l.trim().split(/\s+/)[0])).filter((n) => n > 0);
+    const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,args='], { encoding: 'utf8' }).split('\n').map((l) => {
+      const m = /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(l);
+      return m ? { pid: Number(m[1]), ppid: Number(m[2]), args: m[3] } : undefined;
+    }).filter((r): r is { pid: number; ppid: number; args: string } => !!r);
+    const mine = new Set([process.pid]);
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const r of rows) if (mine.has(r.ppid) && !mine.has(r.pid)) { mine.add(r.pid); grew = true; }
+    }
+    return rows.filter((r) => r.pid !== process.pid && mine.has(r.pid) && r.args.includes('runtime.js') && !/^\S*bwrap\s/.test(r.args)).map((r) => r.pid);
   } catch {
     return [];
   }
