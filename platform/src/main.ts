@@ -82,7 +82,6 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   let meter: Meter | undefined;
   let launcher: DeploymentLauncher | undefined;
   try {
-    launcher = createLauncher(options, dataDir, log);
     // The port first: a port in use fails in milliseconds, not after the store's seconds of start.
     const host = options.host ?? '127.0.0.1';
     const requestedPort = options.port ?? 4000;
@@ -92,6 +91,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
         : e));
       server.listen(requestedPort, host, () => resolve());
     });
+    launcher = createLauncher(options, dataDir, log);
     db = options.databaseUrl ? await openServerDb(options.databaseUrl) : await openPgliteDb(path.join(dataDir, 'store'));
     const applied = await migrate(db);
     if (applied.length) log(`store: applied migration(s) ${applied.join(', ')}`);
