@@ -192,11 +192,22 @@ function machineBusyMs(): number | undefined {
   }
 }
 
-/** The deployment processes (dist/runtime.js) this process runs. */
+/**
+ * The deployment processes (node running dist/runtime.js) this process runs: children, or, in the
+ * sandbox, grandchildren under bwrap (whose own command line names runtime.js too).
+ */
 function deploymentPids(): number[] {
   try {
-    return execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' })
-      .split('\n').filter((l) => l.includes('runtime.js')).map((l) => Number(l.trim().split(/\s+/)[0])).filter((n) => n > 0);
+    const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,args='], { encoding: 'utf8' }).split('\n').map((l) => {
+      const m = /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(l);
+      return m ? { pid: Number(m[1]), ppid: Number(m[2]), args: m[3] } : undefined;
+    }).filter((r): r is { pid: number; ppid: number; args: string } => !!r);
+    const mine = new Set([process.pid]);
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const r of rows) if (mine.has(r.ppid) && !mine.has(r.pid)) { mine.add(r.pid); grew = true; }
+    }
+    return rows.filter((r) => r.pid !== process.pid && mine.has(r.pid) && r.args.includes('runtime.js') && !/^\S*bwrap\s/.test(r.args)).map((r) => r.pid);
   } catch {
     return [];
   }
@@ -547,7 +558,7 @@ async function main(): Promise<void> {
   report.notes.push(
     `Platform: \`startPlatform({ port: 0, dataDir: <tmp>${pgAdminUrl ? ', databaseUrl: <scratch database>' : ''} })\` from platform/src/main.ts, in this process (run by tsx from source); the deployment processes are \`dist/runtime.js\` as the platform forks them. Account, service and pushes through the real PlatformClient (apiclient/src).`,
     `Pushes: the service folder is packed once (packServiceFolder) and the same archive pushed ${settings.pushes} times, one after another; each push records the next patch version and answers when its deployment to private settled. Push times are the client's, from sending the push to its answer. The split comes from the platform log lines of the environment (\`deployment … of version X initialized\` is written once the version is checked, built and recorded; \`deploying version X\`; \`version X deployed\`), stamped when written, in this process, against the client's send time. The first push is apart: it is the first type check in this process (TypeScript's libraries are parsed then; startPlatform does not call prewarmTypeCheck), creates the environment's database and runs the initial migration. p95 is nearest-rank (with ${Math.max(0, pushes.length - 1)} samples it is the maximum).`,
-    `Throughput: ${settings.posts} posts created through the gateway first (createPost). The load generator is autocannon ${packageVersion('autocannon')} (programmatic API) in its own process (bench/lib/platform-load.ts), ${settings.connections} keep-alive connections, POSTing \`{"query": …}\` with content-type application/json. Gateway: \`${env.path}\` on the platform's port with \`x-user-authorization: <developer key>\`; direct: \`http://127.0.0.1:<port>/graphql\` of the deployment process (\`platform.runtime.portOf(environmentId)\`), the same graphql-http handler and resolvers without the gateway. Per query: a ${settings.warmupS} s warm-up of each, then ${settings.rounds} round(s) of gateway ${settings.durationS} s, direct ${settings.durationS} s, alternating. ok req/s counts only 2xx answers whose body is exactly the expected one (read once directly before the runs, and checked identical through the gateway); non-2xx answers, 2xx answers with another body, connection errors and timeouts are counted apart and never as throughput. Latency percentiles are autocannon's, over 2xx answers only (excludeErrorStats).`,
+    `Throughput: ${settings.posts} posts created through the gateway first (createPost). The load generator is autocannon ${packageVersion('autocannon')} (programmatic API) in its own process (bench/lib/platform-load.ts), ${settings.connections} keep-alive connections, POSTing \`{"query": …}\` with content-type application/json. Gateway: \`${env.path}\` on the platform's port with \`x-user-authorization: <developer key>\`; direct: \`/graphql\` on the deployment process's Unix socket (\`platform.runtime.socketOf(environmentId)\`), the same graphql-http handler and resolvers without the gateway. Per query: a ${settings.warmupS} s warm-up of each, then ${settings.rounds} round(s) of gateway ${settings.durationS} s, direct ${settings.durationS} s, alternating. ok req/s counts only 2xx answers whose body is exactly the expected one (read once directly before the runs, and checked identical through the gateway); non-2xx answers, 2xx answers with another body, connection errors and timeouts are counted apart and never as throughput. Latency percentiles are autocannon's, over 2xx answers only (excludeErrorStats).`,
     `CPU per request: user + system time of each process over the run (this process: process.cpuUsage(), which holds the platform's server, the gateway and the ${platform.db.kind === 'embedded' ? 'PGlite store' : 'pg client of the store'}; the deployment process and the load generator: /proc/<pid>/stat), divided by the ok answers. The gateway writes one log line per request into the store (batched every 200 ms); the store held ${lastLogs[0]?.n ?? '?'} request lines of this environment at the end (an environment keeps the newest 10,000).`,
     `Targets: push → DEPLOYED p50 ≤ ${TARGETS.pushP50Ms} ms over the pushes after the first; allPosts through the gateway ≥ ${TARGETS.gatewayRatio * 100} % of the direct ok req/s (the \`{ __typename }\` ratio has no target: it shows the gateway's fixed cost per request).`,
     'The machine may be shared (see the load averages above); the three processes share its CPUs, so a gateway on this machine competes with the load generator and the deployment process it proxies to.',

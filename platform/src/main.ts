@@ -111,7 +111,6 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   let embedded: EmbeddedServer | undefined;
   let launcher: DeploymentLauncher | undefined;
   try {
-    launcher = createLauncher(options, dataDir, log);
     // The port first: a port in use fails in milliseconds, not after the store's seconds of start.
     const host = options.host ?? '127.0.0.1';
     const requestedPort = options.port ?? 4000;
@@ -121,6 +120,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
         : e));
       server.listen(requestedPort, host, () => resolve());
     });
+    launcher = createLauncher(options, dataDir, log);
     let storeUrl = options.databaseUrl;
     if (!storeUrl) {
       embedded = await startEmbeddedServer({ dataDir, log });

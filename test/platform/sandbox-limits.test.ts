@@ -3,7 +3,7 @@
 // heap, and the groups are gone afterwards; the egress proxy refuses internal addresses and
 // tunnels to an allowed one; the database proxy admits only its own user and database.
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
@@ -30,6 +30,7 @@ function runIn(procsFiles: string[], script: string): Promise<{ code: number | n
 
 describe('cgroup limits', { skip: noCgroups }, () => {
   const support = cgroups as Exclude<typeof cgroups, { unavailable: string }>;
+  after(() => support.close?.());
 
   it('a fork bomb stops at the pids limit', { skip: support.controllers?.includes('pids') ? false : 'no pids controller' }, async () => {
     const group = support.create(`test-pids-${process.pid}`, { memoryBytes: 256 * 1024 * 1024, cpuWeight: 50, pids: 40 });

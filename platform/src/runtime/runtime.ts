@@ -292,6 +292,8 @@ export class Runtime {
   private readonly moduleRoot = platformModuleRoot();
   private readonly workers = new Set<Worker>();
   private readonly logLimits = new Map<string, LogRateLimit>();
+  /** Cleanups of processes that exited (cgroups, proxies): awaited by close. */
+  private readonly disposals = new Set<Promise<void>>();
   private closed = false;
   private sweeper: NodeJS.Timeout | undefined;
 
@@ -370,10 +372,12 @@ export class Runtime {
     }
     const worker = new Worker(launched, d, this.options.logs, limit);
     this.workers.add(worker);
-    void worker.exited.then(async () => {
+    const disposal = worker.exited.then(async () => {
       this.workers.delete(worker);
       await launched.dispose().catch((e) => this.options.logError('cleaning up after a deployment process', e));
     });
+    this.disposals.add(disposal);
+    void disposal.then(() => this.disposals.delete(disposal));
     return worker;
   }
 
@@ -739,6 +743,7 @@ export class Runtime {
     this.closed = true;
     if (this.sweeper) clearInterval(this.sweeper);
     await Promise.all([...this.workers].map((w) => w.stop()));
+    await Promise.all([...this.disposals]);
     for (const limit of this.logLimits.values()) limit.flush();
     await this.options.logs.flush();
   }

@@ -73,6 +73,25 @@ async function rmdirWhenEmpty(dir: string, procsFile: string): Promise<void> {
   }
 }
 
+/**
+ * Removes the groups platforms that are gone left below `base` (`codestore-<pid>`, a platform
+ * killed before it could clean up): only empty ones, and only of a dead pid.
+ */
+function removeLeftovers(base: string): void {
+  let entries: string[];
+  try { entries = fs.readdirSync(base); } catch { return; }
+  for (const name of entries) {
+    const m = /^codestore-(\d+)$/.exec(name);
+    if (!m || Number(m[1]) === process.pid) continue;
+    try { process.kill(Number(m[1]), 0); continue; } catch (e) { if ((e as NodeJS.ErrnoException).code === 'EPERM') continue; }
+    const dir = path.join(base, name);
+    try {
+      for (const child of fs.readdirSync(dir)) if (child.startsWith('d-')) { try { fs.rmdirSync(path.join(dir, child)); } catch { /* still in use */ } }
+      fs.rmdirSync(dir);
+    } catch { /* in use */ }
+  }
+}
+
 function readPids(procsFile: string): number[] {
   try {
     return fs.readFileSync(procsFile, 'utf8').split('\n').filter(Boolean).map(Number);
@@ -110,7 +129,7 @@ export function detectCgroups(root = '/sys/fs/cgroup'): CgroupSupport | { unavai
 }
 
 function cgroupV1(parents: Map<'memory' | 'cpu' | 'pids', string>): CgroupSupport {
-  for (const dir of parents.values()) fs.mkdirSync(dir, { recursive: true });
+  for (const dir of parents.values()) removeLeftovers(path.dirname(dir));
   // Charges stay where they are made; a child's memory counts towards its parents (v1 default on most kernels).
   return {
     version: 1,
@@ -118,6 +137,8 @@ function cgroupV1(parents: Map<'memory' | 'cpu' | 'pids', string>): CgroupSuppor
     create(name, limits) {
       const dirs = new Map<string, string>();
       for (const [c, parent] of parents) {
+        // Made on first use: looking for cgroups leaves nothing behind.
+        fs.mkdirSync(parent, { recursive: true });
         const dir = path.join(parent, name);
         fs.mkdirSync(dir, { recursive: true });
         dirs.set(c, dir);
@@ -161,6 +182,7 @@ function cgroupV2(parent: string, base: string): CgroupSupport | { unavailable: 
   const available = fs.readFileSync(path.join(base, 'cgroup.controllers'), 'utf8').trim().split(/\s+/);
   const wanted = (['memory', 'cpu', 'pids'] as const).filter((c) => available.includes(c));
   if (!wanted.includes('memory')) return { unavailable: `the memory controller is not delegated to ${base}` };
+  removeLeftovers(base);
   try {
     fs.mkdirSync(parent, { recursive: true });
     // A v2 group with processes cannot hand controllers to its children ("no internal processes"):
