@@ -26,6 +26,8 @@ import { EmbeddedServer, startEmbeddedServer, STORE_DATABASE } from './store/pos
 import { needsUpgrade, upgradeFromPglite } from './store/upgrade';
 import { printStatus, removeStatus, writeStatus } from './status';
 import * as fs from 'fs';
+import { UsageRecorder } from './usage/recorder';
+import { versionSchemasOf } from './usage/versions';
 
 export interface PlatformOptions extends SandboxOptions {
   /** 0 picks a free port. Default 4000. */
@@ -151,11 +153,12 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       databases,
       secrets: async (environmentId) => Object.fromEntries((await secretsOf(store, environmentId)).map((r) => [r.name, sealer.open(r.sealed)])),
     });
-    const gateway = createGateway(db, runtime, logs, meter, options.gateway);
+    const usage = new UsageRecorder(db, versionSchemasOf(db), logError);
+    const gateway = createGateway(db, runtime, logs, meter, options.gateway, usage);
     guardSignups(auth, db, launcher, options);
     const parts: PlatformParts = { db, auth, dataDir, runtime, gateway, logs, meter, sealer, logError };
     Object.assign(routes, { push: createPushHandler(parts), gateway: gateway.handle }, options.routes?.(parts));
-    routes.graphql = createApiHandler({ db, auth, logError, runtime, gateway, logs, meter, sealer });
+    routes.graphql = createApiHandler({ db, auth, logError, runtime, gateway, logs, meter, sealer, usage });
     // Requests to an environment wait for it while it comes back.
     const restored = runtime.restore().catch((e) => logError('restoring deployments failed', e));
     // The first push's type check would load TypeScript and the libraries' types (~1.5 s): do it now, off the start.
@@ -185,6 +188,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
           theLauncher.close();
           await gateway.flush().catch((e) => logError('closing the gateway', e));
           await theMeter.close().catch((e) => logError('closing the meter', e));
+          await usage.close().catch((e) => logError('writing schema usage', e));
           removeStatus(dataDir);
           try {
             await store.close();

@@ -11,6 +11,7 @@ import { InstanceRow, instancesOf, RatePlanRow, ratePlansOf } from '../store/pro
 import type { Meter } from '../billing/meter';
 import type { Sealer } from '../store/sealing';
 import { BatchLoader, groupBy } from './loader';
+import type { UsageRecorder } from '../usage/recorder';
 
 export class ApiContext {
   private callerPromise: Promise<Caller> | undefined;
@@ -27,6 +28,7 @@ export class ApiContext {
   readonly logs: LogSink;
   readonly meter: Meter;
   readonly sealer: Sealer;
+  readonly usage: UsageRecorder | undefined;
   readonly instances: BatchLoader<InstanceRow[]>;
   readonly instanceEnvironments: BatchLoader<EnvironmentView[]>;
   readonly ratePlans: BatchLoader<RatePlanRow[]>;
@@ -36,7 +38,7 @@ export class ApiContext {
 
   /** `clientAddress`: the socket's peer (the local platform is not behind a proxy; a forwarded header could be forged). */
   constructor(
-    parts: { db: Db; auth: Auth; runtime: Runtime; gateway: Gateway; logs: LogSink; meter: Meter; sealer: Sealer },
+    parts: { db: Db; auth: Auth; runtime: Runtime; gateway: Gateway; logs: LogSink; meter: Meter; sealer: Sealer; usage?: UsageRecorder },
     private readonly authorization: string | undefined,
     readonly clientAddress?: string,
     /** The organization the request acts in (`x-codestore-organization`); the account's own when absent. */
@@ -50,6 +52,7 @@ export class ApiContext {
     this.logs = parts.logs;
     this.meter = parts.meter;
     this.sealer = parts.sealer;
+    this.usage = parts.usage;
     const org = async () => (await this.caller()).organizationId;
     this.instances = new BatchLoader(async (ids) => groupBy(await instancesOf(db, await org(), ids), (i) => i.project_id), () => []);
     this.instanceEnvironments = new BatchLoader(async (ids) => groupBy(await instanceEnvironmentsOf(db, await org(), ids), (e) => e.instance_id!), () => []);

@@ -14,6 +14,7 @@ import type { Runtime } from '../runtime/runtime';
 import { Db } from '../store/db';
 import { ApiContext } from './context';
 import { buildPlatformSchema } from './schema';
+import type { UsageRecorder } from '../usage/recorder';
 
 export interface ApiHandlerOptions {
   db: Db;
@@ -23,6 +24,8 @@ export interface ApiHandlerOptions {
   logs: LogSink;
   meter: Meter;
   sealer: Sealer;
+  /** Schema usage the gateway records (flushed before a check reads it). */
+  usage?: UsageRecorder;
   /** Where internal errors are reported (their messages are not sent to the client). */
   logError: (message: string, error: unknown) => void;
 }

@@ -91,6 +91,7 @@ export async function guardVersionMove(
   ctx: ApiContext, target: { id: string; currentVersionId: string | null; label: string }, versionId: string, force: boolean | null | undefined, forceHint: string,
 ): Promise<void> {
   if (!target.currentVersionId || target.currentVersionId === versionId) return;
+  await ctx.usage?.flush();
   const schemas = versionSchemasOf(ctx.db);
   const candidate = await schemas.of(versionId);
   if (!candidate) return;
@@ -117,6 +118,7 @@ export const usageResolvers: Record<string, Record<string, Mapper>> = {
       } catch (e) {
         throw badInput(`The schema does not parse: ${(e as GraphQLError).message}. Fix it (the editor shows where), then check again.`, 'schema');
       }
+      await ctx.usage?.flush();
       const schemas = versionSchemasOf(ctx.db);
       const out = [];
       for (const env of await environmentsOf(ctx, service.id, args)) {
@@ -128,6 +130,7 @@ export const usageResolvers: Record<string, Record<string, Mapper>> = {
       const service = await ownService(ctx, args.serviceId);
       const window = days(args.days);
       const envs = await environmentsOf(ctx, service.id, {});
+      await ctx.usage?.flush();
       const rows = await schemaUsageOf(ctx.db, envs.map((e) => e.id), window);
       const schemas = versionSchemasOf(ctx.db);
       const out = [];

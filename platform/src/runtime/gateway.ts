@@ -18,6 +18,7 @@ import { admitCall, CallLimits, isRefusal, QuotaTicket } from '../gateway/limits
 import type { LogSink } from './logs';
 import { EXECUTED_HEADER } from './protocol';
 import type { Runtime } from './runtime';
+import { DEVELOPER_KEY_CLIENT, type UsageRecorder } from '../usage/recorder';
 
 export const KEY_HEADER = 'x-user-authorization';
 /** Headers that belong to one hop, not forwarded (RFC 9110 7.6.1), and the platform key. */
@@ -35,7 +36,7 @@ export interface Gateway {
   flush(): Promise<void>;
 }
 
-export function createGateway(db: Db, runtime: Runtime, logs: LogSink, meter: Meter, options: PolicyOptions = {}): Gateway {
+export function createGateway(db: Db, runtime: Runtime, logs: LogSink, meter: Meter, options: PolicyOptions = {}, usage?: UsageRecorder): Gateway {
   const policy = new GatewayPolicy(db, (environmentId, message) => logs.write(environmentId, null, 'platform', message), options);
   const limits = new CallLimits(db, meter, options);
   // The active client keys of each project (sha256 → name), read when first needed.
@@ -124,8 +125,10 @@ export function createGateway(db: Db, runtime: Runtime, logs: LogSink, meter: Me
         status: String(status), ms, clientKey, refused,
       }));
     };
+    let params: ReturnType<typeof graphqlParams>;
     try {
-      inspection = await policy.inspect(graphqlParams(req.method, req.url ?? '', body), envId, worker.deployment.build_path);
+      params = graphqlParams(req.method, req.url ?? '', body);
+      inspection = await policy.inspect(params, envId, worker.deployment.build_path);
     } catch (e) {
       // Without its build's settings the request still goes to the service, which checks it again.
       logs.write(envId, deploymentId, 'platform', `could not read the build's settings: ${e instanceof Error ? e.message : String(e)}`);
@@ -158,6 +161,13 @@ export function createGateway(db: Db, runtime: Runtime, logs: LogSink, meter: Me
     const metered = instanceId ? route.environment as InstanceEnvironment : undefined;
     const upstream = http.request({ socketPath: worker.socketPath, method: req.method, path: `/graphql${query}`, headers, agent }, (up) => {
       clearTimeout(deadline);
+      // What the call used of the schema, for schema checks: only operations the service ran.
+      if (usage && params && up.headers[EXECUTED_HEADER] === '1') {
+        usage.record({
+          environmentId: envId, buildPath: worker.deployment.build_path, client: clientKey ?? DEVELOPER_KEY_CLIENT,
+          documentHash: sha256(params.query), document: params.query, operationName: params.operationName,
+        });
+      }
       if (metered && up.headers[EXECUTED_HEADER] === '1') {
         const planId = meter.planOf(instanceId!);
         if (planId) {

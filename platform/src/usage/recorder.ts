@@ -1,6 +1,6 @@
 // Usage capture: for every call the gateway forwards, which schema coordinates it used, added up
 // per environment, day, client and operation in memory and written to the store once a second.
-// The extraction runs once per (version, document, operation name): the gateway hands over the
+// The extraction runs once per (build, document, operation name): the gateway hands over the
 // document's text with its hash, and a repeated call costs one map lookup and a few additions.
 // Usage is statistics for schema checks, not billing: a platform killed between two flushes loses
 // at most the last second of it.
@@ -15,9 +15,13 @@ const FLUSH_MS = 1000;
 const MAX_EXTRACTIONS = 5000;
 const PRUNE_EVERY_MS = 6 * 3600_000;
 
+/** The client name of calls made with a service's developer key (private, demo, development, staging). */
+export const DEVELOPER_KEY_CLIENT = 'developer key';
+
 export interface RecordedCall {
   environmentId: string;
-  versionId: string;
+  /** The build serving the call: its schema is what the call is read against. */
+  buildPath: string;
   /** Who called: the client key's name in production, the developer key elsewhere. */
   client: string;
   /** A hash of the document's text: the cache key of its extraction. */
@@ -40,6 +44,8 @@ export class UsageRecorder {
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private lastPrune = 0;
+  /** Calls waiting for their build's schema: a flush waits for them too. */
+  private readonly loading = new Set<Promise<void>>();
   private closed = false;
 
   constructor(
@@ -52,14 +58,15 @@ export class UsageRecorder {
   /** Records one call. Never throws and never waits: a failure is logged and the call goes on. */
   record(call: RecordedCall): void {
     if (this.closed) return;
-    const key = `${call.versionId}\u0000${call.documentHash}\u0000${call.operationName ?? ''}`;
+    const key = `${call.buildPath}\u0000${call.documentHash}\u0000${call.operationName ?? ''}`;
     const known = this.extractions.get(key);
     if (known) return this.add(call, known);
-    this.schemas.of(call.versionId).then((schema) => {
+    const loading: Promise<void> = this.schemas.ofBuild(call.buildPath).then((schema) => {
       if (!schema) return;
       const extraction = this.extract(key, schema, call);
       this.add(call, extraction);
-    }).catch((e) => this.logError('recording schema usage', e));
+    }).catch((e) => this.logError('recording schema usage', e)).finally(() => this.loading.delete(loading));
+    this.loading.add(loading);
   }
 
   private extract(key: string, schema: GraphQLSchema, call: RecordedCall): Extraction {
@@ -98,7 +105,8 @@ export class UsageRecorder {
   }
 
   /** Writes what was recorded so far (waits for a flush under way). */
-  flush(): Promise<void> {
+  async flush(): Promise<void> {
+    await Promise.all([...this.loading]);
     this.flushing = this.flushing.then(async () => {
       if (!this.pending.size) return;
       const batch = [...this.pending.values()];
@@ -114,7 +122,7 @@ export class UsageRecorder {
         this.logError('writing schema usage', e);
       }
     });
-    return this.flushing;
+    await this.flushing;
   }
 
   async close(): Promise<void> {

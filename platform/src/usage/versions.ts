@@ -16,15 +16,19 @@ export class VersionSchemas {
 
   /** The version's served schema; undefined when the version or its build is gone. */
   of(versionId: string): Promise<GraphQLSchema | undefined> {
-    let found = this.cache.get(versionId);
+    return this.cached(versionId, () => this.load(versionId));
+  }
+
+  private cached(key: string, load: () => Promise<GraphQLSchema | undefined>): Promise<GraphQLSchema | undefined> {
+    let found = this.cache.get(key);
     if (found) {
-      this.cache.delete(versionId);
-      this.cache.set(versionId, found);
+      this.cache.delete(key);
+      this.cache.set(key, found);
       return found;
     }
-    found = this.load(versionId);
-    found.catch(() => this.cache.delete(versionId));
-    this.cache.set(versionId, found);
+    found = load();
+    found.catch(() => this.cache.delete(key));
+    this.cache.set(key, found);
     if (this.cache.size > MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
     return found;
   }
@@ -32,19 +36,31 @@ export class VersionSchemas {
   /** The SDL of a version, as pushed. */
   async sdlOf(versionId: string): Promise<string | undefined> {
     const [row] = await this.db.query<{ build_path: string | null }>('SELECT build_path FROM versions WHERE id = $1', [versionId]);
-    if (!row?.build_path) return undefined;
-    try {
-      const manifest = JSON.parse(await fs.promises.readFile(path.join(row.build_path, 'manifest.json'), 'utf8')) as BuildManifest;
-      return await fs.promises.readFile(path.join(row.build_path, ...manifest.schema.split('/')), 'utf8');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw e;
-    }
+    return row?.build_path ? buildSdl(row.build_path) : undefined;
+  }
+
+  /** The served schema of a build folder (what a deployment runs), cached like a version's. */
+  ofBuild(buildPath: string): Promise<GraphQLSchema | undefined> {
+    return this.cached(`build:${buildPath}`, async () => {
+      const sdl = await buildSdl(buildPath);
+      return sdl === undefined ? undefined : servedSchema(sdl);
+    });
   }
 
   private async load(versionId: string): Promise<GraphQLSchema | undefined> {
     const sdl = await this.sdlOf(versionId);
     return sdl === undefined ? undefined : servedSchema(sdl);
+  }
+}
+
+/** The SDL a build folder serves; undefined when the build is gone. */
+async function buildSdl(buildPath: string): Promise<string | undefined> {
+  try {
+    const manifest = JSON.parse(await fs.promises.readFile(path.join(buildPath, 'manifest.json'), 'utf8')) as BuildManifest;
+    return await fs.promises.readFile(path.join(buildPath, ...manifest.schema.split('/')), 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
   }
 }
 
