@@ -12,6 +12,7 @@ import type { WorkerRequest, WorkerResponse } from './codegenWorker';
 import { computeDiagnostics, isServiceSchema } from './service/diagnostics';
 import type { SchemaDocument } from './service/document';
 import { migrationDiagnostics } from './service/migrationWarnings';
+import { breakingUsageDiagnostics, usageHints } from './service/usage';
 
 type PlanModule = typeof import('../../core/src/codegen/plan');
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
@@ -47,6 +48,8 @@ export class DocumentPipeline {
   private lastBase: { version: number; base: Diagnostic[] } | undefined;
   /** The last version that validated without errors. */
   private validVersion: number | undefined;
+  /** Warnings of edits that break recorded client operations, for the version they were computed on. */
+  private usageWarnings: { version: number; diagnostics: Diagnostic[] } | undefined;
   private planTimer: NodeJS.Timeout | undefined;
   private codegenTimer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -93,6 +96,8 @@ export class DocumentPipeline {
     if (this.host.versionOf(this.uri) !== version) return; // a newer change is on its way
     const valid = !result.schema.some((d) => d.severity === DiagnosticSeverity.Error);
     this.validVersion = valid ? version : undefined;
+    const withUsage = valid && doc.service && isServiceSchema(doc) && !!doc.usage?.length;
+    if (withUsage) result.schema.push(...usageHints(doc, doc.usage));
     if (valid && doc.service && isServiceSchema(doc)) {
       // The migration plan is slower than validation: publish with the last plan's warnings
       // (placed in this version), then plan again and publish once more if they changed.
@@ -105,6 +110,7 @@ export class DocumentPipeline {
       else this.schedulePlan(version, base, doc.service);
     }
     this.host.publish(this.uri, result.schema, version);
+    if (withUsage) this.checkUsage(doc, version);
     const now = new Set(result.related.keys());
     for (const [other, diagnostics] of result.related) this.host.publish(other, diagnostics);
     for (const other of this.related) if (!now.has(other)) this.host.publish(other, []);
@@ -166,6 +172,19 @@ export class DocumentPipeline {
     this.related.clear();
   }
 
+  /** Diffs the schema against what each environment serves (off the keystroke's path) and republishes with what breaks recorded operations. */
+  private checkUsage(doc: SchemaDocument, version: number): void {
+    void breakingUsageDiagnostics(doc, doc.usage).then((diagnostics) => {
+      if (this.closed || this.host.versionOf(this.uri) !== version) return;
+      const before = this.usageWarnings;
+      this.usageWarnings = { version, diagnostics };
+      if (!diagnostics.length && !before?.diagnostics.length) return;
+      const base = this.lastBase?.version === version ? this.lastBase.base : undefined;
+      if (!base) return;
+      this.host.publish(this.uri, [...base, ...(this.lastPlan ? planDiagnostics(doc, this.lastPlan) : []), ...diagnostics], version);
+    }, (e) => this.host.log('error', `codestore: checking the schema against recorded usage failed: ${(e as Error)?.stack ?? e}`));
+  }
+
   /** Plans the migration the schema needs now (off the keystroke's path) and republishes on change. */
   private schedulePlan(version: number, base: Diagnostic[], service: ServiceFolder): void {
     clearTimeout(this.planTimer);
@@ -205,7 +224,8 @@ export class DocumentPipeline {
     this.lastPlan = outcome;
     if (JSON.stringify(previous ?? { warnings: [] }) === JSON.stringify(outcome)) return;
     if (doc.document.version !== version) return;
-    this.host.publish(doc.uri, [...base, ...planDiagnostics(doc, outcome)], version);
+    const usage = this.usageWarnings?.version === version ? this.usageWarnings.diagnostics : [];
+    this.host.publish(doc.uri, [...base, ...planDiagnostics(doc, outcome), ...usage], version);
   }
 }
 

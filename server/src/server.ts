@@ -24,7 +24,7 @@ import { CodegenHost } from '../../servicefs/src/codegen';
 import { readServiceFiles, ServiceFolder } from '../../servicefs/src/folder';
 import { CodegenProcess } from './codegenProcess';
 import { DocumentPipeline, Pipelines } from './pipeline';
-import { GenerateResult, ServerCommands, ServerSettings } from '../protocol/protocol';
+import { EnvironmentUsage, GenerateResult, SchemaUsageNotification, ServerCommands, ServerSettings } from '../protocol/protocol';
 
 const connection = createConnection(ProposedFeatures.all);
 /** A path inside some service's generated data layer contains this. */
@@ -57,6 +57,9 @@ let planModule: PlanModule | undefined;
 let planModuleLoading: Promise<void> | undefined;
 let watchDynamically = false;
 
+/** What clients called in each service's environments, by the URI of its src/schema.graphql (from the extension). */
+const usageBySchema = new Map<string, EnvironmentUsage[]>();
+
 /** Schema documents not open in the editor, read from disk (for workspace symbols). */
 const diskSchemas = new Map<string, TextDocument>();
 
@@ -65,7 +68,7 @@ function schemaDocument(uri: string): SchemaDocument | undefined {
   if (!document) return undefined;
   const analysis = workspace.analysisFor(uri);
   analysis.update(document.getText(), pipelines.get(uri)?.takeEditHint());
-  return { uri, document, analysis, service: workspace.serviceOf(uri) };
+  return { uri, document, analysis, service: workspace.serviceOf(uri), usage: usageBySchema.get(uri) };
 }
 
 /** Runs a handler on a document; a failure fails the request, never the server. */
@@ -182,6 +185,13 @@ documents.onDidSave((e) => {
   const service = workspace.serviceOf(e.document.uri);
   if (settings.codegen === 'onSave' && service) void runCodegen(e.document.uri, service, false);
 });
+connection.onNotification(SchemaUsageNotification.method, (params: SchemaUsageNotification.Params) => {
+  if (!params || typeof params.schemaUri !== 'string' || !Array.isArray(params.environments)) return;
+  if (params.environments.length) usageBySchema.set(params.schemaUri, params.environments);
+  else usageBySchema.delete(params.schemaUri);
+  if (documents.get(params.schemaUri)) scheduler.now(params.schemaUri);
+});
+
 connection.onDidChangeConfiguration((change) => {
   applySettings((change.settings as { codestore?: ServerSettings } | undefined)?.codestore);
 });
