@@ -29,6 +29,7 @@ export interface CommandSpec {
 }
 
 export const GROUPS = {
+  teams: 'Organizations (the one commands act in: `org:switch`; --org names another once):',
   folder: 'Service folder:',
   account: 'Account (on the platform):',
   services: 'Services (in a service folder, they default to its codestore.yaml\'s serviceId; an id or a name):',
@@ -63,6 +64,7 @@ const auth = () => import('./authCommands');
 const services = () => import('./serviceCommands');
 const deploy = () => import('./deployCommands');
 const projects = () => import('./projectCommands');
+const teams = () => import('./teamCommands');
 const access = () => import('./accessCommands');
 const billing = () => import('./billingCommands');
 
@@ -99,6 +101,95 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'Revoke the token and forget it',
     examples: ['codestore auth:logout'],
     run: () => auth().then((m) => m.logout),
+  },
+  {
+    name: 'auth:password', group: GROUPS.account, remote: true,
+    options: [{ flags: '--current <password>', description: 'asked for on a terminal when missing' }, { flags: '--new <password>', description: 'at least 8 characters; asked for on a terminal when missing' }],
+    summary: 'Change your password (other sessions stay logged in)',
+    examples: ['codestore auth:password'],
+    run: () => teams().then((m) => m.password),
+  },
+  {
+    name: 'auth:logout-all', group: GROUPS.account, remote: true,
+    summary: 'Log out everywhere: revoke every token of the account, this one too',
+    examples: ['codestore auth:logout-all'],
+    run: () => teams().then((m) => m.logoutEverywhere),
+  },
+  {
+    name: 'org:list', group: GROUPS.teams, remote: true,
+    summary: 'The organizations you belong to, with your role; * marks the one commands act in',
+    examples: ['codestore org:list'],
+    run: () => teams().then((m) => m.list),
+  },
+  {
+    name: 'org:switch', group: GROUPS.teams, remote: true, args: ['<organization>'],
+    summary: 'Make commands act in this organization (its id or name)',
+    examples: ['codestore org:switch acme'],
+    run: () => teams().then((m) => m.switchTo),
+  },
+  {
+    name: 'org:invite', group: GROUPS.teams, remote: true, usage: '-e <email> [-r developer|admin]',
+    options: [{ flags: '-e, --email <email>', description: 'who is invited' }, { flags: '-r, --role <role>', description: 'developer (the default) or admin' }],
+    summary: 'Invite someone: a one-time code, valid 7 days (needs admin)',
+    examples: ['codestore org:invite -e ada@example.com', 'codestore org:invite -e ada@example.com -r admin --json'],
+    run: () => teams().then((m) => m.invite),
+  },
+  {
+    name: 'org:join', group: GROUPS.teams, remote: true, args: ['<code>'],
+    summary: 'Join the organization an invitation code is for (logged in with the invited email)',
+    examples: ['codestore org:join inv_...'],
+    run: () => teams().then((m) => m.join),
+  },
+  {
+    name: 'org:members', group: GROUPS.teams, remote: true,
+    summary: 'The members of the organization and their roles',
+    examples: ['codestore org:members'],
+    run: () => teams().then((m) => m.members),
+  },
+  {
+    name: 'org:role', group: GROUPS.teams, remote: true, usage: '-e <email> -r <role>',
+    options: [{ flags: '-e, --email <email>', description: 'the member' }, { flags: '-r, --role <role>', description: 'owner, admin or developer' }],
+    summary: 'Change a member\'s role (needs owner)',
+    examples: ['codestore org:role -e ada@example.com -r admin'],
+    run: () => teams().then((m) => m.setRole),
+  },
+  {
+    name: 'org:remove', group: GROUPS.teams, remote: true, usage: '-e <email>',
+    options: [{ flags: '-e, --email <email>', description: 'the member' }],
+    summary: 'Remove a member: their logins stop working here at once (needs admin)',
+    examples: ['codestore org:remove -e ada@example.com'],
+    run: () => teams().then((m) => m.remove),
+  },
+  {
+    name: 'org:leave', group: GROUPS.teams, remote: true,
+    summary: 'Leave the organization commands act in',
+    examples: ['codestore org:leave'],
+    run: () => teams().then((m) => m.leave),
+  },
+  {
+    name: 'activity', group: GROUPS.teams, remote: true,
+    options: [{ flags: '-n, --lines <n>', description: 'how many entries (1 to 500, default 50)' }],
+    summary: 'Who did what in the organization: pushes, promotes, plans, keys, members, secrets',
+    examples: ['codestore activity -n 20'],
+    run: () => teams().then((m) => m.activity),
+  },
+  {
+    name: 'service:key:rotate', group: GROUPS.services, remote: true, args: ['[service]'],
+    summary: 'Issue a new developer key for the service; the old one is refused at once',
+    examples: ['codestore service:key:rotate', 'codestore service:key:rotate blog'],
+    run: () => teams().then((m) => m.rotateKey),
+  },
+  {
+    name: 'schema:check', group: GROUPS.folder, remote: true, args: ['[serviceDir]'],
+    options: [
+      { flags: '-p, --project <project>', description: 'only this project\'s instance (its id)' },
+      { flags: '-s, --service <service>', description: 'the service (default: the folder\'s)' },
+      { flags: '-e, --env <env>', description: 'only this environment: private, demo, development, staging or production' },
+      { flags: '--days <n>', description: 'the window of recorded calls (1 to 90, default 30)' },
+    ],
+    summary: 'Check the folder\'s schema against what clients called in each environment; exit 1 if it breaks them',
+    examples: ['codestore schema:check', 'codestore schema:check -p shop -e production --days 7 --json'],
+    run: () => import('./schemaCheckCommand').then((m) => m.schemaCheck),
   },
   {
     name: 'auth:whoami', group: GROUPS.account, remote: true,
@@ -146,6 +237,7 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'promote', group: GROUPS.deployments, remote: true, args: ['[service]'],
+    options: [FORCE('deploy even when the version breaks operations clients called recently (`codestore schema:check` shows what)')],
     summary: 'Deploy what private serves to demo (demo keeps serving when it fails)',
     examples: ['codestore promote', 'codestore promote blog'],
     run: () => deploy().then((m) => m.promote),
@@ -218,14 +310,14 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'project:service:promote', group: GROUPS.projects, remote: true, usage: '-p <project> -s <service> -e <from> -t <to>',
-    options: [PROJECT, SERVICE, { flags: '-e, --env <from>', description: 'development or staging' }, { flags: '-t, --to <to>', description: 'staging or production (either of -e and -t says the other)' }],
+    options: [PROJECT, SERVICE, { flags: '-e, --env <from>', description: 'development or staging' }, { flags: '-t, --to <to>', description: 'staging or production (either of -e and -t says the other)' }, FORCE('deploy even when the version breaks operations clients called recently (`codestore schema:check` shows what)')],
     summary: 'Deploy what serves development to staging, or staging to production',
     examples: ['codestore project:service:promote -p shop -s blog -t production'],
     run: () => projects().then((m) => m.servicePromote),
   },
   {
     name: 'project:service:roll', group: GROUPS.projects, remote: true, usage: '-p <project> -s <service> -e <env> -v <version>',
-    options: [PROJECT, SERVICE, INSTANCE_ENV, { flags: '-v, --version <version>', description: 'the version to deploy (`codestore service:info` lists them)' }],
+    options: [PROJECT, SERVICE, INSTANCE_ENV, { flags: '-v, --version <version>', description: 'the version to deploy (`codestore service:info` lists them)' }, FORCE('deploy even when the version breaks operations clients called recently (`codestore schema:check` shows what)')],
     summary: 'Deploy a version, earlier or later, to an environment (migrations it lacks are reverted)',
     examples: ['codestore project:service:roll -p shop -s blog -e production -v 0.0.3'],
     run: () => projects().then((m) => m.serviceRoll),

@@ -32,7 +32,9 @@ export function platformClient(values: Values, requireLogin: boolean): PlatformC
   if (requireLogin && !login) {
     throw new CliError(`Not logged in to the platform at ${url}: log in with \`codestore auth:login\` (or create an account with \`codestore auth:signup\`).`);
   }
-  return new PlatformClient({ url, token: login?.token });
+  // --org names one by id or name for this command (resolved by the org commands' helper); else the remembered one.
+  const org = str(values, 'org');
+  return new PlatformClient({ url, token: login?.token, organization: org ?? login?.organization?.id });
 }
 
 export function printJson(value: unknown): void {

@@ -8,6 +8,8 @@ export interface StoredLogin {
   token: string;
   email: string;
   savedAt: string;
+  /** The organization commands act in (`codestore org:switch`); absent: the account's own. */
+  organization?: { id: string; name: string };
 }
 
 const FILE = 'credentials.json';
@@ -62,4 +64,15 @@ export function forgetLogin(platformUrl: string, env: NodeJS.ProcessEnv = proces
   delete all[platformUrl];
   writeAll(file, all);
   return true;
+}
+
+/** Remembers the organization commands act in for this platform's login (undefined: the account's own). */
+export function saveOrganization(platformUrl: string, organization: { id: string; name: string } | undefined, env: NodeJS.ProcessEnv = process.env): void {
+  const file = credentialsFile(env);
+  const all = readAll(file);
+  const login = all[platformUrl];
+  if (!login) return;
+  if (organization) login.organization = organization;
+  else delete login.organization;
+  writeAll(file, all);
 }

@@ -40,7 +40,7 @@ export async function promote({ values, args }: CommandInput): Promise<number> {
   const serviceId = serviceIdFor('promote', args[0]);
   const client = platformClient(values, true);
   if (!values.json && process.stderr.isTTY) process.stderr.write(`Deploying what ${serviceId} serves in private to demo...\n`);
-  const deployment = await client.promote(serviceId);
+  const deployment = await client.promote(serviceId, { force: values.force === true });
   const url = await endpointUrl(client, serviceId, deployment.environment);
   const outcome = deploymentOutcome(deployment, deployment.version.version, url, logsCommand(values, serviceId, deployment.environment));
   if (values.json) printJson({ ...deployment, url: url ?? null });

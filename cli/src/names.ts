@@ -11,7 +11,7 @@ interface Named {
 }
 
 /** The id `given` stands for among `all`: an id as it is, else the one with that name (any case, when none has it exactly). */
-export function idFor(kind: 'service' | 'project', given: string, all: readonly Named[], option: string): string {
+export function idFor(kind: 'service' | 'project' | 'organization', given: string, all: readonly Named[], option: string): string {
   if (all.some((x) => x.id === given)) return given;
   let named = all.filter((x) => x.name === given);
   if (!named.length) named = all.filter((x) => x.name.toLowerCase() === given.toLowerCase());
@@ -26,7 +26,13 @@ export function idFor(kind: 'service' | 'project', given: string, all: readonly 
  * Replaces the names in `values.project`, `values.service` and (when the command's first argument
  * is a service) `args[0]` with ids, asking the platform for the lists only when one is given.
  */
-export async function resolveNames(values: Values, args: string[], positionalService: boolean, client: PlatformClient = platformClient(values, true)): Promise<void> {
+export async function resolveNames(values: Values, args: string[], positionalService: boolean, given?: PlatformClient): Promise<void> {
+  if (typeof values.org === 'string') {
+    // The organization first: the lists below are the ones of the organization it names.
+    const memberships = await (given ?? platformClient(values, true)).organizations();
+    values.org = idFor('organization', values.org, memberships.map((m) => m.organization), '--org');
+  }
+  const client = given ?? platformClient(values, true);
   if (typeof values.project === 'string') values.project = idFor('project', values.project, await client.listProjects(), '-p');
   const services = typeof values.service === 'string' || (positionalService && args[0] !== undefined) ? await client.listServices() : [];
   if (typeof values.service === 'string') values.service = idFor('service', values.service, services, '-s');

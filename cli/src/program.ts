@@ -43,7 +43,10 @@ function addCommand(program: Command, spec: CommandSpec, done: (run: () => Promi
   if (spec.usage) cmd.usage(`${spec.usage} [options]`);
   for (const o of spec.options ?? []) cmd.option(o.flags, o.description);
   if (spec.json !== false) cmd.option('--json', 'print the result as JSON');
-  if (spec.remote) cmd.option('--platform <url>', 'the platform (default $CODESTORE_PLATFORM_URL or http://127.0.0.1:4000)');
+  if (spec.remote) {
+    cmd.option('--platform <url>', 'the platform (default $CODESTORE_PLATFORM_URL or http://127.0.0.1:4000)');
+    cmd.option('--org <organization>', 'act in this organization this once (its id or name; default: the one `codestore org:switch` chose)');
+  }
   cmd.addHelpText('after', `\nExample${spec.examples.length > 1 ? 's' : ''}:\n${spec.examples.map((e) => `  $ ${e}`).join('\n')}\n`);
   // The handlers word "too many arguments" themselves, naming the command.
   cmd.allowExcessArguments(true);
@@ -59,7 +62,7 @@ function addCommand(program: Command, spec: CommandSpec, done: (run: () => Promi
       }
       const handler = await spec.run();
       const positionalService = spec.args?.[0] === '[service]';
-      if (spec.remote && (typeof values.project === 'string' || typeof values.service === 'string' || (positionalService && given[0] !== undefined))) {
+      if (spec.remote && (typeof values.org === 'string' || typeof values.project === 'string' || typeof values.service === 'string' || (positionalService && given[0] !== undefined))) {
         await (await import('./names')).resolveNames(values, given, positionalService);
       }
       return handler({ values, args: given });

@@ -237,7 +237,7 @@ export async function servicePromote({ values }: CommandInput): Promise<number> 
   }
   const client = platformClient(values, true);
   progress(values, `Deploying what ${serviceId} serves in ${from} to ${to} in project ${projectId}...`);
-  return reportDeployment(values, client, projectId, serviceId, await client.promoteInstance(projectId, serviceId, from, to));
+  return reportDeployment(values, client, projectId, serviceId, await client.promoteInstance(projectId, serviceId, from, to, { force: values.force === true }));
 }
 
 export async function serviceRoll({ values }: CommandInput): Promise<number> {
@@ -248,7 +248,7 @@ export async function serviceRoll({ values }: CommandInput): Promise<number> {
   if (!version) throw usageError(`project:service:roll needs -v/--version <version> (\`codestore service:info ${serviceId}\` lists them).`);
   const client = platformClient(values, true);
   progress(values, `Deploying ${serviceId} ${version} to ${environment} in project ${projectId}...`);
-  return reportDeployment(values, client, projectId, serviceId, await client.rollInstance(projectId, serviceId, environment, version));
+  return reportDeployment(values, client, projectId, serviceId, await client.rollInstance(projectId, serviceId, environment, version, { force: values.force === true }));
 }
 
 export async function servicePlan({ values }: CommandInput): Promise<number> {
