@@ -129,7 +129,7 @@ for (const target of platformTargets()) {
       const json = jsonLines(ok(await cli(['logs', '--json']), 'logs --json').stdout);
       assert.ok(json.length >= 3, JSON.stringify(json));
       for (const l of json) {
-        assert.deepEqual(Object.keys(l).sort(), ['at', 'deploymentId', 'id', 'message', 'stream']);
+        assert.deepEqual(Object.keys(l).sort(), ['at', 'deploymentId', 'id', 'message', 'request', 'stream']);
         assert.ok(STREAMS.includes(l.stream), l.stream);
         assert.equal(new Date(l.at).toISOString(), l.at);
       }
@@ -170,7 +170,8 @@ for (const target of platformTargets()) {
         assert.equal(lines().length, 1, stdout);
         const startedAt = Date.now();
         await allPosts(urls.private);
-        await waitFor('a request line after it started', () => lines().slice(1).some((l) => / request .*\bPOST\b.*\b200\b/.test(l)));
+        // A request line names the operation and its root fields: `query (allPosts) 200 3.1 ms`.
+        await waitFor('a request line after it started', () => lines().slice(1).some((l) => / request query \(allPosts\) 200 /.test(l)));
         const line = lines().slice(1).find((l) => / request /.test(l))!;
         assert.match(line, LOG_LINE);
         assert.ok(Date.parse(line.split(' ')[0]) >= startedAt - 1000, `${line} was written before the request at ${new Date(startedAt).toISOString()}`);

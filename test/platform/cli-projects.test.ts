@@ -178,7 +178,7 @@ for (const target of platformTargets()) {
       const usage = await json(['usage', '-p', projectId]);
       assert.match(usage.month, /^\d{4}-\d\d$/);
       assert.deepEqual({ ...usage, byPlan: usage.byPlan.map((p: any) => [p.plan.billingType, p.plan.amount, p.plan.currency, p.calls]) }, {
-        projectId, serviceId, month: usage.month, ...accepted, byPlan: [['PAY_PER_CALL', 5, 'EUR', accepted.production]],
+        projectId, serviceId, month: usage.month, ...accepted, byPlan: [['PAY_PER_CALL', 5, 'EUR', accepted.production]], refused: [],
       });
       assert.equal(accepted.production, 3);
       const human = ok(await cli(['usage', '-p', projectId, '-s', serviceId, '--month', usage.month], { cwd: platform.tmp }), 'usage').stdout;

@@ -129,6 +129,14 @@ const CASES: Record<string, IsolationCase> = {
     owner: (v) => refusedToOwner(v.client.secrets(v.project.id, v.service.id, 'development')),
     crossed: (a, v) => [() => a.client.secrets(a.projectId, v.service.id, 'development')],
   },
+  'Query.corsOrigins': {
+    access: 'private',
+    run: (c, v) => c.corsOrigins(v.project.id, v.service.id, 'production'),
+    unknown: (c) => c.corsOrigins(UNKNOWN_PROJECT_ID, UNKNOWN_ID, 'production'),
+    otherOrganization: notFound,
+    owner: (v) => refusedToOwner(v.client.corsOrigins(v.project.id, v.service.id, 'production')),
+    crossed: (a, v) => [() => a.client.corsOrigins(a.projectId, v.service.id, 'production')],
+  },
   'Query.clientKeys': {
     access: 'private',
     run: (c, v) => c.clientKeys(v.project.id),
@@ -390,6 +398,14 @@ const CASES: Record<string, IsolationCase> = {
     otherOrganization: notFound,
     owner: (v) => refusedToOwner(v.client.addSecret(v.project.id, v.service.id, 'development', 'MINE', 'value')),
     crossed: (a, v) => [() => a.client.addSecret(a.projectId, v.service.id, 'development', 'STOLEN', 'value')],
+  },
+  'Mutation.changeCorsOrigins': {
+    access: 'private',
+    run: (c, v) => c.changeCorsOrigins(v.project.id, v.service.id, 'production', ['https://evil.example.com'], []),
+    unknown: (c) => c.changeCorsOrigins(UNKNOWN_PROJECT_ID, UNKNOWN_ID, 'production', ['https://evil.example.com'], []),
+    otherOrganization: notFound,
+    owner: (v) => refusedToOwner(v.client.changeCorsOrigins(v.project.id, v.service.id, 'production', ['https://mine.example.com'], [])),
+    crossed: (a, v) => [() => a.client.changeCorsOrigins(a.projectId, v.service.id, 'production', ['https://evil.example.com'], [])],
   },
   'Mutation.removeSecret': {
     access: 'private',

@@ -107,7 +107,9 @@ export class TestPlatform {
 
   private async boot(port = 0): Promise<void> {
     // Tests sign up many organizations; on a machine without the sandbox that is refused by default.
-    this.running = await startPlatform({ allowUnsandboxedTenants: true, ...this.options, port, dataDir: this.dataDir, databaseUrl: this.database?.url, log: (l) => this.log.push(l) });
+    // Suites sign up many accounts from one address: the sign-up throttle is lifted unless a test sets it.
+    const auth = { ...this.options.auth, throttle: { signups: 100_000, ...this.options.auth?.throttle } };
+    this.running = await startPlatform({ allowUnsandboxedTenants: true, ...this.options, auth, port, dataDir: this.dataDir, databaseUrl: this.database?.url, log: (l) => this.log.push(l) });
   }
 
   get url(): string {
