@@ -79,6 +79,8 @@ interface Side { mode: 'on' | 'off'; round: number; okPerS: number; p50: number;
 
 async function main(): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'codestore-gateway-checks-'));
+  // As root the embedded PostgreSQL server runs as another user, which must pass through it.
+  fs.chmodSync(tmp, 0o711);
   // The developer key's default limit (1000/s) would cap a quiet machine's throughput: raised so
   // the limiter runs on every request without refusing any.
   const checks: PolicyOptions = { cors: true, costLimits: true, rateLimits: true, developerRateLimit: { calls: 1_000_000, per: 'second' } };

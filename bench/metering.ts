@@ -37,6 +37,8 @@ async function api<T = any>(url: string, token: string, query: string, variables
 async function main(): Promise<void> {
   const machine = machineInfo(REPO);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'codestore-metering-bench-'));
+  // As root the embedded PostgreSQL server runs as another user, which must pass through it.
+  fs.chmodSync(tmp, 0o711);
   const platform = await startPlatform({ port: 0, dataDir: path.join(tmp, 'data') });
   const load = fork(path.join(__dirname, 'lib/platform-load.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], cwd: REPO });
   try {

@@ -78,6 +78,8 @@ const QUERIES = [
 const started = performance.now();
 const deadline = started + TOTAL_BUDGET_MS;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'codestore-platform-bench-'));
+// As root the embedded PostgreSQL server runs as another user, which must pass through it.
+fs.chmodSync(tmp, 0o711);
 const log = (s: string) => process.stderr.write(`[platform ${((performance.now() - started) / 1000).toFixed(1)}s] ${s}\n`);
 
 const report: PlatformReport = {

@@ -170,7 +170,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     const theLauncher = launcher;
     writeStatus(dataDir, {
       version: platformVersion(), pid: process.pid, url, startedAt: new Date().toISOString(),
-      database: store.kind === 'embedded' ? `embedded store in ${store.location}` : `store on ${store.location}`,
+      database: postgres ? `embedded PostgreSQL server in ${path.join(dataDir, 'postgres')}` : `PostgreSQL server: ${store.location}`,
       deployments: launcher.status(),
     });
     let closing: Promise<void> | undefined;

@@ -4,14 +4,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { PlatformClient } from '../../apiclient/src';
 import { startPlatform } from '../../platform/src/main';
-import { PASSWORD, platformError, REPO_ROOT, runCli } from './helpers/platform';
+import { PASSWORD, platformError, REPO_ROOT, runCli, testDirectory } from './helpers/platform';
 
 function tmpData(): string {
-  return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'codestore-sandbox-setup-')), 'data');
+  return path.join(testDirectory('codestore-sandbox-setup-'), 'data');
 }
 
 describe('starting with and without the sandbox', () => {
@@ -53,7 +52,7 @@ describe('starting with and without the sandbox', () => {
       const r = await runCli(['platform', 'status', '--data', dataDir], { cwd: REPO_ROOT, env: { ...process.env, NO_COLOR: '1' } });
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, new RegExp(`code.store platform \\S+ on ${platform.url.replace(/[.]/g, '\\.')}`));
-      assert.match(r.stdout, /database: +embedded store/);
+      assert.match(r.stdout, /database: +embedded PostgreSQL server in /);
       assert.match(r.stdout, /sandbox: +NONE/);
       assert.match(r.stdout, /memory: +300 MiB per deployment/);
       const json = JSON.parse((await runCli(['platform', 'status', '--data', dataDir, '--json'], { cwd: REPO_ROOT, env: process.env })).stdout) as { deployments: { sandbox: string } };
