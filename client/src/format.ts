@@ -109,6 +109,20 @@ export function describePlan(plan: Pick<RatePlan, 'billingType' | 'amount' | 'cu
 }
 
 /**
+ * A plan's limits, with how much of the month's quota `used` (production calls so far) took:
+ * `10/s per key · quota 1,234 of 10,000 this month`; empty for a plan without limits.
+ */
+export function describeLimits(plan: Pick<RatePlan, 'rateLimit' | 'quotaPerMonth' | 'quotaOverage'>, used?: number): string {
+  const parts: string[] = [];
+  if (plan.rateLimit) parts.push(`${plan.rateLimit} per key`);
+  if (plan.quotaPerMonth) {
+    const of = used === undefined ? `${formatCount(plan.quotaPerMonth)} a month` : `${formatCount(used)} of ${formatCount(plan.quotaPerMonth)} this month`;
+    parts.push(`quota ${of}${plan.quotaOverage ? ' (overage billed)' : ''}`);
+  }
+  return parts.join(' · ');
+}
+
+/**
  * A price as typed in an input box, in major units with an optional currency: `29.99`, `0.05 USD`,
  * `300 JPY`. Minor units and the currency, or an error message that says what to type.
  */

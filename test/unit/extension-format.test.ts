@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  deploymentOutcome, describePlan, environmentState, environmentSummary, formatMoney, formatTotals, isSettling, monthOf, parseCallCount,
+  deploymentOutcome, describeLimits, describePlan, environmentState, environmentSummary, formatMoney, formatTotals, isSettling, monthOf, parseCallCount,
   parsePrice, statusIcon, statusWord,
 } from '../../client/src/format';
 import { blogService, deployment, environment, plan, version } from './extension-fixtures';
@@ -64,6 +64,9 @@ describe('extension: money and rate plans', () => {
 
   it('describes a plan in a few words', () => {
     assert.equal(describePlan(plan('NOT_BILLABLE')), 'Not billable');
+    assert.equal(describeLimits({ rateLimit: null, quotaPerMonth: null, quotaOverage: false }), '');
+    assert.equal(describeLimits({ rateLimit: '10/s', quotaPerMonth: 10000, quotaOverage: false }, 1234), '10/s per key · quota 1,234 of 10,000 this month');
+    assert.equal(describeLimits({ rateLimit: null, quotaPerMonth: 500, quotaOverage: true }), 'quota 500 a month (overage billed)');
     assert.equal(describePlan(plan('MONTHLY', 2999)), 'Monthly 29.99 EUR');
     assert.equal(describePlan(plan('PAY_PER_CALL', 5, 1000)), 'Pay per call 0.05 EUR (1000 free a month)');
     assert.equal(describePlan(plan('PAY_PER_CALL', 5)), 'Pay per call 0.05 EUR');

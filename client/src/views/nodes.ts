@@ -5,7 +5,7 @@ import type {
   Environment, InstanceEnvironmentName, Invoice, Project, Service, ServiceEnvironmentName, ServiceInstance, Usage, Version,
 } from '../../../apiclient/src/types';
 import {
-  describePlan, environmentState, firstLine, formatCount, formatMoney, formatTotals, IconSpec, isSettling, shortTime, statusIcon,
+  describeLimits, describePlan, environmentState, firstLine, formatCount, formatMoney, formatTotals, IconSpec, isSettling, shortTime, statusIcon,
 } from '../format';
 
 /** What a node stands for; the commands of its context menu take it from here. */
@@ -240,8 +240,8 @@ export function ratePlanNodes(projects: Project[], billing: ReadonlyMap<string, 
         return {
           id: base,
           label: instance.service.name,
-          description: [describePlan(plan), usage ? `${formatCount(usage.production)} calls` : '', due !== undefined ? `${due} due` : ''].filter(Boolean).join(' · '),
-          tooltip: `${instance.service.name} in ${project.name}\nRate plan since ${shortTime(plan.effectiveFrom)} UTC: ${describePlan(plan)}${history ? `\nHistory (UTC):\n${history}` : ''}`,
+          description: [describePlan(plan), describeLimits(plan, usage?.production), usage && !plan.quotaPerMonth ? `${formatCount(usage.production)} calls` : '', due !== undefined ? `${due} due` : ''].filter(Boolean).join(' · '),
+          tooltip: `${instance.service.name} in ${project.name}\nRate plan since ${shortTime(plan.effectiveFrom)} UTC: ${describePlan(plan)}${describeLimits(plan) ? `\nLimits: ${describeLimits(plan, usage?.production)}` : ''}${history ? `\nHistory (UTC):\n${history}` : ''}`,
           icon: { id: 'tag' },
           contextValue: CONTEXT.ratePlanInstance,
           collapsible: 'expanded',
