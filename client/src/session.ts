@@ -26,7 +26,7 @@ export function loadClientModule(): Promise<ClientModule> {
 }
 
 export class PlatformSession implements vscode.Disposable {
-  private cached: { url: string; token: string | undefined; client: PlatformClient } | undefined;
+  private cached: { url: string; token: string | undefined; organization: string | undefined; client: PlatformClient } | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
   /** The URL or the login changed: what was read from the platform is stale. */
   readonly onDidChange = this.changed.event;
@@ -67,10 +67,22 @@ export class PlatformSession implements vscode.Disposable {
     const { PlatformClient: Client, normalizeUrl } = await loadClientModule();
     const url = normalizeUrl(this.configuredUrl());
     const token = await this.secrets.get(tokenKey(url));
-    if (this.cached?.url === url && this.cached.token === token) return this.cached.client;
-    const client = new Client({ url, token, hints: HINTS });
-    this.cached = { url, token, client };
+    const organization = this.organization(url)?.id;
+    if (this.cached?.url === url && this.cached.token === token && this.cached.organization === organization) return this.cached.client;
+    const client = new Client({ url, token, hints: HINTS, organization });
+    this.cached = { url, token, organization, client };
     return client;
+  }
+
+  /** The organization requests act in on this platform (undefined: the account's own). */
+  organization(url: string): { id: string; name: string } | undefined {
+    return this.state.get<{ id: string; name: string }>(`codestore.organization:${url}`);
+  }
+
+  /** Makes requests act in `organization` (undefined: the account's own); the views follow. */
+  async switchOrganization(organization: { id: string; name: string } | undefined): Promise<void> {
+    await this.state.update(`codestore.organization:${await this.url()}`, organization);
+    this.changed.fire();
   }
 
   /** Logs in (or signs up) and keeps the token. */

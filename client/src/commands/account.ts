@@ -130,7 +130,26 @@ async function stopPlatform(ctx: Ctx): Promise<void> {
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'code.store: stopping the local platform…' }, () => ctx.localPlatform.stop());
 }
 
+/** Picks the organization the explorer and every command act in. */
+async function switchOrganization(ctx: Ctx): Promise<void> {
+  const client = await ctx.session.client();
+  const memberships = await client.organizations();
+  const current = ctx.session.organization(client.url)?.id;
+  const picked = await vscode.window.showQuickPick(memberships.map((m) => ({
+    label: m.organization.name,
+    description: `${m.role}${m.own ? ' · your own' : ''}${(current ? m.organization.id === current : m.own) ? ' · current' : ''}`,
+    detail: m.organization.id,
+    membership: m,
+  })), { title: 'code.store: Switch Organization', placeHolder: 'Which organization do the views and commands act in?' });
+  if (!picked) return;
+  const m = picked.membership;
+  await ctx.session.switchOrganization(m.own ? undefined : { id: m.organization.id, name: m.organization.name });
+  await ctx.model.refresh();
+  void vscode.window.showInformationMessage(`code.store: now in ${m.organization.name}, where you are ${m.role === 'developer' ? 'a' : 'an'} ${m.role}.`);
+}
+
 export const accountCommands: CommandTable = {
+  'codestore.switchOrganization': { run: (ctx) => () => switchOrganization(ctx), refresh: true },
   'codestore.login': { run: (ctx) => (arg) => logIn(ctx, arg, false) },
   'codestore.signup': { run: (ctx) => (arg) => logIn(ctx, arg, true) },
   'codestore.logout': { run: (ctx) => () => logOut(ctx) },

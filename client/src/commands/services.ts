@@ -183,6 +183,21 @@ async function removeService(ctx: Ctx, arg: unknown): Promise<void> {
   void vscode.window.showInformationMessage(`code.store: removed the service ${target.serviceId}.`);
 }
 
+/** A new developer key for the service: the old one is refused at once; the new one is kept in VS Code's secret storage. */
+async function rotateDeveloperKey(ctx: Ctx, arg: unknown): Promise<void> {
+  const target = await serviceTarget(ctx, arg, 'Rotate whose developer key?');
+  if (!target) return;
+  const choice = await vscode.window.showWarningMessage(
+    `Rotate the developer key of ${target.serviceName}? Calls with the old key are refused from now on.`, { modal: true }, 'Rotate Key',
+  );
+  if (choice !== 'Rotate Key') return;
+  const client = await ctx.session.client();
+  const rotated = await client.rotateDeveloperKey(target.serviceId);
+  await ctx.session.setDeveloperKey(target.serviceId, rotated.developerKey);
+  const copy = await vscode.window.showInformationMessage(`code.store: ${target.serviceName} has a new developer key (kept in VS Code's secret storage); the old one no longer works.`, 'Copy Key');
+  if (copy) await vscode.env.clipboard.writeText(rotated.developerKey);
+}
+
 async function copyDeveloperKey(ctx: Ctx, arg: unknown): Promise<void> {
   const target = await serviceTarget(ctx, arg, 'Whose developer key?');
   if (!target) return;
@@ -220,5 +235,6 @@ export const serviceCommands: CommandTable = {
   'codestore.promote': { run: (ctx) => (arg) => promote(ctx, arg), refresh: true },
   'codestore.removeService': { run: (ctx) => (arg) => removeService(ctx, arg), refresh: true },
   'codestore.copyDeveloperKey': { run: (ctx) => (arg) => copyDeveloperKey(ctx, arg) },
+  'codestore.rotateDeveloperKey': { run: (ctx) => (arg) => rotateDeveloperKey(ctx, arg), refresh: true },
   'codestore.setDeveloperKey': { run: (ctx) => (arg) => setDeveloperKey(ctx, arg) },
 };
