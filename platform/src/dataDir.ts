@@ -15,7 +15,8 @@ export interface DataDirLock {
 
 const LOCK_FILE = 'platform.pid';
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid runs (one of another user's counts too). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -4,6 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { LauncherStatus } from './runtime/sandbox/launcher';
+import { alive } from './dataDir';
 
 const STATUS_FILE = 'status.json';
 
@@ -25,15 +26,6 @@ export function removeStatus(dataDir: string, pid = process.pid): void {
   try {
     if ((JSON.parse(fs.readFileSync(file, 'utf8')) as PlatformStatus).pid === pid) fs.unlinkSync(file);
   } catch { /* gone */ }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Prints the status of the platform using `dataDir`; 1 when none runs there. */

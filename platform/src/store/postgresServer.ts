@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { alive } from '../dataDir';
 
 // Node's own require: the binaries' package is found at run time, not bundled.
 declare const __non_webpack_require__: NodeJS.Require | undefined;
@@ -133,15 +134,6 @@ function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** A server a platform killed with SIGKILL left running: shut it down before starting ours. */
