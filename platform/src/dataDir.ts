@@ -4,9 +4,14 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-/** `CODESTORE_PLATFORM_DATA`, else `~/.codestore/platform`. */
-export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.CODESTORE_PLATFORM_DATA || path.join(os.homedir(), '.codestore', 'platform');
+/**
+ * `CODESTORE_PLATFORM_DATA`, else `~/.codestore/platform`; as root `/var/lib/codestore/platform`:
+ * the embedded PostgreSQL server then runs as another user, who cannot pass through root's home.
+ */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, uid = process.getuid?.()): string {
+  if (env.CODESTORE_PLATFORM_DATA) return env.CODESTORE_PLATFORM_DATA;
+  if (uid === 0) return path.join('/var', 'lib', 'codestore', 'platform');
+  return path.join(os.homedir(), '.codestore', 'platform');
 }
 
 export interface DataDirLock {
@@ -27,6 +32,8 @@ export function alive(pid: number): boolean {
 
 /** Takes `<dir>/platform.pid`, or throws when a live process holds it. A dead holder's lock is taken over. */
 export function lockDataDir(dir: string): DataDirLock {
+  // Folders made above it may be passed through (the embedded server's user must reach it), not listed.
+  fs.mkdirSync(path.dirname(dir), { recursive: true, mode: 0o711 });
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = path.join(dir, LOCK_FILE);
   for (let attempt = 0; attempt < 2; attempt++) {

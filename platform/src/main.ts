@@ -217,7 +217,8 @@ Runs the code.store platform on this machine until Ctrl-C.
 Options:
   --port <n>            Port to listen on (default 4000).
   --host <address>      Address to listen on (default 127.0.0.1).
-  --data <dir>          Data directory (default $CODESTORE_PLATFORM_DATA or ~/.codestore/platform).
+  --data <dir>          Data directory (default $CODESTORE_PLATFORM_DATA, else ~/.codestore/platform;
+                        as root /var/lib/codestore/platform).
   --idle-after <time>   Stop an environment's process after this long without a request (15m,
                         30s, 2h; 0: never; default 15m); its next request starts it again.
                         Production environments of instances on a billing plan never idle.
