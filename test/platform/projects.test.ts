@@ -115,11 +115,13 @@ for (const target of platformTargets()) {
     });
 
     it('rolls an environment forward and back: the migration runs up, then down, and the rows stay', async () => {
-      const roll = (version: string) => api(client, `mutation($p: ID!, $s: ID!) { rollInstance(projectId: $p, serviceId: $s, environment: development, version: "${version}") { status error version { version } } }`, { p: projectId, s: serviceId });
+      const roll = (version: string, force = false) => api(client, `mutation($p: ID!, $s: ID!) { rollInstance(projectId: $p, serviceId: $s, environment: development, version: "${version}", force: ${force}) { status error version { version } } }`, { p: projectId, s: serviceId });
       assert.deepEqual((await roll('0.0.2')).rollInstance, { status: 'DEPLOYED', error: null, version: { version: '0.0.2' } });
       const withSummary = await call(urls.development, devKey, '{ allPosts { title summary } }');
       assert.deepEqual(withSummary.body.data.allPosts, [{ title: 'In development', summary: null }]);
-      assert.deepEqual((await roll('0.0.1')).rollInstance, { status: 'DEPLOYED', error: null, version: { version: '0.0.1' } });
+      // Rolling back removes `summary`, which a call just used: refused unless forced.
+      await assert.rejects(roll('0.0.1'), (e: Error & { code?: string }) => e.code === 'BREAKS_CLIENTS' && /'summary' was removed/.test(e.message));
+      assert.deepEqual((await roll('0.0.1', true)).rollInstance, { status: 'DEPLOYED', error: null, version: { version: '0.0.1' } });
       assert.match((await call(urls.development, devKey, '{ allPosts { summary } }')).body.errors?.[0].message ?? '', /summary/);
       assert.deepEqual((await call(urls.development, devKey, '{ allPosts { title } }')).body.data.allPosts, [{ title: 'In development' }]);
       const lines = (await api(client, 'query($p: ID!, $s: ID!) { logs(projectId: $p, serviceId: $s, environment: development, limit: 1000) { lines { stream message } } }', { p: projectId, s: serviceId })).logs.lines;
