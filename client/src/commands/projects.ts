@@ -184,6 +184,30 @@ async function addSecret(ctx: Ctx, arg: unknown, presetName?: string): Promise<v
   void vscode.window.showInformationMessage(`code.store: set ${secret.name} (${secret.preview}) in ${where}.`);
 }
 
+/** The browser origins (CORS) an instance environment allows: shown, then edited as one comma-separated list. */
+async function setCorsOrigins(ctx: Ctx, arg: unknown): Promise<void> {
+  const target = await instanceEnvironmentTarget(ctx, arg, undefined, 'Which environment\'s browser origins?');
+  if (!target) return;
+  const where = `${target.serviceName} ${target.environment} in ${target.projectName}`;
+  const client = await ctx.session.client();
+  const current = await client.corsOrigins(target.projectId, target.serviceId, target.environment);
+  const local = target.environment === 'production' ? '' : ' (http://localhost:* and http://127.0.0.1:* are allowed anyway)';
+  const typed = await vscode.window.showInputBox({
+    title: `code.store: browser origins of ${where}`,
+    prompt: `Origins that may call it from a browser, separated by commas${local}. Empty: none.`,
+    placeHolder: 'https://app.example.com, http://localhost:5173',
+    value: current.join(', '),
+    ignoreFocusOut: true,
+  });
+  if (typed === undefined) return;
+  const wanted = typed.split(',').map((o) => o.trim()).filter(Boolean);
+  const add = wanted.filter((o) => !current.includes(o));
+  const remove = current.filter((o) => !wanted.includes(o));
+  if (!add.length && !remove.length) return;
+  const origins = await client.changeCorsOrigins(target.projectId, target.serviceId, target.environment, add, remove);
+  void vscode.window.showInformationMessage(`code.store: ${where} allows ${origins.length ? origins.join(', ') : 'no browser origins'}${local}.`);
+}
+
 async function pickSecret(ctx: Ctx, target: InstanceEnvironmentTarget, placeHolder: string): Promise<Secret | undefined> {
   const client = await ctx.session.client();
   const secrets = await client.secrets(target.projectId, target.serviceId, target.environment);
@@ -252,6 +276,7 @@ export const projectCommands: CommandTable = {
   'codestore.promoteInstance': { run: (ctx) => (arg) => promoteInstance(ctx, arg), refresh: true },
   'codestore.rollInstance': { run: (ctx) => (arg) => rollInstance(ctx, arg), refresh: true },
   'codestore.setRatePlan': { run: (ctx) => (arg) => setRatePlan(ctx, arg), refresh: true },
+  'codestore.setCorsOrigins': { run: (ctx) => (arg) => setCorsOrigins(ctx, arg) },
   'codestore.addSecret': { run: (ctx) => (arg) => addSecret(ctx, arg), refresh: true },
   'codestore.listSecrets': { run: (ctx) => (arg) => listSecrets(ctx, arg), refresh: true },
   'codestore.removeSecret': { run: (ctx) => (arg) => removeSecret(ctx, arg), refresh: true },
