@@ -58,7 +58,10 @@ function platformBundle() {
  * `require('typeorm')` and `require('graphql')` get the very modules the runtime uses. */
 function runtimeBundle() {
   return bundle('./platform/src/runtime/worker.ts', 'runtime', {
-    externals: [({ request }, callback) => (/^[@a-z]/i.test(request) && !request.startsWith('node:') ? callback(null, `commonjs ${request}`) : callback())],
+    externals: [
+      ({ request }, callback) =>
+        /^[@a-z]/i.test(request) && !request.startsWith('node:') ? callback(null, `commonjs ${request}`) : callback(),
+    ],
   });
 }
 

@@ -41,7 +41,14 @@ const results = cases.map((c) => ({ ...c, ...time(c.args) }));
 // and the command table). Less at the mercy of a busy machine than wall times of whole processes.
 const requireMs: number[] = [];
 for (let i = 0; i < RUNS; i++) {
-  const r = spawnSync(process.execPath, ['-e', `const t = process.hrtime.bigint(); require(${JSON.stringify(path.join(REPO, 'dist/cli.js'))}); process.stdout.write(String(Number(process.hrtime.bigint() - t) / 1e6))`], { encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [
+      '-e',
+      `const t = process.hrtime.bigint(); require(${JSON.stringify(path.join(REPO, 'dist/cli.js'))}); process.stdout.write(String(Number(process.hrtime.bigint() - t) / 1e6))`,
+    ],
+    { encoding: 'utf8' },
+  );
   requireMs.push(Number(r.stdout));
 }
 requireMs.sort((a, b) => a - b);
@@ -59,4 +66,11 @@ const md = [
   '',
   `\`codestore --version\`: median ${version.median.toFixed(1)} ms (target ≤ ${TARGET_MS} ms: ${version.median <= TARGET_MS ? 'met' : 'NOT met'}); ${(version.median - node.median).toFixed(1)} ms above Node's own start.`,
 ].join('\n');
-writeReport(path.join(__dirname, 'results'), 'cli', md, { machine: machineInfo(REPO), runs: RUNS, targetMs: TARGET_MS, loadAverage: load, requireMedianMs: loadMs, results });
+writeReport(path.join(__dirname, 'results'), 'cli', md, {
+  machine: machineInfo(REPO),
+  runs: RUNS,
+  targetMs: TARGET_MS,
+  loadAverage: load,
+  requireMedianMs: loadMs,
+  results,
+});

@@ -32,7 +32,15 @@ import { dropScratchDatabase, migrationQueries, PG, typeormBaseline, TypeormResu
 import { summarizeProfile } from './lib/codegen-profile';
 import { CodegenReport, renderMarkdown, Row, stat } from './lib/codegen-report';
 import {
-  applyFieldEdit, BuildSnapshot, committedMigrations, copyFolder, fieldEdit, killAllChildren, REPO, snapshotBuild, spreadEntities,
+  applyFieldEdit,
+  BuildSnapshot,
+  committedMigrations,
+  copyFolder,
+  fieldEdit,
+  killAllChildren,
+  REPO,
+  snapshotBuild,
+  spreadEntities,
 } from './lib/codegen-setup';
 
 const RESULTS = path.join(__dirname, 'results');
@@ -101,7 +109,11 @@ function cleanup(): void {
   killAllChildren();
   killAllServers();
   if (!flag('keep')) {
-    try { fs.rmSync(tmp, { recursive: true, force: true }); } catch { /* best effort */ }
+    try {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    } catch {
+      /* best effort */
+    }
   } else log(`kept ${tmp}`);
 }
 
@@ -114,14 +126,21 @@ async function abort(reason: string, code: number): Promise<never> {
     killAllServers();
     const dropped = await Promise.race([dropScratchDatabase(), new Promise<undefined>((r) => setTimeout(() => r(undefined), 5000))]);
     if (dropped) report.problems.push(`aborted: dropped the scratch database ${dropped}`);
-    try { writeResults(); } finally { cleanup(); }
+    try {
+      writeResults();
+    } finally {
+      cleanup();
+    }
   }
   process.exit(code);
 }
 
 process.on('SIGINT', () => void abort('interrupted (SIGINT)', 130));
 process.on('SIGTERM', () => void abort('terminated (SIGTERM)', 143));
-process.on('exit', () => { killAllChildren(); killAllServers(); });
+process.on('exit', () => {
+  killAllChildren();
+  killAllServers();
+});
 setTimeout(() => void abort(`hard time limit of ${HARD_LIMIT_MS / 1000} s reached`, 2), HARD_LIMIT_MS).unref();
 
 // ---------------------------------------------------------------------------------------------
@@ -133,12 +152,14 @@ const row = (part: string, s: Sampled | { label: string; samples: number[] }, ex
   return r;
 };
 /** The CPU time of a child-process row's runs, as a row of its own (less sensitive to other load than wall time). */
-const cpuRow = (part: string, s: Sampled | undefined): Row[] => (s?.cpu?.length ? [{ part, label: '… CPU time of those runs (user + system)', samples: s.cpu }] : []);
+const cpuRow = (part: string, s: Sampled | undefined): Row[] =>
+  s?.cpu?.length ? [{ part, label: '… CPU time of those runs (user + system)', samples: s.cpu }] : [];
 const target = (limit: number, samples: number[]): Pick<Row, 'target' | 'met'> => {
   const m = p50(samples);
   return { target: `≤ ${limit} ms`, met: m !== undefined && m <= limit };
 };
-const ratio = (ours: number | undefined, theirs: number | undefined) => (ours === undefined || theirs === undefined || theirs === 0 ? undefined : ours / theirs);
+const ratio = (ours: number | undefined, theirs: number | undefined) =>
+  ours === undefined || theirs === undefined || theirs === 0 ? undefined : ours / theirs;
 const describeRatio = (what: string, ours: number | undefined, theirs: number | undefined) => {
   const r = ratio(ours, theirs);
   if (r === undefined) return `${what}: not measured`;
@@ -147,17 +168,43 @@ const describeRatio = (what: string, ours: number | undefined, theirs: number | 
 
 const INCLUSIVE = [
   // server: what one edit runs (`f!g`: f, not under g)
-  'runCodegen', 'generateService', 'planService!generateService', 'computeDiagnostics!runCodegen', 'computeDiagnostics', 'checkPlatformRules',
+  'runCodegen',
+  'generateService',
+  'planService!generateService',
+  'computeDiagnostics!runCodegen',
+  'computeDiagnostics',
+  'checkPlatformRules',
   // generateService's parts
-  'planService', 'buildModel', 'physicalSchema', 'parseSnapshot', 'renamesOf', 'planMigration', 'diffSchemas', 'matchSchemas', 'cloneSchema',
-  'generateEntities', 'printStructure', 'generateResolverTypes', 'renderMigration', 'readServiceFiles', 'writeIfChanged', 'obsolete',
+  'planService',
+  'buildModel',
+  'physicalSchema',
+  'parseSnapshot',
+  'renamesOf',
+  'planMigration',
+  'diffSchemas',
+  'matchSchemas',
+  'cloneSchema',
+  'generateEntities',
+  'printStructure',
+  'generateResolverTypes',
+  'renderMigration',
+  'readServiceFiles',
+  'writeIfChanged',
+  'obsolete',
   // cold CLI
-  'main', 'generate', 'loadService', 'documentWithPrelude', 'readResolvers',
+  'main',
+  'generate',
+  'loadService',
+  'documentWithPrelude',
+  'readResolvers',
 ];
 
 function newestProfile(dir: string): string | undefined {
   try {
-    const files = fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(dir, f));
+    const files = fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.cpuprofile'))
+      .map((f) => path.join(dir, f));
     return files.sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
   } catch {
     return undefined;
@@ -175,7 +222,9 @@ async function main(): Promise<void> {
   }
   report.build = build.description;
   if (build.newerSources.length) {
-    report.problems.push(`${build.newerSources.length} source file(s) changed after the build (e.g. ${build.newerSources.slice(0, 3).join(', ')}): the cold and server numbers measure dist/ as built; \`npm run bench\` rebuilds first.`);
+    report.problems.push(
+      `${build.newerSources.length} source file(s) changed after the build (e.g. ${build.newerSources.slice(0, 3).join(', ')}): the cold and server numbers measure dist/ as built; \`npm run bench\` rebuilds first.`,
+    );
   }
   const service = generateServiceSchema(settings.entities, settings.seed);
   const s = service.stats;
@@ -188,21 +237,45 @@ async function main(): Promise<void> {
   log(`workspaces in ${tmp}; ${report.schema}`);
 
   // ---- 1. full generation, cold
-  log(`1. cold: node -e "" ×${settings.coldRuns}, codestore generate on 1 entity ×${settings.coldRuns}, on ${settings.entities} entities ×${settings.coldRuns}`);
+  log(
+    `1. cold: node -e "" ×${settings.coldRuns}, codestore generate on 1 entity ×${settings.coldRuns}, on ${settings.entities} entities ×${settings.coldRuns}`,
+  );
   const nodeOnly = await nodeStartup(settings.coldRuns, tmp);
   const tinyCold = await coldGenerate({
     label: '`node bin/codestore.js generate`, 1-entity service (fixed cost: node, bundles, ts-morph/TypeScript load)',
-    cli: build.cli, template: tinyTemplate, work: path.join(tmp, 'tiny-cold'), runs: settings.coldRuns, expectEntities: 1, timeoutMs: TIMEOUTS.cli, deadline,
+    cli: build.cli,
+    template: tinyTemplate,
+    work: path.join(tmp, 'tiny-cold'),
+    runs: settings.coldRuns,
+    expectEntities: 1,
+    timeoutMs: TIMEOUTS.cli,
+    deadline,
   });
   const cold = await coldGenerate({
     label: `\`node bin/codestore.js generate\`, ${settings.entities}-entity service, fresh folder (cold process, wall time to exit)`,
-    cli: build.cli, template, work: path.join(tmp, 'cold'), runs: settings.coldRuns, expectEntities: settings.entities, timeoutMs: TIMEOUTS.cli, deadline,
+    cli: build.cli,
+    template,
+    work: path.join(tmp, 'cold'),
+    runs: settings.coldRuns,
+    expectEntities: settings.entities,
+    timeoutMs: TIMEOUTS.cli,
+    deadline,
   });
-  report.raw.cold = { nodeOnly: nodeOnly.samples, tiny: tinyCold.result.samples, full: cold.result.samples, fullCpu: cold.result.cpu, tinyCpu: tinyCold.result.cpu };
-  log(`   cold p50 ${p50(cold.result.samples)?.toFixed(0)} ms (1 entity: ${p50(tinyCold.result.samples)?.toFixed(0)} ms, node alone: ${p50(nodeOnly.samples)?.toFixed(0)} ms)`);
+  report.raw.cold = {
+    nodeOnly: nodeOnly.samples,
+    tiny: tinyCold.result.samples,
+    full: cold.result.samples,
+    fullCpu: cold.result.cpu,
+    tinyCpu: tinyCold.result.cpu,
+  };
+  log(
+    `   cold p50 ${p50(cold.result.samples)?.toFixed(0)} ms (1 entity: ${p50(tinyCold.result.samples)?.toFixed(0)} ms, node alone: ${p50(nodeOnly.samples)?.toFixed(0)} ms)`,
+  );
   report.rows.push(
-    row('1 cold', cold.result, target(TARGETS.coldMs, cold.result.samples)), ...cpuRow('1 cold', cold.result),
-    row('1 cold', tinyCold.result), ...cpuRow('1 cold', tinyCold.result),
+    row('1 cold', cold.result, target(TARGETS.coldMs, cold.result.samples)),
+    ...cpuRow('1 cold', cold.result),
+    row('1 cold', tinyCold.result),
+    ...cpuRow('1 cold', tinyCold.result),
     row('1 cold', nodeOnly),
   );
   const committedDir = cold.firstDir;
@@ -214,7 +287,9 @@ async function main(): Promise<void> {
   const committed = { snapshot: fs.readFileSync(path.join(committedDir, 'src/data/migrations/snapshot.json'), 'utf8'), migrations };
   const committedMigration = committedMigrations(committedDir)[0];
   const fileCount = filesUnder(path.join(committedDir, 'src/data')).length;
-  report.notes.push(`A cold \`codestore generate\` of the ${settings.entities}-entity service writes ${fileCount} files under src/data/ (entities, enums, index, resolver types, data source, the committed migration ${committedMigration} and snapshot.json).`);
+  report.notes.push(
+    `A cold \`codestore generate\` of the ${settings.entities}-entity service writes ${fileCount} files under src/data/ (entities, enums, index, resolver types, data source, the committed migration ${committedMigration} and snapshot.json).`,
+  );
 
   // ---- 1. warm, in-process
   const middle = service.entities[Math.floor(service.entities.length / 2)];
@@ -229,13 +304,21 @@ async function main(): Promise<void> {
   }
   if (warm) {
     report.rows.push(
-      row('1 warm', warm.initial, { note: warm.shape ? `${warm.shape.files} files, ${(warm.shape.bytes / 1024).toFixed(0)} KB` : undefined }),
+      row('1 warm', warm.initial, {
+        note: warm.shape ? `${warm.shape.files} files, ${(warm.shape.bytes / 1024).toFixed(0)} KB` : undefined,
+      }),
       row('1 warm', warm.oneField),
       row('1 warm', warm.plan),
       row('1 warm', warm.analysis),
       ...warm.parts.map((p) => row('1 warm, part', { ...p, label: `… ${p.label}` })),
     );
-    report.raw.warm = { initial: warm.initial.samples, oneField: warm.oneField.samples, plan: warm.plan.samples, analysis: warm.analysis.samples, parts: warm.parts.map((p) => ({ label: p.label, samples: p.samples })) };
+    report.raw.warm = {
+      initial: warm.initial.samples,
+      oneField: warm.oneField.samples,
+      plan: warm.plan.samples,
+      analysis: warm.analysis.samples,
+      parts: warm.parts.map((p) => ({ label: p.label, samples: p.samples })),
+    };
     log(`   generateService p50: new ${p50(warm.initial.samples)?.toFixed(1)} ms, one field ${p50(warm.oneField.samples)?.toFixed(1)} ms`);
   }
 
@@ -245,23 +328,48 @@ async function main(): Promise<void> {
     const dir = copyFolder(committedDir, path.join(tmp, 'server'));
     const entities = spreadEntities(service.entities, settings.edits);
     log(`2. server: ${settings.edits} one-field edits (codegenDelayMs 0, debounceMs 0) on ${dir}`);
-    server = await serverEdits({ label: 'codestore', server: build.server, dir, entities, timeouts: TIMEOUTS.server, deadline: Math.min(deadline - 45_000, performance.now() + 90_000) });
+    server = await serverEdits({
+      label: 'codestore',
+      server: build.server,
+      dir,
+      entities,
+      timeouts: TIMEOUTS.server,
+      deadline: Math.min(deadline - 45_000, performance.now() + 90_000),
+    });
     for (const p of server.problems) report.problems.push(`server: ${p}`);
     if (server.stderrTail) report.problems.push(`server stderr: ${server.stderrTail.replace(/\s+/g, ' ').slice(-600)}`);
-    if (server.initialChanges?.length) report.problems.push(`server: opening the schema changed generated files that \`codestore generate\` had just written: ${server.initialChanges.join(', ')}`);
+    if (server.initialChanges?.length)
+      report.problems.push(
+        `server: opening the schema changed generated files that \`codestore generate\` had just written: ${server.initialChanges.join(', ')}`,
+      );
     const edits = server.edits;
     const num = (xs: Array<number | undefined>) => xs.filter((x): x is number => x !== undefined);
     const entityMs = num(edits.map((e) => e.entityMs));
     const pendingMs = num(edits.map((e) => e.pendingMs));
     report.rows.push(
-      row('2 server', { label: 'didChange (add a field) → publishDiagnostics for that version', samples: num(edits.map((e) => e.diagnosticsMs)) }),
-      row('2 server', { label: 'didChange → the entity file on disk has the new field', samples: entityMs }, target(TARGETS.editToDiskMs, entityMs)),
-      row('2 server', { label: `didChange → ${PENDING} on disk has the new column`, samples: pendingMs }, target(TARGETS.editToDiskMs, pendingMs)),
+      row('2 server', {
+        label: 'didChange (add a field) → publishDiagnostics for that version',
+        samples: num(edits.map((e) => e.diagnosticsMs)),
+      }),
+      row(
+        '2 server',
+        { label: 'didChange → the entity file on disk has the new field', samples: entityMs },
+        target(TARGETS.editToDiskMs, entityMs),
+      ),
+      row(
+        '2 server',
+        { label: `didChange → ${PENDING} on disk has the new column`, samples: pendingMs },
+        target(TARGETS.editToDiskMs, pendingMs),
+      ),
       row('2 server', { label: 'server CPU per edit (user + system, didChange until idle)', samples: num(edits.map((e) => e.cpuMs)) }),
     );
     report.raw.server = { ...server, stderrTail: undefined };
-    report.notes.push(`Server: initialize ${server.initializeMs?.toFixed(0) ?? '—'} ms, didOpen → first diagnostics ${server.openMs?.toFixed(0) ?? '—'} ms, → idle (initial generation settled) ${server.settledMs?.toFixed(0) ?? '—'} ms; RSS after the edits ${server.memoryMb?.rss.toFixed(0) ?? '—'} MB (peak ${server.memoryMb?.hwm.toFixed(0) ?? '—'} MB).`);
-    log(`   ${server.status}: entity p50 ${p50(entityMs)?.toFixed(1)} ms, pending migration p50 ${p50(pendingMs)?.toFixed(1)} ms (${edits.length} edits)`);
+    report.notes.push(
+      `Server: initialize ${server.initializeMs?.toFixed(0) ?? '—'} ms, didOpen → first diagnostics ${server.openMs?.toFixed(0) ?? '—'} ms, → idle (initial generation settled) ${server.settledMs?.toFixed(0) ?? '—'} ms; RSS after the edits ${server.memoryMb?.rss.toFixed(0) ?? '—'} MB (peak ${server.memoryMb?.hwm.toFixed(0) ?? '—'} MB).`,
+    );
+    log(
+      `   ${server.status}: entity p50 ${p50(entityMs)?.toFixed(1)} ms, pending migration p50 ${p50(pendingMs)?.toFixed(1)} ms (${edits.length} edits)`,
+    );
   } else report.problems.push('part 2 (server) not run: the time budget was used up');
 
   // ---- 3. ours vs TypeORM on the same one-field change
@@ -272,7 +380,13 @@ async function main(): Promise<void> {
   let ourColdUp: string[] | undefined;
   const oursCold = await coldGenerate({
     label: `ours, cold: \`node bin/codestore.js generate\` with one field added (commits its migration)`,
-    cli: build.cli, template: changedTemplate, work: path.join(tmp, 'changed-cold'), runs: settings.coldRuns, expectEntities: settings.entities, timeoutMs: TIMEOUTS.cli, deadline,
+    cli: build.cli,
+    template: changedTemplate,
+    work: path.join(tmp, 'changed-cold'),
+    runs: settings.coldRuns,
+    expectEntities: settings.entities,
+    timeoutMs: TIMEOUTS.cli,
+    deadline,
     verify: (dir) => {
       const added = committedMigrations(dir).filter((f) => !before.has(f));
       if (added.length !== 1) return `expected one new committed migration, found ${added.length}`;
@@ -291,41 +405,99 @@ async function main(): Promise<void> {
   } else if (deadline - performance.now() < 25_000) {
     report.problems.push('TypeORM baseline: not measured (the time budget was used up)');
   } else {
-    log(`3. theirs: TypeORM migration:generate against PostgreSQL at ${PG.host}:${PG.port}: in-process ×${settings.typeormRuns}, CLI ×${settings.typeormCliRuns}`);
+    log(
+      `3. theirs: TypeORM migration:generate against PostgreSQL at ${PG.host}:${PG.port}: in-process ×${settings.typeormRuns}, CLI ×${settings.typeormCliRuns}`,
+    );
     typeorm = await typeormBaseline({
-      committedDir, committedMigration: `src/data/migrations/${committedMigration}`, changedFiles: changedGeneration.files, ourUp, work: tmp,
-      inProcessRuns: settings.typeormRuns + 1, cliRuns: settings.typeormCliRuns, deadline: deadline - 10_000, timeoutMs: TIMEOUTS.typeormCli,
+      committedDir,
+      committedMigration: `src/data/migrations/${committedMigration}`,
+      changedFiles: changedGeneration.files,
+      ourUp,
+      work: tmp,
+      inProcessRuns: settings.typeormRuns + 1,
+      cliRuns: settings.typeormCliRuns,
+      deadline: deadline - 10_000,
+      timeoutMs: TIMEOUTS.typeormCli,
     });
     report.raw.typeorm = typeorm;
-    for (const p of [...typeorm.problems, ...typeorm.inProcess.problems.map((x) => `in-process: ${x}`), ...typeorm.cli.problems.map((x) => `CLI: ${x}`)]) report.problems.push(`TypeORM baseline: ${p}`);
+    for (const p of [
+      ...typeorm.problems,
+      ...typeorm.inProcess.problems.map((x) => `in-process: ${x}`),
+      ...typeorm.cli.problems.map((x) => `CLI: ${x}`),
+    ])
+      report.problems.push(`TypeORM baseline: ${p}`);
     if (typeorm.status !== 'measured') report.problems.push(`TypeORM baseline: ${typeorm.status} — ${typeorm.reason}`);
-    else log(`   TypeORM in-process p50 ${p50(typeorm.inProcess.samples)?.toFixed(0)} ms, CLI p50 ${p50(typeorm.cli.samples)?.toFixed(0)} ms`);
+    else
+      log(`   TypeORM in-process p50 ${p50(typeorm.inProcess.samples)?.toFixed(0)} ms, CLI p50 ${p50(typeorm.cli.samples)?.toFixed(0)} ms`);
   }
   const theirsNote = typeorm?.status === 'measured' ? undefined : `not measured: ${typeorm?.reason ?? 'skipped'}`;
   report.rows.push(
-    row('3 ours', oursCold.result), ...cpuRow('3 ours', oursCold.result),
-    row('3 theirs', { ...(typeorm?.cli ?? sampled('TypeORM CLI `migration:generate`')), problems: [] }, { note: theirsNote }), ...cpuRow('3 theirs', typeorm?.cli),
+    row('3 ours', oursCold.result),
+    ...cpuRow('3 ours', oursCold.result),
+    row('3 theirs', { ...(typeorm?.cli ?? sampled('TypeORM CLI `migration:generate`')), problems: [] }, { note: theirsNote }),
+    ...cpuRow('3 theirs', typeorm?.cli),
   );
-  if (warm) report.rows.push(row('3 ours', { label: 'ours, warm in-process: `generateService`, same one-field change (= row 1 warm)', samples: warm.oneField.samples }));
-  report.rows.push(row('3 theirs', { label: typeorm?.inProcess.label ?? 'TypeORM in-process', samples: typeorm?.inProcess.samples ?? [] }, { note: theirsNote ?? (typeorm?.firstInProcessMs !== undefined ? `first run (loads and connects the driver) ${typeorm.firstInProcessMs.toFixed(0)} ms, not counted` : undefined) }));
+  if (warm)
+    report.rows.push(
+      row('3 ours', {
+        label: 'ours, warm in-process: `generateService`, same one-field change (= row 1 warm)',
+        samples: warm.oneField.samples,
+      }),
+    );
+  report.rows.push(
+    row(
+      '3 theirs',
+      { label: typeorm?.inProcess.label ?? 'TypeORM in-process', samples: typeorm?.inProcess.samples ?? [] },
+      {
+        note:
+          theirsNote ??
+          (typeorm?.firstInProcessMs !== undefined
+            ? `first run (loads and connects the driver) ${typeorm.firstInProcessMs.toFixed(0)} ms, not counted`
+            : undefined),
+      },
+    ),
+  );
   if (typeorm?.status === 'measured') {
     report.rows.push(
-      row('3 theirs, part', { label: '… `new DataSource` + `initialize` (metadata for every entity, connect)', samples: typeorm.phases.initialize }),
+      row('3 theirs, part', {
+        label: '… `new DataSource` + `initialize` (metadata for every entity, connect)',
+        samples: typeorm.phases.initialize,
+      }),
       row('3 theirs, part', { label: '… `createSchemaBuilder().log()` (read the database schema, diff)', samples: typeorm.phases.log }),
       row('3 theirs, part', { label: '… `destroy`', samples: typeorm.phases.destroy }),
-      row('3 theirs, part', { label: '… render the migration with the command\'s template, write it', samples: typeorm.phases.render }),
+      row('3 theirs, part', { label: "… render the migration with the command's template, write it", samples: typeorm.phases.render }),
     );
-    report.notes.push(`TypeORM setup (not timed in the rows): PostgreSQL ${typeorm.server}, scratch database ${typeorm.database} (dropped at the end); the committed migration ${committedMigration} ran in ${typeorm.applyCommittedMs?.toFixed(0)} ms; transpiling and requiring the ${typeorm.entityCount} changed entity classes took ${typeorm.loadEntitiesMs?.toFixed(0)} ms, once.`);
+    report.notes.push(
+      `TypeORM setup (not timed in the rows): PostgreSQL ${typeorm.server}, scratch database ${typeorm.database} (dropped at the end); the committed migration ${committedMigration} ran in ${typeorm.applyCommittedMs?.toFixed(0)} ms; transpiling and requiring the ${typeorm.entityCount} changed entity classes took ${typeorm.loadEntitiesMs?.toFixed(0)} ms, once.`,
+    );
   }
   const oursColdP50 = p50(oursCold.result.samples);
   report.ratios.push(
-    describeRatio('Cold, fresh process to exit (`codestore generate` vs `typeorm migration:generate`)', oursColdP50, typeorm ? p50(typeorm.cli.samples) : undefined),
-    describeRatio('Cold, CPU time of those processes (user + system)', p50(oursCold.result.cpu ?? []), typeorm ? p50(typeorm.cli.cpu ?? []) : undefined),
-    describeRatio('In-process, warm (`generateService` vs DataSource.initialize + schema builder log + render)', warm ? p50(warm.oneField.samples) : undefined, typeorm ? p50(typeorm.inProcess.samples) : undefined),
-    describeRatio(`Editor: server didChange → ${PENDING} on disk vs TypeORM in-process`, server ? p50(server.edits.map((e) => e.pendingMs).filter((x): x is number => x !== undefined)) : undefined, typeorm ? p50(typeorm.inProcess.samples) : undefined),
+    describeRatio(
+      'Cold, fresh process to exit (`codestore generate` vs `typeorm migration:generate`)',
+      oursColdP50,
+      typeorm ? p50(typeorm.cli.samples) : undefined,
+    ),
+    describeRatio(
+      'Cold, CPU time of those processes (user + system)',
+      p50(oursCold.result.cpu ?? []),
+      typeorm ? p50(typeorm.cli.cpu ?? []) : undefined,
+    ),
+    describeRatio(
+      'In-process, warm (`generateService` vs DataSource.initialize + schema builder log + render)',
+      warm ? p50(warm.oneField.samples) : undefined,
+      typeorm ? p50(typeorm.inProcess.samples) : undefined,
+    ),
+    describeRatio(
+      `Editor: server didChange → ${PENDING} on disk vs TypeORM in-process`,
+      server ? p50(server.edits.map((e) => e.pendingMs).filter((x): x is number => x !== undefined)) : undefined,
+      typeorm ? p50(typeorm.inProcess.samples) : undefined,
+    ),
   );
-  const show = (qs: string[] | undefined) => (qs === undefined ? 'not measured' : qs.length ? qs.map((q) => `\`${q}\``).join('; ') : '(nothing)');
-  const same = (a: string[] | undefined, b: string[] | undefined) => (a && b ? (JSON.stringify(a) === JSON.stringify(b) ? 'identical to ours' : 'differs from ours') : '');
+  const show = (qs: string[] | undefined) =>
+    qs === undefined ? 'not measured' : qs.length ? qs.map((q) => `\`${q}\``).join('; ') : '(nothing)';
+  const same = (a: string[] | undefined, b: string[] | undefined) =>
+    a && b ? (JSON.stringify(a) === JSON.stringify(b) ? 'identical to ours' : 'differs from ours') : '';
   report.fidelity.push(
     `Change: \`${baselineEdit.text.trim()}\` added to \`type ${middle}\`.`,
     `Ours (generateService, pending migration up): ${show(ourUp)}`,
@@ -345,10 +517,19 @@ async function main(): Promise<void> {
     const migration = p50(warm.parts.find((x) => x.label.includes('planMigration'))?.samples ?? []);
     const sets = new Map<string, number>();
     for (const e of server.edits) {
-      const key = (e.written ?? []).map((f) => (f.startsWith('src/data/entities/') && f.endsWith(`/${e.entity}.ts`) ? 'src/data/entities/<the edited entity>.ts' : f)).sort().join(', ') || 'nothing';
+      const key =
+        (e.written ?? [])
+          .map((f) =>
+            f.startsWith('src/data/entities/') && f.endsWith(`/${e.entity}.ts`) ? 'src/data/entities/<the edited entity>.ts' : f,
+          )
+          .sort()
+          .join(', ') || 'nothing';
       sets.set(key, (sets.get(key) ?? 0) + 1);
     }
-    const writtenPerEdit = [...sets.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} (${n} of ${server!.edits.length} edits)`).join('; ');
+    const writtenPerEdit = [...sets.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, n]) => `${k} (${n} of ${server!.edits.length} edits)`)
+      .join('; ');
     if (disk !== undefined && diag !== undefined && gen !== undefined && plan !== undefined) {
       report.breakdown.push(
         `Edit → disk p50 ${disk.toFixed(0)} ms ≈ didChange → publishDiagnostics p50 ${diag.toFixed(0)} ms + one \`generateService\` (warm, in-process p50 ${gen.toFixed(0)} ms) = ${(diag + gen).toFixed(0)} ms. With both delays at 0 the server runs, in order: validation (incremental) and platform rules; the stand-alone \`planService\` for migration warnings (setImmediate, in-process p50 ${plan.toFixed(0)} ms), queued before the publishDiagnostics write (vscode-jsonrpc writes through a setImmediate), so the publish waits for it; then the codegen timer (setTimeout 0): \`generateService\`, which plans the same migration again and prints every entity file, then writes the changed files.`,
@@ -369,8 +550,15 @@ async function main(): Promise<void> {
       const count = Math.min(settings.profileEdits, settings.entities);
       log(`profile: server with --cpu-prof, ${count} edits`);
       const run = await serverEdits({
-        label: 'codestore (profiled)', server: build.server, dir, entities: spreadEntities(service.entities, count).reverse(), fieldPrefix: 'profField',
-        timeouts: TIMEOUTS.server, deadline: Math.min(deadline - 10_000, performance.now() + 45_000), nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`], gracefulExitMs: 15_000,
+        label: 'codestore (profiled)',
+        server: build.server,
+        dir,
+        entities: spreadEntities(service.entities, count).reverse(),
+        fieldPrefix: 'profField',
+        timeouts: TIMEOUTS.server,
+        deadline: Math.min(deadline - 10_000, performance.now() + 45_000),
+        nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`],
+        gracefulExitMs: 15_000,
       });
       const file = newestProfile(profDir);
       if (file) {
@@ -380,7 +568,10 @@ async function main(): Promise<void> {
         fs.copyFileSync(file, kept);
         summary.file = path.relative(REPO, kept);
         const entity = p50(run.edits.map((e) => e.entityMs).filter((x): x is number => x !== undefined));
-        report.profiles.push({ title: `Server, ${run.edits.length} one-field edits under --cpu-prof (edit → entity file p50 ${entity?.toFixed(0) ?? '—'} ms while profiled)`, summary });
+        report.profiles.push({
+          title: `Server, ${run.edits.length} one-field edits under --cpu-prof (edit → entity file p50 ${entity?.toFixed(0) ?? '—'} ms while profiled)`,
+          summary,
+        });
       } else report.problems.push(`profile: the profiled server wrote no .cpuprofile (${run.problems.join('; ') || 'no reason given'})`);
     }
     if ((coldMissed || flag('profile')) && deadline - performance.now() > 15_000) {
@@ -388,8 +579,15 @@ async function main(): Promise<void> {
       fs.mkdirSync(profDir, { recursive: true });
       log('profile: cold codestore generate with --cpu-prof');
       const r = await coldGenerate({
-        label: 'profiled cold run', cli: build.cli, template, work: path.join(tmp, 'cold-profiled'), runs: 1, expectEntities: settings.entities,
-        timeoutMs: TIMEOUTS.cli, deadline: deadline - 5000, extraNodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`],
+        label: 'profiled cold run',
+        cli: build.cli,
+        template,
+        work: path.join(tmp, 'cold-profiled'),
+        runs: 1,
+        expectEntities: settings.entities,
+        timeoutMs: TIMEOUTS.cli,
+        deadline: deadline - 5000,
+        extraNodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`],
       });
       const file = newestProfile(profDir);
       if (file) {
@@ -397,7 +595,10 @@ async function main(): Promise<void> {
         const summary = summarizeProfile(file, { inclusiveNames: INCLUSIVE });
         fs.copyFileSync(file, kept);
         summary.file = path.relative(REPO, kept);
-        report.profiles.push({ title: `Cold \`codestore generate\`, ${settings.entities} entities, under --cpu-prof (${r.result.samples[0]?.toFixed(0) ?? '—'} ms while profiled)`, summary });
+        report.profiles.push({
+          title: `Cold \`codestore generate\`, ${settings.entities} entities, under --cpu-prof (${r.result.samples[0]?.toFixed(0) ?? '—'} ms while profiled)`,
+          summary,
+        });
       } else report.problems.push(`profile: the cold run wrote no .cpuprofile (${r.result.problems.join('; ') || 'no reason given'})`);
     }
   }
@@ -408,11 +609,15 @@ async function main(): Promise<void> {
     `Server: \`node <copy>/dist/server.js --stdio\` on a copy of the first cold run's folder (committed InitialSchema migration and snapshot), initializationOptions { codegenDelayMs: 0, debounceMs: 0, codegen: 'onType' }. After didOpen the client waits until the server published nothing for 300 ms and used no CPU for 300 ms. Each edit inserts \`  benchFieldNNN: <scalar>\` (nullable Int/String/Boolean/Float/DateTime) as the first field of another entity (entities spread over the schema) as one incremental didChange, and waits until the entity file contains the field and ${PENDING} contains \`"benchFieldNNN"\`: every fs.watch event of the two folders and every 2 ms it reads both files (the server writes each file to a temporary name and renames it, so a read never sees half a file). Then it waits until the server's CPU is idle for 100 ms and 20 ms more before the next edit.`,
     `Baseline: a scratch database on PostgreSQL ${PG.host}:${PG.port} (user ${PG.user}) is brought to the schema before the change by running the committed migration with a TypeORM DataSource (migrationsTransactionMode 'each', as the generated data source). In-process: per run, new DataSource with the changed entity classes (transpiled with experimentalDecorators + emitDecoratorMetadata, test/helpers/loadEntities.ts), setOptions as MigrationGenerateCommand does, initialize, driver.createSchemaBuilder().log(), destroy, render with the command's own template, write the file; the first run (driver load, first connection) is shown apart. CLI: \`node node_modules/typeorm/cli.js migration:generate -d src/data/data-source.js out/BenchChange\` in a compiled JavaScript copy of the service (entities, data source, committed migration; DATABASE_URL set), fresh process per run, timed spawn to exit.`,
     'The pg "DeprecationWarning: Calling client.query() when the client is already executing a query" printed on stderr during the baseline comes from TypeORM (PostgresQueryRunner.loadTables runs per-table queries in a Promise.all on one client), not from this benchmark.',
-    'The machine may be shared (see the load averages above). Cold wall times move most with it: a cold run uses about 1 s of CPU, part of it on V8\'s background threads (compilation, GC), which overlap on a free second core; the CPU-time rows of the child processes are steadier than their wall times.',
+    "The machine may be shared (see the load averages above). Cold wall times move most with it: a cold run uses about 1 s of CPU, part of it on V8's background threads (compilation, GC), which overlap on a free second core; the CPU-time rows of the child processes are steadier than their wall times.",
     `Targets: cold full generation p50 ≤ ${TARGETS.coldMs} ms; edit → disk p50 ≤ ${TARGETS.editToDiskMs} ms with both server delays at 0. p95 is nearest-rank (with 5 samples it is the maximum).`,
   );
 }
 
 main()
-  .then(() => { writeResults(); cleanup(); process.exit(0); })
+  .then(() => {
+    writeResults();
+    cleanup();
+    process.exit(0);
+  })
   .catch((e) => abort(`crashed: ${(e as Error)?.stack ?? e}`, 1));

@@ -35,7 +35,12 @@ function arg(name: string, fallback: number): number {
   const v = i < 0 ? NaN : Number(process.argv[i + 1]);
   return Number.isFinite(v) ? v : fallback;
 }
-const settings = { connections: arg('connections', 10), durationS: arg('duration', 8), warmupS: arg('warmup', 2), rounds: Math.max(1, arg('rounds', 3)) };
+const settings = {
+  connections: arg('connections', 10),
+  durationS: arg('duration', 8),
+  warmupS: arg('warmup', 2),
+  rounds: Math.max(1, arg('rounds', 3)),
+};
 const QUERIES = [
   { id: 'allPosts', query: '{ allPosts { id title body } }' },
   { id: '__typename', query: '{ __typename }' },
@@ -48,7 +53,11 @@ let nextId = 0;
 const pending = new Map<number, { resolve: (r: LoadResult) => void; reject: (e: Error) => void }>();
 
 async function startLoader(): Promise<void> {
-  const child = fork(path.join(__dirname, 'lib/platform-load.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], cwd: REPO });
+  const child = fork(path.join(__dirname, 'lib/platform-load.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    cwd: REPO,
+  });
   loader = child;
   await new Promise<void>((resolve, reject) => {
     child.on('message', (m: FromLoad) => {
@@ -56,7 +65,8 @@ async function startLoader(): Promise<void> {
       const p = pending.get(m.id);
       if (!p) return;
       pending.delete(m.id);
-      if (m.t === 'result') p.resolve(m.result); else p.reject(new Error(m.error));
+      if (m.t === 'result') p.resolve(m.result);
+      else p.reject(new Error(m.error));
     });
     child.on('exit', (code) => {
       const e = new Error(`the load generator exited (${code})`);
@@ -75,7 +85,15 @@ function load(spec: LoadSpec): Promise<LoadResult> {
 }
 
 /** cpuUs: this process's CPU (the platform: server, gateway, store client) per answered request. */
-interface Side { mode: 'on' | 'off'; round: number; okPerS: number; p50: number; p99: number; bad: number; cpuUs: number }
+interface Side {
+  mode: 'on' | 'off';
+  round: number;
+  okPerS: number;
+  p50: number;
+  p99: number;
+  bad: number;
+  cpuUs: number;
+}
 
 async function main(): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'codestore-gateway-checks-'));
@@ -96,10 +114,17 @@ async function main(): Promise<void> {
     const url = client.endpointUrl(created.service.environments[0]);
     const headers = { 'x-user-authorization': created.developerKey, origin: ORIGIN };
     const post = async (query: string) => {
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...headers }, body: JSON.stringify({ query }) });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...headers },
+        body: JSON.stringify({ query }),
+      });
       return { status: res.status, text: await res.text(), cors: res.headers.get('access-control-allow-origin') };
     };
-    for (let i = 0; i < 20; i++) await post(`mutation { createPost(title: "Post ${i + 1}", body: "Body of post ${i + 1}, seeded by the gateway checks benchmark.") { id } }`);
+    for (let i = 0; i < 20; i++)
+      await post(
+        `mutation { createPost(title: "Post ${i + 1}", body: "Body of post ${i + 1}, seeded by the gateway checks benchmark.") { id } }`,
+      );
     await startLoader();
 
     const results: Array<{ query: string; sides: Side[]; on: number; off: number; cost: number; cpuOn: number; cpuOff: number }> = [];
@@ -108,12 +133,22 @@ async function main(): Promise<void> {
       for (const mode of ['on', 'off'] as const) {
         checks.cors = checks.costLimits = checks.rateLimits = mode === 'on';
         const a = await post(q.query);
-        if (a.status !== 200 || a.text.includes('"errors"')) throw new Error(`${q.id} (checks ${mode}): ${a.status} ${a.text.slice(0, 200)}`);
+        if (a.status !== 200 || a.text.includes('"errors"'))
+          throw new Error(`${q.id} (checks ${mode}): ${a.status} ${a.text.slice(0, 200)}`);
         answers[mode] = a;
       }
       if (answers.on.text !== answers.off.text) throw new Error(`${q.id} answers differently with the checks on and off`);
-      if (answers.on.cors !== ORIGIN || answers.off.cors !== null) throw new Error(`${q.id}: CORS headers on=${answers.on.cors} off=${answers.off.cors}`);
-      const spec = (mode: 'on' | 'off', durationS: number): LoadSpec => ({ label: `${q.id} ${mode}`, url, headers, body: JSON.stringify({ query: q.query }), expect: answers.on.text, connections: settings.connections, durationS });
+      if (answers.on.cors !== ORIGIN || answers.off.cors !== null)
+        throw new Error(`${q.id}: CORS headers on=${answers.on.cors} off=${answers.off.cors}`);
+      const spec = (mode: 'on' | 'off', durationS: number): LoadSpec => ({
+        label: `${q.id} ${mode}`,
+        url,
+        headers,
+        body: JSON.stringify({ query: q.query }),
+        expect: answers.on.text,
+        connections: settings.connections,
+        durationS,
+      });
       const run = async (mode: 'on' | 'off', durationS: number) => {
         checks.cors = checks.costLimits = checks.rateLimits = mode === 'on';
         return load(spec(mode, durationS));
@@ -130,8 +165,18 @@ async function main(): Promise<void> {
           const r = await run(mode, settings.durationS);
           const cpu = process.cpuUsage(cpu0);
           const cpuUs = (cpu.user + cpu.system) / Math.max(1, r.ok);
-          sides.push({ mode, round, okPerS: r.okPerS, p50: r.latency.p50, p99: r.latency.p99, bad: r.wrongBody + r.non2xx + r.errors + r.timeouts, cpuUs });
-          log(`${q.id} round ${round} checks ${mode}: ${r.okPerS.toFixed(0)} ok/s, p50 ${r.latency.p50} ms, platform CPU ${cpuUs.toFixed(0)} µs/request, bad ${r.wrongBody + r.non2xx + r.errors + r.timeouts}`);
+          sides.push({
+            mode,
+            round,
+            okPerS: r.okPerS,
+            p50: r.latency.p50,
+            p99: r.latency.p99,
+            bad: r.wrongBody + r.non2xx + r.errors + r.timeouts,
+            cpuUs,
+          });
+          log(
+            `${q.id} round ${round} checks ${mode}: ${r.okPerS.toFixed(0)} ok/s, p50 ${r.latency.p50} ms, platform CPU ${cpuUs.toFixed(0)} µs/request, bad ${r.wrongBody + r.non2xx + r.errors + r.timeouts}`,
+          );
         }
       }
       const mean = (mode: 'on' | 'off') => sides.filter((s) => s.mode === mode).reduce((a, s) => a + s.okPerS, 0) / settings.rounds;
@@ -152,17 +197,25 @@ async function main(): Promise<void> {
       '',
       '| query | checks on, ok req/s | checks off, ok req/s | throughput cost | target | platform CPU per request, on / off |',
       '|---|---|---|---|---|---|',
-      ...results.map((r) => `| \`${r.query}\` | ${r.on.toFixed(0)} | ${r.off.toFixed(0)} | ${(100 * r.cost).toFixed(1)} % | ≤ ${TARGET_COST * 100} %: ${r.cost <= TARGET_COST ? 'met' : 'missed'} | ${r.cpuOn.toFixed(0)} µs / ${r.cpuOff.toFixed(0)} µs (${(100 * (r.cpuOn / r.cpuOff - 1)).toFixed(1)} %) |`),
+      ...results.map(
+        (r) =>
+          `| \`${r.query}\` | ${r.on.toFixed(0)} | ${r.off.toFixed(0)} | ${(100 * r.cost).toFixed(1)} % | ≤ ${TARGET_COST * 100} %: ${r.cost <= TARGET_COST ? 'met' : 'missed'} | ${r.cpuOn.toFixed(0)} µs / ${r.cpuOff.toFixed(0)} µs (${(100 * (r.cpuOn / r.cpuOff - 1)).toFixed(1)} %) |`,
+      ),
       '',
-      'The platform CPU per request is this process\'s CPU time (server, gateway, store client) over the answered requests of each run: less sensitive than throughput to what else the machine runs. The load average at the start is in the machine line; a busy machine makes the throughput columns uncertain.',
+      "The platform CPU per request is this process's CPU time (server, gateway, store client) over the answered requests of each run: less sensitive than throughput to what else the machine runs. The load average at the start is in the machine line; a busy machine makes the throughput columns uncertain.",
       '',
       'Every run:',
       '',
       '| query | round | checks | ok req/s | p50 ms | p99 ms | platform CPU µs/request | bad answers |',
       '|---|---|---|---|---|---|---|---|',
-      ...results.flatMap((r) => r.sides.map((s) => `| \`${r.query}\` | ${s.round} | ${s.mode} | ${s.okPerS.toFixed(0)} | ${s.p50} | ${s.p99} | ${s.cpuUs.toFixed(0)} | ${s.bad} |`)),
+      ...results.flatMap((r) =>
+        r.sides.map(
+          (s) =>
+            `| \`${r.query}\` | ${s.round} | ${s.mode} | ${s.okPerS.toFixed(0)} | ${s.p50} | ${s.p99} | ${s.cpuUs.toFixed(0)} | ${s.bad} |`,
+        ),
+      ),
       '',
-      'Rate limiting on: the developer key\'s limiter counts every request (its limit raised so it never refuses); a plan\'s quota reservation is only for production calls, not in this measure.',
+      "Rate limiting on: the developer key's limiter counts every request (its limit raised so it never refuses); a plan's quota reservation is only for production calls, not in this measure.",
       '',
     ];
     fs.mkdirSync(RESULTS, { recursive: true });
@@ -176,7 +229,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(() => process.exit(0), (e) => {
-  process.stderr.write(`gateway-checks: ${(e as Error).stack ?? String(e)}\n`);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (e) => {
+    process.stderr.write(`gateway-checks: ${(e as Error).stack ?? String(e)}\n`);
+    process.exit(1);
+  },
+);

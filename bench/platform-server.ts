@@ -32,7 +32,14 @@ function descendants(pid: number): number[] {
   while (stack.length) {
     const p = stack.pop()!;
     let kids: number[] = [];
-    try { kids = execFileSync('ps', ['-o', 'pid=', '--ppid', String(p)], { encoding: 'utf8' }).split('\n').map((l) => Number(l.trim())).filter(Boolean); } catch { /* none */ }
+    try {
+      kids = execFileSync('ps', ['-o', 'pid=', '--ppid', String(p)], { encoding: 'utf8' })
+        .split('\n')
+        .map((l) => Number(l.trim()))
+        .filter(Boolean);
+    } catch {
+      /* none */
+    }
     out.push(...kids);
     stack.push(...kids);
   }
@@ -49,10 +56,21 @@ function pssKb(pid: number): number {
 }
 
 function commOf(pid: number): string {
-  try { return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' '); } catch { return '?'; }
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+  } catch {
+    return '?';
+  }
 }
 
-interface Memory { totalMb: number; platformMb: number; deploymentsMb: number; deployments: number; postgresMb: number; postgresProcesses: number }
+interface Memory {
+  totalMb: number;
+  platformMb: number;
+  deploymentsMb: number;
+  deployments: number;
+  postgresMb: number;
+  postgresProcesses: number;
+}
 
 function memory(platformPid: number): Memory {
   const all = descendants(platformPid);
@@ -63,13 +81,26 @@ function memory(platformPid: number): Memory {
   const workersKb = workers.reduce((a, p) => a + pssKb(p), 0);
   const pgKb = pg.reduce((a, p) => a + pssKb(p), 0);
   const otherKb = all.filter((p) => !workers.includes(p) && !pg.includes(p)).reduce((a, p) => a + pssKb(p), 0);
-  return { totalMb: mb(platformKb + workersKb + pgKb + otherKb), platformMb: mb(platformKb), deploymentsMb: mb(workersKb), deployments: workers.length, postgresMb: mb(pgKb), postgresProcesses: pg.length };
+  return {
+    totalMb: mb(platformKb + workersKb + pgKb + otherKb),
+    platformMb: mb(platformKb),
+    deploymentsMb: mb(workersKb),
+    deployments: workers.length,
+    postgresMb: mb(pgKb),
+    postgresProcesses: pg.length,
+  };
 }
 
 function startPlatformProcess(dataDir: string, extra: string[]): Promise<{ url: string; proc: ChildProcess }> {
-  const proc = spawn(process.execPath, [path.join(REPO, 'bin/codestore.js'), 'platform', 'start', '--port', '0', '--data', dataDir, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(
+    process.execPath,
+    [path.join(REPO, 'bin/codestore.js'), 'platform', 'start', '--port', '0', '--data', dataDir, ...extra],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let out = '';
-  proc.stderr!.setEncoding('utf8').on('data', (d: string) => { out += d; });
+  proc.stderr!.setEncoding('utf8').on('data', (d: string) => {
+    out += d;
+  });
   return new Promise((resolve, reject) => {
     proc.stdout!.setEncoding('utf8').on('data', (d: string) => {
       out += d;
@@ -88,7 +119,11 @@ async function stop(proc: ChildProcess): Promise<void> {
 }
 
 async function call(url: string, key: string, query: string): Promise<{ status: number; body: any }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-user-authorization': key }, body: JSON.stringify({ query }) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-user-authorization': key },
+    body: JSON.stringify({ query }),
+  });
   return { status: res.status, body: await res.json() };
 }
 
@@ -112,14 +147,18 @@ async function main(): Promise<void> {
     const pushes: number[] = [];
     for (let i = 0; i < PUSHES; i++) {
       const t = performance.now();
-      const r = await client.push(serviceId, archive) as { deployed: boolean };
+      const r = (await client.push(serviceId, archive)) as { deployed: boolean };
       if (!r.deployed) throw new Error('a push did not deploy');
       pushes.push(performance.now() - t);
     }
     // The deploy alone: from `deploying version X` to `version X deployed` in the private environment's log.
     const logRes = await fetch(`${platform.url}/graphql`, {
-      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${client.token}` },
-      body: JSON.stringify({ query: 'query($s: ID!) { logs(serviceId: $s, environment: private, limit: 1000) { lines { at message } } }', variables: { s: serviceId } }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${client.token}` },
+      body: JSON.stringify({
+        query: 'query($s: ID!) { logs(serviceId: $s, environment: private, limit: 1000) { lines { at message } } }',
+        variables: { s: serviceId },
+      }),
     });
     const lines = ((await logRes.json()) as { data: { logs: { lines: Array<{ at: string; message: string }> } } }).data.logs.lines;
     const deploys: number[] = [];
@@ -186,7 +225,7 @@ async function main(): Promise<void> {
       `| of which the deploy (\`deploying\` → \`deployed\` log lines, ${deploys.length} warm) | p50 ${report.deployOnly.p50} ms, p95 ${report.deployOnly.p95} ms | |`,
       `| platform start (5 environments deployed, all started lazily) → first answer from one | ${report.platformStartToFirstAnswerMs} ms | |`,
       '',
-      'Push times are the client\'s, from sending the archive to the answer (check, build, deploy with the old process serving until the new one is ready). A cold start is one request to an environment whose process was stopped for being idle: the request waits while the process starts, loads the build, connects and answers its health check. The 10 × 5 environments and throughput figures of the issue are not measured here.',
+      "Push times are the client's, from sending the archive to the answer (check, build, deploy with the old process serving until the new one is ready). A cold start is one request to an environment whose process was stopped for being idle: the request waits while the process starts, loads the build, connects and answers its health check. The 10 × 5 environments and throughput figures of the issue are not measured here.",
     ].join('\n');
     writeReport(path.join(REPO, 'bench/results'), 'platform-server', md, report);
   } finally {
@@ -195,4 +234,7 @@ async function main(): Promise<void> {
   }
 }
 
-void main().catch((e) => { process.stderr.write(`${e?.stack ?? e}\n`); process.exit(1); });
+void main().catch((e) => {
+  process.stderr.write(`${e?.stack ?? e}\n`);
+  process.exit(1);
+});

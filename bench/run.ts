@@ -65,7 +65,10 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'codestore-bench-'));
 const report: BenchReport = {
   machine: machineInfo(REPO),
   settings,
-  servers: { ours: 'codestore-language-server (dist/server.js)', baseline: `graphql-language-service-server ${packageVersion('graphql-language-service-server')} (${path.relative(REPO, GLS_LAUNCHER)}, startServer({ method: 'stream' }))` },
+  servers: {
+    ours: 'codestore-language-server (dist/server.js)',
+    baseline: `graphql-language-service-server ${packageVersion('graphql-language-service-server')} (${path.relative(REPO, GLS_LAUNCHER)}, startServer({ method: 'stream' }))`,
+  },
   debounce: '',
   cases: [],
   probes: [],
@@ -74,7 +77,11 @@ const report: BenchReport = {
 };
 
 function packageVersion(name: string): string {
-  try { return (JSON.parse(fs.readFileSync(path.join(REPO, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version; } catch { return '?'; }
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(REPO, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return '?';
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -91,13 +98,21 @@ function writeResults(): void {
 function cleanup(): void {
   killAllServers();
   if (!flag('keep')) {
-    try { fs.rmSync(tmp, { recursive: true, force: true }); } catch { /* best effort */ }
+    try {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    } catch {
+      /* best effort */
+    }
   }
 }
 
 function abort(reason: string, code: number): never {
   report.aborted = reason;
-  try { writeResults(); } finally { cleanup(); }
+  try {
+    writeResults();
+  } finally {
+    cleanup();
+  }
   process.exit(code);
 }
 
@@ -122,7 +137,13 @@ function baselineServer(cwd: string): ServerCommand {
   const gtmp = path.join(tmp, 'gls-tmp');
   fs.mkdirSync(gtmp, { recursive: true });
   // The baseline reads its graphql-config from process.cwd(), so it runs in the workspace.
-  return { label: 'graphql-language-service-server', command: process.execPath, args: [GLS_LAUNCHER], cwd, env: { BENCH_GLS_TMPDIR: gtmp } };
+  return {
+    label: 'graphql-language-service-server',
+    command: process.execPath,
+    args: [GLS_LAUNCHER],
+    cwd,
+    env: { BENCH_GLS_TMPDIR: gtmp },
+  };
 }
 
 /**
@@ -132,7 +153,11 @@ function baselineServer(cwd: string): ServerCommand {
  */
 function describeDebounce(): { text: string; debounceMs?: number } {
   let source = '';
-  try { source = fs.readFileSync(path.join(REPO, 'server/src/server.ts'), 'utf8'); } catch { /* reported as unknown */ }
+  try {
+    source = fs.readFileSync(path.join(REPO, 'server/src/server.ts'), 'utf8');
+  } catch {
+    /* reported as unknown */
+  }
   const m = /CODESTORE_DEBOUNCE_MS\s*\?\?\s*(\d+)\)?\s*(\|\|\s*\d+)?/.exec(source);
   const env = process.env.CODESTORE_DEBOUNCE_MS;
   const sourceDefault = m ? Number(m[1]) : undefined;
@@ -140,15 +165,24 @@ function describeDebounce(): { text: string; debounceMs?: number } {
   const codegen = /codegen:\s*'(\w+)'/.exec(source)?.[1];
   const codegenDelay = /codegenDelayMs:\s*(\d+)/.exec(source)?.[1];
   let pkg: { contributes?: { configuration?: { properties?: Record<string, { default?: unknown }> } } } = {};
-  try { pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')); } catch { /* no defaults shown */ }
+  try {
+    pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'));
+  } catch {
+    /* no defaults shown */
+  }
   const props = pkg.contributes?.configuration?.properties ?? {};
   const vscodeDefault = props['codestore.diagnostics.debounceMs']?.default;
   const parts = [
     `initializationOptions not sent, server defaults kept: debounceMs = ${effective ?? 'unknown'} ms` +
-      (env !== undefined ? ` (CODESTORE_DEBOUNCE_MS=${JSON.stringify(env)})` : sourceDefault !== undefined ? ' (default in server/src/server.ts; CODESTORE_DEBOUNCE_MS unset)' : ' (could not read the default from server/src/server.ts)'),
+      (env !== undefined
+        ? ` (CODESTORE_DEBOUNCE_MS=${JSON.stringify(env)})`
+        : sourceDefault !== undefined
+          ? ' (default in server/src/server.ts; CODESTORE_DEBOUNCE_MS unset)'
+          : ' (could not read the default from server/src/server.ts)'),
     'the first change after a pause is validated on the next tick, later changes at most once per debounce window',
   ];
-  if (codegen) parts.push(`code generation: ${codegen}${codegenDelay ? `, ${codegenDelay} ms after the last valid edit` : ''} (service folders only)`);
+  if (codegen)
+    parts.push(`code generation: ${codegen}${codegenDelay ? `, ${codegenDelay} ms after the last valid edit` : ''} (service folders only)`);
   if (vscodeDefault !== undefined) parts.push(`VS Code passes codestore.diagnostics.debounceMs, default ${JSON.stringify(vscodeDefault)}`);
   parts.push('the baseline has no debounce: it validates on every didChange');
   return { text: parts.join('; ') + '.', debounceMs: effective };
@@ -157,8 +191,22 @@ function describeDebounce(): { text: string; debounceMs?: number } {
 // ---------------------------------------------------------------------------------------------
 // Workspaces
 
-interface Workspace { root: string; file: string }
-interface Case { id: string; title: string; description: string; text: string; ours: Workspace; baseline: Workspace; oursBackToBack: Workspace; edits: Edit[]; completions: (text: string) => Position[]; notes: string[] }
+interface Workspace {
+  root: string;
+  file: string;
+}
+interface Case {
+  id: string;
+  title: string;
+  description: string;
+  text: string;
+  ours: Workspace;
+  baseline: Workspace;
+  oursBackToBack: Workspace;
+  edits: Edit[];
+  completions: (text: string) => Position[];
+  notes: string[];
+}
 
 /** A fresh copy of a workspace (the server may write generated files into the one it used). */
 function copyWorkspace(root: string, file: string): Workspace {
@@ -238,7 +286,12 @@ async function runCase(c: Case): Promise<CaseResult> {
     const now = performance.now();
     const editsDeadline = Math.min(now + EDITS_BUDGET_MS, deadline - 15_000);
     const r = await runSession({
-      server, root: ws.root, file: ws.file, text: c.text, edits: c.edits, completions: c.completions,
+      server,
+      root: ws.root,
+      file: ws.file,
+      text: c.text,
+      edits: c.edits,
+      completions: c.completions,
       pauseMs: settings.pauseMs,
       editsDeadline,
       completionsDeadline: Math.min(editsDeadline + COMPLETIONS_BUDGET_MS, deadline - 5_000),
@@ -246,7 +299,9 @@ async function runCase(c: Case): Promise<CaseResult> {
     });
     result[who] = r;
     const answered = r.edits.filter((e) => e.ms !== null).length;
-    log(`${c.id}: ${server.label} — ${r.status}; open ${r.openMs?.toFixed(0) ?? '—'} ms, ${answered}/${r.edits.length} edits answered, RSS ${r.memory?.rssMb.toFixed(0) ?? '—'} MB${r.problems.length ? `; ${r.problems.join('; ')}` : ''}`);
+    log(
+      `${c.id}: ${server.label} — ${r.status}; open ${r.openMs?.toFixed(0) ?? '—'} ms, ${answered}/${r.edits.length} edits answered, RSS ${r.memory?.rssMb.toFixed(0) ?? '—'} MB${r.problems.length ? `; ${r.problems.join('; ')}` : ''}`,
+    );
   }
   // Ours again with the edits back to back (no pause): shows what the debounce window adds when
   // changes arrive faster than it. Cheap (a few seconds), so it runs when time is left.
@@ -255,7 +310,12 @@ async function runCase(c: Case): Promise<CaseResult> {
     log(`${c.id}: codestore again, edits back to back`);
     const now = performance.now();
     result.oursBackToBack = await runSession({
-      server: ourServer(ws.root), root: ws.root, file: ws.file, text: c.text, edits: c.edits, completions: () => [],
+      server: ourServer(ws.root),
+      root: ws.root,
+      file: ws.file,
+      text: c.text,
+      edits: c.edits,
+      completions: () => [],
       pauseMs: 0,
       editsDeadline: Math.min(now + 30_000, deadline - 15_000),
       completionsDeadline: Math.min(now + 30_000, deadline - 5_000),
@@ -283,10 +343,25 @@ async function runProbes(): Promise<void> {
     log(`probe: ${server.label} on the shipped GitHub schema`);
     try {
       const p = await probeSession(server, dir, path.join(dir, 'schema.graphql'), opened, misspell, settings.timeouts.probe);
-      const list = (xs?: string[]) => (xs === undefined ? 'nothing published' : xs.length ? `${xs.length} diagnostics (${xs.slice(0, 3).map((x) => `"${x}"`).join(', ')})` : '0 diagnostics');
-      lines.push(`${server.label}: didOpen → ${p.openMs === null ? `nothing within ${settings.timeouts.probe} ms` : `${p.openMs.toFixed(0)} ms, ${list(p.openDiagnostics)}`}; ` +
-        `misspelling a type (line ${misspell.line}) → ${p.changeMs === null ? `no publishDiagnostics within ${settings.timeouts.probe} ms` : `${p.changeMs.toFixed(0)} ms, ${list(p.changeDiagnostics)}`}; completion → ${p.completion}` +
-        (p.logs.length ? `; server log: ${p.logs.slice(0, 2).map((l) => `"${l}"`).join(' ')}` : ''));
+      const list = (xs?: string[]) =>
+        xs === undefined
+          ? 'nothing published'
+          : xs.length
+            ? `${xs.length} diagnostics (${xs
+                .slice(0, 3)
+                .map((x) => `"${x}"`)
+                .join(', ')})`
+            : '0 diagnostics';
+      lines.push(
+        `${server.label}: didOpen → ${p.openMs === null ? `nothing within ${settings.timeouts.probe} ms` : `${p.openMs.toFixed(0)} ms, ${list(p.openDiagnostics)}`}; ` +
+          `misspelling a type (line ${misspell.line}) → ${p.changeMs === null ? `no publishDiagnostics within ${settings.timeouts.probe} ms` : `${p.changeMs.toFixed(0)} ms, ${list(p.changeDiagnostics)}`}; completion → ${p.completion}` +
+          (p.logs.length
+            ? `; server log: ${p.logs
+                .slice(0, 2)
+                .map((l) => `"${l}"`)
+                .join(' ')}`
+            : ''),
+      );
     } catch (e) {
       lines.push(`${server.label}: probe failed: ${(e as Error).message}`);
     }
@@ -305,13 +380,17 @@ function snapshotServer(): string {
     if (f.endsWith('.js') && !f.startsWith('extension')) fs.copyFileSync(path.join(REPO, 'dist', f), path.join(dir, f));
   }
   const stat = fs.statSync(BUILT_SERVER);
-  const hash = createHash('sha1').update(fs.readFileSync(path.join(dir, 'server.js'))).digest('hex').slice(0, 10);
+  const hash = createHash('sha1')
+    .update(fs.readFileSync(path.join(dir, 'server.js')))
+    .digest('hex')
+    .slice(0, 10);
   OUR_SERVER = path.join(dir, 'server.js');
   return `dist/server.js built ${stat.mtime.toISOString()}, ${(stat.size / 1024 / 1024).toFixed(2)} MB, sha1 ${hash} (run from a copy, so a concurrent rebuild cannot change it mid-run)`;
 }
 
 async function main(): Promise<void> {
-  if (!fs.existsSync(BUILT_SERVER)) abort(`${BUILT_SERVER} is missing: run \`npm run build\` (or \`npm run bench\`, which builds first)`, 1);
+  if (!fs.existsSync(BUILT_SERVER))
+    abort(`${BUILT_SERVER} is missing: run \`npm run build\` (or \`npm run bench\`, which builds first)`, 1);
   report.servers.ours = `codestore-language-server, ${snapshotServer()}`;
   const debounce = describeDebounce();
   report.debounce = debounce.text;
@@ -328,14 +407,14 @@ async function main(): Promise<void> {
   if (!flag('no-probes')) await runProbes();
 
   report.notes.push(
-    'Each server gets the edits the way it asks for them in its initialize result: ours advertises incremental sync (the client sends the changed range and text), the baseline advertises full sync (textDocumentSync: 1), so the client sends the whole document with every change, as VS Code would. Sending and parsing that JSON is part of the baseline\'s measured latency.',
+    "Each server gets the edits the way it asks for them in its initialize result: ours advertises incremental sync (the client sends the changed range and text), the baseline advertises full sync (textDocumentSync: 1), so the client sends the whole document with every change, as VS Code would. Sending and parsing that JSON is part of the baseline's measured latency.",
     `Edits are sent one at a time: the next didChange goes out ${settings.pauseMs} ms after the previous one's diagnostics arrived (or timed out) — a typing pause, so that each edit is measured on its own rather than queued behind the debounce window${debounceMs ? ` (${debounceMs} ms)` : ''}; the "back to back" row shows ours without that pause. Ours publishes \`version\`; the baseline does not, so its publish is matched by arrival after the change.`,
-    'Before the first edit and before the completions the client waits until the server has published nothing for 300 ms and used no CPU for 300 ms (/proc/<pid>/stat), so background work after opening (e.g. code generation) is not charged to the first edits. Server CPU per edit is the server process\'s user+system time over the edit phase divided by the edits; it does not depend on other load on the machine.',
+    "Before the first edit and before the completions the client waits until the server has published nothing for 300 ms and used no CPU for 300 ms (/proc/<pid>/stat), so background work after opening (e.g. code generation) is not charged to the first edits. Server CPU per edit is the server process's user+system time over the edit phase divided by the edits; it does not depend on other load on the machine.",
     'Edit kinds cycle through: type a character into a field name, add a field line, misspell a field type, change it back, insert a new type; positions are spread over the whole file (same script for both servers).',
     `Completion is requested at the start of a field's type (right after \`field: \`) at ${settings.completions} fields spread over the file, on the document as it is after the edits.`,
     'Memory: VmRSS and VmHWM from /proc/<pid>/status of the server process, read after the completions, before shutdown.',
     `Targets (ours): diagnostics p50 ≤ ${TARGETS.githubDiagP50} ms and p95 ≤ ${TARGETS.githubDiagP95} ms on GitHub's schema; ≥ ${TARGETS.speedup}× faster than the baseline; memory ≤ ${TARGETS.memoryMb} MB.`,
-    'The baseline launcher uses startServer({ method: \'stream\' }): its ServerOptions.method is \'socket\' | \'stream\' | \'node\'; \'stdio\' is not a value and silently falls back to IPC (\'node\'), which cannot work over plain pipes.',
+    "The baseline launcher uses startServer({ method: 'stream' }): its ServerOptions.method is 'socket' | 'stream' | 'node'; 'stdio' is not a value and silently falls back to IPC ('node'), which cannot work over plain pipes.",
   );
 }
 
@@ -346,7 +425,10 @@ function runCodegenBench(): number {
     return i >= 0 && i + 1 < process.argv.length ? [`--${n}`, process.argv[i + 1]] : [];
   });
   if (flag('keep')) passOn.push('--keep');
-  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'codegen.ts'), ...passOn], { cwd: REPO, stdio: 'inherit' });
+  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'codegen.ts'), ...passOn], {
+    cwd: REPO,
+    stdio: 'inherit',
+  });
   return run.status ?? 1;
 }
 
@@ -355,14 +437,20 @@ function runPlatformBench(): number {
   const passOn = flag('keep') ? ['--keep'] : [];
   const pg = arg('pg', undefined);
   if (pg) passOn.push('--pg', pg);
-  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'platform.ts'), ...passOn], { cwd: REPO, stdio: 'inherit' });
+  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'platform.ts'), ...passOn], {
+    cwd: REPO,
+    stdio: 'inherit',
+  });
   return run.status ?? 1;
 }
 
 /** The sandbox benchmark (deployment start and throughput, sandboxed vs not), in a process of its own. */
 function runSandboxBench(): number {
   const pg = arg('pg', undefined);
-  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'sandbox.ts'), ...(pg ? ['--pg', pg] : [])], { cwd: REPO, stdio: 'inherit' });
+  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'sandbox.ts'), ...(pg ? ['--pg', pg] : [])], {
+    cwd: REPO,
+    stdio: 'inherit',
+  });
   return run.status ?? 1;
 }
 
@@ -378,7 +466,8 @@ function runMeteringBench(): number {
   return run.status ?? 1;
 }
 
-const runLsp = onlyArg !== 'codegen' && onlyArg !== 'platform' && onlyArg !== 'sandbox' && onlyArg !== 'metering' && onlyArg !== 'extension';
+const runLsp =
+  onlyArg !== 'codegen' && onlyArg !== 'platform' && onlyArg !== 'sandbox' && onlyArg !== 'metering' && onlyArg !== 'extension';
 const runCodegen = onlyArg === undefined || onlyArg === 'codegen';
 const runPlatform = onlyArg === undefined || onlyArg === 'platform';
 const runSandbox = onlyArg === undefined || onlyArg === 'sandbox';
@@ -386,7 +475,13 @@ const runMetering = onlyArg === undefined || onlyArg === 'metering';
 const runExtension = onlyArg === undefined || onlyArg === 'extension';
 // Without LSP cases there is no LSP report: an abort (Ctrl-C) must not overwrite lsp.md/lsp.json.
 if (!runLsp) written = true;
-(runLsp ? main().then(() => { writeResults(); cleanup(); }) : Promise.resolve(cleanup()))
+(runLsp
+  ? main().then(() => {
+      writeResults();
+      cleanup();
+    })
+  : Promise.resolve(cleanup())
+)
   .then(() => {
     // Each runs even when the one before failed; the first failure's code is the exit code.
     const codegen = runCodegen ? runCodegenBench() : 0;

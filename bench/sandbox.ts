@@ -56,22 +56,44 @@ interface Side {
 }
 
 async function graphql(url: string, key: string, query: string): Promise<{ status: number; text: string }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', 'x-user-authorization': key }, body: JSON.stringify({ query }) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/graphql-response+json, application/json',
+      'x-user-authorization': key,
+    },
+    body: JSON.stringify({ query }),
+  });
   return { status: res.status, text: await res.text() };
 }
 
 async function side(label: Side['label']): Promise<Side> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `codestore-bench-${label}-`));
   const database = PG ? await scratchDatabase(PG, 'codestore_bench_sandbox') : undefined;
-  const platform = await startPlatform({ port: 0, dataDir: path.join(tmp, 'data'), databaseUrl: database?.url, sandbox: label === 'sandboxed' ? 'required' : 'off', limits: { cpuWeight: CPU_WEIGHT }, log: (l) => { if (l.startsWith('sandbox:')) process.stderr.write(`[${label}] ${l}\n`); } });
+  const platform = await startPlatform({
+    port: 0,
+    dataDir: path.join(tmp, 'data'),
+    databaseUrl: database?.url,
+    sandbox: label === 'sandboxed' ? 'required' : 'off',
+    limits: { cpuWeight: CPU_WEIGHT },
+    log: (l) => {
+      if (l.startsWith('sandbox:')) process.stderr.write(`[${label}] ${l}\n`);
+    },
+  });
   const client = new PlatformClient({ url: platform.url });
   await client.signup(`bench-${label}-${process.pid}@example.com`, 'correct horse battery');
   const created = await client.createService('Blog');
   const dir = await blogService(path.join(tmp, 'svc'), created.service.id);
-  const pushed = await client.push(created.service.id, await packServiceFolder(dir)) as { id: string; deployed: boolean; deployment: unknown };
+  const pushed = (await client.push(created.service.id, await packServiceFolder(dir))) as {
+    id: string;
+    deployed: boolean;
+    deployment: unknown;
+  };
   if (!pushed.deployed) throw new Error(`${label}: the push did not deploy: ${JSON.stringify(pushed.deployment)}`);
   const url = `${platform.url}${created.service.environments[0].path}`;
-  for (let i = 0; i < 20; i++) await graphql(url, created.developerKey, `mutation { createPost(title: "Post ${i}", body: "Body ${i}") { id } }`);
+  for (let i = 0; i < 20; i++)
+    await graphql(url, created.developerKey, `mutation { createPost(title: "Post ${i}", body: "Body ${i}") { id } }`);
   const expect = (await graphql(url, created.developerKey, '{ allPosts { id title } }')).text;
   const envId = (await environmentByName(platform.db, created.service.id, 'private'))!.id;
   return { label, platform, database, tmp, envId, versionId: pushed.id, url, key: created.developerKey, expect, deployMs: [], loads: [] };
@@ -88,21 +110,36 @@ async function main(): Promise<void> {
         s.deployMs.push(performance.now() - t0);
       }
     }
-    const loader = fork(path.join(__dirname, 'lib/platform-load.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], cwd: REPO });
+    const loader = fork(path.join(__dirname, 'lib/platform-load.ts'), [], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      cwd: REPO,
+    });
     let nextId = 0;
     const waiting = new Map<number, (r: LoadResult | Error) => void>();
-    await new Promise<void>((resolve) => loader.on('message', (m: FromLoad) => {
-      if (m.t === 'ready') return resolve();
-      const w = waiting.get(m.id);
-      waiting.delete(m.id);
-      w?.(m.t === 'result' ? m.result : new Error(m.error));
-    }));
-    const load = (spec: LoadSpec) => new Promise<LoadResult>((resolve, reject) => {
-      const id = ++nextId;
-      waiting.set(id, (r) => (r instanceof Error ? reject(r) : resolve(r)));
-      loader.send({ t: 'run', id, spec });
+    await new Promise<void>((resolve) =>
+      loader.on('message', (m: FromLoad) => {
+        if (m.t === 'ready') return resolve();
+        const w = waiting.get(m.id);
+        waiting.delete(m.id);
+        w?.(m.t === 'result' ? m.result : new Error(m.error));
+      }),
+    );
+    const load = (spec: LoadSpec) =>
+      new Promise<LoadResult>((resolve, reject) => {
+        const id = ++nextId;
+        waiting.set(id, (r) => (r instanceof Error ? reject(r) : resolve(r)));
+        loader.send({ t: 'run', id, spec });
+      });
+    const spec = (s: Side, durationS: number): LoadSpec => ({
+      label: s.label,
+      url: s.url,
+      headers: { 'x-user-authorization': s.key },
+      body: JSON.stringify({ query: '{ allPosts { id title } }' }),
+      expect: s.expect,
+      connections: CONNECTIONS,
+      durationS,
     });
-    const spec = (s: Side, durationS: number): LoadSpec => ({ label: s.label, url: s.url, headers: { 'x-user-authorization': s.key }, body: JSON.stringify({ query: '{ allPosts { id title } }' }), expect: s.expect, connections: CONNECTIONS, durationS });
     for (const s of sides) await load(spec(s, 2));
     for (let r = 0; r < ROUNDS; r++) {
       for (const s of r % 2 ? [...sides].reverse() : sides) s.loads.push(await load(spec(s, DURATION_S)));
@@ -124,10 +161,25 @@ function report(sides: Side[]): void {
   const okPerS = (s: Side) => s.loads.reduce((a, l) => a + l.okPerS, 0) / s.loads.length;
   const bad = (s: Side) => s.loads.reduce((a, l) => a + l.non2xx + l.wrongBody + l.errors + l.timeouts, 0);
   const rows = [
-    ['deployment start, median (ms)', med(sb.deployMs).toFixed(0), med(un.deployMs).toFixed(0), `${(med(sb.deployMs) - med(un.deployMs)).toFixed(0)} ms slower (target ≤ 100)`],
+    [
+      'deployment start, median (ms)',
+      med(sb.deployMs).toFixed(0),
+      med(un.deployMs).toFixed(0),
+      `${(med(sb.deployMs) - med(un.deployMs)).toFixed(0)} ms slower (target ≤ 100)`,
+    ],
     ['deployment start, all (ms)', sb.deployMs.map((x) => x.toFixed(0)).join(', '), un.deployMs.map((x) => x.toFixed(0)).join(', '), ''],
-    ['gateway allPosts, ok req/s (mean of rounds)', okPerS(sb).toFixed(0), okPerS(un).toFixed(0), `${((okPerS(sb) / okPerS(un)) * 100).toFixed(1)} % (target ≥ 90 %)`],
-    ['gateway allPosts, p50 / p99 latency (ms)', `${sb.loads[0].latency.p50} / ${sb.loads[0].latency.p99}`, `${un.loads[0].latency.p50} / ${un.loads[0].latency.p99}`, ''],
+    [
+      'gateway allPosts, ok req/s (mean of rounds)',
+      okPerS(sb).toFixed(0),
+      okPerS(un).toFixed(0),
+      `${((okPerS(sb) / okPerS(un)) * 100).toFixed(1)} % (target ≥ 90 %)`,
+    ],
+    [
+      'gateway allPosts, p50 / p99 latency (ms)',
+      `${sb.loads[0].latency.p50} / ${sb.loads[0].latency.p99}`,
+      `${un.loads[0].latency.p50} / ${un.loads[0].latency.p99}`,
+      '',
+    ],
     ['bad answers (non-2xx, wrong body, errors)', String(bad(sb)), String(bad(un)), ''],
   ];
   const mi = machineInfo(REPO);
@@ -141,12 +193,15 @@ function report(sides: Side[]): void {
     '|---|---|---|---|',
     ...rows.map((r) => `| ${r.join(' | ')} |`),
     '',
-    'Deployment start is the wall time of `runtime.redeploy` of the serving version (new process, load, database, health check, switch, old process stopped), alternating sides. Throughput is autocannon in its own process through each platform\'s gateway, counting only 2xx answers with the exact expected body, alternating rounds after a 2 s warm-up of each. The machine is shared: figures from one run, not a lab.',
+    "Deployment start is the wall time of `runtime.redeploy` of the serving version (new process, load, database, health check, switch, old process stopped), alternating sides. Throughput is autocannon in its own process through each platform's gateway, counting only 2xx answers with the exact expected body, alternating rounds after a 2 s warm-up of each. The machine is shared: figures from one run, not a lab.",
     '',
   ].join('\n');
   fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
   fs.writeFileSync(path.join(__dirname, 'results', 'sandbox.md'), md);
-  fs.writeFileSync(path.join(__dirname, 'results', 'sandbox.json'), `${JSON.stringify({ pg: !!PG, deploys: DEPLOYS, durationS: DURATION_S, rounds: ROUNDS, connections: CONNECTIONS, sides: sides.map((s) => ({ label: s.label, deployMs: s.deployMs, loads: s.loads })) }, null, 2)}\n`);
+  fs.writeFileSync(
+    path.join(__dirname, 'results', 'sandbox.json'),
+    `${JSON.stringify({ pg: !!PG, deploys: DEPLOYS, durationS: DURATION_S, rounds: ROUNDS, connections: CONNECTIONS, sides: sides.map((s) => ({ label: s.label, deployMs: s.deployMs, loads: s.loads })) }, null, 2)}\n`,
+  );
   process.stdout.write(md);
 }
 

@@ -17,7 +17,11 @@ const root = path.resolve(__dirname, '..');
 const cli = path.join(root, 'bin', 'codestore.js');
 
 function parseArgs(argv) {
-  const options = { platformOnly: process.env.CODESTORE_PLATFORM_ONLY === '1', vscodePort: Number(process.env.CODESTORE_VSCODE_PORT || 8080), platformArgs: [] };
+  const options = {
+    platformOnly: process.env.CODESTORE_PLATFORM_ONLY === '1',
+    vscodePort: Number(process.env.CODESTORE_VSCODE_PORT || 8080),
+    platformArgs: [],
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--platform-only') options.platformOnly = true;
@@ -36,7 +40,18 @@ const vscodeDir = path.join(home, 'vscode');
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
-  const { Processes, ensureBuilt, ensureVsix, installExtension, portTaken, prepareServiceFolder, startCodeServer, startPlatform, workbenchSettings, writeUserSettings } = require('./e2e/workbench');
+  const {
+    Processes,
+    ensureBuilt,
+    ensureVsix,
+    installExtension,
+    portTaken,
+    prepareServiceFolder,
+    startCodeServer,
+    startPlatform,
+    workbenchSettings,
+    writeUserSettings,
+  } = require('./e2e/workbench');
   ensureBuilt();
   const port = Number(process.env.PORT ?? 4000);
   const platformUrl = `http://127.0.0.1:${port}`;
@@ -51,13 +66,17 @@ code.store
   - the editor: npm start without --platform-only serves VS Code with the extension
 `);
     const { spawn } = require('child_process');
-    const platform = spawn(process.execPath, [cli, 'platform', 'start', '--port', String(port), ...options.platformArgs], { cwd: root, stdio: 'inherit' });
+    const platform = spawn(process.execPath, [cli, 'platform', 'start', '--port', String(port), ...options.platformArgs], {
+      cwd: root,
+      stdio: 'inherit',
+    });
     for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => platform.kill(signal));
     platform.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
     return;
   }
 
-  if (await portTaken(options.vscodePort)) throw new Error(`Port ${options.vscodePort} is taken: choose another with --vscode-port, or run --platform-only.`);
+  if (await portTaken(options.vscodePort))
+    throw new Error(`Port ${options.vscodePort} is taken: choose another with --vscode-port, or run --platform-only.`);
   if (await portTaken(port)) throw new Error(`Port ${port} is taken (another platform?): choose another with PORT=..., or stop it.`);
 
   console.log('VS Code: code-server in ~/.cache/codestore-e2e (the first start installs it with Node.js 24: a few minutes) ...');
@@ -89,9 +108,16 @@ code.store
 
   const platform = await startPlatform(processes, { port, args: options.platformArgs });
   const editor = await startCodeServer(processes, prov, {
-    port: options.vscodePort, userDataDir, extensionsDir, folder: sampleFolder, logFile: path.join(vscodeDir, 'code-server.log'),
+    port: options.vscodePort,
+    userDataDir,
+    extensionsDir,
+    folder: sampleFolder,
+    logFile: path.join(vscodeDir, 'code-server.log'),
   });
-  for (const [name, child] of [['the platform', platform.child], ['VS Code', editor.child]]) {
+  for (const [name, child] of [
+    ['the platform', platform.child],
+    ['VS Code', editor.child],
+  ]) {
     child.on('exit', (code) => {
       if (stopping) return;
       console.error(`${name} exited (code ${code}).`);

@@ -28,5 +28,9 @@ if (!files.length) {
   console.error('No test files found.');
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...flags, ...files.map((f) => path.relative(root, f))], { cwd: root, stdio: 'inherit' });
+const r = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-concurrency=2', ...flags, ...files.map((f) => path.relative(root, f))],
+  { cwd: root, stdio: 'inherit' },
+);
 process.exit(r.status ?? 1);

@@ -4,9 +4,33 @@ import axios, { AxiosError, AxiosInstance } from 'axios';
 import { PlatformError } from './errors';
 import { OPERATIONS } from './operations';
 import type {
-  ActivityEntry, ClientKey, CreatedClientKey, CreatedService, Deployment, EnvironmentName, EnvironmentSchemaCheck, EnvironmentUsage, InstanceEnvironmentName, Invitation,
-  Invoice, LogPage, LogsOptions, Member, MemberRole, Membership, Project, PushedVersion, PushProblem, RatePlanInput, SchemaChange, Secret, Service, ServiceInstance,
-  Session, Usage, Viewer,
+  ActivityEntry,
+  ClientKey,
+  CreatedClientKey,
+  CreatedService,
+  Deployment,
+  EnvironmentName,
+  EnvironmentSchemaCheck,
+  EnvironmentUsage,
+  InstanceEnvironmentName,
+  Invitation,
+  Invoice,
+  LogPage,
+  LogsOptions,
+  Member,
+  MemberRole,
+  Membership,
+  Project,
+  PushedVersion,
+  PushProblem,
+  RatePlanInput,
+  SchemaChange,
+  Secret,
+  Service,
+  ServiceInstance,
+  Session,
+  Usage,
+  Viewer,
 } from './types';
 
 export const DEFAULT_PLATFORM_URL = 'http://127.0.0.1:4000';
@@ -167,15 +191,21 @@ export class PlatformClient {
    * serving what it served). BAD_USER_INPUT when private serves nothing yet.
    */
   async promote(serviceId: string, options: { force?: boolean } = {}): Promise<Deployment> {
-    return (await this.request<{ promote: Deployment }>(OPERATIONS.promote, { serviceId, force: !!options.force }, this.deploying())).promote;
+    return (await this.request<{ promote: Deployment }>(OPERATIONS.promote, { serviceId, force: !!options.force }, this.deploying()))
+      .promote;
   }
 
   /**
    * Checks a candidate schema against the environments of a service and of its instances (or the
    * one given): every change, and what each breaking one breaks in the last `days` days.
    */
-  async schemaCheck(serviceId: string, schema: string, options: { projectId?: string; environment?: EnvironmentName; days?: number } = {}): Promise<EnvironmentSchemaCheck[]> {
-    return (await this.request<{ schemaCheck: EnvironmentSchemaCheck[] }>(OPERATIONS.schemaCheck, { serviceId, schema, ...options })).schemaCheck;
+  async schemaCheck(
+    serviceId: string,
+    schema: string,
+    options: { projectId?: string; environment?: EnvironmentName; days?: number } = {},
+  ): Promise<EnvironmentSchemaCheck[]> {
+    return (await this.request<{ schemaCheck: EnvironmentSchemaCheck[] }>(OPERATIONS.schemaCheck, { serviceId, schema, ...options }))
+      .schemaCheck;
   }
 
   /** What clients called in each environment of a service and of its instances over the last `days` days. */
@@ -253,7 +283,8 @@ export class PlatformClient {
    * with their databases. Returns the project's id.
    */
   async deleteProject(projectId: string, force = false): Promise<string> {
-    return (await this.request<{ deleteProject: string }>(OPERATIONS.deleteProject, { id: projectId, force }, this.deploying())).deleteProject;
+    return (await this.request<{ deleteProject: string }>(OPERATIONS.deleteProject, { id: projectId, force }, this.deploying()))
+      .deleteProject;
   }
 
   /**
@@ -265,23 +296,53 @@ export class PlatformClient {
   async addServiceToProject(projectId: string, serviceId: string, plan?: RatePlanInput): Promise<ServiceInstance> {
     const variables: Record<string, unknown> = { projectId, serviceId };
     if (plan) variables.plan = plan;
-    return (await this.request<{ addServiceToProject: ServiceInstance }>(OPERATIONS.addServiceToProject, variables, this.deploying())).addServiceToProject;
+    return (await this.request<{ addServiceToProject: ServiceInstance }>(OPERATIONS.addServiceToProject, variables, this.deploying()))
+      .addServiceToProject;
   }
 
   /** Removes a service-instance and drops its three databases, which `dropDatabases` must confirm. Returns the serviceId. */
   async removeServiceFromProject(projectId: string, serviceId: string, dropDatabases: boolean): Promise<string> {
-    return (await this.request<{ removeServiceFromProject: string }>(OPERATIONS.removeServiceFromProject, { projectId, serviceId, dropDatabases }, this.deploying()))
-      .removeServiceFromProject;
+    return (
+      await this.request<{ removeServiceFromProject: string }>(
+        OPERATIONS.removeServiceFromProject,
+        { projectId, serviceId, dropDatabases },
+        this.deploying(),
+      )
+    ).removeServiceFromProject;
   }
 
   /** Deploys what serves an instance's `from` environment to `to` (development to staging, staging to production); answers when it settled. */
-  async promoteInstance(projectId: string, serviceId: string, from: InstanceEnvironmentName, to: InstanceEnvironmentName, options: { force?: boolean } = {}): Promise<Deployment> {
-    return (await this.request<{ promoteInstance: Deployment }>(OPERATIONS.promoteInstance, { projectId, serviceId, from, to, force: !!options.force }, this.deploying())).promoteInstance;
+  async promoteInstance(
+    projectId: string,
+    serviceId: string,
+    from: InstanceEnvironmentName,
+    to: InstanceEnvironmentName,
+    options: { force?: boolean } = {},
+  ): Promise<Deployment> {
+    return (
+      await this.request<{ promoteInstance: Deployment }>(
+        OPERATIONS.promoteInstance,
+        { projectId, serviceId, from, to, force: !!options.force },
+        this.deploying(),
+      )
+    ).promoteInstance;
   }
 
   /** Deploys a version of the service (`0.0.3`), earlier or later than the one serving, to an instance's environment; answers when it settled. */
-  async rollInstance(projectId: string, serviceId: string, environment: InstanceEnvironmentName, version: string, options: { force?: boolean } = {}): Promise<Deployment> {
-    return (await this.request<{ rollInstance: Deployment }>(OPERATIONS.rollInstance, { projectId, serviceId, environment, version, force: !!options.force }, this.deploying())).rollInstance;
+  async rollInstance(
+    projectId: string,
+    serviceId: string,
+    environment: InstanceEnvironmentName,
+    version: string,
+    options: { force?: boolean } = {},
+  ): Promise<Deployment> {
+    return (
+      await this.request<{ rollInstance: Deployment }>(
+        OPERATIONS.rollInstance,
+        { projectId, serviceId, environment, version, force: !!options.force },
+        this.deploying(),
+      )
+    ).rollInstance;
   }
 
   /** Changes an instance's rate plan from the next call on. */
@@ -310,8 +371,16 @@ export class PlatformClient {
   }
 
   /** Sets a secret (added or replaced); the environment's process restarts with it before this answers. */
-  async addSecret(projectId: string, serviceId: string, environment: InstanceEnvironmentName, name: string, value: string): Promise<Secret> {
-    return (await this.request<{ addSecret: Secret }>(OPERATIONS.addSecret, { projectId, serviceId, environment, name, value }, this.deploying())).addSecret;
+  async addSecret(
+    projectId: string,
+    serviceId: string,
+    environment: InstanceEnvironmentName,
+    name: string,
+    value: string,
+  ): Promise<Secret> {
+    return (
+      await this.request<{ addSecret: Secret }>(OPERATIONS.addSecret, { projectId, serviceId, environment, name, value }, this.deploying())
+    ).addSecret;
   }
 
   /** The browser origins set for an instance environment (CORS). */
@@ -320,13 +389,23 @@ export class PlatformClient {
   }
 
   /** Adds and removes browser origins of an instance environment; returns those now set. */
-  async changeCorsOrigins(projectId: string, serviceId: string, environment: InstanceEnvironmentName, add: string[], remove: string[]): Promise<string[]> {
-    return (await this.request<{ changeCorsOrigins: string[] }>(OPERATIONS.changeCorsOrigins, { projectId, serviceId, environment, add, remove })).changeCorsOrigins;
+  async changeCorsOrigins(
+    projectId: string,
+    serviceId: string,
+    environment: InstanceEnvironmentName,
+    add: string[],
+    remove: string[],
+  ): Promise<string[]> {
+    return (
+      await this.request<{ changeCorsOrigins: string[] }>(OPERATIONS.changeCorsOrigins, { projectId, serviceId, environment, add, remove })
+    ).changeCorsOrigins;
   }
 
   /** Removes a secret (the process restarts without it). Returns its name. */
   async removeSecret(projectId: string, serviceId: string, environment: InstanceEnvironmentName, name: string): Promise<string> {
-    return (await this.request<{ removeSecret: string }>(OPERATIONS.removeSecret, { projectId, serviceId, environment, name }, this.deploying())).removeSecret;
+    return (
+      await this.request<{ removeSecret: string }>(OPERATIONS.removeSecret, { projectId, serviceId, environment, name }, this.deploying())
+    ).removeSecret;
   }
 
   /** Calls to an instance in a calendar month (`YYYY-MM`, UTC; default the current one). */
@@ -370,7 +449,11 @@ export class PlatformClient {
         maxBodyLength: Infinity,
         transformRequest: [(data) => data],
         // The archive sent: the platform checks, builds and deploys it before it answers.
-        onUploadProgress: options.onUploaded && ((e) => { if (e.total !== undefined && e.loaded >= e.total) options.onUploaded?.(); }),
+        onUploadProgress:
+          options.onUploaded &&
+          ((e) => {
+            if (e.total !== undefined && e.loaded >= e.total) options.onUploaded?.();
+          }),
       });
     } catch (e) {
       throw this.networkError(e, timeout);
@@ -380,16 +463,27 @@ export class PlatformClient {
     if (response.status === 422 && body && Array.isArray(body.problems)) {
       const errors = body.problems.filter((p) => p.severity === 'error').length;
       throw new PlatformError('CHECK_FAILED', `The platform refused the push of ${serviceId}: its check found ${errors} error(s).`, {
-        url: this.url, status: response.status, problems: body.problems,
+        url: this.url,
+        status: response.status,
+        problems: body.problems,
       });
     }
     const first = body && typeof body === 'object' ? body.errors?.[0] : undefined;
     if (first) {
       const ext = first.extensions ?? {};
       const code = ext.code ?? 'BAD_RESPONSE';
-      throw new PlatformError(code, this.describe(code, ext.reason, first.message), { url: this.url, status: response.status, reason: ext.reason, field: ext.field });
+      throw new PlatformError(code, this.describe(code, ext.reason, first.message), {
+        url: this.url,
+        status: response.status,
+        reason: ext.reason,
+        field: ext.field,
+      });
     }
-    throw new PlatformError('BAD_RESPONSE', `The platform at ${this.url} answered the push with HTTP ${response.status}. Is ${this.url} a code.store platform?`, { url: this.url, status: response.status });
+    throw new PlatformError(
+      'BAD_RESPONSE',
+      `The platform at ${this.url} answered the push with HTTP ${response.status}. Is ${this.url} a code.store platform?`,
+      { url: this.url, status: response.status },
+    );
   }
 
   /** Sends one operation; its data, or a PlatformError for the first error. */
@@ -397,11 +491,18 @@ export class PlatformClient {
     let response;
     const timeout = options.timeoutMs ?? this.timeoutMs;
     try {
-      response = await this.http.post<GraphQLResponse<T> | string>('/graphql', { query, variables }, {
-        headers: { ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), ...(this.organization ? { [ORGANIZATION_HEADER]: this.organization } : {}) },
-        timeout,
-        signal: options.signal,
-      });
+      response = await this.http.post<GraphQLResponse<T> | string>(
+        '/graphql',
+        { query, variables },
+        {
+          headers: {
+            ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+            ...(this.organization ? { [ORGANIZATION_HEADER]: this.organization } : {}),
+          },
+          timeout,
+          signal: options.signal,
+        },
+      );
     } catch (e) {
       throw this.networkError(e, timeout);
     }
@@ -413,12 +514,20 @@ export class PlatformClient {
       const ext = first.extensions ?? {};
       const code = ext.code ?? 'BAD_RESPONSE';
       throw new PlatformError(code, this.describe(code, ext.reason, first.message), {
-        url: this.url, status: response.status, reason: ext.reason, field: ext.field, changes: ext.changes,
+        url: this.url,
+        status: response.status,
+        reason: ext.reason,
+        field: ext.field,
+        changes: ext.changes,
       });
     }
     if (response.status !== 200 || typeof body !== 'object' || !body || !body.data) {
       const said = first ? ` (${first.message.replace(/\.$/, '')})` : '';
-      throw new PlatformError('BAD_RESPONSE', `The platform at ${this.url} answered HTTP ${response.status}${said} without a GraphQL result. Is ${this.url} a code.store platform?`, { url: this.url, status: response.status });
+      throw new PlatformError(
+        'BAD_RESPONSE',
+        `The platform at ${this.url} answered HTTP ${response.status}${said} without a GraphQL result. Is ${this.url} a code.store platform?`,
+        { url: this.url, status: response.status },
+      );
     }
     return body.data;
   }
@@ -436,12 +545,22 @@ export class PlatformClient {
       return new PlatformError('CANCELLED', `The request to the platform at ${this.url} was cancelled.`, { url: this.url, cause: e });
     }
     if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
-      return new PlatformError('TIMEOUT', `The platform at ${this.url} did not answer within ${timeoutMs / 1000} s. If it is stuck, stop it and ${this.hints.start}.`, { url: this.url, cause: e });
+      return new PlatformError(
+        'TIMEOUT',
+        `The platform at ${this.url} did not answer within ${timeoutMs / 1000} s. If it is stuck, stop it and ${this.hints.start}.`,
+        { url: this.url, cause: e },
+      );
     }
     if (['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL'].includes(code)) {
-      return new PlatformError('UNREACHABLE', `Cannot reach the platform at ${this.url}: ${this.hints.start}.`, { url: this.url, cause: e });
+      return new PlatformError('UNREACHABLE', `Cannot reach the platform at ${this.url}: ${this.hints.start}.`, {
+        url: this.url,
+        cause: e,
+      });
     }
-    return new PlatformError('UNREACHABLE', `Cannot reach the platform at ${this.url} (${err.message || code}): ${this.hints.start}.`, { url: this.url, cause: e });
+    return new PlatformError('UNREACHABLE', `Cannot reach the platform at ${this.url} (${err.message || code}): ${this.hints.start}.`, {
+      url: this.url,
+      cause: e,
+    });
   }
 }
 

@@ -52,7 +52,11 @@ export class PlatformError extends Error {
   /** For BREAKS_CLIENTS: the changes that break recorded operations; empty otherwise. */
   readonly changes: SchemaChange[];
 
-  constructor(readonly code: PlatformErrorCode, message: string, details: PlatformErrorDetails) {
+  constructor(
+    readonly code: PlatformErrorCode,
+    message: string,
+    details: PlatformErrorDetails,
+  ) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = 'PlatformError';
     this.url = details.url;

@@ -20,7 +20,11 @@ export function minorDigits(currency: string): number {
  * Major units as typed, split into their whole and fraction digits (`29`, `99`), as minor units of
  * `currency`, exactly; or why not: more decimals than the currency has, or more than a GraphQL Int.
  */
-export function toMinorUnits(whole: string, fraction: string, currency: string): { minor: number } | { problem: 'decimals' | 'too-large'; digits: number } {
+export function toMinorUnits(
+  whole: string,
+  fraction: string,
+  currency: string,
+): { minor: number } | { problem: 'decimals' | 'too-large'; digits: number } {
   const digits = minorDigits(currency);
   // Trailing zeros say nothing: 0.050 EUR is 5 cents.
   const significant = fraction.replace(/0+$/, '');
@@ -34,7 +38,9 @@ export function toMinorUnits(whole: string, fraction: string, currency: string):
 export function formatMoney(amount: number, currency: string): string {
   const digits = minorDigits(currency);
   const sign = amount < 0 ? '-' : '';
-  const units = BigInt(Math.abs(Math.trunc(amount))).toString().padStart(digits + 1, '0');
+  const units = BigInt(Math.abs(Math.trunc(amount)))
+    .toString()
+    .padStart(digits + 1, '0');
   const major = digits ? `${units.slice(0, -digits)}.${units.slice(-digits)}` : units;
   return `${sign}${major} ${currency}`;
 }

@@ -62,12 +62,16 @@ export const OPERATIONS = {
   organizations: 'query Organizations { organizations { organization { id name createdAt } role joinedAt own } }',
   members: 'query Members { members { email role joinedAt } }',
   activity: 'query Activity($limit: Int) { activity(limit: $limit) { id at actor action target details } }',
-  inviteMember: 'mutation InviteMember($email: String!, $role: MemberRole) { inviteMember(email: $email, role: $role) { code email role expiresAt } }',
-  joinOrganization: 'mutation JoinOrganization($code: String!) { joinOrganization(code: $code) { organization { id name createdAt } role joinedAt own } }',
-  setMemberRole: 'mutation SetMemberRole($email: String!, $role: MemberRole!) { setMemberRole(email: $email, role: $role) { email role joinedAt } }',
+  inviteMember:
+    'mutation InviteMember($email: String!, $role: MemberRole) { inviteMember(email: $email, role: $role) { code email role expiresAt } }',
+  joinOrganization:
+    'mutation JoinOrganization($code: String!) { joinOrganization(code: $code) { organization { id name createdAt } role joinedAt own } }',
+  setMemberRole:
+    'mutation SetMemberRole($email: String!, $role: MemberRole!) { setMemberRole(email: $email, role: $role) { email role joinedAt } }',
   removeMember: 'mutation RemoveMember($email: String!) { removeMember(email: $email) }',
   leaveOrganization: 'mutation LeaveOrganization { leaveOrganization }',
   rotateDeveloperKey: `mutation RotateDeveloperKey($serviceId: ID!) { rotateDeveloperKey(serviceId: $serviceId) { developerKey service { ${SERVICE_FIELDS} } } }`,
-  changePassword: 'mutation ChangePassword($currentPassword: String!, $newPassword: String!) { changePassword(currentPassword: $currentPassword, newPassword: $newPassword) }',
+  changePassword:
+    'mutation ChangePassword($currentPassword: String!, $newPassword: String!) { changePassword(currentPassword: $currentPassword, newPassword: $newPassword) }',
   logoutEverywhere: 'mutation LogoutEverywhere { logoutEverywhere }',
 } as const;

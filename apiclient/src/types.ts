@@ -8,12 +8,26 @@ export type InstanceEnvironmentName = 'development' | 'staging' | 'production';
 export type DeploymentStatus = 'DEPLOYMENT_INITIALIZED' | 'DEPLOYMENT_IN_PROGRESS' | 'DEPLOYED' | 'DEPLOYMENT_FAILED';
 export type LogStream = 'stdout' | 'stderr' | 'request' | 'platform';
 
-export interface Account { id: string; email: string; createdAt: string }
-export interface Organization { id: string; name: string; createdAt: string }
-export interface Viewer { account: Account; organization: Organization; /** The account's role in this organization (absent from a signup or login answer). */ role?: 'owner' | 'admin' | 'developer' }
+export interface Account {
+  id: string;
+  email: string;
+  createdAt: string;
+}
+export interface Organization {
+  id: string;
+  name: string;
+  createdAt: string;
+}
+export interface Viewer {
+  account: Account;
+  organization: Organization;
+  /** The account's role in this organization (absent from a signup or login answer). */ role?: 'owner' | 'admin' | 'developer';
+}
 
 /** A login: the bearer token and who it is for. */
-export interface Session extends Viewer { token: string }
+export interface Session extends Viewer {
+  token: string;
+}
 
 export interface Version {
   id: string;
@@ -169,7 +183,10 @@ export interface ServiceInstance {
   createdAt: string;
 }
 
-export interface ServiceRef { id: string; name: string }
+export interface ServiceRef {
+  id: string;
+  name: string;
+}
 
 export type BillingType = 'NOT_BILLABLE' | 'MONTHLY' | 'PAY_PER_CALL';
 
@@ -244,7 +261,10 @@ export interface Usage {
   refused: Array<{ environment: string; reason: string; calls: number }>;
 }
 
-export interface PlanUsage { plan: RatePlan; calls: number }
+export interface PlanUsage {
+  plan: RatePlan;
+  calls: number;
+}
 
 /** A project's invoice for a calendar month (UTC). */
 export interface Invoice {
@@ -270,7 +290,10 @@ export interface InvoiceLine {
 }
 
 /** An amount in minor units of its currency (cents). */
-export interface Money { amount: number; currency: string }
+export interface Money {
+  amount: number;
+  currency: string;
+}
 
 export type ChangeLevel = 'BREAKING' | 'DANGEROUS' | 'NON_BREAKING';
 

@@ -19,12 +19,16 @@ function stub(name) {
       calls.push(name);
       if (name.endsWith('Message')) return Promise.resolve(undefined);
       if (name.endsWith('.findFiles')) return Promise.resolve([]);
-      if (name.endsWith('.executeCommand') || name.endsWith('.get') && name.includes('secrets')) return Promise.resolve(undefined);
+      if (name.endsWith('.executeCommand') || (name.endsWith('.get') && name.includes('secrets'))) return Promise.resolve(undefined);
       if (name.endsWith('.getConfiguration')) return { get: (_k, d) => d, update: async () => {} };
       return stub(`${name}()`);
     },
-    construct() { return stub(`new ${name}`); },
-    set() { return true; },
+    construct() {
+      return stub(`new ${name}`);
+    },
+    set() {
+      return true;
+    },
   });
 }
 const vscode = stub('vscode');
@@ -39,5 +43,7 @@ const ext = require(bundle);
 const t1 = process.hrtime.bigint();
 ext.activate(stub('context'));
 const t2 = process.hrtime.bigint();
-process.stdout.write(JSON.stringify({ requireMs: Number(t1 - t0) / 1e6, activateMs: Number(t2 - t1) / 1e6, vscodeCalls: calls.length }) + '\n');
+process.stdout.write(
+  JSON.stringify({ requireMs: Number(t1 - t0) / 1e6, activateMs: Number(t2 - t1) / 1e6, vscodeCalls: calls.length }) + '\n',
+);
 setTimeout(() => process.exit(0), 200);

@@ -30,7 +30,11 @@ export interface Sampled {
 export const sampled = (label: string, detail?: string): Sampled => ({ label, samples: [], problems: [], detail });
 
 function countEntityFiles(dir: string): number {
-  try { return fs.readdirSync(path.join(dir, 'src/data/entities')).filter((f) => f.endsWith('.ts')).length; } catch { return 0; }
+  try {
+    return fs.readdirSync(path.join(dir, 'src/data/entities')).filter((f) => f.endsWith('.ts')).length;
+  } catch {
+    return 0;
+  }
 }
 
 /**
@@ -39,7 +43,15 @@ function countEntityFiles(dir: string): number {
  * holds the committed InitialSchema migration and snapshot).
  */
 export async function coldGenerate(opts: {
-  label: string; cli: string; template: string; work: string; runs: number; expectEntities: number; timeoutMs: number; deadline: number; extraNodeArgs?: string[];
+  label: string;
+  cli: string;
+  template: string;
+  work: string;
+  runs: number;
+  expectEntities: number;
+  timeoutMs: number;
+  deadline: number;
+  extraNodeArgs?: string[];
   /** Another check of a run's output: a problem, or undefined when it is right. */
   verify?: (dir: string) => string | undefined;
 }): Promise<{ result: Sampled; firstDir?: string; runs: ChildRun[] }> {
@@ -47,14 +59,21 @@ export async function coldGenerate(opts: {
   const runs: ChildRun[] = [];
   let firstDir: string | undefined;
   for (let i = 0; i < opts.runs; i++) {
-    if (performance.now() > opts.deadline) { result.problems.push(`time budget ran out after ${i} of ${opts.runs} runs`); break; }
+    if (performance.now() > opts.deadline) {
+      result.problems.push(`time budget ran out after ${i} of ${opts.runs} runs`);
+      break;
+    }
     const dir = copyFolder(opts.template, `${opts.work}-${i}`);
-    const run = await timedRun(process.execPath, [...(opts.extraNodeArgs ?? []), opts.cli, 'generate', dir], { cwd: path.dirname(opts.work), timeoutMs: opts.timeoutMs });
+    const run = await timedRun(process.execPath, [...(opts.extraNodeArgs ?? []), opts.cli, 'generate', dir], {
+      cwd: path.dirname(opts.work),
+      timeoutMs: opts.timeoutMs,
+    });
     runs.push(run);
     const files = countEntityFiles(dir);
     const wrong = run.code === 0 ? opts.verify?.(dir) : undefined;
     if (run.code !== 0) result.problems.push(`run ${i + 1}: ${childProblem(run)}`);
-    else if (files < opts.expectEntities) result.problems.push(`run ${i + 1}: exited 0 but wrote ${files} entity files (expected ≥ ${opts.expectEntities})`);
+    else if (files < opts.expectEntities)
+      result.problems.push(`run ${i + 1}: exited 0 but wrote ${files} entity files (expected ≥ ${opts.expectEntities})`);
     else if (wrong) result.problems.push(`run ${i + 1}: ${wrong}`);
     else {
       result.samples.push(run.ms);
@@ -97,7 +116,10 @@ function timeRuns(result: Sampled, runs: number, warmup: number, deadline: numbe
   try {
     for (let i = 0; i < warmup; i++) fn();
     for (let i = 0; i < runs; i++) {
-      if (performance.now() > deadline) { result.problems.push(`time budget ran out after ${i} of ${runs} runs`); break; }
+      if (performance.now() > deadline) {
+        result.problems.push(`time budget ran out after ${i} of ${runs} runs`);
+        break;
+      }
       const t0 = performance.now();
       fn();
       result.samples.push(performance.now() - t0);
@@ -124,17 +146,29 @@ export interface WarmResults {
  * (what the server runs on every valid edit), split into its parts.
  */
 export function warmInProcess(text: string, changedText: string, committed: Committed, runs: number, deadline: number): WarmResults {
-  const analysis = timeRuns(sampled('Schema analysis from scratch (parse, validate, document with prelude)'), Math.min(runs, 10), 1, deadline, () => {
-    const a = new SchemaAnalysis({ prelude: true });
-    a.update(changedText);
-    a.diagnostics();
-    a.documentWithPrelude();
-  });
+  const analysis = timeRuns(
+    sampled('Schema analysis from scratch (parse, validate, document with prelude)'),
+    Math.min(runs, 10),
+    1,
+    deadline,
+    () => {
+      const a = new SchemaAnalysis({ prelude: true });
+      a.update(changedText);
+      a.diagnostics();
+      a.documentWithPrelude();
+    },
+  );
   const doc = serviceDocument(text);
   const changed = serviceDocument(changedText);
-  const initial = timeRuns(sampled('`generateService`, new service (no snapshot: everything is created)'), runs, 2, deadline, () => generateService(doc, { migrations: [] }));
-  const oneField = timeRuns(sampled('`generateService`, one field added (against the committed snapshot)'), runs, 2, deadline, () => generateService(changed, committed));
-  const plan = timeRuns(sampled('`planService` alone, same change (the server runs it first, for warnings)'), runs, 2, deadline, () => planService(changed, committed));
+  const initial = timeRuns(sampled('`generateService`, new service (no snapshot: everything is created)'), runs, 2, deadline, () =>
+    generateService(doc, { migrations: [] }),
+  );
+  const oneField = timeRuns(sampled('`generateService`, one field added (against the committed snapshot)'), runs, 2, deadline, () =>
+    generateService(changed, committed),
+  );
+  const plan = timeRuns(sampled('`planService` alone, same change (the server runs it first, for warnings)'), runs, 2, deadline, () =>
+    planService(changed, committed),
+  );
 
   const parts: Sampled[] = [];
   try {
@@ -146,8 +180,12 @@ export function warmInProcess(text: string, changedText: string, committed: Comm
       timeRuns(sampled('`buildModel`'), runs, 2, deadline, () => buildModel(changed)),
       timeRuns(sampled('`physicalSchema`'), runs, 2, deadline, () => physicalSchema(model)),
       timeRuns(sampled('`parseSnapshot` (JSON.parse of snapshot.json)'), runs, 2, deadline, () => parseSnapshot(committed.snapshot)),
-      timeRuns(sampled('`renamesOf` + `planMigration`'), runs, 2, deadline, () => planMigration(previous, next, renamesOf(model, previous, next))),
-      timeRuns(sampled('`generateEntities` (ts-morph printStructure, every entity file)'), runs, 2, deadline, () => generateEntities(model)),
+      timeRuns(sampled('`renamesOf` + `planMigration`'), runs, 2, deadline, () =>
+        planMigration(previous, next, renamesOf(model, previous, next)),
+      ),
+      timeRuns(sampled('`generateEntities` (ts-morph printStructure, every entity file)'), runs, 2, deadline, () =>
+        generateEntities(model),
+      ),
       timeRuns(sampled('`generateResolverTypes`'), runs, 2, deadline, () => generateResolverTypes(changed, model)),
       timeRuns(sampled('`renderMigration` (pending migration)'), runs, 2, deadline, () => renderMigration(migration, 'Pending', 0)),
       timeRuns(sampled('`JSON.stringify` of the next snapshot'), runs, 2, deadline, () => JSON.stringify(next, null, 2)),
@@ -158,7 +196,13 @@ export function warmInProcess(text: string, changedText: string, committed: Comm
   let shape: WarmResults['shape'];
   try {
     const g = generateService(doc, { migrations: [] });
-    shape = { files: g.files.length, bytes: g.files.reduce((n, f) => n + Buffer.byteLength(f.content), 0), entityFiles: g.files.filter((f) => f.path.startsWith('src/data/entities/')).length };
-  } catch { /* reported through `initial` */ }
+    shape = {
+      files: g.files.length,
+      bytes: g.files.reduce((n, f) => n + Buffer.byteLength(f.content), 0),
+      entityFiles: g.files.filter((f) => f.path.startsWith('src/data/entities/')).length,
+    };
+  } catch {
+    /* reported through `initial` */
+  }
   return { analysis, initial, oneField, plan, parts, shape };
 }

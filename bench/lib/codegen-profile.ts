@@ -4,11 +4,30 @@
 // module markers, so ts-morph, TypeScript, graphql and our own files show apart.
 import * as fs from 'fs';
 
-interface CallFrame { functionName: string; url: string; lineNumber: number; columnNumber: number }
-interface ProfileNode { id: number; callFrame: CallFrame; children?: number[] }
-interface CpuProfile { nodes: ProfileNode[]; startTime: number; endTime: number; samples: number[]; timeDeltas: number[] }
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+  columnNumber: number;
+}
+interface ProfileNode {
+  id: number;
+  callFrame: CallFrame;
+  children?: number[];
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  startTime: number;
+  endTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
 
-export interface ProfileRow { name: string; ms: number; percent: number }
+export interface ProfileRow {
+  name: string;
+  ms: number;
+  percent: number;
+}
 
 export interface ProfileSummary {
   file: string;
@@ -26,7 +45,11 @@ export interface ProfileSummary {
 /** Line (0-based) → source module, for a webpack development bundle. */
 function bundleModules(file: string): Array<{ line: number; module: string }> | undefined {
   let text: string;
-  try { text = fs.readFileSync(file, 'utf8'); } catch { return undefined; }
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
   const out: Array<{ line: number; module: string }> = [];
   let line = 0;
   let at = 0;
@@ -51,7 +74,10 @@ function bundleModules(file: string): Array<{ line: number; module: string }> | 
 const RUNTIME = '(webpack runtime)';
 const SPECIAL = new Set(['(idle)', '(program)', '(garbage collector)', '(root)']);
 
-export function summarizeProfile(file: string, opts: { window?: { startUs: number; endUs: number }; top?: number; inclusiveNames?: string[] } = {}): ProfileSummary {
+export function summarizeProfile(
+  file: string,
+  opts: { window?: { startUs: number; endUs: number }; top?: number; inclusiveNames?: string[] } = {},
+): ProfileSummary {
   const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
   const top = opts.top ?? 15;
   const byId = new Map<number, ProfileNode>();
@@ -64,7 +90,10 @@ export function summarizeProfile(file: string, opts: { window?: { startUs: numbe
   // to the next sample).
   const times: number[] = [];
   let t = profile.startTime;
-  for (const d of profile.timeDeltas) { t += d; times.push(t); }
+  for (const d of profile.timeDeltas) {
+    t += d;
+    times.push(t);
+  }
   const weights = times.map((x, i) => (i + 1 < times.length ? Math.max(0, times[i + 1] - x) : 0));
   let window: ProfileSummary['window'] = 'whole profile';
   let note: string | undefined;
@@ -76,7 +105,7 @@ export function summarizeProfile(file: string, opts: { window?: { startUs: numbe
       window = 'edit window';
       include = (i) => times[i] >= startUs && times[i] <= endUs;
     } else {
-      note = 'the edit window did not match the profile\'s clock: whole profile shown';
+      note = "the edit window did not match the profile's clock: whole profile shown";
     }
   }
 
@@ -95,19 +124,25 @@ export function summarizeProfile(file: string, opts: { window?: { startUs: numbe
     if (frame.lineNumber < marks[0].line) return RUNTIME;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (marks[mid].line <= frame.lineNumber) lo = mid; else hi = mid - 1;
+      if (marks[mid].line <= frame.lineNumber) lo = mid;
+      else hi = mid - 1;
     }
     return marks[lo].module;
   };
   const nodeModule = new Map<number, string>();
   const moduleOfNode = (id: number) => {
     let m = nodeModule.get(id);
-    if (m === undefined) { m = moduleOf(byId.get(id)!.callFrame); nodeModule.set(id, m); }
+    if (m === undefined) {
+      m = moduleOf(byId.get(id)!.callFrame);
+      nodeModule.set(id, m);
+    }
     return m;
   };
   // Bundle line numbers say nothing about the source: functions in a bundle are keyed by name and
   // module (anonymous ones keep their bundle line, to tell them apart).
-  const bundled = (frame: CallFrame) => frame.url.endsWith('.js') && !!moduleCache.get(frame.url.startsWith('file://') ? decodeURIComponent(new URL(frame.url).pathname) : frame.url);
+  const bundled = (frame: CallFrame) =>
+    frame.url.endsWith('.js') &&
+    !!moduleCache.get(frame.url.startsWith('file://') ? decodeURIComponent(new URL(frame.url).pathname) : frame.url);
   const keyOf = (id: number, node: ProfileNode) => {
     const fn = node.callFrame.functionName;
     if (SPECIAL.has(fn)) return fn;
@@ -116,7 +151,10 @@ export function summarizeProfile(file: string, opts: { window?: { startUs: numbe
     return `${fn || '(anonymous)'} — ${mod}:${node.callFrame.lineNumber + 1}`;
   };
   // Inclusive names: `f` (f on the stack), or `f!g` (f on the stack, g not).
-  const specs = (opts.inclusiveNames ?? []).map((spec) => { const [name, without] = spec.split('!'); return { spec, name, without }; });
+  const specs = (opts.inclusiveNames ?? []).map((spec) => {
+    const [name, without] = spec.split('!');
+    return { spec, name, without };
+  });
 
   const selfByFunction = new Map<string, number>();
   const selfByModule = new Map<string, number>();
@@ -130,7 +168,10 @@ export function summarizeProfile(file: string, opts: { window?: { startUs: numbe
     const node = byId.get(id);
     if (!node) return;
     const fn = node.callFrame.functionName;
-    if (fn === '(idle)') { idle += w; return; }
+    if (fn === '(idle)') {
+      idle += w;
+      return;
+    }
     const mod = moduleOfNode(id);
     const key = keyOf(id, node);
     selfByFunction.set(key, (selfByFunction.get(key) ?? 0) + w);
@@ -144,8 +185,11 @@ export function summarizeProfile(file: string, opts: { window?: { startUs: numbe
     }
   });
   const busy = total - idle;
-  const rows = (m: Map<string, number>, n: number) => [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, n)
-    .map(([name, ms]) => ({ name, ms, percent: busy > 0 ? (100 * ms) / busy : 0 }));
+  const rows = (m: Map<string, number>, n: number) =>
+    [...m.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([name, ms]) => ({ name, ms, percent: busy > 0 ? (100 * ms) / busy : 0 }));
   return {
     file,
     totalMs: total,

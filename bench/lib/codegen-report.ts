@@ -39,7 +39,13 @@ const fmt = (x: number | undefined) => (x === undefined ? '—' : x >= 100 ? x.t
 
 export function stat(samples: number[]): { n: number; p50?: number; p95?: number; min?: number; max?: number } {
   if (!samples.length) return { n: 0 };
-  return { n: samples.length, p50: percentile(samples, 50), p95: percentile(samples, 95), min: Math.min(...samples), max: Math.max(...samples) };
+  return {
+    n: samples.length,
+    p50: percentile(samples, 50),
+    p95: percentile(samples, 95),
+    min: Math.min(...samples),
+    max: Math.max(...samples),
+  };
 }
 
 export function renderTable(rows: Row[]): string {
@@ -70,7 +76,13 @@ export function profileSection(title: string, p: ProfileSummary): string {
   }
   lines.push('Self time by source module:', '', '| Module | ms | % of busy |', '|---|--:|--:|');
   for (const r of p.topModules) lines.push(`| ${r.name} | ${fmt(r.ms)} | ${r.percent.toFixed(1)} |`);
-  lines.push('', 'Hottest functions (self time):', '', '| Function — module (bundle line for anonymous ones) | ms | % of busy |', '|---|--:|--:|');
+  lines.push(
+    '',
+    'Hottest functions (self time):',
+    '',
+    '| Function — module (bundle line for anonymous ones) | ms | % of busy |',
+    '|---|--:|--:|',
+  );
   for (const r of p.topFunctions) lines.push(`| ${r.name.replace(/\|/g, '\\|')} | ${fmt(r.ms)} | ${r.percent.toFixed(1)} |`);
   return lines.join('\n');
 }
@@ -85,7 +97,9 @@ export function renderMarkdown(r: CodegenReport): string {
     `- Commit: ${m.commit ?? 'unknown'}${m.dirty ? ' (core/ or server/ has uncommitted changes)' : ''}`,
     `- Build: ${r.build}`,
     `- Schema: ${r.schema}`,
-    `- Settings: ${Object.entries(r.settings).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}`,
+    `- Settings: ${Object.entries(r.settings)
+      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+      .join(', ')}`,
     `- Duration: ${r.durationS.toFixed(1)} s${r.aborted ? ` — **aborted: ${r.aborted}**` : ''}`,
     '',
     '## Results',

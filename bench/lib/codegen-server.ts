@@ -72,23 +72,34 @@ export async function serverEdits(opts: {
   const uri = URI.file(file).toString();
   const rootUri = URI.file(opts.dir).toString();
   const before = snapshotMtimes(opts.dir);
-  const client = new BenchClient({ label: 'codestore', command: process.execPath, args: [...(opts.nodeArgs ?? []), opts.server, '--stdio'], cwd: opts.dir });
+  const client = new BenchClient({
+    label: 'codestore',
+    command: process.execPath,
+    args: [...(opts.nodeArgs ?? []), opts.server, '--stdio'],
+    cwd: opts.dir,
+  });
   const logs: string[] = [];
-  client.connection.onNotification('window/logMessage', (p: { message: string }) => { logs.push(p.message); });
+  client.connection.onNotification('window/logMessage', (p: { message: string }) => {
+    logs.push(p.message);
+  });
   try {
     let t0 = performance.now();
-    await client.request('initialize', {
-      processId: process.pid,
-      clientInfo: { name: 'codestore-codegen-bench' },
-      rootUri,
-      rootPath: opts.dir,
-      workspaceFolders: [{ uri: rootUri, name: path.basename(opts.dir) }],
-      capabilities: {
-        workspace: { workspaceFolders: true, configuration: true },
-        textDocument: { synchronization: { didSave: false, dynamicRegistration: false }, publishDiagnostics: { versionSupport: true } },
+    await client.request(
+      'initialize',
+      {
+        processId: process.pid,
+        clientInfo: { name: 'codestore-codegen-bench' },
+        rootUri,
+        rootPath: opts.dir,
+        workspaceFolders: [{ uri: rootUri, name: path.basename(opts.dir) }],
+        capabilities: {
+          workspace: { workspaceFolders: true, configuration: true },
+          textDocument: { synchronization: { didSave: false, dynamicRegistration: false }, publishDiagnostics: { versionSupport: true } },
+        },
+        initializationOptions: { codegenDelayMs: 0, debounceMs: 0, codegen: 'onType' },
       },
-      initializationOptions: { codegenDelayMs: 0, debounceMs: 0, codegen: 'onType' },
-    }, opts.timeouts.initialize);
+      opts.timeouts.initialize,
+    );
     result.initializeMs = performance.now() - t0;
     client.notify('initialized', {});
 
@@ -100,16 +111,22 @@ export async function serverEdits(opts: {
     const first = await opened;
     if (!first) {
       result.status = 'failed';
-      result.problems.push(client.exited ? `server ${client.exitInfo} before its first diagnostics` : `no publishDiagnostics within ${opts.timeouts.open} ms of didOpen`);
+      result.problems.push(
+        client.exited
+          ? `server ${client.exitInfo} before its first diagnostics`
+          : `no publishDiagnostics within ${opts.timeouts.open} ms of didOpen`,
+      );
       return result;
     }
     result.openMs = first.at - t0;
     const errors = first.params.diagnostics.filter((d) => d.severity === 1);
-    if (errors.length) result.problems.push(`the opened schema has ${errors.length} error(s) (first: ${errors[0].message}); the server will not generate`);
+    if (errors.length)
+      result.problems.push(`the opened schema has ${errors.length} error(s) (first: ${errors[0].message}); the server will not generate`);
     // The initial generation (and the lazily loaded planner's second pass) must be over before the
     // first edit: nothing published for a while and no CPU used for a while.
     await client.settle(300, opts.timeouts.settle);
-    if (!(await client.idle(300, opts.timeouts.settle))) result.problems.push(`the server was still busy ${opts.timeouts.settle} ms after opening; edits started anyway`);
+    if (!(await client.idle(300, opts.timeouts.settle)))
+      result.problems.push(`the server was still busy ${opts.timeouts.settle} ms after opening; edits started anyway`);
     result.settledMs = performance.now() - t0;
     const after = snapshotMtimes(opts.dir);
     result.initialChanges = [...after.keys()].filter((k) => before.get(k) !== after.get(k)).sort();
@@ -127,10 +144,13 @@ export async function serverEdits(opts: {
       const v = ++version;
       const sample: ServerEditSample = { entity, field: edit.field, type: edit.type };
       const diagnostics = client.nextDiagnostics((p) => p.uri === uri && p.version === v, opts.timeouts.edit);
-      const onDisk = waitForContents([
-        { file: path.join(opts.dir, 'src/data/entities', `${entity}.ts`), needle: `${edit.field}` },
-        { file: path.join(opts.dir, PENDING), needle: `"${edit.field}"` },
-      ], opts.timeouts.edit);
+      const onDisk = waitForContents(
+        [
+          { file: path.join(opts.dir, 'src/data/entities', `${entity}.ts`), needle: `${edit.field}` },
+          { file: path.join(opts.dir, PENDING), needle: `"${edit.field}"` },
+        ],
+        opts.timeouts.edit,
+      );
       const logsBefore = logs.length;
       const cpu0 = client.cpuMs();
       const sent = performance.now();
@@ -138,7 +158,10 @@ export async function serverEdits(opts: {
         textDocument: { uri, version: v },
         contentChanges: [{ range: { start: { line: edit.line, character: 0 }, end: { line: edit.line, character: 0 } }, text: edit.text }],
       });
-      const [[entityAt, pendingAt], published] = await Promise.all([onDisk, diagnostics]) as [Array<number | undefined>, Published | undefined];
+      const [[entityAt, pendingAt], published] = (await Promise.all([onDisk, diagnostics])) as [
+        Array<number | undefined>,
+        Published | undefined,
+      ];
       if (entityAt !== undefined) sample.entityMs = entityAt - sent;
       if (pendingAt !== undefined) sample.pendingMs = pendingAt - sent;
       if (published) sample.diagnosticsMs = published.at - sent;
@@ -159,7 +182,9 @@ export async function serverEdits(opts: {
       if (sample.entityMs === undefined || sample.pendingMs === undefined) {
         consecutiveMisses++;
         if (published && published.params.diagnostics.some((d) => d.severity === 1)) {
-          result.problems.push(`edit ${i + 1} (${entity}.${edit.field}) made the schema invalid: ${published.params.diagnostics.find((d) => d.severity === 1)!.message}`);
+          result.problems.push(
+            `edit ${i + 1} (${entity}.${edit.field}) made the schema invalid: ${published.params.diagnostics.find((d) => d.severity === 1)!.message}`,
+          );
         }
         if (consecutiveMisses >= 3) {
           result.status = 'partial';
@@ -185,8 +210,16 @@ export async function serverEdits(opts: {
   } finally {
     if (result.status === 'failed') result.stderrTail = client.stderr().slice(-1500);
     if (opts.gracefulExitMs && !client.exited) {
-      try { await client.request('shutdown', null, 5000); } catch { /* stopped below */ }
-      try { client.notify('exit', null); } catch { /* gone */ }
+      try {
+        await client.request('shutdown', null, 5000);
+      } catch {
+        /* stopped below */
+      }
+      try {
+        client.notify('exit', null);
+      } catch {
+        /* gone */
+      }
       const until = performance.now() + opts.gracefulExitMs;
       while (!client.exited && performance.now() < until) await sleep(25);
     }

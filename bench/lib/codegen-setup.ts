@@ -44,13 +44,17 @@ export function snapshotBuild(dir: string): BuildSnapshot {
   fs.copyFileSync(path.join(REPO, 'bin/codestore.js'), path.join(dir, 'bin/codestore.js'));
   const describe = (f: string) => {
     const stat = fs.statSync(path.join(dist, f));
-    const hash = createHash('sha1').update(fs.readFileSync(path.join(dir, 'dist', f))).digest('hex').slice(0, 10);
+    const hash = createHash('sha1')
+      .update(fs.readFileSync(path.join(dir, 'dist', f)))
+      .digest('hex')
+      .slice(0, 10);
     return `dist/${f} built ${stat.mtime.toISOString()}, ${(stat.size / 1024 / 1024).toFixed(2)} MB, sha1 ${hash}`;
   };
   const built = Math.min(fs.statSync(path.join(dist, 'cli.js')).mtimeMs, fs.statSync(path.join(dist, 'server.js')).mtimeMs);
   const newerSources: string[] = [];
   for (const d of ['core/src', 'server/src', 'cli/src']) {
-    for (const p of filesUnder(path.join(REPO, d))) if (p.endsWith('.ts') && fs.statSync(p).mtimeMs > built) newerSources.push(path.relative(REPO, p));
+    for (const p of filesUnder(path.join(REPO, d)))
+      if (p.endsWith('.ts') && fs.statSync(p).mtimeMs > built) newerSources.push(path.relative(REPO, p));
   }
   return {
     cli: path.join(dir, 'bin/codestore.js'),
@@ -73,7 +77,10 @@ export function copyFolder(from: string, to: string): string {
 /** The committed migration files (`<13 digits>-<Name>.ts`) of a service folder. */
 export function committedMigrations(dir: string): string[] {
   try {
-    return fs.readdirSync(path.join(dir, 'src/data/migrations')).filter((f) => /^\d{13}-.*\.ts$/.test(f)).sort();
+    return fs
+      .readdirSync(path.join(dir, 'src/data/migrations'))
+      .filter((f) => /^\d{13}-.*\.ts$/.test(f))
+      .sort();
   } catch {
     return [];
   }
@@ -130,7 +137,11 @@ const live = new Set<ChildProcess>();
 /** Kills every child this module started that is still running. */
 export function killAllChildren(): void {
   for (const p of live) {
-    try { p.kill('SIGKILL'); } catch { /* gone */ }
+    try {
+      p.kill('SIGKILL');
+    } catch {
+      /* gone */
+    }
   }
   live.clear();
 }
@@ -164,7 +175,11 @@ export interface ChildRun {
 }
 
 /** Runs a command to exit; SIGKILLs it after `timeoutMs`. Never rejects. */
-export function timedRun(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs: number }): Promise<ChildRun> {
+export function timedRun(
+  command: string,
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs: number },
+): Promise<ChildRun> {
   return new Promise((resolve) => {
     let stdout = '';
     let stderr = '';
@@ -173,9 +188,20 @@ export function timedRun(command: string, args: string[], options: { cwd: string
     const t0 = performance.now();
     const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     live.add(child);
-    child.stdout!.on('data', (d) => { stdout = (stdout + String(d)).slice(-20_000); });
-    child.stderr!.on('data', (d) => { stderr = (stderr + String(d)).slice(-20_000); });
-    const timer = setTimeout(() => { timedOut = true; try { child.kill('SIGKILL'); } catch { /* gone */ } }, options.timeoutMs);
+    child.stdout!.on('data', (d) => {
+      stdout = (stdout + String(d)).slice(-20_000);
+    });
+    child.stderr!.on('data', (d) => {
+      stderr = (stderr + String(d)).slice(-20_000);
+    });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        child.kill('SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }, options.timeoutMs);
     let done = false;
     const finish = (code: number | null, signal: NodeJS.Signals | null, ms: number) => {
       if (done) return;
@@ -189,7 +215,10 @@ export function timedRun(command: string, args: string[], options: { cwd: string
       setImmediate(() => resolve({ ms, cpuMs, code, signal, timedOut, stdout, stderr }));
     };
     child.on('exit', (code, signal) => finish(code, signal, performance.now() - t0));
-    child.on('error', (e) => { stderr += `\nfailed to start: ${e.message}`; finish(null, null, performance.now() - t0); });
+    child.on('error', (e) => {
+      stderr += `\nfailed to start: ${e.message}`;
+      finish(null, null, performance.now() - t0);
+    });
   });
 }
 
@@ -209,7 +238,11 @@ export function childProblem(run: ChildRun): string {
  * sees either the old or the new content, never a partial one. Checks on every fs.watch event of
  * the files' folders and every `pollMs` in between (events can be coalesced or missed).
  */
-export function waitForContents(targets: Array<{ file: string; needle: string }>, timeoutMs: number, pollMs = 2): Promise<Array<number | undefined>> {
+export function waitForContents(
+  targets: Array<{ file: string; needle: string }>,
+  timeoutMs: number,
+  pollMs = 2,
+): Promise<Array<number | undefined>> {
   return new Promise((resolve) => {
     const found: Array<number | undefined> = targets.map(() => undefined);
     const watchers: fs.FSWatcher[] = [];
@@ -220,7 +253,11 @@ export function waitForContents(targets: Array<{ file: string; needle: string }>
       targets.forEach((t, i) => {
         if (found[i] !== undefined) return;
         let content: string;
-        try { content = fs.readFileSync(t.file, 'utf8'); } catch { return; }
+        try {
+          content = fs.readFileSync(t.file, 'utf8');
+        } catch {
+          return;
+        }
         if (content.includes(t.needle)) found[i] = now;
       });
       if (found.every((x) => x !== undefined)) finish();
@@ -230,7 +267,13 @@ export function waitForContents(targets: Array<{ file: string; needle: string }>
       finished = true;
       clearInterval(poll);
       clearTimeout(timer);
-      for (const w of watchers) { try { w.close(); } catch { /* closed */ } }
+      for (const w of watchers) {
+        try {
+          w.close();
+        } catch {
+          /* closed */
+        }
+      }
       resolve(found);
     };
     for (const dir of new Set(targets.map((t) => path.dirname(t.file)))) {
@@ -238,7 +281,9 @@ export function waitForContents(targets: Array<{ file: string; needle: string }>
         const w = fs.watch(dir, () => check());
         w.on('error', () => undefined);
         watchers.push(w);
-      } catch { /* the folder may not exist yet: polling covers it */ }
+      } catch {
+        /* the folder may not exist yet: polling covers it */
+      }
     }
     const poll = setInterval(check, pollMs);
     const timer = setTimeout(finish, timeoutMs);
@@ -251,4 +296,5 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Rounds for reports. */
-export const round = (x: number | undefined, digits = 1): number | undefined => (x === undefined || !Number.isFinite(x) ? undefined : Math.round(x * 10 ** digits) / 10 ** digits);
+export const round = (x: number | undefined, digits = 1): number | undefined =>
+  x === undefined || !Number.isFinite(x) ? undefined : Math.round(x * 10 ** digits) / 10 ** digits;

@@ -45,8 +45,14 @@ export async function dropScratchDatabase(): Promise<string | undefined> {
 
 /** The command's protected helpers (template, escaping), reached the way a subclass may. */
 class GenerateCommand extends MigrationGenerateCommand {
-  static render(name: string, timestamp: number, up: Array<{ query: string; parameters?: unknown[] }>, down: Array<{ query: string; parameters?: unknown[] }>): string {
-    const line = (q: { query: string; parameters?: unknown[] }) => '        await queryRunner.query(`' + this.escapeTemplateLiteral(q.query) + '`' + this.queryParams(q.parameters) + ');';
+  static render(
+    name: string,
+    timestamp: number,
+    up: Array<{ query: string; parameters?: unknown[] }>,
+    down: Array<{ query: string; parameters?: unknown[] }>,
+  ): string {
+    const line = (q: { query: string; parameters?: unknown[] }) =>
+      '        await queryRunner.query(`' + this.escapeTemplateLiteral(q.query) + '`' + this.queryParams(q.parameters) + ');';
     return this.getTemplate(name, timestamp, up.map(line), down.map(line).reverse());
   }
 }
@@ -109,7 +115,8 @@ export async function typeormBaseline(opts: {
   timeoutMs: number;
 }): Promise<TypeormResult> {
   const result: TypeormResult = {
-    status: 'measured', problems: [],
+    status: 'measured',
+    problems: [],
     inProcess: sampled('TypeORM in-process: `DataSource.initialize` + `createSchemaBuilder().log()` + `destroy` + render & write the file'),
     phases: { initialize: [], log: [], destroy: [], render: [] },
     cli: sampled('TypeORM CLI: `node node_modules/typeorm/cli.js migration:generate -d data-source.js` (fresh process, to exit)'),
@@ -119,7 +126,11 @@ export async function typeormBaseline(opts: {
   try {
     await admin.connect();
   } catch (e) {
-    return { ...result, status: 'not measured', reason: `PostgreSQL at ${PG.host}:${PG.port} (user ${PG.user}) is not reachable: ${(e as Error).message}` };
+    return {
+      ...result,
+      status: 'not measured',
+      reason: `PostgreSQL at ${PG.host}:${PG.port} (user ${PG.user}) is not reachable: ${(e as Error).message}`,
+    };
   }
   admin.on('error', () => undefined);
   const name = `codestore_bench_${process.pid}_${randomBytes(3).toString('hex')}`;
@@ -133,7 +144,10 @@ export async function typeormBaseline(opts: {
     scratch = name;
 
     // The schema before the change: the service's committed migration, run as the data source would.
-    const committedFile = { path: opts.committedMigration, content: fs.readFileSync(path.join(opts.committedDir, opts.committedMigration), 'utf8') };
+    const committedFile = {
+      path: opts.committedMigration,
+      content: fs.readFileSync(path.join(opts.committedDir, opts.committedMigration), 'utf8'),
+    };
     const migration = compileMigration(committedFile);
     let t0 = performance.now();
     const setup = new DataSource({ type: 'postgres', url, migrations: [migration], migrationsTransactionMode: 'each', logging: false });
@@ -157,9 +171,18 @@ export async function typeormBaseline(opts: {
     const outDir = path.join(opts.work, 'typeorm-in-process');
     fs.mkdirSync(outDir, { recursive: true });
     for (let i = 0; i < opts.inProcessRuns; i++) {
-      if (performance.now() > opts.deadline) { result.problems.push(`in-process: time budget ran out after ${i} of ${opts.inProcessRuns} runs`); break; }
+      if (performance.now() > opts.deadline) {
+        result.problems.push(`in-process: time budget ran out after ${i} of ${opts.inProcessRuns} runs`);
+        break;
+      }
       const start = performance.now();
-      const ds = new DataSource({ type: 'postgres', url, entities: loaded.entities, migrations: [migration], migrationsTransactionMode: 'each' });
+      const ds = new DataSource({
+        type: 'postgres',
+        url,
+        entities: loaded.entities,
+        migrations: [migration],
+        migrationsTransactionMode: 'each',
+      });
       ds.setOptions({ synchronize: false, migrationsRun: false, dropSchema: false, logging: false });
       await ds.initialize();
       const initialized = performance.now();
@@ -179,7 +202,8 @@ export async function typeormBaseline(opts: {
       if (i === 0) {
         result.firstInProcessMs = end - start;
         result.theirs = { up: sql.upQueries.map((q) => q.query), down: sql.downQueries.map((q) => q.query) };
-        if (!sql.upQueries.length) result.problems.push('in-process: TypeORM found no change (the new column is missing from its metadata?)');
+        if (!sql.upQueries.length)
+          result.problems.push('in-process: TypeORM found no change (the new column is missing from its metadata?)');
         continue; // the first run also loads and connects the driver for the first time
       }
       result.inProcess.samples.push(end - start);
@@ -197,17 +221,25 @@ export async function typeormBaseline(opts: {
       ...opts.changedFiles.filter((f) => f.path.startsWith('src/data/entities/') || f.path === 'src/data/data-source.ts'),
       committedFile,
     ];
-    compiledDir = writeCompiledFolder(sources.map((f) => ({
-      path: f.path.replace(/\.ts$/, '.js'),
-      content: ts.transpileModule(f.content, { compilerOptions: TRANSPILE_OPTIONS, fileName: path.basename(f.path) }).outputText,
-    })), 'codestore-bench-typeorm-');
+    compiledDir = writeCompiledFolder(
+      sources.map((f) => ({
+        path: f.path.replace(/\.ts$/, '.js'),
+        content: ts.transpileModule(f.content, { compilerOptions: TRANSPILE_OPTIONS, fileName: path.basename(f.path) }).outputText,
+      })),
+      'codestore-bench-typeorm-',
+    );
     const cli = path.join(REPO, 'node_modules/typeorm/cli.js');
     for (let i = 0; i < opts.cliRuns; i++) {
-      if (performance.now() > opts.deadline) { result.cli.problems.push(`time budget ran out after ${i} of ${opts.cliRuns} runs`); break; }
+      if (performance.now() > opts.deadline) {
+        result.cli.problems.push(`time budget ran out after ${i} of ${opts.cliRuns} runs`);
+        break;
+      }
       const out = path.join(compiledDir, 'out');
       fs.rmSync(out, { recursive: true, force: true });
       const run = await timedRun(process.execPath, [cli, 'migration:generate', '-d', 'src/data/data-source.js', 'out/BenchChange'], {
-        cwd: compiledDir, env: { DATABASE_URL: url }, timeoutMs: opts.timeoutMs,
+        cwd: compiledDir,
+        env: { DATABASE_URL: url },
+        timeoutMs: opts.timeoutMs,
       });
       const written = fs.existsSync(out) ? fs.readdirSync(out).filter((f) => f.endsWith('-BenchChange.ts')) : [];
       if (run.code !== 0 || !written.length) {

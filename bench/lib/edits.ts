@@ -6,7 +6,7 @@ import type { Position, Range } from './lsp-client';
 import { seededRandom } from './generate-service-schema';
 
 export const EDIT_KINDS = ['type-char', 'add-field', 'misspell-type', 'fix-type', 'insert-type'] as const;
-export type EditKind = typeof EDIT_KINDS[number];
+export type EditKind = (typeof EDIT_KINDS)[number];
 
 export const EDIT_KIND_LABELS: Record<EditKind, string> = {
   'type-char': 'type a character into a field name',
@@ -44,7 +44,11 @@ export function makeEditScript(initial: string, options: EditScriptOptions): { e
   let text = initial;
   let pendingFix: { start: number; end: number; original: string } | undefined;
   for (let i = 0; i < options.count; i++) {
-    const kind: EditKind = pendingFix ? 'fix-type' : EDIT_KINDS[i % EDIT_KINDS.length] === 'fix-type' ? 'insert-type' : EDIT_KINDS[i % EDIT_KINDS.length];
+    const kind: EditKind = pendingFix
+      ? 'fix-type'
+      : EDIT_KINDS[i % EDIT_KINDS.length] === 'fix-type'
+        ? 'insert-type'
+        : EDIT_KINDS[i % EDIT_KINDS.length];
     const doc = parse(text);
     // Spread the edits over the file: a low-discrepancy sequence, jittered.
     const target = Math.floor((((i + 1) * 0.618033988749895 + rand() * 0.05) % 1) * text.length);
@@ -65,7 +69,13 @@ export function makeEditScript(initial: string, options: EditScriptOptions): { e
         edit = { kind, start: field.name.loc!.end, end: field.name.loc!.end, text: ch, expectError: false };
       } else if (kind === 'add-field') {
         const indent = indentationAt(text, field.loc!.start);
-        edit = { kind, start: field.loc!.end, end: field.loc!.end, text: `\n${indent}benchField${edits.length + 1}: String`, expectError: false };
+        edit = {
+          kind,
+          start: field.loc!.end,
+          end: field.loc!.end,
+          text: `\n${indent}benchField${edits.length + 1}: String`,
+          expectError: false,
+        };
       } else {
         const named = namedType(field.type);
         const original = named.name.value;

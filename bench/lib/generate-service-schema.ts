@@ -38,7 +38,13 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-interface ScalarColumn { name: string; type: 'String' | 'Int' | 'Float' | 'Boolean' | 'DateTime' | 'JSON'; unique?: boolean; default?: string; description?: string }
+interface ScalarColumn {
+  name: string;
+  type: 'String' | 'Int' | 'Float' | 'Boolean' | 'DateTime' | 'JSON';
+  unique?: boolean;
+  default?: string;
+  description?: string;
+}
 
 // A pool of plausible columns; an entity takes 5–12 of them (without repeats).
 const COLUMN_POOL: ScalarColumn[] = [
@@ -77,7 +83,8 @@ const ENUMS: Array<{ name: string; values: string[]; field: string }> = [
 const lower = (type: string) => type[0].toLowerCase() + type.slice(1);
 
 export function generateServiceSchema(entities = 300, seed = 1): GeneratedService {
-  if (!Number.isInteger(entities) || entities < 1) throw new Error(`generateServiceSchema: entities must be a positive integer, got ${entities}`);
+  if (!Number.isInteger(entities) || entities < 1)
+    throw new Error(`generateServiceSchema: entities must be a positive integer, got ${entities}`);
   const rand = seededRandom(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
   const between = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
@@ -117,7 +124,13 @@ export function generateServiceSchema(entities = 300, seed = 1): GeneratedServic
     for (const target of targets) {
       related.add(key(name, target));
       const nullable = rand() < 0.5;
-      const onDelete = nullable ? (rand() < 0.5 ? ' @relation(onDelete: SET_NULL)' : '') : (rand() < 0.3 ? ' @relation(onDelete: CASCADE)' : '');
+      const onDelete = nullable
+        ? rand() < 0.5
+          ? ' @relation(onDelete: SET_NULL)'
+          : ''
+        : rand() < 0.3
+          ? ' @relation(onDelete: CASCADE)'
+          : '';
       lines.push(`  ${lower(target)}: ${target}${nullable ? '' : '!'}${onDelete}`);
       columns.get(target)!.push(`  ${lower(name)}Items: [${name}!]!`);
       input.push(`  ${lower(target)}Id: ID${nullable ? '' : '!'}`);
@@ -167,7 +180,11 @@ export function generateServiceSchema(entities = 300, seed = 1): GeneratedServic
 
   const sdl = out.join('\n');
   return {
-    sdl, entities: names, enums: enums.map((e) => e.name), queryFields, mutationFields,
+    sdl,
+    entities: names,
+    enums: enums.map((e) => e.name),
+    queryFields,
+    mutationFields,
     stats: { entities, enums: enums.length, manyToOne, manyToMany, lines: sdl.split('\n').length, bytes: Buffer.byteLength(sdl) },
   };
 }
@@ -178,7 +195,8 @@ export function writeServiceFolder(dir: string, service: GeneratedService, servi
   fs.mkdirSync(path.join(dir, 'src/resolvers/mutations'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'codestore.yaml'), `serviceId: ${serviceId}\n`);
   fs.writeFileSync(path.join(dir, 'src/schema.graphql'), service.sdl);
-  const resolver = (field: string) => `export default async function ${field}(parent: unknown, args: any, context: any) {\n  return null;\n}\n`;
+  const resolver = (field: string) =>
+    `export default async function ${field}(parent: unknown, args: any, context: any) {\n  return null;\n}\n`;
   for (const f of service.queryFields) fs.writeFileSync(path.join(dir, 'src/resolvers/queries', `${f}.ts`), resolver(f));
   for (const f of service.mutationFields) fs.writeFileSync(path.join(dir, 'src/resolvers/mutations', `${f}.ts`), resolver(f));
 }

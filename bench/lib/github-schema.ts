@@ -23,7 +23,11 @@ export interface GithubSchema {
 export function loadGithubSchema(): GithubSchema {
   const shipped = fs.readFileSync(GITHUB_SCHEMA_PATH, 'utf8');
   let version = 'unknown';
-  try { version = (JSON.parse(fs.readFileSync(path.join(GITHUB_SCHEMA_DIR, 'package.json'), 'utf8')) as { version: string }).version; } catch { /* keep unknown */ }
+  try {
+    version = (JSON.parse(fs.readFileSync(path.join(GITHUB_SCHEMA_DIR, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    /* keep unknown */
+  }
   const { text, removed } = dropDuplicateDeclarations(shipped);
   return { shipped, text, version, removed };
 }
@@ -35,7 +39,9 @@ export function dropDuplicateDeclarations(sdl: string): { text: string; removed:
   for (const def of doc.definitions) {
     if (!('name' in def) || !def.name) continue;
     for (const key of ['fields', 'values'] as const) {
-      const members = (def as unknown as Record<string, ReadonlyArray<{ name: { value: string }; loc?: { start: number; end: number } }> | undefined>)[key];
+      const members = (
+        def as unknown as Record<string, ReadonlyArray<{ name: { value: string }; loc?: { start: number; end: number } }> | undefined>
+      )[key];
       const seen = new Set<string>();
       for (const m of members ?? []) {
         if (seen.has(m.name.value) && m.loc) cuts.push({ start: m.loc.start, end: m.loc.end, what: `${def.name.value}.${m.name.value}` });

@@ -6,8 +6,14 @@ import * as fs from 'fs';
 import { performance } from 'perf_hooks';
 import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 
-export interface Position { line: number; character: number }
-export interface Range { start: Position; end: Position }
+export interface Position {
+  line: number;
+  character: number;
+}
+export interface Range {
+  start: Position;
+  end: Position;
+}
 
 export interface PublishDiagnosticsParams {
   uri: string;
@@ -15,7 +21,10 @@ export interface PublishDiagnosticsParams {
   diagnostics: Array<{ range: Range; message: string; severity?: number; code?: string | number; source?: string }>;
 }
 
-export interface Published { params: PublishDiagnosticsParams; at: number }
+export interface Published {
+  params: PublishDiagnosticsParams;
+  at: number;
+}
 
 export interface ServerCommand {
   /** Shown in errors. */
@@ -27,7 +36,9 @@ export interface ServerCommand {
 }
 
 export class TimeoutError extends Error {
-  constructor(what: string, ms: number) { super(`${what}: no answer within ${ms} ms`); }
+  constructor(what: string, ms: number) {
+    super(`${what}: no answer within ${ms} ms`);
+  }
 }
 
 const live = new Set<ChildProcess>();
@@ -35,7 +46,11 @@ const live = new Set<ChildProcess>();
 /** Kills every server process this module started and that is still running. */
 export function killAllServers(): void {
   for (const p of live) {
-    try { p.kill('SIGKILL'); } catch { /* gone */ }
+    try {
+      p.kill('SIGKILL');
+    } catch {
+      /* gone */
+    }
   }
   live.clear();
 }
@@ -58,13 +73,18 @@ export class BenchClient {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     live.add(this.process);
-    this.process.stderr!.on('data', (d) => { this.stderrTail = (this.stderrTail + String(d)).slice(-4000); });
+    this.process.stderr!.on('data', (d) => {
+      this.stderrTail = (this.stderrTail + String(d)).slice(-4000);
+    });
     this.process.on('exit', (code, signal) => {
       this.exited = true;
       this.exitInfo = `exited (code ${code}, signal ${signal})`;
       live.delete(this.process);
     });
-    this.process.on('error', (e) => { this.exited = true; this.exitInfo = `failed to start: ${e.message}`; });
+    this.process.on('error', (e) => {
+      this.exited = true;
+      this.exitInfo = `failed to start: ${e.message}`;
+    });
     // A server that dies mid-write must not crash the bench with EPIPE.
     this.process.stdin!.on('error', () => undefined);
     this.connection = createMessageConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
@@ -74,7 +94,11 @@ export class BenchClient {
       this.published.push(entry);
       for (let i = 0; i < this.waiters.length; i++) {
         const w = this.waiters[i];
-        if (w.test(p)) { this.waiters.splice(i, 1); i--; w.resolve(entry); }
+        if (w.test(p)) {
+          this.waiters.splice(i, 1);
+          i--;
+          w.resolve(entry);
+        }
       }
     });
     this.connection.onNotification((method: string) => {
@@ -88,9 +112,13 @@ export class BenchClient {
     this.connection.listen();
   }
 
-  get pid(): number | undefined { return this.process.pid; }
+  get pid(): number | undefined {
+    return this.process.pid;
+  }
 
-  stderr(): string { return this.stderrTail; }
+  stderr(): string {
+    return this.stderrTail;
+  }
 
   /** A request with a timeout; rejects with TimeoutError (the request is cancelled). */
   async request<T>(method: string, params: unknown, timeoutMs: number): Promise<T> {
@@ -100,8 +128,14 @@ export class BenchClient {
     try {
       return await Promise.race([
         this.connection.sendRequest(method, params) as Promise<T>,
-        new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new TimeoutError(`${this.spec.label} ${method}`, timeoutMs)), timeoutMs); }),
-        new Promise<never>((_, reject) => { poll = setInterval(() => { if (this.exited) reject(new Error(`${this.spec.label} ${method}: server ${this.exitInfo}`)); }, 50); }),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new TimeoutError(`${this.spec.label} ${method}`, timeoutMs)), timeoutMs);
+        }),
+        new Promise<never>((_, reject) => {
+          poll = setInterval(() => {
+            if (this.exited) reject(new Error(`${this.spec.label} ${method}: server ${this.exitInfo}`));
+          }, 50);
+        }),
       ]);
     } finally {
       clearTimeout(timer);
@@ -131,7 +165,9 @@ export class BenchClient {
       };
       const waiter = { test, resolve: (p: Published) => finish(p) };
       const timer = setTimeout(() => finish(undefined), timeoutMs);
-      const poll = setInterval(() => { if (this.exited) finish(undefined); }, 50);
+      const poll = setInterval(() => {
+        if (this.exited) finish(undefined);
+      }, 50);
       this.waiters.push(waiter);
     });
   }
@@ -158,8 +194,10 @@ export class BenchClient {
     while (performance.now() - start < maxMs && !this.exited && last !== undefined) {
       await sleep(50);
       const now = this.cpuMs();
-      if (now !== last) { last = now; since = performance.now(); }
-      else if (performance.now() - since >= quietMs) return true;
+      if (now !== last) {
+        last = now;
+        since = performance.now();
+      } else if (performance.now() - since >= quietMs) return true;
     }
     return false;
   }
@@ -191,14 +229,26 @@ export class BenchClient {
   /** shutdown + exit with short timeouts, then SIGKILL whatever is left. */
   async stop(): Promise<void> {
     if (!this.exited) {
-      try { await this.request('shutdown', null, 2000); } catch { /* not answering: killed below */ }
-      try { this.notify('exit', null); } catch { /* gone */ }
+      try {
+        await this.request('shutdown', null, 2000);
+      } catch {
+        /* not answering: killed below */
+      }
+      try {
+        this.notify('exit', null);
+      } catch {
+        /* gone */
+      }
       const deadline = performance.now() + 1500;
       while (!this.exited && performance.now() < deadline) await sleep(25);
     }
     this.connection.dispose();
     if (!this.exited) {
-      try { this.process.kill('SIGKILL'); } catch { /* gone */ }
+      try {
+        this.process.kill('SIGKILL');
+      } catch {
+        /* gone */
+      }
     }
     live.delete(this.process);
   }
@@ -207,7 +257,11 @@ export class BenchClient {
 let ticks: number | undefined;
 function clockTicks(): number {
   if (ticks === undefined) {
-    try { ticks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100; } catch { ticks = 100; }
+    try {
+      ticks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      ticks = 100;
+    }
   }
   return ticks;
 }

@@ -20,18 +20,26 @@ export interface MachineInfo {
 
 export function machineInfo(repoRoot: string): MachineInfo {
   let nproc = os.cpus().length;
-  try { nproc = Number(execFileSync('nproc', { encoding: 'utf8' }).trim()) || nproc; } catch { /* keep os.cpus() */ }
+  try {
+    nproc = Number(execFileSync('nproc', { encoding: 'utf8' }).trim()) || nproc;
+  } catch {
+    /* keep os.cpus() */
+  }
   let cpuModel = os.cpus()[0]?.model ?? 'unknown';
   try {
     const m = /^model name\s*:\s*(.+)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'));
     if (m) cpuModel = m[1].trim();
-  } catch { /* not Linux */ }
+  } catch {
+    /* not Linux */
+  }
   let commit: string | undefined;
   let dirty: boolean | undefined;
   try {
     commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
     dirty = execFileSync('git', ['status', '--porcelain', '--', 'core', 'server'], { cwd: repoRoot, encoding: 'utf8' }).trim() !== '';
-  } catch { /* not a git checkout */ }
+  } catch {
+    /* not a git checkout */
+  }
   return {
     date: new Date().toISOString(),
     node: process.version,
@@ -50,10 +58,15 @@ export function filesUnder(dir: string): string[] {
   const out: string[] = [];
   const walk = (d: string) => {
     let entries: fs.Dirent[] = [];
-    try { entries = fs.readdirSync(d, { withFileTypes: true }); } catch { return; }
+    try {
+      entries = fs.readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
     for (const e of entries) {
       const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p); else out.push(p);
+      if (e.isDirectory()) walk(p);
+      else out.push(p);
     }
   };
   walk(dir);

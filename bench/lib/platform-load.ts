@@ -61,17 +61,22 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     duration: spec.durationS,
     timeout: 10,
     excludeErrorStats: true,
-    requests: [{
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...spec.headers },
-      body: spec.body,
-      onResponse: (status, body) => {
-        if (status >= 200 && status < 300) {
-          if (body === spec.expect) ok++;
-          else { wrongBody++; keep(status, body); }
-        } else keep(status, body);
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...spec.headers },
+        body: spec.body,
+        onResponse: (status, body) => {
+          if (status >= 200 && status < 300) {
+            if (body === spec.expect) ok++;
+            else {
+              wrongBody++;
+              keep(status, body);
+            }
+          } else keep(status, body);
+        },
       },
-    }],
+    ],
   });
   const statusCodes: Record<string, number> = {};
   for (const [code, { count }] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = Number(count);
@@ -90,7 +95,13 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     timeouts: result.timeouts,
     okPerS: ok / result.duration,
     allPerS: result.requests.average,
-    latency: { mean: result.latency.mean, p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
+    latency: {
+      mean: result.latency.mean,
+      p50: result.latency.p50,
+      p90: result.latency.p90,
+      p99: result.latency.p99,
+      max: result.latency.max,
+    },
     samples,
   };
 }

@@ -93,9 +93,18 @@ function runTable(runs: RunRecord[]): string {
     const run = r.phase === 'measured' ? `round ${r.round}` : r.phase;
     const db = r.cpu.database === undefined ? [] : [r.cpu.database];
     const cpu = [r.cpu.platform, r.cpu.deployment, r.cpu.load, ...db].map((ms) => f0(cpuPerRequestUs(ms, x.ok))).join(' · ');
-    const cores = [r.cpu.platform, r.cpu.deployment, r.cpu.load, ...db, r.cpu.other].map((ms) => (ms === undefined ? '—' : (ms / (1000 * x.durationS)).toFixed(2))).join(' · ');
-    const codes = x.non2xx ? ` (${Object.entries(x.statusCodes).filter(([c]) => !c.startsWith('2')).map(([c, n]) => `${c}×${n}`).join(', ')})` : '';
-    out.push(`| ${r.query} | ${r.path} | ${run} (${x.durationS.toFixed(1)} s, ${x.connections} conn.) | ${f0(x.okPerS)} | ${f0(x.allPerS)} | ${f1(x.latency.p50)} | ${f1(x.latency.p99)} | ${f1(x.latency.max)} | ${x.wrongBody} | ${x.non2xx}${codes} | ${x.errors} / ${x.timeouts} | ${cpu} | ${cores} |`);
+    const cores = [r.cpu.platform, r.cpu.deployment, r.cpu.load, ...db, r.cpu.other]
+      .map((ms) => (ms === undefined ? '—' : (ms / (1000 * x.durationS)).toFixed(2)))
+      .join(' · ');
+    const codes = x.non2xx
+      ? ` (${Object.entries(x.statusCodes)
+          .filter(([c]) => !c.startsWith('2'))
+          .map(([c, n]) => `${c}×${n}`)
+          .join(', ')})`
+      : '';
+    out.push(
+      `| ${r.query} | ${r.path} | ${run} (${x.durationS.toFixed(1)} s, ${x.connections} conn.) | ${f0(x.okPerS)} | ${f0(x.allPerS)} | ${f1(x.latency.p50)} | ${f1(x.latency.p99)} | ${f1(x.latency.max)} | ${x.wrongBody} | ${x.non2xx}${codes} | ${x.errors} / ${x.timeouts} | ${cpu} | ${cores} |`,
+    );
   }
   return out.join('\n');
 }
@@ -111,7 +120,9 @@ export function renderMarkdown(r: PlatformReport): string {
     `- Store: ${r.store}`,
     `- Build: ${r.build}`,
     `- Service: ${r.service}`,
-    `- Settings: ${Object.entries(r.settings).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}`,
+    `- Settings: ${Object.entries(r.settings)
+      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+      .join(', ')}`,
     `- Duration: ${r.durationS.toFixed(1)} s${r.aborted ? ` — **aborted: ${r.aborted}**` : ''}`,
     '',
     '## Push → DEPLOYED',
@@ -120,17 +131,29 @@ export function renderMarkdown(r: PlatformReport): string {
     '',
   ];
   if (r.pushes.length) {
-    lines.push('Each push (ms after the push was sent; the platform log\'s timestamps):', '', '| # | Version | Status | push → answer | → deployment initialized (checked, built) | → deploying | → deployed | Migrations |', '|--:|---|---|--:|--:|--:|--:|---|');
+    lines.push(
+      "Each push (ms after the push was sent; the platform log's timestamps):",
+      '',
+      '| # | Version | Status | push → answer | → deployment initialized (checked, built) | → deploying | → deployed | Migrations |',
+      '|--:|---|---|--:|--:|--:|--:|---|',
+    );
     for (const p of r.pushes) {
-      lines.push(`| ${p.n} | ${p.version ?? '—'} | ${p.status ?? '—'}${p.error ? `: ${p.error}` : ''} | ${f0(p.ms)} | ${f0(p.initializedMs)} | ${f0(p.deployingMs)} | ${f0(p.deployedMs)} | ${p.migrations.join(', ') || '—'} |`);
+      lines.push(
+        `| ${p.n} | ${p.version ?? '—'} | ${p.status ?? '—'}${p.error ? `: ${p.error}` : ''} | ${f0(p.ms)} | ${f0(p.initializedMs)} | ${f0(p.deployingMs)} | ${f0(p.deployedMs)} | ${p.migrations.join(', ') || '—'} |`,
+      );
     }
     lines.push('');
   }
   lines.push('## Throughput: through the gateway vs the deployment process directly', '');
   if (r.ratios.length) {
-    lines.push('| Query | gateway ok req/s (mean of rounds) | direct ok req/s | gateway / direct | each round | other processes (cores, mean) | Target |', '|---|--:|--:|--:|---|--:|---|');
+    lines.push(
+      '| Query | gateway ok req/s (mean of rounds) | direct ok req/s | gateway / direct | each round | other processes (cores, mean) | Target |',
+      '|---|--:|--:|--:|---|--:|---|',
+    );
     for (const x of r.ratios) {
-      lines.push(`| ${x.query} | ${f0(x.gatewayOkPerS)} | ${f0(x.directOkPerS)} | ${pct(x.ratio)} | ${x.rounds.map(pct).join(', ')} | ${x.otherCores === undefined ? '—' : x.otherCores.toFixed(2)} | ${x.target ? `${x.target} ${x.met ? '✅ met' : '❌ missed'}` : ''} |`);
+      lines.push(
+        `| ${x.query} | ${f0(x.gatewayOkPerS)} | ${f0(x.directOkPerS)} | ${pct(x.ratio)} | ${x.rounds.map(pct).join(', ')} | ${x.otherCores === undefined ? '—' : x.otherCores.toFixed(2)} | ${x.target ? `${x.target} ${x.met ? '✅ met' : '❌ missed'}` : ''} |`,
+      );
     }
     lines.push('');
   }

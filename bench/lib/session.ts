@@ -40,7 +40,13 @@ export interface EditSample {
   expectError: boolean;
 }
 
-export interface CompletionSample { line: number; character: number; ms: number | null; items?: number; error?: string }
+export interface CompletionSample {
+  line: number;
+  character: number;
+  ms: number | null;
+  items?: number;
+  error?: string;
+}
 
 export interface SessionResult {
   label: string;
@@ -66,29 +72,44 @@ export interface SessionResult {
 const MAX_CONSECUTIVE_TIMEOUTS = 3;
 
 export async function runSession(plan: SessionPlan): Promise<SessionResult> {
-  const result: SessionResult = { label: plan.server.label, status: 'ok', problems: [], syncKind: 'none', edits: [], completions: [], publishCount: 0 };
+  const result: SessionResult = {
+    label: plan.server.label,
+    status: 'ok',
+    problems: [],
+    syncKind: 'none',
+    edits: [],
+    completions: [],
+    publishCount: 0,
+  };
   const client = new BenchClient(plan.server);
   const uri = URI.file(plan.file).toString();
   const rootUri = URI.file(plan.root).toString();
   try {
     // initialize
     let t0 = performance.now();
-    const init = await client.request<{ capabilities: { textDocumentSync?: number | { change?: number } }; serverInfo?: { name: string; version?: string } }>('initialize', {
-      processId: process.pid,
-      clientInfo: { name: 'codestore-bench' },
-      rootUri,
-      rootPath: plan.root,
-      workspaceFolders: [{ uri: rootUri, name: path.basename(plan.root) }],
-      capabilities: {
-        workspace: { workspaceFolders: true, configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } },
-        textDocument: {
-          synchronization: { didSave: false, dynamicRegistration: false },
-          publishDiagnostics: { versionSupport: true, relatedInformation: true },
-          completion: { completionItem: { snippetSupport: false } },
+    const init = await client.request<{
+      capabilities: { textDocumentSync?: number | { change?: number } };
+      serverInfo?: { name: string; version?: string };
+    }>(
+      'initialize',
+      {
+        processId: process.pid,
+        clientInfo: { name: 'codestore-bench' },
+        rootUri,
+        rootPath: plan.root,
+        workspaceFolders: [{ uri: rootUri, name: path.basename(plan.root) }],
+        capabilities: {
+          workspace: { workspaceFolders: true, configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } },
+          textDocument: {
+            synchronization: { didSave: false, dynamicRegistration: false },
+            publishDiagnostics: { versionSupport: true, relatedInformation: true },
+            completion: { completionItem: { snippetSupport: false } },
+          },
         },
+        initializationOptions: plan.initializationOptions,
       },
-      initializationOptions: plan.initializationOptions,
-    }, plan.timeouts.initialize);
+      plan.timeouts.initialize,
+    );
     result.initializeMs = performance.now() - t0;
     const sync = init.capabilities.textDocumentSync;
     const change = typeof sync === 'number' ? sync : sync?.change;
@@ -106,7 +127,11 @@ export async function runSession(plan: SessionPlan): Promise<SessionResult> {
     if (!first) {
       result.openMs = null;
       result.status = client.exited ? 'failed' : 'not answering';
-      result.problems.push(client.exited ? `server ${client.exitInfo} before publishing diagnostics for the opened document` : `no publishDiagnostics within ${plan.timeouts.open} ms of didOpen`);
+      result.problems.push(
+        client.exited
+          ? `server ${client.exitInfo} before publishing diagnostics for the opened document`
+          : `no publishDiagnostics within ${plan.timeouts.open} ms of didOpen`,
+      );
       return result;
     }
     result.openMs = first.at - t0;
@@ -115,7 +140,8 @@ export async function runSession(plan: SessionPlan): Promise<SessionResult> {
     // Anything the server still does after the first publish (a second pass, code generation)
     // is not an edit's cost: wait until it published nothing for a while and used no CPU.
     await client.settle(300, 5000);
-    if (!(await client.idle(300, 15_000))) result.problems.push('the server was still busy 15 s after the first diagnostics; edits started anyway');
+    if (!(await client.idle(300, 15_000)))
+      result.problems.push('the server was still busy 15 s after the first diagnostics; edits started anyway');
 
     // edits
     result.cpu = {};
@@ -135,7 +161,13 @@ export async function runSession(plan: SessionPlan): Promise<SessionResult> {
       t0 = performance.now();
       client.notify('textDocument/didChange', { textDocument: { uri, version: v }, contentChanges });
       const got: Published | undefined = await waiting;
-      const sample: EditSample = { kind: edit.kind, line: edit.line, version: v, ms: got ? got.at - t0 : null, expectError: edit.expectError };
+      const sample: EditSample = {
+        kind: edit.kind,
+        line: edit.line,
+        version: v,
+        ms: got ? got.at - t0 : null,
+        expectError: edit.expectError,
+      };
       if (got) {
         sample.diagnostics = got.params.diagnostics.length;
         sample.versioned = got.params.version !== undefined;
@@ -156,7 +188,9 @@ export async function runSession(plan: SessionPlan): Promise<SessionResult> {
       if (plan.pauseMs > 0) await sleep(plan.pauseMs);
       if (consecutiveTimeouts >= MAX_CONSECUTIVE_TIMEOUTS) {
         result.status = 'not answering';
-        result.problems.push(`no publishDiagnostics within ${plan.timeouts.change} ms for ${consecutiveTimeouts} edits in a row; stopped replaying`);
+        result.problems.push(
+          `no publishDiagnostics within ${plan.timeouts.change} ms for ${consecutiveTimeouts} edits in a row; stopped replaying`,
+        );
         break;
       }
     }
@@ -169,7 +203,8 @@ export async function runSession(plan: SessionPlan): Promise<SessionResult> {
     const cpuAfterEdits = client.cpuMs();
     if (cpuBeforeEdits !== undefined && cpuAfterEdits !== undefined) result.cpu.editsMs = cpuAfterEdits - cpuBeforeEdits;
     await client.settle(200, 3000);
-    if (!(await client.idle(300, 15_000))) result.problems.push('the server was still busy 15 s after the last edit; completions started anyway');
+    if (!(await client.idle(300, 15_000)))
+      result.problems.push('the server was still busy 15 s after the last edit; completions started anyway');
     const cpuBeforeCompletions = client.cpuMs();
 
     // completion
@@ -183,14 +218,22 @@ export async function runSession(plan: SessionPlan): Promise<SessionResult> {
       }
       t0 = performance.now();
       try {
-        const r = await client.request<unknown>('textDocument/completion', { textDocument: { uri }, position: pos, context: { triggerKind: 1 } }, plan.timeouts.completion);
-        const items = Array.isArray(r) ? r.length : (r as { items?: unknown[] } | null)?.items?.length ?? 0;
+        const r = await client.request<unknown>(
+          'textDocument/completion',
+          { textDocument: { uri }, position: pos, context: { triggerKind: 1 } },
+          plan.timeouts.completion,
+        );
+        const items = Array.isArray(r) ? r.length : ((r as { items?: unknown[] } | null)?.items?.length ?? 0);
         result.completions.push({ ...pos, ms: performance.now() - t0, items });
         completionTimeouts = 0;
       } catch (e) {
         const timedOut = e instanceof TimeoutError;
         result.completions.push({ ...pos, ms: null, error: (e as Error).message.split('\n')[0].slice(0, 200) });
-        if (client.exited) { result.status = 'failed'; result.problems.push(`server ${client.exitInfo} during completion`); return result; }
+        if (client.exited) {
+          result.status = 'failed';
+          result.problems.push(`server ${client.exitInfo} during completion`);
+          return result;
+        }
         if (timedOut && ++completionTimeouts >= MAX_CONSECUTIVE_TIMEOUTS) {
           result.status = 'not answering';
           result.problems.push(`completion: no answer within ${plan.timeouts.completion} ms for ${completionTimeouts} requests in a row`);
@@ -199,9 +242,13 @@ export async function runSession(plan: SessionPlan): Promise<SessionResult> {
       }
     }
     const cpuAfterCompletions = client.cpuMs();
-    if (cpuBeforeCompletions !== undefined && cpuAfterCompletions !== undefined) result.cpu.completionsMs = cpuAfterCompletions - cpuBeforeCompletions;
+    if (cpuBeforeCompletions !== undefined && cpuAfterCompletions !== undefined)
+      result.cpu.completionsMs = cpuAfterCompletions - cpuBeforeCompletions;
     const failedCompletions = result.completions.filter((c) => c.ms === null);
-    if (failedCompletions.length) result.problems.push(`${failedCompletions.length} of ${result.completions.length} completion requests failed (${failedCompletions[0].error})`);
+    if (failedCompletions.length)
+      result.problems.push(
+        `${failedCompletions.length} of ${result.completions.length} completion requests failed (${failedCompletions[0].error})`,
+      );
     return result;
   } catch (e) {
     result.status = client.exited ? 'failed' : e instanceof TimeoutError ? 'not answering' : 'failed';
@@ -216,19 +263,42 @@ export async function runSession(plan: SessionPlan): Promise<SessionResult> {
 }
 
 /** A short behaviour probe: open, one edit, one completion, with short timeouts. */
-export async function probeSession(server: ServerCommand, root: string, file: string, text: string, edit: Edit, timeoutMs: number): Promise<{
-  openMs: number | null; openDiagnostics?: string[]; changeMs: number | null; changeDiagnostics?: string[]; completion: string; logs: string[];
+export async function probeSession(
+  server: ServerCommand,
+  root: string,
+  file: string,
+  text: string,
+  edit: Edit,
+  timeoutMs: number,
+): Promise<{
+  openMs: number | null;
+  openDiagnostics?: string[];
+  changeMs: number | null;
+  changeDiagnostics?: string[];
+  completion: string;
+  logs: string[];
 }> {
   const client = new BenchClient(server);
   const logs: string[] = [];
-  client.connection.onNotification('window/logMessage', (p: { message: string }) => { if (!/No documents configured|"type":"usage"/.test(p.message)) logs.push(p.message.split('\n')[0].slice(0, 200)); });
+  client.connection.onNotification('window/logMessage', (p: { message: string }) => {
+    if (!/No documents configured|"type":"usage"/.test(p.message)) logs.push(p.message.split('\n')[0].slice(0, 200));
+  });
   const uri = URI.file(file).toString();
   const rootUri = URI.file(root).toString();
   try {
-    const init = await client.request<{ capabilities: { textDocumentSync?: number | { change?: number } } }>('initialize', {
-      processId: process.pid, rootUri, workspaceFolders: [{ uri: rootUri, name: path.basename(root) }],
-      capabilities: { workspace: { workspaceFolders: true, configuration: true }, textDocument: { publishDiagnostics: { versionSupport: true } } },
-    }, timeoutMs);
+    const init = await client.request<{ capabilities: { textDocumentSync?: number | { change?: number } } }>(
+      'initialize',
+      {
+        processId: process.pid,
+        rootUri,
+        workspaceFolders: [{ uri: rootUri, name: path.basename(root) }],
+        capabilities: {
+          workspace: { workspaceFolders: true, configuration: true },
+          textDocument: { publishDiagnostics: { versionSupport: true } },
+        },
+      },
+      timeoutMs,
+    );
     const sync = init.capabilities.textDocumentSync;
     const full = (typeof sync === 'number' ? sync : sync?.change) === 1;
     client.notify('initialized', {});
@@ -240,12 +310,15 @@ export async function probeSession(server: ServerCommand, root: string, file: st
     const changed = applyEdit(text, edit);
     const t0 = performance.now();
     const waiting = client.nextDiagnostics((p) => p.uri === uri && (p.version === undefined || p.version === 2), timeoutMs);
-    client.notify('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: full ? [{ text: changed }] : [{ range: edit.range, text: edit.text }] });
+    client.notify('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: full ? [{ text: changed }] : [{ range: edit.range, text: edit.text }],
+    });
     const c = await waiting;
     let completion: string;
     try {
       const r = await client.request<unknown>('textDocument/completion', { textDocument: { uri }, position: edit.range.start }, timeoutMs);
-      const items = Array.isArray(r) ? r.length : (r as { items?: unknown[] } | null)?.items?.length ?? 0;
+      const items = Array.isArray(r) ? r.length : ((r as { items?: unknown[] } | null)?.items?.length ?? 0);
       completion = `${items} items`;
     } catch (e) {
       completion = `error: ${(e as Error).message.split('\n')[0].slice(0, 160)}`;

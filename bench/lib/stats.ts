@@ -1,6 +1,12 @@
 // Percentiles (nearest rank) and small summaries of latency samples.
 
-export interface Summary { n: number; p50?: number; p95?: number; max?: number; mean?: number }
+export interface Summary {
+  n: number;
+  p50?: number;
+  p95?: number;
+  max?: number;
+  mean?: number;
+}
 
 /** Nearest-rank percentile of the samples (undefined for none). */
 export function percentile(samples: readonly number[], p: number): number | undefined {

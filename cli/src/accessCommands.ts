@@ -18,7 +18,9 @@ export async function clientAdd({ values }: CommandInput): Promise<number> {
     return 0;
   }
   process.stdout.write(`Created client key "${clientKey.name}" (${clientKey.id}) for project ${projectId}.\n`);
-  process.stdout.write(`The key is shown only now: keep it. Calls to the project's production endpoints send it as x-user-authorization:\n  ${key}\n`);
+  process.stdout.write(
+    `The key is shown only now: keep it. Calls to the project's production endpoints send it as x-user-authorization:\n  ${key}\n`,
+  );
   return 0;
 }
 
@@ -31,7 +33,9 @@ export async function clientList({ values }: CommandInput): Promise<number> {
     return 0;
   }
   if (!keys.length) {
-    process.stdout.write(`Project ${projectId} has no client keys yet. Create one with \`codestore project:client:add -p ${projectId} -n <name>\`.\n`);
+    process.stdout.write(
+      `Project ${projectId} has no client keys yet. Create one with \`codestore project:client:add -p ${projectId} -n <name>\`.\n`,
+    );
     return 0;
   }
   const rows = keys.map((k) => [k.id, k.name, `${k.prefix}...`, k.createdAt, k.revokedAt ? `revoked ${k.revokedAt}` : 'active']);
@@ -42,7 +46,8 @@ export async function clientList({ values }: CommandInput): Promise<number> {
 export async function clientRemove({ values }: CommandInput): Promise<number> {
   const projectId = projectIdOf('project:client:remove', values);
   const keyId = str(values, 'key');
-  if (!keyId) throw usageError(`project:client:remove needs -k/--key <id> (\`codestore project:client:list -p ${projectId}\` shows the ids).`);
+  if (!keyId)
+    throw usageError(`project:client:remove needs -k/--key <id> (\`codestore project:client:list -p ${projectId}\` shows the ids).`);
   const client = platformClient(values, true);
   const removed = await client.removeClientKey(projectId, keyId);
   if (values.json) printJson({ removed, projectId });
@@ -76,10 +81,14 @@ export async function secretAdd({ values }: CommandInput): Promise<number> {
   if (!name) throw usageError('secret:add needs -k/--key <name>: the environment variable the service reads it from, like API_TOKEN.');
   const client = platformClient(values, true);
   const value = await secretValue(name, str(values, 'value'));
-  if (!values.json && process.stderr.isTTY) process.stderr.write(`Setting ${name} and restarting ${serviceId}'s ${environment} environment in project ${projectId}...\n`);
+  if (!values.json && process.stderr.isTTY)
+    process.stderr.write(`Setting ${name} and restarting ${serviceId}'s ${environment} environment in project ${projectId}...\n`);
   const secret = await client.addSecret(projectId, serviceId, environment, name, value);
   if (values.json) printJson(secret);
-  else process.stdout.write(`Set secret ${secret.name} of ${serviceId}'s ${environment} environment in project ${projectId}: ${secret.preview}. The service reads it as the environment variable ${secret.name}.\n`);
+  else
+    process.stdout.write(
+      `Set secret ${secret.name} of ${serviceId}'s ${environment} environment in project ${projectId}: ${secret.preview}. The service reads it as the environment variable ${secret.name}.\n`,
+    );
   return 0;
 }
 

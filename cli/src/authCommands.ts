@@ -5,8 +5,11 @@ import { forgetLogin, saveLogin } from './credentials';
 import { CliError, usageError } from './errors';
 import { canPrompt, promptLine, promptSecret } from './prompt';
 
-
-async function credentials(command: string, values: Record<string, string | boolean | undefined>, confirmPassword: boolean): Promise<{ email: string; password: string }> {
+async function credentials(
+  command: string,
+  values: Record<string, string | boolean | undefined>,
+  confirmPassword: boolean,
+): Promise<{ email: string; password: string }> {
   const missing = ['email', 'password'].filter((k) => str(values, k) === undefined);
   if (missing.length && !canPrompt()) {
     throw usageError(`${command} needs ${missing.map((k) => `-${k[0]}/--${k}`).join(' and ')} (there is no terminal to ask on).`);
@@ -15,7 +18,8 @@ async function credentials(command: string, values: Record<string, string | bool
   let password = str(values, 'password');
   if (password === undefined) {
     password = await promptSecret('Password: ');
-    if (confirmPassword && (await promptSecret('Password again: ')) !== password) throw new CliError('The passwords differ; nothing was done.');
+    if (confirmPassword && (await promptSecret('Password again: ')) !== password)
+      throw new CliError('The passwords differ; nothing was done.');
   }
   return { email, password };
 }
@@ -26,7 +30,10 @@ export async function signup({ values }: CommandInput): Promise<number> {
   const session = await client.signup(email, password);
   saveLogin(client.url, { token: session.token, email: session.account.email });
   if (values.json) printJson({ platform: client.url, account: session.account, organization: session.organization });
-  else process.stdout.write(`Signed up as ${session.account.email} (organization "${session.organization.name}") and logged in to ${client.url}.\n`);
+  else
+    process.stdout.write(
+      `Signed up as ${session.account.email} (organization "${session.organization.name}") and logged in to ${client.url}.\n`,
+    );
   return 0;
 }
 

@@ -11,7 +11,12 @@ function longFlags(flags: string): string[] {
 export function completionScript(COMMANDS: readonly CommandSpec[], PLATFORM_COMMAND: { name: string }): string {
   const names = [...COMMANDS.map((c) => c.name), PLATFORM_COMMAND.name, 'help'];
   const cases = COMMANDS.map((c) => {
-    const flags = [...(c.options ?? []).flatMap((o) => longFlags(o.flags)), ...(c.json === false ? [] : ['--json']), ...(c.remote ? ['--platform'] : []), '--help'];
+    const flags = [
+      ...(c.options ?? []).flatMap((o) => longFlags(o.flags)),
+      ...(c.json === false ? [] : ['--json']),
+      ...(c.remote ? ['--platform'] : []),
+      '--help',
+    ];
     return `    ${c.name}) opts="${flags.join(' ')}" ;;`;
   });
   return `# codestore completion for bash: source <(codestore completion)   (zsh: autoload bashcompinit && bashcompinit first)

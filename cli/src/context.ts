@@ -30,7 +30,9 @@ export function platformClient(values: Values, requireLogin: boolean): PlatformC
   const url = platformUrl(values);
   const login = loadLogin(url);
   if (requireLogin && !login) {
-    throw new CliError(`Not logged in to the platform at ${url}: log in with \`codestore auth:login\` (or create an account with \`codestore auth:signup\`).`);
+    throw new CliError(
+      `Not logged in to the platform at ${url}: log in with \`codestore auth:login\` (or create an account with \`codestore auth:signup\`).`,
+    );
   }
   // --org names one by id or name for this command (resolved by the org commands' helper); else the remembered one.
   const org = str(values, 'org');

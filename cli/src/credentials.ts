@@ -67,7 +67,11 @@ export function forgetLogin(platformUrl: string, env: NodeJS.ProcessEnv = proces
 }
 
 /** Remembers the organization commands act in for this platform's login (undefined: the account's own). */
-export function saveOrganization(platformUrl: string, organization: { id: string; name: string } | undefined, env: NodeJS.ProcessEnv = process.env): void {
+export function saveOrganization(
+  platformUrl: string,
+  organization: { id: string; name: string } | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): void {
   const file = credentialsFile(env);
   const all = readAll(file);
   const login = all[platformUrl];

@@ -52,13 +52,22 @@ export async function promote({ values, args }: CommandInput): Promise<number> {
 export async function logs({ values, args }: CommandInput): Promise<number> {
   const projectId = str(values, 'project');
   // A project's instance has development, staging and production; development by default.
-  const environment = projectId !== undefined ? parseInstanceEnvironment(str(values, 'env')) ?? 'development' : parseEnvironment(str(values, 'env'));
+  const environment =
+    projectId !== undefined ? (parseInstanceEnvironment(str(values, 'env')) ?? 'development') : parseEnvironment(str(values, 'env'));
   const count = parseLineCount(str(values, 'lines'));
   const given = str(values, 'service');
-  if (given !== undefined && args[0] !== undefined && given !== args[0]) throw usageError(`logs names one service: ${JSON.stringify(args[0])} or -s ${JSON.stringify(given)}, not both.`);
-  const serviceId = serviceIdFor('logs', given ?? args[0], projectId !== undefined ? '`codestore logs -p <projectId> -s <serviceId>`' : undefined);
+  if (given !== undefined && args[0] !== undefined && given !== args[0])
+    throw usageError(`logs names one service: ${JSON.stringify(args[0])} or -s ${JSON.stringify(given)}, not both.`);
+  const serviceId = serviceIdFor(
+    'logs',
+    given ?? args[0],
+    projectId !== undefined ? '`codestore logs -p <projectId> -s <serviceId>`' : undefined,
+  );
   const client = platformClient(values, true);
-  const where = projectId !== undefined ? `${serviceId}'s ${environment} environment in project ${projectId}` : `${serviceId}'s ${environment} environment`;
+  const where =
+    projectId !== undefined
+      ? `${serviceId}'s ${environment} environment in project ${projectId}`
+      : `${serviceId}'s ${environment} environment`;
   const print = (lines: LogLine[]) => {
     if (!lines.length) return;
     process.stdout.write(lines.map((l) => (values.json ? JSON.stringify(l) : formatLogLine(l)) + '\n').join(''));

@@ -3,7 +3,10 @@
 import { PlatformError } from '../../apiclient/src/errors';
 
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
     super(message);
     this.name = 'CliError';
   }
@@ -14,7 +17,9 @@ export const usageError = (message: string) => new CliError(message, 2);
 /** Runs an async command and sets the exit code; any failure becomes `codestore: <message>`. */
 export function runCommand(command: () => Promise<number | void>): void {
   command().then(
-    (code) => { process.exitCode = code ?? 0; },
+    (code) => {
+      process.exitCode = code ?? 0;
+    },
     (e: unknown) => {
       const known = e instanceof CliError || e instanceof PlatformError;
       const message = known ? (e as Error).message : `unexpected error: ${(e as Error)?.stack ?? String(e)}`;

@@ -29,8 +29,11 @@ function loadService(dir: string): { text: string; analysis: SchemaAnalysis } {
 
 /** Refuses to generate from a schema with errors (a missing resolver is no reason not to). */
 function refuseErrors(analysis: SchemaAnalysis, dir: string): void {
-  const errors = schemaProblems(analysis, readResolvers(dir)).problems.filter((p) => p.severity === 'error' && p.code !== 'missing-resolver');
-  if (errors.length) throw new CliError(`the schema has ${errors.length} error(s); nothing was generated. Run \`codestore check\` to see them.`);
+  const errors = schemaProblems(analysis, readResolvers(dir)).problems.filter(
+    (p) => p.severity === 'error' && p.code !== 'missing-resolver',
+  );
+  if (errors.length)
+    throw new CliError(`the schema has ${errors.length} error(s); nothing was generated. Run \`codestore check\` to see them.`);
 }
 
 export interface Regeneration {
@@ -51,7 +54,10 @@ export function destructiveSteps(plan: Pick<MigrationPlan, 'up'>): string[] {
  * `confirm`, when given, sees a migration that drops data before anything is written, and
  * returns false to write nothing. Throws when the schema has errors.
  */
-export async function generateDatabaseLayer(dir: string, confirm?: (destructive: string[], plan: MigrationPlan) => Promise<boolean>): Promise<Regeneration | undefined> {
+export async function generateDatabaseLayer(
+  dir: string,
+  confirm?: (destructive: string[], plan: MigrationPlan) => Promise<boolean>,
+): Promise<Regeneration | undefined> {
   const loaded = loadService(dir);
   refuseErrors(loaded.analysis, dir);
   const service = { root: dir };
@@ -70,7 +76,12 @@ export async function generateDatabaseLayer(dir: string, confirm?: (destructive:
     if ((e as Error)?.name === 'SnapshotError') throw new CliError((e as Error).message);
     throw e;
   }
-  return { written: result.written, deleted: result.deleted, migration: result.generation.committed?.path, warnings: result.generation.plan.warnings };
+  return {
+    written: result.written,
+    deleted: result.deleted,
+    migration: result.generation.committed?.path,
+    warnings: result.generation.plan.warnings,
+  };
 }
 
 export async function generate({ values, args }: CommandInput): Promise<number> {
@@ -80,7 +91,12 @@ export async function generate({ values, args }: CommandInput): Promise<number> 
     refuseErrors(loaded.analysis, dir);
     const { stale } = await new CodegenHost().check({ root: dir }, loaded.analysis.documentWithPrelude());
     if (values.json) printJson({ upToDate: !stale.length, stale });
-    else process.stdout.write(stale.length ? `Out of date:\n${stale.map((s) => `  ${s}`).join('\n')}\nRun \`codestore generate\` and commit the result.\n` : 'Generated files are up to date.\n');
+    else
+      process.stdout.write(
+        stale.length
+          ? `Out of date:\n${stale.map((s) => `  ${s}`).join('\n')}\nRun \`codestore generate\` and commit the result.\n`
+          : 'Generated files are up to date.\n',
+      );
     return stale.length ? 1 : 0;
   }
   const result = (await generateDatabaseLayer(dir))!;

@@ -60,7 +60,8 @@ export function previousEnvironment(env: InstanceEnvironmentName): InstanceEnvir
 export function parseLineCount(value: string | undefined): number {
   if (value === undefined) return DEFAULT_LOG_LINES;
   const n = /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(n) || n > MAX_LOG_LINES) throw usageError(`-n/--lines is a whole number from 0 to ${MAX_LOG_LINES}, not ${JSON.stringify(value)}.`);
+  if (!Number.isSafeInteger(n) || n > MAX_LOG_LINES)
+    throw usageError(`-n/--lines is a whole number from 0 to ${MAX_LOG_LINES}, not ${JSON.stringify(value)}.`);
   return n;
 }
 
@@ -75,7 +76,12 @@ export interface SettledDeployment {
  * A deployment's outcome in one line, and whether the version now serves: `Deployed 0.0.2 to
  * private: <url>`; or why it failed and the command that shows the environment's log.
  */
-export function deploymentOutcome(d: SettledDeployment, version: string, url: string | undefined, logsCommand: string): { ok: boolean; message: string } {
+export function deploymentOutcome(
+  d: SettledDeployment,
+  version: string,
+  url: string | undefined,
+  logsCommand: string,
+): { ok: boolean; message: string } {
   switch (d.status) {
     case 'DEPLOYED':
       return { ok: true, message: `Deployed ${version} to ${d.environment}${url ? `: ${url}` : '.'}` };

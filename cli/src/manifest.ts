@@ -51,7 +51,8 @@ export function serviceIdWriter(dir: string): (serviceId: string) => string {
   const text = fs.readFileSync(file, 'utf8');
   const doc = parseDocument(text);
   if (doc.errors.length) throw new CliError(`${file} is not valid YAML (${doc.errors[0].message.split('\n')[0]}). Fix it first.`);
-  if (doc.contents !== null && !isMap(doc.contents)) throw new CliError(`${file} must be a mapping of keys (like \`serviceId: my-service\`). Fix it first.`);
+  if (doc.contents !== null && !isMap(doc.contents))
+    throw new CliError(`${file} must be a mapping of keys (like \`serviceId: my-service\`). Fix it first.`);
   return (serviceId) => {
     doc.set('serviceId', serviceId);
     let out = doc.toString();

@@ -17,7 +17,9 @@ export function idFor(kind: 'service' | 'project' | 'organization', given: strin
   if (!named.length) named = all.filter((x) => x.name.toLowerCase() === given.toLowerCase());
   if (named.length === 1) return named[0].id;
   if (named.length > 1) {
-    throw usageError(`${JSON.stringify(given)} names ${named.length} ${kind}s: ${named.map((x) => `${x.id} (${x.name})`).join(', ')}. Pass the id of the one you mean (${option} <id>).`);
+    throw usageError(
+      `${JSON.stringify(given)} names ${named.length} ${kind}s: ${named.map((x) => `${x.id} (${x.name})`).join(', ')}. Pass the id of the one you mean (${option} <id>).`,
+    );
   }
   return given;
 }
@@ -30,7 +32,12 @@ export async function resolveNames(values: Values, args: string[], positionalSer
   if (typeof values.org === 'string') {
     // The organization first: the lists below are the ones of the organization it names.
     const memberships = await (given ?? platformClient(values, true)).organizations();
-    values.org = idFor('organization', values.org, memberships.map((m) => m.organization), '--org');
+    values.org = idFor(
+      'organization',
+      values.org,
+      memberships.map((m) => m.organization),
+      '--org',
+    );
   }
   const client = given ?? platformClient(values, true);
   if (typeof values.project === 'string') values.project = idFor('project', values.project, await client.listProjects(), '-p');

@@ -1,7 +1,15 @@
 // How the CLI reads and words rate plans, money and months: pure functions. The platform counts
 // money in minor units of a currency (cents); people type and read major units (0.05 EUR).
 import type { BillingType, RatePlan, RatePlanInput } from '../../apiclient/src';
-import { BILLING_TYPES, DEFAULT_CURRENCY, formatMoney, MAX_INT, minorDigits, parseWholeCount, toMinorUnits } from '../../apiclient/src/money';
+import {
+  BILLING_TYPES,
+  DEFAULT_CURRENCY,
+  formatMoney,
+  MAX_INT,
+  minorDigits,
+  parseWholeCount,
+  toMinorUnits,
+} from '../../apiclient/src/money';
 import { alternatives } from './format';
 import { usageError } from './errors';
 
@@ -31,9 +39,11 @@ export function parseAmount(value: string, currency: string, option = '-v/--valu
   const converted = toMinorUnits(m[1], m[2] ?? '', currency);
   if ('minor' in converted) return converted.minor;
   if (converted.problem === 'decimals') {
-    throw usageError(digits
-      ? `${option} has at most ${digits} decimals in ${currency} (the platform counts in its minor unit), not ${JSON.stringify(value)}.`
-      : `${option} is a whole amount in ${currency} (it has no minor unit), not ${JSON.stringify(value)}.`);
+    throw usageError(
+      digits
+        ? `${option} has at most ${digits} decimals in ${currency} (the platform counts in its minor unit), not ${JSON.stringify(value)}.`
+        : `${option} is a whole amount in ${currency} (it has no minor unit), not ${JSON.stringify(value)}.`,
+    );
   }
   throw usageError(`${option} is at most ${formatMoney(MAX_INT, currency)}, not ${JSON.stringify(value)}.`);
 }
@@ -70,7 +80,8 @@ export interface PlanOptions {
 function planLimits(options: PlanOptions, billingType: string): Pick<RatePlanInput, 'rateLimit' | 'quotaPerMonth' | 'quotaOverage'> {
   const out: Pick<RatePlanInput, 'rateLimit' | 'quotaPerMonth' | 'quotaOverage'> = {};
   if (options.rateLimit !== undefined) {
-    if (!/^\s*\d+\s*\/\s*(s|sec|second|m|min|minute)\s*$/i.test(options.rateLimit)) throw usageError(`--rate-limit is calls per second or minute, like 10/s or 600/min, not "${options.rateLimit}".`);
+    if (!/^\s*\d+\s*\/\s*(s|sec|second|m|min|minute)\s*$/i.test(options.rateLimit))
+      throw usageError(`--rate-limit is calls per second or minute, like 10/s or 600/min, not "${options.rateLimit}".`);
     out.rateLimit = options.rateLimit.replace(/\s+/g, '');
   }
   if (options.quota !== undefined) {
@@ -79,7 +90,8 @@ function planLimits(options: PlanOptions, billingType: string): Pick<RatePlanInp
     out.quotaPerMonth = Number(m[1]);
   }
   if (options.overage) {
-    if (billingType !== 'PAY_PER_CALL' || out.quotaPerMonth === undefined) throw usageError('--overage bills calls past the --quota at the plan\'s price: it needs -t PAY_PER_CALL and --quota.');
+    if (billingType !== 'PAY_PER_CALL' || out.quotaPerMonth === undefined)
+      throw usageError("--overage bills calls past the --quota at the plan's price: it needs -t PAY_PER_CALL and --quota.");
     out.quotaOverage = true;
   }
   return out;
@@ -91,8 +103,14 @@ function planLimits(options: PlanOptions, billingType: string): Pick<RatePlanInp
  */
 export function ratePlanInput(options: PlanOptions): RatePlanInput | undefined {
   if (options.type === undefined) {
-    const stray = [options.value !== undefined && '-v/--value', options.currency !== undefined && '--currency', options.free !== undefined && '--free',
-      options.rateLimit !== undefined && '--rate-limit', options.quota !== undefined && '--quota', options.overage && '--overage'].filter(Boolean);
+    const stray = [
+      options.value !== undefined && '-v/--value',
+      options.currency !== undefined && '--currency',
+      options.free !== undefined && '--free',
+      options.rateLimit !== undefined && '--rate-limit',
+      options.quota !== undefined && '--quota',
+      options.overage && '--overage',
+    ].filter(Boolean);
     if (stray.length) throw usageError(`${stray.join(' and ')} set a rate plan: give its type too, -t MONTHLY or -t PAY_PER_CALL.`);
     return undefined;
   }
@@ -103,23 +121,31 @@ export function ratePlanInput(options: PlanOptions): RatePlanInput | undefined {
   }
   const freeCallsPerMonth = options.free === undefined ? 0 : parseCount(options.free, '--free');
   if (billingType === 'NOT_BILLABLE') {
-    if (options.value !== undefined && parseAmount(options.value, currency) !== 0) throw usageError('A NOT_BILLABLE plan has no price: leave out -v/--value.');
+    if (options.value !== undefined && parseAmount(options.value, currency) !== 0)
+      throw usageError('A NOT_BILLABLE plan has no price: leave out -v/--value.');
     return { billingType, amount: 0, currency, freeCallsPerMonth, ...planLimits(options, billingType) };
   }
   if (options.value === undefined) {
-    throw usageError(billingType === 'MONTHLY'
-      ? '-t MONTHLY needs -v/--value <the monthly fee>, like -v 29.99 (in EUR unless --currency says otherwise).'
-      : '-t PAY_PER_CALL needs -v/--value <the price of one call>, like -v 0.05 (in EUR unless --currency says otherwise).');
+    throw usageError(
+      billingType === 'MONTHLY'
+        ? '-t MONTHLY needs -v/--value <the monthly fee>, like -v 29.99 (in EUR unless --currency says otherwise).'
+        : '-t PAY_PER_CALL needs -v/--value <the price of one call>, like -v 0.05 (in EUR unless --currency says otherwise).',
+    );
   }
   return { billingType, amount: parseAmount(options.value, currency), currency, freeCallsPerMonth, ...planLimits(options, billingType) };
 }
 
 /** A plan in a few words: `NOT_BILLABLE`, `MONTHLY 29.99 EUR a month`, `PAY_PER_CALL 0.05 EUR a call, 1000 calls a month free`. */
-export function describePlan(plan: Pick<RatePlan, 'billingType' | 'amount' | 'currency' | 'freeCallsPerMonth'> & Partial<Pick<RatePlan, 'rateLimit' | 'quotaPerMonth' | 'quotaOverage'>>): string {
+export function describePlan(
+  plan: Pick<RatePlan, 'billingType' | 'amount' | 'currency' | 'freeCallsPerMonth'> &
+    Partial<Pick<RatePlan, 'rateLimit' | 'quotaPerMonth' | 'quotaOverage'>>,
+): string {
   const limits = [
     plan.rateLimit ? `at most ${plan.rateLimit} per client key` : '',
     plan.quotaPerMonth ? `${plan.quotaPerMonth} calls a month (${plan.quotaOverage ? 'more billed' : 'then refused'})` : '',
-  ].filter(Boolean).join(', ');
+  ]
+    .filter(Boolean)
+    .join(', ');
   return limits ? `${billing(plan)}; ${limits}` : billing(plan);
 }
 

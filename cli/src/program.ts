@@ -37,7 +37,11 @@ function longName(option: Option): string {
 }
 
 function addCommand(program: Command, spec: CommandSpec, done: (run: () => Promise<number | void>) => void): void {
-  const cmd = program.command(spec.name).summary(spec.summary).description(spec.description ?? `${spec.summary}.`).helpGroup(spec.group)
+  const cmd = program
+    .command(spec.name)
+    .summary(spec.summary)
+    .description(spec.description ?? `${spec.summary}.`)
+    .helpGroup(spec.group)
     .configureOutput({ outputError: (message, write) => write(usageLine(message, spec.name)) });
   for (const a of spec.args ?? []) cmd.argument(a);
   if (spec.usage) cmd.usage(`${spec.usage} [options]`);
@@ -45,7 +49,10 @@ function addCommand(program: Command, spec: CommandSpec, done: (run: () => Promi
   if (spec.json !== false) cmd.option('--json', 'print the result as JSON');
   if (spec.remote) {
     cmd.option('--platform <url>', 'the platform (default $CODESTORE_PLATFORM_URL or http://127.0.0.1:4000)');
-    cmd.option('--org <organization>', 'act in this organization this once (its id or name; default: the one `codestore org:switch` chose)');
+    cmd.option(
+      '--org <organization>',
+      'act in this organization this once (its id or name; default: the one `codestore org:switch` chose)',
+    );
   }
   cmd.addHelpText('after', `\nExample${spec.examples.length > 1 ? 's' : ''}:\n${spec.examples.map((e) => `  $ ${e}`).join('\n')}\n`);
   // The handlers word "too many arguments" themselves, naming the command.
@@ -58,11 +65,20 @@ function addCommand(program: Command, spec: CommandSpec, done: (run: () => Promi
     for (const option of cmd.options) values[longName(option)] = opts[option.attributeName()];
     done(async () => {
       if (given.length > max) {
-        throw new CliError(`${spec.name} takes ${max ? `at most ${max} argument(s)` : 'no arguments'}; got ${given.map((p) => JSON.stringify(p)).join(' ')}. Run \`codestore ${spec.name} --help\`.`, 2);
+        throw new CliError(
+          `${spec.name} takes ${max ? `at most ${max} argument(s)` : 'no arguments'}; got ${given.map((p) => JSON.stringify(p)).join(' ')}. Run \`codestore ${spec.name} --help\`.`,
+          2,
+        );
       }
       const handler = await spec.run();
       const positionalService = spec.args?.[0] === '[service]';
-      if (spec.remote && (typeof values.org === 'string' || typeof values.project === 'string' || typeof values.service === 'string' || (positionalService && given[0] !== undefined))) {
+      if (
+        spec.remote &&
+        (typeof values.org === 'string' ||
+          typeof values.project === 'string' ||
+          typeof values.service === 'string' ||
+          (positionalService && given[0] !== undefined))
+      ) {
         await (await import('./names')).resolveNames(values, given, positionalService);
       }
       return handler({ values, args: given });
@@ -80,13 +96,22 @@ export function buildProgram(done: (run: () => Promise<number | void>) => void):
     // Options of `codestore` itself come before the command: `project:service:roll -v` is the command's.
     .enablePositionalOptions()
     .showSuggestionAfterError(true)
-    .configureHelp({ sortSubcommands: false, subcommandTerm: (c) => [c.name(), ...c.registeredArguments.map((a) => (a.required ? `<${a.name()}>` : `[${a.name()}]`))].join(' ') })
+    .configureHelp({
+      sortSubcommands: false,
+      subcommandTerm: (c) => [c.name(), ...c.registeredArguments.map((a) => (a.required ? `<${a.name()}>` : `[${a.name()}]`))].join(' '),
+    })
     .configureOutput({ outputError: (message, write) => write(usageLine(message)) })
     .addHelpText('after', FOOTER)
     .exitOverride();
   for (const spec of COMMANDS) addCommand(program, spec, done);
   // The platform runs its own bundle, which reads its own options and help (see main).
-  program.command(PLATFORM_COMMAND.name).summary(PLATFORM_COMMAND.summary).helpGroup(GROUPS.platform).helpOption(false).allowUnknownOption().allowExcessArguments();
+  program
+    .command(PLATFORM_COMMAND.name)
+    .summary(PLATFORM_COMMAND.summary)
+    .helpGroup(GROUPS.platform)
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments();
   return program;
 }
 
@@ -103,7 +128,9 @@ export function main(argv: string[]): number {
     return 0;
   }
   let command: (() => Promise<number | void>) | undefined;
-  const program = buildProgram((run) => { command = run; });
+  const program = buildProgram((run) => {
+    command = run;
+  });
   if (!argv.length) {
     program.outputHelp();
     return 0;

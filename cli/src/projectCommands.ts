@@ -5,11 +5,17 @@ import type { Deployment, InstanceEnvironmentName, PlatformClient, Project, Serv
 import { CommandInput, platformClient, printJson, str, Values } from './context';
 import { logsCommand } from './deployCommands';
 import { CliError, usageError } from './errors';
-import { alternatives, deploymentOutcome, INSTANCE_ENVIRONMENTS, nextEnvironment, parseInstanceEnvironment, previousEnvironment } from './format';
+import {
+  alternatives,
+  deploymentOutcome,
+  INSTANCE_ENVIRONMENTS,
+  nextEnvironment,
+  parseInstanceEnvironment,
+  previousEnvironment,
+} from './format';
 import { serviceIdFor } from './manifest';
 import { describePlan, ratePlanInput } from './plans';
 import { environmentLines, environmentState, table } from './serviceCommands';
-
 
 /** `-p/--project`, which the command cannot do without. */
 export function projectIdOf(command: string, values: Values): string {
@@ -40,11 +46,17 @@ function projectJson(client: PlatformClient, project: Project) {
 }
 
 /** The project and its instance of the service, or an error that says how to add it. */
-export async function instanceOf(client: PlatformClient, projectId: string, serviceId: string): Promise<{ project: Project; instance: ServiceInstance }> {
+export async function instanceOf(
+  client: PlatformClient,
+  projectId: string,
+  serviceId: string,
+): Promise<{ project: Project; instance: ServiceInstance }> {
   const project = await client.projectInfo(projectId);
   const instance = project.instances.find((i) => i.service.id === serviceId);
   if (!instance) {
-    throw new CliError(`Project "${project.name}" (${project.id}) has no service ${serviceId}: add it with \`codestore project:service:add -p ${project.id} -s ${serviceId}\`.`);
+    throw new CliError(
+      `Project "${project.name}" (${project.id}) has no service ${serviceId}: add it with \`codestore project:service:add -p ${project.id} -s ${serviceId}\`.`,
+    );
   }
   return { project, instance };
 }
@@ -62,9 +74,20 @@ async function instanceUrl(client: PlatformClient, projectId: string, serviceId:
 }
 
 /** Prints a settled deployment of an instance (--json: with its URL); a failed one is the command's error. */
-async function reportDeployment(values: Values, client: PlatformClient, projectId: string, serviceId: string, deployment: Deployment): Promise<number> {
+async function reportDeployment(
+  values: Values,
+  client: PlatformClient,
+  projectId: string,
+  serviceId: string,
+  deployment: Deployment,
+): Promise<number> {
   const url = deployment.status === 'DEPLOYED' ? await instanceUrl(client, projectId, serviceId, deployment.environment) : undefined;
-  const outcome = deploymentOutcome(deployment, deployment.version.version, url, logsCommand(values, serviceId, deployment.environment, projectId));
+  const outcome = deploymentOutcome(
+    deployment,
+    deployment.version.version,
+    url,
+    logsCommand(values, serviceId, deployment.environment, projectId),
+  );
   if (values.json) printJson({ ...deployment, url: url ?? null });
   if (!outcome.ok) throw new CliError(outcome.message);
   if (!values.json) process.stdout.write(outcome.message + '\n');
@@ -77,7 +100,8 @@ function progress(values: Values, message: string): void {
 
 export async function create({ values, args }: CommandInput): Promise<number> {
   const name = args[0] ?? str(values, 'name');
-  if (args[0] !== undefined && str(values, 'name') !== undefined) throw usageError('project:create takes one name: `codestore project:create <name>` or -n <name>, not both.');
+  if (args[0] !== undefined && str(values, 'name') !== undefined)
+    throw usageError('project:create takes one name: `codestore project:create <name>` or -n <name>, not both.');
   if (!name) throw usageError('Name the project: `codestore project:create <name>` (or -n <name>).');
   const client = platformClient(values, true);
   const project = await client.createProject(name);
@@ -85,7 +109,9 @@ export async function create({ values, args }: CommandInput): Promise<number> {
     printJson(projectJson(client, project));
     return 0;
   }
-  process.stdout.write(`Created project "${project.name}": ${project.id}\nAdd a service to it with \`codestore project:service:add -p ${project.id} -s <serviceId>\`.\n`);
+  process.stdout.write(
+    `Created project "${project.name}": ${project.id}\nAdd a service to it with \`codestore project:service:add -p ${project.id} -s <serviceId>\`.\n`,
+  );
   return 0;
 }
 
@@ -114,7 +140,8 @@ export async function info({ values }: CommandInput): Promise<number> {
     // Without -p, the organization's only project.
     const projects = await client.listProjects();
     if (!projects.length) throw new CliError('No projects yet. Create one with `codestore project:create <name>`.');
-    if (projects.length > 1) throw usageError(`Which project? Pass -p <projectId>: you have ${projects.length} (${projects.map((p) => p.id).join(', ')}).`);
+    if (projects.length > 1)
+      throw usageError(`Which project? Pass -p <projectId>: you have ${projects.length} (${projects.map((p) => p.id).join(', ')}).`);
     project = projects[0];
   }
   if (values.json) {
@@ -122,9 +149,13 @@ export async function info({ values }: CommandInput): Promise<number> {
     return 0;
   }
   const out = [`${project.name} (${project.id}), created ${project.createdAt}`];
-  if (!project.instances.length) out.push(`No services yet: add one with \`codestore project:service:add -p ${project.id} -s <serviceId>\`.`);
+  if (!project.instances.length)
+    out.push(`No services yet: add one with \`codestore project:service:add -p ${project.id} -s <serviceId>\`.`);
   for (const instance of project.instances) {
-    out.push(`  ${instance.service.name} (${instance.service.id}): ${describePlan(instance.ratePlan)}`, ...environmentLines(client, instance.environments, '    '));
+    out.push(
+      `  ${instance.service.name} (${instance.service.id}): ${describePlan(instance.ratePlan)}`,
+      ...environmentLines(client, instance.environments, '    '),
+    );
   }
   process.stdout.write(out.join('\n') + '\n');
   return 0;
@@ -138,7 +169,9 @@ export async function remove({ values }: CommandInput): Promise<number> {
     const n = project.instances.length;
     if (n) {
       const which = project.instances.map((i) => i.service.id).join(', ');
-      throw usageError(`Project "${project.name}" (${project.id}) has ${n} service-instance${n === 1 ? '' : 's'} (${which}): deleting it removes ${n === 1 ? 'it' : 'them'} with ${n === 1 ? 'its' : 'their'} databases. Add -f to delete it.`);
+      throw usageError(
+        `Project "${project.name}" (${project.id}) has ${n} service-instance${n === 1 ? '' : 's'} (${which}): deleting it removes ${n === 1 ? 'it' : 'them'} with ${n === 1 ? 'its' : 'their'} databases. Add -f to delete it.`,
+      );
     }
   }
   const deleted = await client.deleteProject(projectId, !!values.force);
@@ -150,20 +183,38 @@ export async function remove({ values }: CommandInput): Promise<number> {
 export async function serviceAdd({ values }: CommandInput): Promise<number> {
   const projectId = projectIdOf('project:service:add', values);
   const serviceId = serviceOf('project:service:add', values);
-  const plan = ratePlanInput({ type: str(values, 'type'), value: str(values, 'value'), currency: str(values, 'currency'), free: str(values, 'free'), rateLimit: str(values, 'rate-limit'), quota: str(values, 'quota'), overage: values.overage === true });
+  const plan = ratePlanInput({
+    type: str(values, 'type'),
+    value: str(values, 'value'),
+    currency: str(values, 'currency'),
+    free: str(values, 'free'),
+    rateLimit: str(values, 'rate-limit'),
+    quota: str(values, 'quota'),
+    overage: values.overage === true,
+  });
   const client = platformClient(values, true);
   progress(values, `Adding ${serviceId} to project ${projectId} and deploying what its demo environment serves to development...`);
   const instance = await client.addServiceToProject(projectId, serviceId, plan);
   const dev = instance.environments.find((e) => e.name === 'development');
   const latest = dev?.latestDeployment;
-  const outcome = latest && deploymentOutcome(latest, latest.version.version, latest.status === 'DEPLOYED' ? client.endpointUrl(dev) : undefined,
-    logsCommand(values, serviceId, 'development', projectId));
+  const outcome =
+    latest &&
+    deploymentOutcome(
+      latest,
+      latest.version.version,
+      latest.status === 'DEPLOYED' ? client.endpointUrl(dev) : undefined,
+      logsCommand(values, serviceId, 'development', projectId),
+    );
   if (values.json) printJson(instanceJson(client, instance));
   else {
-    process.stdout.write(`Added ${instance.service.name} (${instance.service.id}) to project ${instance.projectId}, rate plan ${describePlan(instance.ratePlan)}.\n`);
+    process.stdout.write(
+      `Added ${instance.service.name} (${instance.service.id}) to project ${instance.projectId}, rate plan ${describePlan(instance.ratePlan)}.\n`,
+    );
     if (!outcome) process.stdout.write(`Nothing is deployed to development yet${dev ? `: ${client.endpointUrl(dev)}` : ''}.\n`);
     else if (outcome.ok) process.stdout.write(outcome.message + '\n');
-    process.stdout.write(`Calls to development and staging send the developer key as x-user-authorization; production takes a client key (\`codestore project:client:add -p ${instance.projectId} -n <name>\`).\n`);
+    process.stdout.write(
+      `Calls to development and staging send the developer key as x-user-authorization; production takes a client key (\`codestore project:client:add -p ${instance.projectId} -n <name>\`).\n`,
+    );
   }
   if (outcome && !outcome.ok) throw new CliError(outcome.message);
   return 0;
@@ -178,14 +229,21 @@ export async function serviceList({ values }: CommandInput): Promise<number> {
     return 0;
   }
   if (!project.instances.length) {
-    process.stdout.write(`Project "${project.name}" (${project.id}) has no services yet: add one with \`codestore project:service:add -p ${project.id} -s <serviceId>\`.\n`);
+    process.stdout.write(
+      `Project "${project.name}" (${project.id}) has no services yet: add one with \`codestore project:service:add -p ${project.id} -s <serviceId>\`.\n`,
+    );
     return 0;
   }
   const env = (i: ServiceInstance, name: string) => {
     const e = i.environments.find((x) => x.name === name);
     return e ? environmentState(e) : '-';
   };
-  const rows = project.instances.map((i) => [i.service.id, i.service.name, describePlan(i.ratePlan), ...INSTANCE_ENVIRONMENTS.map((name) => env(i, name))]);
+  const rows = project.instances.map((i) => [
+    i.service.id,
+    i.service.name,
+    describePlan(i.ratePlan),
+    ...INSTANCE_ENVIRONMENTS.map((name) => env(i, name)),
+  ]);
   process.stdout.write(table([['SERVICE', 'NAME', 'RATE PLAN', ...INSTANCE_ENVIRONMENTS.map((e) => e.toUpperCase())], ...rows]));
   return 0;
 }
@@ -214,13 +272,16 @@ export async function serviceRemove({ values }: CommandInput): Promise<number> {
   const projectId = projectIdOf('project:service:remove', values);
   const serviceId = serviceOf('project:service:remove', values);
   if (!values.force) {
-    throw usageError(`Removing ${serviceId} from project ${projectId} drops its 3 databases (development, staging and production) with their data. Add -f to remove it.`);
+    throw usageError(
+      `Removing ${serviceId} from project ${projectId} drops its 3 databases (development, staging and production) with their data. Add -f to remove it.`,
+    );
   }
   const client = platformClient(values, true);
   progress(values, `Removing ${serviceId} from project ${projectId}...`);
   const removed = await client.removeServiceFromProject(projectId, serviceId, true);
   if (values.json) printJson({ removed, projectId });
-  else process.stdout.write(`Removed ${removed} from project ${projectId}; its development, staging and production databases were dropped.\n`);
+  else
+    process.stdout.write(`Removed ${removed} from project ${projectId}; its development, staging and production databases were dropped.\n`);
   return 0;
 }
 
@@ -237,7 +298,13 @@ export async function servicePromote({ values }: CommandInput): Promise<number> 
   }
   const client = platformClient(values, true);
   progress(values, `Deploying what ${serviceId} serves in ${from} to ${to} in project ${projectId}...`);
-  return reportDeployment(values, client, projectId, serviceId, await client.promoteInstance(projectId, serviceId, from, to, { force: values.force === true }));
+  return reportDeployment(
+    values,
+    client,
+    projectId,
+    serviceId,
+    await client.promoteInstance(projectId, serviceId, from, to, { force: values.force === true }),
+  );
 }
 
 export async function serviceRoll({ values }: CommandInput): Promise<number> {
@@ -248,17 +315,37 @@ export async function serviceRoll({ values }: CommandInput): Promise<number> {
   if (!version) throw usageError(`project:service:roll needs -v/--version <version> (\`codestore service:info ${serviceId}\` lists them).`);
   const client = platformClient(values, true);
   progress(values, `Deploying ${serviceId} ${version} to ${environment} in project ${projectId}...`);
-  return reportDeployment(values, client, projectId, serviceId, await client.rollInstance(projectId, serviceId, environment, version, { force: values.force === true }));
+  return reportDeployment(
+    values,
+    client,
+    projectId,
+    serviceId,
+    await client.rollInstance(projectId, serviceId, environment, version, { force: values.force === true }),
+  );
 }
 
 export async function servicePlan({ values }: CommandInput): Promise<number> {
   const projectId = projectIdOf('project:service:plan', values);
   const serviceId = serviceOf('project:service:plan', values);
-  const plan = ratePlanInput({ type: str(values, 'type'), value: str(values, 'value'), currency: str(values, 'currency'), free: str(values, 'free'), rateLimit: str(values, 'rate-limit'), quota: str(values, 'quota'), overage: values.overage === true });
-  if (!plan) throw usageError('project:service:plan needs -t/--type NOT_BILLABLE, MONTHLY or PAY_PER_CALL (with -v/--value <price> for the last two).');
+  const plan = ratePlanInput({
+    type: str(values, 'type'),
+    value: str(values, 'value'),
+    currency: str(values, 'currency'),
+    free: str(values, 'free'),
+    rateLimit: str(values, 'rate-limit'),
+    quota: str(values, 'quota'),
+    overage: values.overage === true,
+  });
+  if (!plan)
+    throw usageError(
+      'project:service:plan needs -t/--type NOT_BILLABLE, MONTHLY or PAY_PER_CALL (with -v/--value <price> for the last two).',
+    );
   const client = platformClient(values, true);
   const instance = await client.setRatePlan(projectId, serviceId, plan);
   if (values.json) printJson(instanceJson(client, instance));
-  else process.stdout.write(`Rate plan of ${instance.service.id} in project ${instance.projectId}: ${describePlan(instance.ratePlan)}, from ${instance.ratePlan.effectiveFrom}.\n`);
+  else
+    process.stdout.write(
+      `Rate plan of ${instance.service.id} in project ${instance.projectId}: ${describePlan(instance.ratePlan)}, from ${instance.ratePlan.effectiveFrom}.\n`,
+    );
   return 0;
 }

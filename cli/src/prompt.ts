@@ -10,8 +10,14 @@ export function canPrompt(): boolean {
 export function promptLine(question: string): Promise<string> {
   const rl = readline.createInterface({ input: process.stdin, output: process.stderr, terminal: true });
   return new Promise((resolve, reject) => {
-    rl.on('SIGINT', () => { rl.close(); reject(new CliError('cancelled')); });
-    rl.question(question, (answer) => { rl.close(); resolve(answer.trim()); });
+    rl.on('SIGINT', () => {
+      rl.close();
+      reject(new CliError('cancelled'));
+    });
+    rl.question(question, (answer) => {
+      rl.close();
+      resolve(answer.trim());
+    });
   });
 }
 

@@ -25,7 +25,9 @@ async function regenerate(folder: string, values: Values, steps: PushSteps): Pro
     if (values.yes) return true;
     const list = destructive.map((s) => `  ${s}`).join('\n');
     if (!canPrompt()) {
-      throw usageError(`The pending migration drops data when it runs: ${destructive.join('; ')}. Push it with --yes, or keep the data (rename with @renamedFrom instead of removing).`);
+      throw usageError(
+        `The pending migration drops data when it runs: ${destructive.join('; ')}. Push it with --yes, or keep the data (rename with @renamedFrom instead of removing).`,
+      );
     }
     steps.pause();
     process.stderr.write(`The pending migration drops data when it runs:\n${list}\n`);
@@ -53,16 +55,23 @@ export async function push({ values, args }: CommandInput): Promise<number> {
     if (!fs.existsSync(path.join(folder, 'codestore.yaml'))) throw new CliError(`${folder} is not a service folder (no codestore.yaml).`);
   } else {
     folder = findServiceFolder();
-    if (!folder) throw new CliError('Not in a service folder (no codestore.yaml here or above): run `codestore push` in one, or pass its path.');
+    if (!folder)
+      throw new CliError('Not in a service folder (no codestore.yaml here or above): run `codestore push` in one, or pass its path.');
   }
   const serviceId = manifestServiceId(folder);
-  if (!serviceId) throw new CliError(`${path.join(folder, 'codestore.yaml')} has no serviceId: create the service with \`codestore service:create\` in that folder first.`);
+  if (!serviceId)
+    throw new CliError(
+      `${path.join(folder, 'codestore.yaml')} has no serviceId: create the service with \`codestore service:create\` in that folder first.`,
+    );
   const client = platformClient(values, true);
   const steps = new PushSteps(!values.json && !!process.stderr.isTTY);
 
   // A schema with errors is pushed as it is: the platform's check lists them where they are.
   const regenerated = await regenerate(folder, values, steps).catch((e) => {
-    if (e instanceof CliError && /^the schema has \d+ error/.test(e.message)) { steps.done('skipped: the schema has errors'); return null; }
+    if (e instanceof CliError && /^the schema has \d+ error/.test(e.message)) {
+      steps.done('skipped: the schema has errors');
+      return null;
+    }
     steps.fail();
     throw e;
   });
@@ -84,7 +93,9 @@ export async function push({ values, args }: CommandInput): Promise<number> {
   steps.done(`${(archive.length / 1024).toFixed(1)} KB`);
   let pushed;
   try {
-    pushed = await steps.follow(client, serviceId, (onUploaded) => client.push(serviceId, archive, str(values, 'release-notes'), { onUploaded }));
+    pushed = await steps.follow(client, serviceId, (onUploaded) =>
+      client.push(serviceId, archive, str(values, 'release-notes'), { onUploaded }),
+    );
   } catch (e) {
     if (!(e instanceof PlatformError) || e.code !== 'CHECK_FAILED') throw e;
     if (values.json) printJson({ problems: e.problems });
@@ -98,7 +109,9 @@ export async function push({ values, args }: CommandInput): Promise<number> {
   const url = deployment?.status === 'DEPLOYED' ? await endpointUrl(client, serviceId, deployment.environment) : undefined;
   const outcome = deployment && deploymentOutcome(deployment, pushed.version, url, logsCommand(values, serviceId, deployment.environment));
   if (values.json) {
-    const regeneration = regenerated ? { written: regenerated.written, deleted: regenerated.deleted, migration: regenerated.migration ?? null } : null;
+    const regeneration = regenerated
+      ? { written: regenerated.written, deleted: regenerated.deleted, migration: regenerated.migration ?? null }
+      : null;
     printJson({ ...(deployment ? { ...pushed, deployment: { ...deployment, url: url ?? null } } : pushed), regenerated: regeneration });
   } else {
     for (const w of pushed.warnings) process.stdout.write(formatProblem(w) + '\n');

@@ -45,7 +45,11 @@ export class PushSteps {
   }
 
   /** Shows the upload, the check and build, and the deployment of `push` as the platform reports them. */
-  async follow(client: PlatformClient, serviceId: string, push: (onUploaded: () => void) => Promise<PushedVersion>): Promise<PushedVersion> {
+  async follow(
+    client: PlatformClient,
+    serviceId: string,
+    push: (onUploaded: () => void) => Promise<PushedVersion>,
+  ): Promise<PushedVersion> {
     if (!this.tty) return push(() => undefined);
     let cursor: string | null | undefined;
     try {
@@ -66,15 +70,25 @@ export class PushSteps {
     this.start('Uploading');
     let timer: NodeJS.Timeout | undefined;
     let reading: Promise<void> = Promise.resolve();
-    const tick = () => { reading = read().then(() => { timer = setTimeout(tick, POLL_MS); }); };
+    const tick = () => {
+      reading = read().then(() => {
+        timer = setTimeout(tick, POLL_MS);
+      });
+    };
     tick();
     try {
-      const pushed = await push(() => { if (this.current === 'Uploading') { this.done(); this.start('Checking and building'); } });
+      const pushed = await push(() => {
+        if (this.current === 'Uploading') {
+          this.done();
+          this.start('Checking and building');
+        }
+      });
       clearTimeout(timer);
       await reading;
       clearTimeout(timer);
       await read();
-      if (pushed.deployment?.status === 'DEPLOYMENT_FAILED') this.fail(); else this.done();
+      if (pushed.deployment?.status === 'DEPLOYMENT_FAILED') this.fail();
+      else this.done();
       return pushed;
     } catch (e) {
       clearTimeout(timer);

@@ -23,12 +23,16 @@ export async function schemaCheck({ values, args }: CommandInput): Promise<numbe
     throw new CliError(`cannot read ${path.join(folder, SCHEMA_PATH)}.`, 2);
   }
   const environment = str(values, 'env');
-  if (environment !== undefined && !ENVIRONMENTS.includes(environment)) throw usageError(`-e/--env is one of ${ENVIRONMENTS.join(', ')}, not ${JSON.stringify(environment)}.`);
+  if (environment !== undefined && !ENVIRONMENTS.includes(environment))
+    throw usageError(`-e/--env is one of ${ENVIRONMENTS.join(', ')}, not ${JSON.stringify(environment)}.`);
   const daysText = str(values, 'days');
   const days = daysText === undefined ? undefined : Number(daysText);
-  if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > 90)) throw usageError(`--days is a whole number from 1 to 90, not ${JSON.stringify(daysText)}.`);
+  if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > 90))
+    throw usageError(`--days is a whole number from 1 to 90, not ${JSON.stringify(daysText)}.`);
   const checks = await platformClient(values, true).schemaCheck(serviceId, schema, {
-    projectId: str(values, 'project'), environment: environment as InstanceEnvironmentName | undefined, days,
+    projectId: str(values, 'project'),
+    environment: environment as InstanceEnvironmentName | undefined,
+    days,
   });
   const breaking = checks.some((c) => c.breaking);
   if (values.json) {
@@ -36,9 +40,11 @@ export async function schemaCheck({ values, args }: CommandInput): Promise<numbe
     return breaking ? 1 : 0;
   }
   for (const c of checks) process.stdout.write(describe(c));
-  process.stdout.write(breaking
-    ? 'Something clients call would break: keep it (mark it @deprecated) until no client calls it, or promote with --force.\n'
-    : 'Nothing clients called would break.\n');
+  process.stdout.write(
+    breaking
+      ? 'Something clients call would break: keep it (mark it @deprecated) until no client calls it, or promote with --force.\n'
+      : 'Nothing clients called would break.\n',
+  );
   return breaking ? 1 : 0;
 }
 
@@ -46,7 +52,9 @@ function describe(c: EnvironmentSchemaCheck): string {
   const where = c.projectId ? `${c.environment} of ${c.projectId}` : c.environment;
   if (!c.servedVersion) return `${where}: serves nothing\n`;
   const breaking = c.changes.filter((x) => x.level === 'BREAKING');
-  const lines = [`${where} (serves ${c.servedVersion}): ${c.changes.length ? `${c.changes.length} change(s), ${breaking.length} breaking` : 'no changes'}`];
+  const lines = [
+    `${where} (serves ${c.servedVersion}): ${c.changes.length ? `${c.changes.length} change(s), ${breaking.length} breaking` : 'no changes'}`,
+  ];
   for (const x of c.changes) lines.push(`  ${x.breaksUsage ? 'BREAKS' : x.level.toLowerCase().replace('_', '-')}  ${x.description}`);
   return lines.join('\n') + '\n';
 }

@@ -40,7 +40,12 @@ export function table(rows: string[][]): string {
  * its latest deployment failed, if it did; `indent` goes before each line.
  */
 export function environmentLines(client: PlatformClient, environments: Environment[], indent = '  '): string[] {
-  const rows = environments.map((e) => [e.name, environmentStatus(e), e.currentVersion ? `serving ${e.currentVersion.version}` : e.latestDeployment ? 'serving nothing' : '', client.endpointUrl(e)]);
+  const rows = environments.map((e) => [
+    e.name,
+    environmentStatus(e),
+    e.currentVersion ? `serving ${e.currentVersion.version}` : e.latestDeployment ? 'serving nothing' : '',
+    client.endpointUrl(e),
+  ]);
   const lines = rows.length ? table(rows).trimEnd().split('\n') : [];
   // Why a deployment failed goes under the status column.
   const under = indent + ' '.repeat(Math.max(0, ...rows.map((r) => r[0].length)) + 2);
@@ -67,11 +72,14 @@ export async function create({ values, args }: CommandInput): Promise<number> {
       throw e;
     });
     if (existing) {
-      throw new CliError(`${folder} is already the service "${existing.name}" (${existing.id}). To make it a new service, remove serviceId from its codestore.yaml first.`);
+      throw new CliError(
+        `${folder} is already the service "${existing.name}" (${existing.id}). To make it a new service, remove serviceId from its codestore.yaml first.`,
+      );
     }
   }
   const name = args[0] ?? str(values, 'name') ?? (folder ? path.basename(folder) : undefined);
-  if (!name) throw usageError('Name the service: `codestore service:create <name>` (or run it in a service folder to use the folder\'s name).');
+  if (!name)
+    throw usageError("Name the service: `codestore service:create <name>` (or run it in a service folder to use the folder's name).");
   const { service, developerKey } = await client.createService(name);
   const manifest = writeServiceId?.(service.id);
   if (values.json) {
@@ -80,8 +88,13 @@ export async function create({ values, args }: CommandInput): Promise<number> {
   }
   process.stdout.write(`Created service "${service.name}": ${service.id}\n`);
   for (const env of service.environments) process.stdout.write(`  ${env.name.padEnd(8)} ${client.endpointUrl(env)}\n`);
-  process.stdout.write(`Developer key (shown only now; requests to private and demo send it as x-user-authorization):\n  ${developerKey}\n`);
-  if (manifest) process.stdout.write(`Wrote serviceId: ${service.id} to ${manifest}${previousId ? ` (it was ${previousId}, which this platform does not know)` : ''}.\n`);
+  process.stdout.write(
+    `Developer key (shown only now; requests to private and demo send it as x-user-authorization):\n  ${developerKey}\n`,
+  );
+  if (manifest)
+    process.stdout.write(
+      `Wrote serviceId: ${service.id} to ${manifest}${previousId ? ` (it was ${previousId}, which this platform does not know)` : ''}.\n`,
+    );
   return 0;
 }
 
@@ -100,7 +113,9 @@ export async function list({ values }: CommandInput): Promise<number> {
     const e = s.environments.find((x) => x.name === name);
     return e ? environmentState(e) : '-';
   };
-  process.stdout.write(table([['ID', 'NAME', 'PRIVATE', 'DEMO'], ...services.map((s) => [s.id, s.name, env(s, 'private'), env(s, 'demo')])]));
+  process.stdout.write(
+    table([['ID', 'NAME', 'PRIVATE', 'DEMO'], ...services.map((s) => [s.id, s.name, env(s, 'private'), env(s, 'demo')])]),
+  );
   return 0;
 }
 
@@ -116,7 +131,8 @@ export async function info({ values, args }: CommandInput): Promise<number> {
   if (!service.versions.length) out.push('No versions yet: push the service to make one.');
   else {
     out.push('Versions:');
-    for (const v of service.versions) out.push(`  ${v.version.padEnd(10)} ${v.createdAt}${v.releaseNotes ? `  ${v.releaseNotes.split('\n')[0]}` : ''}`);
+    for (const v of service.versions)
+      out.push(`  ${v.version.padEnd(10)} ${v.createdAt}${v.releaseNotes ? `  ${v.releaseNotes.split('\n')[0]}` : ''}`);
   }
   process.stdout.write(out.join('\n') + '\n');
   return 0;
@@ -126,7 +142,8 @@ export async function remove({ values, args }: CommandInput): Promise<number> {
   const id = serviceIdFor('service:remove', args[0]);
   const client = platformClient(values, true);
   if (!values.yes) {
-    if (!canPrompt()) throw usageError(`service:remove deletes ${id} with its environments, versions and deployments: pass --yes to confirm.`);
+    if (!canPrompt())
+      throw usageError(`service:remove deletes ${id} with its environments, versions and deployments: pass --yes to confirm.`);
     const service = await client.serviceInfo(id);
     if (!(await confirm(`Remove service "${service.name}" (${service.id}) with its environments, versions and deployments?`))) {
       process.stderr.write('Nothing was removed.\n');

@@ -15,7 +15,8 @@ function email(command: string, values: CommandInput['values']): string {
 }
 
 function role(command: string, value: string | undefined, allowed: MemberRole[]): MemberRole {
-  if (!value || !(allowed as string[]).includes(value)) throw usageError(`${command}: -r/--role is one of ${allowed.join(', ')}${value ? `, not ${JSON.stringify(value)}` : ''}.`);
+  if (!value || !(allowed as string[]).includes(value))
+    throw usageError(`${command}: -r/--role is one of ${allowed.join(', ')}${value ? `, not ${JSON.stringify(value)}` : ''}.`);
   return value as MemberRole;
 }
 
@@ -40,23 +41,36 @@ export async function switchTo({ values, args }: CommandInput): Promise<number> 
   const url = platformUrl(values);
   const client = platformClient(values, true);
   const memberships = await client.organizations();
-  const id = idFor('organization', given, memberships.map((m) => m.organization), 'the argument');
+  const id = idFor(
+    'organization',
+    given,
+    memberships.map((m) => m.organization),
+    'the argument',
+  );
   const m = memberships.find((x) => x.organization.id === id);
   if (!m) throw new CliError(`You are not a member of an organization "${given}": \`codestore org:list\` shows yours.`);
   saveOrganization(url, m.own ? undefined : { id: m.organization.id, name: m.organization.name });
   if (values.json) printJson({ organization: m.organization, role: m.role });
-  else process.stdout.write(`Commands now act in ${m.organization.name} (${m.organization.id}), where you are ${m.role === 'developer' ? 'a' : 'an'} ${m.role}.\n`);
+  else
+    process.stdout.write(
+      `Commands now act in ${m.organization.name} (${m.organization.id}), where you are ${m.role === 'developer' ? 'a' : 'an'} ${m.role}.\n`,
+    );
   return 0;
 }
 
 export async function invite({ values }: CommandInput): Promise<number> {
   const client = platformClient(values, true);
-  const invitation = await client.inviteMember(email('org:invite', values), role('org:invite', str(values, 'role') ?? 'developer', ['developer', 'admin']) as 'developer' | 'admin');
+  const invitation = await client.inviteMember(
+    email('org:invite', values),
+    role('org:invite', str(values, 'role') ?? 'developer', ['developer', 'admin']) as 'developer' | 'admin',
+  );
   if (values.json) {
     printJson({ code: invitation.code, email: invitation.email, role: invitation.role, expiresAt: invitation.expiresAt });
     return 0;
   }
-  process.stdout.write(`Invited ${invitation.email} as ${invitation.role}. Give them this code (valid until ${invitation.expiresAt}, shown only now):\n\n  ${invitation.code}\n\nThey join with \`codestore org:join ${invitation.code}\`.\n`);
+  process.stdout.write(
+    `Invited ${invitation.email} as ${invitation.role}. Give them this code (valid until ${invitation.expiresAt}, shown only now):\n\n  ${invitation.code}\n\nThey join with \`codestore org:join ${invitation.code}\`.\n`,
+  );
   return 0;
 }
 
@@ -66,7 +80,10 @@ export async function join({ values, args }: CommandInput): Promise<number> {
   const client = platformClient(values, true);
   const m = await client.joinOrganization(code);
   if (values.json) printJson(m);
-  else process.stdout.write(`You joined ${m.organization.name} (${m.organization.id}) as ${m.role}. \`codestore org:switch ${m.organization.id}\` makes commands act in it.\n`);
+  else
+    process.stdout.write(
+      `You joined ${m.organization.name} (${m.organization.id}) as ${m.role}. \`codestore org:switch ${m.organization.id}\` makes commands act in it.\n`,
+    );
   return 0;
 }
 
@@ -78,7 +95,10 @@ export async function members({ values }: CommandInput): Promise<number> {
 }
 
 export async function setRole({ values }: CommandInput): Promise<number> {
-  const m = await platformClient(values, true).setMemberRole(email('org:role', values), role('org:role', str(values, 'role'), ['owner', 'admin', 'developer']));
+  const m = await platformClient(values, true).setMemberRole(
+    email('org:role', values),
+    role('org:role', str(values, 'role'), ['owner', 'admin', 'developer']),
+  );
   if (values.json) printJson(m);
   else process.stdout.write(`${m.email} is now ${m.role === 'developer' ? 'a' : 'an'} ${m.role}.\n`);
   return 0;
@@ -103,7 +123,8 @@ export async function leave({ values }: CommandInput): Promise<number> {
 export async function activity({ values }: CommandInput): Promise<number> {
   const n = str(values, 'lines');
   const limit = n === undefined ? 50 : Number(n);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw usageError(`-n/--lines is a whole number from 1 to 500, not ${JSON.stringify(n)}.`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500)
+    throw usageError(`-n/--lines is a whole number from 1 to 500, not ${JSON.stringify(n)}.`);
   const entries = await platformClient(values, true).activity(limit);
   if (values.json) {
     printJson(entries);
@@ -121,7 +142,10 @@ export async function rotateKey({ values, args }: CommandInput): Promise<number>
   const serviceId = serviceIdFor('service:key:rotate', args[0]);
   const rotated = await platformClient(values, true).rotateDeveloperKey(serviceId);
   if (values.json) printJson({ serviceId: rotated.service.id, developerKey: rotated.developerKey });
-  else process.stdout.write(`New developer key of ${rotated.service.id} (the old one is refused from now on; shown only now):\n\n  ${rotated.developerKey}\n`);
+  else
+    process.stdout.write(
+      `New developer key of ${rotated.service.id} (the old one is refused from now on; shown only now):\n\n  ${rotated.developerKey}\n`,
+    );
   return 0;
 }
 

@@ -5,7 +5,11 @@ import * as vscode from 'vscode';
 import { PlatformError } from '../../apiclient/src/errors';
 
 /** Runs `move`; when it breaks clients, asks, and runs it again with `force` if the user says so. Undefined: cancelled. */
-export async function withBreakingCheck<T>(move: (force: boolean) => Thenable<T>, what: string, anyway = 'Promote anyway'): Promise<T | undefined> {
+export async function withBreakingCheck<T>(
+  move: (force: boolean) => Thenable<T>,
+  what: string,
+  anyway = 'Promote anyway',
+): Promise<T | undefined> {
   try {
     return await move(false);
   } catch (error) {

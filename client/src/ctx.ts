@@ -57,7 +57,10 @@ export class Ctx {
   private startRequested: Promise<void> | undefined;
 
   /** `middleware`: the language client's (how the server's own commands run). */
-  constructor(private readonly extCtx: vscode.ExtensionContext, private readonly middleware: Middleware = {}) {
+  constructor(
+    private readonly extCtx: vscode.ExtensionContext,
+    private readonly middleware: Middleware = {},
+  ) {
     // Extension lifetime: the log keeps what happened before a restart.
     this.outputChannel = vscode.window.createOutputChannel(CLIENT_NAME, { log: true });
     this.pushExtCleanup(this.outputChannel);
@@ -67,7 +70,8 @@ export class Ctx {
     this.localPlatform = new LocalPlatform(extCtx.extensionPath);
     this.logs = new LogFollowers(() => this.session.client());
     this.pushProblems = vscode.languages.createDiagnosticCollection('codestore-push');
-    for (const d of [this.session, { dispose: () => this.model.dispose() }, this.folders, this.localPlatform, this.logs, this.pushProblems]) this.pushExtCleanup(d);
+    for (const d of [this.session, { dispose: () => this.model.dispose() }, this.folders, this.localPlatform, this.logs, this.pushProblems])
+      this.pushExtCleanup(d);
   }
 
   get extensionContext(): vscode.ExtensionContext {
@@ -180,13 +184,14 @@ export class Ctx {
     };
 
     const client = new Client(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
-    this.pushClientCleanup(vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('codestore')) void client.sendNotification('workspace/didChangeConfiguration', { settings: { codestore: serverSettings() } });
-    }));
-    // Follows crashes and automatic restarts too, not only our own start and stop.
     this.pushClientCleanup(
-      client.onDidChangeState(({ newState }) => setServerRunning(newState === State.Running)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('codestore'))
+          void client.sendNotification('workspace/didChangeConfiguration', { settings: { codestore: serverSettings() } });
+      }),
     );
+    // Follows crashes and automatic restarts too, not only our own start and stop.
+    this.pushClientCleanup(client.onDidChangeState(({ newState }) => setServerRunning(newState === State.Running)));
     return client;
   }
 }

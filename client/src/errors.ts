@@ -6,7 +6,10 @@ import { localAddress } from './localPlatform';
 
 /** A failure whose message is for the user as it is, with the commands that fix it. */
 export class UserError extends Error {
-  constructor(message: string, readonly actions: NextStep[] = []) {
+  constructor(
+    message: string,
+    readonly actions: NextStep[] = [],
+  ) {
     super(message);
     this.name = 'UserError';
   }
@@ -24,7 +27,11 @@ export function errorMessage(error: unknown): string {
 
 /** The buttons that fix a platform error. */
 export function nextSteps(error: PlatformError): NextStep[] {
-  if (error.needsLogin) return [{ title: 'Log In', command: 'codestore.login' }, { title: 'Sign Up', command: 'codestore.signup' }];
+  if (error.needsLogin)
+    return [
+      { title: 'Log In', command: 'codestore.login' },
+      { title: 'Sign Up', command: 'codestore.signup' },
+    ];
   switch (error.code) {
     case 'UNAUTHENTICATED':
       return [{ title: 'Try Again', command: 'codestore.login' }];
@@ -71,8 +78,11 @@ export function showFailure(error: unknown, log: vscode.LogOutputChannel): void 
     log.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     steps = [{ title: 'Show Log', command: 'codestore.showLog' }];
   }
-  void vscode.window.showErrorMessage(`code.store: ${message}`, ...steps.map((s) => s.title)).then((choice) => {
-    const step = steps.find((s) => s.title === choice);
-    if (step) void vscode.commands.executeCommand(step.command, ...(step.args ?? []));
-  }, () => undefined);
+  void vscode.window.showErrorMessage(`code.store: ${message}`, ...steps.map((s) => s.title)).then(
+    (choice) => {
+      const step = steps.find((s) => s.title === choice);
+      if (step) void vscode.commands.executeCommand(step.command, ...(step.args ?? []));
+    },
+    () => undefined,
+  );
 }

@@ -60,7 +60,7 @@ async function serverCommand(command: string, args: unknown[], next: (command: s
   if (!(ServerCommands.all as string[]).includes(command)) return next(command, args);
   const schema = typeof args[0] === 'string' ? args[0] : (await currentSchemaUri())?.toString();
   if (!schema) {
-    void vscode.window.showErrorMessage('code.store: open the service\'s src/schema.graphql first.');
+    void vscode.window.showErrorMessage("code.store: open the service's src/schema.graphql first.");
     return undefined;
   }
   try {
@@ -68,7 +68,8 @@ async function serverCommand(command: string, args: unknown[], next: (command: s
     if (!result) return result;
     if (result.skipped && !result.written.length) void vscode.window.showWarningMessage(`code.store: ${result.skipped}`);
     else if (result.migration) void vscode.window.showInformationMessage(`code.store: committed ${result.migration}.`);
-    else void vscode.window.showInformationMessage(`code.store: ${result.written.length} file(s) written, ${result.deleted.length} deleted.`);
+    else
+      void vscode.window.showInformationMessage(`code.store: ${result.written.length} file(s) written, ${result.deleted.length} deleted.`);
     return result;
   } catch (error) {
     void vscode.window.showErrorMessage(`code.store: ${errorMessage(error)}`);
@@ -110,12 +111,15 @@ function startServerWhenNeeded(ctx: Ctx): void {
     start();
   });
   ctx.pushExtCleanup(listener);
-  void ctx.folders.all().then((folders) => {
-    if (folders.length) {
-      listener.dispose();
-      start();
-    }
-  }, () => undefined);
+  void ctx.folders.all().then(
+    (folders) => {
+      if (folders.length) {
+        listener.dispose();
+        start();
+      }
+    },
+    () => undefined,
+  );
 }
 
 let ctx: Ctx | undefined;
@@ -133,17 +137,23 @@ export function activate(context: vscode.ExtensionContext): void {
     ctx.pushExtCleanup(new UsageSync(ctx));
     const current = ctx;
     // Problems of a push go away from a file once it is edited.
-    ctx.pushExtCleanup(vscode.workspace.onDidChangeTextDocument((e) => {
-      if (e.contentChanges.length && current.pushProblems.has(e.document.uri)) current.pushProblems.delete(e.document.uri);
-    }));
-    ctx.pushExtCleanup(ctx.localPlatform.onDidExit(({ code, expected }) => {
-      void current.model.refresh();
-      if (expected) return;
-      void vscode.window.showWarningMessage(`code.store: the local platform stopped (exit code ${code}).`, 'Show Output', 'Start Again').then((choice) => {
-        if (choice === 'Show Output') current.localPlatform.output.show();
-        else if (choice === 'Start Again') void vscode.commands.executeCommand('codestore.startPlatform');
-      });
-    }));
+    ctx.pushExtCleanup(
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.contentChanges.length && current.pushProblems.has(e.document.uri)) current.pushProblems.delete(e.document.uri);
+      }),
+    );
+    ctx.pushExtCleanup(
+      ctx.localPlatform.onDidExit(({ code, expected }) => {
+        void current.model.refresh();
+        if (expected) return;
+        void vscode.window
+          .showWarningMessage(`code.store: the local platform stopped (exit code ${code}).`, 'Show Output', 'Start Again')
+          .then((choice) => {
+            if (choice === 'Show Output') current.localPlatform.output.show();
+            else if (choice === 'Start Again') void vscode.commands.executeCommand('codestore.startPlatform');
+          });
+      }),
+    );
     startServerWhenNeeded(ctx);
   } catch (error) {
     if (ctx) reportStartFailure(ctx, error);
@@ -158,9 +168,7 @@ export function deactivate(): Promise<void> | undefined {
 function reportStartFailure(ctx: Ctx, error: unknown): void {
   const reason = errorMessage(error);
   ctx.outputChannel.error(`The language server failed to start: ${reason}`);
-  void vscode.window
-    .showErrorMessage(`code.store: the language server failed to start: ${reason}`, 'Show Log')
-    .then((choice) => {
-      if (choice === 'Show Log') ctx.outputChannel.show();
-    });
+  void vscode.window.showErrorMessage(`code.store: the language server failed to start: ${reason}`, 'Show Log').then((choice) => {
+    if (choice === 'Show Log') ctx.outputChannel.show();
+  });
 }

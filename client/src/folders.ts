@@ -83,15 +83,23 @@ export class ServiceFolders implements vscode.Disposable {
   /** Reads codestore.yaml again (after the extension wrote it). */
   async reload(folder: vscode.Uri): Promise<ServiceFolder> {
     await this.rescan();
-    return this.folders.find((f) => f.uri.fsPath === folder.fsPath) ?? { uri: folder, name: path.basename(folder.fsPath), serviceId: await readFolderServiceId(folder) };
+    return (
+      this.folders.find((f) => f.uri.fsPath === folder.fsPath) ?? {
+        uri: folder,
+        name: path.basename(folder.fsPath),
+        serviceId: await readFolderServiceId(folder),
+      }
+    );
   }
 
   private async scan(): Promise<void> {
     const manifests = await vscode.workspace.findFiles(`**/${SERVICE_MANIFEST}`, '**/{node_modules,.git,dist,out}/**', 200);
-    const folders = await Promise.all(manifests.map(async (m) => {
-      const uri = vscode.Uri.file(path.dirname(m.fsPath));
-      return { uri, name: path.basename(uri.fsPath), serviceId: await readFolderServiceId(uri) };
-    }));
+    const folders = await Promise.all(
+      manifests.map(async (m) => {
+        const uri = vscode.Uri.file(path.dirname(m.fsPath));
+        return { uri, name: path.basename(uri.fsPath), serviceId: await readFolderServiceId(uri) };
+      }),
+    );
     folders.sort((a, b) => a.uri.fsPath.localeCompare(b.uri.fsPath));
     this.folders = folders;
     void vscode.commands.executeCommand('setContext', IN_SERVICE_FOLDER_KEY, folders.length > 0);

@@ -14,11 +14,16 @@ export type StatusWord = 'DEPLOYED' | 'INITIALIZED' | 'IN_PROGRESS' | 'FAILED' |
 
 export function statusWord(status: DeploymentStatus | null | undefined): StatusWord {
   switch (status) {
-    case 'DEPLOYED': return 'DEPLOYED';
-    case 'DEPLOYMENT_INITIALIZED': return 'INITIALIZED';
-    case 'DEPLOYMENT_IN_PROGRESS': return 'IN_PROGRESS';
-    case 'DEPLOYMENT_FAILED': return 'FAILED';
-    default: return 'NOT_DEPLOYED';
+    case 'DEPLOYED':
+      return 'DEPLOYED';
+    case 'DEPLOYMENT_INITIALIZED':
+      return 'INITIALIZED';
+    case 'DEPLOYMENT_IN_PROGRESS':
+      return 'IN_PROGRESS';
+    case 'DEPLOYMENT_FAILED':
+      return 'FAILED';
+    default:
+      return 'NOT_DEPLOYED';
   }
 }
 
@@ -29,11 +34,15 @@ export function isSettling(status: DeploymentStatus | null | undefined): boolean
 
 export function statusIcon(status: DeploymentStatus | null | undefined): IconSpec {
   switch (status) {
-    case 'DEPLOYED': return { id: 'check', color: 'testing.iconPassed' };
+    case 'DEPLOYED':
+      return { id: 'check', color: 'testing.iconPassed' };
     case 'DEPLOYMENT_INITIALIZED':
-    case 'DEPLOYMENT_IN_PROGRESS': return { id: 'sync~spin' };
-    case 'DEPLOYMENT_FAILED': return { id: 'error', color: 'testing.iconFailed' };
-    default: return { id: 'circle-outline' };
+    case 'DEPLOYMENT_IN_PROGRESS':
+      return { id: 'sync~spin' };
+    case 'DEPLOYMENT_FAILED':
+      return { id: 'error', color: 'testing.iconFailed' };
+    default:
+      return { id: 'circle-outline' };
   }
 }
 
@@ -86,7 +95,10 @@ export function deploymentOutcome(d: SettledDeployment, version: string, url?: s
     }
     default:
       // The platform answers when a deployment settled; one that did not wait is still going.
-      return { ok: true, message: `The deployment of ${version} to ${d.environment} is ${statusWord(d.status)}: watch it in the Services view.` };
+      return {
+        ok: true,
+        message: `The deployment of ${version} to ${d.environment} is ${statusWord(d.status)}: watch it in the Services view.`,
+      };
   }
 }
 
@@ -116,7 +128,10 @@ export function describeLimits(plan: Pick<RatePlan, 'rateLimit' | 'quotaPerMonth
   const parts: string[] = [];
   if (plan.rateLimit) parts.push(`${plan.rateLimit} per key`);
   if (plan.quotaPerMonth) {
-    const of = used === undefined ? `${formatCount(plan.quotaPerMonth)} a month` : `${formatCount(used)} of ${formatCount(plan.quotaPerMonth)} this month`;
+    const of =
+      used === undefined
+        ? `${formatCount(plan.quotaPerMonth)} a month`
+        : `${formatCount(used)} of ${formatCount(plan.quotaPerMonth)} this month`;
     parts.push(`quota ${of}${plan.quotaOverage ? ' (overage billed)' : ''}`);
   }
   return parts.join(' · ');
@@ -133,7 +148,11 @@ export function parsePrice(text: string, defaultCurrency = DEFAULT_CURRENCY): { 
   const converted = toMinorUnits(m[1], m[2] ?? '', currency);
   if ('minor' in converted) return { amount: converted.minor, currency };
   if (converted.problem === 'decimals') {
-    return { error: converted.digits ? `At most ${converted.digits} decimals in ${currency}.` : `${currency} has no minor unit: type a whole amount.` };
+    return {
+      error: converted.digits
+        ? `At most ${converted.digits} decimals in ${currency}.`
+        : `${currency} has no minor unit: type a whole amount.`,
+    };
   }
   return { error: `At most ${formatMoney(MAX_INT, currency)}.` };
 }

@@ -11,7 +11,8 @@ import * as vscode from 'vscode';
 /** Context key: true while the extension's own platform process runs. */
 const STARTED_KEY = 'codestore.localPlatformStarted';
 /** Runs the bundle given as the first argument with the rest as its command line. */
-const RUNNER = "const [bundle, ...argv] = process.argv.slice(1); require(bundle).runPlatformCommand(argv).then((code) => { process.exitCode = code; }, (e) => { console.error(e); process.exitCode = 1; });";
+const RUNNER =
+  'const [bundle, ...argv] = process.argv.slice(1); require(bundle).runPlatformCommand(argv).then((code) => { process.exitCode = code; }, (e) => { console.error(e); process.exitCode = 1; });';
 /** The line the platform prints on stdout once it serves. */
 const LISTENING = /code\.store platform listening on (\S+)/;
 /** A first start creates the embedded database (an initdb): give it time. */
@@ -65,7 +66,8 @@ export class LocalPlatform implements vscode.Disposable {
     const address = localAddress(url);
     if ('error' in address) throw new Error(address.error);
     const bundle = this.bundlePath();
-    if (!fs.existsSync(bundle)) throw new Error(`The platform is not built: ${bundle} is missing. Run \`npm run build\` in the extension's folder.`);
+    if (!fs.existsSync(bundle))
+      throw new Error(`The platform is not built: ${bundle} is missing. Run \`npm run build\` in the extension's folder.`);
     const config = vscode.workspace.getConfiguration('codestore.platform');
     const node = config.get<string>('nodePath')?.trim() || process.execPath;
     const dataDir = config.get<string>('dataDir')?.trim();
@@ -120,14 +122,22 @@ export class LocalPlatform implements vscode.Disposable {
       });
       child.on('error', (e) => {
         this.output.error(`Cannot run ${node}: ${e.message}`);
-        settle(new Error(`Cannot run the local platform with ${node}: ${e.message}. Set "codestore.platform.nodePath" to a Node.js 20 executable.`));
+        settle(
+          new Error(
+            `Cannot run the local platform with ${node}: ${e.message}. Set "codestore.platform.nodePath" to a Node.js 20 executable.`,
+          ),
+        );
       });
       child.on('exit', (code, signal) => {
         const expected = this.stopping;
         this.output.info(`The local platform exited (${signal ?? `code ${code}`}).`);
         if (this.child === child) this.child = undefined;
         void vscode.commands.executeCommand('setContext', STARTED_KEY, false);
-        const why = recent.filter((l) => !l.startsWith('[platform]')).slice(-3).join(' ') || recent.slice(-2).join(' ');
+        const why =
+          recent
+            .filter((l) => !l.startsWith('[platform]'))
+            .slice(-3)
+            .join(' ') || recent.slice(-2).join(' ');
         settle(new Error(`The local platform exited before it listened${why ? `: ${why}` : ''}.`));
         this.exited.fire({ code, expected });
       });

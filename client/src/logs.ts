@@ -30,7 +30,9 @@ interface Follower {
 
 export function logTitle(target: LogTarget): string {
   const service = target.serviceName ?? target.serviceId;
-  return target.projectId ? `${target.projectName ?? target.projectId}/${service} ${target.environment}` : `${service} ${target.environment}`;
+  return target.projectId
+    ? `${target.projectName ?? target.projectId}/${service} ${target.environment}`
+    : `${service} ${target.environment}`;
 }
 
 export class LogFollowers implements vscode.Disposable {

@@ -88,7 +88,9 @@ export class PlatformModel {
   refresh(options: Partial<LoadOptions> = {}): Promise<void> {
     const billing = options.billing ?? this.billingWanted;
     if (!this.running) {
-      this.running = this.load({ billing }).finally(() => { this.running = undefined; });
+      this.running = this.load({ billing }).finally(() => {
+        this.running = undefined;
+      });
       return this.running;
     }
     this.queuedBilling ||= billing;
@@ -155,7 +157,12 @@ export class PlatformModel {
         await client.whoami();
         this.set({ connection: 'reachable', loggedIn: false, billing: new Map() });
       } catch (e) {
-        this.set({ connection: isUnreachable(e) ? 'unreachable' : 'reachable', loggedIn: false, billing: new Map(), problem: (e as Error).message });
+        this.set({
+          connection: isUnreachable(e) ? 'unreachable' : 'reachable',
+          loggedIn: false,
+          billing: new Map(),
+          problem: (e as Error).message,
+        });
       }
       return;
     }
@@ -165,7 +172,8 @@ export class PlatformModel {
       this.set({ connection: 'reachable', loggedIn: true, services, projects, billing });
     } catch (e) {
       if (isUnreachable(e)) this.set({ connection: 'unreachable', loggedIn: false, billing: new Map(), problem: (e as Error).message });
-      else if (e instanceof PlatformError && e.code === 'UNAUTHENTICATED') this.set({ connection: 'reachable', loggedIn: false, billing: new Map(), problem: e.message });
+      else if (e instanceof PlatformError && e.code === 'UNAUTHENTICATED')
+        this.set({ connection: 'reachable', loggedIn: false, billing: new Map(), problem: e.message });
       // Anything else: keep what was shown, and say what went wrong.
       else this.set({ ...this.current, connection: 'reachable', loggedIn: true, error: (e as Error).message });
     }
@@ -203,20 +211,24 @@ export class PlatformModel {
 
 /** This month's invoice of every project with instances, and each instance's usage, in parallel. */
 async function readBilling(client: PlatformClient, projects: Project[]): Promise<Map<string, ProjectBilling>> {
-  const entries = await Promise.all(projects.filter((p) => p.instances.length).map(async (project): Promise<[string, ProjectBilling]> => {
-    const [invoice, ...usages] = await Promise.allSettled([
-      client.invoice(project.id),
-      ...project.instances.map((i) => client.usage(project.id, i.service.id)),
-    ]);
-    const billing: ProjectBilling = { usage: {} };
-    if (invoice.status === 'fulfilled') billing.invoice = invoice.value as ProjectBilling['invoice'];
-    else billing.error = (invoice.reason as Error).message;
-    usages.forEach((u, n) => {
-      if (u.status === 'fulfilled') billing.usage[project.instances[n].service.id] = u.value as ProjectBilling['usage'][string];
-      else billing.error ??= (u.reason as Error).message;
-    });
-    return [project.id, billing];
-  }));
+  const entries = await Promise.all(
+    projects
+      .filter((p) => p.instances.length)
+      .map(async (project): Promise<[string, ProjectBilling]> => {
+        const [invoice, ...usages] = await Promise.allSettled([
+          client.invoice(project.id),
+          ...project.instances.map((i) => client.usage(project.id, i.service.id)),
+        ]);
+        const billing: ProjectBilling = { usage: {} };
+        if (invoice.status === 'fulfilled') billing.invoice = invoice.value as ProjectBilling['invoice'];
+        else billing.error = (invoice.reason as Error).message;
+        usages.forEach((u, n) => {
+          if (u.status === 'fulfilled') billing.usage[project.instances[n].service.id] = u.value as ProjectBilling['usage'][string];
+          else billing.error ??= (u.reason as Error).message;
+        });
+        return [project.id, billing];
+      }),
+  );
   return new Map(entries);
 }
 

@@ -3,7 +3,14 @@
 // function resolves to undefined when the user cancels.
 import * as vscode from 'vscode';
 import type {
-  BillingType, InstanceEnvironmentName, Project, RatePlan, RatePlanInput, Service, ServiceEnvironmentName, ServiceInstance,
+  BillingType,
+  InstanceEnvironmentName,
+  Project,
+  RatePlan,
+  RatePlanInput,
+  Service,
+  ServiceEnvironmentName,
+  ServiceInstance,
 } from '../../apiclient/src/types';
 import type { Ctx } from './ctx';
 import { UserError } from './errors';
@@ -88,7 +95,7 @@ export function serviceOfFolder(ctx: Ctx, folder: ServiceFolder): ServiceTarget 
 export async function serviceTarget(ctx: Ctx, arg: unknown, placeHolder = 'Which service?'): Promise<ServiceTarget | undefined> {
   const ref = refOf(arg);
   if (ref && 'serviceId' in ref) {
-    const name = 'serviceName' in ref ? ref.serviceName : ctx.model.service(ref.serviceId)?.name ?? ref.serviceId;
+    const name = 'serviceName' in ref ? ref.serviceName : (ctx.model.service(ref.serviceId)?.name ?? ref.serviceId);
     return { serviceId: ref.serviceId, serviceName: name };
   }
   if (arg && typeof arg === 'object' && typeof (arg as { serviceId?: unknown }).serviceId === 'string') {
@@ -105,21 +112,31 @@ export async function serviceTarget(ctx: Ctx, arg: unknown, placeHolder = 'Which
 }
 
 export async function pickService(
-  ctx: Ctx, placeHolder: string, filter: (s: Service) => boolean = () => true, noneLeft = 'No service fits.',
+  ctx: Ctx,
+  placeHolder: string,
+  filter: (s: Service) => boolean = () => true,
+  noneLeft = 'No service fits.',
 ): Promise<ServiceTarget | undefined> {
   const list = (await services(ctx)).filter(filter);
   if (!list.length) throw new UserError(noneLeft);
-  const picked = await vscode.window.showQuickPick(list.map((s) => ({
-    label: s.name,
-    description: s.id,
-    detail: s.environments.map((e) => `${e.name}: ${environmentState(e)}`).join(' · '),
-    service: s,
-  })), { title: 'code.store', placeHolder, matchOnDescription: true, ignoreFocusOut: true });
+  const picked = await vscode.window.showQuickPick(
+    list.map((s) => ({
+      label: s.name,
+      description: s.id,
+      detail: s.environments.map((e) => `${e.name}: ${environmentState(e)}`).join(' · '),
+      service: s,
+    })),
+    { title: 'code.store', placeHolder, matchOnDescription: true, ignoreFocusOut: true },
+  );
   return picked && { serviceId: picked.service.id, serviceName: picked.service.name };
 }
 
 /** A private or demo environment: the argument's, else private of the service (or `fallback`). */
-export async function serviceEnvironmentTarget(ctx: Ctx, arg: unknown, fallback: ServiceEnvironmentName = 'private'): Promise<ServiceEnvironmentTarget | undefined> {
+export async function serviceEnvironmentTarget(
+  ctx: Ctx,
+  arg: unknown,
+  fallback: ServiceEnvironmentName = 'private',
+): Promise<ServiceEnvironmentTarget | undefined> {
   const ref = refOf(arg);
   if (ref?.kind === 'serviceEnvironment') return { serviceId: ref.serviceId, serviceName: ref.serviceName, environment: ref.environment };
   const env = arg && typeof arg === 'object' ? (arg as { environment?: unknown }).environment : undefined;
@@ -127,7 +144,10 @@ export async function serviceEnvironmentTarget(ctx: Ctx, arg: unknown, fallback:
   if (!service) return undefined;
   if (env === 'private' || env === 'demo') return { ...service, environment: env };
   if (ref) return { ...service, environment: fallback };
-  const picked = await vscode.window.showQuickPick(['private', 'demo'], { title: `code.store: ${service.serviceName}`, placeHolder: 'Which environment?' });
+  const picked = await vscode.window.showQuickPick(['private', 'demo'], {
+    title: `code.store: ${service.serviceName}`,
+    placeHolder: 'Which environment?',
+  });
   return picked === 'private' || picked === 'demo' ? { ...service, environment: picked } : undefined;
 }
 
@@ -137,34 +157,54 @@ export async function instanceTarget(ctx: Ctx, arg: unknown): Promise<InstanceTa
   if (ref && (ref.kind === 'instance' || ref.kind === 'instanceEnvironment')) {
     return { projectId: ref.projectId, projectName: ref.projectName, serviceId: ref.serviceId, serviceName: ref.serviceName };
   }
-  const items = (await projects(ctx)).flatMap((p) => p.instances.map((i) => ({
-    label: `${p.name} / ${i.service.name}`,
-    description: describePlan(i.ratePlan),
-    detail: i.environments.map((e) => `${e.name}: ${environmentState(e)}`).join(' · '),
-    target: { projectId: p.id, projectName: p.name, serviceId: i.service.id, serviceName: i.service.name },
-  })));
+  const items = (await projects(ctx)).flatMap((p) =>
+    p.instances.map((i) => ({
+      label: `${p.name} / ${i.service.name}`,
+      description: describePlan(i.ratePlan),
+      detail: i.environments.map((e) => `${e.name}: ${environmentState(e)}`).join(' · '),
+      target: { projectId: p.id, projectName: p.name, serviceId: i.service.id, serviceName: i.service.name },
+    })),
+  );
   if (!items.length) {
-    throw new UserError('No project has a service yet: add one to a project first.', [{ title: 'Add to Project', command: 'codestore.addToProject' }]);
+    throw new UserError('No project has a service yet: add one to a project first.', [
+      { title: 'Add to Project', command: 'codestore.addToProject' },
+    ]);
   }
-  const picked = await vscode.window.showQuickPick(items, { title: 'code.store', placeHolder: 'Which service in which project?', ignoreFocusOut: true });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'code.store',
+    placeHolder: 'Which service in which project?',
+    ignoreFocusOut: true,
+  });
   return picked?.target;
 }
 
 /** An instance's environment: the argument's, else a pick (among `allowed`). */
 export async function instanceEnvironmentTarget(
-  ctx: Ctx, arg: unknown, allowed: readonly InstanceEnvironmentName[] = INSTANCE_ENVIRONMENTS, placeHolder = 'Which environment?',
+  ctx: Ctx,
+  arg: unknown,
+  allowed: readonly InstanceEnvironmentName[] = INSTANCE_ENVIRONMENTS,
+  placeHolder = 'Which environment?',
 ): Promise<InstanceEnvironmentTarget | undefined> {
   const ref = refOf(arg);
   if (ref?.kind === 'instanceEnvironment' && allowed.includes(ref.environment)) {
-    return { projectId: ref.projectId, projectName: ref.projectName, serviceId: ref.serviceId, serviceName: ref.serviceName, environment: ref.environment };
+    return {
+      projectId: ref.projectId,
+      projectName: ref.projectName,
+      serviceId: ref.serviceId,
+      serviceName: ref.serviceName,
+      environment: ref.environment,
+    };
   }
   const instance = await instanceTarget(ctx, arg);
   if (!instance) return undefined;
   const current = findInstance(ctx, instance);
-  const picked = await vscode.window.showQuickPick(allowed.map((name) => {
-    const env = current?.environments.find((e) => e.name === name);
-    return { label: name, description: env ? environmentState(env) : '', name };
-  }), { title: `code.store: ${instance.projectName} / ${instance.serviceName}`, placeHolder, ignoreFocusOut: true });
+  const picked = await vscode.window.showQuickPick(
+    allowed.map((name) => {
+      const env = current?.environments.find((e) => e.name === name);
+      return { label: name, description: env ? environmentState(env) : '', name };
+    }),
+    { title: `code.store: ${instance.projectName} / ${instance.serviceName}`, placeHolder, ignoreFocusOut: true },
+  );
   return picked && { ...instance, environment: picked.name };
 }
 
@@ -174,17 +214,31 @@ export function findInstance(ctx: Ctx, target: { projectId: string; serviceId: s
 }
 
 /** A project: the argument's, else a pick (with "New project…" when `allowNew`). */
-export async function projectTarget(ctx: Ctx, arg: unknown, options: { allowNew?: boolean; placeHolder?: string } = {}): Promise<{ projectId: string; projectName: string } | undefined> {
+export async function projectTarget(
+  ctx: Ctx,
+  arg: unknown,
+  options: { allowNew?: boolean; placeHolder?: string } = {},
+): Promise<{ projectId: string; projectName: string } | undefined> {
   const ref = refOf(arg);
   if (ref && 'projectId' in ref) return { projectId: ref.projectId, projectName: ref.projectName };
   const list = await projects(ctx);
   const NEW = '$(add) New project…';
   const items = [
-    ...list.map((p) => ({ label: p.name, description: p.id, detail: p.instances.map((i) => i.service.name).join(', ') || 'no services yet', project: p as Project | undefined })),
+    ...list.map((p) => ({
+      label: p.name,
+      description: p.id,
+      detail: p.instances.map((i) => i.service.name).join(', ') || 'no services yet',
+      project: p as Project | undefined,
+    })),
     ...(options.allowNew ? [{ label: NEW, description: '', detail: undefined, project: undefined }] : []),
   ];
   if (!items.length) throw new UserError('You have no projects yet.', [{ title: 'Create Project', command: 'codestore.createProject' }]);
-  const picked = await vscode.window.showQuickPick(items, { title: 'code.store', placeHolder: options.placeHolder ?? 'Which project?', matchOnDescription: true, ignoreFocusOut: true });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'code.store',
+    placeHolder: options.placeHolder ?? 'Which project?',
+    matchOnDescription: true,
+    ignoreFocusOut: true,
+  });
   if (!picked) return undefined;
   if (picked.project) return { projectId: picked.project.id, projectName: picked.project.name };
   const created = await createProjectInteractively(ctx);
@@ -195,7 +249,7 @@ export async function projectTarget(ctx: Ctx, arg: unknown, options: { allowNew?
 export async function createProjectInteractively(ctx: Ctx): Promise<Project | undefined> {
   const name = await vscode.window.showInputBox({
     title: 'code.store: Create Project',
-    prompt: 'The project\'s name (its id is the name as a slug and a random suffix)',
+    prompt: "The project's name (its id is the name as a slug and a random suffix)",
     placeHolder: 'shop',
     ignoreFocusOut: true,
     validateInput: (v) => (v.trim() ? undefined : 'Type a name.'),
@@ -217,20 +271,27 @@ export async function pickRatePlan(title: string, current?: RatePlan): Promise<R
     MONTHLY: 'A fee per calendar month',
     PAY_PER_CALL: 'A price per production call, after free calls',
   };
-  const picked = await vscode.window.showQuickPick(BILLING_TYPES.map((t) => ({
-    label: t,
-    description: DESCRIPTIONS[t],
-    picked: current?.billingType === t,
-    type: t,
-  })), { title, placeHolder: current ? `Billing type (now: ${describePlan(current)})` : 'Billing type', ignoreFocusOut: true });
+  const picked = await vscode.window.showQuickPick(
+    BILLING_TYPES.map((t) => ({
+      label: t,
+      description: DESCRIPTIONS[t],
+      picked: current?.billingType === t,
+      type: t,
+    })),
+    { title, placeHolder: current ? `Billing type (now: ${describePlan(current)})` : 'Billing type', ignoreFocusOut: true },
+  );
   if (!picked) return undefined;
   const billingType = picked.type;
-  if (billingType === 'NOT_BILLABLE') return { billingType, amount: 0, currency: current?.currency ?? DEFAULT_CURRENCY, freeCallsPerMonth: 0 };
+  if (billingType === 'NOT_BILLABLE')
+    return { billingType, amount: 0, currency: current?.currency ?? DEFAULT_CURRENCY, freeCallsPerMonth: 0 };
   const currency = current?.currency ?? DEFAULT_CURRENCY;
   const sameType = current?.billingType === billingType;
   const priceText = await vscode.window.showInputBox({
     title,
-    prompt: billingType === 'MONTHLY' ? `The monthly fee, in ${currency} unless you add a currency (29.99, or 29.99 USD)` : `The price of one production call, in ${currency} unless you add a currency (0.05, or 0.05 USD)`,
+    prompt:
+      billingType === 'MONTHLY'
+        ? `The monthly fee, in ${currency} unless you add a currency (29.99, or 29.99 USD)`
+        : `The price of one production call, in ${currency} unless you add a currency (0.05, or 0.05 USD)`,
     value: sameType && current ? formatMoney(current.amount, current.currency).replace(` ${current.currency}`, '') : undefined,
     placeHolder: billingType === 'MONTHLY' ? '29.99' : '0.05',
     ignoreFocusOut: true,
@@ -248,7 +309,7 @@ export async function pickRatePlan(title: string, current?: RatePlan): Promise<R
     const freeText = await vscode.window.showInputBox({
       title,
       prompt: 'Production calls a month that are not billed',
-      value: String(sameType ? current?.freeCallsPerMonth ?? 0 : 0),
+      value: String(sameType ? (current?.freeCallsPerMonth ?? 0) : 0),
       ignoreFocusOut: true,
       validateInput: (v) => {
         const n = parseCallCount(v);

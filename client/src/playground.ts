@@ -31,40 +31,51 @@ export function openPlayground(ctx: Ctx, target: PlaygroundTarget): void {
   panels.set(target.url, panel);
   const nonce = randomBytes(16).toString('base64');
   panel.webview.html = html(panel.webview, nonce, target);
-  panel.webview.onDidReceiveMessage(async (message: { type: string; query: string; variables: string }) => {
-    if (message?.type !== 'run') return;
-    try {
-      let variables: unknown;
-      if (message.variables.trim()) {
-        try {
-          variables = JSON.parse(message.variables);
-        } catch (e) {
-          void panel.webview.postMessage({ type: 'result', status: 'variables', body: `The variables are not JSON: ${(e as Error).message}` });
-          return;
-        }
-      }
-      const key = await target.key();
-      const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
-      if (key) headers['x-user-authorization'] = key;
-      const started = Date.now();
-      const response = await fetch(target.url, { method: 'POST', headers, body: JSON.stringify({ query: message.query, variables }) });
-      const text = await response.text();
-      let body = text;
+  panel.webview.onDidReceiveMessage(
+    async (message: { type: string; query: string; variables: string }) => {
+      if (message?.type !== 'run') return;
       try {
-        body = JSON.stringify(JSON.parse(text), null, 2);
-      } catch {
-        // Not JSON: shown as it came.
+        let variables: unknown;
+        if (message.variables.trim()) {
+          try {
+            variables = JSON.parse(message.variables);
+          } catch (e) {
+            void panel.webview.postMessage({
+              type: 'result',
+              status: 'variables',
+              body: `The variables are not JSON: ${(e as Error).message}`,
+            });
+            return;
+          }
+        }
+        const key = await target.key();
+        const headers: Record<string, string> = {
+          'content-type': 'application/json',
+          accept: 'application/graphql-response+json, application/json',
+        };
+        if (key) headers['x-user-authorization'] = key;
+        const started = Date.now();
+        const response = await fetch(target.url, { method: 'POST', headers, body: JSON.stringify({ query: message.query, variables }) });
+        const text = await response.text();
+        let body = text;
+        try {
+          body = JSON.stringify(JSON.parse(text), null, 2);
+        } catch {
+          // Not JSON: shown as it came.
+        }
+        let note = key ? '' : ' (no key sent)';
+        if (key && (response.status === 401 || response.status === 403)) {
+          await target.forgetKey();
+          note = ' (the key was refused and forgotten: the next run asks for it)';
+        }
+        void panel.webview.postMessage({ type: 'result', status: `HTTP ${response.status} in ${Date.now() - started} ms${note}`, body });
+      } catch (e) {
+        void panel.webview.postMessage({ type: 'result', status: 'failed', body: `Cannot call ${target.url}: ${(e as Error).message}` });
       }
-      let note = key ? '' : ' (no key sent)';
-      if (key && (response.status === 401 || response.status === 403)) {
-        await target.forgetKey();
-        note = ' (the key was refused and forgotten: the next run asks for it)';
-      }
-      void panel.webview.postMessage({ type: 'result', status: `HTTP ${response.status} in ${Date.now() - started} ms${note}`, body });
-    } catch (e) {
-      void panel.webview.postMessage({ type: 'result', status: 'failed', body: `Cannot call ${target.url}: ${(e as Error).message}` });
-    }
-  }, undefined, ctx.extensionContext.subscriptions);
+    },
+    undefined,
+    ctx.extensionContext.subscriptions,
+  );
   panel.onDidDispose(() => panels.delete(target.url));
 }
 

@@ -59,7 +59,13 @@ export function withServiceId(text: string, serviceId: string): string {
 
 /** A folder name for a service name: `My Blog!` → `my-blog`. */
 export function folderNameFor(name: string): string {
-  return name.trim().toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'service';
+  return (
+    name
+      .trim()
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'service'
+  );
 }
 
 /** The files of a new service: codestore.yaml (no serviceId yet), a schema with one query, and its resolver. */

@@ -32,20 +32,27 @@ export class PlatformSession implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly subscriptions: vscode.Disposable[] = [this.changed];
 
-  constructor(private readonly secrets: vscode.SecretStorage, private readonly state: vscode.Memento) {
-    this.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(`codestore.${PLATFORM_URL_SETTING}`)) {
-        this.cached = undefined;
-        this.changed.fire();
-      }
-    }));
-    this.subscriptions.push(secrets.onDidChange((e) => {
-      // Another window logged in or out.
-      if (e.key.startsWith('codestore.token:')) {
-        this.cached = undefined;
-        this.changed.fire();
-      }
-    }));
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    private readonly state: vscode.Memento,
+  ) {
+    this.subscriptions.push(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(`codestore.${PLATFORM_URL_SETTING}`)) {
+          this.cached = undefined;
+          this.changed.fire();
+        }
+      }),
+    );
+    this.subscriptions.push(
+      secrets.onDidChange((e) => {
+        // Another window logged in or out.
+        if (e.key.startsWith('codestore.token:')) {
+          this.cached = undefined;
+          this.changed.fire();
+        }
+      }),
+    );
   }
 
   dispose(): void {
@@ -105,7 +112,7 @@ export class PlatformSession implements vscode.Disposable {
         await client.logout();
       } catch (e) {
         // A token the platform no longer takes is as good as revoked.
-        if (!((e as { needsLogin?: boolean }).needsLogin)) failure = e as Error;
+        if (!(e as { needsLogin?: boolean }).needsLogin) failure = e as Error;
       }
     }
     await this.secrets.delete(tokenKey(client.url));

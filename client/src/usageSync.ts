@@ -13,8 +13,11 @@ const DAYS = 30;
 function versionsKey(ctx: Ctx, serviceId: string): string {
   const service = ctx.model.service(serviceId);
   const own = service?.environments.map((e) => `${e.name}:${e.currentVersion?.id ?? ''}`) ?? [];
-  const instances = (ctx.model.state.projects ?? []).flatMap((p) => p.instances.filter((i) => i.service.id === serviceId)
-    .flatMap((i) => i.environments.map((e) => `${p.id}/${e.name}:${e.currentVersion?.id ?? ''}`)));
+  const instances = (ctx.model.state.projects ?? []).flatMap((p) =>
+    p.instances
+      .filter((i) => i.service.id === serviceId)
+      .flatMap((i) => i.environments.map((e) => `${p.id}/${e.name}:${e.currentVersion?.id ?? ''}`)),
+  );
   return [...own, ...instances].join(',');
 }
 
@@ -29,9 +32,14 @@ export class UsageSync implements vscode.Disposable {
   constructor(private readonly ctx: Ctx) {
     this.subscriptions.push(
       { dispose: ctx.model.onDidChange(() => this.onModelChange()).dispose },
-      vscode.workspace.onDidOpenTextDocument((d) => { if (d.uri.path.endsWith('/src/schema.graphql')) void this.sync(); }),
+      vscode.workspace.onDidOpenTextDocument((d) => {
+        if (d.uri.path.endsWith('/src/schema.graphql')) void this.sync();
+      }),
       // A (re)started server knows nothing yet.
-      ctx.onDidStartServer(() => { this.sent.clear(); void this.sync(); }),
+      ctx.onDidStartServer(() => {
+        this.sent.clear();
+        void this.sync();
+      }),
     );
     this.timer = setInterval(() => void this.sync(true), EVERY_MS);
   }
@@ -57,7 +65,9 @@ export class UsageSync implements vscode.Disposable {
 
   /** Fetches and sends usage for every service folder with a serviceId; one sync at a time. */
   sync(force = false): Promise<void> {
-    this.running ??= this.run(force).finally(() => { this.running = undefined; });
+    this.running ??= this.run(force).finally(() => {
+      this.running = undefined;
+    });
     return this.running;
   }
 

@@ -46,14 +46,18 @@ export function lockDataDir(dir: string): DataDirLock {
           released = true;
           try {
             if (fs.readFileSync(file, 'utf8').trim() === String(process.pid)) fs.unlinkSync(file);
-          } catch { /* already gone */ }
+          } catch {
+            /* already gone */
+          }
         },
       };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const holder = Number(fs.readFileSync(file, 'utf8').trim());
       if (Number.isInteger(holder) && holder > 0 && alive(holder)) {
-        throw new Error(`Another platform (process ${holder}${holder === process.pid ? ', this one' : ''}) is using ${dir}. Stop it first, or pass another --data directory. (If no platform runs, delete ${file}.)`);
+        throw new Error(
+          `Another platform (process ${holder}${holder === process.pid ? ', this one' : ''}) is using ${dir}. Stop it first, or pass another --data directory. (If no platform runs, delete ${file}.)`,
+        );
       }
       fs.rmSync(file, { force: true });
     }

@@ -18,7 +18,11 @@ export class ApiError extends Error {
   /** graphql-js copies an original error's `extensions` onto the GraphQLError it wraps it in. */
   readonly extensions: { code: ApiErrorCode } & Record<string, unknown>;
 
-  constructor(readonly code: ApiErrorCode, message: string, extra: Record<string, unknown> = {}) {
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+    extra: Record<string, unknown> = {},
+  ) {
     super(message);
     this.name = 'ApiError';
     this.extensions = { ...extra, code };

@@ -98,14 +98,15 @@ export function parseDuration(text: string): number | undefined {
   if (!m) return undefined;
   const n = Number(m[1]);
   if (n !== 0 && !m[2]) return undefined;
-  return Math.round(n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h' ?? 'ms']);
+  return Math.round(n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] as 'ms' | 's' | 'm' | 'h') ?? 'ms']);
 }
 
 export async function startPlatform(options: PlatformOptions): Promise<RunningPlatform> {
   const log = options.log ?? (() => undefined);
   const dataDir = path.resolve(options.dataDir);
   const lock = lockDataDir(dataDir);
-  const logError = (message: string, error: unknown) => log(`error: ${message}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+  const logError = (message: string, error: unknown) =>
+    log(`error: ${message}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   const routes: PlatformRoutes = { logError };
   const server = createPlatformServer(routes);
   let db: Db | undefined;
@@ -117,9 +118,13 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     const host = options.host ?? '127.0.0.1';
     const requestedPort = options.port ?? 4000;
     await new Promise<void>((resolve, reject) => {
-      server.once('error', (e: NodeJS.ErrnoException) => reject(e.code === 'EADDRINUSE'
-        ? new Error(`Port ${requestedPort} on ${host} is in use: stop what runs there, or pass another --port.`)
-        : e));
+      server.once('error', (e: NodeJS.ErrnoException) =>
+        reject(
+          e.code === 'EADDRINUSE'
+            ? new Error(`Port ${requestedPort} on ${host} is in use: stop what runs there, or pass another --port.`)
+            : e,
+        ),
+      );
       server.listen(requestedPort, host, () => resolve());
     });
     launcher = createLauncher(options, dataDir, log);
@@ -129,7 +134,10 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       storeUrl = embedded.url(STORE_DATABASE);
     }
     const databaseReady = embedded?.ready;
-    db = await openServerDb(storeUrl, { ready: databaseReady, location: embedded ? `the embedded PostgreSQL server in ${path.join(dataDir, 'postgres')}` : undefined });
+    db = await openServerDb(storeUrl, {
+      ready: databaseReady,
+      location: embedded ? `the embedded PostgreSQL server in ${path.join(dataDir, 'postgres')}` : undefined,
+    });
     const applied = await migrate(db);
     if (applied.length) log(`store: applied migration(s) ${applied.join(', ')}`);
     const auth = new Auth(db, options.auth);
@@ -139,19 +147,33 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     meter = await Meter.open(db, dataDir, logError);
     const workerScript = path.join(platformModuleRoot(), 'dist', 'runtime.js');
     const roleOptions = { storeUrl, key: dataDirKey(dataDir), ready: databaseReady };
-    const ownRoles = !!embedded || await mayCreateRoles(roleOptions);
-    if (!ownRoles) log(`warning: the database user of ${db.location} may not create roles, so every environment's process connects with the platform's own credentials (and could open the store); give it CREATEROLE to isolate them`);
+    const ownRoles = !!embedded || (await mayCreateRoles(roleOptions));
+    if (!ownRoles)
+      log(
+        `warning: the database user of ${db.location} may not create roles, so every environment's process connects with the platform's own credentials (and could open the store); give it CREATEROLE to isolate them`,
+      );
     const databases = await serverDatabases({ ...roleOptions, ownRoles });
     if (needsUpgrade(dataDir)) {
       if (embedded) await upgradeFromPglite({ dataDir, store: db, databases, adminUrl: embedded.url, log });
-      else log(`note: ${path.join(dataDir, 'store')} holds the store of an earlier, PGlite-based platform; start once without --database-url to move it to the embedded server`);
+      else
+        log(
+          `note: ${path.join(dataDir, 'store')} holds the store of an earlier, PGlite-based platform; start once without --database-url to move it to the embedded server`,
+        );
     }
     const runtime = new Runtime({
-      db, dataDir, logs, workerScript, log, logError, databaseReady, launcher,
+      db,
+      dataDir,
+      logs,
+      workerScript,
+      log,
+      logError,
+      databaseReady,
+      launcher,
       idleAfterMs: options.idleAfterMs ?? DEFAULT_IDLE_AFTER_MS,
       alwaysOn: () => billedProductionEnvironments(store),
       databases,
-      secrets: async (environmentId) => Object.fromEntries((await secretsOf(store, environmentId)).map((r) => [r.name, sealer.open(r.sealed)])),
+      secrets: async (environmentId) =>
+        Object.fromEntries((await secretsOf(store, environmentId)).map((r) => [r.name, sealer.open(r.sealed)])),
     });
     const usage = new UsageRecorder(db, versionSchemasOf(db), logError);
     const gateway = createGateway(db, runtime, logs, meter, options.gateway, usage);
@@ -169,13 +191,23 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     const postgres = embedded;
     const theLauncher = launcher;
     writeStatus(dataDir, {
-      version: platformVersion(), pid: process.pid, url, startedAt: new Date().toISOString(),
+      version: platformVersion(),
+      pid: process.pid,
+      url,
+      startedAt: new Date().toISOString(),
       database: postgres ? `embedded PostgreSQL server in ${path.join(dataDir, 'postgres')}` : `PostgreSQL server: ${store.location}`,
       deployments: launcher.status(),
     });
     let closing: Promise<void> | undefined;
     return {
-      url, port, dataDir, db: store, databaseUrl: storeUrl, runtime, restored, launcher: theLauncher,
+      url,
+      port,
+      dataDir,
+      db: store,
+      databaseUrl: storeUrl,
+      runtime,
+      restored,
+      launcher: theLauncher,
       close() {
         closing ??= (async () => {
           const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -281,7 +313,9 @@ export async function runPlatformCommand(argv: string[]): Promise<number> {
   }
   const idleAfterMs = values['idle-after'] === undefined ? DEFAULT_IDLE_AFTER_MS : parseDuration(values['idle-after']);
   if (idleAfterMs === undefined) {
-    process.stderr.write(`codestore platform: --idle-after takes a duration such as 15m, 30s or 2h (0: never), not "${values['idle-after']}".\n`);
+    process.stderr.write(
+      `codestore platform: --idle-after takes a duration such as 15m, 30s or 2h (0: never), not "${values['idle-after']}".\n`,
+    );
     return 2;
   }
   const dataDir = values.data ?? defaultDataDir();
@@ -309,14 +343,26 @@ export async function runPlatformCommand(argv: string[]): Promise<number> {
   try {
     let platform: RunningPlatform;
     try {
-      platform = await startPlatform({ port, host: values.host, dataDir, databaseUrl: values['database-url'], idleAfterMs, log, ...sandboxOptions });
+      platform = await startPlatform({
+        port,
+        host: values.host,
+        dataDir,
+        databaseUrl: values['database-url'],
+        idleAfterMs,
+        log,
+        ...sandboxOptions,
+      });
     } catch (e) {
       process.stderr.write(`codestore platform: ${(e as Error).message}\n`);
       return 1;
     }
     if (!signalled) {
-      process.stdout.write(`code.store platform listening on ${platform.url} (store on ${platform.db.location}; data in ${platform.dataDir}). Ctrl-C stops it.\n`);
-      await new Promise<void>((resolve) => { onSignal = resolve; });
+      process.stdout.write(
+        `code.store platform listening on ${platform.url} (store on ${platform.db.location}; data in ${platform.dataDir}). Ctrl-C stops it.\n`,
+      );
+      await new Promise<void>((resolve) => {
+        onSignal = resolve;
+      });
     }
     try {
       await platform.close();
@@ -334,13 +380,34 @@ export async function runPlatformCommand(argv: string[]): Promise<number> {
 /** The sandbox and limit options of `start`, or what is wrong with them. */
 function sandboxFlags(values: Record<string, string | boolean | undefined>): SandboxOptions | string {
   const sandbox = values.sandbox ?? 'auto';
-  if (sandbox !== 'auto' && sandbox !== 'required' && sandbox !== 'off') return `--sandbox is auto, required or off, not "${String(sandbox)}".`;
+  if (sandbox !== 'auto' && sandbox !== 'required' && sandbox !== 'off')
+    return `--sandbox is auto, required or off, not "${String(sandbox)}".`;
   const limits: NonNullable<SandboxOptions['limits']> = {};
   const numbers: Array<[string, (n: number) => void]> = [
-    ['memory', (n) => { limits.memoryMiB = n; }],
-    ['max-memory', (n) => { limits.maxMemoryMiB = n; }],
-    ['request-timeout', (n) => { limits.requestTimeoutMs = n * 1000; }],
-    ['max-request-timeout', (n) => { limits.maxRequestTimeoutMs = n * 1000; }],
+    [
+      'memory',
+      (n) => {
+        limits.memoryMiB = n;
+      },
+    ],
+    [
+      'max-memory',
+      (n) => {
+        limits.maxMemoryMiB = n;
+      },
+    ],
+    [
+      'request-timeout',
+      (n) => {
+        limits.requestTimeoutMs = n * 1000;
+      },
+    ],
+    [
+      'max-request-timeout',
+      (n) => {
+        limits.maxRequestTimeoutMs = n * 1000;
+      },
+    ],
   ];
   for (const [name, set] of numbers) {
     const v = values[name];
@@ -349,8 +416,10 @@ function sandboxFlags(values: Record<string, string | boolean | undefined>): San
     if (!Number.isFinite(n) || n <= 0) return `--${name} takes a positive number, not "${String(v)}".`;
     set(n);
   }
-  if (limits.memoryMiB !== undefined && limits.maxMemoryMiB === undefined && limits.memoryMiB > 2048) limits.maxMemoryMiB = limits.memoryMiB;
-  if (limits.requestTimeoutMs !== undefined && limits.maxRequestTimeoutMs === undefined && limits.requestTimeoutMs > 120_000) limits.maxRequestTimeoutMs = limits.requestTimeoutMs;
+  if (limits.memoryMiB !== undefined && limits.maxMemoryMiB === undefined && limits.memoryMiB > 2048)
+    limits.maxMemoryMiB = limits.memoryMiB;
+  if (limits.requestTimeoutMs !== undefined && limits.maxRequestTimeoutMs === undefined && limits.requestTimeoutMs > 120_000)
+    limits.maxRequestTimeoutMs = limits.requestTimeoutMs;
   return { sandbox, limits, allowUnsandboxedTenants: !!values['allow-unsandboxed-tenants'] };
 }
 
@@ -364,5 +433,7 @@ function platformVersion(): string {
 
 // Run as a script: `node dist/platform.js start` (a bundle's `require.main === module` is never true).
 if (process.argv[1] && path.resolve(process.argv[1]) === __filename) {
-  void runPlatformCommand(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+  void runPlatformCommand(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }

@@ -29,11 +29,19 @@ export function sendJson(res: http.ServerResponse, status: number, body: unknown
     return;
   }
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers }).end(text);
+  res
+    .writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers })
+    .end(text);
 }
 
 /** The `{ errors: [{ message, extensions: { code } }] }` shape of every non-GraphQL error answer too. */
-export function sendError(res: http.ServerResponse, status: number, code: string, message: string, headers: http.OutgoingHttpHeaders = {}): void {
+export function sendError(
+  res: http.ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  headers: http.OutgoingHttpHeaders = {},
+): void {
   sendJson(res, status, { errors: [{ message, extensions: { code } }] }, headers);
 }
 
@@ -81,7 +89,8 @@ export function createPlatformServer(routes: PlatformRoutes): http.Server {
 async function route(routes: PlatformRoutes, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   const pathname = (req.url ?? '/').split('?')[0];
   if (pathname === '/healthz') {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, 'METHOD_NOT_ALLOWED', 'Use GET /healthz.', { allow: 'GET, HEAD' });
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return sendError(res, 405, 'METHOD_NOT_ALLOWED', 'Use GET /healthz.', { allow: 'GET, HEAD' });
     return routes.graphql ? sendJson(res, 200, { status: 'ok' }) : sendJson(res, 503, { status: 'starting' }, { 'retry-after': '1' });
   }
   if (!routes.graphql) return sendError(res, 503, 'STARTING', 'The platform is starting; try again in a moment.', { 'retry-after': '1' });
@@ -113,7 +122,9 @@ export function guardBodySize(req: http.IncomingMessage, res: http.ServerRespons
   if (req.headers['content-length'] === undefined || !Number.isFinite(declared)) {
     sendError(res, 411, 'LENGTH_REQUIRED', 'Send the request body with a Content-Length header.', { connection: 'close' });
   } else if (declared > limit) {
-    sendError(res, 413, 'PAYLOAD_TOO_LARGE', `The request body has ${declared} bytes; the API takes at most ${limit}.`, { connection: 'close' });
+    sendError(res, 413, 'PAYLOAD_TOO_LARGE', `The request body has ${declared} bytes; the API takes at most ${limit}.`, {
+      connection: 'close',
+    });
   } else {
     return true;
   }

@@ -25,7 +25,9 @@ export function removeStatus(dataDir: string, pid = process.pid): void {
   const file = path.join(dataDir, STATUS_FILE);
   try {
     if ((JSON.parse(fs.readFileSync(file, 'utf8')) as PlatformStatus).pid === pid) fs.unlinkSync(file);
-  } catch { /* gone */ }
+  } catch {
+    /* gone */
+  }
 }
 
 /** Prints the status of the platform using `dataDir`; 1 when none runs there. */
@@ -34,7 +36,9 @@ export function printStatus(dataDir: string, out: NodeJS.WritableStream, json: b
   try {
     status = JSON.parse(fs.readFileSync(path.join(dataDir, STATUS_FILE), 'utf8')) as PlatformStatus;
   } catch {
-    out.write(`No platform runs with the data directory ${dataDir} (\`codestore platform start\` starts one; --data picks another directory).\n`);
+    out.write(
+      `No platform runs with the data directory ${dataDir} (\`codestore platform start\` starts one; --data picks another directory).\n`,
+    );
     return 1;
   }
   if (!alive(status.pid)) {

@@ -50,7 +50,13 @@ function buildBundles(outDir) {
     // and minified names make the language server silently skip those rules; minifying the
     // bundled ts-morph is also most of a minified build's minutes. No source maps: the .vsix does
     // not carry them.
-    .map((c) => ({ ...c, mode: 'production', devtool: false, optimization: { ...c.optimization, minimize: false }, output: { ...c.output, path: outDir } }));
+    .map((c) => ({
+      ...c,
+      mode: 'production',
+      devtool: false,
+      optimization: { ...c.optimization, minimize: false },
+      output: { ...c.output, path: outDir },
+    }));
   const missing = VSIX_BUNDLES.filter((n) => !configs.some((c) => c.name === n));
   if (missing.length) throw new Error(`webpack.config.js has no configuration named ${missing.join(', ')}`);
   return new Promise((resolve, reject) => {
@@ -61,7 +67,11 @@ function buildBundles(outDir) {
       for (const child of stats.stats) {
         for (const m of child.compilation.modules) {
           if (m.constructor.name !== 'ExternalModule') continue;
-          const request = Array.isArray(m.request) ? m.request[0] : typeof m.request === 'object' ? m.request.commonjs ?? Object.values(m.request)[0] : m.request;
+          const request = Array.isArray(m.request)
+            ? m.request[0]
+            : typeof m.request === 'object'
+              ? (m.request.commonjs ?? Object.values(m.request)[0])
+              : m.request;
           const name = packageName(String(request));
           if (name) externals.add(name);
         }
@@ -159,7 +169,12 @@ function stageFiles() {
 
 function vsce(args) {
   const bin = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: stage, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd: stage,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (r.status !== 0) throw new Error(`vsce ${args[0]} failed (exit ${r.status}): ${r.stdout}`);
   return r.stdout;
 }
@@ -167,7 +182,8 @@ function vsce(args) {
 /** Checks the packed file list: only the allowed top-level entries, and node_modules == closure. */
 function checkFiles(files, closure, externals) {
   const problems = [];
-  const allowedTop = /^(package\.json|README\.md|LICENSE|media\/.+|resources\/.+|syntaxes\/.+|dist\/[^/]+\.(js|LICENSE\.txt)|node_modules\/.+)$/;
+  const allowedTop =
+    /^(package\.json|README\.md|LICENSE|media\/.+|resources\/.+|syntaxes\/.+|dist\/[^/]+\.(js|LICENSE\.txt)|node_modules\/.+)$/;
   for (const f of files) if (!allowedTop.test(f)) problems.push(`unexpected file ${f}`);
   for (const f of files) if (f.endsWith('.map')) problems.push(`source map packed: ${f}`);
   for (const name of VSIX_BUNDLES) if (!files.includes(`dist/${name}.js`)) problems.push(`dist/${name}.js is not packed`);
@@ -204,14 +220,19 @@ async function main() {
   const built = Date.now();
   console.log(`Built in ${((built - started) / 1000).toFixed(0)} s; the bundles load ${externals.join(', ')} from node_modules.`);
   const closure = runtimeClosure(externals);
-  const files = vsce(['ls']).split('\n').map((l) => l.trim()).filter(Boolean);
+  const files = vsce(['ls'])
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   checkFiles(files, closure, externals);
   fs.mkdirSync(path.dirname(options.out), { recursive: true });
   fs.rmSync(options.out, { force: true });
   // No repository is published anywhere: README's relative links stay relative.
   vsce(['package', '--out', options.out, '--allow-missing-repository', '--no-rewrite-relative-links']);
   const size = fs.statSync(options.out).size;
-  console.log(`${path.relative(process.cwd(), options.out)}: ${(size / 1024 / 1024).toFixed(1)} MB, ${files.length} files (${closure.length} packages from node_modules), packed in ${((Date.now() - built) / 1000).toFixed(0)} s.`);
+  console.log(
+    `${path.relative(process.cwd(), options.out)}: ${(size / 1024 / 1024).toFixed(1)} MB, ${files.length} files (${closure.length} packages from node_modules), packed in ${((Date.now() - built) / 1000).toFixed(0)} s.`,
+  );
 }
 
 if (require.main === module) {

@@ -97,7 +97,8 @@ function provisionNode(cache) {
   log(`npm install node@${NODE_VERSION} into ${dir} ...`);
   npmInstall(dir, `node@${NODE_VERSION}`, process.env);
   if (!fs.existsSync(node)) throw new Error(`node@${NODE_VERSION} installed no ${node}`);
-  if (!fs.existsSync(path.join(home, 'include', 'node', 'node_api.h'))) throw new Error(`node@${NODE_VERSION} has no headers under ${home}/include/node`);
+  if (!fs.existsSync(path.join(home, 'include', 'node', 'node_api.h')))
+    throw new Error(`node@${NODE_VERSION} has no headers under ${home}/include/node`);
   const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
   if (version !== `v${NODE_VERSION}`) throw new Error(`${node} --version says ${version}`);
   writeMarker(dir, { version: NODE_VERSION });
@@ -107,8 +108,12 @@ function provisionNode(cache) {
 /** The files whose presence says code-server's postinstall ran (its native modules built, its CLI linked). */
 function postinstallDone(pkg) {
   const vscode = path.join(pkg, 'lib', 'vscode');
-  return ['node_modules/@vscode/spdlog/build/Release/spdlog.node', 'node_modules/kerberos/build/Release/kerberos.node', 'bin/remote-cli/code-server', 'extensions/node_modules']
-    .every((f) => fs.existsSync(path.join(vscode, f)));
+  return [
+    'node_modules/@vscode/spdlog/build/Release/spdlog.node',
+    'node_modules/kerberos/build/Release/kerberos.node',
+    'bin/remote-cli/code-server',
+    'extensions/node_modules',
+  ].every((f) => fs.existsSync(path.join(vscode, f)));
 }
 
 function provisionCodeServer(cache, nodeInfo) {
@@ -131,7 +136,7 @@ function provisionCodeServer(cache, nodeInfo) {
   npmInstall(dir, `code-server@${CODE_SERVER_VERSION}`, env);
   if (!postinstallDone(pkg)) {
     // npm skipped the install scripts (npm 11 runs only allowed ones): run code-server's by hand.
-    log('npm did not run code-server\'s postinstall: running postinstall.sh ...');
+    log("npm did not run code-server's postinstall: running postinstall.sh ...");
     run('sh', ['./postinstall.sh'], { cwd: pkg, env });
   }
   if (!postinstallDone(pkg)) throw new Error(`code-server's postinstall did not build its native modules under ${pkg}/lib/vscode`);

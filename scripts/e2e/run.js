@@ -33,11 +33,19 @@ try {
 const dir = path.join(root, 'test', 'e2e');
 const files = process.argv.slice(2).length
   ? process.argv.slice(2)
-  : fs.readdirSync(dir).filter((f) => f.endsWith('.test.ts')).sort().map((f) => path.relative(root, path.join(dir, f)));
+  : fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.test.ts'))
+      .sort()
+      .map((f) => path.relative(root, path.join(dir, f)));
 const t = Date.now();
 // The tests install the .vsix made above, not another build of their own.
 const env = { ...process.env, CODESTORE_VSIX: vsix };
 delete env.CODESTORE_E2E_REBUILD;
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...files], { cwd: root, stdio: 'inherit', env });
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...files], {
+  cwd: root,
+  stdio: 'inherit',
+  env,
+});
 console.log(`[e2e] tests ${seconds(t)}, all ${seconds(started)}`);
 process.exit(r.status ?? 1);

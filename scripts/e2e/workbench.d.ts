@@ -18,7 +18,10 @@ export function freePort(): Promise<number>;
 export function portTaken(port: number): Promise<boolean>;
 export function waitForHttp(url: string, options?: { timeoutMs?: number; child?: ChildProcess; what?: string }): Promise<void>;
 export function graphql<T = any>(platformUrl: string, query: string, variables?: Record<string, unknown>, token?: string): Promise<T>;
-export function startPlatform(processes: Processes, options: { port: number; dataDir?: string; logFile?: string; args?: string[] }): Promise<{ url: string; child: ChildProcess }>;
+export function startPlatform(
+  processes: Processes,
+  options: { port: number; dataDir?: string; logFile?: string; args?: string[] },
+): Promise<{ url: string; child: ChildProcess }>;
 export function installExtension(prov: Provisioned, vsix: string, dirs: { userDataDir: string; extensionsDir: string }): string;
 export function workbenchSettings(platformUrl: string, extra?: Record<string, unknown>): Record<string, unknown>;
 export function writeUserSettings(userDataDir: string, settings: Record<string, unknown>): string;

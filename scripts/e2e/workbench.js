@@ -15,10 +15,15 @@ const EXTENSION_ID = 'codestore.codestore';
 
 /** Bundles `bin/codestore.js` and `npm start` run: the development build, made when one is missing. */
 function ensureBuilt() {
-  const need = ['dist/server.js', 'dist/extension.js', 'dist/cli.js', 'dist/platform.js', 'dist/runtime.js'].filter((f) => !fs.existsSync(path.join(root, f)));
+  const need = ['dist/server.js', 'dist/extension.js', 'dist/cli.js', 'dist/platform.js', 'dist/runtime.js'].filter(
+    (f) => !fs.existsSync(path.join(root, f)),
+  );
   if (!need.length) return;
   console.log(`Building ${need.join(', ')} ...`);
-  const r = spawnSync(process.execPath, [require.resolve('webpack-cli/bin/cli.js', { paths: [root] }), '--mode', 'development'], { cwd: root, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [require.resolve('webpack-cli/bin/cli.js', { paths: [root] }), '--mode', 'development'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (r.status !== 0) throw new Error(`webpack failed (exit ${r.status})`);
 }
 
@@ -27,7 +32,11 @@ const VSIX_INPUTS = ['client/src', 'server/src', 'core/src', 'platform/src', 'sy
 
 function newestMtime(p) {
   let stat;
-  try { stat = fs.statSync(p); } catch { return 0; }
+  try {
+    stat = fs.statSync(p);
+  } catch {
+    return 0;
+  }
   if (!stat.isDirectory()) return stat.mtimeMs;
   let newest = 0;
   for (const e of fs.readdirSync(p)) newest = Math.max(newest, newestMtime(path.join(p, e)));
@@ -52,7 +61,10 @@ function ensureVsix({ rebuild = false } = {}) {
   } else {
     const built = fs.statSync(vsix).mtimeMs;
     const stale = VSIX_INPUTS.filter((p) => newestMtime(path.join(root, p)) > built);
-    if (stale.length) console.warn(`warning: ${path.relative(root, vsix)} is older than ${stale.join(', ')}: run npm run package (or set CODESTORE_E2E_REBUILD=1) to test the current code.`);
+    if (stale.length)
+      console.warn(
+        `warning: ${path.relative(root, vsix)} is older than ${stale.join(', ')}: run npm run package (or set CODESTORE_E2E_REBUILD=1) to test the current code.`,
+      );
   }
   return vsix;
 }
@@ -73,7 +85,10 @@ function freePort() {
 function portTaken(port) {
   return new Promise((resolve) => {
     const socket = net.connect({ port, host: '127.0.0.1' });
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once('error', () => resolve(false));
   });
 }
@@ -109,21 +124,35 @@ async function waitForHttp(url, { timeoutMs = 120_000, child, what = url } = {})
 function graphql(platformUrl, query, variables = {}, token) {
   const body = JSON.stringify({ query, variables });
   return new Promise((resolve, reject) => {
-    const req = http.request(`${platformUrl}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      timeout: 60_000,
-    }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => { text += c; });
-      res.on('end', () => {
-        let json;
-        try { json = JSON.parse(text); } catch { return reject(new Error(`platform answered ${res.statusCode}: ${text.slice(0, 300)}`)); }
-        if (json.errors?.length) return reject(new Error(json.errors.map((e) => e.message).join('; ')));
-        resolve(json.data);
-      });
-    });
+    const req = http.request(
+      `${platformUrl}/graphql`,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        timeout: 60_000,
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => {
+          text += c;
+        });
+        res.on('end', () => {
+          let json;
+          try {
+            json = JSON.parse(text);
+          } catch {
+            return reject(new Error(`platform answered ${res.statusCode}: ${text.slice(0, 300)}`));
+          }
+          if (json.errors?.length) return reject(new Error(json.errors.map((e) => e.message).join('; ')));
+          resolve(json.data);
+        });
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('platform request timed out')));
     req.on('error', reject);
     req.end(body);
@@ -202,7 +231,12 @@ function signalGroup(child, signal) {
 async function startPlatform(processes, { port, dataDir, logFile, args = [] }) {
   ensureBuilt();
   const url = `http://127.0.0.1:${port}`;
-  const child = processes.start('platform', process.execPath, [cli, 'platform', 'start', '--port', String(port), ...(dataDir ? ['--data', dataDir] : []), ...args], { logFile });
+  const child = processes.start(
+    'platform',
+    process.execPath,
+    [cli, 'platform', 'start', '--port', String(port), ...(dataDir ? ['--data', dataDir] : []), ...args],
+    { logFile },
+  );
   await waitForHttp(`${url}/healthz`, { timeoutMs: 180_000, child, what: 'the platform' });
   return { url, child };
 }
@@ -221,7 +255,10 @@ function codeServerConfig(userDataDir) {
 
 /** Runs code-server's CLI (installing extensions) with provisioned Node 24. */
 function codeServerCli(prov, userDataDir, args) {
-  const r = spawnSync(prov.node, [prov.codeServer, '--config', codeServerConfig(userDataDir), '--user-data-dir', userDataDir, ...args], { encoding: 'utf8', timeout: 300_000 });
+  const r = spawnSync(prov.node, [prov.codeServer, '--config', codeServerConfig(userDataDir), '--user-data-dir', userDataDir, ...args], {
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
   if (r.status !== 0) throw new Error(`code-server ${args.join(' ')} failed (exit ${r.status ?? r.signal}): ${r.stdout}${r.stderr}`);
   return r.stdout;
 }
@@ -270,7 +307,11 @@ function writeUserSettings(userDataDir, settings) {
   for (const file of files) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     let current = {};
-    try { current = JSON.parse(fs.readFileSync(file, 'utf8')); } catch { /* none, or with comments: replaced */ }
+    try {
+      current = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch {
+      /* none, or with comments: replaced */
+    }
     fs.writeFileSync(file, JSON.stringify({ ...current, ...settings }, null, 2) + '\n');
   }
   return files[0];
@@ -283,16 +324,21 @@ function writeUserSettings(userDataDir, settings) {
 async function startCodeServer(processes, prov, { port, userDataDir, extensionsDir, folder, logFile }) {
   const args = [
     prov.codeServer,
-    '--config', codeServerConfig(userDataDir),
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
+    '--config',
+    codeServerConfig(userDataDir),
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
     '--disable-getting-started-override',
     '--ignore-last-opened',
-    '--user-data-dir', userDataDir,
-    '--extensions-dir', extensionsDir,
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
     folder,
   ];
   // code-server takes $PORT over --bind-addr: npm start's PORT is the platform's.
@@ -325,7 +371,10 @@ function prepareServiceFolder(dest, { serviceId } = {}) {
 function setServiceId(folder, serviceId) {
   const manifest = path.join(folder, 'codestore.yaml');
   const text = fs.readFileSync(manifest, 'utf8');
-  fs.writeFileSync(manifest, /^serviceId:.*$/m.test(text) ? text.replace(/^serviceId:.*$/m, `serviceId: ${serviceId}`) : `serviceId: ${serviceId}\n${text}`);
+  fs.writeFileSync(
+    manifest,
+    /^serviceId:.*$/m.test(text) ? text.replace(/^serviceId:.*$/m, `serviceId: ${serviceId}`) : `serviceId: ${serviceId}\n${text}`,
+  );
 }
 
 module.exports = {

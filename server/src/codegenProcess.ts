@@ -12,7 +12,10 @@ export class CodegenProcess {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
 
-  constructor(private readonly script = path.join(__dirname, 'codegen-worker.js'), private readonly log: (message: string) => void = () => undefined) {}
+  constructor(
+    private readonly script = path.join(__dirname, 'codegen-worker.js'),
+    private readonly log: (message: string) => void = () => undefined,
+  ) {}
 
   request(request: WithoutId<WorkerRequest>): Promise<WorkerResponse> {
     const child = this.start();
@@ -20,7 +23,10 @@ export class CodegenProcess {
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       child.send({ ...request, id } as WorkerRequest, (error) => {
-        if (error) { this.pending.delete(id); reject(error); }
+        if (error) {
+          this.pending.delete(id);
+          reject(error);
+        }
       });
     });
   }

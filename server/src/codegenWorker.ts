@@ -6,8 +6,7 @@ import type { MigrationWarning } from '../../core/src/codegen/migrations/types';
 import { CodegenHost } from '../../servicefs/src/codegen';
 
 export type WorkerRequest =
-  | { id: number; kind: 'write'; root: string; schema: string; commit: boolean }
-  | { id: number; kind: 'forget'; file: string };
+  { id: number; kind: 'write'; root: string; schema: string; commit: boolean } | { id: number; kind: 'forget'; file: string };
 
 export type WorkerResponse =
   | { id: number; ok: true; written: string[]; deleted: string[]; migration?: string; planEmpty: boolean; warnings: MigrationWarning[] }
@@ -30,8 +29,13 @@ async function handle(request: WorkerRequest): Promise<WorkerResponse> {
   analysis.update(request.schema);
   const result = await host.write({ root: request.root }, analysis.documentWithPrelude(), request.commit);
   return {
-    id: request.id, ok: true, written: result.written, deleted: result.deleted, migration: result.generation.committed?.path,
-    planEmpty: result.generation.plan.empty, warnings: result.generation.plan.warnings,
+    id: request.id,
+    ok: true,
+    written: result.written,
+    deleted: result.deleted,
+    migration: result.generation.committed?.path,
+    planEmpty: result.generation.plan.empty,
+    warnings: result.generation.plan.warnings,
   };
 }
 
@@ -43,7 +47,12 @@ process.on('message', (request: WorkerRequest) => {
     try {
       response = await handle(request);
     } catch (e) {
-      response = { id: request.id, ok: false, error: (e as Error)?.message ?? String(e), snapshot: (e as Error)?.name === 'SnapshotError' || (e as { isSnapshotError?: boolean })?.isSnapshotError === true };
+      response = {
+        id: request.id,
+        ok: false,
+        error: (e as Error)?.message ?? String(e),
+        snapshot: (e as Error)?.name === 'SnapshotError' || (e as { isSnapshotError?: boolean })?.isSnapshotError === true,
+      };
     }
     process.send?.(response);
   });

@@ -174,15 +174,18 @@ export class DocumentPipeline {
 
   /** Diffs the schema against what each environment serves (off the keystroke's path) and republishes with what breaks recorded operations. */
   private checkUsage(doc: SchemaDocument, version: number): void {
-    void breakingUsageDiagnostics(doc, doc.usage).then((diagnostics) => {
-      if (this.closed || this.host.versionOf(this.uri) !== version) return;
-      const before = this.usageWarnings;
-      this.usageWarnings = { version, diagnostics };
-      if (!diagnostics.length && !before?.diagnostics.length) return;
-      const base = this.lastBase?.version === version ? this.lastBase.base : undefined;
-      if (!base) return;
-      this.host.publish(this.uri, [...base, ...(this.lastPlan ? planDiagnostics(doc, this.lastPlan) : []), ...diagnostics], version);
-    }, (e) => this.host.log('error', `codestore: checking the schema against recorded usage failed: ${(e as Error)?.stack ?? e}`));
+    void breakingUsageDiagnostics(doc, doc.usage).then(
+      (diagnostics) => {
+        if (this.closed || this.host.versionOf(this.uri) !== version) return;
+        const before = this.usageWarnings;
+        this.usageWarnings = { version, diagnostics };
+        if (!diagnostics.length && !before?.diagnostics.length) return;
+        const base = this.lastBase?.version === version ? this.lastBase.base : undefined;
+        if (!base) return;
+        this.host.publish(this.uri, [...base, ...(this.lastPlan ? planDiagnostics(doc, this.lastPlan) : []), ...diagnostics], version);
+      },
+      (e) => this.host.log('error', `codestore: checking the schema against recorded usage failed: ${(e as Error)?.stack ?? e}`),
+    );
   }
 
   /** Plans the migration the schema needs now (off the keystroke's path) and republishes on change. */

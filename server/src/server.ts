@@ -4,7 +4,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  createConnection, DidChangeWatchedFilesNotification, FileChangeType, InitializeResult, ProposedFeatures, TextDocumentSyncKind, TextDocuments,
+  createConnection,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  InitializeResult,
+  ProposedFeatures,
+  TextDocumentSyncKind,
+  TextDocuments,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
@@ -91,10 +97,13 @@ const pipelines: Pipelines = new Pipelines({
   publish: (uri, diagnostics, version) => void connection.sendDiagnostics({ uri, version, diagnostics }),
   planner: () => {
     if (planModule) return planModule;
-    planModuleLoading ??= import(/* webpackChunkName: "plan" */ '../../core/src/codegen/plan').then((m) => {
-      planModule = m;
-      for (const d of documents.all()) scheduler.now(d.uri);
-    }, (e) => connection.console.error(`codestore: cannot load the migration planner: ${e}`));
+    planModuleLoading ??= import(/* webpackChunkName: "plan" */ '../../core/src/codegen/plan').then(
+      (m) => {
+        planModule = m;
+        for (const d of documents.all()) scheduler.now(d.uri);
+      },
+      (e) => connection.console.error(`codestore: cannot load the migration planner: ${e}`),
+    );
     return undefined;
   },
   readServiceFiles,
@@ -104,7 +113,10 @@ const pipelines: Pipelines = new Pipelines({
   showError: (message) => void connection.window.showErrorMessage(message),
 });
 
-const scheduler = new DiagnosticsScheduler(() => settings.debounceMs, (uri) => pipelines.get(uri)?.validate());
+const scheduler = new DiagnosticsScheduler(
+  () => settings.debounceMs,
+  (uri) => pipelines.get(uri)?.validate(),
+);
 
 /** Generates for a schema: with its pipeline when it is open, else once from the disk. */
 function runCodegen(uri: string, service: ServiceFolder, commit: boolean): Promise<GenerateResult> {
@@ -146,16 +158,29 @@ connection.onInitialize((params): InitializeResult => {
 connection.onInitialized(() => {
   if (watchDynamically) {
     void connection.client.register(DidChangeWatchedFilesNotification.type, {
-      watchers: [{ globPattern: '**/' + SERVICE_MANIFEST }, { globPattern: `**/${RESOLVERS_DIR}/**/*.ts` }, { globPattern: '**/*.{graphql,gql,graphqls}' }, { globPattern: `**/${DATA_DIR}/**` }],
+      watchers: [
+        { globPattern: '**/' + SERVICE_MANIFEST },
+        { globPattern: `**/${RESOLVERS_DIR}/**/*.ts` },
+        { globPattern: '**/*.{graphql,gql,graphqls}' },
+        { globPattern: `**/${DATA_DIR}/**` },
+      ],
     });
   }
   for (const root of workspaceRoots) loadServiceSchemas(root);
   connection.workspace.onDidChangeWorkspaceFolders((e) => {
-    for (const f of e.added) { const p = URI.parse(f.uri).fsPath; workspaceRoots.push(p); loadServiceSchemas(p); }
+    for (const f of e.added) {
+      const p = URI.parse(f.uri).fsPath;
+      workspaceRoots.push(p);
+      loadServiceSchemas(p);
+    }
     for (const f of e.removed) {
       const p = URI.parse(f.uri).fsPath;
       workspaceRoots = workspaceRoots.filter((r) => r !== p);
-      for (const uri of [...diskSchemas.keys()]) if (URI.parse(uri).fsPath.startsWith(p + path.sep)) { diskSchemas.delete(uri); workspace.forget(uri); }
+      for (const uri of [...diskSchemas.keys()])
+        if (URI.parse(uri).fsPath.startsWith(p + path.sep)) {
+          diskSchemas.delete(uri);
+          workspace.forget(uri);
+        }
     }
   });
 });
@@ -164,10 +189,15 @@ connection.onInitialized(() => {
 function loadServiceSchemas(root: string, depth = 0): void {
   if (depth > 4) return;
   let entries: fs.Dirent[];
-  try { entries = fs.readdirSync(root, { withFileTypes: true }); } catch { return; }
+  try {
+    entries = fs.readdirSync(root, { withFileTypes: true });
+  } catch {
+    return;
+  }
   if (entries.some((e) => e.isFile() && e.name === SERVICE_MANIFEST)) readDiskSchema(path.join(root, SCHEMA_PATH));
   for (const e of entries) {
-    if (e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules' && e.name !== 'dist') loadServiceSchemas(path.join(root, e.name), depth + 1);
+    if (e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules' && e.name !== 'dist')
+      loadServiceSchemas(path.join(root, e.name), depth + 1);
   }
 }
 
@@ -199,12 +229,16 @@ connection.onExecuteCommand(async (params) => {
   const uri = params.arguments?.[0];
   if (typeof uri !== 'string') return { written: [], deleted: [], skipped: 'Pass the URI of the service schema.' } satisfies GenerateResult;
   const service = workspace.serviceOf(uri);
-  if (!service) return { written: [], deleted: [], skipped: 'This schema is not in a service folder (no codestore.yaml).' } satisfies GenerateResult;
+  if (!service)
+    return { written: [], deleted: [], skipped: 'This schema is not in a service folder (no codestore.yaml).' } satisfies GenerateResult;
   if (!documents.get(uri)) readDiskSchema(URI.parse(uri).fsPath);
   switch (params.command) {
-    case ServerCommands.commitMigration: return runCodegen(uri, service, true);
-    case ServerCommands.generate: return runCodegen(uri, service, false);
-    default: return { written: [], deleted: [], skipped: `Unknown command ${params.command}.` } satisfies GenerateResult;
+    case ServerCommands.commitMigration:
+      return runCodegen(uri, service, true);
+    case ServerCommands.generate:
+      return runCodegen(uri, service, false);
+    default:
+      return { written: [], deleted: [], skipped: `Unknown command ${params.command}.` } satisfies GenerateResult;
   }
 });
 
@@ -234,8 +268,10 @@ connection.onDidChangeWatchedFiles((params) => {
       continue;
     }
     if (/\.(graphql|gql|graphqls)$/.test(file) && !documents.get(change.uri)) {
-      if (change.type === FileChangeType.Deleted) { diskSchemas.delete(change.uri); workspace.forget(change.uri); }
-      else if (workspace.serviceOf(change.uri)) readDiskSchema(file);
+      if (change.type === FileChangeType.Deleted) {
+        diskSchemas.delete(change.uri);
+        workspace.forget(change.uri);
+      } else if (workspace.serviceOf(change.uri)) readDiskSchema(file);
       continue;
     }
     for (const service of workspace.fileChanged(change.uri)) affected.add(service.root);

@@ -77,11 +77,20 @@ export class Workspace {
     let found: string | null | undefined;
     for (;;) {
       const cached = this.rootsByDir.get(current);
-      if (cached !== undefined) { found = cached; break; }
+      if (cached !== undefined) {
+        found = cached;
+        break;
+      }
       visited.push(current);
-      if (fs.existsSync(path.join(current, SERVICE_MANIFEST))) { found = current; break; }
+      if (fs.existsSync(path.join(current, SERVICE_MANIFEST))) {
+        found = current;
+        break;
+      }
       const parent = path.dirname(current);
-      if (parent === current) { found = null; break; }
+      if (parent === current) {
+        found = null;
+        break;
+      }
       current = parent;
     }
     for (const v of visited) this.rootsByDir.set(v, found);

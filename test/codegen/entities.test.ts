@@ -30,11 +30,20 @@ const header = GENERATED_HEADER + '\n\n';
 describe('generateEntities', () => {
   it('writes the blog entities', () => {
     const files = generate(BLOG);
-    assert.deepEqual(files.map((f) => f.path), [
-      'src/data/entities/Author.ts', 'src/data/entities/Post.ts', 'src/data/entities/enums.ts', 'src/data/entities/index.ts',
-      RESOLVER_TYPES_PATH,
-    ]);
-    assert.equal(entity(files, 'Post'), header + `import { BaseEntity, Column, Entity, ManyToOne, PrimaryGeneratedColumn, type Relation } from "typeorm";
+    assert.deepEqual(
+      files.map((f) => f.path),
+      [
+        'src/data/entities/Author.ts',
+        'src/data/entities/Post.ts',
+        'src/data/entities/enums.ts',
+        'src/data/entities/index.ts',
+        RESOLVER_TYPES_PATH,
+      ],
+    );
+    assert.equal(
+      entity(files, 'Post'),
+      header +
+        `import { BaseEntity, Column, Entity, ManyToOne, PrimaryGeneratedColumn, type Relation } from "typeorm";
 import Author from "./Author";
 
 @Entity("Post")
@@ -57,8 +66,12 @@ export default class Post extends BaseEntity {
   @Column("timestamp with time zone", { nullable: true })
   createdAt!: Date | null;
 }
-`);
-    assert.equal(entity(files, 'Author'), header + `import { BaseEntity, Column, Entity, OneToMany, PrimaryGeneratedColumn, type Relation } from "typeorm";
+`,
+    );
+    assert.equal(
+      entity(files, 'Author'),
+      header +
+        `import { BaseEntity, Column, Entity, OneToMany, PrimaryGeneratedColumn, type Relation } from "typeorm";
 import Post from "./Post";
 
 @Entity("Author")
@@ -72,8 +85,12 @@ export default class Author extends BaseEntity {
   @OneToMany(() => Post, (post) => post.author)
   posts!: Relation<Post[]>;
 }
-`);
-    assert.equal(entity(files, 'index'), header + `import Author from "./Author";
+`,
+    );
+    assert.equal(
+      entity(files, 'index'),
+      header +
+        `import Author from "./Author";
 import Post from "./Post";
 
 export { Author, Post };
@@ -81,7 +98,8 @@ export * from "./enums";
 
 /** Every entity, for \`new DataSource({ entities })\`. */
 export const entities = [Author, Post];
-`);
+`,
+    );
     assert.equal(entity(files, 'enums'), header + 'export {};\n');
   });
 
@@ -90,7 +108,10 @@ export const entities = [Author, Post];
     const article = entity(files, 'Article');
     const has = (text: string, snippet: string) => assert.ok(text.includes(snippet), `missing:\n${snippet}\nin:\n${text}`);
     // `Column` is also a GraphQL type here: TypeORM's decorator is imported under another name.
-    has(article, 'import { BaseEntity, Column as OrmColumn, Entity, Index, JoinTable, ManyToMany, ManyToOne, PrimaryGeneratedColumn, type Relation, Unique } from "typeorm";');
+    has(
+      article,
+      'import { BaseEntity, Column as OrmColumn, Entity, Index, JoinTable, ManyToMany, ManyToOne, PrimaryGeneratedColumn, type Relation, Unique } from "typeorm";',
+    );
     has(article, '@Entity("Article")\n@Unique(["reviewer"])\nexport default class Article extends BaseEntity {');
     has(article, '  @Index()\n  @OrmColumn("character varying", { length: 120 })\n  title!: string;');
     has(article, '  @OrmColumn("character varying", { length: 80, nullable: true, unique: true })\n  slug!: string | null;');
@@ -104,9 +125,18 @@ export const entities = [Author, Post];
     has(article, '  @OrmColumn("character varying", { array: true, nullable: true })\n  externalIds!: string[] | null;');
     has(article, '  @OrmColumn("integer", { array: true })\n  scores!: number[];');
     has(article, '  @OrmColumn({ type: "enum", enum: Status, enumName: "Status", default: () => "\'DRAFT\'" })\n  status!: Status;');
-    has(article, '  @OrmColumn({ type: "enum", enum: Status, enumName: "Status", array: true, nullable: true })\n  history!: Status[] | null;');
-    has(article, '  @Index()\n  @ManyToOne(() => Writer, (writer) => writer.articles, { nullable: false, onDelete: "CASCADE" })\n  author!: Relation<Writer>;');
-    has(article, '  @ManyToOne(() => Writer, (writer) => writer.edited, { nullable: true, onDelete: "SET NULL" })\n  editor!: Relation<Writer> | null;');
+    has(
+      article,
+      '  @OrmColumn({ type: "enum", enum: Status, enumName: "Status", array: true, nullable: true })\n  history!: Status[] | null;',
+    );
+    has(
+      article,
+      '  @Index()\n  @ManyToOne(() => Writer, (writer) => writer.articles, { nullable: false, onDelete: "CASCADE" })\n  author!: Relation<Writer>;',
+    );
+    has(
+      article,
+      '  @ManyToOne(() => Writer, (writer) => writer.edited, { nullable: true, onDelete: "SET NULL" })\n  editor!: Relation<Writer> | null;',
+    );
     has(article, '  @ManyToOne(() => Writer, { nullable: true, onDelete: "NO ACTION" })\n  reviewer!: Relation<Writer> | null;');
     has(article, '  @ManyToMany(() => Tag, (tag) => tag.articles)\n  @JoinTable()\n  tags!: Relation<Tag[]>;');
     has(article, '  @ManyToMany(() => Article, (article) => article.relatedFrom)\n  @JoinTable()\n  related!: Relation<Article[]>;');
@@ -117,11 +147,17 @@ export const entities = [Author, Post];
     const profile = entity(files, 'Profile');
     // @unique on an owning one-to-one adds nothing: TypeORM makes its join column unique already.
     has(profile, '@Entity("Profile")\nexport default class Profile');
-    has(profile, '  @Index()\n  @OneToOne(() => Writer, (writer) => writer.profile, { nullable: false, onDelete: "CASCADE" })\n  @JoinColumn()\n  writer!: Relation<Writer>;');
+    has(
+      profile,
+      '  @Index()\n  @OneToOne(() => Writer, (writer) => writer.profile, { nullable: false, onDelete: "CASCADE" })\n  @JoinColumn()\n  writer!: Relation<Writer>;',
+    );
     const writer = entity(files, 'Writer');
     has(writer, '  @OneToOne(() => Profile, (profile) => profile.writer)\n  profile!: Relation<Profile> | null;');
     has(writer, '  @OneToOne(() => Writer, (writer) => writer.mentee)\n  mentor!: Relation<Writer> | null;');
-    has(writer, '  @OneToOne(() => Writer, (writer) => writer.mentor, { nullable: true, onDelete: "NO ACTION" })\n  @JoinColumn()\n  mentee!: Relation<Writer> | null;');
+    has(
+      writer,
+      '  @OneToOne(() => Writer, (writer) => writer.mentor, { nullable: true, onDelete: "NO ACTION" })\n  @JoinColumn()\n  mentee!: Relation<Writer> | null;',
+    );
     has(writer, '  @OneToMany(() => Article, (article) => article.author)\n  articles!: Relation<Article[]>;');
     has(entity(files, 'Tag'), '  @PrimaryGeneratedColumn({ type: "bigint" })\n  key!: string;');
     has(entity(files, 'Column'), 'export default class Column extends BaseEntity {');
@@ -133,8 +169,14 @@ export const entities = [Author, Post];
     const defs = EVERY_KIND_SCHEMA.split(/\n(?=type |enum |input |union |interface |extend |"A piece)/);
     const reversed = [defs[0], ...defs.slice(1).reverse()].join('\n');
     const once = generate(EVERY_KIND_SCHEMA).filter((f) => f.path !== RESOLVER_TYPES_PATH);
-    assert.deepEqual(generate(EVERY_KIND_SCHEMA).filter((f) => f.path !== RESOLVER_TYPES_PATH), once);
-    assert.deepEqual(generate(reversed).filter((f) => f.path !== RESOLVER_TYPES_PATH), once);
+    assert.deepEqual(
+      generate(EVERY_KIND_SCHEMA).filter((f) => f.path !== RESOLVER_TYPES_PATH),
+      once,
+    );
+    assert.deepEqual(
+      generate(reversed).filter((f) => f.path !== RESOLVER_TYPES_PATH),
+      once,
+    );
   });
 
   it('loads into TypeORM with relation properties typed through Relation<T>, so no import cycle is touched at load time', () => {
@@ -156,10 +198,18 @@ export const entities = [Author, Post];
 
   it('tolerates platform errors: what cannot be stored is left out, unpaired relations are one-sided', async () => {
     const files = generate(SCHEMA_WITH_ERRORS);
-    assert.deepEqual(files.map((f) => f.path).filter((p) => p.endsWith('.ts')), [
-      'src/data/entities/A.ts', 'src/data/entities/B.ts', 'src/data/entities/C.ts', 'src/data/entities/D.ts',
-      'src/data/entities/enums.ts', 'src/data/entities/index.ts', RESOLVER_TYPES_PATH,
-    ]);
+    assert.deepEqual(
+      files.map((f) => f.path).filter((p) => p.endsWith('.ts')),
+      [
+        'src/data/entities/A.ts',
+        'src/data/entities/B.ts',
+        'src/data/entities/C.ts',
+        'src/data/entities/D.ts',
+        'src/data/entities/enums.ts',
+        'src/data/entities/index.ts',
+        RESOLVER_TYPES_PATH,
+      ],
+    );
     const a = entity(files, 'A');
     for (const gone of ['noKey', 'grid', 'computed']) assert.ok(!a.includes(`${gone}!`), `${gone} is left out`);
     assert.ok(a.includes('  @ManyToOne(() => B, { nullable: true, onDelete: "NO ACTION" })\n  b1!: Relation<B> | null;'), a);
@@ -189,7 +239,8 @@ describe('generateResolverTypes', () => {
       '  allPosts: Resolver<QueryArgs["allPosts"], Post[]>;\n  post: Resolver<QueryArgs["post"], Post | null>;',
       '  createPost: { title: string; body: string };',
       '  createPost: Resolver<MutationArgs["createPost"], Post>;',
-    ]) assert.ok(content.includes(line), `missing:\n${line}\nin:\n${content}`);
+    ])
+      assert.ok(content.includes(line), `missing:\n${line}\nin:\n${content}`);
   });
 
   it('maps inputs, enums, transient types, unions, interfaces and extensions', () => {
@@ -208,15 +259,19 @@ describe('generateResolverTypes', () => {
       '  columns: Resolver<QueryArgs["columns"], (Column | null)[] | null>;',
       '  today: Resolver<QueryArgs["today"], string>;',
       '  createArticle: Resolver<MutationArgs["createArticle"], Article>;',
-    ]) assert.ok(content.includes(line), `missing:\n${line}\nin:\n${content}`);
+    ])
+      assert.ok(content.includes(line), `missing:\n${line}\nin:\n${content}`);
   });
 
   it('renames GraphQL types that clash with its own names', () => {
-    const content = file(generate(`
+    const content = file(
+      generate(`
       type Context { id: ID! }
       input Resolver { x: Int }
       type Query { context(r: Resolver): Context }
-    `), RESOLVER_TYPES_PATH);
+    `),
+      RESOLVER_TYPES_PATH,
+    );
     assert.ok(content.includes('import type { Context as Context_ } from "./entities";'), content);
     assert.ok(content.includes('export interface Resolver_ {'), content);
     assert.ok(content.includes('  context: Resolver<QueryArgs["context"], Context_ | null>;'), content);
@@ -256,20 +311,28 @@ type Query { object(id: ID!): Object records(r: Resolver): [Record!]! context: C
 
 // Resolvers a developer would write against the generated types.
 const BLOG_RESOLVERS: GeneratedFile[] = [
-  { path: 'src/resolvers/queries/allPosts.ts', content: `import { Post } from "../../data/entities";
+  {
+    path: 'src/resolvers/queries/allPosts.ts',
+    content: `import { Post } from "../../data/entities";
 import type { QueryResolvers } from "../../data/resolverTypes";
 
 const allPosts: QueryResolvers["allPosts"] = async (parent, args, context) =>
   context.db.connection.getRepository(Post).find({ relations: { author: true } });
 export default allPosts;
-` },
-  { path: 'src/resolvers/queries/post.ts', content: `import { Post } from "../../data/entities";
+`,
+  },
+  {
+    path: 'src/resolvers/queries/post.ts',
+    content: `import { Post } from "../../data/entities";
 import type { QueryResolvers } from "../../data/resolverTypes";
 
 const post: QueryResolvers["post"] = async (parent, args, { db }) => db.connection.getRepository(Post).findOneBy({ id: args.id });
 export default post;
-` },
-  { path: 'src/resolvers/mutations/createPost.ts', content: `import { Author, Post } from "../../data/entities";
+`,
+  },
+  {
+    path: 'src/resolvers/mutations/createPost.ts',
+    content: `import { Author, Post } from "../../data/entities";
 import type { MutationResolvers } from "../../data/resolverTypes";
 
 const createPost: MutationResolvers["createPost"] = async (parent, { title, body }) => {
@@ -277,18 +340,24 @@ const createPost: MutationResolvers["createPost"] = async (parent, { title, body
   return Post.create({ title, body, author, tags: ["new"], createdAt: new Date() }).save();
 };
 export default createPost;
-` },
+`,
+  },
 ];
 
 const EVERY_KIND_RESOLVERS: GeneratedFile[] = [
-  { path: 'src/resolvers/queries/articles.ts', content: `import { Article, Status } from "../../data/entities";
+  {
+    path: 'src/resolvers/queries/articles.ts',
+    content: `import { Article, Status } from "../../data/entities";
 import type { QueryResolvers } from "../../data/resolverTypes";
 
 const articles: QueryResolvers["articles"] = async (parent, args, context) =>
   context.db.connection.getRepository(Article).find({ where: { status: args.status ?? Status.PUBLISHED }, take: args.first ?? 10 });
 export default articles;
-` },
-  { path: 'src/resolvers/queries/search.ts', content: `import { Article, Writer } from "../../data/entities";
+`,
+  },
+  {
+    path: 'src/resolvers/queries/search.ts',
+    content: `import { Article, Writer } from "../../data/entities";
 import type { QueryResolvers } from "../../data/resolverTypes";
 
 const search: QueryResolvers["search"] = async (parent, { text }) => [
@@ -297,8 +366,11 @@ const search: QueryResolvers["search"] = async (parent, { text }) => [
   { articles: await Article.count() },
 ];
 export default search;
-` },
-  { path: 'src/resolvers/mutations/createArticle.ts', content: `import { Article, Status, Tag } from "../../data/entities";
+`,
+  },
+  {
+    path: 'src/resolvers/mutations/createArticle.ts',
+    content: `import { Article, Status, Tag } from "../../data/entities";
 import type { MutationResolvers } from "../../data/resolverTypes";
 import { In } from "typeorm";
 
@@ -307,17 +379,21 @@ const createArticle: MutationResolvers["createArticle"] = async (parent, { input
   return Article.create({ title: input.title, status: input.status ?? Status.DRAFT, tags, scores: [] }).save();
 };
 export default createArticle;
-` },
+`,
+  },
 ];
 
 // Each line must not compile: the types catch a wrong argument, a missing result, a wrong result.
 const WRONG_BLOG_RESOLVERS: GeneratedFile[] = [
-  { path: 'src/resolvers/queries/wrong.ts', content: `import type { MutationResolvers, QueryResolvers } from "../../data/resolverTypes";
+  {
+    path: 'src/resolvers/queries/wrong.ts',
+    content: `import type { MutationResolvers, QueryResolvers } from "../../data/resolverTypes";
 
 export const a: QueryResolvers["post"] = async (parent, args) => { void args.title; return null; };
 export const b: MutationResolvers["createPost"] = async () => null;
 export const c: QueryResolvers["allPosts"] = async () => [{ title: 1 }];
-` },
+`,
+  },
 ];
 
 describe('generated sources compile under tsc --strict with decorators', () => {
@@ -326,9 +402,12 @@ describe('generated sources compile under tsc --strict with decorators', () => {
   let dir = '';
   let diagnostics: readonly ts.Diagnostic[] = [];
   const inService = (name: string) => diagnostics.filter((d) => d.file?.fileName.startsWith(path.join(dir, name) + path.sep));
-  const format = (ds: readonly ts.Diagnostic[]) => ts.formatDiagnostics(ds, {
-    getCanonicalFileName: (f) => f, getCurrentDirectory: () => dir, getNewLine: () => '\n',
-  });
+  const format = (ds: readonly ts.Diagnostic[]) =>
+    ts.formatDiagnostics(ds, {
+      getCanonicalFileName: (f) => f,
+      getCurrentDirectory: () => dir,
+      getNewLine: () => '\n',
+    });
 
   before(() => {
     services.blog = [...generate(BLOG), ...BLOG_RESOLVERS];
@@ -340,10 +419,15 @@ describe('generated sources compile under tsc --strict with decorators', () => {
     services.names = generate(NAMES_TYPESCRIPT_RESERVES);
     const all = Object.entries(services).flatMap(([name, files]) => files.map((f) => ({ path: `${name}/${f.path}`, content: f.content })));
     dir = writeServiceFolder(all, 'codestore-tsc-');
-    const program = ts.createProgram(all.map((f) => path.join(dir, f.path)), COMPILER_OPTIONS);
+    const program = ts.createProgram(
+      all.map((f) => path.join(dir, f.path)),
+      COMPILER_OPTIONS,
+    );
     diagnostics = ts.getPreEmitDiagnostics(program);
   });
-  after(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+  after(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
 
   it('nothing outside the service folders is reported', () => {
     assert.equal(format(diagnostics.filter((d) => !Object.keys(services).some((s) => inService(s).includes(d)))), '');

@@ -37,14 +37,20 @@ describe('generateService', () => {
 
   it('a service made for the original code.store: its migration is the baseline, nothing is recreated', () => {
     const doc = withPrelude(ORIGINAL_SCHEMA);
-    const generation = generateService(doc, { migrations: [ORIGINAL_MIGRATION_FILE], migrationSources: { [ORIGINAL_MIGRATION_FILE]: ORIGINAL_MIGRATION } });
+    const generation = generateService(doc, {
+      migrations: [ORIGINAL_MIGRATION_FILE],
+      migrationSources: { [ORIGINAL_MIGRATION_FILE]: ORIGINAL_MIGRATION },
+    });
     assert.equal(generation.baseline, 'replayed');
     assert.equal(generation.plan.empty, true, generation.plan.up.join('\n'));
     assert.ok(paths(generation.files).includes(SNAPSHOT_PATH), 'the replayed baseline becomes the snapshot');
 
     // An edit made before the service was first opened still gets its migration.
     const edited = withPrelude(ORIGINAL_SCHEMA.replace('body: String!', 'body: String!\n  summary: String'));
-    const pending = generateService(edited, { migrations: [ORIGINAL_MIGRATION_FILE], migrationSources: { [ORIGINAL_MIGRATION_FILE]: ORIGINAL_MIGRATION } });
+    const pending = generateService(edited, {
+      migrations: [ORIGINAL_MIGRATION_FILE],
+      migrationSources: { [ORIGINAL_MIGRATION_FILE]: ORIGINAL_MIGRATION },
+    });
     assert.deepEqual(pending.plan.up, ['ALTER TABLE "Post" ADD "summary" character varying']);
     assert.deepEqual(pending.plan.warnings, []);
   });
@@ -69,8 +75,10 @@ describe('generateService', () => {
   });
 
   it('a committed migration is any migration class TypeORM would run, in its order (by the timestamp in its name)', () => {
-    const original = 'export class generatedAt1597910226250 implements MigrationInterface {\n  name = \'generatedAt1597910226250\'\n  public async up(q) {}\n  public async down(q) {}\n}\n';
-    const ours = 'export class AddPostSummary1700000000000 implements MigrationInterface {\n  name = "AddPostSummary1700000000000";\n  public async up(q) {}\n  public async down(q) {}\n}\n';
+    const original =
+      "export class generatedAt1597910226250 implements MigrationInterface {\n  name = 'generatedAt1597910226250'\n  public async up(q) {}\n  public async down(q) {}\n}\n";
+    const ours =
+      'export class AddPostSummary1700000000000 implements MigrationInterface {\n  name = "AddPostSummary1700000000000";\n  public async up(q) {}\n  public async down(q) {}\n}\n';
     const byHand = 'export class Seed1600000000000 {\n  async up(q) {}\n  async down(q) {}\n}\n';
     const sources: Record<string, string> = {
       'zz-seed.ts': byHand,
@@ -81,16 +89,24 @@ describe('generateService', () => {
       'snapshot.json': '{}',
     };
     const found = committedMigrations(Object.keys(sources), (f) => sources[f]);
-    assert.deepEqual(found.map((m) => [m.file, m.className, m.timestamp]), [
-      ['1597910226250.ts', 'generatedAt1597910226250', 1597910226250],
-      ['zz-seed.ts', 'Seed1600000000000', 1600000000000],
-      ['1700000000000-AddPostSummary.ts', 'AddPostSummary1700000000000', 1700000000000],
-    ]);
+    assert.deepEqual(
+      found.map((m) => [m.file, m.className, m.timestamp]),
+      [
+        ['1597910226250.ts', 'generatedAt1597910226250', 1597910226250],
+        ['zz-seed.ts', 'Seed1600000000000', 1600000000000],
+        ['1700000000000-AddPostSummary.ts', 'AddPostSummary1700000000000', 1700000000000],
+      ],
+    );
   });
 
   it('a broken snapshot is refused with what to do, and nothing is planned from it', () => {
-    assert.throws(() => generateService(withPrelude(ORIGINAL_SCHEMA), { migrations: ['snapshot.json'], snapshot: '{ not json' }),
-      (e: unknown) => e instanceof SnapshotError && /Restore it from version control/.test(e.message));
-    assert.throws(() => generateService(withPrelude(ORIGINAL_SCHEMA), { migrations: ['snapshot.json'], snapshot: '{"version":2}' }), SnapshotError);
+    assert.throws(
+      () => generateService(withPrelude(ORIGINAL_SCHEMA), { migrations: ['snapshot.json'], snapshot: '{ not json' }),
+      (e: unknown) => e instanceof SnapshotError && /Restore it from version control/.test(e.message),
+    );
+    assert.throws(
+      () => generateService(withPrelude(ORIGINAL_SCHEMA), { migrations: ['snapshot.json'], snapshot: '{"version":2}' }),
+      SnapshotError,
+    );
   });
 });

@@ -28,11 +28,17 @@ const run = promisify(execFile);
 for (const target of databaseTargets()) {
   describe(`migrations on ${target.label}`, () => {
     let db: TestDatabase;
-    before(async () => { db = await target.open(); });
-    after(async () => { await db?.close(); });
+    before(async () => {
+      db = await target.open();
+    });
+    after(async () => {
+      await db?.close();
+    });
 
     for (const e of CREATIONS) {
-      test(`creates ${e.name}`, async () => { await prove(db, e.steps); });
+      test(`creates ${e.name}`, async () => {
+        await prove(db, e.steps);
+      });
     }
 
     for (const e of EVOLUTIONS) {
@@ -60,13 +66,20 @@ for (const target of databaseTargets()) {
       assert.deepEqual(await oracle(db, model), [], 'TypeORM wants nothing for the generated entities on the original database');
 
       // And it evolves from there like any service, keeping its rows.
-      const reports = await prove(db, [
-        { sdl: ORIGINAL_SCHEMA.replace('body: String!', 'content: String! @renamedFrom(name: "body")\n  slug: String') },
-        { sdl: ORIGINAL_SCHEMA.replace('body: String!', 'content: String!\n  slug: String\n  views: BigInt! @default(value: "0")') },
-      ], { start: baseline, migrations: [Original], downs: false });
+      const reports = await prove(
+        db,
+        [
+          { sdl: ORIGINAL_SCHEMA.replace('body: String!', 'content: String! @renamedFrom(name: "body")\n  slug: String') },
+          { sdl: ORIGINAL_SCHEMA.replace('body: String!', 'content: String!\n  slug: String\n  views: BigInt! @default(value: "0")') },
+        ],
+        { start: baseline, migrations: [Original], downs: false },
+      );
       assert.ok(reports.every((r) => r.plan.warnings.length === 0 && r.checkedValues > 0));
       const first = `SELECT "id"::text AS id, "title", "%s" AS body FROM "Post" ORDER BY "id" LIMIT 2`;
-      const rows = [{ id: '1', title: 'Hello', body: 'World' }, { id: '2', title: 'Second', body: 'Post' }];
+      const rows = [
+        { id: '1', title: 'Hello', body: 'World' },
+        { id: '2', title: 'Second', body: 'Post' },
+      ];
       assert.deepEqual(await db.query(first.replace('%s', 'content')), rows);
       // Back down to the original database, rows and all.
       const classes = [Original, ...reports.map((r) => compileMigration(r.migration))];
@@ -93,7 +106,10 @@ for (const target of databaseTargets()) {
       // The type exists (committed); the next two migrations are pending. In one transaction
       // PostgreSQL refuses the label the first adds ("unsafe use of new value"); in two it is fine.
       await withMigrations(db, classes.slice(0, 1), (ds) => ds.runMigrations());
-      await assert.rejects(withMigrations(db, classes, (ds) => ds.runMigrations({ transaction: 'all' })), /unsafe use of new value/);
+      await assert.rejects(
+        withMigrations(db, classes, (ds) => ds.runMigrations({ transaction: 'all' })),
+        /unsafe use of new value/,
+      );
       assert.deepEqual(await withMigrations(db, classes, (ds) => ds.runMigrations({ transaction: 'each' })).then((r) => r.length), 2);
       assert.deepEqual(await oracle(db, modelOf(steps[2])), []);
     });
@@ -101,7 +117,10 @@ for (const target of databaseTargets()) {
     if (target.label === 'postgres') {
       test('the stock TypeORM CLI runs and reverts the migrations with the generated data source', async () => {
         await db.reset();
-        const steps = [BLOG, BLOG.replace('type Author {', 'type Writer @renamedFrom(name: "Author") {').replace(/Author\b(?!")/g, 'Writer')];
+        const steps = [
+          BLOG,
+          BLOG.replace('type Author {', 'type Writer @renamedFrom(name: "Author") {').replace(/Author\b(?!")/g, 'Writer'),
+        ];
         let previous = EMPTY_SCHEMA;
         const files = steps.map((sdl, i) => {
           const model = modelOf(sdl);
@@ -111,14 +130,36 @@ for (const target of databaseTargets()) {
           return renderMigration(p, undefined, 1_700_000_000_000 + i);
         });
         const last = modelOf(steps[1]);
-        const dir = writeServiceFolder([
-          ...generateEntities(last), renderDataSource(), ...files,
-          { path: 'tsconfig.json', content: JSON.stringify({ compilerOptions: { target: 'ES2020', module: 'commonjs', experimentalDecorators: true, emitDecoratorMetadata: true, strict: true } }) },
-        ], 'codestore-cli-');
+        const dir = writeServiceFolder(
+          [
+            ...generateEntities(last),
+            renderDataSource(),
+            ...files,
+            {
+              path: 'tsconfig.json',
+              content: JSON.stringify({
+                compilerOptions: {
+                  target: 'ES2020',
+                  module: 'commonjs',
+                  experimentalDecorators: true,
+                  emitDecoratorMetadata: true,
+                  strict: true,
+                },
+              }),
+            },
+          ],
+          'codestore-cli-',
+        );
         const url = (db.options() as { url: string }).url;
-        const cli = (...args: string[]) => run(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'node_modules/typeorm/cli.js'), ...args, '-d', 'src/data/data-source.ts'], {
-          cwd: dir, env: { ...process.env, DATABASE_URL: url },
-        });
+        const cli = (...args: string[]) =>
+          run(
+            process.execPath,
+            ['--import', 'tsx', path.join(REPO_ROOT, 'node_modules/typeorm/cli.js'), ...args, '-d', 'src/data/data-source.ts'],
+            {
+              cwd: dir,
+              env: { ...process.env, DATABASE_URL: url },
+            },
+          );
         try {
           const out = await cli('migration:run');
           assert.match(out.stdout, /Migration CreateAuthorAndPost1700000000000 has been executed successfully/);

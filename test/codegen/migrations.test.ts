@@ -71,7 +71,9 @@ describe('SQL for each change', () => {
   });
 
   test('a renamed table renames its sequence and every constraint and index named after it', () => {
-    const writer = table('Writer', [id(), col('name', 'character varying', { nullable: false })], { primaryKey: { name: 'PK_Writer', columns: ['id'] } });
+    const writer = table('Writer', [id(), col('name', 'character varying', { nullable: false })], {
+      primaryKey: { name: 'PK_Writer', columns: ['id'] },
+    });
     const next = schema([writer, { ...post, foreignKeys: [{ ...post.foreignKeys[0], referencedTable: 'Writer' }] }]);
     const p = plan(blog, next, renames({ tables: { Writer: 'Author' } }));
     assert.deepEqual(p.up, [
@@ -88,13 +90,16 @@ describe('SQL for each change', () => {
   });
 
   test('a renamed column renames the constraints and indices that carry its name', () => {
-    const next = schema([author, {
-      ...post,
-      columns: [post.columns[0], col('headline', 'character varying', { nullable: false }), col('writerId', 'bigint')],
-      uniques: [{ name: 'UQ_Post_headline', columns: ['headline'] }],
-      indices: [index('IDX_Post_writerId', ['writerId'])],
-      foreignKeys: [fk('FK_Post_writer', 'writerId', 'Author')],
-    }]);
+    const next = schema([
+      author,
+      {
+        ...post,
+        columns: [post.columns[0], col('headline', 'character varying', { nullable: false }), col('writerId', 'bigint')],
+        uniques: [{ name: 'UQ_Post_headline', columns: ['headline'] }],
+        indices: [index('IDX_Post_writerId', ['writerId'])],
+        foreignKeys: [fk('FK_Post_writer', 'writerId', 'Author')],
+      },
+    ]);
     const p = plan(blog, next, renames({ columns: { Post: { headline: 'title', writerId: 'authorId' } } }));
     assert.deepEqual(p.up, [
       'ALTER TABLE "Post" RENAME COLUMN "title" TO "headline"',
@@ -127,10 +132,30 @@ describe('SQL for each change', () => {
   });
 
   test('widening changes convert in place: ALTER COLUMN ... TYPE ... USING', () => {
-    const before = schema([table('T', [id(), col('a', 'integer'), col('b', 'integer'), col('c', 'bigint'), col('d', 'character varying', { length: 10 }),
-      col('e', 'character varying', { length: 10 }), col('f', 'integer', { nullable: false }), col('g', 'integer')])]);
-    const after = schema([table('T', [id(), col('a', 'bigint'), col('b', 'double precision'), col('c', 'numeric'), col('d', 'character varying', { length: 20 }),
-      col('e', 'character varying'), col('f', 'integer'), col('g', 'integer', { array: true })])]);
+    const before = schema([
+      table('T', [
+        id(),
+        col('a', 'integer'),
+        col('b', 'integer'),
+        col('c', 'bigint'),
+        col('d', 'character varying', { length: 10 }),
+        col('e', 'character varying', { length: 10 }),
+        col('f', 'integer', { nullable: false }),
+        col('g', 'integer'),
+      ]),
+    ]);
+    const after = schema([
+      table('T', [
+        id(),
+        col('a', 'bigint'),
+        col('b', 'double precision'),
+        col('c', 'numeric'),
+        col('d', 'character varying', { length: 20 }),
+        col('e', 'character varying'),
+        col('f', 'integer'),
+        col('g', 'integer', { array: true }),
+      ]),
+    ]);
     const p = plan(before, after);
     assert.deepEqual(p.up, [
       'ALTER TABLE "T" ALTER COLUMN "a" TYPE bigint USING "a"::bigint',
@@ -143,12 +168,25 @@ describe('SQL for each change', () => {
     ]);
     assert.deepEqual(p.warnings, []);
     // The way back narrows: warned there, not here.
-    assert.deepEqual(codes(plan(after, before)), ['migration-narrow-type', 'migration-narrow-type', 'migration-narrow-type', 'migration-narrow-type', 'migration-narrow-type', 'migration-narrow-type', 'migration-set-not-null'].sort());
+    assert.deepEqual(
+      codes(plan(after, before)),
+      [
+        'migration-narrow-type',
+        'migration-narrow-type',
+        'migration-narrow-type',
+        'migration-narrow-type',
+        'migration-narrow-type',
+        'migration-narrow-type',
+        'migration-set-not-null',
+      ].sort(),
+    );
   });
 
   test('narrowing and incompatible changes are planned, and warned', () => {
-    const p = plan(schema([table('T', [id(), col('a', 'bigint'), col('b', 'character varying', { length: 20 }), col('c', 'character varying')])]),
-      schema([table('T', [id(), col('a', 'integer'), col('b', 'character varying', { length: 5 }), col('c', 'integer')])]));
+    const p = plan(
+      schema([table('T', [id(), col('a', 'bigint'), col('b', 'character varying', { length: 20 }), col('c', 'character varying')])]),
+      schema([table('T', [id(), col('a', 'integer'), col('b', 'character varying', { length: 5 }), col('c', 'integer')])]),
+    );
     assert.deepEqual(p.up, [
       'ALTER TABLE "T" ALTER COLUMN "a" TYPE integer USING "a"::integer',
       // No USING: the assignment cast fails on a value too long instead of cutting it.
@@ -159,7 +197,10 @@ describe('SQL for each change', () => {
   });
 
   test('a column becoming NOT NULL with a default fills the nulls first', () => {
-    const p = plan(schema([table('T', [id(), col('n', 'integer')])]), schema([table('T', [id(), col('n', 'integer', { nullable: false, default: '0' })])]));
+    const p = plan(
+      schema([table('T', [id(), col('n', 'integer')])]),
+      schema([table('T', [id(), col('n', 'integer', { nullable: false, default: '0' })])]),
+    );
     assert.deepEqual(p.up, [
       'ALTER TABLE "T" ALTER COLUMN "n" SET DEFAULT 0',
       'UPDATE "T" SET "n" = DEFAULT WHERE "n" IS NULL',
@@ -169,7 +210,10 @@ describe('SQL for each change', () => {
   });
 
   const withStatus = (values: string[], extra: Partial<ReturnType<typeof col>> = {}) =>
-    schema([table('T', [id(), col('s', 'Status', { enumName: 'Status', ...extra }), col('ss', 'Status', { enumName: 'Status', array: true })])], [enumType('Status', values)]);
+    schema(
+      [table('T', [id(), col('s', 'Status', { enumName: 'Status', ...extra }), col('ss', 'Status', { enumName: 'Status', array: true })])],
+      [enumType('Status', values)],
+    );
 
   test('an added enum value: ALTER TYPE ... ADD VALUE in its place', () => {
     const p = plan(withStatus(['A', 'C']), withStatus(['A', 'B', 'C', 'D']));
@@ -188,7 +232,10 @@ describe('SQL for each change', () => {
       'DROP TYPE "Status_old"',
       `ALTER TABLE "T" ALTER COLUMN "s" SET DEFAULT 'A'`,
     ]);
-    assert.deepEqual(p.warnings.map((w) => [w.code, w.origin]), [['migration-drop-enum-value', { type: 'Status', value: 'B' }]]);
+    assert.deepEqual(
+      p.warnings.map((w) => [w.code, w.origin]),
+      [['migration-drop-enum-value', { type: 'Status', value: 'B' }]],
+    );
   });
 
   test('a value added and used as a default in the same migration recreates the type (PostgreSQL refuses a new label in its own transaction)', () => {
@@ -198,14 +245,20 @@ describe('SQL for each change', () => {
   });
 
   test('enum type and value renames', () => {
-    const next = schema([table('T', [id(), col('s', 'State', { enumName: 'State' }), col('ss', 'State', { enumName: 'State', array: true })])], [enumType('State', ['A', 'Z'])]);
+    const next = schema(
+      [table('T', [id(), col('s', 'State', { enumName: 'State' }), col('ss', 'State', { enumName: 'State', array: true })])],
+      [enumType('State', ['A', 'Z'])],
+    );
     const p = plan(withStatus(['A', 'B']), next, renames({ enums: { State: 'Status' }, enumValues: { State: { Z: 'B' } } }));
     assert.deepEqual(p.up, ['ALTER TYPE "Status" RENAME TO "State"', `ALTER TYPE "State" RENAME VALUE 'B' TO 'Z'`]);
     assert.deepEqual(p.down, ['ALTER TYPE "State" RENAME TO "Status"', `ALTER TYPE "Status" RENAME VALUE 'Z' TO 'B'`]);
   });
 
   test('a rename whose old name is gone, or whose new name is taken, does nothing', () => {
-    assert.equal(plan(blog, blog, renames({ tables: { Author: 'Writer', Post: 'Author' }, columns: { Post: { title: 'nope' } } })).empty, true);
+    assert.equal(
+      plan(blog, blog, renames({ tables: { Author: 'Writer', Post: 'Author' }, columns: { Post: { title: 'nope' } } })).empty,
+      true,
+    );
   });
 
   test('foreign keys on a column whose type changes are dropped first and created after', () => {
@@ -227,8 +280,12 @@ describe('SQL for each change', () => {
   });
 
   test('a column becoming generated gets its own sequence, starting after the largest key', () => {
-    const p = plan(schema([table('T', [col('n', 'bigint', { nullable: false })], { primaryKey: { name: 'PK_T', columns: ['n'] } })]),
-      schema([table('T', [col('n', 'bigint', { nullable: false, generated: 'increment' })], { primaryKey: { name: 'PK_T', columns: ['n'] } })]));
+    const p = plan(
+      schema([table('T', [col('n', 'bigint', { nullable: false })], { primaryKey: { name: 'PK_T', columns: ['n'] } })]),
+      schema([
+        table('T', [col('n', 'bigint', { nullable: false, generated: 'increment' })], { primaryKey: { name: 'PK_T', columns: ['n'] } }),
+      ]),
+    );
     assert.deepEqual(p.up, [
       'CREATE SEQUENCE "T_n_seq" AS bigint OWNED BY "T"."n"',
       `SELECT setval('"T_n_seq"', COALESCE((SELECT MAX("n") FROM "T"), 0) + 1, false)`,
@@ -243,7 +300,13 @@ describe('SQL for each change', () => {
   });
 
   test('invertRenames is its own inverse', () => {
-    const r = renames({ tables: { B: 'A' }, columns: { B: { y: 'x' } }, enums: { F: 'E' }, enumValues: { F: { Z: 'Y' } }, moves: [{ from: { table: 'A', column: 'c' }, to: { table: 'B', column: 'd' } }] });
+    const r = renames({
+      tables: { B: 'A' },
+      columns: { B: { y: 'x' } },
+      enums: { F: 'E' },
+      enumValues: { F: { Z: 'Y' } },
+      moves: [{ from: { table: 'A', column: 'c' }, to: { table: 'B', column: 'd' } }],
+    });
     assert.deepEqual(invertRenames(r).columns, { A: { x: 'y' } });
     assert.deepEqual(invertRenames(invertRenames(r)), r);
   });
@@ -252,16 +315,24 @@ describe('SQL for each change', () => {
 describe('renames from @renamedFrom', () => {
   test('a type, a field (with @unique), a relation field (its join column) and the ID field', () => {
     const from = `type Author { id: ID! name: String! @unique }\ntype Post { id: ID! title: String! author: Author }\ntype Query { x: Int }`;
-    const to = `type Writer @renamedFrom(name: "Author") { key: ID! @renamedFrom(name: "id") fullName: String! @unique @renamedFrom(name: "name") }\n` +
+    const to =
+      `type Writer @renamedFrom(name: "Author") { key: ID! @renamedFrom(name: "id") fullName: String! @unique @renamedFrom(name: "name") }\n` +
       `type Post { id: ID! title: String! writer: Writer @renamedFrom(name: "author") }\ntype Query { x: Int }`;
     const prev = physicalSchema(modelOf(from));
     const r = renamesOf(modelOf(to), prev);
     // The join column follows both the field rename and the renamed key: authorId → writerKey.
-    assert.deepEqual(r, { ...emptyRenames(), tables: { Writer: 'Author' }, columns: { Post: { writerKey: 'authorId' }, Writer: { key: 'id', fullName: 'name' } } });
+    assert.deepEqual(r, {
+      ...emptyRenames(),
+      tables: { Writer: 'Author' },
+      columns: { Post: { writerKey: 'authorId' }, Writer: { key: 'id', fullName: 'name' } },
+    });
     const p = evolution(from, to);
     assert.deepEqual(p.warnings, []);
     assert.ok(p.up.includes('ALTER SEQUENCE "Author_id_seq" RENAME TO "Writer_key_seq"'), p.up.join('\n'));
-    assert.ok(p.up.every((s) => !/DROP|ADD /.test(s)), p.up.join('\n'));
+    assert.ok(
+      p.up.every((s) => !/DROP|ADD /.test(s)),
+      p.up.join('\n'),
+    );
   });
 
   test('enums and enum values', () => {
@@ -285,8 +356,18 @@ describe('renames from @renamedFrom', () => {
     const to = `type Profile { id: ID! user: Account }\ntype Account @renamedFrom(name: "User") { id: ID! profile: Profile }\ntype Query { x: Int }`;
     const p = evolution(from, to);
     assert.deepEqual(p.warnings, []);
-    assert.ok(p.up.includes('UPDATE "Account" AS "target" SET "profileId" = "source"."id" FROM "Profile" AS "source" WHERE "source"."userId" = "target"."id"'), p.up.join('\n'));
-    assert.ok(p.down.includes('UPDATE "Profile" AS "target" SET "userId" = "source"."id" FROM "User" AS "source" WHERE "source"."profileId" = "target"."id"'), p.down.join('\n'));
+    assert.ok(
+      p.up.includes(
+        'UPDATE "Account" AS "target" SET "profileId" = "source"."id" FROM "Profile" AS "source" WHERE "source"."userId" = "target"."id"',
+      ),
+      p.up.join('\n'),
+    );
+    assert.ok(
+      p.down.includes(
+        'UPDATE "Profile" AS "target" SET "userId" = "source"."id" FROM "User" AS "source" WHERE "source"."profileId" = "target"."id"',
+      ),
+      p.down.join('\n'),
+    );
   });
 
   test('a @renamedFrom left in the schema after its migration does nothing', () => {
@@ -298,44 +379,84 @@ describe('renames from @renamedFrom', () => {
 
 describe('warnings', () => {
   test('a field renamed without @renamedFrom: drop-column, with the likely old name as a quick fix', () => {
-    const p = evolution(`type Post { id: ID! title: String! }\ntype Query { x: Int }`, `type Post { id: ID! headline: String! }\ntype Query { x: Int }`);
-    assert.deepEqual(p.warnings.map((w) => ({ code: w.code, origin: w.origin, fixes: w.fixes })), [
-      { code: 'migration-drop-column', origin: { type: 'Post', field: 'title' }, fixes: [{ kind: 'renamedFrom', target: { type: 'Post', field: 'headline' }, name: 'title' }] },
-      {
-        code: 'migration-add-required-column', origin: { type: 'Post', field: 'headline' },
-        fixes: [{ kind: 'renamedFrom', target: { type: 'Post', field: 'headline' }, name: 'title' }, { kind: 'default', target: { type: 'Post', field: 'headline' } }, { kind: 'nullable', target: { type: 'Post', field: 'headline' } }],
-      },
-    ]);
+    const p = evolution(
+      `type Post { id: ID! title: String! }\ntype Query { x: Int }`,
+      `type Post { id: ID! headline: String! }\ntype Query { x: Int }`,
+    );
+    assert.deepEqual(
+      p.warnings.map((w) => ({ code: w.code, origin: w.origin, fixes: w.fixes })),
+      [
+        {
+          code: 'migration-drop-column',
+          origin: { type: 'Post', field: 'title' },
+          fixes: [{ kind: 'renamedFrom', target: { type: 'Post', field: 'headline' }, name: 'title' }],
+        },
+        {
+          code: 'migration-add-required-column',
+          origin: { type: 'Post', field: 'headline' },
+          fixes: [
+            { kind: 'renamedFrom', target: { type: 'Post', field: 'headline' }, name: 'title' },
+            { kind: 'default', target: { type: 'Post', field: 'headline' } },
+            { kind: 'nullable', target: { type: 'Post', field: 'headline' } },
+          ],
+        },
+      ],
+    );
     assert.match(p.warnings[0].message, /@renamedFrom\(name: "title"\)/);
   });
 
   test('a type renamed without @renamedFrom: drop-table, with the new type as the likely rename', () => {
-    const p = evolution(`type Author { id: ID! name: String! }\ntype Query { x: Int }`, `type Writer { id: ID! name: String! }\ntype Query { x: Int }`);
-    assert.deepEqual(p.warnings.map((w) => [w.code, w.origin, w.fixes]), [['migration-drop-table', { type: 'Author' }, [{ kind: 'renamedFrom', target: { type: 'Writer' }, name: 'Author' }]]]);
+    const p = evolution(
+      `type Author { id: ID! name: String! }\ntype Query { x: Int }`,
+      `type Writer { id: ID! name: String! }\ntype Query { x: Int }`,
+    );
+    assert.deepEqual(
+      p.warnings.map((w) => [w.code, w.origin, w.fixes]),
+      [['migration-drop-table', { type: 'Author' }, [{ kind: 'renamedFrom', target: { type: 'Writer' }, name: 'Author' }]]],
+    );
   });
 
   test('an enum value renamed without @renamedFrom: drop-enum-value, with the new value as the likely rename', () => {
-    const p = evolution(`enum S { A B }\ntype T { id: ID! s: S }\ntype Query { x: Int }`, `enum S { A C }\ntype T { id: ID! s: S }\ntype Query { x: Int }`);
-    assert.deepEqual(p.warnings.map((w) => [w.code, w.origin, w.fixes]), [['migration-drop-enum-value', { type: 'S', value: 'B' }, [{ kind: 'renamedFrom', target: { type: 'S', value: 'C' }, name: 'B' }]]]);
+    const p = evolution(
+      `enum S { A B }\ntype T { id: ID! s: S }\ntype Query { x: Int }`,
+      `enum S { A C }\ntype T { id: ID! s: S }\ntype Query { x: Int }`,
+    );
+    assert.deepEqual(
+      p.warnings.map((w) => [w.code, w.origin, w.fixes]),
+      [['migration-drop-enum-value', { type: 'S', value: 'B' }, [{ kind: 'renamedFrom', target: { type: 'S', value: 'C' }, name: 'B' }]]],
+    );
   });
 
   test('an enum renamed without @renamedFrom whose values carry over converts without a warning', () => {
-    const p = evolution(`enum S { A B }\ntype T { id: ID! s: S }\ntype Query { x: Int }`, `enum R { A B C }\ntype T { id: ID! s: R }\ntype Query { x: Int }`);
+    const p = evolution(
+      `enum S { A B }\ntype T { id: ID! s: S }\ntype Query { x: Int }`,
+      `enum R { A B C }\ntype T { id: ID! s: R }\ntype Query { x: Int }`,
+    );
     assert.deepEqual(p.warnings, []);
     assert.ok(p.up.includes('ALTER TABLE "T" ALTER COLUMN "s" TYPE "R" USING "s"::text::"R"'));
   });
 
   test('required columns, NOT NULL, @unique on existing rows', () => {
-    const p = evolution(`type T { id: ID! a: String b: String owner: T }\ntype Query { x: Int }`,
-      `type T { id: ID! a: String! b: String @unique owner: T c: Int! other: T! }\ntype Query { x: Int }`);
-    assert.deepEqual(codes(p), ['migration-add-required-column', 'migration-add-required-column', 'migration-add-unique', 'migration-set-not-null']);
+    const p = evolution(
+      `type T { id: ID! a: String b: String owner: T }\ntype Query { x: Int }`,
+      `type T { id: ID! a: String! b: String @unique owner: T c: Int! other: T! }\ntype Query { x: Int }`,
+    );
+    assert.deepEqual(codes(p), [
+      'migration-add-required-column',
+      'migration-add-required-column',
+      'migration-add-unique',
+      'migration-set-not-null',
+    ]);
     const other = p.warnings.find((w) => w.column === 'otherId')!;
     // No default for a relation: only nullable applies.
     assert.deepEqual(other.fixes, [{ kind: 'nullable', target: { type: 'T', field: 'other' } }]);
   });
 
   test('every warning says how to avoid the loss', () => {
-    const p = evolution(SCALARS, `enum Status { DRAFT }\ntype Everything { id: ID! i: BigInt s: Int status: Status! }\ntype Query { x: Int }`);
+    const p = evolution(
+      SCALARS,
+      `enum Status { DRAFT }\ntype Everything { id: ID! i: BigInt s: Int status: Status! }\ntype Query { x: Int }`,
+    );
     assert.ok(p.warnings.length >= 5);
     for (const w of p.warnings) assert.match(w.message, /(add|Add|keep|Keep|make|Make|update|Update|remove|Remove|copy|export)/, w.message);
   });
@@ -350,8 +471,14 @@ describe('migration files', () => {
     assert.equal(file.className, 'CreateAuthorAndPost1700000000000');
     assert.match(file.content, /^\/\/ Generated by code\.store from src\/schema\.graphql/);
     assert.match(file.content, /import \{ MigrationInterface, QueryRunner \} from "typeorm";/);
-    assert.match(file.content, /export class CreateAuthorAndPost1700000000000 implements MigrationInterface \{\n {2}name = "CreateAuthorAndPost1700000000000";/);
-    assert.match(file.content, /public async up\(queryRunner: QueryRunner\): Promise<void> \{\n {4}await queryRunner\.query\(`CREATE TABLE "Author"/);
+    assert.match(
+      file.content,
+      /export class CreateAuthorAndPost1700000000000 implements MigrationInterface \{\n {2}name = "CreateAuthorAndPost1700000000000";/,
+    );
+    assert.match(
+      file.content,
+      /public async up\(queryRunner: QueryRunner\): Promise<void> \{\n {4}await queryRunner\.query\(`CREATE TABLE "Author"/,
+    );
     const cls = compileMigration(file);
     assert.equal(new cls().name, 'CreateAuthorAndPost1700000000000');
   });
@@ -373,24 +500,44 @@ describe('migration files', () => {
   });
 
   test('SQL with backticks, backslashes and ${ is kept exactly in the template literal', () => {
-    const p = planMigration(schema([table('T', [id(), col('a', 'character varying')])]), schema([table('T', [id(), col('a', 'character varying', { default: "'`${x}\\\\n'" })])]));
+    const p = planMigration(
+      schema([table('T', [id(), col('a', 'character varying')])]),
+      schema([table('T', [id(), col('a', 'character varying', { default: "'`${x}\\\\n'" })])]),
+    );
     const cls = compileMigration(renderMigration(p, 'Odd', 1));
     const seen: string[] = [];
-    void new cls().up({ query: async (q: string) => { seen.push(q); } } as never);
+    void new cls().up({
+      query: async (q: string) => {
+        seen.push(q);
+      },
+    } as never);
     assert.deepEqual(seen, p.up);
   });
 
   test('the data source the TypeORM CLI runs, and the migration, type-check against TypeORM', () => {
     const ds = renderDataSource();
     assert.equal(ds.path, 'src/data/data-source.ts');
-    assert.match(ds.content, /export default new DataSource\(\{\n {2}type: "postgres",\n {2}url: process\.env\.DATABASE_URL,\n {2}entities,\n {2}migrations: \[__dirname \+ "\/migrations\/\*\.\{ts,js\}"\],/);
+    assert.match(
+      ds.content,
+      /export default new DataSource\(\{\n {2}type: "postgres",\n {2}url: process\.env\.DATABASE_URL,\n {2}entities,\n {2}migrations: \[__dirname \+ "\/migrations\/\*\.\{ts,js\}"\],/,
+    );
     const migration = renderMigration(blogPlan(), undefined, 1700000000000);
     const dir = writeServiceFolder([...generateEntities(modelOf(BLOG)), ds, migration]);
     const program = ts.createProgram([`${dir}/${ds.path}`, `${dir}/${migration.path}`], {
-      strict: true, noEmit: true, experimentalDecorators: true, emitDecoratorMetadata: true, module: ts.ModuleKind.CommonJS,
-      target: ts.ScriptTarget.ES2020, esModuleInterop: true, skipLibCheck: true, types: ['node'], typeRoots: [`${dir}/node_modules/@types`],
+      strict: true,
+      noEmit: true,
+      experimentalDecorators: true,
+      emitDecoratorMetadata: true,
+      module: ts.ModuleKind.CommonJS,
+      target: ts.ScriptTarget.ES2020,
+      esModuleInterop: true,
+      skipLibCheck: true,
+      types: ['node'],
+      typeRoots: [`${dir}/node_modules/@types`],
     });
-    const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+    const diagnostics = ts
+      .getPreEmitDiagnostics(program)
+      .map((d) => `${d.file?.fileName}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
     rmSync(dir, { recursive: true, force: true });
     assert.deepEqual(diagnostics, []);
   });
@@ -429,19 +576,40 @@ describe('the baseline of a service that has migrations but no snapshot', () => 
       `ALTER TYPE "public"."Post_status_enum" RENAME TO "Status"`,
     ]);
     const t = s.tables[0];
-    assert.deepEqual(t.columns.map((c) => [c.name, c.type, c.length ?? null, c.array, c.nullable, c.default ?? null, c.generated ?? null, c.enumName ?? null]), [
-      ['id', 'integer', null, false, false, null, 'increment', null],
-      ['n', 'integer', null, false, false, '-1', null, null],
-      ['status', 'Status', null, false, false, "'a'", null, 'Status'],
-      ['tags', 'text', null, true, true, null, null, null],
-      ['d', 'character varying', 40, false, true, null, null, null],
-      ['at', 'timestamp with time zone', null, false, false, 'now()', null, null],
-      ['authorId', 'integer', null, false, true, null, null, null],
-    ]);
-    assert.deepEqual([t.primaryKey, t.uniques, t.indices, t.foreignKeys.map((f) => [f.name, f.onDelete])], [
-      { name: 'PK_p', columns: ['id'] }, [{ name: 'UQ_n', columns: ['n'] }], [{ name: 'IDX_c', columns: ['d'], unique: false }], [['FK_a', 'CASCADE']],
-    ]);
-    assert.deepEqual(s.enums.map((e) => [e.name, e.values]), [['Status', ['a', 'b']]]);
+    assert.deepEqual(
+      t.columns.map((c) => [
+        c.name,
+        c.type,
+        c.length ?? null,
+        c.array,
+        c.nullable,
+        c.default ?? null,
+        c.generated ?? null,
+        c.enumName ?? null,
+      ]),
+      [
+        ['id', 'integer', null, false, false, null, 'increment', null],
+        ['n', 'integer', null, false, false, '-1', null, null],
+        ['status', 'Status', null, false, false, "'a'", null, 'Status'],
+        ['tags', 'text', null, true, true, null, null, null],
+        ['d', 'character varying', 40, false, true, null, null, null],
+        ['at', 'timestamp with time zone', null, false, false, 'now()', null, null],
+        ['authorId', 'integer', null, false, true, null, null, null],
+      ],
+    );
+    assert.deepEqual(
+      [t.primaryKey, t.uniques, t.indices, t.foreignKeys.map((f) => [f.name, f.onDelete])],
+      [
+        { name: 'PK_p', columns: ['id'] },
+        [{ name: 'UQ_n', columns: ['n'] }],
+        [{ name: 'IDX_c', columns: ['d'], unique: false }],
+        [['FK_a', 'CASCADE']],
+      ],
+    );
+    assert.deepEqual(
+      s.enums.map((e) => [e.name, e.values]),
+      [['Status', ['a', 'b']]],
+    );
   });
 });
 
@@ -450,27 +618,43 @@ describe('property: random schemas and evolutions (no database)', () => {
   const RUNS = Number(process.env.CODESTORE_PLAN_RUNS ?? 1000);
   test(`plans reach the new schema and come back; safe changes warn nothing (seed ${SEED}, ${RUNS} runs)`, () => {
     console.log(`fast-check seed ${SEED}, ${RUNS} runs`);
-    fc.assert(fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 1, max: 4 }), (seed, n) => {
-      const r = new Random(seed);
-      let spec = randomSpec(r);
-      let prev = EMPTY_SCHEMA;
-      const sources: string[] = [];
-      for (let i = 0; i <= n; i++) {
-        let destructive = false;
-        if (i > 0) { const e = evolve(r, spec); spec = e.spec; destructive = e.destructive; }
-        const model = modelOf(renderSpec(spec));
-        const next = physicalSchema(model);
-        const p = plan(prev, next, renamesOf(model, prev, next));
-        if (!destructive) assert.deepEqual(p.warnings.map((w) => w.message), [], `step ${i}: ${renderSpec(spec)}`);
-        // Deterministic, and nothing left to do once applied.
-        assert.deepEqual(planMigration(prev, next, renamesOf(model, prev, next)).up, p.up);
-        assert.equal(planMigration(next, next, renamesOf(model, next, next)).empty, true);
-        // The baseline reader reads our own migrations back as the schema.
-        sources.push(renderMigration(p, 'Step', i).content);
-        assert.deepEqual(schemaDifferences(schemaFromMigrations(sources.flatMap(migrationStatements)), next), [], `baseline after step ${i}`);
-        prev = next;
-      }
-    }), { seed: SEED, numRuns: RUNS });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 1, max: 4 }), (seed, n) => {
+        const r = new Random(seed);
+        let spec = randomSpec(r);
+        let prev = EMPTY_SCHEMA;
+        const sources: string[] = [];
+        for (let i = 0; i <= n; i++) {
+          let destructive = false;
+          if (i > 0) {
+            const e = evolve(r, spec);
+            spec = e.spec;
+            destructive = e.destructive;
+          }
+          const model = modelOf(renderSpec(spec));
+          const next = physicalSchema(model);
+          const p = plan(prev, next, renamesOf(model, prev, next));
+          if (!destructive)
+            assert.deepEqual(
+              p.warnings.map((w) => w.message),
+              [],
+              `step ${i}: ${renderSpec(spec)}`,
+            );
+          // Deterministic, and nothing left to do once applied.
+          assert.deepEqual(planMigration(prev, next, renamesOf(model, prev, next)).up, p.up);
+          assert.equal(planMigration(next, next, renamesOf(model, next, next)).empty, true);
+          // The baseline reader reads our own migrations back as the schema.
+          sources.push(renderMigration(p, 'Step', i).content);
+          assert.deepEqual(
+            schemaDifferences(schemaFromMigrations(sources.flatMap(migrationStatements)), next),
+            [],
+            `baseline after step ${i}`,
+          );
+          prev = next;
+        }
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
   });
 
   test('postgres dialect: every operation has SQL', () => {

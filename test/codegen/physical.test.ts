@@ -19,17 +19,48 @@ const BLOG = readFileSync(path.join(REPO_ROOT, 'test/fixtures/blog/src/schema.gr
 describe('physicalSchema', () => {
   it('maps the blog to the names TypeORM gives', () => {
     const schema = physicalSchema(serviceModel(BLOG).model);
-    assert.deepEqual(schema.tables.map((t) => t.name), ['Author', 'Post']);
+    assert.deepEqual(
+      schema.tables.map((t) => t.name),
+      ['Author', 'Post'],
+    );
     const post = schema.tables[1];
-    assert.deepEqual(post.columns.map((c) => c.name), ['id', 'title', 'body', 'authorId', 'tags', 'createdAt']);
-    assert.deepEqual(post.columns[0], { name: 'id', type: 'bigint', array: false, nullable: false, generated: 'increment', origin: { type: 'Post', field: 'id' } });
-    assert.deepEqual(post.columns[3], { name: 'authorId', type: 'bigint', array: false, nullable: true, origin: { type: 'Post', field: 'author' } });
-    assert.deepEqual(post.columns[4], { name: 'tags', type: 'character varying', array: true, nullable: true, origin: { type: 'Post', field: 'tags' } });
+    assert.deepEqual(
+      post.columns.map((c) => c.name),
+      ['id', 'title', 'body', 'authorId', 'tags', 'createdAt'],
+    );
+    assert.deepEqual(post.columns[0], {
+      name: 'id',
+      type: 'bigint',
+      array: false,
+      nullable: false,
+      generated: 'increment',
+      origin: { type: 'Post', field: 'id' },
+    });
+    assert.deepEqual(post.columns[3], {
+      name: 'authorId',
+      type: 'bigint',
+      array: false,
+      nullable: true,
+      origin: { type: 'Post', field: 'author' },
+    });
+    assert.deepEqual(post.columns[4], {
+      name: 'tags',
+      type: 'character varying',
+      array: true,
+      nullable: true,
+      origin: { type: 'Post', field: 'tags' },
+    });
     assert.deepEqual(post.primaryKey, { name: 'PK_c4d3b3dcd73db0b0129ea829f9f', columns: ['id'] });
-    assert.deepEqual(post.foreignKeys, [{
-      name: 'FK_cef8d6e8edb69c82e5f10bb4026', columns: ['authorId'], referencedTable: 'Author', referencedColumns: ['id'],
-      onDelete: 'NO ACTION', onUpdate: 'NO ACTION',
-    }]);
+    assert.deepEqual(post.foreignKeys, [
+      {
+        name: 'FK_cef8d6e8edb69c82e5f10bb4026',
+        columns: ['authorId'],
+        referencedTable: 'Author',
+        referencedColumns: ['id'],
+        onDelete: 'NO ACTION',
+        onUpdate: 'NO ACTION',
+      },
+    ]);
     assert.deepEqual(schema.tables[0].uniques, [{ name: 'UQ_78e2065c442428b64a16f577c63', columns: ['name'] }]);
     assert.deepEqual(schema.enums, []);
   });
@@ -38,10 +69,22 @@ describe('physicalSchema', () => {
     const schema = physicalSchema(serviceModel(EVERY_KIND_SCHEMA).model);
     const table = (name: string) => schema.tables.find((t) => t.name === name)!;
     const column = (t: string, c: string) => table(t).columns.find((x) => x.name === c)!;
-    assert.deepEqual(schema.tables.map((t) => t.name), [
-      'Article', 'Category', 'Column', 'Image', 'Profile', 'Tag', 'Writer',
-      'article_attachments_image', 'article_related_article', 'article_tags_tag', 'writer_favourites_tag',
-    ]);
+    assert.deepEqual(
+      schema.tables.map((t) => t.name),
+      [
+        'Article',
+        'Category',
+        'Column',
+        'Image',
+        'Profile',
+        'Tag',
+        'Writer',
+        'article_attachments_image',
+        'article_related_article',
+        'article_tags_tag',
+        'writer_favourites_tag',
+      ],
+    );
     assert.equal(column('Article', 'title').length, 120);
     assert.equal(column('Article', 'title').type, 'character varying');
     assert.deepEqual(
@@ -55,23 +98,53 @@ describe('physicalSchema', () => {
     ]);
     assert.equal(column('Article', 'status').default, "'DRAFT'");
     // The key of Tag is `key`: join columns and junction columns follow it.
-    assert.deepEqual(table('article_tags_tag').columns.map((c) => c.name), ['articleId', 'tagKey']);
-    assert.deepEqual(table('article_related_article').columns.map((c) => c.name), ['articleId_1', 'articleId_2']);
+    assert.deepEqual(
+      table('article_tags_tag').columns.map((c) => c.name),
+      ['articleId', 'tagKey'],
+    );
+    assert.deepEqual(
+      table('article_related_article').columns.map((c) => c.name),
+      ['articleId_1', 'articleId_2'],
+    );
     assert.deepEqual(table('article_tags_tag').origin, { type: 'Article', field: 'tags' });
     assert.deepEqual(table('article_tags_tag').columns[1].origin, { type: 'Tag', field: 'articles' });
     assert.ok(table('article_tags_tag').junction);
-    assert.deepEqual(table('article_tags_tag').foreignKeys.map((f) => [f.onDelete, f.onUpdate]), [['CASCADE', 'CASCADE'], ['CASCADE', 'CASCADE']]);
+    assert.deepEqual(
+      table('article_tags_tag').foreignKeys.map((f) => [f.onDelete, f.onUpdate]),
+      [
+        ['CASCADE', 'CASCADE'],
+        ['CASCADE', 'CASCADE'],
+      ],
+    );
     // Owning one-to-one: the join column is on the type whose name sorts first, with TypeORM's REL_ unique.
     assert.ok(column('Profile', 'writerId'));
-    assert.deepEqual(table('Profile').uniques.map((u) => [u.name.slice(0, 4), u.columns]), [['REL_', ['writerId']]]);
-    assert.deepEqual(table('Profile').indices.map((i) => i.columns), [['writerId']]);
+    assert.deepEqual(
+      table('Profile').uniques.map((u) => [u.name.slice(0, 4), u.columns]),
+      [['REL_', ['writerId']]],
+    );
+    assert.deepEqual(
+      table('Profile').indices.map((i) => i.columns),
+      [['writerId']],
+    );
     assert.ok(column('Writer', 'menteeId'), 'self one-to-one: owned by the field whose name sorts first');
-    assert.equal(table('Writer').columns.find((c) => c.name === 'mentorId'), undefined);
+    assert.equal(
+      table('Writer').columns.find((c) => c.name === 'mentorId'),
+      undefined,
+    );
     // The inverse sides store nothing.
-    assert.equal(table('Writer').columns.some((c) => c.name.startsWith('articles') || c.name.startsWith('edited')), false);
-    assert.deepEqual(table('Article').foreignKeys.map((f) => [f.columns[0], f.onDelete]), [
-      ['authorId', 'CASCADE'], ['editorId', 'SET NULL'], ['reviewerId', 'NO ACTION'], ['coverId', 'NO ACTION'],
-    ]);
+    assert.equal(
+      table('Writer').columns.some((c) => c.name.startsWith('articles') || c.name.startsWith('edited')),
+      false,
+    );
+    assert.deepEqual(
+      table('Article').foreignKeys.map((f) => [f.columns[0], f.onDelete]),
+      [
+        ['authorId', 'CASCADE'],
+        ['editorId', 'SET NULL'],
+        ['reviewerId', 'NO ACTION'],
+        ['coverId', 'NO ACTION'],
+      ],
+    );
   });
 
   it('does not depend on the order of the definitions, and is the same every time', () => {
@@ -83,19 +156,27 @@ describe('physicalSchema', () => {
   });
 
   it('leaves out what cannot be stored: entities without an ID, unstorable fields, relations to them', () => {
-    const schema = physicalSchema(serviceModel(`
+    const schema = physicalSchema(
+      serviceModel(`
       type A { id: ID! name: String b: B bs: [B!] u: SearchResult x: [[Int]] s: Stats }
       type B { name: String a: A }
       type Stats @transient { n: Int }
       union SearchResult = A | B
-    `).model);
-    assert.deepEqual(schema.tables.map((t) => [t.name, t.columns.map((c) => c.name)]), [['A', ['id', 'name']]]);
+    `).model,
+    );
+    assert.deepEqual(
+      schema.tables.map((t) => [t.name, t.columns.map((c) => c.name)]),
+      [['A', ['id', 'name']]],
+    );
   });
 
   it('a field naming itself as its inverse is a bad inverse, stored one-sided', () => {
     const { model } = serviceModel('type P { id: ID! friends: [P!] @relation(inverse: "friends") }');
     assert.equal(model.entities.get('P')!.fields[1].relation!.badInverse, 'friends');
-    assert.deepEqual(physicalSchema(model).tables.map((t) => t.name), ['P', 'p_friends_p']);
+    assert.deepEqual(
+      physicalSchema(model).tables.map((t) => t.name),
+      ['P', 'p_friends_p'],
+    );
   });
 });
 
@@ -104,13 +185,23 @@ describe('physicalSchema', () => {
 
 /** What TypeORM's CREATE statements say, in the shape of DbSchema's names. */
 interface SqlView {
-  tables: Map<string, {
-    columns: Map<string, { type: string; notNull: boolean; default?: string }>;
-    primaryKey?: { name: string; columns: string[] };
-    uniques: { name: string; columns: string[] }[];
-    indices: { name: string; columns: string[]; unique: boolean }[];
-    foreignKeys: { name: string; columns: string[]; referencedTable: string; referencedColumns: string[]; onDelete: string; onUpdate: string }[];
-  }>;
+  tables: Map<
+    string,
+    {
+      columns: Map<string, { type: string; notNull: boolean; default?: string }>;
+      primaryKey?: { name: string; columns: string[] };
+      uniques: { name: string; columns: string[] }[];
+      indices: { name: string; columns: string[]; unique: boolean }[];
+      foreignKeys: {
+        name: string;
+        columns: string[];
+        referencedTable: string;
+        referencedColumns: string[];
+        onDelete: string;
+        onUpdate: string;
+      }[];
+    }
+  >;
   enums: Map<string, string[]>;
 }
 
@@ -127,7 +218,10 @@ function splitTopLevel(body: string): string[] {
     if (quoted) continue;
     if (c === '(') depth++;
     else if (c === ')') depth--;
-    else if (c === ',' && depth === 0) { out.push(body.slice(start, i).trim()); start = i + 1; }
+    else if (c === ',' && depth === 0) {
+      out.push(body.slice(start, i).trim());
+      start = i + 1;
+    }
   }
   out.push(body.slice(start).trim());
   return out;
@@ -137,26 +231,42 @@ function parseTypeOrmSql(queries: string[]): SqlView {
   const view: SqlView = { tables: new Map(), enums: new Map() };
   const table = (name: string) => {
     let t = view.tables.get(name);
-    if (!t) view.tables.set(name, t = { columns: new Map(), uniques: [], indices: [], foreignKeys: [] });
+    if (!t) view.tables.set(name, (t = { columns: new Map(), uniques: [], indices: [], foreignKeys: [] }));
     return t;
   };
   for (const q of queries) {
     let m: RegExpExecArray | null;
     if ((m = /^CREATE TYPE "public"\."([^"]+)" AS ENUM\((.*)\)$/.exec(q))) {
-      view.enums.set(m[1], [...m[2].matchAll(/'([^']*)'/g)].map((v) => v[1]));
+      view.enums.set(
+        m[1],
+        [...m[2].matchAll(/'([^']*)'/g)].map((v) => v[1]),
+      );
     } else if ((m = /^CREATE TABLE "([^"]+)" \((.*)\)$/.exec(q))) {
       const t = table(m[1]);
       for (const item of splitTopLevel(m[2])) {
         let c: RegExpExecArray | null;
         if ((c = /^CONSTRAINT "([^"]+)" PRIMARY KEY \((.*)\)$/.exec(item))) t.primaryKey = { name: c[1], columns: names(c[2]) };
         else if ((c = /^CONSTRAINT "([^"]+)" UNIQUE \((.*)\)$/.exec(item))) t.uniques.push({ name: c[1], columns: names(c[2]) });
-        else if ((c = /^"([^"]+)" (.*?)( NOT NULL)?(?: DEFAULT (.*))?$/.exec(item))) t.columns.set(c[1], { type: c[2], notNull: !!c[3], default: c[4] });
+        else if ((c = /^"([^"]+)" (.*?)( NOT NULL)?(?: DEFAULT (.*))?$/.exec(item)))
+          t.columns.set(c[1], { type: c[2], notNull: !!c[3], default: c[4] });
         else assert.fail(`unexpected item in ${q}: ${item}`);
       }
     } else if ((m = /^CREATE (UNIQUE )?INDEX "([^"]+)" ON "([^"]+)"\s*\((.*)\)\s*$/.exec(q))) {
       table(m[3]).indices.push({ name: m[2], columns: names(m[4]), unique: !!m[1] });
-    } else if ((m = /^ALTER TABLE "([^"]+)" ADD CONSTRAINT "([^"]+)" FOREIGN KEY \((.*?)\) REFERENCES "([^"]+)"\((.*?)\) ON DELETE (.*) ON UPDATE (.*)$/.exec(q))) {
-      table(m[1]).foreignKeys.push({ name: m[2], columns: names(m[3]), referencedTable: m[4], referencedColumns: names(m[5]), onDelete: m[6], onUpdate: m[7] });
+    } else if (
+      (m =
+        /^ALTER TABLE "([^"]+)" ADD CONSTRAINT "([^"]+)" FOREIGN KEY \((.*?)\) REFERENCES "([^"]+)"\((.*?)\) ON DELETE (.*) ON UPDATE (.*)$/.exec(
+          q,
+        ))
+    ) {
+      table(m[1]).foreignKeys.push({
+        name: m[2],
+        columns: names(m[3]),
+        referencedTable: m[4],
+        referencedColumns: names(m[5]),
+        onDelete: m[6],
+        onUpdate: m[7],
+      });
     } else {
       assert.fail(`TypeORM wants a statement the physical schema does not describe: ${q}`);
     }
@@ -165,7 +275,11 @@ function parseTypeOrmSql(queries: string[]): SqlView {
 }
 
 /** Upper case outside double quotes: TypeORM writes `TIMESTAMP WITH TIME ZONE`, `BIGSERIAL`. */
-const typeKey = (sql: string) => sql.split('"').map((p, i) => (i % 2 ? p : p.toUpperCase())).join('"');
+const typeKey = (sql: string) =>
+  sql
+    .split('"')
+    .map((p, i) => (i % 2 ? p : p.toUpperCase()))
+    .join('"');
 
 function columnSqlType(c: DbColumn): string {
   if (c.generated === 'increment') return 'BIGSERIAL';
@@ -177,13 +291,21 @@ function columnSqlType(c: DbColumn): string {
 const defaultKey = (sql: string | undefined) => sql?.trim().replace(/^'(-?\d+(\.\d+)?)'$/, '$1');
 
 function assertSqlDescribes(view: SqlView, schema: DbSchema): void {
-  assert.deepEqual([...view.tables.keys()].sort(), schema.tables.map((t) => t.name), 'tables');
+  assert.deepEqual(
+    [...view.tables.keys()].sort(),
+    schema.tables.map((t) => t.name),
+    'tables',
+  );
   for (const t of schema.tables) {
     const actual = view.tables.get(t.name)!;
     const where = `table "${t.name}"`;
     assert.deepEqual(
-      [...actual.columns.entries()].map(([name, c]) => ({ name, type: typeKey(c.type), notNull: c.notNull, default: defaultKey(c.default) })).sort((a, b) => a.name.localeCompare(b.name)),
-      t.columns.map((c) => ({ name: c.name, type: typeKey(columnSqlType(c)), notNull: !c.nullable, default: defaultKey(c.default) })).sort((a, b) => a.name.localeCompare(b.name)),
+      [...actual.columns.entries()]
+        .map(([name, c]) => ({ name, type: typeKey(c.type), notNull: c.notNull, default: defaultKey(c.default) }))
+        .sort((a, b) => a.name.localeCompare(b.name)),
+      t.columns
+        .map((c) => ({ name: c.name, type: typeKey(columnSqlType(c)), notNull: !c.nullable, default: defaultKey(c.default) }))
+        .sort((a, b) => a.name.localeCompare(b.name)),
       `${where}: columns`,
     );
     assert.deepEqual(actual.primaryKey, t.primaryKey, `${where}: primary key`);
@@ -207,7 +329,9 @@ function ddl(schema: DbSchema): string[] {
   for (const e of schema.enums) out.push(`CREATE TYPE ${q(e.name)} AS ENUM (${e.values.map((v) => `'${v}'`).join(', ')})`);
   for (const t of schema.tables) {
     const items = t.columns.map((c) => {
-      const type = c.generated ? 'BIGSERIAL' : `${c.enumName ? q(c.enumName) : c.type}${c.length !== undefined ? `(${c.length})` : ''}${c.array ? '[]' : ''}`;
+      const type = c.generated
+        ? 'BIGSERIAL'
+        : `${c.enumName ? q(c.enumName) : c.type}${c.length !== undefined ? `(${c.length})` : ''}${c.array ? '[]' : ''}`;
       return `${q(c.name)} ${type}${c.nullable ? '' : ' NOT NULL'}${c.default !== undefined ? ` DEFAULT ${c.default}` : ''}`;
     });
     items.push(`CONSTRAINT ${q(t.primaryKey.name)} PRIMARY KEY (${list(t.primaryKey.columns)})`);
@@ -217,7 +341,9 @@ function ddl(schema: DbSchema): string[] {
   }
   for (const t of schema.tables) {
     for (const f of t.foreignKeys) {
-      out.push(`ALTER TABLE ${q(t.name)} ADD CONSTRAINT ${q(f.name)} FOREIGN KEY (${list(f.columns)}) REFERENCES ${q(f.referencedTable)} (${list(f.referencedColumns)}) ON DELETE ${f.onDelete} ON UPDATE ${f.onUpdate}`);
+      out.push(
+        `ALTER TABLE ${q(t.name)} ADD CONSTRAINT ${q(f.name)} FOREIGN KEY (${list(f.columns)}) REFERENCES ${q(f.referencedTable)} (${list(f.referencedColumns)}) ON DELETE ${f.onDelete} ON UPDATE ${f.onUpdate}`,
+      );
     }
   }
   return out;
@@ -288,7 +414,9 @@ describe('physicalSchema agrees with TypeORM on PGlite', () => {
   for (const [title, sdl] of schemas) {
     describe(title, () => {
       let opened: { dataSource: DataSource; schema: DbSchema };
-      before(async () => { opened = await open(sdl()); });
+      before(async () => {
+        opened = await open(sdl());
+      });
 
       it('on an empty database, TypeORM wants exactly the tables, columns and constraints of the physical schema', async () => {
         const sql = await opened.dataSource.driver.createSchemaBuilder().log();
@@ -298,7 +426,10 @@ describe('physicalSchema agrees with TypeORM on PGlite', () => {
       it('after creating exactly the physical schema, TypeORM wants no change', async () => {
         await opened.dataSource.query(ddl(opened.schema).join(';\n'));
         const sql = await opened.dataSource.driver.createSchemaBuilder().log();
-        assert.deepEqual(sql.upQueries.map((q) => q.query), []);
+        assert.deepEqual(
+          sql.upQueries.map((q) => q.query),
+          [],
+        );
       });
     });
   }

@@ -9,8 +9,17 @@ import * as path from 'path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { provision, type Provisioned } from '../../scripts/e2e/provision.js';
 import {
-  ensureVsix, freePort, graphql, installExtension, prepareServiceFolder, Processes, root, startCodeServer, startPlatform,
-  workbenchSettings, writeUserSettings,
+  ensureVsix,
+  freePort,
+  graphql,
+  installExtension,
+  prepareServiceFolder,
+  Processes,
+  root,
+  startCodeServer,
+  startPlatform,
+  workbenchSettings,
+  writeUserSettings,
 } from '../../scripts/e2e/workbench.js';
 import { SECOND, Workbench } from './workbench';
 
@@ -21,7 +30,16 @@ const EMAIL = 'e2e@example.com';
 const PASSWORD = 'correct horse battery staple';
 const SERVICE_NAME = 'blog';
 /** Chromium as this machine runs it: no sandbox (root), no GPU, no network of its own. */
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
 
 const processes = new Processes();
 let tmp: string;
@@ -58,7 +76,11 @@ async function waitForFile(file: string, predicate: (text: string | undefined) =
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     let text: string | undefined;
-    try { text = fs.readFileSync(file, 'utf8'); } catch { text = undefined; }
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      text = undefined;
+    }
     if (predicate(text)) return;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / SECOND} s waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 200));
@@ -74,45 +96,69 @@ describe('the extension in VS Code', { timeout: 60 * MINUTE }, () => {
     log(`provisioned code-server ${prov.codeServerVersion} in ${((Date.now() - t0) / SECOND).toFixed(1)} s (${prov.cache})`);
     t0 = Date.now();
     const vsix = ensureVsix({ rebuild: process.env.CODESTORE_E2E_REBUILD === '1' });
-    log(`extension: ${path.relative(root, vsix)} (${(fs.statSync(vsix).size / 1024 / 1024).toFixed(1)} MB, ${((Date.now() - t0) / SECOND).toFixed(1)} s)`);
+    log(
+      `extension: ${path.relative(root, vsix)} (${(fs.statSync(vsix).size / 1024 / 1024).toFixed(1)} MB, ${((Date.now() - t0) / SECOND).toFixed(1)} s)`,
+    );
 
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'codestore-e2e-'));
     // As root the platform's PostgreSQL server runs as the user `postgres`, which must pass through.
     if (process.getuid?.() === 0) fs.chmodSync(tmp, 0o711);
-    const platform = await startPlatform(processes, { port: await freePort(), dataDir: path.join(tmp, 'platform'), logFile: path.join(resultsDir, 'platform.log') });
+    const platform = await startPlatform(processes, {
+      port: await freePort(),
+      dataDir: path.join(tmp, 'platform'),
+      logFile: path.join(resultsDir, 'platform.log'),
+    });
     log(`platform on ${platform.url}`);
     // The account exists before VS Code opens; the extension logs in through its own UI below.
-    await graphql(platform.url, 'mutation($e: String!, $p: String!) { signup(email: $e, password: $p) { token } }', { e: EMAIL, p: PASSWORD })
-      .then(async (d: { signup: { token: string } }) => {
-        const created = await graphql(platform.url, 'mutation($n: String!) { createService(name: $n) { service { id } } }', { n: SERVICE_NAME }, d.signup.token);
-        serviceId = created.createService.service.id;
-      });
+    await graphql(platform.url, 'mutation($e: String!, $p: String!) { signup(email: $e, password: $p) { token } }', {
+      e: EMAIL,
+      p: PASSWORD,
+    }).then(async (d: { signup: { token: string } }) => {
+      const created = await graphql(
+        platform.url,
+        'mutation($n: String!) { createService(name: $n) { service { id } } }',
+        { n: SERVICE_NAME },
+        d.signup.token,
+      );
+      serviceId = created.createService.service.id;
+    });
     folder = prepareServiceFolder(path.join(tmp, 'workspace', SERVICE_NAME), { serviceId });
     log(`service ${serviceId} in ${folder}`);
 
     const userDataDir = path.join(tmp, 'user-data');
     const extensionsDir = path.join(tmp, 'extensions');
     log(`installed: ${installExtension(prov, vsix, { userDataDir, extensionsDir })}`);
-    writeUserSettings(userDataDir, workbenchSettings(platform.url, {
-      // Typing in the editor types exactly what it says: no suggestion is accepted on the way.
-      'editor.acceptSuggestionOnCommitCharacter': false,
-      'editor.acceptSuggestionOnEnter': 'off',
-      'editor.quickSuggestions': { other: false, comments: false, strings: false },
-      'editor.suggestOnTriggerCharacters': false,
-      'editor.autoClosingBrackets': 'never',
-      'editor.minimap.enabled': false,
-      'workbench.editor.enablePreview': false,
-      'codestore.codegen.delayMs': 300,
-      // The service folder has no node_modules: TypeScript's own errors about typeorm would crowd the Problems panel.
-      'typescript.validate.enable': false,
-    }));
+    writeUserSettings(
+      userDataDir,
+      workbenchSettings(platform.url, {
+        // Typing in the editor types exactly what it says: no suggestion is accepted on the way.
+        'editor.acceptSuggestionOnCommitCharacter': false,
+        'editor.acceptSuggestionOnEnter': 'off',
+        'editor.quickSuggestions': { other: false, comments: false, strings: false },
+        'editor.suggestOnTriggerCharacters': false,
+        'editor.autoClosingBrackets': 'never',
+        'editor.minimap.enabled': false,
+        'workbench.editor.enablePreview': false,
+        'codestore.codegen.delayMs': 300,
+        // The service folder has no node_modules: TypeScript's own errors about typeorm would crowd the Problems panel.
+        'typescript.validate.enable': false,
+      }),
+    );
     const codeServer = await startCodeServer(processes, prov, {
-      port: await freePort(), userDataDir, extensionsDir, folder, logFile: path.join(resultsDir, 'code-server.log'),
+      port: await freePort(),
+      userDataDir,
+      extensionsDir,
+      folder,
+      logFile: path.join(resultsDir, 'code-server.log'),
     });
     log(`code-server on ${codeServer.url}`);
 
     // Chromium's crash reports and caches go to the temporary folder, not ~/.config and ~/.cache.
-    const browserEnv = { ...process.env, XDG_CONFIG_HOME: path.join(tmp, 'xdg-config'), XDG_CACHE_HOME: path.join(tmp, 'xdg-cache') } as Record<string, string>;
+    const browserEnv = {
+      ...process.env,
+      XDG_CONFIG_HOME: path.join(tmp, 'xdg-config'),
+      XDG_CACHE_HOME: path.join(tmp, 'xdg-cache'),
+    } as Record<string, string>;
     browser = await chromium.launch({ executablePath: prov.chromium, headless: true, args: CHROMIUM_ARGS, env: browserEnv });
     const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
     page = await context.newPage();
@@ -140,114 +186,172 @@ describe('the extension in VS Code', { timeout: 60 * MINUTE }, () => {
     }
   });
 
-  it('(c) shows the code.store container with the Services, Projects and Rate plans views', { timeout: 3 * MINUTE }, () => step('c', async () => {
-    const item = wb.activityBarItem('code.store');
-    await item.waitFor({ state: 'visible', timeout: 2 * MINUTE });
-    await item.click();
-    for (const view of ['Services', 'Projects', 'Rate plans']) {
-      await wb.viewHeader(view).waitFor({ state: 'visible', timeout: MINUTE });
-    }
-    // Not logged in yet: the Services view says how to.
-    await wb.viewBody('Services').getByText(/Log in/i).first().waitFor({ state: 'visible', timeout: MINUTE });
-    await wb.screenshot('c-codestore-views');
-  }));
+  it('(c) shows the code.store container with the Services, Projects and Rate plans views', { timeout: 3 * MINUTE }, () =>
+    step('c', async () => {
+      const item = wb.activityBarItem('code.store');
+      await item.waitFor({ state: 'visible', timeout: 2 * MINUTE });
+      await item.click();
+      for (const view of ['Services', 'Projects', 'Rate plans']) {
+        await wb.viewHeader(view).waitFor({ state: 'visible', timeout: MINUTE });
+      }
+      // Not logged in yet: the Services view says how to.
+      await wb
+        .viewBody('Services')
+        .getByText(/Log in/i)
+        .first()
+        .waitFor({ state: 'visible', timeout: MINUTE });
+      await wb.screenshot('c-codestore-views');
+    }),
+  );
 
-  it('(a) shows a schema error in the Problems panel, and fixing it removes it', { timeout: 4 * MINUTE }, () => step('a', async () => {
-    await wb.openFile('src/schema.graphql');
-    const lines = fs.readFileSync(path.join(folder, 'src', 'schema.graphql'), 'utf8').split('\n');
-    const body = lines.findIndex((l) => /^\s*body: String!/.test(l)) + 1;
-    assert.ok(body > 0, 'the fixture has a body field');
-    await wb.goToLineEnd(body);
-    await page.keyboard.press('Enter');
-    await page.keyboard.type('subtitle: Strin');
-    await page.keyboard.press('Escape');
-    const problems = await wb.showProblems();
-    const problem = wb.problem(/Unknown type "Strin"/);
-    await problem.first().waitFor({ state: 'visible', timeout: MINUTE });
-    await wb.screenshot('a-problem-shown');
-
-    await wb.activeEditorLines().first().click({ position: { x: 5, y: 5 } }).catch(() => undefined);
-    await wb.goToLineEnd(body + 1);
-    await page.keyboard.type('g');
-    await page.keyboard.press('Escape');
-    await problem.first().waitFor({ state: 'detached', timeout: MINUTE });
-    assert.equal(await problems.locator('.monaco-list-row', { hasText: /Unknown type/ }).count(), 0);
-    await wb.screenshot('a-problem-fixed');
-  }));
-
-  it('(b) regenerates the entity after the schema gains a field', { timeout: 3 * MINUTE }, () => step('b', async () => {
-    if (!passed.has('a')) {
-      // (a) adds the field; without it, add it here.
+  it('(a) shows a schema error in the Problems panel, and fixing it removes it', { timeout: 4 * MINUTE }, () =>
+    step('a', async () => {
       await wb.openFile('src/schema.graphql');
       const lines = fs.readFileSync(path.join(folder, 'src', 'schema.graphql'), 'utf8').split('\n');
-      await wb.goToLineEnd(lines.findIndex((l) => /^\s*body: String!/.test(l)) + 1);
+      const body = lines.findIndex((l) => /^\s*body: String!/.test(l)) + 1;
+      assert.ok(body > 0, 'the fixture has a body field');
+      await wb.goToLineEnd(body);
       await page.keyboard.press('Enter');
-      await page.keyboard.type('subtitle: String');
+      await page.keyboard.type('subtitle: Strin');
       await page.keyboard.press('Escape');
-    }
-    const entity = path.join(folder, 'src', 'data', 'entities', 'Post.ts');
-    // The language server writes it (unsaved schema, after codestore.codegen.delayMs).
-    await waitForFile(entity, (t) => !!t && /subtitle/.test(t), MINUTE, 'src/data/entities/Post.ts to have the subtitle column');
-    await wb.openFile('src/data/entities/Post.ts');
-    await wb.activeEditorLines().filter({ hasText: 'subtitle' }).waitFor({ state: 'visible', timeout: MINUTE });
-    await wb.screenshot('b-entity-regenerated');
+      const problems = await wb.showProblems();
+      const problem = wb.problem(/Unknown type "Strin"/);
+      await problem.first().waitFor({ state: 'visible', timeout: MINUTE });
+      await wb.screenshot('a-problem-shown');
 
-    // Back to the schema as it was (the push below pushes the fixture as generated).
-    await wb.openFile('src/schema.graphql');
-    const lines = fs.readFileSync(path.join(folder, 'src', 'schema.graphql'), 'utf8').split('\n');
-    const body = lines.findIndex((l) => /^\s*body: String!/.test(l)) + 1;
-    await wb.goToLineEnd(body + 1);
-    await page.keyboard.press('Control+Shift+K');
-    await page.keyboard.press('Control+S');
-    await waitForFile(path.join(folder, 'src', 'schema.graphql'), (t) => !!t && !/subtitle/.test(t), 30 * SECOND, 'the schema saved without subtitle');
-    await waitForFile(entity, (t) => !!t && !/subtitle/.test(t), MINUTE, 'Post.ts without subtitle again');
-    await waitForFile(path.join(folder, 'src', 'data', 'pending-migration.ts'), (t) => t === undefined, MINUTE, 'the pending migration to go');
-  }));
+      await wb
+        .activeEditorLines()
+        .first()
+        .click({ position: { x: 5, y: 5 } })
+        .catch(() => undefined);
+      await wb.goToLineEnd(body + 1);
+      await page.keyboard.type('g');
+      await page.keyboard.press('Escape');
+      await problem.first().waitFor({ state: 'detached', timeout: MINUTE });
+      assert.equal(await problems.locator('.monaco-list-row', { hasText: /Unknown type/ }).count(), 0);
+      await wb.screenshot('a-problem-fixed');
+    }),
+  );
 
-  it('logs in with "code.store: Log In" from the command palette', { timeout: 3 * MINUTE }, () => step('login', async () => {
-    await wb.runCommand('code.store: Log In');
-    await wb.answerInput(/email of your account/i, EMAIL);
-    await wb.answerInput(/Password/, PASSWORD);
-    await wb.notification(/logged in/i).first().waitFor({ state: 'visible', timeout: MINUTE });
-    await wb.expandView('Services');
-    await wb.treeRow('Services', SERVICE_NAME).first().waitFor({ state: 'visible', timeout: MINUTE });
-    await wb.screenshot('logged-in');
-  }));
+  it('(b) regenerates the entity after the schema gains a field', { timeout: 3 * MINUTE }, () =>
+    step('b', async () => {
+      if (!passed.has('a')) {
+        // (a) adds the field; without it, add it here.
+        await wb.openFile('src/schema.graphql');
+        const lines = fs.readFileSync(path.join(folder, 'src', 'schema.graphql'), 'utf8').split('\n');
+        await wb.goToLineEnd(lines.findIndex((l) => /^\s*body: String!/.test(l)) + 1);
+        await page.keyboard.press('Enter');
+        await page.keyboard.type('subtitle: String');
+        await page.keyboard.press('Escape');
+      }
+      const entity = path.join(folder, 'src', 'data', 'entities', 'Post.ts');
+      // The language server writes it (unsaved schema, after codestore.codegen.delayMs).
+      await waitForFile(entity, (t) => !!t && /subtitle/.test(t), MINUTE, 'src/data/entities/Post.ts to have the subtitle column');
+      await wb.openFile('src/data/entities/Post.ts');
+      await wb.activeEditorLines().filter({ hasText: 'subtitle' }).waitFor({ state: 'visible', timeout: MINUTE });
+      await wb.screenshot('b-entity-regenerated');
 
-  it('(d) "Push to private" CodeLens ends with private DEPLOYED', { timeout: 6 * MINUTE }, (t) => (needs(t, 'login') ? step('d', async () => {
-    await wb.openFile('src/schema.graphql');
-    const lens = wb.codeLens(/Push to private/);
-    await lens.first().waitFor({ state: 'visible', timeout: MINUTE });
-    await wb.screenshot('d-before-push');
-    await lens.first().click();
-    await wb.codeLens(/private \S+ DEPLOYED/).first().waitFor({ state: 'visible', timeout: 4 * MINUTE });
-    await wb.treeRow('Services', /private/).filter({ hasText: /DEPLOYED/ }).first().waitFor({ state: 'visible', timeout: MINUTE });
-    await wb.screenshot('d-private-deployed');
-  }) : undefined));
+      // Back to the schema as it was (the push below pushes the fixture as generated).
+      await wb.openFile('src/schema.graphql');
+      const lines = fs.readFileSync(path.join(folder, 'src', 'schema.graphql'), 'utf8').split('\n');
+      const body = lines.findIndex((l) => /^\s*body: String!/.test(l)) + 1;
+      await wb.goToLineEnd(body + 1);
+      await page.keyboard.press('Control+Shift+K');
+      await page.keyboard.press('Control+S');
+      await waitForFile(
+        path.join(folder, 'src', 'schema.graphql'),
+        (t) => !!t && !/subtitle/.test(t),
+        30 * SECOND,
+        'the schema saved without subtitle',
+      );
+      await waitForFile(entity, (t) => !!t && !/subtitle/.test(t), MINUTE, 'Post.ts without subtitle again');
+      await waitForFile(
+        path.join(folder, 'src', 'data', 'pending-migration.ts'),
+        (t) => t === undefined,
+        MINUTE,
+        'the pending migration to go',
+      );
+    }),
+  );
 
-  it('(e) "Promote … to demo" CodeLens moves the version to demo', { timeout: 5 * MINUTE }, (t) => (needs(t, 'd') ? step('e', async () => {
-    const lens = wb.codeLens(/Promote .*to demo/);
-    await lens.first().waitFor({ state: 'visible', timeout: MINUTE });
-    await lens.first().click();
-    await wb.codeLens(/demo \S+ DEPLOYED/).first().waitFor({ state: 'visible', timeout: 3 * MINUTE });
-    await wb.treeRow('Services', /demo/).filter({ hasText: /DEPLOYED/ }).first().waitFor({ state: 'visible', timeout: MINUTE });
-    await wb.screenshot('e-demo-deployed');
-  }) : undefined));
+  it('logs in with "code.store: Log In" from the command palette', { timeout: 3 * MINUTE }, () =>
+    step('login', async () => {
+      await wb.runCommand('code.store: Log In');
+      await wb.answerInput(/email of your account/i, EMAIL);
+      await wb.answerInput(/Password/, PASSWORD);
+      await wb
+        .notification(/logged in/i)
+        .first()
+        .waitFor({ state: 'visible', timeout: MINUTE });
+      await wb.expandView('Services');
+      await wb.treeRow('Services', SERVICE_NAME).first().waitFor({ state: 'visible', timeout: MINUTE });
+      await wb.screenshot('logged-in');
+    }),
+  );
 
-  it('(f) "Add to Project" on the service in the explorer creates the instance', { timeout: 6 * MINUTE }, (t) => (needs(t, 'e') ? step('f', async () => {
-    const row = wb.treeRow('Services', SERVICE_NAME).first();
-    await row.hover();
-    await row.locator('.actions .action-label[aria-label^="Add to Project"]').click();
-    await wb.pick(/New project/);
-    await wb.answerInput(/project's name/i, 'shop');
-    await wb.pick(/MONTHLY/);
-    await wb.answerInput(/monthly fee/i, '29.99');
-    await wb.expandView('Projects');
-    const instanceEnv = wb.treeRow('Projects', /development/).filter({ hasText: /DEPLOYED/ });
-    await instanceEnv.first().waitFor({ state: 'visible', timeout: 4 * MINUTE });
-    await wb.treeRow('Projects', 'shop').first().waitFor({ state: 'visible' });
-    await wb.expandView('Rate plans');
-    await wb.treeRow('Rate plans', /29\.99/).first().waitFor({ state: 'visible', timeout: MINUTE });
-    await wb.screenshot('f-instance-created');
-  }) : undefined));
+  it('(d) "Push to private" CodeLens ends with private DEPLOYED', { timeout: 6 * MINUTE }, (t) =>
+    needs(t, 'login')
+      ? step('d', async () => {
+          await wb.openFile('src/schema.graphql');
+          const lens = wb.codeLens(/Push to private/);
+          await lens.first().waitFor({ state: 'visible', timeout: MINUTE });
+          await wb.screenshot('d-before-push');
+          await lens.first().click();
+          await wb
+            .codeLens(/private \S+ DEPLOYED/)
+            .first()
+            .waitFor({ state: 'visible', timeout: 4 * MINUTE });
+          await wb
+            .treeRow('Services', /private/)
+            .filter({ hasText: /DEPLOYED/ })
+            .first()
+            .waitFor({ state: 'visible', timeout: MINUTE });
+          await wb.screenshot('d-private-deployed');
+        })
+      : undefined,
+  );
+
+  it('(e) "Promote … to demo" CodeLens moves the version to demo', { timeout: 5 * MINUTE }, (t) =>
+    needs(t, 'd')
+      ? step('e', async () => {
+          const lens = wb.codeLens(/Promote .*to demo/);
+          await lens.first().waitFor({ state: 'visible', timeout: MINUTE });
+          await lens.first().click();
+          await wb
+            .codeLens(/demo \S+ DEPLOYED/)
+            .first()
+            .waitFor({ state: 'visible', timeout: 3 * MINUTE });
+          await wb
+            .treeRow('Services', /demo/)
+            .filter({ hasText: /DEPLOYED/ })
+            .first()
+            .waitFor({ state: 'visible', timeout: MINUTE });
+          await wb.screenshot('e-demo-deployed');
+        })
+      : undefined,
+  );
+
+  it('(f) "Add to Project" on the service in the explorer creates the instance', { timeout: 6 * MINUTE }, (t) =>
+    needs(t, 'e')
+      ? step('f', async () => {
+          const row = wb.treeRow('Services', SERVICE_NAME).first();
+          await row.hover();
+          await row.locator('.actions .action-label[aria-label^="Add to Project"]').click();
+          await wb.pick(/New project/);
+          await wb.answerInput(/project's name/i, 'shop');
+          await wb.pick(/MONTHLY/);
+          await wb.answerInput(/monthly fee/i, '29.99');
+          await wb.expandView('Projects');
+          const instanceEnv = wb.treeRow('Projects', /development/).filter({ hasText: /DEPLOYED/ });
+          await instanceEnv.first().waitFor({ state: 'visible', timeout: 4 * MINUTE });
+          await wb.treeRow('Projects', 'shop').first().waitFor({ state: 'visible' });
+          await wb.expandView('Rate plans');
+          await wb
+            .treeRow('Rate plans', /29\.99/)
+            .first()
+            .waitFor({ state: 'visible', timeout: MINUTE });
+          await wb.screenshot('f-instance-created');
+        })
+      : undefined,
+  );
 });

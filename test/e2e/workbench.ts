@@ -14,14 +14,21 @@ function escapeRegExp(text: string): string {
 export class Workbench {
   private shot = 0;
 
-  constructor(readonly page: Page, readonly resultsDir: string) {}
+  constructor(
+    readonly page: Page,
+    readonly resultsDir: string,
+  ) {}
 
   /** Waits for the workbench to be laid out with the folder open in the explorer. */
   async ready(folderName: string, timeoutMs = 180 * SECOND): Promise<void> {
     await this.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: timeoutMs });
     await this.page.locator('.part.activitybar, .activitybar').first().waitFor({ state: 'visible', timeout: timeoutMs });
     // The explorer's title names the folder once the workspace is loaded.
-    await this.page.locator('.part.sidebar').getByText(folderName, { exact: false }).first().waitFor({ state: 'visible', timeout: timeoutMs });
+    await this.page
+      .locator('.part.sidebar')
+      .getByText(folderName, { exact: false })
+      .first()
+      .waitFor({ state: 'visible', timeout: timeoutMs });
   }
 
   /** Saves a screenshot as `<n>-<name>.png` in the results folder; returns its path. */
@@ -75,8 +82,12 @@ export class Workbench {
     await this.quickInputBox().fill(relativePath);
     const base = path.posix.basename(relativePath);
     // The row of that very file (quick open also lists recently opened ones while it searches).
-    const row = this.quickInput().locator('.quick-input-list .monaco-list-row', { has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(base)}$`) }) })
-      .filter({ hasText: path.posix.dirname(relativePath) === '.' ? '' : path.posix.dirname(relativePath) }).first();
+    const row = this.quickInput()
+      .locator('.quick-input-list .monaco-list-row', {
+        has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(base)}$`) }),
+      })
+      .filter({ hasText: path.posix.dirname(relativePath) === '.' ? '' : path.posix.dirname(relativePath) })
+      .first();
     await row.waitFor({ state: 'visible', timeout: timeoutMs });
     await row.click();
     await this.activeTab(base).waitFor({ state: 'visible', timeout: timeoutMs });
@@ -138,7 +149,11 @@ export class Workbench {
 
   /** The activity bar entry of a view container, by its title. */
   activityBarItem(title: string): Locator {
-    return this.page.locator(`.part.activitybar .action-item a.action-label[aria-label^="${title}"], .part.activitybar .action-item .action-label[aria-label^="${title}"]`).first();
+    return this.page
+      .locator(
+        `.part.activitybar .action-item a.action-label[aria-label^="${title}"], .part.activitybar .action-item .action-label[aria-label^="${title}"]`,
+      )
+      .first();
   }
 
   /** A view's header in the side bar, by its name ("Services"). */

@@ -57,13 +57,19 @@ export function writeServiceFolder(files: GeneratedSource[], prefix = 'codestore
  * the entity classes (by default the generated entities index).
  */
 export function loadEntities(files: GeneratedSource[], index = 'src/data/entities/index.ts'): LoadedEntities {
-  const compiled = files.filter((f) => f.path.endsWith('.ts')).map((f) => {
-    const out = ts.transpileModule(f.content, { compilerOptions: TRANSPILE_OPTIONS, fileName: path.basename(f.path), reportDiagnostics: true });
-    if (out.diagnostics?.length) {
-      throw new Error(`${f.path}: ${ts.flattenDiagnosticMessageText(out.diagnostics[0].messageText, '\n')}`);
-    }
-    return { path: f.path.replace(/\.ts$/, '.js'), content: out.outputText };
-  });
+  const compiled = files
+    .filter((f) => f.path.endsWith('.ts'))
+    .map((f) => {
+      const out = ts.transpileModule(f.content, {
+        compilerOptions: TRANSPILE_OPTIONS,
+        fileName: path.basename(f.path),
+        reportDiagnostics: true,
+      });
+      if (out.diagnostics?.length) {
+        throw new Error(`${f.path}: ${ts.flattenDiagnosticMessageText(out.diagnostics[0].messageText, '\n')}`);
+      }
+      return { path: f.path.replace(/\.ts$/, '.js'), content: out.outputText };
+    });
   const dir = writeServiceFolder(compiled, 'codestore-entities-');
   const exports = require(path.join(dir, index.replace(/\.ts$/, '.js'))) as Record<string, unknown>;
   const entities = exports.entities;
@@ -81,7 +87,10 @@ export function serviceModel(sdl: string): { doc: DocumentNode; model: DataModel
   const user = parse(sdl);
   const key = (d: DefinitionNode) => ('name' in d && d.name ? (d.kind === Kind.DIRECTIVE_DEFINITION ? '@' : '') + d.name.value : undefined);
   const declared = new Set(user.definitions.map(key));
-  const doc: DocumentNode = { kind: Kind.DOCUMENT, definitions: [...user.definitions, ...preludeDefinitions().filter((d) => !declared.has(key(d)))] };
+  const doc: DocumentNode = {
+    kind: Kind.DOCUMENT,
+    definitions: [...user.definitions, ...preludeDefinitions().filter((d) => !declared.has(key(d)))],
+  };
   return { doc, model: buildModel(doc) };
 }
 

@@ -21,9 +21,16 @@ async function fileWhere(file: string, test: (content: string | undefined) => bo
   const started = Date.now();
   for (;;) {
     let content: string | undefined;
-    try { content = fs.readFileSync(full, 'utf8'); } catch { content = undefined; }
+    try {
+      content = fs.readFileSync(full, 'utf8');
+    } catch {
+      content = undefined;
+    }
     if (test(content)) return content;
-    if (Date.now() - started > ms) assert.fail(`${file} did not reach the expected state within ${ms} ms; it is: ${content === undefined ? '(absent)' : content.slice(0, 400)}`);
+    if (Date.now() - started > ms)
+      assert.fail(
+        `${file} did not reach the expected state within ${ms} ms; it is: ${content === undefined ? '(absent)' : content.slice(0, 400)}`,
+      );
     await new Promise((r) => setTimeout(r, 25));
   }
 }
@@ -54,7 +61,10 @@ describe('code generation as you type', () => {
   });
 
   it('commits the pending migration on command: a timestamped file and the snapshot, no pending file', async () => {
-    const result = await client.request<{ written: string[]; migration?: string }>('workspace/executeCommand', { command: 'codestore.commitMigration', arguments: [doc.uri] });
+    const result = await client.request<{ written: string[]; migration?: string }>('workspace/executeCommand', {
+      command: 'codestore.commitMigration',
+      arguments: [doc.uri],
+    });
     assert.match(result.migration ?? '', /^src\/data\/migrations\/\d{13}-CreateAuthorAndPost\.ts$/);
     assert.ok(fs.existsSync(path.join(root, result.migration!)));
     assert.ok(fs.existsSync(path.join(root, 'src/data/migrations/snapshot.json')));
@@ -86,10 +96,17 @@ describe('code generation as you type', () => {
   it('a rename without @renamedFrom is shown as a data loss, and its quick fix makes it a RENAME', async () => {
     doc.replace('  title: String!', '  heading: String!');
     const version = doc.version;
-    const warned = await client.waitForDiagnostics(doc.uri, (p) => p.version === version && p.diagnostics.some((d) => d.code === 'migration-drop-column'));
+    const warned = await client.waitForDiagnostics(
+      doc.uri,
+      (p) => p.version === version && p.diagnostics.some((d) => d.code === 'migration-drop-column'),
+    );
     const drop = warned.diagnostics.find((d) => d.code === 'migration-drop-column') as Diagnostic;
     assert.match(messageOf(drop), /title/);
-    const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: doc.uri }, range: drop.range, context: { diagnostics: [drop] } });
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri: doc.uri },
+      range: drop.range,
+      context: { diagnostics: [drop] },
+    });
     const rename = actions.find((a) => /@renamedFrom\(name: "title"\)/.test(a.title));
     assert.ok(rename, JSON.stringify(actions.map((a) => a.title)));
     const edits = rename!.edit!.changes![doc.uri];
@@ -97,7 +114,10 @@ describe('code generation as you type', () => {
     doc.setText(fixed);
     assert.match(doc.text, /heading: String! @renamedFrom\(name: "title"\)/);
     const clean = doc.version;
-    await client.waitForDiagnostics(doc.uri, (p) => p.version === clean && !p.diagnostics.some((d) => String(d.code).startsWith('migration-')));
+    await client.waitForDiagnostics(
+      doc.uri,
+      (p) => p.version === clean && !p.diagnostics.some((d) => String(d.code).startsWith('migration-')),
+    );
     await fileWhere(PENDING, (c) => !!c && c.includes('ALTER TABLE "Post" RENAME COLUMN "title" TO "heading"') && !/DROP COLUMN/.test(c));
   });
 });

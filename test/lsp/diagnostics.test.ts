@@ -7,8 +7,20 @@ import { after, before, describe, it } from 'node:test';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { LspClient } from '../helpers/lspClient';
 import {
-  assertRangeInside, codes, collectServerErrors, copyFolder, diagnosticsOf, EditorDocument, fixture, messageOf, startServer, stopServer,
-  tempDir, textOf, uriOf, writeFile,
+  assertRangeInside,
+  codes,
+  collectServerErrors,
+  copyFolder,
+  diagnosticsOf,
+  EditorDocument,
+  fixture,
+  messageOf,
+  startServer,
+  stopServer,
+  tempDir,
+  textOf,
+  uriOf,
+  writeFile,
 } from './support';
 
 let root: string;
@@ -25,7 +37,9 @@ async function openService(name = 'blog', text?: string): Promise<{ dir: string;
 }
 
 function render(diagnostics: Diagnostic[]): string[] {
-  return diagnostics.map((d) => `${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character} ${d.code}: ${messageOf(d)}`).sort();
+  return diagnostics
+    .map((d) => `${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character} ${d.code}: ${messageOf(d)}`)
+    .sort();
 }
 
 function only(diagnostics: Diagnostic[], code: string): Diagnostic[] {
@@ -40,7 +54,10 @@ function one(diagnostics: Diagnostic[], code: string): Diagnostic {
 
 async function expectClean(doc: EditorDocument): Promise<void> {
   const diagnostics = await doc.diagnostics();
-  assert.deepEqual(diagnostics.map((d) => `${d.code}: ${messageOf(d)}`), []);
+  assert.deepEqual(
+    diagnostics.map((d) => `${d.code}: ${messageOf(d)}`),
+    [],
+  );
 }
 
 before(async () => {
@@ -174,7 +191,9 @@ describe('diagnostics over stdio', () => {
 
   it('an ambiguous relation pair', async () => {
     const { doc } = await openService();
-    doc.append('\ntype Team {\n  id: ID!\n  lead: Player\n  captain: Player\n}\n\ntype Player {\n  id: ID!\n  ledTeam: Team\n  captainedTeam: Team\n}\n');
+    doc.append(
+      '\ntype Team {\n  id: ID!\n  lead: Player\n  captain: Player\n}\n\ntype Player {\n  id: ID!\n  ledTeam: Team\n  captainedTeam: Team\n}\n',
+    );
     const ambiguous = only(await doc.diagnostics(), 'ambiguous-relation');
     assert.deepEqual(ambiguous.map((d) => textOf(doc, d.range)).sort(), ['captain', 'captainedTeam', 'lead', 'ledTeam']);
     const lead = ambiguous.find((d) => textOf(doc, d.range) === 'lead')!;
@@ -193,7 +212,10 @@ describe('diagnostics over stdio', () => {
     await expectClean(doc);
     doc.insertAfter('tags: [String!]', '\n  parent: Node\n  featured: [Content!]');
     const unsupported = only(await doc.diagnostics(), 'unsupported-type');
-    assert.deepEqual(unsupported.map((d) => textOf(doc, d.range)), ['Node', '[Content!]']);
+    assert.deepEqual(
+      unsupported.map((d) => textOf(doc, d.range)),
+      ['Node', '[Content!]'],
+    );
     for (const d of unsupported) assert.equal((d.data as { kind: string; typeName: string }).typeName, 'Post');
     doc.replace('\n  parent: Node\n  featured: [Content!]', '');
     await expectClean(doc);
@@ -214,7 +236,9 @@ describe('diagnostics over stdio', () => {
 
     // A Mutation field too, and deleting a resolver file brings the diagnostic back.
     fs.rmSync(path.join(dir, 'src/resolvers/mutations/createPost.ts'));
-    void client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(path.join(dir, 'src/resolvers/mutations/createPost.ts')), type: 3 }] });
+    void client.connection.sendNotification('workspace/didChangeWatchedFiles', {
+      changes: [{ uri: uriOf(path.join(dir, 'src/resolvers/mutations/createPost.ts')), type: 3 }],
+    });
     const back = await client.waitForDiagnostics(doc.uri, (p) => p.diagnostics.some((x) => x.code === 'missing-resolver'));
     const missing = one(back.diagnostics, 'missing-resolver');
     assertRangeInside(missing.range, doc.text, 'missing-resolver');
@@ -293,7 +317,11 @@ type Mutation {
 
   it('a .graphql file outside a service folder gets GraphQL rules only, and no prelude', async () => {
     const dir = copyFolder(fixture('lsp-plain'), path.join(root, 'plain'));
-    const doc = new EditorDocument(client, uriOf(path.join(dir, 'schema.graphql')), fs.readFileSync(path.join(dir, 'schema.graphql'), 'utf8')).open();
+    const doc = new EditorDocument(
+      client,
+      uriOf(path.join(dir, 'schema.graphql')),
+      fs.readFileSync(path.join(dir, 'schema.graphql'), 'utf8'),
+    ).open();
     // No Query resolver, no `id` on Tag: fine outside a service.
     await expectClean(doc);
 
@@ -327,7 +355,10 @@ type Mutation {
     doc.append('\ntype Tag {\n  label: String!\n}\n');
     doc.insertBefore('type Post {', 'type Draft {\n  title: String\n}\n\n');
     const more = await doc.diagnostics();
-    assert.deepEqual(only(more, 'entity-missing-id').map((d) => textOf(doc, d.range)), ['Draft', 'Tag']);
+    assert.deepEqual(
+      only(more, 'entity-missing-id').map((d) => textOf(doc, d.range)),
+      ['Draft', 'Tag'],
+    );
     one(more, 'unknown-type');
     one(more, 'syntax');
 
@@ -347,8 +378,10 @@ type Mutation {
     // line of the next definition (`type Query`), where the editor would underline `type`.
     const start = doc.offsetAt(syntax.range.start);
     const end = doc.offsetAt(syntax.range.end);
-    assert.ok(start >= doc.indexOf('type Author') && end <= doc.indexOf('posts: [Post!]!') + 'posts: [Post!]!'.length,
-      `the syntax error of Author is shown at ${JSON.stringify(syntax.range)} ("${doc.text.slice(start, end + 10)}..."), on the line of \`type Query\``);
+    assert.ok(
+      start >= doc.indexOf('type Author') && end <= doc.indexOf('posts: [Post!]!') + 'posts: [Post!]!'.length,
+      `the syntax error of Author is shown at ${JSON.stringify(syntax.range)} ("${doc.text.slice(start, end + 10)}..."), on the line of \`type Query\``,
+    );
   });
 
   it('diagnostics do not depend on the edit history: a broken second declaration of a type', async () => {
@@ -361,8 +394,10 @@ type Mutation {
     const reference = await fresh.doc.diagnostics();
     // Whatever is reported, the intact first `type Query` is not the culprit.
     const firstQuery = doc.rangeOf('Query');
-    assert.ok(!incremental.some((d) => d.code === 'duplicate-type' && d.range.start.line === firstQuery.start.line),
-      `duplicate-type reported on the first, intact \`type Query\` (line ${firstQuery.start.line}): ${JSON.stringify(render(incremental))}`);
+    assert.ok(
+      !incremental.some((d) => d.code === 'duplicate-type' && d.range.start.line === firstQuery.start.line),
+      `duplicate-type reported on the first, intact \`type Query\` (line ${firstQuery.start.line}): ${JSON.stringify(render(incremental))}`,
+    );
     assert.deepEqual(render(incremental), render(reference));
   });
 

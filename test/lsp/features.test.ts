@@ -6,13 +6,38 @@ import * as path from 'path';
 import { after, before, describe, it } from 'node:test';
 import { ObjectTypeDefinitionNode, parse, print } from 'graphql';
 import type {
-  CodeAction, CompletionItem, CompletionList, Diagnostic, DocumentSymbol, FoldingRange, Hover, Location, MarkupContent, Range,
-  SymbolInformation, TextDocumentEdit, TextEdit, WorkspaceEdit,
+  CodeAction,
+  CompletionItem,
+  CompletionList,
+  Diagnostic,
+  DocumentSymbol,
+  FoldingRange,
+  Hover,
+  Location,
+  MarkupContent,
+  Range,
+  SymbolInformation,
+  TextDocumentEdit,
+  TextEdit,
+  WorkspaceEdit,
 } from 'vscode-languageserver-protocol';
 import { LspClient } from '../helpers/lspClient';
 import {
-  applyEdits, assertRangeInside, codes, collectServerErrors, copyFolder, EditorDocument, fixture, messageOf, rangeContains, startServer,
-  stopServer, tempDir, textOf, uriOf, writeFile,
+  applyEdits,
+  assertRangeInside,
+  codes,
+  collectServerErrors,
+  copyFolder,
+  EditorDocument,
+  fixture,
+  messageOf,
+  rangeContains,
+  startServer,
+  stopServer,
+  tempDir,
+  textOf,
+  uriOf,
+  writeFile,
 } from './support';
 
 let root: string;
@@ -33,8 +58,11 @@ function at(doc: EditorDocument, needle: string, delta = 0, occurrence = 0) {
 }
 
 async function complete(doc: EditorDocument, needle: string, delta = needle.length, occurrence = 0): Promise<string[]> {
-  const result = await client.request<CompletionItem[] | CompletionList | null>('textDocument/completion', at(doc, needle, delta, occurrence));
-  const items = Array.isArray(result) ? result : result?.items ?? [];
+  const result = await client.request<CompletionItem[] | CompletionList | null>(
+    'textDocument/completion',
+    at(doc, needle, delta, occurrence),
+  );
+  const items = Array.isArray(result) ? result : (result?.items ?? []);
   return items.map((i) => i.label);
 }
 
@@ -52,7 +80,8 @@ function includesNone(labels: string[], unexpected: string[]): void {
 function editsFor(edit: WorkspaceEdit, uri: string): TextEdit[] {
   const out: TextEdit[] = [...(edit.changes?.[uri] ?? [])];
   for (const change of edit.documentChanges ?? []) {
-    if ('textDocument' in change && change.textDocument.uri === uri) out.push(...(change as TextDocumentEdit).edits.filter((e): e is TextEdit => 'range' in e));
+    if ('textDocument' in change && change.textDocument.uri === uri)
+      out.push(...(change as TextDocumentEdit).edits.filter((e): e is TextEdit => 'range' in e));
   }
   return out;
 }
@@ -70,7 +99,9 @@ function applyToDocument(doc: EditorDocument, edit: WorkspaceEdit): string {
 
 async function codeActionsFor(doc: EditorDocument, diagnostic: Diagnostic): Promise<CodeAction[]> {
   const actions = await client.request<CodeAction[] | null>('textDocument/codeAction', {
-    textDocument: { uri: doc.uri }, range: diagnostic.range, context: { diagnostics: [diagnostic], only: undefined },
+    textDocument: { uri: doc.uri },
+    range: diagnostic.range,
+    context: { diagnostics: [diagnostic], only: undefined },
   });
   return actions ?? [];
 }
@@ -105,7 +136,23 @@ describe('completion', () => {
     const { doc } = await openService('lsp-shop');
     doc.insertAfter('note: JSON', '\n  extra: ');
     const labels = await complete(doc, 'extra: ');
-    includesAll(labels, ['Product', 'Customer', 'Order', 'ProductStatus', 'Named', 'String', 'Int', 'Float', 'Boolean', 'ID', 'DateTime', 'JSON', 'Date', 'BigInt', 'Decimal']);
+    includesAll(labels, [
+      'Product',
+      'Customer',
+      'Order',
+      'ProductStatus',
+      'Named',
+      'String',
+      'Int',
+      'Float',
+      'Boolean',
+      'ID',
+      'DateTime',
+      'JSON',
+      'Date',
+      'BigInt',
+      'Decimal',
+    ]);
     includesNone(labels, ['ProductFilter', 'Query', 'Mutation']);
     // Inside a list type too, and with a prefix typed.
     doc.replace('extra: ', 'extra: [Pro');
@@ -155,7 +202,11 @@ describe('completion', () => {
   it('after `onDelete: ` lists the enum values', async () => {
     const { doc } = await openService('lsp-shop');
     doc.insertAfter('note: JSON', '\n  buyer: Customer @relation(onDelete: ');
-    assert.deepEqual((await complete(doc, '@relation(onDelete: ', '@relation(onDelete: '.length, 1)).sort(), ['CASCADE', 'NO_ACTION', 'SET_NULL']);
+    assert.deepEqual((await complete(doc, '@relation(onDelete: ', '@relation(onDelete: '.length, 1)).sort(), [
+      'CASCADE',
+      'NO_ACTION',
+      'SET_NULL',
+    ]);
   });
 
   it('at top level lists the definition keywords', async () => {
@@ -210,8 +261,13 @@ describe('navigation and symbols', () => {
     const { doc } = await openService();
     const params = at(doc, 'allPosts: [Post!]!', 'allPosts: ['.length + 1);
     const all = await client.request<Location[]>('textDocument/references', { ...params, context: { includeDeclaration: true } });
-    const expected = ['type Post', 'posts: [Post', 'allPosts: [Post', '): Post\n', '): Post!'].map((n) => doc.indexOf(n) + n.lastIndexOf('Post'));
-    assert.deepEqual(all.map((l) => doc.offsetAt(l.range.start)).sort((a, b) => a - b), expected.sort((a, b) => a - b));
+    const expected = ['type Post', 'posts: [Post', 'allPosts: [Post', '): Post\n', '): Post!'].map(
+      (n) => doc.indexOf(n) + n.lastIndexOf('Post'),
+    );
+    assert.deepEqual(
+      all.map((l) => doc.offsetAt(l.range.start)).sort((a, b) => a - b),
+      expected.sort((a, b) => a - b),
+    );
     for (const l of all) {
       assert.equal(l.uri, doc.uri);
       assert.equal(textOf(doc, l.range), 'Post');
@@ -224,9 +280,18 @@ describe('navigation and symbols', () => {
   it('document symbols: the types with their fields as children', async () => {
     const { doc } = await openService();
     const symbols = await client.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri: doc.uri } });
-    assert.deepEqual(symbols.map((s) => s.name), ['Post', 'Author', 'Query', 'Mutation']);
-    assert.deepEqual(symbols[0].children!.map((c) => c.name), ['id', 'title', 'body', 'author', 'tags', 'createdAt']);
-    assert.deepEqual(symbols[1].children!.map((c) => c.name), ['id', 'name', 'posts']);
+    assert.deepEqual(
+      symbols.map((s) => s.name),
+      ['Post', 'Author', 'Query', 'Mutation'],
+    );
+    assert.deepEqual(
+      symbols[0].children!.map((c) => c.name),
+      ['id', 'title', 'body', 'author', 'tags', 'createdAt'],
+    );
+    assert.deepEqual(
+      symbols[1].children!.map((c) => c.name),
+      ['id', 'name', 'posts'],
+    );
     const check = (s: DocumentSymbol) => {
       assertRangeInside(s.range, doc.text, s.name);
       assert.ok(rangeContains(s.range, s.selectionRange), `${s.name}: selectionRange outside range`);
@@ -255,7 +320,9 @@ describe('navigation and symbols', () => {
   it('workspace symbols find types in open and unopened service schemas', async () => {
     const { doc } = await openService();
     const customers = await client.request<SymbolInformation[]>('workspace/symbol', { query: 'Custmr' });
-    const onDisk = customers.filter((s) => s.name === 'Customer' && s.location.uri === uriOf(path.join(root, 'shop-disk/src/schema.graphql')));
+    const onDisk = customers.filter(
+      (s) => s.name === 'Customer' && s.location.uri === uriOf(path.join(root, 'shop-disk/src/schema.graphql')),
+    );
     assert.equal(onDisk.length, 1, JSON.stringify(customers));
     const diskText = fs.readFileSync(path.join(root, 'shop-disk/src/schema.graphql'), 'utf8');
     assertRangeInside(onDisk[0].location.range, diskText, 'workspace symbol');
@@ -274,7 +341,10 @@ describe('rename', () => {
     const edit = await client.request<WorkspaceEdit>('textDocument/rename', { ...at(doc, 'type Author', 7), newName: 'Writer' });
     const before = doc.text;
     const after = applyToDocument(doc, edit);
-    assert.equal(after, before.replace('type Author {', 'type Writer @renamedFrom(name: "Author") {').replace('author: Author', 'author: Writer'));
+    assert.equal(
+      after,
+      before.replace('type Author {', 'type Writer @renamedFrom(name: "Author") {').replace('author: Author', 'author: Writer'),
+    );
     assert.deepEqual(codes(await doc.diagnostics()), []);
   });
 
@@ -285,20 +355,32 @@ describe('rename', () => {
     assert.ok(doc.text.includes('@renamedFrom(name: "Product")'), doc.text);
     assert.ok(doc.text.includes('products: [Item!]!') && doc.text.includes('): [Item!]!'), doc.text);
     // Directives on a type come after `implements ...`.
-    assert.deepEqual((await doc.diagnostics()).map((d) => `${d.code}: ${messageOf(d)}`), []);
+    assert.deepEqual(
+      (await doc.diagnostics()).map((d) => `${d.code}: ${messageOf(d)}`),
+      [],
+    );
   });
 
   it('renaming an entity field adds @renamedFrom on the field', async () => {
     const { doc } = await openService();
-    const prepared = await client.request<{ range: Range; placeholder: string }>('textDocument/prepareRename', at(doc, 'title: String!', 1));
+    const prepared = await client.request<{ range: Range; placeholder: string }>(
+      'textDocument/prepareRename',
+      at(doc, 'title: String!', 1),
+    );
     assert.deepEqual(prepared, { range: doc.rangeOf('title'), placeholder: 'title' });
     const edit = await client.request<WorkspaceEdit>('textDocument/rename', { ...at(doc, 'title: String!', 1), newName: 'headline' });
     const edits = editsFor(edit, doc.uri);
-    assert.ok(edits.some((e) => e.newText.includes('@renamedFrom(name: "title")')), JSON.stringify(edits));
+    assert.ok(
+      edits.some((e) => e.newText.includes('@renamedFrom(name: "title")')),
+      JSON.stringify(edits),
+    );
     applyToDocument(doc, edit);
     // The field's line, as a user would write it: directives follow the type.
     assert.ok(doc.text.includes('\n  headline: String! @renamedFrom(name: "title")\n'), doc.text);
-    assert.deepEqual((await doc.diagnostics()).map((d) => `${d.code}: ${messageOf(d)}`), []);
+    assert.deepEqual(
+      (await doc.diagnostics()).map((d) => `${d.code}: ${messageOf(d)}`),
+      [],
+    );
   });
 
   it('renaming the inverse side of a relation updates @relation(inverse:) and adds no @renamedFrom (it has no column)', async () => {
@@ -308,7 +390,10 @@ describe('rename', () => {
     const edit = await client.request<WorkspaceEdit>('textDocument/rename', { ...at(doc, 'posts: [Post!]!', 2), newName: 'articles' });
     const before = doc.text;
     applyToDocument(doc, edit);
-    assert.equal(doc.text, before.replace('@relation(inverse: "posts")', '@relation(inverse: "articles")').replace('posts: [Post!]!', 'articles: [Post!]!'));
+    assert.equal(
+      doc.text,
+      before.replace('@relation(inverse: "posts")', '@relation(inverse: "articles")').replace('posts: [Post!]!', 'articles: [Post!]!'),
+    );
     assert.deepEqual(codes(await doc.diagnostics()), []);
   });
 
@@ -332,10 +417,12 @@ describe('rename', () => {
     applyToDocument(doc, edit);
     assert.ok(doc.text.includes('  listProducts(filter: ProductFilter): [Product!]!'));
     fs.renameSync(path.join(dir, 'src/resolvers/queries/products.ts'), path.join(dir, 'src/resolvers/queries/listProducts.ts'));
-    void client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [
-      { uri: uriOf(path.join(dir, 'src/resolvers/queries/products.ts')), type: 3 },
-      { uri: uriOf(path.join(dir, 'src/resolvers/queries/listProducts.ts')), type: 1 },
-    ] });
+    void client.connection.sendNotification('workspace/didChangeWatchedFiles', {
+      changes: [
+        { uri: uriOf(path.join(dir, 'src/resolvers/queries/products.ts')), type: 3 },
+        { uri: uriOf(path.join(dir, 'src/resolvers/queries/listProducts.ts')), type: 1 },
+      ],
+    });
     const version = doc.version;
     const settled = await client.waitForDiagnostics(doc.uri, (p) => p.version === version && p.diagnostics.length === 0, 5000);
     assert.deepEqual(settled.diagnostics, []);
@@ -350,7 +437,10 @@ describe('rename', () => {
         `newName ${JSON.stringify(newName)}`,
       );
     }
-    await assert.rejects(client.request('textDocument/prepareRename', at(doc, 'title: String!', 8)), (e: { code?: number }) => typeof e.code === 'number');
+    await assert.rejects(
+      client.request('textDocument/prepareRename', at(doc, 'title: String!', 8)),
+      (e: { code?: number }) => typeof e.code === 'number',
+    );
     assert.equal(await client.request('textDocument/prepareRename', at(doc, '\n\ntype Author', 1)), null);
   });
 });
@@ -385,36 +475,51 @@ describe('formatting', () => {
     writeFile(path.join(dir, 'format.graphql'), messy);
     const doc = new EditorDocument(client, uriOf(path.join(dir, 'format.graphql')), messy).open();
     assert.deepEqual(codes(await doc.diagnostics()), []);
-    const edits = await client.request<TextEdit[]>('textDocument/formatting', { textDocument: { uri: doc.uri }, options: { tabSize: 2, insertSpaces: true } });
+    const edits = await client.request<TextEdit[]>('textDocument/formatting', {
+      textDocument: { uri: doc.uri },
+      options: { tabSize: 2, insertSpaces: true },
+    });
     applyToDocument(doc, { changes: { [doc.uri]: edits } });
-    assert.equal(doc.text, [
-      '# The header comment.',
-      'type Post {',
-      '  id: ID!',
-      '  "The title."',
-      '  title: String!   # a trailing comment',
-      '  """',
-      '  A block description',
-      '  over two lines.',
-      '  """',
-      '  body: String',
-      '',
-      '  # A comment between fields.',
-      '  comments(',
-      '    first: Int',
-      '  ): [String]',
-      '}',
-      '',
-      'type Author {',
-      '  name: String',
-      '}',
-      '',
-    ].join('\n'));
+    assert.equal(
+      doc.text,
+      [
+        '# The header comment.',
+        'type Post {',
+        '  id: ID!',
+        '  "The title."',
+        '  title: String!   # a trailing comment',
+        '  """',
+        '  A block description',
+        '  over two lines.',
+        '  """',
+        '  body: String',
+        '',
+        '  # A comment between fields.',
+        '  comments(',
+        '    first: Int',
+        '  ): [String]',
+        '}',
+        '',
+        'type Author {',
+        '  name: String',
+        '}',
+        '',
+      ].join('\n'),
+    );
     assert.deepEqual(codes(await doc.diagnostics()), []);
     // Formatting a formatted document changes nothing.
-    assert.deepEqual(await client.request<TextEdit[]>('textDocument/formatting', { textDocument: { uri: doc.uri }, options: { tabSize: 2, insertSpaces: true } }), []);
+    assert.deepEqual(
+      await client.request<TextEdit[]>('textDocument/formatting', {
+        textDocument: { uri: doc.uri },
+        options: { tabSize: 2, insertSpaces: true },
+      }),
+      [],
+    );
     // Tabs when the editor asks for them.
-    const tabbed = await client.request<TextEdit[]>('textDocument/formatting', { textDocument: { uri: doc.uri }, options: { tabSize: 4, insertSpaces: false } });
+    const tabbed = await client.request<TextEdit[]>('textDocument/formatting', {
+      textDocument: { uri: doc.uri },
+      options: { tabSize: 4, insertSpaces: false },
+    });
     assert.ok(applyEdits(doc.text, tabbed).includes('\n\tid: ID!\n'));
   });
 });
@@ -439,7 +544,10 @@ describe('formatting keeps meaning', () => {
     writeFile(file, text);
     const doc = new EditorDocument(client, uriOf(file), text).open();
     assert.deepEqual(codes(await doc.diagnostics()), []);
-    const edits = await client.request<TextEdit[]>('textDocument/formatting', { textDocument: { uri: doc.uri }, options: { tabSize: 2, insertSpaces: true } });
+    const edits = await client.request<TextEdit[]>('textDocument/formatting', {
+      textDocument: { uri: doc.uri },
+      options: { tabSize: 2, insertSpaces: true },
+    });
     const formatted = applyEdits(text, edits);
     assert.ok(formatted.includes('\n  files: [String!]!\n'), formatted);
     const description = (source: string) => (parse(source).definitions[0] as ObjectTypeDefinitionNode).fields![0].description!.value;
@@ -458,11 +566,18 @@ describe('formatting keeps meaning', () => {
     writeFile(file, text);
     const doc = new EditorDocument(client, uriOf(file), text).open();
     await doc.diagnostics();
-    const edits = await client.request<TextEdit[]>('textDocument/formatting', { textDocument: { uri: doc.uri }, options: { tabSize: 2, insertSpaces: true } });
+    const edits = await client.request<TextEdit[]>('textDocument/formatting', {
+      textDocument: { uri: doc.uri },
+      options: { tabSize: 2, insertSpaces: true },
+    });
     const formatted = applyEdits(text, edits);
     // Only layout changes: the same definitions, descriptions and comments.
     const meaning = (source: string) => print(parse(source, { noLocation: true }));
-    const comments = (source: string) => source.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('#'));
+    const comments = (source: string) =>
+      source
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l.startsWith('#'));
     assert.equal(meaning(formatted), meaning(text));
     assert.deepEqual(comments(formatted), comments(text));
   });
@@ -544,10 +659,15 @@ describe('code actions', () => {
 
   it('an ambiguous relation: add @relation(inverse:) naming a candidate', async () => {
     const { doc } = await openService();
-    doc.append('\ntype Team {\n  id: ID!\n  lead: Player\n  captain: Player\n}\n\ntype Player {\n  id: ID!\n  ledTeam: Team\n  captainedTeam: Team\n}\n');
+    doc.append(
+      '\ntype Team {\n  id: ID!\n  lead: Player\n  captain: Player\n}\n\ntype Player {\n  id: ID!\n  ledTeam: Team\n  captainedTeam: Team\n}\n',
+    );
     const lead = diagnosticOf(await doc.diagnostics(), 'ambiguous-relation', 'lead', doc);
     const leadActions = await codeActionsFor(doc, lead);
-    assert.deepEqual(leadActions.map((a) => a.title), ['Pair with "ledTeam": add @relation(inverse: "ledTeam")', 'Pair with "captainedTeam": add @relation(inverse: "captainedTeam")']);
+    assert.deepEqual(
+      leadActions.map((a) => a.title),
+      ['Pair with "ledTeam": add @relation(inverse: "ledTeam")', 'Pair with "captainedTeam": add @relation(inverse: "captainedTeam")'],
+    );
     applyToDocument(doc, leadActions[0].edit!);
     assert.ok(doc.text.includes('  lead: Player @relation(inverse: "ledTeam")\n'), doc.text);
     // Once lead and ledTeam are paired, captain and captainedTeam are the only free fields left
@@ -572,7 +692,10 @@ describe('folding', () => {
       [line('type Query'), line('  customer(id') + 1],
       [line('type Mutation'), line('  placeOrder') + 1],
     ]);
-    assert.deepEqual(ranges.filter((r) => r.kind === 'comment').map((r) => [r.startLine, r.endLine]), [[0, 1]]);
+    assert.deepEqual(
+      ranges.filter((r) => r.kind === 'comment').map((r) => [r.startLine, r.endLine]),
+      [[0, 1]],
+    );
     const lines = doc.text.split('\n').length;
     for (const r of ranges) assert.ok(r.startLine < r.endLine && r.endLine < lines, JSON.stringify(r));
   });

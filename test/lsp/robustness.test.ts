@@ -8,13 +8,40 @@ import * as path from 'path';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import type {
-  CodeAction, Command, CompletionItem, CompletionList, Diagnostic, DocumentSymbol, FoldingRange, Hover, Location, LocationLink,
-  PublishDiagnosticsParams, Range, SymbolInformation, TextDocumentEdit, TextEdit, WorkspaceEdit,
+  CodeAction,
+  Command,
+  CompletionItem,
+  CompletionList,
+  Diagnostic,
+  DocumentSymbol,
+  FoldingRange,
+  Hover,
+  Location,
+  LocationLink,
+  PublishDiagnosticsParams,
+  Range,
+  SymbolInformation,
+  TextDocumentEdit,
+  TextEdit,
+  WorkspaceEdit,
 } from 'vscode-languageserver-protocol';
 import { LspClient } from '../helpers/lspClient';
 import {
-  assertRangeInside, collectServerErrors, copyFolder, EditorDocument, fixture, linesOf, messageOf, observeNotifications, rangeContains,
-  requestWithin, startServer, stopServer, tempDir, uriOf, writeFile,
+  assertRangeInside,
+  collectServerErrors,
+  copyFolder,
+  EditorDocument,
+  fixture,
+  linesOf,
+  messageOf,
+  observeNotifications,
+  rangeContains,
+  requestWithin,
+  startServer,
+  stopServer,
+  tempDir,
+  uriOf,
+  writeFile,
 } from './support';
 
 const SEED = Number(process.env.LSP_FUZZ_SEED ?? 424242);
@@ -22,43 +49,161 @@ const RUNS = Number(process.env.LSP_FUZZ_RUNS ?? 500);
 const ORACLE_RUNS = Number(process.env.LSP_FUZZ_ORACLE_RUNS ?? 250);
 
 const FRAGMENTS = [
-  '{', '}', '(', ')', '[', ']', ':', '!', '@', '#', '"', '"""', '|', '&', '=', ',', '...',
-  '\n', '\n\n', '\r\n', ' ', '  ', '\t',
-  'type X', 'type X {', 'type Post {\n  id: ID!\n}', 'interface I {', ' implements I', ' implements Node & I', 'extend type Post {',
-  'union U = Post | Author', 'enum E { A B }', 'input In {', 'scalar S', 'directive @d on FIELD_DEFINITION', 'schema { query: Query }',
-  'id: ID!', 'x: String', 'title: Strin', ': [Post!]!', '(a: Int = 1)', '@unique', '@transient', '@relation(inverse: "posts")',
-  '@relation(onDelete: CASCADE)', '@default(value: "0")', '@renamedFrom(name: "Old")', '@deprecated(reason: "x")',
-  '# a comment\n', '"a description"\n', '"""\nblock\n"""\n', 'Query', 'Mutation', 'DateTime', 'JSON',
-  'é', 'ü', '日本語', '😀', '𝔊', '\u2028', '\u00a0', '\\', '\\"',
+  '{',
+  '}',
+  '(',
+  ')',
+  '[',
+  ']',
+  ':',
+  '!',
+  '@',
+  '#',
+  '"',
+  '"""',
+  '|',
+  '&',
+  '=',
+  ',',
+  '...',
+  '\n',
+  '\n\n',
+  '\r\n',
+  ' ',
+  '  ',
+  '\t',
+  'type X',
+  'type X {',
+  'type Post {\n  id: ID!\n}',
+  'interface I {',
+  ' implements I',
+  ' implements Node & I',
+  'extend type Post {',
+  'union U = Post | Author',
+  'enum E { A B }',
+  'input In {',
+  'scalar S',
+  'directive @d on FIELD_DEFINITION',
+  'schema { query: Query }',
+  'id: ID!',
+  'x: String',
+  'title: Strin',
+  ': [Post!]!',
+  '(a: Int = 1)',
+  '@unique',
+  '@transient',
+  '@relation(inverse: "posts")',
+  '@relation(onDelete: CASCADE)',
+  '@default(value: "0")',
+  '@renamedFrom(name: "Old")',
+  '@deprecated(reason: "x")',
+  '# a comment\n',
+  '"a description"\n',
+  '"""\nblock\n"""\n',
+  'Query',
+  'Mutation',
+  'DateTime',
+  'JSON',
+  'é',
+  'ü',
+  '日本語',
+  '😀',
+  '𝔊',
+  '\u2028',
+  '\u00a0',
+  '\\',
+  '\\"',
 ];
 const NAMES = fc.stringMatching(/^[_A-Za-z][_0-9A-Za-z]{0,10}$/);
-const INSERT = fc.array(fc.oneof(
-  { weight: 6, arbitrary: fc.constantFrom(...FRAGMENTS) },
-  { weight: 3, arbitrary: NAMES },
-  { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 3 }) },
-), { maxLength: 4 }).map((parts) => parts.join(''));
+const INSERT = fc
+  .array(
+    fc.oneof(
+      { weight: 6, arbitrary: fc.constantFrom(...FRAGMENTS) },
+      { weight: 3, arbitrary: NAMES },
+      { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 3 }) },
+    ),
+    { maxLength: 4 },
+  )
+  .map((parts) => parts.join(''));
 
 /** Where in the document: anywhere, near the start, or at the very end (-1). */
-const AT = fc.oneof({ weight: 8, arbitrary: fc.noBias(fc.nat()) }, { weight: 1, arbitrary: fc.nat({ max: 20 }) }, { weight: 1, arbitrary: fc.constant(-1) });
+const AT = fc.oneof(
+  { weight: 8, arbitrary: fc.noBias(fc.nat()) },
+  { weight: 1, arbitrary: fc.nat({ max: 20 }) },
+  { weight: 1, arbitrary: fc.constant(-1) },
+);
 
 const METHODS = [
-  'textDocument/completion', 'textDocument/hover', 'textDocument/definition', 'textDocument/references', 'textDocument/documentSymbol',
-  'textDocument/foldingRange', 'textDocument/formatting', 'textDocument/codeAction', 'textDocument/prepareRename', 'textDocument/rename',
+  'textDocument/completion',
+  'textDocument/hover',
+  'textDocument/definition',
+  'textDocument/references',
+  'textDocument/documentSymbol',
+  'textDocument/foldingRange',
+  'textDocument/formatting',
+  'textDocument/codeAction',
+  'textDocument/prepareRename',
+  'textDocument/rename',
 ] as const;
-type Method = typeof METHODS[number];
+type Method = (typeof METHODS)[number];
 /** Methods that may answer with an error (a name that cannot be renamed). */
 const MAY_FAIL = new Set<string>(['textDocument/prepareRename', 'textDocument/rename']);
 
 /** Lines that keep a schema parsing, mostly: what a user adds while editing a working schema. */
 const LINES = [
-  '  extra: String', '  ref: Post', '  refs: [Author!]!', '  id: ID!', '  other: ID', '  when: DateTime @default(value: "now()")',
-  '  name: String! @unique', '  node: Node', '  author: Author @relation(inverse: "posts")', '  field(arg: Int): String', '  bad: Missing',
-  'type Node2 {', '}', 'interface Node {\n  id: ID!\n}', 'extend type Post {\n  more: Int\n}', 'type Post implements Node {',
-  'type Tag @transient {', 'enum Color {\n  RED\n  GREEN\n}', 'input PostInput {\n  title: String!\n}', 'union Thing = Post | Author',
-  'scalar Upload', 'directive @tag(name: String!) on FIELD_DEFINITION | OBJECT', 'type Query {\n  ping: String\n}', '"""\nA description.\n"""',
-  '# a comment', '', 'schema {\n  query: Query\n}', 'type Author {\n  id: ID!\n}', 'extend type Query {\n  tags: [String]\n}',
+  '  extra: String',
+  '  ref: Post',
+  '  refs: [Author!]!',
+  '  id: ID!',
+  '  other: ID',
+  '  when: DateTime @default(value: "now()")',
+  '  name: String! @unique',
+  '  node: Node',
+  '  author: Author @relation(inverse: "posts")',
+  '  field(arg: Int): String',
+  '  bad: Missing',
+  'type Node2 {',
+  '}',
+  'interface Node {\n  id: ID!\n}',
+  'extend type Post {\n  more: Int\n}',
+  'type Post implements Node {',
+  'type Tag @transient {',
+  'enum Color {\n  RED\n  GREEN\n}',
+  'input PostInput {\n  title: String!\n}',
+  'union Thing = Post | Author',
+  'scalar Upload',
+  'directive @tag(name: String!) on FIELD_DEFINITION | OBJECT',
+  'type Query {\n  ping: String\n}',
+  '"""\nA description.\n"""',
+  '# a comment',
+  '',
+  'schema {\n  query: Query\n}',
+  'type Author {\n  id: ID!\n}',
+  'extend type Query {\n  tags: [String]\n}',
 ];
-const POOL = ['Post', 'Author', 'Query', 'Mutation', 'ID', 'String', 'Int', 'DateTime', 'JSON', 'Node', 'Named', 'Foo', 'Missing', 'implements', 'type', 'extend', 'id', 'posts', 'author', 'unique', 'transient'];
+const POOL = [
+  'Post',
+  'Author',
+  'Query',
+  'Mutation',
+  'ID',
+  'String',
+  'Int',
+  'DateTime',
+  'JSON',
+  'Node',
+  'Named',
+  'Foo',
+  'Missing',
+  'implements',
+  'type',
+  'extend',
+  'id',
+  'posts',
+  'author',
+  'unique',
+  'transient',
+];
 
 type Step =
   | { kind: 'edit'; at: number; deleteLength: number; text: string }
@@ -68,14 +213,53 @@ type Step =
   | { kind: 'format' };
 
 const STEP: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 8, arbitrary: fc.record({ kind: fc.constant('edit' as const), at: AT, deleteLength: fc.oneof(fc.constant(0), fc.nat({ max: 3 }), fc.nat({ max: 80 })), text: INSERT }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('line' as const), op: fc.constantFrom('delete' as const, 'duplicate' as const, 'insert' as const, 'move' as const), line: fc.nat(), other: fc.nat(), text: fc.constantFrom(...LINES) }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('name' as const), token: fc.nat(), other: fc.nat(), name: fc.oneof(fc.constantFrom(...POOL), fc.constant(''), NAMES) }) },
-  { weight: 8, arbitrary: fc.record({ kind: fc.constant('request' as const), method: fc.constantFrom(...METHODS), at: AT, span: fc.nat({ max: 60 }), newName: fc.oneof(NAMES, fc.constantFrom('1bad', 'a-b', '__x', '')) }) },
+  {
+    weight: 8,
+    arbitrary: fc.record({
+      kind: fc.constant('edit' as const),
+      at: AT,
+      deleteLength: fc.oneof(fc.constant(0), fc.nat({ max: 3 }), fc.nat({ max: 80 })),
+      text: INSERT,
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('line' as const),
+      op: fc.constantFrom('delete' as const, 'duplicate' as const, 'insert' as const, 'move' as const),
+      line: fc.nat(),
+      other: fc.nat(),
+      text: fc.constantFrom(...LINES),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('name' as const),
+      token: fc.nat(),
+      other: fc.nat(),
+      name: fc.oneof(fc.constantFrom(...POOL), fc.constant(''), NAMES),
+    }),
+  },
+  {
+    weight: 8,
+    arbitrary: fc.record({
+      kind: fc.constant('request' as const),
+      method: fc.constantFrom(...METHODS),
+      at: AT,
+      span: fc.nat({ max: 60 }),
+      newName: fc.oneof(NAMES, fc.constantFrom('1bad', 'a-b', '__x', '')),
+    }),
+  },
   { weight: 1, arbitrary: fc.constant({ kind: 'format' as const }) },
 );
 
-interface Subject { name: string; doc: EditorDocument; base: string; oracleUri: string }
+interface Subject {
+  name: string;
+  doc: EditorDocument;
+  base: string;
+  oracleUri: string;
+}
 
 let root: string;
 let client: LspClient;
@@ -125,13 +309,14 @@ function checkResponse(method: string, result: unknown, uri: string, text: strin
     if (!edit) return;
     for (const [u, edits] of Object.entries(edit.changes ?? {})) if (u === uri) for (const e of edits) inside(e.range, `${what} edit`);
     for (const c of edit.documentChanges ?? []) {
-      if ('textDocument' in c && c.textDocument.uri === uri) for (const e of (c as TextDocumentEdit).edits) inside((e as TextEdit).range, `${what} edit`);
+      if ('textDocument' in c && c.textDocument.uri === uri)
+        for (const e of (c as TextDocumentEdit).edits) inside((e as TextEdit).range, `${what} edit`);
     }
   };
   if (result === null || result === undefined) return;
   switch (method) {
     case 'textDocument/completion': {
-      const items = Array.isArray(result) ? result as CompletionItem[] : (result as CompletionList).items;
+      const items = Array.isArray(result) ? (result as CompletionItem[]) : (result as CompletionList).items;
       check(Array.isArray(items), `${method}: no items in ${JSON.stringify(result)}`);
       for (const item of items) {
         const te = item.textEdit as { range?: Range; insert?: Range; replace?: Range } | undefined;
@@ -150,17 +335,26 @@ function checkResponse(method: string, result: unknown, uri: string, text: strin
       const list = (Array.isArray(result) ? result : [result]) as (Location | LocationLink)[];
       for (const l of list) {
         if ('targetUri' in l) {
-          if (l.targetUri === uri) { inside(l.targetRange, 'targetRange'); inside(l.targetSelectionRange, 'targetSelectionRange'); }
+          if (l.targetUri === uri) {
+            inside(l.targetRange, 'targetRange');
+            inside(l.targetSelectionRange, 'targetSelectionRange');
+          }
         } else if (l.uri === uri) inside(l.range, 'location');
       }
       return;
     }
     case 'textDocument/documentSymbol': {
       const visit = (s: DocumentSymbol | SymbolInformation) => {
-        if ('location' in s) { if (s.location.uri === uri) inside(s.location.range, `symbol ${s.name}`); return; }
+        if ('location' in s) {
+          if (s.location.uri === uri) inside(s.location.range, `symbol ${s.name}`);
+          return;
+        }
         inside(s.range, `symbol ${s.name} range`);
         inside(s.selectionRange, `symbol ${s.name} selectionRange`);
-        check(rangeContains(s.range, s.selectionRange), `${method}: the selectionRange of "${s.name}" ${JSON.stringify(s.selectionRange)} is not inside its range ${JSON.stringify(s.range)}`);
+        check(
+          rangeContains(s.range, s.selectionRange),
+          `${method}: the selectionRange of "${s.name}" ${JSON.stringify(s.selectionRange)} is not inside its range ${JSON.stringify(s.range)}`,
+        );
         for (const c of s.children ?? []) visit(c);
       };
       for (const s of result as (DocumentSymbol | SymbolInformation)[]) visit(s);
@@ -168,10 +362,14 @@ function checkResponse(method: string, result: unknown, uri: string, text: strin
     }
     case 'textDocument/foldingRange':
       for (const r of result as FoldingRange[]) {
-        check(Number.isInteger(r.startLine) && r.startLine >= 0 && r.startLine <= r.endLine && r.endLine < lines.length,
-          `${method}: ${JSON.stringify(r)} is outside the document (${lines.length} lines)`);
-        if (r.startCharacter !== undefined) check(r.startCharacter <= lines[r.startLine].length, `${method}: startCharacter of ${JSON.stringify(r)}`);
-        if (r.endCharacter !== undefined) check(r.endCharacter <= lines[r.endLine].length, `${method}: endCharacter of ${JSON.stringify(r)}`);
+        check(
+          Number.isInteger(r.startLine) && r.startLine >= 0 && r.startLine <= r.endLine && r.endLine < lines.length,
+          `${method}: ${JSON.stringify(r)} is outside the document (${lines.length} lines)`,
+        );
+        if (r.startCharacter !== undefined)
+          check(r.startCharacter <= lines[r.startLine].length, `${method}: startCharacter of ${JSON.stringify(r)}`);
+        if (r.endCharacter !== undefined)
+          check(r.endCharacter <= lines[r.endLine].length, `${method}: endCharacter of ${JSON.stringify(r)}`);
       }
       return;
     case 'textDocument/formatting':
@@ -254,7 +452,11 @@ async function runStep(subject: Subject, step: Step): Promise<void> {
       // Replace a name token with another name: one from the document, a known one, or none.
       const text = doc.text;
       const tokens = [...text.matchAll(/[_A-Za-z][_0-9A-Za-z]*/g)];
-      if (!tokens.length) { doc.editOffsets(0, 0, step.name); stats.edits++; return; }
+      if (!tokens.length) {
+        doc.editOffsets(0, 0, step.name);
+        stats.edits++;
+        return;
+      }
       const token = tokens[step.token % tokens.length];
       const name = step.other % 3 === 0 ? tokens[step.other % tokens.length][0] : step.name;
       doc.editOffsets(token.index!, token.index! + token[0].length, name);
@@ -262,10 +464,14 @@ async function runStep(subject: Subject, step: Step): Promise<void> {
       return;
     }
     case 'format': {
-      const edits = await send(subject, 'textDocument/formatting', { options: { tabSize: 2, insertSpaces: true } }) as TextEdit[] | undefined;
+      const edits = (await send(subject, 'textDocument/formatting', { options: { tabSize: 2, insertSpaces: true } })) as
+        TextEdit[] | undefined;
       // Apply what the formatter proposes, last edit first, as an editor would.
       const ordered = [...(edits ?? [])].sort((a, b) => doc.offsetAt(b.range.start) - doc.offsetAt(a.range.start));
-      for (const e of ordered) { doc.edit(e.range, e.newText); stats.edits++; }
+      for (const e of ordered) {
+        doc.edit(e.range, e.newText);
+        stats.edits++;
+      }
       if (ordered.length) stats.formatsApplied++;
       return;
     }
@@ -317,11 +523,13 @@ async function fresh(subject: Subject, text: string): Promise<{ diagnostics: str
   doc.history.set(doc.version, text);
   doc.open();
   oracleDocs.set(subject.oracleUri, doc);
-  return { diagnostics: render(await doc.diagnostics()), ...await outline(doc.uri) };
+  return { diagnostics: render(await doc.diagnostics()), ...(await outline(doc.uri)) };
 }
 
 function render(diagnostics: Diagnostic[]): string[] {
-  return diagnostics.map((d) => `${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character} ${d.code} ${messageOf(d)}`).sort();
+  return diagnostics
+    .map((d) => `${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character} ${d.code} ${messageOf(d)}`)
+    .sort();
 }
 
 async function outline(uri: string): Promise<{ symbols: string; folding: string }> {
@@ -349,11 +557,21 @@ before(async () => {
     const doc = docs.get(p.uri);
     let text: string | undefined;
     if (doc) {
-      if (p.version === undefined) { if (p.diagnostics.length) problems.push(`diagnostics for ${p.uri} without a version`); return; }
+      if (p.version === undefined) {
+        if (p.diagnostics.length) problems.push(`diagnostics for ${p.uri} without a version`);
+        return;
+      }
       text = doc.history.get(p.version);
-      if (text === undefined) { problems.push(`diagnostics for version ${p.version} of ${p.uri}, which was never sent`); return; }
+      if (text === undefined) {
+        problems.push(`diagnostics for version ${p.version} of ${p.uri}, which was never sent`);
+        return;
+      }
     } else {
-      try { text = fs.readFileSync(new URL(p.uri), 'utf8'); } catch { text = ''; }
+      try {
+        text = fs.readFileSync(new URL(p.uri), 'utf8');
+      } catch {
+        text = '';
+      }
     }
     for (const d of p.diagnostics) {
       try {
@@ -386,30 +604,40 @@ describe('robustness under random edits and requests', () => {
   it('survives random incremental edits interleaved with requests', async (t) => {
     t.diagnostic(`fast-check seed ${SEED}, ${RUNS} runs (LSP_FUZZ_SEED / LSP_FUZZ_RUNS to change)`);
     const started = Date.now();
-    const scenario = fc.record({ subject: fc.nat({ max: subjects.length - 1 }), steps: fc.array(STEP, { minLength: 1, maxLength: 80, size: 'max' }) });
+    const scenario = fc.record({
+      subject: fc.nat({ max: subjects.length - 1 }),
+      steps: fc.array(STEP, { minLength: 1, maxLength: 80, size: 'max' }),
+    });
     try {
-      await fc.assert(fc.asyncProperty(scenario, async ({ subject: which, steps }) => {
-        const subject = subjects[which];
-        stats.runs++;
-        problems.length = 0;
-        // Each run starts from the real schema again, with one full-range edit.
-        subject.doc.setText(subject.base);
-        for (const step of steps) {
-          await runStep(subject, step);
+      await fc.assert(
+        fc.asyncProperty(scenario, async ({ subject: which, steps }) => {
+          const subject = subjects[which];
+          stats.runs++;
+          problems.length = 0;
+          // Each run starts from the real schema again, with one full-range edit.
+          subject.doc.setText(subject.base);
+          for (const step of steps) {
+            await runStep(subject, step);
+            check(!client.exited, 'the server exited');
+          }
+          const version = subject.doc.version;
+          const final = await client
+            .waitForDiagnostics(subject.doc.uri, (p) => p.version === version, 10000)
+            .catch((e: Error) => {
+              check(false, `no diagnostics for the last version ${version}: ${e.message}`);
+            });
+          check(final, 'final diagnostics');
+          // Publications are checked as they arrive; a bad one fails this run.
+          check(problems.length === 0, problems.join('\n'));
           check(!client.exited, 'the server exited');
-        }
-        const version = subject.doc.version;
-        const final = await client.waitForDiagnostics(subject.doc.uri, (p) => p.version === version, 10000).catch((e: Error) => {
-          check(false, `no diagnostics for the last version ${version}: ${e.message}`);
-        });
-        check(final, 'final diagnostics');
-        // Publications are checked as they arrive; a bad one fails this run.
-        check(problems.length === 0, problems.join('\n'));
-        check(!client.exited, 'the server exited');
-      }), { seed: SEED, numRuns: RUNS, interruptAfterTimeLimit: 120000, markInterruptAsFailure: true, includeErrorInReport: true });
+        }),
+        { seed: SEED, numRuns: RUNS, interruptAfterTimeLimit: 120000, markInterruptAsFailure: true, includeErrorInReport: true },
+      );
     } finally {
-      t.diagnostic(`${stats.runs} runs, ${stats.edits} edits, ${stats.requests} requests (${stats.errorResponses} error responses), ` +
-        `${stats.formatsApplied} formattings applied, ${stats.publications} diagnostics publications, ${Date.now() - started} ms`);
+      t.diagnostic(
+        `${stats.runs} runs, ${stats.edits} edits, ${stats.requests} requests (${stats.errorResponses} error responses), ` +
+          `${stats.formatsApplied} formattings applied, ${stats.publications} diagnostics publications, ${Date.now() - started} ms`,
+      );
     }
   });
 
@@ -420,20 +648,29 @@ describe('robustness under random edits and requests', () => {
     let edits = 0;
     const scenario = fc.record({
       subject: fc.nat({ max: subjects.length - 1 }),
-      edits: fc.array(STEP.filter((s): s is Exclude<Step, { kind: 'request' }> => s.kind !== 'request'), { minLength: 1, maxLength: 40, size: 'max' }),
+      edits: fc.array(
+        STEP.filter((s): s is Exclude<Step, { kind: 'request' }> => s.kind !== 'request'),
+        { minLength: 1, maxLength: 40, size: 'max' },
+      ),
     });
-    await fc.assert(fc.asyncProperty(scenario, async ({ subject: which, edits: steps }) => {
-      const subject = subjects[which];
-      const { doc } = subject;
-      doc.setText(subject.base);
-      for (const step of steps) { await runStep(subject, step); edits++; }
-      const incremental = { diagnostics: render(await doc.diagnostics()), ...await outline(doc.uri) };
-      const text = doc.text;
-      const reference = await fresh(subject, text);
-      assert.deepEqual(incremental.diagnostics, reference.diagnostics, `diagnostics differ for the text:\n${text}`);
-      assert.equal(incremental.symbols, reference.symbols, `document symbols differ for the text:\n${text}`);
-      assert.equal(incremental.folding, reference.folding, `folding ranges differ for the text:\n${text}`);
-    }), { seed, numRuns: ORACLE_RUNS, interruptAfterTimeLimit: 120000, markInterruptAsFailure: true, includeErrorInReport: true });
+    await fc.assert(
+      fc.asyncProperty(scenario, async ({ subject: which, edits: steps }) => {
+        const subject = subjects[which];
+        const { doc } = subject;
+        doc.setText(subject.base);
+        for (const step of steps) {
+          await runStep(subject, step);
+          edits++;
+        }
+        const incremental = { diagnostics: render(await doc.diagnostics()), ...(await outline(doc.uri)) };
+        const text = doc.text;
+        const reference = await fresh(subject, text);
+        assert.deepEqual(incremental.diagnostics, reference.diagnostics, `diagnostics differ for the text:\n${text}`);
+        assert.equal(incremental.symbols, reference.symbols, `document symbols differ for the text:\n${text}`);
+        assert.equal(incremental.folding, reference.folding, `folding ranges differ for the text:\n${text}`);
+      }),
+      { seed, numRuns: ORACLE_RUNS, interruptAfterTimeLimit: 120000, markInterruptAsFailure: true, includeErrorInReport: true },
+    );
     t.diagnostic(`${edits} edits compared in ${Date.now() - started} ms`);
   });
 

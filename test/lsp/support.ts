@@ -54,7 +54,9 @@ export async function stopServer(client: LspClient): Promise<void> {
     try {
       await requestWithin(client, 'shutdown', undefined, 3000);
       await client.connection.sendNotification('exit');
-    } catch { /* gone already, or hung: killed below */ }
+    } catch {
+      /* gone already, or hung: killed below */
+    }
     for (let waited = 0; !client.exited && waited < 3000; waited += 20) await new Promise((r) => setTimeout(r, 20));
   }
   if (!client.exited) await client.stop();
@@ -63,12 +65,16 @@ export async function stopServer(client: LspClient): Promise<void> {
 
 /** Calls `listener` with every notification the server sends (before the client's own handler). */
 export function observeNotifications(client: LspClient, listener: (method: string, params: unknown) => void): void {
-  void client.connection.trace(Trace.Verbose, {
-    log(data: unknown) {
-      const m = data as { isLSPMessage?: boolean; type?: string; message?: { method?: string; params?: unknown } };
-      if (m && m.isLSPMessage && m.type === 'receive-notification' && m.message?.method) listener(m.message.method, m.message.params);
+  void client.connection.trace(
+    Trace.Verbose,
+    {
+      log(data: unknown) {
+        const m = data as { isLSPMessage?: boolean; type?: string; message?: { method?: string; params?: unknown } };
+        if (m && m.isLSPMessage && m.type === 'receive-notification' && m.message?.method) listener(m.message.method, m.message.params);
+      },
     },
-  }, { sendNotification: false, traceFormat: TraceFormat.JSON });
+    { sendNotification: false, traceFormat: TraceFormat.JSON },
+  );
 }
 
 /** Error lines the server logged about its own failures (handlers that threw, uncaught errors). */
@@ -86,7 +92,10 @@ export function collectServerErrors(client: LspClient): string[] {
 export async function requestWithin<T>(client: LspClient, method: string, params: unknown, ms = 10000): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no response to ${method} within ${ms} ms${client.exited ? ' (the server exited)' : ''}`)), ms);
+    timer = setTimeout(
+      () => reject(new Error(`no response to ${method} within ${ms} ms${client.exited ? ' (the server exited)' : ''}`)),
+      ms,
+    );
   });
   try {
     return await Promise.race([client.request<T>(method, params), timeout]);
@@ -101,15 +110,27 @@ export function linesOf(text: string): string[] {
 }
 
 export function positionInside(pos: Position, text: string, lines = linesOf(text)): boolean {
-  return Number.isInteger(pos.line) && Number.isInteger(pos.character) && pos.line >= 0 && pos.character >= 0
-    && pos.line < lines.length && pos.character <= lines[pos.line].length;
+  return (
+    Number.isInteger(pos.line) &&
+    Number.isInteger(pos.character) &&
+    pos.line >= 0 &&
+    pos.character >= 0 &&
+    pos.line < lines.length &&
+    pos.character <= lines[pos.line].length
+  );
 }
 
 /** Asserts that a range lies inside the text and does not end before it starts. */
 export function assertRangeInside(range: Range, text: string, what: string, lines = linesOf(text)): void {
   assert.ok(range && range.start && range.end, `${what}: no range in ${JSON.stringify(range)}`);
-  assert.ok(positionInside(range.start, text, lines), `${what}: start ${JSON.stringify(range.start)} is outside the document (${lines.length} lines)`);
-  assert.ok(positionInside(range.end, text, lines), `${what}: end ${JSON.stringify(range.end)} is outside the document (${lines.length} lines)`);
+  assert.ok(
+    positionInside(range.start, text, lines),
+    `${what}: start ${JSON.stringify(range.start)} is outside the document (${lines.length} lines)`,
+  );
+  assert.ok(
+    positionInside(range.end, text, lines),
+    `${what}: end ${JSON.stringify(range.end)} is outside the document (${lines.length} lines)`,
+  );
   const before = range.start.line < range.end.line || (range.start.line === range.end.line && range.start.character <= range.end.character);
   assert.ok(before, `${what}: range ends before it starts: ${JSON.stringify(range)}`);
 }
@@ -126,12 +147,18 @@ export class EditorDocument {
   /** The text of every version sent, for checking what the server published for a version. */
   readonly history = new Map<number, string>();
 
-  constructor(readonly client: LspClient, readonly uri: string, text: string) {
+  constructor(
+    readonly client: LspClient,
+    readonly uri: string,
+    text: string,
+  ) {
     this.doc = TextDocument.create(uri, 'graphql', this.version, text);
     this.history.set(this.version, text);
   }
 
-  get text(): string { return this.doc.getText(); }
+  get text(): string {
+    return this.doc.getText();
+  }
 
   open(): this {
     this.client.open(this.uri, this.text, this.version);
@@ -142,8 +169,12 @@ export class EditorDocument {
     void this.client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: this.uri } });
   }
 
-  positionAt(offset: number): Position { return this.doc.positionAt(offset); }
-  offsetAt(position: Position): number { return this.doc.offsetAt(position); }
+  positionAt(offset: number): Position {
+    return this.doc.positionAt(offset);
+  }
+  offsetAt(position: Position): number {
+    return this.doc.offsetAt(position);
+  }
 
   /** The position of the `occurrence`-th match of `needle`, plus `delta` characters. */
   pos(needle: string, delta = 0, occurrence = 0): Position {

@@ -31,25 +31,46 @@ describe('schema usage from the extension', () => {
     await doc.diagnostics();
     const params: SchemaUsageNotification.Params = {
       schemaUri: doc.uri,
-      environments: [{
-        label: 'production of Shop', days: 30, schema: served,
-        operations: [{ name: 'Feed', hash: 'h1', client: 'acme', calls: 1204, coordinates: ['Post.id', 'Post.tags', 'Post.title', 'Query.allPosts'] }],
-      }],
+      environments: [
+        {
+          label: 'production of Shop',
+          days: 30,
+          schema: served,
+          operations: [
+            {
+              name: 'Feed',
+              hash: 'h1',
+              client: 'acme',
+              calls: 1204,
+              coordinates: ['Post.id', 'Post.tags', 'Post.title', 'Query.allPosts'],
+            },
+          ],
+        },
+      ],
     };
     await client.connection.sendNotification(SchemaUsageNotification.method, params);
 
     // Removing a field a client reads: a warning on the type, naming operation, client and calls.
     doc.replace('  tags: [String!]\n', '');
-    const warned = await client.waitForDiagnostics(doc.uri, (p) => p.version === doc.version && codes(p.diagnostics).includes('breaks-clients'));
+    const warned = await client.waitForDiagnostics(
+      doc.uri,
+      (p) => p.version === doc.version && codes(p.diagnostics).includes('breaks-clients'),
+    );
     const [breaks] = warned.diagnostics.filter((d) => d.code === 'breaks-clients');
     assert.equal(textOf(doc, breaks.range), 'Post');
-    assert.match(messageOf(breaks), /Field 'tags' was removed from object type 'Post': this breaks 1 operation \(Feed\) of 1 client \(acme\), 1,204 calls in 30 days in production of Shop/);
+    assert.match(
+      messageOf(breaks),
+      /Field 'tags' was removed from object type 'Post': this breaks 1 operation \(Feed\) of 1 client \(acme\), 1,204 calls in 30 days in production of Shop/,
+    );
     // A field nobody called is a candidate for removal, shown as a hint.
     assert.ok(warned.diagnostics.some((d) => d.code === 'unused-field' && messageOf(d).includes('Post.body')));
 
     // A type change: on the field's type.
     doc.replace('  title: String!', '  title: Int!');
-    const typed = await client.waitForDiagnostics(doc.uri, (p) => p.version === doc.version && p.diagnostics.some((d) => d.code === 'breaks-clients' && /title/.test(messageOf(d))));
+    const typed = await client.waitForDiagnostics(
+      doc.uri,
+      (p) => p.version === doc.version && p.diagnostics.some((d) => d.code === 'breaks-clients' && /title/.test(messageOf(d))),
+    );
     const change = typed.diagnostics.find((d) => d.code === 'breaks-clients' && /title/.test(messageOf(d)))!;
     assert.equal(textOf(doc, change.range), 'Int!');
 
@@ -57,7 +78,10 @@ describe('schema usage from the extension', () => {
     assert.match((hover.contents as MarkupContent).value, /\*\*Usage\*\* 1,204 calls in 30 days from 1 client, production of Shop/);
 
     await client.connection.sendNotification(SchemaUsageNotification.method, { schemaUri: doc.uri, environments: [] });
-    const forgotten = await client.waitForDiagnostics(doc.uri, (p) => p.version === doc.version && !codes(p.diagnostics).some((c) => c === 'breaks-clients' || c === 'unused-field'));
+    const forgotten = await client.waitForDiagnostics(
+      doc.uri,
+      (p) => p.version === doc.version && !codes(p.diagnostics).some((c) => c === 'breaks-clients' || c === 'unused-field'),
+    );
     assert.ok(forgotten);
   });
 });

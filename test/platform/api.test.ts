@@ -23,7 +23,11 @@ describe('API contract', () => {
   it('every document the client sends is valid against the platform schema', () => {
     const schema = buildSchema(platformSdl());
     for (const [name, doc] of Object.entries(OPERATIONS)) {
-      assert.deepEqual(validate(schema, parse(doc)).map((e) => e.message), [], name);
+      assert.deepEqual(
+        validate(schema, parse(doc)).map((e) => e.message),
+        [],
+        name,
+      );
     }
   });
 
@@ -33,12 +37,18 @@ describe('API contract', () => {
     const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
     try {
       const e = await platformError(new PlatformClient({ url, timeoutMs: 200 }).whoami(), 'TIMEOUT');
-      assert.equal(e.message, `The platform at ${url} did not answer within 0.2 s. If it is stuck, stop it and start it with \`codestore platform start\`.`);
+      assert.equal(
+        e.message,
+        `The platform at ${url} did not answer within 0.2 s. If it is stuck, stop it and start it with \`codestore platform start\`.`,
+      );
     } finally {
       silent.closeAllConnections();
       await new Promise((resolve) => silent.close(resolve));
     }
-    const closed = await platformError(new PlatformClient({ url, hints: { start: 'run "code.store: Start Platform"' } }).listServices(), 'UNREACHABLE');
+    const closed = await platformError(
+      new PlatformClient({ url, hints: { start: 'run "code.store: Start Platform"' } }).listServices(),
+      'UNREACHABLE',
+    );
     assert.equal(closed.message, `Cannot reach the platform at ${url}: run "code.store: Start Platform".`);
     assert.throws(() => new PlatformClient({ url: 'ftp://x' }), /must start with http/);
   });
@@ -46,18 +56,29 @@ describe('API contract', () => {
   it('the schema refuses to start with a root field that has no resolver', () => {
     const { createService: _dropped, ...mutations } = resolvers.Mutation;
     assert.throws(() => buildPlatformSchema({ ...resolvers, Mutation: mutations }), /Mutation\.createService has no resolver/);
-    assert.throws(() => buildPlatformSchema({ ...resolvers, Query: { ...resolvers.Query, nope: () => 1 } }), /Query\.nope, which the schema does not have/);
+    assert.throws(
+      () => buildPlatformSchema({ ...resolvers, Query: { ...resolvers.Query, nope: () => 1 } }),
+      /Query\.nope, which the schema does not have/,
+    );
   });
 });
 
 for (const target of platformTargets()) {
   describe(`platform (${target.label})`, () => {
     let platform: TestPlatform;
-    before(async () => { platform = await TestPlatform.start(target); });
-    after(async () => { await platform?.close(); });
+    before(async () => {
+      platform = await TestPlatform.start(target);
+    });
+    after(async () => {
+      await platform?.close();
+    });
 
     const post = (body: unknown, headers: Record<string, string> = {}) =>
-      axios.post(`${platform.url}/graphql`, body, { headers: { 'content-type': 'application/json', ...headers }, validateStatus: () => true, transformResponse: (d) => d });
+      axios.post(`${platform.url}/graphql`, body, {
+        headers: { 'content-type': 'application/json', ...headers },
+        validateStatus: () => true,
+        transformResponse: (d) => d,
+      });
 
     it('GET /healthz is ok; unknown routes and unknown endpoints say so; push wants a token', async () => {
       const health = await axios.get(`${platform.url}/healthz`);
@@ -81,7 +102,12 @@ for (const target of platformTargets()) {
         ['syntax error', () => post({ query: '{ viewer {' }), 200, 'GRAPHQL_PARSE_FAILED'],
         ['unknown field', () => post({ query: '{ nope }' }), 200, 'GRAPHQL_VALIDATION_FAILED'],
         ['missing variable', () => post({ query: 'query($id: ID!) { service(id: $id) { id } }' }), 200, 'BAD_USER_INPUT'],
-        ['variable of the wrong type', () => post({ query: 'mutation($n: String!) { createService(name: $n) { developerKey } }', variables: { n: { x: 1 } } }), 200, 'BAD_USER_INPUT'],
+        [
+          'variable of the wrong type',
+          () => post({ query: 'mutation($n: String!) { createService(name: $n) { developerKey } }', variables: { n: { x: 1 } } }),
+          200,
+          'BAD_USER_INPUT',
+        ],
         ['variables not an object', () => post({ query: '{ viewer { account { id } } }', variables: [1] }), 400, 'BAD_REQUEST'],
       ];
       for (const [name, send, status, code] of cases) {
@@ -91,11 +117,17 @@ for (const target of platformTargets()) {
         assert.equal(body.errors[0].extensions.code, code, name);
         assert.ok(body.errors[0].message.length > 10, name);
       }
-      const form = await axios.post(`${platform.url}/graphql`, 'query=x', { headers: { 'content-type': 'application/x-www-form-urlencoded' }, validateStatus: () => true });
+      const form = await axios.post(`${platform.url}/graphql`, 'query=x', {
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        validateStatus: () => true,
+      });
       assert.equal(form.status, 415);
       const put = await axios.put(`${platform.url}/graphql`, {}, { validateStatus: () => true });
       assert.equal(put.status, 405);
-      const mutationOverGet = await axios.get(`${platform.url}/graphql`, { params: { query: 'mutation { logout }' }, validateStatus: () => true });
+      const mutationOverGet = await axios.get(`${platform.url}/graphql`, {
+        params: { query: 'mutation { logout }' },
+        validateStatus: () => true,
+      });
       assert.equal(mutationOverGet.status, 405);
       const big = await post({ query: `{ viewer { account { id } } } #${'x'.repeat(1024 * 1024)}` });
       assert.equal(big.status, 413);
@@ -115,8 +147,15 @@ for (const target of platformTargets()) {
       const original = db.query.bind(db);
       const count = async () => {
         let n = 0;
-        (db as { query: typeof db.query }).query = (sql, params) => { n++; return original(sql, params); };
-        try { await client.listServices(); } finally { (db as { query: typeof db.query }).query = original; }
+        (db as { query: typeof db.query }).query = (sql, params) => {
+          n++;
+          return original(sql, params);
+        };
+        try {
+          await client.listServices();
+        } finally {
+          (db as { query: typeof db.query }).query = original;
+        }
         return n;
       };
       await client.createService('first');
@@ -140,7 +179,10 @@ for (const target of platformTargets()) {
       } finally {
         (db as { query: typeof db.query }).query = original;
       }
-      assert.ok(platform.log.some((l) => l.includes('internal error in services') && l.includes('secret-host')), platform.log.join('\n'));
+      assert.ok(
+        platform.log.some((l) => l.includes('internal error in services') && l.includes('secret-host')),
+        platform.log.join('\n'),
+      );
       assert.deepEqual(await client.listServices(), []);
     });
 
@@ -155,7 +197,10 @@ for (const target of platformTargets()) {
       await platform.client().login(email, PASSWORD);
       assert.ok(oldUrl.startsWith('http://127.0.0.1:'));
       const migrations = await platform.platform.db.query<{ version: number }>('SELECT version FROM store_migrations ORDER BY version');
-      assert.deepEqual(migrations.map((m) => Number(m.version)), MIGRATIONS.map((m) => m.version));
+      assert.deepEqual(
+        migrations.map((m) => Number(m.version)),
+        MIGRATIONS.map((m) => m.version),
+      );
       assert.deepEqual(await migrate(platform.platform.db), [], 'nothing left to apply');
     });
 
@@ -187,7 +232,9 @@ describe('codestore platform start', () => {
     const child = spawn(process.execPath, [BIN, 'platform', 'start', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
       const url = await new Promise<string>((resolve, reject) => {

@@ -10,8 +10,12 @@ import { PASSWORD, platformError, platformTargets, runCli, TestPlatform } from '
 for (const target of platformTargets()) {
   describe(`auth (${target.label})`, () => {
     let platform: TestPlatform;
-    before(async () => { platform = await TestPlatform.start(target); });
-    after(async () => { await platform?.close(); });
+    before(async () => {
+      platform = await TestPlatform.start(target);
+    });
+    after(async () => {
+      await platform?.close();
+    });
 
     it('signs up: a token, the account with its email in lower case, an organization', async () => {
       const client = platform.client();
@@ -26,9 +30,17 @@ for (const target of platformTargets()) {
 
     it('keeps only hashes: the sha256 of a token, an scrypt hash with its salt and parameters', async () => {
       const { session, email } = await platform.signup('hashes');
-      const tokens = await platform.platform.db.query<{ token_sha256: string }>('SELECT t.token_sha256 FROM tokens t JOIN accounts a ON a.id = t.account_id WHERE a.email = $1', [email]);
-      assert.deepEqual(tokens.map((t) => t.token_sha256), [sha256(session.token)]);
-      const [account] = await platform.platform.db.query<{ password_hash: string }>('SELECT password_hash FROM accounts WHERE email = $1', [email]);
+      const tokens = await platform.platform.db.query<{ token_sha256: string }>(
+        'SELECT t.token_sha256 FROM tokens t JOIN accounts a ON a.id = t.account_id WHERE a.email = $1',
+        [email],
+      );
+      assert.deepEqual(
+        tokens.map((t) => t.token_sha256),
+        [sha256(session.token)],
+      );
+      const [account] = await platform.platform.db.query<{ password_hash: string }>('SELECT password_hash FROM accounts WHERE email = $1', [
+        email,
+      ]);
       assert.match(account.password_hash, /^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
       assert.ok(!account.password_hash.includes(PASSWORD));
       const dump = JSON.stringify(await platform.platform.db.query('SELECT * FROM tokens'));
@@ -44,7 +56,11 @@ for (const target of platformTargets()) {
     it('answers a wrong password exactly like an unknown email', async () => {
       const { email } = await platform.signup('wrong');
       const wrong = await platformError(platform.client().login(email, 'not the password'), 'UNAUTHENTICATED', 'WRONG_CREDENTIALS');
-      const unknown = await platformError(platform.client().login(`nobody-${process.pid}@example.com`, PASSWORD), 'UNAUTHENTICATED', 'WRONG_CREDENTIALS');
+      const unknown = await platformError(
+        platform.client().login(`nobody-${process.pid}@example.com`, PASSWORD),
+        'UNAUTHENTICATED',
+        'WRONG_CREDENTIALS',
+      );
       assert.equal(wrong.message, unknown.message);
       assert.match(wrong.message, /^Wrong email or password/);
       assert.ok(!wrong.needsLogin);
@@ -69,14 +85,20 @@ for (const target of platformTargets()) {
       assert.match(missing.message, /Not logged in to the platform at .*: log in with `codestore auth:login`/);
       const unknown = await platformError(platform.client('cst_' + 'x'.repeat(43)).whoami(), 'UNAUTHENTICATED', 'TOKEN_INVALID');
       assert.match(unknown.message, /log in again with `codestore auth:login`/);
-      const raw = await axios.post(`${platform.url}/graphql`, { query: '{ viewer { account { id } } }' }, { headers: { authorization: 'Basic abc' }, validateStatus: () => true });
+      const raw = await axios.post(
+        `${platform.url}/graphql`,
+        { query: '{ viewer { account { id } } }' },
+        { headers: { authorization: 'Basic abc' }, validateStatus: () => true },
+      );
       assert.equal(raw.data.errors[0].extensions.code, 'UNAUTHENTICATED');
       assert.equal(raw.data.errors[0].extensions.reason, 'TOKEN_MALFORMED');
     });
 
     it('expires a token past its lifetime', async () => {
       const { client } = await platform.signup('expiry');
-      await platform.platform.db.query("UPDATE tokens SET expires_at = now() - interval '1 second' WHERE token_sha256 = $1", [sha256(client.token!)]);
+      await platform.platform.db.query("UPDATE tokens SET expires_at = now() - interval '1 second' WHERE token_sha256 = $1", [
+        sha256(client.token!),
+      ]);
       const e = await platformError(client.whoami(), 'UNAUTHENTICATED', 'TOKEN_EXPIRED');
       assert.match(e.message, /expired.*log in again/);
     });
@@ -94,7 +116,9 @@ for (const target of platformTargets()) {
         const e = await platformError(platform.client().signup(email, password), 'BAD_USER_INPUT');
         assert.equal(e.field, field, `${email} / ${password.length} chars`);
       }
-      const count = await platform.platform.db.query<{ n: number }>("SELECT count(*)::int AS n FROM accounts WHERE email LIKE 'short-%' OR email LIKE 'long-%'");
+      const count = await platform.platform.db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM accounts WHERE email LIKE 'short-%' OR email LIKE 'long-%'",
+      );
       assert.equal(count[0].n, 0);
     });
 
@@ -110,7 +134,10 @@ for (const target of platformTargets()) {
         const r = await platform.cli(['auth:whoami'], { configDir });
         assert.equal(r.code, 1);
         assert.equal(r.stdout, '');
-        assert.match(r.stderr, /^codestore: Not logged in to the platform at http:\/\/127\.0\.0\.1:\d+: log in with `codestore auth:login`.*\n$/);
+        assert.match(
+          r.stderr,
+          /^codestore: Not logged in to the platform at http:\/\/127\.0\.0\.1:\d+: log in with `codestore auth:login`.*\n$/,
+        );
       });
 
       it('auth:signup stores the token, owner-only, and auth:whoami uses it', async () => {
@@ -169,18 +196,33 @@ for (const target of platformTargets()) {
         await platform.client(token).logout();
         const r = await platform.cli(['service:list'], { configDir: dir });
         assert.equal(r.code, 1);
-        assert.match(r.stderr, /^codestore: The platform at .* refused the request \(your login there was ended by a logout\): log in again with `codestore auth:login`\.\n$/);
+        assert.match(
+          r.stderr,
+          /^codestore: The platform at .* refused the request \(your login there was ended by a logout\): log in again with `codestore auth:login`\.\n$/,
+        );
       });
 
       it('--platform wins over CODESTORE_PLATFORM_URL; an unreachable platform says how to start it', async () => {
-        const r = await runCli(['auth:whoami', '--platform', 'http://127.0.0.1:9'], { cwd: platform.tmp, env: { ...process.env, CODESTORE_CONFIG_DIR: configDir, CODESTORE_PLATFORM_URL: platform.url } });
+        const r = await runCli(['auth:whoami', '--platform', 'http://127.0.0.1:9'], {
+          cwd: platform.tmp,
+          env: { ...process.env, CODESTORE_CONFIG_DIR: configDir, CODESTORE_PLATFORM_URL: platform.url },
+        });
         assert.equal(r.code, 1);
         assert.match(r.stderr, /^codestore: Not logged in to the platform at http:\/\/127\.0\.0\.1:9/);
         const dir = platform.dir('config');
-        fs.writeFileSync(path.join(dir, 'credentials.json'), JSON.stringify({ 'http://127.0.0.1:9': { token: 'cst_x', email, savedAt: '' } }));
-        const down = await runCli(['service:list'], { cwd: platform.tmp, env: { ...process.env, CODESTORE_CONFIG_DIR: dir, CODESTORE_PLATFORM_URL: 'http://127.0.0.1:9' } });
+        fs.writeFileSync(
+          path.join(dir, 'credentials.json'),
+          JSON.stringify({ 'http://127.0.0.1:9': { token: 'cst_x', email, savedAt: '' } }),
+        );
+        const down = await runCli(['service:list'], {
+          cwd: platform.tmp,
+          env: { ...process.env, CODESTORE_CONFIG_DIR: dir, CODESTORE_PLATFORM_URL: 'http://127.0.0.1:9' },
+        });
         assert.equal(down.code, 1);
-        assert.equal(down.stderr, 'codestore: Cannot reach the platform at http://127.0.0.1:9: start it with `codestore platform start`.\n');
+        assert.equal(
+          down.stderr,
+          'codestore: Cannot reach the platform at http://127.0.0.1:9: start it with `codestore platform start`.\n',
+        );
       });
 
       it('an unknown option or a stray argument is a usage error (exit 2)', async () => {

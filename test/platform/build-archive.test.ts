@@ -7,16 +7,18 @@ import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import { Header, type HeaderData } from 'tar';
-import {
-  ArchiveError, ArchiveErrorCode, ArchiveLimits, DEFAULT_ARCHIVE_LIMITS, extractArchive,
-} from '../../platform/src/build/archive';
+import { ArchiveError, ArchiveErrorCode, ArchiveLimits, DEFAULT_ARCHIVE_LIMITS, extractArchive } from '../../platform/src/build/archive';
 import { packServiceFolder } from '../../apiclient/src/pack';
 
 const BLOG = path.resolve(__dirname, '../fixtures/blog');
 
 let work: string;
-before(() => { work = fs.mkdtempSync(path.join(os.tmpdir(), 'codestore-archive-')); });
-after(() => { fs.rmSync(work, { recursive: true, force: true }); });
+before(() => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'codestore-archive-'));
+});
+after(() => {
+  fs.rmSync(work, { recursive: true, force: true });
+});
 
 let counter = 0;
 /** A fresh, empty parent folder; the destination is `<parent>/service` (absent). */
@@ -81,7 +83,12 @@ function tgz(...entries: Buffer[]): Buffer {
 /** A valid service folder's entries to surround the bad one with. */
 const ok = () => [file('codestore.yaml', 'serviceId: blog\n'), file('src/schema.graphql', 'type Query { a: String }\n')];
 
-async function refused(archive: Buffer, code: ArchiveErrorCode, entry?: string | RegExp, limits?: Partial<ArchiveLimits>): Promise<ArchiveError> {
+async function refused(
+  archive: Buffer,
+  code: ArchiveErrorCode,
+  entry?: string | RegExp,
+  limits?: Partial<ArchiveLimits>,
+): Promise<ArchiveError> {
   const { parent, dest } = freshDest();
   const err = await extractArchive(archive, dest, limits).then(
     () => assert.fail(`expected the archive to be refused with ${code}`),
@@ -107,8 +114,11 @@ describe('packServiceFolder', () => {
     const result = await extractArchive(buf, dest);
     assert.equal(result.dir, dest);
     assert.deepEqual(result.files.slice().sort(), [
-      'codestore.yaml', 'src/resolvers/mutations/createPost.ts', 'src/resolvers/queries/allPosts.ts',
-      'src/resolvers/queries/post.ts', 'src/schema.graphql',
+      'codestore.yaml',
+      'src/resolvers/mutations/createPost.ts',
+      'src/resolvers/queries/allPosts.ts',
+      'src/resolvers/queries/post.ts',
+      'src/schema.graphql',
     ]);
     for (const f of result.files) assert.equal(fs.readFileSync(path.join(dest, f), 'utf8'), fs.readFileSync(path.join(BLOG, f), 'utf8'), f);
     assert.deepEqual(fs.readdirSync(parent), ['service'], 'only the destination remains');
@@ -123,13 +133,23 @@ describe('packServiceFolder', () => {
   it('leaves out node_modules, .git, dist and build outputs', async () => {
     const { dest: src } = freshDest();
     fs.cpSync(BLOG, src, { recursive: true });
-    for (const junk of ['node_modules/typeorm/index.js', '.git/HEAD', 'dist/index.js', 'build/manifest.json', 'out/x.js', 'src/nested/node_modules/x.js']) {
+    for (const junk of [
+      'node_modules/typeorm/index.js',
+      '.git/HEAD',
+      'dist/index.js',
+      'build/manifest.json',
+      'out/x.js',
+      'src/nested/node_modules/x.js',
+    ]) {
       fs.mkdirSync(path.dirname(path.join(src, junk)), { recursive: true });
       fs.writeFileSync(path.join(src, junk), 'junk');
     }
     const { dest } = freshDest();
     const { files } = await extractArchive(await packServiceFolder(src), dest);
-    assert.ok(files.every((f) => !/(^|\/)(node_modules|\.git|dist|build|out)\//.test(f)), files.join(', '));
+    assert.ok(
+      files.every((f) => !/(^|\/)(node_modules|\.git|dist|build|out)\//.test(f)),
+      files.join(', '),
+    );
     assert.ok(files.includes('src/schema.graphql'));
   });
 
@@ -151,7 +171,10 @@ describe('extractArchive', () => {
   it('extracts a hand-made archive with directories, "./" prefixes and long pax paths', async () => {
     const long = `src/${'deep/'.repeat(25)}file.ts`;
     const { dest } = freshDest();
-    const result = await extractArchive(tgz(dirEntry('./'), dirEntry('./src/'), ...ok(), pax({ path: long }), file('placeholder', 'long')), dest);
+    const result = await extractArchive(
+      tgz(dirEntry('./'), dirEntry('./src/'), ...ok(), pax({ path: long }), file('placeholder', 'long')),
+      dest,
+    );
     assert.deepEqual(result.files, ['codestore.yaml', 'src/schema.graphql', long]);
     assert.equal(fs.readFileSync(path.join(dest, long), 'utf8'), 'long');
     assert.equal(fs.statSync(path.join(dest, 'codestore.yaml')).mode & 0o777, 0o644);
@@ -200,7 +223,11 @@ describe('extractArchive', () => {
     });
 
     it('a traversal hidden in a GNU long name', async () => {
-      await refused(tgz(...ok(), longName('../../gnu-escape.txt'), file('harmless.txt', 'pwned')), 'path-traversal', '../../gnu-escape.txt');
+      await refused(
+        tgz(...ok(), longName('../../gnu-escape.txt'), file('harmless.txt', 'pwned')),
+        'path-traversal',
+        '../../gnu-escape.txt',
+      );
     });
 
     it('a symbolic link', async () => {

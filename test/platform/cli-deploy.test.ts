@@ -34,7 +34,10 @@ async function waitFor(what: string, check: () => boolean, timeoutMs = 20_000): 
 
 /** The JSON objects of `logs --json`: one a line. */
 function jsonLines(stdout: string): Array<{ id: string; at: string; deploymentId: string | null; stream: string; message: string }> {
-  return stdout.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+  return stdout
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l));
 }
 
 function ok(r: CliResult, what: string): CliResult {
@@ -83,18 +86,28 @@ for (const target of platformTargets()) {
       urls = { private: url('private'), demo: url('demo') };
       prewarmTypeCheck();
     });
-    after(async () => { await platform?.close(); });
+    after(async () => {
+      await platform?.close();
+    });
 
     it('push deploys the new version to private and prints its endpoint, which answers with the developer key', async () => {
       const r = ok(await cli(['push', '-r', 'first'], path.join(dir, 'src')), 'push');
       const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-      assert.match(r.stdout, new RegExp(`^Pushed ${serviceId}: version 0\\.0\\.1 \\(schema [0-9a-f]{12}\\)\\.\\nDeployed 0\\.0\\.1 to private: ${escape(urls.private)}\\n$`));
+      assert.match(
+        r.stdout,
+        new RegExp(
+          `^Pushed ${serviceId}: version 0\\.0\\.1 \\(schema [0-9a-f]{12}\\)\\.\\nDeployed 0\\.0\\.1 to private: ${escape(urls.private)}\\n$`,
+        ),
+      );
       assert.match(urls.private, /^http:\/\/127\.0\.0\.1:\d+\/s\/[0-9a-z]{20}\/graphql$/);
 
       const created = await call(urls.private, 'mutation { createPost(title: "Hello", body: "World") { id title } }');
       assert.equal(created.status, 200, created.body);
       assert.equal(JSON.parse(created.body).data.createPost.title, 'Hello');
-      assert.deepEqual((await allPosts(urls.private)).map((p) => p.title), ['Hello']);
+      assert.deepEqual(
+        (await allPosts(urls.private)).map((p) => p.title),
+        ['Hello'],
+      );
       const refused = await call(urls.private, '{ allPosts { id } }', null);
       assert.ok(refused.status >= 400, `no developer key: HTTP ${refused.status} ${refused.body}`);
       const wrong = await call(urls.private, '{ allPosts { id } }', 'csk_not-the-key');
@@ -111,7 +124,10 @@ for (const target of platformTargets()) {
       assert.deepEqual(deployment, { environment: 'private', status: 'DEPLOYED', error: null, url: urls.private });
       pushedDeploymentId = id;
       // The data stays: the new deployment opens the same database.
-      assert.deepEqual((await allPosts(urls.private)).map((p) => p.title), ['Hello']);
+      assert.deepEqual(
+        (await allPosts(urls.private)).map((p) => p.title),
+        ['Hello'],
+      );
 
       const info = JSON.parse(ok(await cli(['service:info', '--json']), 'service:info --json').stdout);
       const [priv, demo] = info.environments;
@@ -122,10 +138,13 @@ for (const target of platformTargets()) {
       assert.equal(priv.url, urls.private);
       assert.equal(demo.status, null);
       const human = ok(await cli(['service:info']), 'service:info').stdout;
-      assert.match(human, new RegExp(`\\n  private  DEPLOYED +serving 0\\.0\\.2 +${urls.private.replace(/[.?]/g, '\\$&')}\\n  demo     not deployed +http`));
+      assert.match(
+        human,
+        new RegExp(`\\n  private  DEPLOYED +serving 0\\.0\\.2 +${urls.private.replace(/[.?]/g, '\\$&')}\\n  demo     not deployed +http`),
+      );
     });
 
-    it('logs: the newest lines as `<time> <stream> <message>`; --json, one object per line, with the platform\'s lines about the deployment', async () => {
+    it("logs: the newest lines as `<time> <stream> <message>`; --json, one object per line, with the platform's lines about the deployment", async () => {
       const json = jsonLines(ok(await cli(['logs', '--json']), 'logs --json').stdout);
       assert.ok(json.length >= 3, JSON.stringify(json));
       for (const l of json) {
@@ -135,10 +154,19 @@ for (const target of platformTargets()) {
       }
       const about = json.filter((l) => l.stream === 'platform' && l.deploymentId === pushedDeploymentId);
       assert.ok(about.length, `no platform line about ${pushedDeploymentId}: ${JSON.stringify(json)}`);
-      assert.ok(json.some((l) => l.stream === 'request'), 'the requests of the first test are logged');
-      assert.deepEqual(json.map((l) => l.at), json.map((l) => l.at).sort(), `oldest first: ${JSON.stringify(json, null, 1)}`);
+      assert.ok(
+        json.some((l) => l.stream === 'request'),
+        'the requests of the first test are logged',
+      );
+      assert.deepEqual(
+        json.map((l) => l.at),
+        json.map((l) => l.at).sort(),
+        `oldest first: ${JSON.stringify(json, null, 1)}`,
+      );
 
-      const human = ok(await cli(['logs', '-n', '3', '-e', 'private']), 'logs -n 3').stdout.split('\n').filter(Boolean);
+      const human = ok(await cli(['logs', '-n', '3', '-e', 'private']), 'logs -n 3')
+        .stdout.split('\n')
+        .filter(Boolean);
       assert.equal(human.length, 3, human.join('\n'));
       for (const l of human) assert.match(l, LOG_LINE);
       // The same three lines as the tail of the JSON (unless a line came in between).
@@ -160,9 +188,15 @@ for (const target of platformTargets()) {
       });
       let stdout = '';
       let stderr = '';
-      child.stdout!.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-      child.stderr!.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+      child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+        stdout += d;
+      });
+      child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+        stderr += d;
+      });
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        child.on('exit', (code, signal) => resolve({ code, signal })),
+      );
       try {
         // The newest line first: then it polls.
         await waitFor('the first line of logs -f', () => stdout.includes('\n'));
@@ -171,10 +205,19 @@ for (const target of platformTargets()) {
         const startedAt = Date.now();
         await allPosts(urls.private);
         // A request line names the operation and its root fields: `query (allPosts) 200 3.1 ms`.
-        await waitFor('a request line after it started', () => lines().slice(1).some((l) => / request query \(allPosts\) 200 /.test(l)));
-        const line = lines().slice(1).find((l) => / request /.test(l))!;
+        await waitFor('a request line after it started', () =>
+          lines()
+            .slice(1)
+            .some((l) => / request query \(allPosts\) 200 /.test(l)),
+        );
+        const line = lines()
+          .slice(1)
+          .find((l) => / request /.test(l))!;
         assert.match(line, LOG_LINE);
-        assert.ok(Date.parse(line.split(' ')[0]) >= startedAt - 1000, `${line} was written before the request at ${new Date(startedAt).toISOString()}`);
+        assert.ok(
+          Date.parse(line.split(' ')[0]) >= startedAt - 1000,
+          `${line} was written before the request at ${new Date(startedAt).toISOString()}`,
+        );
         child.kill('SIGINT');
         const { code, signal } = await exited;
         assert.deepEqual({ code, signal }, { code: 0, signal: null });
@@ -186,11 +229,14 @@ for (const target of platformTargets()) {
     });
 
     let promotedDeploymentId: string;
-    it('promote deploys what private serves to demo, on demo\'s own database; --json parses', async () => {
+    it("promote deploys what private serves to demo, on demo's own database; --json parses", async () => {
       const r = ok(await cli(['promote']), 'promote');
       assert.equal(r.stdout, `Deployed 0.0.2 to demo: ${urls.demo}\n`);
       assert.deepEqual(await allPosts(urls.demo), [], 'demo has its own database');
-      assert.deepEqual((await allPosts(urls.private)).map((p) => p.title), ['Hello']);
+      assert.deepEqual(
+        (await allPosts(urls.private)).map((p) => p.title),
+        ['Hello'],
+      );
 
       const again = JSON.parse(ok(await cli(['promote', serviceId, '--json'], platform.tmp), 'promote --json').stdout);
       assert.equal(again.environment, 'demo');
@@ -204,7 +250,10 @@ for (const target of platformTargets()) {
       const info = ok(await cli(['service:info']), 'service:info').stdout;
       assert.match(info, /\n  private  DEPLOYED +serving 0\.0\.2 +http\S+\n  demo     DEPLOYED +serving 0\.0\.2 +http\S+\n/);
       const demoLogs = jsonLines(ok(await cli(['logs', '-e', 'demo', '--json', '-n', '1000']), 'logs demo').stdout);
-      assert.ok(demoLogs.some((l) => l.stream === 'platform' && l.deploymentId === promotedDeploymentId), JSON.stringify(demoLogs));
+      assert.ok(
+        demoLogs.some((l) => l.stream === 'platform' && l.deploymentId === promotedDeploymentId),
+        JSON.stringify(demoLogs),
+      );
       const list = ok(await cli(['service:list']), 'service:list').stdout;
       assert.match(list, new RegExp(`\\n${serviceId} +Deployed Blog +0\\.0\\.2 DEPLOYED +0\\.0\\.2 DEPLOYED\\n`));
     });
@@ -217,9 +266,16 @@ for (const target of platformTargets()) {
         const r = await cli(['push']);
         assert.equal(r.code, 1, `${r.stdout}\n${r.stderr}`);
         assert.match(r.stdout, new RegExp(`^Pushed ${serviceId}: version 0\\.0\\.3 \\(schema [0-9a-f]{12}\\)\\.\\n$`));
-        assert.match(r.stderr, /^codestore: Deploying 0\.0\.3 to private failed: .*allPosts refuses to load.*\. See the log: `codestore logs -e private`\n$/);
+        assert.match(
+          r.stderr,
+          /^codestore: Deploying 0\.0\.3 to private failed: .*allPosts refuses to load.*\. See the log: `codestore logs -e private`\n$/,
+        );
 
-        assert.deepEqual((await allPosts(urls.private)).map((p) => p.title), ['Hello'], 'the previous version serves');
+        assert.deepEqual(
+          (await allPosts(urls.private)).map((p) => p.title),
+          ['Hello'],
+          'the previous version serves',
+        );
         const info = ok(await cli(['service:info']), 'service:info').stdout;
         assert.match(info, /\n  private  DEPLOYMENT_FAILED 0\.0\.3 +serving 0\.0\.2 +http\S+\n {11}error: .*allPosts refuses to load/);
         const json = JSON.parse(ok(await cli(['service:info', '--json']), 'service:info --json').stdout);
@@ -236,7 +292,10 @@ for (const target of platformTargets()) {
         assert.match(pushed.deployment.error, /allPosts refuses to load/);
         assert.equal(pushed.deployment.url, null);
         const logs = jsonLines(ok(await cli(['logs', '--json', '-n', '1000']), 'logs').stdout);
-        assert.ok(logs.some((l) => l.stream === 'platform' && l.deploymentId === pushed.deployment.id), JSON.stringify(logs.slice(-10)));
+        assert.ok(
+          logs.some((l) => l.stream === 'platform' && l.deploymentId === pushed.deployment.id),
+          JSON.stringify(logs.slice(-10)),
+        );
       } finally {
         fs.writeFileSync(file, original);
       }

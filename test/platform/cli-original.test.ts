@@ -31,10 +31,18 @@ for (const target of platformTargets()) {
     let privateUrl: string;
     const cli = (args: string[], cwd = dir) => platform.cli(args, { configDir, cwd });
     const call = async (query: string) => {
-      const res = await fetch(privateUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-user-authorization': developerKey }, body: JSON.stringify({ query }) });
+      const res = await fetch(privateUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-user-authorization': developerKey },
+        body: JSON.stringify({ query }),
+      });
       return JSON.parse(await res.text());
     };
-    const migrationFiles = () => fs.readdirSync(path.join(dir, MIGRATIONS)).filter((f) => f.endsWith('.ts')).sort();
+    const migrationFiles = () =>
+      fs
+        .readdirSync(path.join(dir, MIGRATIONS))
+        .filter((f) => f.endsWith('.ts'))
+        .sort();
     const editSchema = (edit: (sdl: string) => string) => {
       const file = path.join(dir, 'src/schema.graphql');
       fs.writeFileSync(file, edit(fs.readFileSync(file, 'utf8')));
@@ -51,9 +59,14 @@ for (const target of platformTargets()) {
         child.stdout.setEncoding('utf8').on('data', (d: string) => {
           stdout += d;
           // Answer the question once it is asked.
-          if (input && stdout.includes('[y/N]')) { child.stdin.write(input); input = ''; }
+          if (input && stdout.includes('[y/N]')) {
+            child.stdin.write(input);
+            input = '';
+          }
         });
-        child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+        child.stderr.setEncoding('utf8').on('data', (d: string) => {
+          stderr += d;
+        });
         child.on('error', reject);
         child.on('close', (code) => resolve({ code: code ?? -1, stdout: stdout.replace(/\r/g, ''), stderr }));
       });
@@ -72,13 +85,18 @@ for (const target of platformTargets()) {
       privateUrl = created.service.environments.find((e: { name: string }) => e.name === 'private').url;
       prewarmTypeCheck();
     });
-    after(async () => { await platform?.close(); });
+    after(async () => {
+      await platform?.close();
+    });
 
     it('pushes as it is: no new migration, the original one builds the database; a row written there is served', async () => {
       const r = ok(await cli(['push']), 'push');
       assert.doesNotMatch(r.stdout, /Committed migration/, 'the schema did not change: no migration');
       assert.equal(r.stderr, '', 'piped: no steps');
-      assert.match(r.stdout, /^Regenerated .*src\/data\/migrations\/snapshot\.json.*\.\nPushed \S+: version 0\.0\.1 .*\nDeployed 0\.0\.1 to private: http\S+\n$/);
+      assert.match(
+        r.stdout,
+        /^Regenerated .*src\/data\/migrations\/snapshot\.json.*\.\nPushed \S+: version 0\.0\.1 .*\nDeployed 0\.0\.1 to private: http\S+\n$/,
+      );
       assert.deepEqual(migrationFiles(), ['1597910226250.ts']);
       const logs = ok(await cli(['logs', '-n', '1000']), 'logs').stdout;
       assert.match(logs, / platform migration generatedAt1597910226250 applied\n/);
@@ -109,32 +127,44 @@ for (const target of platformTargets()) {
       const before = migrationFiles();
       const refused = await cli(['push']);
       assert.equal(refused.code, 2, refused.stderr);
-      assert.match(refused.stderr, /^codestore: The pending migration drops data when it runs: ALTER TABLE "Post" DROP COLUMN "summary"\. Push it with --yes/);
+      assert.match(
+        refused.stderr,
+        /^codestore: The pending migration drops data when it runs: ALTER TABLE "Post" DROP COLUMN "summary"\. Push it with --yes/,
+      );
       assert.deepEqual(migrationFiles(), before, 'nothing was committed');
       const r = ok(await cli(['push', '--yes']), 'push --yes');
       assert.match(r.stdout, /^Committed migration src\/data\/migrations\/\d{13}-RemovePostSummary\.ts\./);
       assert.deepEqual((await call('{ allPosts { title } }')).data.allPosts, [{ title: 'Kept' }]);
     });
 
-    it('a resolver that throws: its error and stack, at the resolver\'s .ts line, in the stderr stream', async () => {
+    it("a resolver that throws: its error and stack, at the resolver's .ts line, in the stderr stream", async () => {
       editSchema((s) => s.replace('type Query {', 'type Query {\n  failing: String'));
-      fs.writeFileSync(path.join(dir, 'src/resolvers/queries/failing.ts'), [
-        'export default async () => {',
-        '  const reason = "the archive is closed";',
-        '  throw new Error(`failing refuses: ${reason}`);',
-        '};',
-        '',
-      ].join('\n'));
+      fs.writeFileSync(
+        path.join(dir, 'src/resolvers/queries/failing.ts'),
+        [
+          'export default async () => {',
+          '  const reason = "the archive is closed";',
+          '  throw new Error(`failing refuses: ${reason}`);',
+          '};',
+          '',
+        ].join('\n'),
+      );
       ok(await cli(['push']), 'push');
       const answer = await call('{ failing }');
       assert.match(answer.errors?.[0]?.message ?? '', /failing refuses/);
       let lines: Array<{ stream: string; message: string }> = [];
       for (let i = 0; i < 50; i++) {
-        lines = ok(await cli(['logs', '--json', '-n', '1000']), 'logs').stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+        lines = ok(await cli(['logs', '--json', '-n', '1000']), 'logs')
+          .stdout.split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l));
         if (lines.some((l) => l.stream === 'stderr' && /failing refuses/.test(l.message))) break;
         await new Promise((r) => setTimeout(r, 100));
       }
-      const text = lines.filter((l) => l.stream === 'stderr').map((l) => l.message).join('\n');
+      const text = lines
+        .filter((l) => l.stream === 'stderr')
+        .map((l) => l.message)
+        .join('\n');
       assert.match(text, /resolver error in failing: Error: failing refuses: the archive is closed/);
       assert.match(text, /\bat .*\(src\/resolvers\/queries\/failing\.ts:3:9\)/, text);
     });
@@ -144,7 +174,14 @@ for (const target of platformTargets()) {
       const r = await underTerminal(['push']);
       assert.equal(r.code, 0, r.stdout + r.stderr);
       const screen = r.stdout;
-      for (const step of [/✓ Generating the database layer \(Committed src\/data\/migrations\/\d{13}-AddPostViews\.ts\)/, /✓ Packing \(\d+\.\d KB\)/, /✓ Uploading/, /✓ Checking and building/, /ran migration AddPostViews\d{13}/, /✓ Deploying 0\.0\.\d+ to private/]) {
+      for (const step of [
+        /✓ Generating the database layer \(Committed src\/data\/migrations\/\d{13}-AddPostViews\.ts\)/,
+        /✓ Packing \(\d+\.\d KB\)/,
+        /✓ Uploading/,
+        /✓ Checking and building/,
+        /ran migration AddPostViews\d{13}/,
+        /✓ Deploying 0\.0\.\d+ to private/,
+      ]) {
         assert.match(screen, step, screen);
       }
       assert.match(screen, /Deployed 0\.0\.\d+ to private: http/);
@@ -168,7 +205,10 @@ for (const target of platformTargets()) {
       assert.equal(info.id, serviceId);
       const shop = JSON.parse(ok(await cli(['project:create', 'shop', '--json']), 'project:create').stdout);
       ok(await cli(['promote']), 'promote');
-      const added = JSON.parse(ok(await cli(['project:service:add', '-p', 'shop', '-s', 'Original Blog', '--json'], platform.tmp), 'project:service:add by names').stdout);
+      const added = JSON.parse(
+        ok(await cli(['project:service:add', '-p', 'shop', '-s', 'Original Blog', '--json'], platform.tmp), 'project:service:add by names')
+          .stdout,
+      );
       assert.equal(added.projectId, shop.id);
       assert.equal(added.service.id, serviceId);
       // This platform keeps names unique in an organization, whatever their case, so a name

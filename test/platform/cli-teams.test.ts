@@ -26,11 +26,15 @@ for (const target of platformTargets()) {
     let serviceId: string;
     let orgId: string;
 
-    const cli = (who: typeof owner, args: string[], cwd?: string) => platform.cli(args, { configDir: who.configDir, cwd: cwd ?? platform.tmp });
+    const cli = (who: typeof owner, args: string[], cwd?: string) =>
+      platform.cli(args, { configDir: who.configDir, cwd: cwd ?? platform.tmp });
 
     before(async () => {
       platform = await TestPlatform.start(target);
-      for (const [who, name] of [[owner, 'owner'], [dev, 'dev']] as const) {
+      for (const [who, name] of [
+        [owner, 'owner'],
+        [dev, 'dev'],
+      ] as const) {
         who.configDir = platform.dir(`config-${name}`);
         who.email = `cli-${name}-${process.pid}@example.com`;
         ok(await cli(who, ['auth:signup', '-e', who.email, '-p', PASSWORD]), `${name} signup`);
@@ -38,9 +42,11 @@ for (const target of platformTargets()) {
       orgId = JSON.parse(ok(await cli(owner, ['auth:whoami', '--json']), 'whoami').stdout).organization.id;
       prewarmTypeCheck();
     });
-    after(async () => { await platform?.close(); });
+    after(async () => {
+      await platform?.close();
+    });
 
-    it('invite, join, switch: the developer works in the owner\'s organization', async () => {
+    it("invite, join, switch: the developer works in the owner's organization", async () => {
       dir = platform.dir('service');
       const made = JSON.parse(ok(await cli(owner, ['service:create', 'Team Blog', '--json'], dir), 'service:create').stdout);
       serviceId = made.service.id;
@@ -58,7 +64,13 @@ for (const target of platformTargets()) {
       assert.match(list, new RegExp(`^\\* .*${orgId}  developer$`, 'm'));
       assert.ok(ok(await cli(dev, ['service:list', '--json']), 'service:list').stdout.includes(serviceId));
       const members = JSON.parse(ok(await cli(dev, ['org:members', '--json']), 'org:members').stdout);
-      assert.deepEqual(members.map((m: { email: string; role: string }) => [m.email, m.role]).sort(), [[dev.email, 'developer'], [owner.email, 'owner']].sort());
+      assert.deepEqual(
+        members.map((m: { email: string; role: string }) => [m.email, m.role]).sort(),
+        [
+          [dev.email, 'developer'],
+          [owner.email, 'owner'],
+        ].sort(),
+      );
     });
 
     it('refuses what the role does not allow, naming the role; --org overrides once', async () => {
@@ -71,7 +83,7 @@ for (const target of platformTargets()) {
       const activity = ok(await cli(owner, ['activity', '-n', '50']), 'activity').stdout;
       assert.match(activity, new RegExp(`${dev.email.replace(/\./g, '\\.')}  joinOrganization`));
       assert.match(activity, /createService/);
-      assert.ok(!activity.includes('someone@example.com'), 'the other organization\'s invitation is not in this feed');
+      assert.ok(!activity.includes('someone@example.com'), "the other organization's invitation is not in this feed");
     });
 
     it('the last owner cannot leave; a rotated key is printed once', async () => {
@@ -93,7 +105,11 @@ for (const target of platformTargets()) {
       const info = await client.serviceInfo(serviceId);
       const url = `${platform.url}${info.environments.find((e) => e.name === 'private')!.path}`;
       const key = JSON.parse(ok(await cli(owner, ['service:key:rotate', serviceId, '--json']), 'rotate').stdout).developerKey as string;
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-user-authorization': key }, body: JSON.stringify({ query: 'query Feed { allPosts { id tags } }' }) });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-user-authorization': key },
+        body: JSON.stringify({ query: 'query Feed { allPosts { id tags } }' }),
+      });
       assert.equal(res.status, 200);
       const schemaFile = path.join(folder, 'src/schema.graphql');
       fs.writeFileSync(schemaFile, fs.readFileSync(schemaFile, 'utf8').replace('  tags: [String!]\n', ''));
@@ -102,7 +118,12 @@ for (const target of platformTargets()) {
       const report = JSON.parse(broken.stdout);
       assert.equal(report.breaking, true);
       const priv = report.environments.find((e: { environment: string }) => e.environment === 'private');
-      assert.deepEqual(priv.changes.filter((c: { breaksUsage: boolean }) => c.breaksUsage).map((c: { path: string; clients: string[]; calls: number }) => [c.path, c.clients, c.calls]), [['Post.tags', ['developer key'], 1]]);
+      assert.deepEqual(
+        priv.changes
+          .filter((c: { breaksUsage: boolean }) => c.breaksUsage)
+          .map((c: { path: string; clients: string[]; calls: number }) => [c.path, c.clients, c.calls]),
+        [['Post.tags', ['developer key'], 1]],
+      );
     });
   });
 }

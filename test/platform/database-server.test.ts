@@ -21,7 +21,9 @@ function deploymentProcesses(): Array<{ pid: number; config: WorkerConfig }> {
   let pids: number[];
   try {
     pids = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' })
-      .split('\n').filter((l) => l.includes('runtime.js')).map((l) => Number(l.trim().split(/\s+/)[0]));
+      .split('\n')
+      .filter((l) => l.includes('runtime.js'))
+      .map((l) => Number(l.trim().split(/\s+/)[0]));
   } catch {
     return [];
   }
@@ -74,13 +76,15 @@ for (const target of platformTargets()) {
       demoUrl = client.endpointUrl(created.service.environments[1]);
       prewarmTypeCheck();
       const dir = await blogService(path.join(platform.tmp, 'v1'), serviceId);
-      const pushed = await client.push(serviceId, await packServiceFolder(dir)) as { deployed: boolean };
+      const pushed = (await client.push(serviceId, await packServiceFolder(dir))) as { deployed: boolean };
       assert.equal(pushed.deployed, true);
       await client.promote(serviceId);
       assert.equal((await call(privateUrl, key, 'mutation { createPost(title: "Private", body: "p") { id } }')).status, 200);
       assert.equal((await call(demoUrl, key, 'mutation { createPost(title: "Demo", body: "d") { id } }')).status, 200);
     });
-    after(async () => { await platform?.close(); });
+    after(async () => {
+      await platform?.close();
+    });
 
     it("an environment's process gets its own credentials, which open neither another environment's database nor the store", async () => {
       // Both serve at once: a request to each wakes them (again, on a slow machine, if one went idle meanwhile).
@@ -104,12 +108,18 @@ for (const target of platformTargets()) {
       const [a, b] = processes.map((p) => onServer(p.config.database.url));
       for (const u of [a, b]) {
         assert.equal(Object.keys(processes[0].config.database).sort().join(), 'kind,url');
-        assert.notEqual(u.username, store.username, 'not the platform\'s own role');
+        assert.notEqual(u.username, store.username, "not the platform's own role");
         assert.equal(u.username, decodeURIComponent(u.pathname.slice(1)), 'the role owns the database of the same name');
       }
       assert.equal(await tryConnect(a.toString()), 'connected');
-      assert.match(await tryConnect(withDatabase(a.toString(), b.pathname.slice(1))), /permission denied for database|password authentication failed/);
-      assert.match(await tryConnect(withDatabase(a.toString(), store.pathname.slice(1))), /permission denied for database|password authentication failed/);
+      assert.match(
+        await tryConnect(withDatabase(a.toString(), b.pathname.slice(1))),
+        /permission denied for database|password authentication failed/,
+      );
+      assert.match(
+        await tryConnect(withDatabase(a.toString(), store.pathname.slice(1))),
+        /permission denied for database|password authentication failed/,
+      );
       if (target.label === 'embedded') {
         // The server asks every connection for its password: a role's name alone opens nothing.
         const nameOnly = new URL(a.toString());
@@ -131,7 +141,13 @@ for (const target of platformTargets()) {
       }
       assert.deepEqual(deploymentProcesses(), [], 'no process while idle');
       const info = await client.serviceInfo(serviceId);
-      assert.deepEqual(info.environments.map((e) => [e.name, e.latestDeployment?.status, e.currentVersion?.version]), [['private', 'DEPLOYED', '0.0.1'], ['demo', 'DEPLOYED', '0.0.1']]);
+      assert.deepEqual(
+        info.environments.map((e) => [e.name, e.latestDeployment?.status, e.currentVersion?.version]),
+        [
+          ['private', 'DEPLOYED', '0.0.1'],
+          ['demo', 'DEPLOYED', '0.0.1'],
+        ],
+      );
       const answers = await Promise.all(Array.from({ length: 5 }, () => call(privateUrl, key, '{ allPosts { title } }')));
       for (const a of answers) assert.deepEqual(a.body.data, { allPosts: [{ title: 'Private' }] }, JSON.stringify(a.body));
       assert.equal(deploymentProcesses().length, 1, 'one process started for the five requests, for private only');
@@ -162,7 +178,10 @@ for (const target of platformTargets()) {
       // One after another: fifty processes starting at once would be a test of the machine.
       const answers = [];
       for (const u of environmentUrls) answers.push(await call(u, key, '{ allPosts { title } }'));
-      assert.deepEqual(answers.map((a) => a.status), environmentUrls.map(() => 200));
+      assert.deepEqual(
+        answers.map((a) => a.status),
+        environmentUrls.map(() => 200),
+      );
       assert.deepEqual(answers[0].body.data, { allPosts: [{ title: 'Private' }] });
       assert.deepEqual(answers[1].body.data, { allPosts: [{ title: 'Demo' }] });
       for (const a of answers.slice(2)) assert.deepEqual(a.body.data, { allPosts: [] });
@@ -179,7 +198,10 @@ for (const target of platformTargets()) {
           if (now !== pid && platform.log.some((l) => /the server serves again/.test(l))) break;
           await new Promise((r) => setTimeout(r, 100));
         }
-        assert.ok(platform.log.some((l) => /postgres: the server killed by SIGKILL; starting it again/.test(l)), platform.log.join('\n'));
+        assert.ok(
+          platform.log.some((l) => /postgres: the server killed by SIGKILL; starting it again/.test(l)),
+          platform.log.join('\n'),
+        );
         // A process's pool may hold a connection the kill cut: the first query on it can fail, then it reconnects.
         let answer = await call(privateUrl, key, '{ allPosts { title } }');
         if (answer.body.errors) answer = await call(privateUrl, key, '{ allPosts { title } }');

@@ -54,7 +54,7 @@ for (const target of platformTargets()) {
       const key = created.developerKey;
       const v1 = await blogService(path.join(tmp, 'v1'), serviceId);
       const v2 = await variant(v1, path.join(tmp, 'v2'), { schema: (s) => s.replace('body: String!', 'body: String!\n  summary: String') });
-      const first = await client.push(serviceId, await packServiceFolder(v1)) as { deployed: boolean };
+      const first = (await client.push(serviceId, await packServiceFolder(v1))) as { deployed: boolean };
       assert.equal(first.deployed, true);
       const endpoint = `${running.url}${created.service.environments[0].path}`;
       await call(endpoint, key, 'mutation { createPost(title: "Kept", body: "x") { id } }');
@@ -66,9 +66,12 @@ for (const target of platformTargets()) {
       const token = client.token!;
       const second = new PlatformClient({ url: url2, token });
       void second.push(serviceId, await packServiceFolder(v2)).catch(() => undefined);
-      await until('the second version\'s migration to run', async () => {
-        const data = await api<{ logs: { lines: Array<{ message: string }> } }>({ url: url2, token },
-          'query($s: ID!) { logs(serviceId: $s, environment: private, limit: 1000) { lines { message } } }', { s: serviceId });
+      await until("the second version's migration to run", async () => {
+        const data = await api<{ logs: { lines: Array<{ message: string }> } }>(
+          { url: url2, token },
+          'query($s: ID!) { logs(serviceId: $s, environment: private, limit: 1000) { lines { message } } }',
+          { s: serviceId },
+        );
         return data.logs.lines.some((l) => /ran migration \w+/.test(l.message) && !/CreateAuthorAndPost/.test(l.message));
       });
       await stopPlatformProcess(running, 'SIGKILL');
@@ -79,7 +82,11 @@ for (const target of platformTargets()) {
       // Requests wait while the platform brings the deployment back.
       const answer = await call(endpoint3, key, '{ allPosts { title } }');
       assert.deepEqual(answer.body.data, { allPosts: [{ title: 'Kept' }] }, JSON.stringify(answer.body));
-      assert.match((await call(endpoint3, key, '{ allPosts { summary } }')).body.errors?.[0]?.message ?? '', /summary/, '0.0.2 does not serve');
+      assert.match(
+        (await call(endpoint3, key, '{ allPosts { summary } }')).body.errors?.[0]?.message ?? '',
+        /summary/,
+        '0.0.2 does not serve',
+      );
 
       await until('the interrupted deployment to be marked failed', async () => {
         const info = await third.serviceInfo(serviceId);
@@ -93,7 +100,9 @@ for (const target of platformTargets()) {
       running = undefined;
 
       // The database has 0.0.1's schema and migrations only.
-      const manifest = JSON.parse(fs.readFileSync(path.join(dataDir, 'services', serviceId, 'versions', '0.0.1', 'manifest.json'), 'utf8')) as { migrations: Array<{ className: string }> };
+      const manifest = JSON.parse(
+        fs.readFileSync(path.join(dataDir, 'services', serviceId, 'versions', '0.0.1', 'manifest.json'), 'utf8'),
+      ) as { migrations: Array<{ className: string }> };
       const expected = manifest.migrations.map((m) => m.className);
       let applied: string[];
       let columns: string[];
@@ -104,14 +113,20 @@ for (const target of platformTargets()) {
         try {
           const store = new Client({ connectionString: storeUrl });
           await store.connect();
-          const [{ id: envId }] = (await store.query<{ id: string }>(`SELECT e.id FROM environments e WHERE e.service_id = $1 AND e.name = 'private'`, [serviceId])).rows;
+          const [{ id: envId }] = (
+            await store.query<{ id: string }>(`SELECT e.id FROM environments e WHERE e.service_id = $1 AND e.name = 'private'`, [serviceId])
+          ).rows;
           await store.end();
           const url = new URL(storeUrl);
           url.pathname = `/${environmentDatabaseName(decodeURIComponent(url.pathname.slice(1)), envId)}`;
           const env = new Client({ connectionString: url.toString() });
           await env.connect();
           applied = (await env.query<{ name: string }>('SELECT name FROM migrations ORDER BY id')).rows.map((r) => r.name);
-          columns = (await env.query<{ column_name: string }>(`SELECT column_name FROM information_schema.columns WHERE table_name = 'Post' ORDER BY column_name`)).rows.map((r) => r.column_name);
+          columns = (
+            await env.query<{ column_name: string }>(
+              `SELECT column_name FROM information_schema.columns WHERE table_name = 'Post' ORDER BY column_name`,
+            )
+          ).rows.map((r) => r.column_name);
           await env.end();
         } finally {
           await server?.stop();

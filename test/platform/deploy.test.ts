@@ -29,21 +29,31 @@ function hammer(url: string, key: string, query: string): { stop(): Promise<Answ
   const loop = (async () => {
     while (running) answers.push(await call(url, key, query).catch((e) => ({ status: 0, body: { errors: [{ message: String(e) }] } })));
   })();
-  return { stop: async () => { running = false; await loop; return answers; } };
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      return answers;
+    },
+  };
 }
 
 const failed = (answers: Answer[]) => answers.filter((a) => a.status !== 200 || a.body.errors?.length);
 
 async function logLines(client: PlatformClient, serviceId: string, environment: string): Promise<string[]> {
-  const data = await api<{ logs: { lines: Array<{ stream: string; message: string }> } }>(client,
+  const data = await api<{ logs: { lines: Array<{ stream: string; message: string }> } }>(
+    client,
     'query($s: ID!, $e: EnvironmentName!) { logs(serviceId: $s, environment: $e, limit: 1000) { lines { stream message } } }',
-    { s: serviceId, e: environment });
+    { s: serviceId, e: environment },
+  );
   return data.logs.lines.map((l) => `${l.stream} ${l.message}`);
 }
 
 function childProcessesOf(pid: number): string[] {
   try {
-    return execFileSync('ps', ['-o', 'args=', '--ppid', String(pid)], { encoding: 'utf8' }).split('\n').filter((l) => l.includes('runtime.js'));
+    return execFileSync('ps', ['-o', 'args=', '--ppid', String(pid)], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l.includes('runtime.js'));
   } catch {
     return [];
   }
@@ -76,10 +86,12 @@ for (const target of platformTargets()) {
       });
       prewarmTypeCheck();
     });
-    after(async () => { await platform?.close(); });
+    after(async () => {
+      await platform?.close();
+    });
 
     it('a push deploys to private: a mutation writes a row and a query reads it back', async () => {
-      const pushed = await client.push(serviceId, await packServiceFolder(v1)) as PushedWithDeployment;
+      const pushed = (await client.push(serviceId, await packServiceFolder(v1))) as PushedWithDeployment;
       assert.equal(pushed.version, '0.0.1');
       assert.equal(pushed.deployed, true);
       assert.equal(pushed.deployment?.status, 'DEPLOYED', pushed.deployment?.error ?? '');
@@ -98,8 +110,14 @@ for (const target of platformTargets()) {
       assert.equal(priv.status, 'DEPLOYED');
       assert.equal(priv.currentVersion?.version, '0.0.1');
       const lines = await logLines(client, serviceId, 'private');
-      assert.ok(lines.some((l) => l.startsWith('platform ') && l.includes('version 0.0.1 deployed')), lines.join('\n'));
-      assert.ok(lines.some((l) => /^request mutation \(createPost\) 200 [\d.]+ ms$/.test(l)), lines.join('\n'));
+      assert.ok(
+        lines.some((l) => l.startsWith('platform ') && l.includes('version 0.0.1 deployed')),
+        lines.join('\n'),
+      );
+      assert.ok(
+        lines.some((l) => /^request mutation \(createPost\) 200 [\d.]+ ms$/.test(l)),
+        lines.join('\n'),
+      );
     });
 
     it('the endpoint wants the developer key, and an unknown endpoint or an empty environment says so', async () => {
@@ -120,8 +138,9 @@ for (const target of platformTargets()) {
     });
 
     it('promote deploys the same build to demo, on a database of its own', async () => {
-      const { promote } = await api<{ promote: { environment: string; status: string; error: string | null; version: { version: string } } }>(client,
-        'mutation($s: ID!) { promote(serviceId: $s) { environment status error version { version } } }', { s: serviceId });
+      const { promote } = await api<{
+        promote: { environment: string; status: string; error: string | null; version: { version: string } };
+      }>(client, 'mutation($s: ID!) { promote(serviceId: $s) { environment status error version { version } } }', { s: serviceId });
       assert.deepEqual(promote, { environment: 'demo', status: 'DEPLOYED', error: null, version: { version: '0.0.1' } });
       const demoPosts = await call(demoUrl, key, '{ allPosts { title } }');
       assert.deepEqual(demoPosts.body.data, { allPosts: [] }, 'the private row is not in demo');
@@ -135,27 +154,44 @@ for (const target of platformTargets()) {
     it('a second version takes over only once healthy, and no request fails meanwhile', async () => {
       const steady = hammer(privateUrl, key, '{ allPosts { title } }');
       const probe = hammer(privateUrl, key, '{ hello }');
-      const pushed = await client.push(serviceId, await packServiceFolder(v2)) as PushedWithDeployment;
+      const pushed = (await client.push(serviceId, await packServiceFolder(v2))) as PushedWithDeployment;
       const [steadyAnswers, probeAnswers] = await Promise.all([steady.stop(), probe.stop()]);
       assert.equal(pushed.deployment?.status, 'DEPLOYED', pushed.deployment?.error ?? '');
       assert.ok(steadyAnswers.length > 5, `only ${steadyAnswers.length} requests during the push`);
       assert.deepEqual(failed(steadyAnswers), [], 'a request failed during the deployment');
       // `hello` is unknown to 0.0.1 (a validation error) until 0.0.2 serves, and then always answers.
-      const served = probeAnswers.map((a) => (a.body.data?.hello === 'v2' ? 'new' : /Cannot query field "hello"/.test(a.body.errors?.[0]?.message ?? '') ? 'old' : `bad ${a.status} ${JSON.stringify(a.body)}`));
-      assert.ok(!served.some((s) => s.startsWith('bad')), served.find((s) => s.startsWith('bad')));
+      const served = probeAnswers.map((a) =>
+        a.body.data?.hello === 'v2'
+          ? 'new'
+          : /Cannot query field "hello"/.test(a.body.errors?.[0]?.message ?? '')
+            ? 'old'
+            : `bad ${a.status} ${JSON.stringify(a.body)}`,
+      );
+      assert.ok(
+        !served.some((s) => s.startsWith('bad')),
+        served.find((s) => s.startsWith('bad')),
+      );
       const firstNew = served.indexOf('new');
-      assert.ok(served.slice(firstNew === -1 ? served.length : firstNew).every((s) => s === 'new'), 'the old version answered after the new one had taken over');
+      assert.ok(
+        served.slice(firstNew === -1 ? served.length : firstNew).every((s) => s === 'new'),
+        'the old version answered after the new one had taken over',
+      );
       assert.ok(served.includes('old'), 'the old version served during the push');
-      assert.deepEqual((await call(privateUrl, key, '{ hello allPosts { title } }')).body.data, { hello: 'v2', allPosts: [{ title: 'Hello' }] });
+      assert.deepEqual((await call(privateUrl, key, '{ hello allPosts { title } }')).body.data, {
+        hello: 'v2',
+        allPosts: [{ title: 'Hello' }],
+      });
     });
 
     it('a version whose migration fails is rolled back, and the previous one keeps serving', async () => {
       // Two posts with one title: the unique index of the next version cannot be made.
       await call(privateUrl, key, 'mutation { createPost(title: "Twin", body: "1") { id } }');
       await call(privateUrl, key, 'mutation { createPost(title: "Twin", body: "2") { id } }');
-      const bad = await variant(v2, path.join(platform.tmp, 'unique-title'), { schema: (s) => s.replace('title: String!', 'title: String! @unique') });
+      const bad = await variant(v2, path.join(platform.tmp, 'unique-title'), {
+        schema: (s) => s.replace('title: String!', 'title: String! @unique'),
+      });
       const steady = hammer(privateUrl, key, '{ hello allPosts { title } }');
-      const pushed = await client.push(serviceId, await packServiceFolder(bad)) as PushedWithDeployment;
+      const pushed = (await client.push(serviceId, await packServiceFolder(bad))) as PushedWithDeployment;
       const answers = await steady.stop();
       assert.equal(pushed.version, '0.0.3');
       assert.equal(pushed.deployed, false);
@@ -170,7 +206,10 @@ for (const target of platformTargets()) {
       const third = await call(privateUrl, key, 'mutation { createPost(title: "Twin", body: "3") { id } }');
       assert.equal(third.body.errors, undefined, JSON.stringify(third.body));
       const lines = await logLines(client, serviceId, 'private');
-      assert.ok(lines.some((l) => l.startsWith('platform deployment failed') && /rolled back/.test(l)), lines.join('\n'));
+      assert.ok(
+        lines.some((l) => l.startsWith('platform deployment failed') && /rolled back/.test(l)),
+        lines.join('\n'),
+      );
     });
 
     it('@auth fields run the auth handler first; a crashed process is restarted and its crash logged', async () => {
@@ -186,10 +225,11 @@ for (const target of platformTargets()) {
             '',
           ].join('\n'),
           'src/resolvers/queries/secret.ts': 'export default function secret(): string {\n  return "the secret";\n}\n',
-          'src/resolvers/mutations/crash.ts': 'export default function crash(): boolean {\n  setTimeout(() => process.exit(7), 20);\n  return true;\n}\n',
+          'src/resolvers/mutations/crash.ts':
+            'export default function crash(): boolean {\n  setTimeout(() => process.exit(7), 20);\n  return true;\n}\n',
         },
       });
-      const pushed = await client.push(serviceId, await packServiceFolder(v3)) as PushedWithDeployment;
+      const pushed = (await client.push(serviceId, await packServiceFolder(v3))) as PushedWithDeployment;
       assert.equal(pushed.deployment?.status, 'DEPLOYED', pushed.deployment?.error ?? '');
       const refused = await call(privateUrl, key, '{ secret }');
       assert.match(refused.body.errors?.[0].message ?? '', /Not allowed/);
@@ -204,19 +244,34 @@ for (const target of platformTargets()) {
       const after = await call(privateUrl, key, '{ allPosts { title } }');
       assert.equal(after.status, 200, JSON.stringify(after.body));
       const lines = await logLines(client, serviceId, 'private');
-      assert.ok(lines.some((l) => l.startsWith('platform crashed') && l.includes('code 7')), lines.join('\n'));
-      assert.ok(lines.some((l) => l.startsWith('platform version 0.0.4 started')), lines.join('\n'));
+      assert.ok(
+        lines.some((l) => l.startsWith('platform crashed') && l.includes('code 7')),
+        lines.join('\n'),
+      );
+      assert.ok(
+        lines.some((l) => l.startsWith('platform version 0.0.4 started')),
+        lines.join('\n'),
+      );
     });
 
     it('restarting the platform brings every deployment back as it was', async () => {
       await platform.restart();
       await platform.platform.restored;
       assert.deepEqual((await call(privateUrl, key, '{ allPosts { title } }')).body.data?.allPosts, [
-        { title: 'Hello' }, { title: 'Twin' }, { title: 'Twin' }, { title: 'Twin' },
+        { title: 'Hello' },
+        { title: 'Twin' },
+        { title: 'Twin' },
+        { title: 'Twin' },
       ]);
       assert.deepEqual((await call(demoUrl, key, '{ allPosts { title } }')).body.data, { allPosts: [{ title: 'Demo only' }] });
       const info = await client.serviceInfo(serviceId);
-      assert.deepEqual(info.environments.map((e) => [e.name, e.currentVersion?.version]), [['private', '0.0.4'], ['demo', '0.0.1']]);
+      assert.deepEqual(
+        info.environments.map((e) => [e.name, e.currentVersion?.version]),
+        [
+          ['private', '0.0.4'],
+          ['demo', '0.0.1'],
+        ],
+      );
     });
 
     it('removing the service stops its processes and deletes its databases and builds', async () => {
@@ -226,10 +281,14 @@ for (const target of platformTargets()) {
       assert.deepEqual(childProcessesOf(process.pid), []);
       assert.ok(!fs.existsSync(path.join(platform.dataDir, 'services', serviceId)));
       const store = decodeURIComponent(new URL(platform.databaseUrl).pathname.slice(1));
-      const rows = await platform.platform.db.query<{ datname: string }>('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [`${store}_e_`]);
+      const rows = await platform.platform.db.query<{ datname: string }>('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [
+        `${store}_e_`,
+      ]);
       assert.deepEqual(rows, []);
-      const roles = await platform.platform.db.query<{ rolname: string }>('SELECT rolname FROM pg_roles WHERE starts_with(rolname, $1)', [`${store}_e_`]);
-      assert.deepEqual(roles, [], 'the environments\' roles are dropped with their databases');
+      const roles = await platform.platform.db.query<{ rolname: string }>('SELECT rolname FROM pg_roles WHERE starts_with(rolname, $1)', [
+        `${store}_e_`,
+      ]);
+      assert.deepEqual(roles, [], "the environments' roles are dropped with their databases");
     });
   });
 }

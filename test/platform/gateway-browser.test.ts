@@ -16,8 +16,20 @@ import { platformTargets, TestPlatform } from './helpers/platform';
 import { blogService } from './helpers/service';
 
 const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
-const missing = fs.existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing: install it with \`apt-get install -y chromium\` (.ci/run does)`;
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+const missing = fs.existsSync(CHROMIUM)
+  ? undefined
+  : `${CHROMIUM} is missing: install it with \`apt-get install -y chromium\` (.ci/run does)`;
 if (missing) process.stdout.write(`# skipping the browser CORS test: ${missing}\n`);
 
 /** A frontend page: lists the posts the endpoint returns, or the error fetch() gave. */
@@ -37,10 +49,14 @@ fetch(${JSON.stringify(endpoint)}, {
 
 function serve(html: string, host: string): Promise<{ origin: string; close(): Promise<void> }> {
   const server = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html));
-  return new Promise((resolve) => server.listen(0, host, () => resolve({
-    origin: `http://${host === '127.0.0.1' ? '127.0.0.1' : host}:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise((r) => server.close(() => r())),
-  })));
+  return new Promise((resolve) =>
+    server.listen(0, host, () =>
+      resolve({
+        origin: `http://${host === '127.0.0.1' ? '127.0.0.1' : host}:${(server.address() as AddressInfo).port}`,
+        close: () => new Promise((r) => server.close(() => r())),
+      }),
+    ),
+  );
 }
 
 for (const target of platformTargets()) {
@@ -59,8 +75,13 @@ for (const target of platformTargets()) {
       prewarmTypeCheck();
       const dir = await blogService(path.join(platform.tmp, 'blog'), created.service.id);
       assert.equal((await client.push(created.service.id, await packServiceFolder(dir))).deployed, true);
-      for (const title of ['First from the browser', 'Second']) await call(endpoint, key, `mutation { createPost(title: "${title}", body: "x") { id } }`);
-      const env = { ...process.env, XDG_CONFIG_HOME: path.join(platform.tmp, 'xdg-config'), XDG_CACHE_HOME: path.join(platform.tmp, 'xdg-cache') } as Record<string, string>;
+      for (const title of ['First from the browser', 'Second'])
+        await call(endpoint, key, `mutation { createPost(title: "${title}", body: "x") { id } }`);
+      const env = {
+        ...process.env,
+        XDG_CONFIG_HOME: path.join(platform.tmp, 'xdg-config'),
+        XDG_CACHE_HOME: path.join(platform.tmp, 'xdg-cache'),
+      } as Record<string, string>;
       browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, env });
     });
     after(async () => {
@@ -71,7 +92,7 @@ for (const target of platformTargets()) {
     it('a page on another localhost origin calls the private endpoint with fetch and shows the data', async () => {
       const site = await serve(page(endpoint, key), 'localhost');
       try {
-        assert.notEqual(new URL(site.origin).port, new URL(endpoint).port, 'another origin than the platform\'s');
+        assert.notEqual(new URL(site.origin).port, new URL(endpoint).port, "another origin than the platform's");
         const tab = await browser.newPage();
         await tab.goto(`${site.origin}/`);
         await tab.waitForFunction("document.getElementById('status').textContent !== 'loading'");
@@ -92,10 +113,13 @@ for (const target of platformTargets()) {
         tab.on('console', (m) => console.push(m.text()));
         await tab.goto(`${site.origin}/`);
         await tab.waitForFunction("document.getElementById('status').textContent !== 'loading'");
-        assert.match(await tab.textContent('#status') ?? '', /^failed: /);
+        assert.match((await tab.textContent('#status')) ?? '', /^failed: /);
         assert.equal(await tab.$$eval('#posts li', (lis) => lis.length), 0);
         // Chromium says why: the preflight was refused (403, no Access-Control-Allow-Origin).
-        assert.ok(console.some((m) => /blocked by CORS policy/.test(m) && /preflight/.test(m)), console.join('\n'));
+        assert.ok(
+          console.some((m) => /blocked by CORS policy/.test(m) && /preflight/.test(m)),
+          console.join('\n'),
+        );
         await tab.close();
       } finally {
         await site.close();

@@ -69,7 +69,7 @@ const CASES: Record<string, IsolationCase> = {
     access: 'private',
     run: (c) => c.listServices(),
     otherOrganization({ value }, victim) {
-      assert.ok(!(value as Service[]).some((s) => s.id === victim.service.id), 'another organization sees the victim\'s service');
+      assert.ok(!(value as Service[]).some((s) => s.id === victim.service.id), "another organization sees the victim's service");
     },
   },
   'Query.service': {
@@ -95,7 +95,8 @@ const CASES: Record<string, IsolationCase> = {
     unknown: (c) => c.logs(UNKNOWN_ID, 'private'),
     otherOrganization: notFound,
     async owner(v) {
-      for (const env of ['private', 'demo'] as const) assert.ok(Array.isArray((await v.client.logs(v.service.id, env, { limit: 5 })).lines));
+      for (const env of ['private', 'demo'] as const)
+        assert.ok(Array.isArray((await v.client.logs(v.service.id, env, { limit: 5 })).lines));
       // The project has no instance of the service: no log to read.
       await refusedToOwner(v.client.logs(v.service.id, 'development', { projectId: v.project.id }));
     },
@@ -109,7 +110,7 @@ const CASES: Record<string, IsolationCase> = {
     access: 'private',
     run: (c) => c.listProjects(),
     otherOrganization({ value }, victim) {
-      assert.ok(!(value as Project[]).some((p) => p.id === victim.project.id), 'another organization sees the victim\'s project');
+      assert.ok(!(value as Project[]).some((p) => p.id === victim.project.id), "another organization sees the victim's project");
     },
   },
   'Query.project': {
@@ -143,7 +144,10 @@ const CASES: Record<string, IsolationCase> = {
     unknown: (c) => c.clientKeys(UNKNOWN_PROJECT_ID),
     otherOrganization: notFound,
     async owner(v) {
-      assert.deepEqual((await v.client.clientKeys(v.project.id)).map((k) => [k.id, k.revokedAt]), [[v.clientKeyId, null]]);
+      assert.deepEqual(
+        (await v.client.clientKeys(v.project.id)).map((k) => [k.id, k.revokedAt]),
+        [[v.clientKeyId, null]],
+      );
     },
   },
   'Query.usage': {
@@ -162,7 +166,13 @@ const CASES: Record<string, IsolationCase> = {
     async owner(v) {
       // The victim's service serves nothing (its deployment failed): nothing to break anywhere.
       const checks = await v.client.schemaCheck(v.service.id, CANDIDATE_SDL);
-      assert.deepEqual(checks.map((e) => [e.environment, e.breaking, e.changes.length]), [['private', false, 0], ['demo', false, 0]]);
+      assert.deepEqual(
+        checks.map((e) => [e.environment, e.breaking, e.changes.length]),
+        [
+          ['private', false, 0],
+          ['demo', false, 0],
+        ],
+      );
     },
     crossed: (a, v) => [
       () => a.client.schemaCheck(v.service.id, CANDIDATE_SDL, { projectId: a.projectId }),
@@ -176,7 +186,13 @@ const CASES: Record<string, IsolationCase> = {
     otherOrganization: notFound,
     async owner(v) {
       const usage = await v.client.schemaUsage(v.service.id);
-      assert.deepEqual(usage.map((e) => [e.environment, e.operations.length]), [['private', 0], ['demo', 0]]);
+      assert.deepEqual(
+        usage.map((e) => [e.environment, e.operations.length]),
+        [
+          ['private', 0],
+          ['demo', 0],
+        ],
+      );
     },
   },
   'Query.invoice': {
@@ -199,7 +215,7 @@ const CASES: Record<string, IsolationCase> = {
   },
   'Mutation.login': {
     access: 'public',
-    run: (c, v) => c.login(v.email, 'not the victim\'s password'),
+    run: (c, v) => c.login(v.email, "not the victim's password"),
     otherOrganization({ error }) {
       assert.equal(error?.code, 'UNAUTHENTICATED');
       assert.equal(error?.reason, 'WRONG_CREDENTIALS');
@@ -371,7 +387,8 @@ const CASES: Record<string, IsolationCase> = {
     run: (c, v) => c.setRatePlan(v.project.id, v.service.id, { billingType: 'MONTHLY', amount: 100, currency: 'EUR' }),
     unknown: (c) => c.setRatePlan(UNKNOWN_PROJECT_ID, UNKNOWN_ID, { billingType: 'MONTHLY', amount: 100, currency: 'EUR' }),
     otherOrganization: notFound,
-    owner: (v) => refusedToOwner(v.client.setRatePlan(v.project.id, v.service.id, { billingType: 'MONTHLY', amount: 100, currency: 'EUR' })),
+    owner: (v) =>
+      refusedToOwner(v.client.setRatePlan(v.project.id, v.service.id, { billingType: 'MONTHLY', amount: 100, currency: 'EUR' })),
     crossed: (a, v) => [() => a.client.setRatePlan(a.projectId, v.service.id, { billingType: 'NOT_BILLABLE' })],
   },
   'Mutation.addClientKey': {
@@ -427,13 +444,17 @@ function notFound({ error }: { error?: PlatformError }): void {
  */
 async function refusedToOwner(p: Promise<unknown>): Promise<void> {
   const { value, error } = await outcome(p);
-  assert.equal(value, undefined, 'the owner\'s call on an instance it does not have succeeded');
+  assert.equal(value, undefined, "the owner's call on an instance it does not have succeeded");
   assert.ok(error && ['NOT_FOUND', 'BAD_USER_INPUT'].includes(error.code), `${error?.code}: ${error?.message}`);
 }
 
 /** What the victim owns, as it sees it: compared before and after every case. */
 async function ownings(v: Victim): Promise<{ services: Service[]; projects: Project[]; keys: ClientKey[] }> {
-  return { services: await v.client.listServices(), projects: await v.client.listProjects(), keys: await v.client.clientKeys(v.project.id) };
+  return {
+    services: await v.client.listServices(),
+    projects: await v.client.listProjects(),
+    keys: await v.client.clientKeys(v.project.id),
+  };
 }
 
 function rootFields(): string[] {
@@ -455,7 +476,11 @@ describe('isolation cases', () => {
     const fields = rootFields();
     const missing = fields.filter((f) => !CASES[f]);
     assert.deepEqual(missing, [], `add an isolation case for ${missing.join(', ')}`);
-    assert.deepEqual(Object.keys(CASES).filter((k) => !fields.includes(k)), [], 'a case for a field the schema no longer has');
+    assert.deepEqual(
+      Object.keys(CASES).filter((k) => !fields.includes(k)),
+      [],
+      'a case for a field the schema no longer has',
+    );
   });
 });
 
@@ -473,15 +498,22 @@ for (const target of platformTargets()) {
       const db = platform.platform.db;
       const [env] = await db.query<{ id: string }>("SELECT id FROM environments WHERE service_id = $1 AND name = 'private'", [service.id]);
       const deploymentId = `dep_${'v'.repeat(16)}`;
-      await db.query("INSERT INTO versions (id, service_id, version, schema_hash) VALUES ('ver_vvvvvvvvvvvvvvvv', $1, '0.0.1', 'h')", [service.id]);
-      await db.query("INSERT INTO deployments (id, environment_id, version_id, status, error, finished_at) VALUES ($1, $2, 'ver_vvvvvvvvvvvvvvvv', 'DEPLOYMENT_FAILED', 'it did not load', now())", [deploymentId, env.id]);
+      await db.query("INSERT INTO versions (id, service_id, version, schema_hash) VALUES ('ver_vvvvvvvvvvvvvvvv', $1, '0.0.1', 'h')", [
+        service.id,
+      ]);
+      await db.query(
+        "INSERT INTO deployments (id, environment_id, version_id, status, error, finished_at) VALUES ($1, $2, 'ver_vvvvvvvvvvvvvvvv', 'DEPLOYMENT_FAILED', 'it did not load', now())",
+        [deploymentId, env.id],
+      );
       // A project (no deployment needed) with a client key; the service cannot be added to it, as nothing serves demo.
       const project = await v.client.createProject('Victim Project');
       const { clientKey } = await v.client.addClientKey(project.id, 'victim key');
       victim = { ...v, service: await v.client.serviceInfo(service.id), deploymentId, project, clientKeyId: clientKey.id };
       snapshot = await ownings(victim);
     });
-    after(async () => { await platform?.close(); });
+    after(async () => {
+      await platform?.close();
+    });
 
     for (const field of rootFields()) {
       const c = CASES[field];
@@ -502,13 +534,17 @@ for (const target of platformTargets()) {
           it('needs no token', async () => {
             const fresh = { ...victim, email: `public-${field.replace(/\W/g, '')}-${process.pid}@example.com` };
             if (field === 'Mutation.login') await platform.client().signup(fresh.email, PASSWORD);
-            const value = await (field === 'Mutation.login' ? platform.client().login(fresh.email, PASSWORD) : c.run(platform.client(), fresh));
+            const value = await (field === 'Mutation.login'
+              ? platform.client().login(fresh.email, PASSWORD)
+              : c.run(platform.client(), fresh));
             assert.match((value as Session).token, /^cst_/);
           });
         }
 
         if (c.owner) {
-          it('answers the organization that owns the ids', async () => { await c.owner!(victim); });
+          it('answers the organization that owns the ids', async () => {
+            await c.owner!(victim);
+          });
         }
 
         it('gives another organization nothing of this one', async () => {
@@ -520,11 +556,12 @@ for (const target of platformTargets()) {
             const unknown = await outcome(c.unknown(attacker.client));
             assert.equal(result.error?.code, unknown.error?.code);
             assert.equal(result.error?.status, unknown.error?.status);
-            const asUnknown = (m: string | undefined) => m
-              ?.replaceAll(victim.project.id, UNKNOWN_PROJECT_ID)
-              .replaceAll(victim.clientKeyId, UNKNOWN_KEY_ID)
-              .replaceAll(victim.service.id, UNKNOWN_ID)
-              .replaceAll(victim.deploymentId, UNKNOWN_DEPLOYMENT_ID);
+            const asUnknown = (m: string | undefined) =>
+              m
+                ?.replaceAll(victim.project.id, UNKNOWN_PROJECT_ID)
+                .replaceAll(victim.clientKeyId, UNKNOWN_KEY_ID)
+                .replaceAll(victim.service.id, UNKNOWN_ID)
+                .replaceAll(victim.deploymentId, UNKNOWN_DEPLOYMENT_ID);
             assert.equal(asUnknown(result.error?.message), unknown.error?.message);
           }
           if (c.crossed) {

@@ -25,17 +25,38 @@ for (const target of platformTargets()) {
 
     /** A project with the service in production under `plan`; its production URL and a client key. */
     async function production(name: string, plan: string): Promise<{ projectId: string; url: string; key: string }> {
-      const { createProject: { id: projectId } } = await api(client, `mutation { createProject(name: "${name}") { id } }`);
-      await api(client, `mutation($p: ID!, $s: ID!) { addServiceToProject(projectId: $p, serviceId: $s, plan: ${plan}) { id } }`, { p: projectId, s: serviceId });
-      const roll = await api(client, 'mutation($p: ID!, $s: ID!) { rollInstance(projectId: $p, serviceId: $s, environment: production, version: "0.0.1") { status error } }', { p: projectId, s: serviceId });
+      const {
+        createProject: { id: projectId },
+      } = await api(client, `mutation { createProject(name: "${name}") { id } }`);
+      await api(client, `mutation($p: ID!, $s: ID!) { addServiceToProject(projectId: $p, serviceId: $s, plan: ${plan}) { id } }`, {
+        p: projectId,
+        s: serviceId,
+      });
+      const roll = await api(
+        client,
+        'mutation($p: ID!, $s: ID!) { rollInstance(projectId: $p, serviceId: $s, environment: production, version: "0.0.1") { status error } }',
+        { p: projectId, s: serviceId },
+      );
       assert.equal(roll.rollInstance.status, 'DEPLOYED', roll.rollInstance.error);
-      const inst = (await api(client, 'query($p: ID!) { project(id: $p) { instances { environments { name path } } } }', { p: projectId })).project.instances[0];
+      const inst = (await api(client, 'query($p: ID!) { project(id: $p) { instances { environments { name path } } } }', { p: projectId }))
+        .project.instances[0];
       const url = `${platform.url}${inst.environments.find((e: any) => e.name === 'production').path}`;
-      const { addClientKey } = await api(client, 'mutation($p: ID!) { addClientKey(projectId: $p, name: "web") { key } }', { p: projectId });
+      const { addClientKey } = await api(client, 'mutation($p: ID!) { addClientKey(projectId: $p, name: "web") { key } }', {
+        p: projectId,
+      });
       return { projectId, url, key: addClientKey.key };
     }
-    const usage = async (projectId: string) => (await api(client, 'query($p: ID!, $s: ID!) { usage(projectId: $p, serviceId: $s) { production refused { environment reason calls } } }', { p: projectId, s: serviceId })).usage;
-    const invoice = async (projectId: string) => (await api(client, 'query($p: ID!) { invoice(projectId: $p) { lines { calls billedCalls total } } }', { p: projectId })).invoice.lines;
+    const usage = async (projectId: string) =>
+      (
+        await api(
+          client,
+          'query($p: ID!, $s: ID!) { usage(projectId: $p, serviceId: $s) { production refused { environment reason calls } } }',
+          { p: projectId, s: serviceId },
+        )
+      ).usage;
+    const invoice = async (projectId: string) =>
+      (await api(client, 'query($p: ID!) { invoice(projectId: $p) { lines { calls billedCalls total } } }', { p: projectId })).invoice
+        .lines;
 
     before(async () => {
       platform = await TestPlatform.start(target, { gateway: { now: () => t, developerRateLimit: { calls: 50, per: 'second' } } });
@@ -49,15 +70,27 @@ for (const target of platformTargets()) {
       assert.equal((await client.push(serviceId, await packServiceFolder(dir))).deployed, true);
       await api(client, 'mutation($s: ID!) { promote(serviceId: $s) { status } }', { s: serviceId });
     });
-    after(async () => { await platform?.close(); });
+    after(async () => {
+      await platform?.close();
+    });
 
     it('a plan of 5 calls a second answers 5 of a burst of 20 per client key, the rest 429 with Retry-After, unbilled', async () => {
       const { projectId, url, key } = await production('Rated', '{ billingType: PAY_PER_CALL, amount: 3, rateLimit: "5/s" }');
-      const plan = (await api(client, 'query($p: ID!) { project(id: $p) { instances { ratePlan { rateLimit quotaPerMonth quotaOverage } } } }', { p: projectId })).project.instances[0].ratePlan;
+      const plan = (
+        await api(client, 'query($p: ID!) { project(id: $p) { instances { ratePlan { rateLimit quotaPerMonth quotaOverage } } } }', {
+          p: projectId,
+        })
+      ).project.instances[0].ratePlan;
       assert.deepEqual(plan, { rateLimit: '5/s', quotaPerMonth: null, quotaOverage: false });
-      const burst = await Promise.all(Array.from({ length: 20 }, () => fetch(url, {
-        method: 'POST', headers: { 'content-type': 'application/json', 'x-user-authorization': key }, body: JSON.stringify({ query: '{ allPosts { id } }' }),
-      }).then(async (r) => ({ status: r.status, retryAfter: r.headers.get('retry-after'), body: await r.json() as any }))));
+      const burst = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          fetch(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-user-authorization': key },
+            body: JSON.stringify({ query: '{ allPosts { id } }' }),
+          }).then(async (r) => ({ status: r.status, retryAfter: r.headers.get('retry-after'), body: (await r.json()) as any })),
+        ),
+      );
       assert.equal(burst.filter((a) => a.status === 200).length, 5);
       const refused = burst.filter((a) => a.status === 429);
       assert.equal(refused.length, 15);
@@ -78,7 +111,10 @@ for (const target of platformTargets()) {
     it('a quota of 10 calls a month lets exactly 10 through, across concurrency and a platform restart', async () => {
       const { projectId, url, key } = await production('Quota', '{ billingType: PAY_PER_CALL, amount: 5, quotaPerMonth: 10 }');
       const first = await Promise.all(Array.from({ length: 6 }, () => call(url, key, '{ allPosts { id } }')));
-      assert.deepEqual(first.map((a) => a.status), Array(6).fill(200));
+      assert.deepEqual(
+        first.map((a) => a.status),
+        Array(6).fill(200),
+      );
       await platform.restart();
       const rest = await Promise.all(Array.from({ length: 8 }, () => call(url, key, '{ allPosts { id } }')));
       assert.deepEqual(rest.map((a) => a.status).sort(), [...Array(4).fill(200), ...Array(4).fill(429)]);
@@ -91,12 +127,33 @@ for (const target of platformTargets()) {
       assert.deepEqual(await invoice(projectId), [{ calls: 10, billedCalls: 10, total: 50 }]);
 
       // With overage the calls past the quota are served and billed at the plan's price.
-      await api(client, 'mutation($p: ID!, $s: ID!) { setRatePlan(projectId: $p, serviceId: $s, plan: { billingType: PAY_PER_CALL, amount: 5, quotaPerMonth: 10, quotaOverage: true }) { id } }', { p: projectId, s: serviceId });
+      await api(
+        client,
+        'mutation($p: ID!, $s: ID!) { setRatePlan(projectId: $p, serviceId: $s, plan: { billingType: PAY_PER_CALL, amount: 5, quotaPerMonth: 10, quotaOverage: true }) { id } }',
+        { p: projectId, s: serviceId },
+      );
       assert.equal((await call(url, key, '{ allPosts { id } }')).status, 200);
       assert.equal((await usage(projectId)).production, 11);
-      assert.deepEqual((await invoice(projectId)).map((l: any) => l.total), [50, 5]);
-      await assert.rejects(api(client, 'mutation($p: ID!, $s: ID!) { setRatePlan(projectId: $p, serviceId: $s, plan: { billingType: MONTHLY, amount: 900, quotaPerMonth: 10, quotaOverage: true }) { id } }', { p: projectId, s: serviceId }), /PAY_PER_CALL/);
-      await assert.rejects(api(client, 'mutation($p: ID!, $s: ID!) { setRatePlan(projectId: $p, serviceId: $s, plan: { billingType: MONTHLY, amount: 900, rateLimit: "10 per s" }) { id } }', { p: projectId, s: serviceId }), /like 10\/s or 600\/min/);
+      assert.deepEqual(
+        (await invoice(projectId)).map((l: any) => l.total),
+        [50, 5],
+      );
+      await assert.rejects(
+        api(
+          client,
+          'mutation($p: ID!, $s: ID!) { setRatePlan(projectId: $p, serviceId: $s, plan: { billingType: MONTHLY, amount: 900, quotaPerMonth: 10, quotaOverage: true }) { id } }',
+          { p: projectId, s: serviceId },
+        ),
+        /PAY_PER_CALL/,
+      );
+      await assert.rejects(
+        api(
+          client,
+          'mutation($p: ID!, $s: ID!) { setRatePlan(projectId: $p, serviceId: $s, plan: { billingType: MONTHLY, amount: 900, rateLimit: "10 per s" }) { id } }',
+          { p: projectId, s: serviceId },
+        ),
+        /like 10\/s or 600\/min/,
+      );
     });
 
     it('a developer key has its own rate limit', async () => {

@@ -19,7 +19,10 @@ async function allPosts(url: string, key: string): Promise<number> {
 }
 
 /** A service in production of a project, with a client key; through the API of the platform at `url`. */
-async function productionInstance(url: string, dir: string): Promise<{ token: string; projectId: string; serviceId: string; endpoint: string; key: string }> {
+async function productionInstance(
+  url: string,
+  dir: string,
+): Promise<{ token: string; projectId: string; serviceId: string; endpoint: string; key: string }> {
   const client = new PlatformClient({ url });
   const { token } = await client.signup(`metering-${process.pid}-${Date.now()}@example.com`, PASSWORD);
   const { service } = await client.createService('Blog');
@@ -27,19 +30,37 @@ async function productionInstance(url: string, dir: string): Promise<{ token: st
   assert.equal((await client.push(service.id, await packServiceFolder(folder))).deployed, true);
   await api({ url, token }, 'mutation($s: ID!) { promote(serviceId: $s) { status } }', { s: service.id });
   const { createProject } = await api({ url, token }, 'mutation { createProject(name: "Metered") { id } }');
-  const { addServiceToProject } = await api({ url, token }, `mutation($p: ID!, $s: ID!) {
-    addServiceToProject(projectId: $p, serviceId: $s, plan: { billingType: PAY_PER_CALL, amount: 1 }) { environments { name path } } }`, { p: createProject.id, s: service.id });
-  for (const [from, to] of [['development', 'staging'], ['staging', 'production']]) {
-    const { promoteInstance } = await api({ url, token }, `mutation($p: ID!, $s: ID!) { promoteInstance(projectId: $p, serviceId: $s, from: ${from}, to: ${to}) { status error } }`, { p: createProject.id, s: service.id });
+  const { addServiceToProject } = await api(
+    { url, token },
+    `mutation($p: ID!, $s: ID!) {
+    addServiceToProject(projectId: $p, serviceId: $s, plan: { billingType: PAY_PER_CALL, amount: 1 }) { environments { name path } } }`,
+    { p: createProject.id, s: service.id },
+  );
+  for (const [from, to] of [
+    ['development', 'staging'],
+    ['staging', 'production'],
+  ]) {
+    const { promoteInstance } = await api(
+      { url, token },
+      `mutation($p: ID!, $s: ID!) { promoteInstance(projectId: $p, serviceId: $s, from: ${from}, to: ${to}) { status error } }`,
+      { p: createProject.id, s: service.id },
+    );
     assert.equal(promoteInstance.status, 'DEPLOYED', promoteInstance.error);
   }
-  const { addClientKey } = await api({ url, token }, 'mutation($p: ID!) { addClientKey(projectId: $p, name: "load") { key } }', { p: createProject.id });
+  const { addClientKey } = await api({ url, token }, 'mutation($p: ID!) { addClientKey(projectId: $p, name: "load") { key } }', {
+    p: createProject.id,
+  });
   const production = addServiceToProject.environments.find((e: { name: string }) => e.name === 'production');
   return { token, projectId: createProject.id, serviceId: service.id, endpoint: `${url}${production.path}`, key: addClientKey.key };
 }
 
 async function productionCalls(url: string, token: string, projectId: string, serviceId: string): Promise<number> {
-  return (await api({ url, token }, 'query($p: ID!, $s: ID!) { usage(projectId: $p, serviceId: $s) { production } }', { p: projectId, s: serviceId })).usage.production;
+  return (
+    await api({ url, token }, 'query($p: ID!, $s: ID!) { usage(projectId: $p, serviceId: $s) { production } }', {
+      p: projectId,
+      s: serviceId,
+    })
+  ).usage.production;
 }
 
 for (const target of platformTargets()) {
@@ -68,7 +89,10 @@ for (const target of platformTargets()) {
 
       const concurrent = 300;
       const statuses = await Promise.all(Array.from({ length: concurrent }, () => allPosts(inst.endpoint, inst.key)));
-      assert.deepEqual(statuses.filter((s) => s !== 200), []);
+      assert.deepEqual(
+        statuses.filter((s) => s !== 200),
+        [],
+      );
       assert.equal(await productionCalls(url1, inst.token, inst.projectId, inst.serviceId), concurrent);
 
       // Calls in flight from 16 clients; the platform is killed in the middle of them.
@@ -92,7 +116,7 @@ for (const target of platformTargets()) {
       assert.ok(answered > 50, `only ${answered} calls answered before the kill`);
 
       running = await startPlatformProcess(dataDir, database?.url);
-      const counted = await productionCalls(running.url, inst.token, inst.projectId, inst.serviceId) - concurrent;
+      const counted = (await productionCalls(running.url, inst.token, inst.projectId, inst.serviceId)) - concurrent;
       assert.ok(counted >= answered, `${answered} calls were answered, ${counted} counted: calls were lost`);
       assert.ok(counted <= sent, `${sent} calls were sent, ${counted} counted: calls were counted twice`);
       await stopPlatformProcess(running, 'SIGTERM');

@@ -74,7 +74,9 @@ for (const target of platformTargets()) {
       await generate(template);
       prewarmTypeCheck();
     });
-    after(async () => { await platform?.close(); });
+    after(async () => {
+      await platform?.close();
+    });
 
     it('a good service pushes to 0.0.1, then 0.0.2, and the service lists both versions', async () => {
       const { service } = await client.createService('Blog');
@@ -92,15 +94,27 @@ for (const target of platformTargets()) {
       assert.equal(second.releaseNotes, null);
 
       const info = await client.serviceInfo(service.id);
-      assert.deepEqual(info.versions.map((v) => v.version), ['0.0.2', '0.0.1']);
+      assert.deepEqual(
+        info.versions.map((v) => v.version),
+        ['0.0.2', '0.0.1'],
+      );
       assert.equal(info.versions[1].releaseNotes, 'First — with ünïcode');
       assert.equal(info.versions[1].schemaHash, first.schemaHash);
       const listed = (await client.listServices()).find((s) => s.id === service.id);
-      assert.deepEqual(listed?.versions.map((v) => v.version), ['0.0.2', '0.0.1']);
+      assert.deepEqual(
+        listed?.versions.map((v) => v.version),
+        ['0.0.2', '0.0.1'],
+      );
 
       const root = path.join(platform.dataDir, 'services', service.id);
-      const rows = await platform.platform.db.query<{ version: string; build_path: string }>('SELECT version, build_path FROM versions WHERE service_id = $1 ORDER BY version', [service.id]);
-      assert.deepEqual(rows.map((r) => r.build_path), [path.join(root, 'versions', '0.0.1'), path.join(root, 'versions', '0.0.2')]);
+      const rows = await platform.platform.db.query<{ version: string; build_path: string }>(
+        'SELECT version, build_path FROM versions WHERE service_id = $1 ORDER BY version',
+        [service.id],
+      );
+      assert.deepEqual(
+        rows.map((r) => r.build_path),
+        [path.join(root, 'versions', '0.0.1'), path.join(root, 'versions', '0.0.2')],
+      );
       for (const r of rows) assert.ok(fs.existsSync(path.join(r.build_path, 'manifest.json')), r.build_path);
       assert.deepEqual(fs.readdirSync(root).sort(), ['versions'], 'the extracted pushes are gone');
     });
@@ -123,7 +137,10 @@ for (const target of platformTargets()) {
       const e = await platformError(client.push(service.id, await packServiceFolder(dir)), 'CHECK_FAILED');
       assert.equal(e.status, 422);
       const errors = e.problems.filter((p) => p.severity === 'error');
-      assert.deepEqual(errors.map((p) => [p.file, p.line, p.code]), [[rel, line, 'generated-stale']]);
+      assert.deepEqual(
+        errors.map((p) => [p.file, p.line, p.code]),
+        [[rel, line, 'generated-stale']],
+      );
       assert.equal(typeof errors[0].column, 'number');
       assert.match(errors[0].message, /codestore generate/);
 
@@ -134,7 +151,11 @@ for (const target of platformTargets()) {
     it('a malicious archive (../x) is refused with 400 and nothing is written', async () => {
       const { service } = await client.createService('Malicious');
       const before = tree(platform.dataDir).filter((p) => !p.startsWith('store'));
-      for (const [name, reason] of [['../x', 'path-traversal'], ['/etc/x', 'absolute-path'], ['a/../../x', 'path-traversal']] as const) {
+      for (const [name, reason] of [
+        ['../x', 'path-traversal'],
+        ['/etc/x', 'absolute-path'],
+        ['a/../../x', 'path-traversal'],
+      ] as const) {
         const e = await platformError(client.push(service.id, tarWith(name, 'pwned')), 'BAD_ARCHIVE', reason);
         assert.equal(e.status, 400);
       }
@@ -143,11 +164,14 @@ for (const target of platformTargets()) {
       assert.ok(!fs.existsSync(path.join(platform.dataDir, 'x')));
       assert.ok(!fs.existsSync(path.join(platform.dataDir, 'services', 'x')));
       assert.deepEqual(tree(path.join(platform.dataDir, 'services', service.id)), []);
-      assert.deepEqual(tree(platform.dataDir).filter((p) => !p.startsWith('store')), before);
+      assert.deepEqual(
+        tree(platform.dataDir).filter((p) => !p.startsWith('store')),
+        before,
+      );
       assert.deepEqual(await platform.platform.db.query('SELECT id FROM versions WHERE service_id = $1', [service.id]), []);
     });
 
-    it('refuses no token, another organization\'s token, an unknown serviceId and a wrong content type', async () => {
+    it("refuses no token, another organization's token, an unknown serviceId and a wrong content type", async () => {
       const { service } = await client.createService('Guarded');
       const archive = await packServiceFolder(serviceCopy('guarded', service.id));
       await platformError(platform.client().push(service.id, archive), 'UNAUTHENTICATED', 'TOKEN_MISSING');
@@ -158,7 +182,9 @@ for (const target of platformTargets()) {
       assert.equal(foreign.status, 404);
       assert.equal(foreign.message.replace(service.id, 'ID'), unknown.message.replace('no-such-service-abcdef', 'ID'));
       const res = await fetch(`${platform.url}/push/${service.id}`, {
-        method: 'POST', body: archive, headers: { authorization: `Bearer ${client.token}`, 'content-type': 'application/json' },
+        method: 'POST',
+        body: archive,
+        headers: { authorization: `Bearer ${client.token}`, 'content-type': 'application/json' },
       });
       assert.equal(res.status, 415);
       assert.deepEqual(await platform.platform.db.query('SELECT id FROM versions WHERE service_id = $1', [service.id]), []);
@@ -201,7 +227,10 @@ for (const target of platformTargets()) {
       assert.match(refused.stderr, /check found 1 error/);
 
       const info = await platform.cli(['service:info', '--json'], { configDir, cwd: dir });
-      assert.deepEqual(JSON.parse(info.stdout).versions.map((v: { version: string }) => v.version), ['0.0.3', '0.0.2', '0.0.1']);
+      assert.deepEqual(
+        JSON.parse(info.stdout).versions.map((v: { version: string }) => v.version),
+        ['0.0.3', '0.0.2', '0.0.1'],
+      );
     });
   });
 }

@@ -21,9 +21,24 @@ if (noCgroups) process.stdout.write(`# cgroup limit tests skipped: ${noCgroups}\
 /** Runs `script` with node inside the group (entered before node starts); resolves with its exit and output. */
 function runIn(procsFiles: string[], script: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn('/bin/sh', ['-c', 'while [ "$1" != "--" ]; do echo $$ > "$1" || exit 97; shift; done; shift; exec "$@"', 'x', ...procsFiles, '--', process.execPath, '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      '/bin/sh',
+      [
+        '-c',
+        'while [ "$1" != "--" ]; do echo $$ > "$1" || exit 97; shift; done; shift; exec "$@"',
+        'x',
+        ...procsFiles,
+        '--',
+        process.execPath,
+        '-e',
+        script,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let out = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => { out += d; });
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+    });
     child.on('exit', (code, signal) => resolve({ code, signal, out }));
   });
 }
@@ -35,10 +50,13 @@ describe('cgroup limits', { skip: noCgroups }, () => {
   it('a fork bomb stops at the pids limit', { skip: support.controllers?.includes('pids') ? false : 'no pids controller' }, async () => {
     const group = support.create(`test-pids-${process.pid}`, { memoryBytes: 256 * 1024 * 1024, cpuWeight: 50, pids: 40 });
     try {
-      const r = await runIn(group.procsFiles, `
+      const r = await runIn(
+        group.procsFiles,
+        `
         const cp = require('child_process'); let ok = 0, failed = 0;
         for (let i = 0; i < 200; i++) { try { const c = cp.spawn('sleep', ['3'], { stdio: 'ignore' }); c.on('error', () => failed++); if (c.pid) ok++; } catch { failed++; } }
-        setTimeout(() => { console.log(JSON.stringify({ ok, failed })); process.exit(0); }, 500);`);
+        setTimeout(() => { console.log(JSON.stringify({ ok, failed })); process.exit(0); }, 500);`,
+      );
       const { ok, failed } = JSON.parse(r.out) as { ok: number; failed: number };
       assert.ok(ok < 40, `${ok} processes started`);
       assert.ok(failed > 100, `${failed} refused`);
@@ -52,7 +70,10 @@ describe('cgroup limits', { skip: noCgroups }, () => {
     const group = support.create(`test-mem-${process.pid}`, { memoryBytes: limit, cpuWeight: 50, pids: 64 });
     const dirs = group.procsFiles.map((f) => path.dirname(f));
     try {
-      const r = await runIn(group.procsFiles, `const b = []; for (let i = 0; i < 64; i++) b.push(Buffer.alloc(16 << 20, 1)); console.log('survived');`);
+      const r = await runIn(
+        group.procsFiles,
+        `const b = []; for (let i = 0; i < 64; i++) b.push(Buffer.alloc(16 << 20, 1)); console.log('survived');`,
+      );
       assert.equal(r.signal, 'SIGKILL');
       assert.ok(!r.out.includes('survived'));
       assert.equal(group.oomKilled(), true);
@@ -67,7 +88,20 @@ describe('cgroup limits', { skip: noCgroups }, () => {
 
 describe('egress proxy', () => {
   it('knows internal addresses', () => {
-    for (const a of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1']) assert.equal(isInternalAddress(a), true, a);
+    for (const a of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.16.0.1',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '::1',
+      'fe80::1',
+      'fd00::1',
+      '::ffff:127.0.0.1',
+    ])
+      assert.equal(isInternalAddress(a), true, a);
     for (const a of ['1.1.1.1', '93.184.216.34', '2606:4700::1111']) assert.equal(isInternalAddress(a), false, a);
   });
 
@@ -77,23 +111,29 @@ describe('egress proxy', () => {
     const port = (server.address() as net.AddressInfo).port;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'codestore-egress-'));
     const said: string[] = [];
-    const connectVia = async (socketPath: string, host: string) => new Promise<string>((resolve) => {
-      const s = net.connect(socketPath);
-      let text = '';
-      s.on('connect', () => s.write(`CONNECT ${host}:${port} HTTP/1.1\r\n\r\n`));
-      s.on('data', (d) => {
-        text += d.toString();
-        if (text.startsWith('HTTP/1.1 200') && text.includes('\r\n\r\n') && !text.includes('local answer')) s.write(`GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n`);
+    const connectVia = async (socketPath: string, host: string) =>
+      new Promise<string>((resolve) => {
+        const s = net.connect(socketPath);
+        let text = '';
+        s.on('connect', () => s.write(`CONNECT ${host}:${port} HTTP/1.1\r\n\r\n`));
+        s.on('data', (d) => {
+          text += d.toString();
+          if (text.startsWith('HTTP/1.1 200') && text.includes('\r\n\r\n') && !text.includes('local answer'))
+            s.write(`GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n`);
+        });
+        s.on('close', () => resolve(text));
       });
-      s.on('close', () => resolve(text));
-    });
     try {
       const strict = await startEgressProxy({ socketPath: path.join(dir, 'strict.sock'), say: (l) => said.push(l) });
       const refused = await connectVia(path.join(dir, 'strict.sock'), '127.0.0.1');
       assert.match(refused, /^HTTP\/1\.1 403/);
       assert.match(refused, /internal address/);
       assert.ok(said.some((l) => l.startsWith('egress refused')));
-      assert.match(await connectVia(path.join(dir, 'strict.sock'), 'localhost'), /^HTTP\/1\.1 403/, 'a name is checked by what it resolves to');
+      assert.match(
+        await connectVia(path.join(dir, 'strict.sock'), 'localhost'),
+        /^HTTP\/1\.1 403/,
+        'a name is checked by what it resolves to',
+      );
       await strict.close();
       const allowing = await startEgressProxy({ socketPath: path.join(dir, 'allow.sock'), say: () => undefined, allow: ['127.0.0.1'] });
       const tunnelled = await connectVia(path.join(dir, 'allow.sock'), '127.0.0.1');
@@ -126,16 +166,20 @@ describe('database proxy', { skip: process.env.CODESTORE_TEST_PG_URL ? false : '
       await assert.rejects(guessed.connect(), /may connect only to its own database/);
       assert.equal(refused.length, 2);
       // SSLRequest and GSSENCRequest are answered "N" (no encryption on a local hop); a cancel request is cut off.
-      const ask = (code: number) => new Promise<string>((resolve) => {
-        const s = net.connect(path.join(dir, '.s.PGSQL.5432'));
-        const packet = Buffer.alloc(code === 80877102 ? 16 : 8);
-        packet.writeInt32BE(packet.length, 0);
-        packet.writeInt32BE(code, 4);
-        let got = '';
-        s.on('connect', () => s.write(packet));
-        s.on('data', (d) => { got += d.toString('latin1'); s.destroy(); });
-        s.on('close', () => resolve(got));
-      });
+      const ask = (code: number) =>
+        new Promise<string>((resolve) => {
+          const s = net.connect(path.join(dir, '.s.PGSQL.5432'));
+          const packet = Buffer.alloc(code === 80877102 ? 16 : 8);
+          packet.writeInt32BE(packet.length, 0);
+          packet.writeInt32BE(code, 4);
+          let got = '';
+          s.on('connect', () => s.write(packet));
+          s.on('data', (d) => {
+            got += d.toString('latin1');
+            s.destroy();
+          });
+          s.on('close', () => resolve(got));
+        });
       assert.equal(await ask(80877103), 'N');
       assert.equal(await ask(80877104), 'N');
       assert.equal(await ask(80877102), '');

@@ -20,7 +20,10 @@ describe('starting with and without the sandbox', () => {
     // A PATH without bwrap is a machine without it.
     process.env.PATH = path.join(dataDir, 'no-such-bin');
     try {
-      await assert.rejects(startPlatform({ port: 0, dataDir, sandbox: 'required' }), /--sandbox required, but deployments cannot be sandboxed here: bubblewrap \(bwrap\) is not installed: `apt-get install bubblewrap`/);
+      await assert.rejects(
+        startPlatform({ port: 0, dataDir, sandbox: 'required' }),
+        /--sandbox required, but deployments cannot be sandboxed here: bubblewrap \(bwrap\) is not installed: `apt-get install bubblewrap`/,
+      );
     } finally {
       process.env.PATH = saved;
       fs.rmSync(path.dirname(dataDir), { recursive: true, force: true });
@@ -33,7 +36,10 @@ describe('starting with and without the sandbox', () => {
       const lines: string[] = [];
       const platform = await startPlatform({ port: 0, dataDir, sandbox: 'off', allowUnsandboxedTenants: allow, log: (l) => lines.push(l) });
       try {
-        assert.ok(lines.some((l) => /^sandbox: NONE .*not stop malicious code.*Install bubblewrap/.test(l)), lines.join('\n'));
+        assert.ok(
+          lines.some((l) => /^sandbox: NONE .*not stop malicious code.*Install bubblewrap/.test(l)),
+          lines.join('\n'),
+        );
         await new PlatformClient({ url: platform.url }).signup(`first-${process.pid}@example.com`, PASSWORD);
         const second = new PlatformClient({ url: platform.url }).signup(`second-${process.pid}@example.com`, PASSWORD);
         if (allow) await second;
@@ -55,7 +61,9 @@ describe('starting with and without the sandbox', () => {
       assert.match(r.stdout, /database: +embedded PostgreSQL server in /);
       assert.match(r.stdout, /sandbox: +NONE/);
       assert.match(r.stdout, /memory: +300 MiB per deployment/);
-      const json = JSON.parse((await runCli(['platform', 'status', '--data', dataDir, '--json'], { cwd: REPO_ROOT, env: process.env })).stdout) as { deployments: { sandbox: string } };
+      const json = JSON.parse(
+        (await runCli(['platform', 'status', '--data', dataDir, '--json'], { cwd: REPO_ROOT, env: process.env })).stdout,
+      ) as { deployments: { sandbox: string } };
       assert.equal(json.deployments.sandbox, 'none');
     } finally {
       await platform.close();

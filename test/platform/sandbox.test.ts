@@ -33,8 +33,11 @@ async function logLines(client: PlatformClient, serviceId: string): Promise<Arra
   const all: Array<{ stream: string; message: string }> = [];
   let after: string | null = null;
   for (;;) {
-    const data: { logs: { lines: Array<{ stream: string; message: string }>; cursor: string | null } } = await api(client,
-      'query($s: ID!, $a: ID) { logs(serviceId: $s, environment: private, after: $a, limit: 1000) { lines { stream message } cursor } }', { s: serviceId, a: after });
+    const data: { logs: { lines: Array<{ stream: string; message: string }>; cursor: string | null } } = await api(
+      client,
+      'query($s: ID!, $a: ID) { logs(serviceId: $s, environment: private, after: $a, limit: 1000) { lines { stream message } cursor } }',
+      { s: serviceId, a: after },
+    );
     all.push(...data.logs.lines);
     if (data.logs.lines.length < 1000) return all;
     after = data.logs.cursor;
@@ -72,33 +75,54 @@ for (const target of platformTargets()) {
       otherServer = http.createServer((_req, res) => res.end('other answer'));
       await new Promise<void>((resolve) => otherServer.listen(0, '127.0.0.2', () => resolve()));
       otherPort = (otherServer.address() as { port: number }).port;
-      platform = await TestPlatform.start(target, { sandbox: 'required', limits: { livenessTimeoutMs: LIVENESS_MS, egressAllowInternal: ['127.0.0.1'] } });
+      platform = await TestPlatform.start(target, {
+        sandbox: 'required',
+        limits: { livenessTimeoutMs: LIVENESS_MS, egressAllowInternal: ['127.0.0.1'] },
+      });
 
       const v = await platform.signup('victim');
       const vs = await v.client.createService('Blog');
       const vdir = await blogService(path.join(platform.dir('victim'), 'svc'), vs.service.id);
-      assert.equal((await v.client.push(vs.service.id, await packServiceFolder(vdir)) as { deployed: boolean }).deployed, true);
-      victim = { client: v.client, serviceId: vs.service.id, url: `${platform.url}${vs.service.environments[0].path}`, key: vs.developerKey, envId: (await environmentByName(platform.platform.db, vs.service.id, 'private'))!.id };
+      assert.equal(((await v.client.push(vs.service.id, await packServiceFolder(vdir))) as { deployed: boolean }).deployed, true);
+      victim = {
+        client: v.client,
+        serviceId: vs.service.id,
+        url: `${platform.url}${vs.service.environments[0].path}`,
+        key: vs.developerKey,
+        envId: (await environmentByName(platform.platform.db, vs.service.id, 'private'))!.id,
+      };
       assert.equal((await call(victim.url, victim.key, 'mutation { createPost(title: "Mine", body: "private") { id } }')).status, 200);
 
       const a = await platform.signup('adversary');
       const as = await a.client.createService('Probe');
       const base = await blogService(path.join(platform.dir('adversary'), 'base'), as.service.id);
       const files: Record<string, string> = {};
-      for (const f of fs.readdirSync(path.join(ADVERSARY, 'src/resolvers/queries'))) files[`src/resolvers/queries/${f}`] = fs.readFileSync(path.join(ADVERSARY, 'src/resolvers/queries', f), 'utf8');
-      files['codestore.yaml'] = `serviceId: ${as.service.id}\nruntime:\n  memoryMiB: ${MEMORY_MIB}\n  requestTimeoutSeconds: ${REQUEST_TIMEOUT_S}\n`;
+      for (const f of fs.readdirSync(path.join(ADVERSARY, 'src/resolvers/queries')))
+        files[`src/resolvers/queries/${f}`] = fs.readFileSync(path.join(ADVERSARY, 'src/resolvers/queries', f), 'utf8');
+      files['codestore.yaml'] =
+        `serviceId: ${as.service.id}\nruntime:\n  memoryMiB: ${MEMORY_MIB}\n  requestTimeoutSeconds: ${REQUEST_TIMEOUT_S}\n`;
       const adir = await variant(base, path.join(platform.dir('adversary'), 'svc'), {
-        schema: addFields('Query', 'probe(targets: String!): String!\n  spin: Boolean\n  hang: Boolean\n  hog: Boolean\n  quit: Boolean\n  flood(lines: Int!): Int\n  fetchUrl(url: String!): String!'),
+        schema: addFields(
+          'Query',
+          'probe(targets: String!): String!\n  spin: Boolean\n  hang: Boolean\n  hog: Boolean\n  quit: Boolean\n  flood(lines: Int!): Int\n  fetchUrl(url: String!): String!',
+        ),
         files,
       });
-      const pushed = await a.client.push(as.service.id, await packServiceFolder(adir)) as { deployed: boolean; deployment: unknown };
+      const pushed = (await a.client.push(as.service.id, await packServiceFolder(adir))) as { deployed: boolean; deployment: unknown };
       assert.equal(pushed.deployed, true, JSON.stringify(pushed.deployment));
-      adversary = { client: a.client, serviceId: as.service.id, url: `${platform.url}${as.service.environments[0].path}`, key: as.developerKey };
+      adversary = {
+        client: a.client,
+        serviceId: as.service.id,
+        url: `${platform.url}${as.service.environments[0].path}`,
+        key: as.developerKey,
+      };
 
       // A service of the same organization that opts in to outbound network.
       const cs = await a.client.createService('Caller');
-      const cdir = await variant(adir, path.join(platform.dir('caller'), 'svc'), { files: { 'codestore.yaml': `serviceId: ${cs.service.id}\nruntime:\n  egress: true\n` } });
-      const cpushed = await a.client.push(cs.service.id, await packServiceFolder(cdir)) as { deployed: boolean; deployment: unknown };
+      const cdir = await variant(adir, path.join(platform.dir('caller'), 'svc'), {
+        files: { 'codestore.yaml': `serviceId: ${cs.service.id}\nruntime:\n  egress: true\n` },
+      });
+      const cpushed = (await a.client.push(cs.service.id, await packServiceFolder(cdir))) as { deployed: boolean; deployment: unknown };
       assert.equal(cpushed.deployed, true, JSON.stringify(cpushed.deployment));
       caller = { url: `${platform.url}${cs.service.environments[0].path}`, key: cs.developerKey };
     });
@@ -126,20 +150,37 @@ for (const target of platformTargets()) {
         otherDatabases: [storeDb, environmentDatabaseName(storeDb, victim.envId), 'template1'],
         canary,
       };
-      assert.ok(fs.existsSync(targets.victimBuild), 'the victim\'s build is where the probe is told to look');
-      assert.ok(targets.victimSocket && fs.existsSync(targets.victimSocket), `the victim serves on the socket the probe is told of (${targets.victimSocket}); the victim's log:\n${(await logLines(victim.client, victim.serviceId)).map((l) => `${l.stream} ${l.message}`).join('\n')}`);
-      const answer = await call(adversary.url, adversary.key, `query($t: String!) { probe(targets: $t) }`.replace('$t: String!', '$t: String! = ' + JSON.stringify(JSON.stringify(targets))));
+      assert.ok(fs.existsSync(targets.victimBuild), "the victim's build is where the probe is told to look");
+      assert.ok(
+        targets.victimSocket && fs.existsSync(targets.victimSocket),
+        `the victim serves on the socket the probe is told of (${targets.victimSocket}); the victim's log:\n${(await logLines(victim.client, victim.serviceId)).map((l) => `${l.stream} ${l.message}`).join('\n')}`,
+      );
+      const answer = await call(
+        adversary.url,
+        adversary.key,
+        `query($t: String!) { probe(targets: $t) }`.replace('$t: String!', '$t: String! = ' + JSON.stringify(JSON.stringify(targets))),
+      );
       assert.equal(answer.status, 200, JSON.stringify(answer.body));
       const report = JSON.parse(answer.body.data.probe) as Record<string, { worked: boolean; detail: string }>;
-      process.stdout.write(`# probe report (${target.label}):\n${Object.entries(report).map(([k, v]) => `#   ${k}: ${v.worked ? 'WORKED' : 'blocked'} — ${v.detail}`).join('\n')}\n`);
+      process.stdout.write(
+        `# probe report (${target.label}):\n${Object.entries(report)
+          .map(([k, v]) => `#   ${k}: ${v.worked ? 'WORKED' : 'blocked'} — ${v.detail}`)
+          .join('\n')}\n`,
+      );
       assert.ok(Object.keys(report).length >= 20, 'the probe tried everything');
-      const worked = Object.entries(report).filter(([, v]) => v.worked).map(([k, v]) => `${k}: ${v.detail}`);
+      const worked = Object.entries(report)
+        .filter(([, v]) => v.worked)
+        .map(([k, v]) => `${k}: ${v.detail}`);
       assert.deepEqual(worked, [], 'these attempts worked');
       assert.deepEqual((await call(victim.url, victim.key, '{ allPosts { title } }')).body.data, { allPosts: [{ title: 'Mine' }] });
       assert.equal((await call(adversary.url, adversary.key, '{ allPosts { title } }')).status, 200);
       const lines = await logLines(adversary.client, adversary.serviceId);
       // Only a server has a database proxy to refuse them (an embedded database is a folder).
-      if (target.label === 'postgres') assert.ok(lines.some((l) => l.stream === 'platform' && l.message.startsWith('database connection refused')), 'refused database connections are logged');
+      if (target.label === 'postgres')
+        assert.ok(
+          lines.some((l) => l.stream === 'platform' && l.message.startsWith('database connection refused')),
+          'refused database connections are logged',
+        );
     });
 
     it('outbound network: none without opting in, with the reason in the error', async () => {
@@ -158,19 +199,29 @@ for (const target of platformTargets()) {
     it('a log flood is cut to the rate and what was dropped is said', async () => {
       const answer = await call(adversary.url, adversary.key, '{ flood(lines: 20000) }');
       assert.equal(answer.status, 200);
-      await until('the dropped-lines line', async () => (await logLines(adversary.client, adversary.serviceId)).some((l) => l.stream === 'platform' && /log line\(s\) dropped/.test(l.message)), 15_000);
+      await until(
+        'the dropped-lines line',
+        async () =>
+          (await logLines(adversary.client, adversary.serviceId)).some(
+            (l) => l.stream === 'platform' && /log line\(s\) dropped/.test(l.message),
+          ),
+        15_000,
+      );
       const flooded = (await logLines(adversary.client, adversary.serviceId)).filter((l) => l.message.startsWith('flood line')).length;
       assert.ok(flooded < 2000, `${flooded} of 20000 flood lines were stored`);
     });
 
-    describe('faults of the adversary\'s own environment', () => {
+    describe("faults of the adversary's own environment", () => {
       const victimFailures: string[] = [];
       let polling = true;
       let poller: Promise<void>;
       before(() => {
         poller = (async () => {
           while (polling) {
-            const r = await call(victim.url, victim.key, '{ allPosts { title } }').catch((e: Error): Answer => ({ status: 0, body: { errors: [{ message: e.message }] } }));
+            const r = await call(victim.url, victim.key, '{ allPosts { title } }').catch((e: Error): Answer => ({
+              status: 0,
+              body: { errors: [{ message: e.message }] },
+            }));
             if (r.status !== 200) victimFailures.push(`${r.status} ${JSON.stringify(r.body)}`);
             await new Promise((res) => setTimeout(res, 200));
           }
@@ -180,7 +231,12 @@ for (const target of platformTargets()) {
         polling = false;
         await poller;
       });
-      const backAfter = (what: string, ms: number) => until(`${what}: the environment answering again`, async () => (await call(adversary.url, adversary.key, '{ __typename }')).status === 200, ms);
+      const backAfter = (what: string, ms: number) =>
+        until(
+          `${what}: the environment answering again`,
+          async () => (await call(adversary.url, adversary.key, '{ __typename }')).status === 200,
+          ms,
+        );
 
       it('a spinning resolver: 504 TIMEOUT within its timeout + 2 s, back within 10 s', async () => {
         const started = Date.now();
@@ -191,7 +247,10 @@ for (const target of platformTargets()) {
         assert.ok(took <= REQUEST_TIMEOUT_S * 1000 + 2000, `answered after ${took} ms`);
         await backAfter('spin', 10_000);
         const lines = (await logLines(adversary.client, adversary.serviceId)).filter((l) => l.stream === 'platform').map((l) => l.message);
-        assert.ok(lines.some((l) => /crashed: killed, unresponsive/.test(l)), lines.join('\n'));
+        assert.ok(
+          lines.some((l) => /crashed: killed, unresponsive/.test(l)),
+          lines.join('\n'),
+        );
       });
 
       it('a resolver that never answers (its event loop free): 504 TIMEOUT after its timeout, the process serves on', async () => {
@@ -203,7 +262,10 @@ for (const target of platformTargets()) {
         assert.ok(took >= REQUEST_TIMEOUT_S * 1000 - 100 && took <= REQUEST_TIMEOUT_S * 1000 + 2000, `answered after ${took} ms`);
         assert.equal((await call(adversary.url, adversary.key, '{ __typename }')).status, 200);
         const lines = (await logLines(adversary.client, adversary.serviceId)).filter((l) => l.stream === 'platform').map((l) => l.message);
-        assert.ok(lines.some((l) => l.startsWith('request timeout')), lines.join('\n'));
+        assert.ok(
+          lines.some((l) => l.startsWith('request timeout')),
+          lines.join('\n'),
+        );
       });
 
       it('a resolver allocating without end is killed at its memory limit, back within 15 s', async () => {
@@ -211,7 +273,10 @@ for (const target of platformTargets()) {
         assert.ok([502, 504].includes(answer.status), JSON.stringify(answer.body));
         await backAfter('hog', 15_000);
         const lines = (await logLines(adversary.client, adversary.serviceId)).filter((l) => l.stream === 'platform').map((l) => l.message);
-        assert.ok(lines.some((l) => /crashed: killed at its memory limit \(\d+ MiB\)/.test(l)), lines.join('\n'));
+        assert.ok(
+          lines.some((l) => /crashed: killed at its memory limit \(\d+ MiB\)/.test(l)),
+          lines.join('\n'),
+        );
       });
 
       it('process.exit: back within 15 s', async () => {
@@ -219,10 +284,13 @@ for (const target of platformTargets()) {
         assert.equal(answer.status, 502, JSON.stringify(answer.body));
         await backAfter('exit', 15_000);
         const lines = (await logLines(adversary.client, adversary.serviceId)).filter((l) => l.stream === 'platform').map((l) => l.message);
-        assert.ok(lines.some((l) => /crashed: The deployment process exited with code 3/.test(l)), lines.join('\n'));
+        assert.ok(
+          lines.some((l) => /crashed: The deployment process exited with code 3/.test(l)),
+          lines.join('\n'),
+        );
       });
 
-      it('the other organization\'s service answered throughout', () => {
+      it("the other organization's service answered throughout", () => {
         assert.deepEqual(victimFailures, []);
       });
     });

@@ -18,14 +18,19 @@ for (const target of platformTargets()) {
       platform = await TestPlatform.start(target);
       ({ client } = await platform.signup('services'));
     });
-    after(async () => { await platform?.close(); });
+    after(async () => {
+      await platform?.close();
+    });
 
     it('creates a service: a readable serviceId, private and demo environments, a developer key kept hashed', async () => {
       const { service, developerKey } = await client.createService('Blog Service');
       assert.match(service.id, SERVICE_ID);
       assert.ok(service.id.startsWith('blog-service-'));
       assert.equal(service.name, 'Blog Service');
-      assert.deepEqual(service.environments.map((e) => e.name), ['private', 'demo']);
+      assert.deepEqual(
+        service.environments.map((e) => e.name),
+        ['private', 'demo'],
+      );
       const [priv, demo] = service.environments;
       assert.notEqual(priv.endpointId, demo.endpointId);
       for (const env of service.environments) {
@@ -38,7 +43,10 @@ for (const target of platformTargets()) {
       }
       assert.deepEqual(service.versions, []);
       assert.match(developerKey, /^csk_[A-Za-z0-9_-]{43}$/);
-      const [row] = await platform.platform.db.query<{ developer_key_sha256: string }>('SELECT developer_key_sha256 FROM services WHERE id = $1', [service.id]);
+      const [row] = await platform.platform.db.query<{ developer_key_sha256: string }>(
+        'SELECT developer_key_sha256 FROM services WHERE id = $1',
+        [service.id],
+      );
       assert.equal(row.developer_key_sha256, sha256(developerKey));
       assert.deepEqual(await client.serviceInfo(service.id), service);
     });
@@ -67,7 +75,10 @@ for (const target of platformTargets()) {
       const a = (await fresh.createService('alpha')).service;
       const b = (await fresh.createService('beta')).service;
       const list = await fresh.listServices();
-      assert.deepEqual(list.map((s) => s.id), [a.id, b.id]);
+      assert.deepEqual(
+        list.map((s) => s.id),
+        [a.id, b.id],
+      );
       assert.deepEqual(list, [a, b]);
     });
 
@@ -80,18 +91,36 @@ for (const target of platformTargets()) {
         (await db.query<{ id: string }>('SELECT id FROM environments WHERE service_id = $1 AND name = $2', [serviceId, name]))[0].id;
       // What a push and a failed promote leave behind, written as the build will write it.
       const [one] = services;
-      await db.query("INSERT INTO versions (id, service_id, version, release_notes, schema_hash) VALUES ('ver_a', $1, '0.0.1', 'first', 'h1'), ('ver_b', $1, '0.0.2', NULL, 'h2')", [one.id]);
+      await db.query(
+        "INSERT INTO versions (id, service_id, version, release_notes, schema_hash) VALUES ('ver_a', $1, '0.0.1', 'first', 'h1'), ('ver_b', $1, '0.0.2', NULL, 'h2')",
+        [one.id],
+      );
       await db.query("UPDATE versions SET created_at = created_at + interval '1 second' WHERE id = 'ver_b'");
       const priv = await envId(one.id, 'private');
       const demo = await envId(one.id, 'demo');
-      await db.query("INSERT INTO deployments (id, environment_id, version_id, status, finished_at) VALUES ('dep_1', $1, 'ver_a', 'DEPLOYED', now())", [priv]);
-      await db.query("INSERT INTO deployments (id, environment_id, version_id, status, error, finished_at) VALUES ('dep_2', $1, 'ver_b', 'DEPLOYMENT_FAILED', 'migration failed', now())", [priv]);
+      await db.query(
+        "INSERT INTO deployments (id, environment_id, version_id, status, finished_at) VALUES ('dep_1', $1, 'ver_a', 'DEPLOYED', now())",
+        [priv],
+      );
+      await db.query(
+        "INSERT INTO deployments (id, environment_id, version_id, status, error, finished_at) VALUES ('dep_2', $1, 'ver_b', 'DEPLOYMENT_FAILED', 'migration failed', now())",
+        [priv],
+      );
       await db.query("UPDATE environments SET current_deployment_id = 'dep_1' WHERE id = $1", [priv]);
-      await db.query("INSERT INTO deployments (id, environment_id, version_id, status) VALUES ('dep_3', $1, 'ver_a', 'DEPLOYMENT_IN_PROGRESS')", [demo]);
+      await db.query(
+        "INSERT INTO deployments (id, environment_id, version_id, status) VALUES ('dep_3', $1, 'ver_a', 'DEPLOYMENT_IN_PROGRESS')",
+        [demo],
+      );
 
       const list = await fresh.listServices();
       const got = list.find((s) => s.id === one.id)!;
-      assert.deepEqual(got.versions.map((v) => [v.version, v.releaseNotes, v.schemaHash]), [['0.0.2', null, 'h2'], ['0.0.1', 'first', 'h1']]);
+      assert.deepEqual(
+        got.versions.map((v) => [v.version, v.releaseNotes, v.schemaHash]),
+        [
+          ['0.0.2', null, 'h2'],
+          ['0.0.1', 'first', 'h1'],
+        ],
+      );
       const [p, d] = got.environments;
       assert.equal(p.status, 'DEPLOYMENT_FAILED');
       assert.equal(p.currentVersion?.version, '0.0.1');
@@ -116,9 +145,14 @@ for (const target of platformTargets()) {
       assert.equal(await fresh.removeService(service.id), service.id);
       await platformError(fresh.serviceInfo(service.id), 'NOT_FOUND');
       await platformError(fresh.removeService(service.id), 'NOT_FOUND');
-      assert.deepEqual((await fresh.listServices()).map((s) => s.id), [keep.id]);
+      assert.deepEqual(
+        (await fresh.listServices()).map((s) => s.id),
+        [keep.id],
+      );
       const left = await db.query<{ n: number }>(
-        'SELECT (SELECT count(*) FROM environments WHERE service_id = $1)::int + (SELECT count(*) FROM versions WHERE service_id = $1)::int AS n', [service.id]);
+        'SELECT (SELECT count(*) FROM environments WHERE service_id = $1)::int + (SELECT count(*) FROM versions WHERE service_id = $1)::int AS n',
+        [service.id],
+      );
       assert.equal(left[0].n, 0);
     });
 
@@ -150,14 +184,22 @@ for (const target of platformTargets()) {
         assert.match(out.developerKey, /^csk_/);
         assert.equal(out.manifest, path.join(folder, 'codestore.yaml'));
         assert.equal(out.service.environments[0].url, `${platform.url}${out.service.environments[0].path}`);
-        assert.equal(fs.readFileSync(path.join(folder, 'codestore.yaml'), 'utf8'), original.replace('shop-from-code-store', out.service.id));
+        assert.equal(
+          fs.readFileSync(path.join(folder, 'codestore.yaml'), 'utf8'),
+          original.replace('shop-from-code-store', out.service.id),
+        );
 
         // In the folder, the commands default to its service.
         const info = await platform.cli(['service:info', '--json'], { configDir, cwd: folder });
         assert.equal(info.code, 0, info.stderr);
         assert.equal(JSON.parse(info.stdout).id, out.service.id);
         const human = await platform.cli(['service:info'], { configDir, cwd: folder });
-        assert.match(human.stdout, new RegExp(`^my-shop \\(${out.service.id}\\), created .*\\n  private  not deployed +http://.*/s/[0-9a-z]{20}/graphql\\n  demo {5}not deployed`));
+        assert.match(
+          human.stdout,
+          new RegExp(
+            `^my-shop \\(${out.service.id}\\), created .*\\n  private  not deployed +http://.*/s/[0-9a-z]{20}/graphql\\n  demo {5}not deployed`,
+          ),
+        );
 
         // A second create there refuses: the folder already is that service.
         const again = await platform.cli(['service:create', 'another'], { configDir, cwd: folder });
@@ -198,7 +240,10 @@ for (const target of platformTargets()) {
         assert.match(noName.stderr, /Name the service/);
         const r = await platform.cli(['service:create', 'Orders'], { configDir, cwd: outside });
         assert.equal(r.code, 0, r.stderr);
-        assert.match(r.stdout, /^Created service "Orders": orders-[0-9a-z]{6}\n  private  http:.*\n  demo     http:.*\nDeveloper key .*\n  csk_\S+\n$/);
+        assert.match(
+          r.stdout,
+          /^Created service "Orders": orders-[0-9a-z]{6}\n  private  http:.*\n  demo     http:.*\nDeveloper key .*\n  csk_\S+\n$/,
+        );
         const list = await platform.cli(['service:list'], { configDir, cwd: outside });
         assert.equal(list.code, 0, list.stderr);
         assert.match(list.stdout, /^ID +NAME +PRIVATE +DEMO\n/);

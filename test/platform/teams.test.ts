@@ -8,8 +8,17 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as path from 'path';
 import {
-  buildSchema, getNamedType, GraphQLInputObjectType, GraphQLInputType, GraphQLObjectType, isEnumType, isInputObjectType, isListType,
-  isNonNullType, isObjectType, isScalarType,
+  buildSchema,
+  getNamedType,
+  GraphQLInputObjectType,
+  GraphQLInputType,
+  GraphQLObjectType,
+  isEnumType,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isScalarType,
 } from 'graphql';
 import { PlatformClient } from '../../apiclient/src';
 import { platformSdl } from '../../platform/src/api/schema';
@@ -21,13 +30,22 @@ import { PASSWORD, platformError, platformTargets, TestPlatform } from './helper
 import { blogService } from './helpers/service';
 
 /** Calls `query` as `client` in `organization`, the raw answer's first error code (undefined: none). */
-async function errorCode(platform: TestPlatform, token: string, organization: string | undefined, query: string): Promise<{ code?: string; message?: string }> {
+async function errorCode(
+  platform: TestPlatform,
+  token: string,
+  organization: string | undefined,
+  query: string,
+): Promise<{ code?: string; message?: string }> {
   const res = await fetch(`${platform.url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...(organization ? { 'x-codestore-organization': organization } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${token}`,
+      ...(organization ? { 'x-codestore-organization': organization } : {}),
+    },
     body: JSON.stringify({ query }),
   });
-  const body = await res.json() as { errors?: Array<{ message: string; extensions?: { code?: string } }> };
+  const body = (await res.json()) as { errors?: Array<{ message: string; extensions?: { code?: string } }> };
   return { code: body.errors?.[0]?.extensions?.code, message: body.errors?.[0]?.message };
 }
 
@@ -40,7 +58,8 @@ function literal(type: GraphQLInputType): string {
     const fields = Object.values((type as GraphQLInputObjectType).getFields()).filter((f) => isNonNullType(f.type));
     return `{ ${fields.map((f) => `${f.name}: ${literal(f.type)}`).join(', ')} }`;
   }
-  if (isScalarType(type)) return type.name === 'Int' || type.name === 'Float' ? '1' : type.name === 'Boolean' ? 'false' : '"nobody-has-this-zzzzzz"';
+  if (isScalarType(type))
+    return type.name === 'Int' || type.name === 'Float' ? '1' : type.name === 'Boolean' ? 'false' : '"nobody-has-this-zzzzzz"';
   throw new Error(`no literal for ${String(type)}`);
 }
 
@@ -81,7 +100,9 @@ for (const target of platformTargets()) {
       devEmail = d.email;
       prewarmTypeCheck();
     });
-    after(async () => { await platform?.close(); });
+    after(async () => {
+      await platform?.close();
+    });
 
     it('the owner invites; the developer joins, switches, sees the service, pushes, creates a project and adds the service', async () => {
       await assert.rejects(owner.inviteMember('not-an-email'), /not an email/);
@@ -93,20 +114,39 @@ for (const target of platformTargets()) {
       const joined = await dev.joinOrganization(invitation.code);
       assert.deepEqual([joined.organization.id, joined.role, joined.own], [ownerOrg, 'developer', false]);
       await platformError(dev.joinOrganization(invitation.code), 'BAD_USER_INPUT');
-      assert.deepEqual((await dev.organizations()).map((m) => [m.own, m.role]), [[true, 'owner'], [false, 'developer']]);
+      assert.deepEqual(
+        (await dev.organizations()).map((m) => [m.own, m.role]),
+        [
+          [true, 'owner'],
+          [false, 'developer'],
+        ],
+      );
 
       dev.organization = ownerOrg;
       assert.equal((await dev.whoami()).role, 'developer');
-      assert.deepEqual((await dev.listServices()).map((s) => s.id), [serviceId]);
+      assert.deepEqual(
+        (await dev.listServices()).map((s) => s.id),
+        [serviceId],
+      );
       const folder = await blogService(path.join(platform.tmp, 'blog'), serviceId);
       const pushed = await dev.push(serviceId, await packServiceFolder(folder));
       assert.equal(pushed.deployed, true);
       await dev.promote(serviceId);
       const project = await dev.createProject('Shop');
       await dev.addServiceToProject(project.id, serviceId);
-      assert.deepEqual((await owner.listProjects()).map((p) => p.id), [project.id], 'the owner sees the developer\'s project');
+      assert.deepEqual(
+        (await owner.listProjects()).map((p) => p.id),
+        [project.id],
+        "the owner sees the developer's project",
+      );
       const members = await owner.members();
-      assert.deepEqual(members.map((m) => [m.email, m.role]).sort(), [[devEmail, 'developer'], [(await owner.whoami()).account.email, 'owner']].sort());
+      assert.deepEqual(
+        members.map((m) => [m.email, m.role]).sort(),
+        [
+          [devEmail, 'developer'],
+          [(await owner.whoami()).account.email, 'owner'],
+        ].sort(),
+      );
     });
 
     it('the developer is refused what its role does not allow, with the role needed', async () => {
@@ -121,14 +161,24 @@ for (const target of platformTargets()) {
       await platformError(dev.setMemberRole(devEmail, 'owner'), 'FORBIDDEN');
     });
 
-    it('the activity feed lists each action with its author, never a secret\'s value', async () => {
+    it("the activity feed lists each action with its author, never a secret's value", async () => {
       const feed = await owner.activity(100);
       const ownerEmail = (await owner.whoami()).account.email;
       const actions = feed.map((e) => [e.actor, e.action]).reverse();
       for (const expected of [
-        [ownerEmail, 'createService'], [ownerEmail, 'inviteMember'], [devEmail, 'joinOrganization'], [devEmail, 'push'], [devEmail, 'promote'],
-        [devEmail, 'createProject'], [devEmail, 'addServiceToProject'], [devEmail, 'addSecret'],
-      ]) assert.ok(actions.some(([a, b]) => a === expected[0] && b === expected[1]), `${expected.join(' ')} in ${JSON.stringify(actions)}`);
+        [ownerEmail, 'createService'],
+        [ownerEmail, 'inviteMember'],
+        [devEmail, 'joinOrganization'],
+        [devEmail, 'push'],
+        [devEmail, 'promote'],
+        [devEmail, 'createProject'],
+        [devEmail, 'addServiceToProject'],
+        [devEmail, 'addSecret'],
+      ])
+        assert.ok(
+          actions.some(([a, b]) => a === expected[0] && b === expected[1]),
+          `${expected.join(' ')} in ${JSON.stringify(actions)}`,
+        );
       const push = feed.find((e) => e.action === 'push')!;
       assert.equal(push.target, `service ${serviceId}`);
       assert.match(push.details ?? '', /^0\.0\.1 DEPLOYED/);
@@ -178,7 +228,10 @@ for (const target of platformTargets()) {
     it('every Query and Mutation field × role: refused exactly as the permission table says', async () => {
       const schema = buildSchema(platformSdl());
       const fields: Array<{ key: string; root: 'query' | 'mutation'; type: GraphQLObjectType; name: string }> = [];
-      for (const [root, type] of [['query', schema.getQueryType()!], ['mutation', schema.getMutationType()!]] as const) {
+      for (const [root, type] of [
+        ['query', schema.getQueryType()!],
+        ['mutation', schema.getMutationType()!],
+      ] as const) {
         for (const name of Object.keys(type.getFields())) fields.push({ key: `${type.name}.${name}`, root, type, name });
       }
       for (const f of fields) assert.ok(PERMISSIONS[f.key], `${f.key} has no row in platform/src/api/permissions.ts`);
@@ -186,7 +239,9 @@ for (const target of platformTargets()) {
       // One member of each role in a fresh organization, a non-member, and a removed member.
       const boss = await platform.signup('boss');
       const org = boss.session.organization.id;
-      const people: Record<string, { token: string; role?: 'owner' | 'admin' | 'developer' }> = { owner: { token: boss.client.token!, role: 'owner' } };
+      const people: Record<string, { token: string; role?: 'owner' | 'admin' | 'developer' }> = {
+        owner: { token: boss.client.token!, role: 'owner' },
+      };
       for (const role of ['admin', 'developer'] as const) {
         const p = await platform.signup(role);
         await p.client.joinOrganization((await boss.client.inviteMember(p.email, role)).code);
@@ -224,4 +279,3 @@ for (const target of platformTargets()) {
     });
   });
 }
-

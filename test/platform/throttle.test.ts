@@ -12,7 +12,7 @@ async function raw(url: string, query: string, variables: Record<string, unknown
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: res.status, retryAfter: res.headers.get('retry-after'), body: await res.json() as any };
+  return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as any };
 }
 
 const LOGIN = 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }';
@@ -25,16 +25,28 @@ for (const target of platformTargets()) {
     let scrypts = 0;
 
     before(async () => {
-      platform = await TestPlatform.start(target, { auth: { throttle: { now: () => t, signups: 6 }, onPasswordCheck: () => { scrypts++; } } });
+      platform = await TestPlatform.start(target, {
+        auth: {
+          throttle: { now: () => t, signups: 6 },
+          onPasswordCheck: () => {
+            scrypts++;
+          },
+        },
+      });
     });
-    after(async () => { await platform?.close(); });
+    after(async () => {
+      await platform?.close();
+    });
 
     it('throttles 20 wrong passwords after the fifth, spends no scrypt on them, and lets the right one in after the wait', async () => {
       const { email, client } = await platform.signup('throttled');
       const token = client.token!;
       const answers = [];
       for (let i = 0; i < 20; i++) answers.push(await raw(platform.url, LOGIN, { e: email, p: `wrong guess ${i}` }));
-      assert.deepEqual(answers.slice(0, 5).map((a) => [a.status, a.body.errors[0].extensions.reason]), Array(5).fill([200, 'WRONG_CREDENTIALS']));
+      assert.deepEqual(
+        answers.slice(0, 5).map((a) => [a.status, a.body.errors[0].extensions.reason]),
+        Array(5).fill([200, 'WRONG_CREDENTIALS']),
+      );
       for (const a of answers.slice(5)) {
         assert.equal(a.status, 429);
         assert.equal(a.retryAfter, '1');
@@ -59,7 +71,10 @@ for (const target of platformTargets()) {
       t += 3600_000;
       const answers = [];
       for (let i = 0; i < 7; i++) answers.push(await raw(platform.url, SIGNUP, { e: `many-${process.pid}-${i}@example.com`, p: PASSWORD }));
-      assert.deepEqual(answers.map((a) => a.status), [200, 200, 200, 200, 200, 200, 429]);
+      assert.deepEqual(
+        answers.map((a) => a.status),
+        [200, 200, 200, 200, 200, 200, 429],
+      );
       assert.match(answers[6].body.errors[0].message, /Too many sign-ups from your address: try again in 3600 s/);
       assert.equal(answers[6].retryAfter, '3600');
     });

@@ -22,7 +22,9 @@ import { api, call } from './helpers/http';
 import { PASSWORD, testDirectory } from './helpers/platform';
 import { blogService } from './helpers/service';
 
-const pgQueryable = (c: Client): Queryable => ({ query: async <T>(sql: string, params: readonly unknown[] = []) => (await c.query(sql, params as unknown[])).rows as T[] });
+const pgQueryable = (c: Client): Queryable => ({
+  query: async <T>(sql: string, params: readonly unknown[] = []) => (await c.query(sql, params as unknown[])).rows as T[],
+});
 
 /**
  * Turns a stopped platform's data directory back into the PGlite platform's layout: the store and
@@ -40,7 +42,9 @@ async function toPgliteLayout(dataDir: string): Promise<string[]> {
       try {
         await migrate(old);
         await old.transaction(async (tx) => {
-          const tables = await tx.query<{ name: string }>(`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'store_migrations'`);
+          const tables = await tx.query<{ name: string }>(
+            `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'store_migrations'`,
+          );
           await tx.query(`TRUNCATE ${tables.map((t) => `public."${t.name}"`).join(', ')} CASCADE`);
           await tx.query('SET LOCAL session_replication_role = replica');
           await copyDatabase(pgQueryable(store), tx, { schema: false, skip: new Set(['store_migrations']) });
@@ -62,7 +66,11 @@ async function toPgliteLayout(dataDir: string): Promise<string[]> {
       fs.mkdirSync(dir, { recursive: true });
       const lite = await PGlite.create({ dataDir: dir });
       try {
-        await copyDatabase(pgQueryable(env), { query: async <T>(sql: string, params: readonly unknown[] = []) => (await lite.query<T>(sql, params as unknown[])).rows }, { schema: true });
+        await copyDatabase(
+          pgQueryable(env),
+          { query: async <T>(sql: string, params: readonly unknown[] = []) => (await lite.query<T>(sql, params as unknown[])).rows },
+          { schema: true },
+        );
       } finally {
         await lite.close();
         await env.end();
@@ -99,9 +107,12 @@ describe('upgrade from a PGlite data directory', () => {
       key = created.developerKey;
       endpointPath = created.service.environments[0].path;
       const dir = await blogService(path.join(tmp, 'v1'), serviceId);
-      assert.equal((await client.push(serviceId, await packServiceFolder(dir)) as { deployed: boolean }).deployed, true);
+      assert.equal(((await client.push(serviceId, await packServiceFolder(dir))) as { deployed: boolean }).deployed, true);
       for (const title of ['First', 'Second']) {
-        assert.equal((await call(`${platform.url}${endpointPath}`, key, `mutation { createPost(title: "${title}", body: "b") { id } }`)).status, 200);
+        assert.equal(
+          (await call(`${platform.url}${endpointPath}`, key, `mutation { createPost(title: "${title}", body: "b") { id } }`)).status,
+          200,
+        );
       }
       await api({ url: platform.url, token }, 'mutation { createProject(name: "Shop") { id } }');
       await platform.runtime.close();
@@ -110,7 +121,9 @@ describe('upgrade from a PGlite data directory', () => {
     }
     envIds = await toPgliteLayout(dataDir);
   });
-  after(() => { fs.rmSync(tmp, { recursive: true, force: true }); });
+  after(() => {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
 
   it('a failure halfway says what failed and leaves the old folders as they were', async () => {
     // Something the move does not know how to carry: a view in the environment's database.
@@ -120,12 +133,20 @@ describe('upgrade from a PGlite data directory', () => {
     await lite.query('CREATE VIEW post_titles AS SELECT title FROM "Post"');
     await lite.close();
     const log: string[] = [];
-    await assert.rejects(startPlatform({ port: 0, dataDir, log: (l) => log.push(l) }),
-      new RegExp(`copying the database of environment ${envIds[0]}: it has a view public\\.post_titles; .*Nothing in .*store or .*environments was changed; the next start tries again\\.`));
+    await assert.rejects(
+      startPlatform({ port: 0, dataDir, log: (l) => log.push(l) }),
+      new RegExp(
+        `copying the database of environment ${envIds[0]}: it has a view public\\.post_titles; .*Nothing in .*store or .*environments was changed; the next start tries again\\.`,
+      ),
+    );
     assert.ok(fs.existsSync(path.join(dataDir, 'store', 'PG_VERSION')));
     assert.ok(fs.existsSync(path.join(dir, 'PG_VERSION')));
     const again = await PGlite.create({ dataDir: dir });
-    assert.deepEqual((await again.query('SELECT title FROM "Post" ORDER BY id')).rows, [{ title: 'First' }, { title: 'Second' }], 'the old data is as it was');
+    assert.deepEqual(
+      (await again.query('SELECT title FROM "Post" ORDER BY id')).rows,
+      [{ title: 'First' }, { title: 'Second' }],
+      'the old data is as it was',
+    );
     await again.query('DROP VIEW post_titles');
     await again.close();
   });
@@ -134,9 +155,16 @@ describe('upgrade from a PGlite data directory', () => {
     const log: string[] = [];
     const platform = await startPlatform({ port: 0, dataDir, log: (l) => log.push(l) });
     try {
-      assert.ok(log.some((l) => /^upgrade: done/.test(l)), log.join('\n'));
+      assert.ok(
+        log.some((l) => /^upgrade: done/.test(l)),
+        log.join('\n'),
+      );
       assert.ok(!fs.existsSync(path.join(dataDir, 'store')) && !fs.existsSync(path.join(dataDir, 'environments')));
-      assert.equal(fs.readdirSync(dataDir).filter((f) => /^(store|environments)\.pglite-/.test(f)).length, 2, 'the old folders are kept, renamed');
+      assert.equal(
+        fs.readdirSync(dataDir).filter((f) => /^(store|environments)\.pglite-/.test(f)).length,
+        2,
+        'the old folders are kept, renamed',
+      );
       const old = new PlatformClient({ url: platform.url, token });
       assert.equal((await old.whoami()).account.email, email, 'the old token works');
       const relogged = await new PlatformClient({ url: platform.url }).login(email, PASSWORD);
@@ -145,11 +173,23 @@ describe('upgrade from a PGlite data directory', () => {
       assert.equal(info.environments[0].currentVersion?.version, '0.0.1');
       assert.equal(info.environments[0].latestDeployment?.status, 'DEPLOYED');
       const projects = await api<{ projects: Array<{ name: string }> }>({ url: platform.url, token }, 'query { projects { name } }');
-      assert.deepEqual(projects.projects.map((p) => p.name), ['Shop']);
-      const logs = await api<{ logs: { lines: Array<{ message: string }> } }>({ url: platform.url, token }, 'query($s: ID!) { logs(serviceId: $s, environment: private, limit: 1000) { lines { message } } }', { s: serviceId });
-      assert.ok(logs.logs.lines.some((l) => /version 0\.0\.1 deployed/.test(l.message)), 'the logs came along');
+      assert.deepEqual(
+        projects.projects.map((p) => p.name),
+        ['Shop'],
+      );
+      const logs = await api<{ logs: { lines: Array<{ message: string }> } }>(
+        { url: platform.url, token },
+        'query($s: ID!) { logs(serviceId: $s, environment: private, limit: 1000) { lines { message } } }',
+        { s: serviceId },
+      );
+      assert.ok(
+        logs.logs.lines.some((l) => /version 0\.0\.1 deployed/.test(l.message)),
+        'the logs came along',
+      );
       const endpoint = `${platform.url}${endpointPath}`;
-      assert.deepEqual((await call(endpoint, key, '{ allPosts { title } }')).body.data, { allPosts: [{ title: 'First' }, { title: 'Second' }] });
+      assert.deepEqual((await call(endpoint, key, '{ allPosts { title } }')).body.data, {
+        allPosts: [{ title: 'First' }, { title: 'Second' }],
+      });
       const created = await call(endpoint, key, 'mutation { createPost(title: "Third", body: "b") { id } }');
       assert.equal(created.status, 200, JSON.stringify(created.body));
       assert.equal(created.body.errors, undefined, JSON.stringify(created.body));

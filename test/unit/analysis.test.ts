@@ -7,8 +7,18 @@ import fc from 'fast-check';
 import { chunkStarts } from '../../core/src/schema/chunker';
 import { AnalysisOptions, SchemaAnalysis } from '../../core/src/schema/analysis';
 import {
-  applyEdit, assertAgreesWithGraphqlJs, assertSameAsFresh, fromScratch, generatedSchema, githubSlice, graphqlJsVerdict, parses,
-  productMessages, runSession, SessionChecks, step,
+  applyEdit,
+  assertAgreesWithGraphqlJs,
+  assertSameAsFresh,
+  fromScratch,
+  generatedSchema,
+  githubSlice,
+  graphqlJsVerdict,
+  parses,
+  productMessages,
+  runSession,
+  SessionChecks,
+  step,
 } from './schemaEdits';
 import { blogSchemaText, githubSchemaText, withCursor } from './support';
 
@@ -17,10 +27,13 @@ fc.configureGlobal({ ...fc.readConfigureGlobal(), includeErrorInReport: true });
 
 let editsChecked = 0;
 function editSessions(schema: fc.Arbitrary<string>, options: AnalysisOptions, runs: number, maxSteps: number, checks: SessionChecks): void {
-  fc.assert(fc.property(schema, fc.array(step, { minLength: 1, maxLength: maxSteps }), (initial, steps) => {
-    runSession(initial, steps, options, checks);
-    editsChecked += steps.length;
-  }), { numRuns: runs });
+  fc.assert(
+    fc.property(schema, fc.array(step, { minLength: 1, maxLength: maxSteps }), (initial, steps) => {
+      runSession(initial, steps, options, checks);
+      editsChecked += steps.length;
+    }),
+    { numRuns: runs },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -51,25 +64,45 @@ for (const prelude of [false, true]) {
 describe('chunks after edits', () => {
   it('equal a fresh scan after any edit, with exact, conservative or no edit hints (property)', () => {
     const hintKind = fc.constantFrom('exact', 'conservative', 'none');
-    fc.assert(fc.property(generatedSchema, fc.array(fc.tuple(step, hintKind, fc.nat(), fc.nat()), { minLength: 1, maxLength: 30 }), (initial, steps) => {
-      const analysis = new SchemaAnalysis({ prelude: false });
-      let text = initial;
-      analysis.update(text);
-      const history = [text];
-      for (const [s, kind, a, b] of steps) {
-        const next = applyEdit(text, s.edit, history);
-        text = next.text;
-        history.push(text);
-        // A host may know less than the exact unchanged ends (several changes merged): never more.
-        const hint = next.hint && kind !== 'none'
-          ? (kind === 'exact' ? next.hint : { prefix: a % (next.hint.prefix + 1), suffix: b % (next.hint.suffix + 1) })
-          : undefined;
-        analysis.update(text, hint);
-        assert.deepEqual(analysis.allChunks().map((c) => c.start), chunkStarts(text), `after ${JSON.stringify(s.edit)} (${kind}):\n${text}`);
-        assert.equal(analysis.allChunks().map((c) => c.text).join(''), text);
-        assert.equal(analysis.documentText, text);
-      }
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(
+        generatedSchema,
+        fc.array(fc.tuple(step, hintKind, fc.nat(), fc.nat()), { minLength: 1, maxLength: 30 }),
+        (initial, steps) => {
+          const analysis = new SchemaAnalysis({ prelude: false });
+          let text = initial;
+          analysis.update(text);
+          const history = [text];
+          for (const [s, kind, a, b] of steps) {
+            const next = applyEdit(text, s.edit, history);
+            text = next.text;
+            history.push(text);
+            // A host may know less than the exact unchanged ends (several changes merged): never more.
+            const hint =
+              next.hint && kind !== 'none'
+                ? kind === 'exact'
+                  ? next.hint
+                  : { prefix: a % (next.hint.prefix + 1), suffix: b % (next.hint.suffix + 1) }
+                : undefined;
+            analysis.update(text, hint);
+            assert.deepEqual(
+              analysis.allChunks().map((c) => c.start),
+              chunkStarts(text),
+              `after ${JSON.stringify(s.edit)} (${kind}):\n${text}`,
+            );
+            assert.equal(
+              analysis
+                .allChunks()
+                .map((c) => c.text)
+                .join(''),
+              text,
+            );
+            assert.equal(analysis.documentText, text);
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
 
@@ -85,14 +118,17 @@ function scenario(options: AnalysisOptions, ...versions: string[]): void {
 describe('incremental equals from scratch: edits that must re-validate other definitions', () => {
   it('fixing an implementation clears the interface error reported on the interface', () => {
     // The error has nodes in both definitions and is kept with the interface's cached result.
-    scenario({ prelude: false },
+    scenario(
+      { prelude: false },
       'interface I { f: Int }\ntype X implements I { f(a: Int!): Int }\n',
-      'interface I { f: Int }\ntype X implements I { f: Int }\n');
+      'interface I { f: Int }\ntype X implements I { f: Int }\n',
+    );
   });
 
   it('an interface field type that changes kind re-validates the implementations', () => {
     // X depends on J only through I: a dependency recorded once per pass, for the first includer.
-    const before = 'interface I { f: J }\ntype X implements I { f: K }\ninterface J { id: ID }\ntype K implements J { id: ID }\ntype Z { id: ID }\n';
+    const before =
+      'interface I { f: J }\ntype X implements I { f: K }\ninterface J { id: ID }\ntype K implements J { id: ID }\ntype Z { id: ID }\n';
     scenario({ prelude: false }, before, before.replace('interface J { id: ID }', 'union J = Z'));
   });
 
@@ -102,9 +138,11 @@ describe('incremental equals from scratch: edits that must re-validate other def
   });
 
   it('a type named Query is not the query root when the schema definition names another', () => {
-    scenario({ prelude: false },
+    scenario(
+      { prelude: false },
       'schema { query: Root }\ntype Root { a: Int }\ninput Query { a: Int }\n',
-      'schema { query: Root }\ntype Root { a: Int }\ninput Query { a: Int, b: Int }\n');
+      'schema { query: Root }\ntype Root { a: Int }\ninput Query { a: Int, b: Int }\n',
+    );
   });
 
   it('an extension whose base type appears, goes and changes kind', () => {
@@ -114,7 +152,13 @@ describe('incremental equals from scratch: edits that must re-validate other def
 
   it('a directive declared after it is used, then given a required argument and another location', () => {
     const base = 'type Query { a: Int @d }\n';
-    scenario({ prelude: true }, base, base + 'directive @d on FIELD_DEFINITION\n', base + 'directive @d(x: Int!) on FIELD_DEFINITION\n', base + 'directive @d(x: Int!) on OBJECT\n');
+    scenario(
+      { prelude: true },
+      base,
+      base + 'directive @d on FIELD_DEFINITION\n',
+      base + 'directive @d(x: Int!) on FIELD_DEFINITION\n',
+      base + 'directive @d(x: Int!) on OBJECT\n',
+    );
   });
 
   it('a user declaration that replaces a prelude scalar and directive', () => {
@@ -131,15 +175,11 @@ describe('incremental equals from scratch: edits that must re-validate other def
 
 describe('incremental equals from scratch: results that depend on what a pass validates together', () => {
   it('a field defined twice, in a type and its extension, is reported at the same place after editing the extension', () => {
-    scenario({ prelude: false },
-      'type A { f: Int }\nextend type A { f: Int }\n',
-      'type A { f: Int }\nextend type A { f: Int g: Int }\n');
+    scenario({ prelude: false }, 'type A { f: Int }\nextend type A { f: Int }\n', 'type A { f: Int }\nextend type A { f: Int g: Int }\n');
   });
 
   it('a cycle of non-null input fields is reported the same way after editing its second input', () => {
-    scenario({ prelude: false },
-      'input B { a: A! }\ninput A { b: B! }\n',
-      'input B { a: A! }\ninput A { b: B! c: Int }\n');
+    scenario({ prelude: false }, 'input B { a: A! }\ninput A { b: B! }\n', 'input B { a: A! }\ninput A { b: B! c: Int }\n');
   });
 
   it('an error about a definition that was not edited is not reported a second time', () => {
@@ -149,7 +189,7 @@ describe('incremental equals from scratch: results that depend on what a pass va
     scenario({ prelude: false }, text, 'scalar Url\n' + text);
   });
 
-  it('an interface re-validated without its implementation does not find the implementation\'s fields missing', () => {
+  it("an interface re-validated without its implementation does not find the implementation's fields missing", () => {
     // Url stands in as a stub (its interfaces, no fields) when only Named is validated.
     const text = 'interface Named { id(x: Url): ID y: Strin }\ntype Url implements Named { id(x: Url): ID y: Int }\n';
     scenario({ prelude: false }, text, 'scalar S\n' + text);
@@ -163,18 +203,22 @@ describe('incremental equals from scratch: results that depend on what a pass va
   });
 
   it('an extension of an unknown type suggests the same names after an edit', () => {
-    scenario({ prelude: false },
+    scenario(
+      { prelude: false },
       'type Node { a: Int }\nextend type Nod { b: Int }\n',
-      'type Node { a: Int }\nextend type Nod { b: Int c: Int }\n');
+      'type Node { a: Int }\nextend type Nod { b: Int c: Int }\n',
+    );
   });
 });
 
 describe('incremental equals from scratch: definitions that do not parse', () => {
   it('a broken interface does not keep checking implementations against its last good version', () => {
-    scenario({ prelude: false },
+    scenario(
+      { prelude: false },
       'interface I { a: Int }\ntype X implements I { a: Int }\n',
       'interface I { a: Int b: }\ntype X implements I { a: Int }\n',
-      'interface I { a: Int b: }\ntype X implements I { c: Int }\n');
+      'interface I { a: Int b: }\ntype X implements I { c: Int }\n',
+    );
   });
 
   it('a broken second declaration of a name does not report the first one as a duplicate', () => {
@@ -199,20 +243,23 @@ describe('diagnostics never throw', () => {
   });
 
   it('on any edit of generated schemas (property)', () => {
-    fc.assert(fc.property(generatedSchema, fc.array(step, { maxLength: 8 }), fc.boolean(), (initial, steps, prelude) => {
-      const analysis = new SchemaAnalysis({ prelude });
-      let text = initial;
-      const history = [text];
-      for (const s of steps) {
-        text = applyEdit(text, s.edit, history).text;
-        history.push(text);
-        analysis.update(text);
-        assert.doesNotThrow(() => analysis.diagnostics(), `diagnostics after edits, of:\n${text}`);
-        const fresh = new SchemaAnalysis({ prelude });
-        fresh.update(text);
-        assert.doesNotThrow(() => fresh.diagnostics(), `diagnostics of:\n${text}`);
-      }
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(generatedSchema, fc.array(step, { maxLength: 8 }), fc.boolean(), (initial, steps, prelude) => {
+        const analysis = new SchemaAnalysis({ prelude });
+        let text = initial;
+        const history = [text];
+        for (const s of steps) {
+          text = applyEdit(text, s.edit, history).text;
+          history.push(text);
+          analysis.update(text);
+          assert.doesNotThrow(() => analysis.diagnostics(), `diagnostics after edits, of:\n${text}`);
+          const fresh = new SchemaAnalysis({ prelude });
+          fresh.update(text);
+          assert.doesNotThrow(() => fresh.diagnostics(), `diagnostics of:\n${text}`);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
@@ -261,7 +308,10 @@ describe('messages', () => {
 
   it('reports a missing Query only with the prelude', () => {
     assert.deepEqual(fromScratch('type A { a: Int }\n', { prelude: false }), []);
-    assert.deepEqual(fromScratch('type A { a: Int }\n', { prelude: true }).map((d) => d.code), ['missing-query']);
+    assert.deepEqual(
+      fromScratch('type A { a: Int }\n', { prelude: true }).map((d) => d.code),
+      ['missing-query'],
+    );
   });
 
   it('reports the duplicate fields and duplicate types of a document at their second declaration', () => {
@@ -275,10 +325,13 @@ describe('messages', () => {
 
 describe('from scratch equals graphql-js', () => {
   it('on generated syntactically valid schemas (property, both prelude settings)', () => {
-    fc.assert(fc.property(generatedSchema, fc.boolean(), (text, prelude) => {
-      fc.pre(parses(text));
-      assertAgreesWithGraphqlJs(fromScratch(text, { prelude }), text, prelude);
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(generatedSchema, fc.boolean(), (text, prelude) => {
+        fc.pre(parses(text));
+        assertAgreesWithGraphqlJs(fromScratch(text, { prelude }), text, prelude);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('on the blog fixture', () => {
@@ -305,7 +358,8 @@ describe('from scratch equals graphql-js', () => {
 
   it('an extension of an unknown type, with the suggestions graphql-js makes', () => {
     // graphql-js suggests among every type of the schema, the prelude's included; the product words it its own way.
-    const suggested = (message: string) => [.../Did you mean (.*)\?/.exec(message)?.[1].matchAll(/"([^"]*)"/g) ?? []].map((m) => m[1]).sort();
+    const suggested = (message: string) =>
+      [...(/Did you mean (.*)\?/.exec(message)?.[1].matchAll(/"([^"]*)"/g) ?? [])].map((m) => m[1]).sort();
     for (const prelude of [false, true]) {
       const text = 'type Query { a: Int }\ntype Dog { a: Int }\nextend type Dot { b: Int }\n';
       const [expected] = graphqlJsVerdict(text, prelude).raw.filter((m) => m.startsWith('Cannot extend'));

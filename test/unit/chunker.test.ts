@@ -38,14 +38,24 @@ const definition = fc.oneof(
   name.map((a) => `extend type ${a} @k {\n  more(x: Int): String\n}\n`),
 );
 const noise = fc.constantFrom('{', '}', '(', ')', '"', '"""', '\n', ' ', '#', 'type X {\n', '\ntype Y', 'input', '\\', ',');
-const document = fc.array(fc.oneof({ weight: 4, arbitrary: definition }, { weight: 1, arbitrary: noise }), { maxLength: 12 }).map((parts) => parts.join(''));
+const document = fc
+  .array(fc.oneof({ weight: 4, arbitrary: definition }, { weight: 1, arbitrary: noise }), { maxLength: 12 })
+  .map((parts) => parts.join(''));
 
 describe('chunkStarts', () => {
   it('tiles the text: first start 0, ascending, at line starts (property)', () => {
-    fc.assert(fc.property(document, (text) => { assertTiles(text, chunkStarts(text)); }), { numRuns: 500 });
-    fc.assert(fc.property(fc.string({ unit: fc.constantFrom('t', 'y', 'p', 'e', ' ', '\n', '{', '}', '"', '#', 'A') }), (text) => {
-      assertTiles(text, chunkStarts(text));
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(document, (text) => {
+        assertTiles(text, chunkStarts(text));
+      }),
+      { numRuns: 500 },
+    );
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('t', 'y', 'p', 'e', ' ', '\n', '{', '}', '"', '#', 'A') }), (text) => {
+        assertTiles(text, chunkStarts(text));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('returns one chunk starting at 0 for an empty or blank text', () => {
@@ -54,7 +64,10 @@ describe('chunkStarts', () => {
   });
 
   it('keeps leading comments and blank lines in the first chunk', () => {
-    assert.deepEqual(chunks('# header\n\ntype A { a: Int }\ntype B { b: Int }\n'), ['# header\n\ntype A { a: Int }\n', 'type B { b: Int }\n']);
+    assert.deepEqual(chunks('# header\n\ntype A { a: Int }\ntype B { b: Int }\n'), [
+      '# header\n\ntype A { a: Int }\n',
+      'type B { b: Int }\n',
+    ]);
   });
 
   it('makes one chunk per definition of the GitHub schema, each parsing to that definition', () => {
@@ -71,16 +84,25 @@ describe('chunkStarts', () => {
 
   it('makes one chunk per definition of generated well-formed documents (property)', () => {
     const wellFormed = fc.array(definition, { minLength: 1, maxLength: 10 }).map((parts) => parts.join(''));
-    fc.assert(fc.property(wellFormed, (text) => {
-      const whole = parse(text, { noLocation: true }).definitions;
-      const parts = chunks(text);
-      assert.deepEqual(parts.map((p) => parse(p, { noLocation: true }).definitions), whole.map((d) => [d]));
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(wellFormed, (text) => {
+        const whole = parse(text, { noLocation: true }).definitions;
+        const parts = chunks(text);
+        assert.deepEqual(
+          parts.map((p) => parse(p, { noLocation: true }).definitions),
+          whole.map((d) => [d]),
+        );
+      }),
+      { numRuns: 300 },
+    );
   });
 
   describe('descriptions stay with their definition', () => {
     it('a block string description', () => {
-      assert.deepEqual(chunks('type A { a: Int }\n"""\nAbout B.\n"""\ntype B { b: Int }\n'), ['type A { a: Int }\n', '"""\nAbout B.\n"""\ntype B { b: Int }\n']);
+      assert.deepEqual(chunks('type A { a: Int }\n"""\nAbout B.\n"""\ntype B { b: Int }\n'), [
+        'type A { a: Int }\n',
+        '"""\nAbout B.\n"""\ntype B { b: Int }\n',
+      ]);
     });
     it('a one-line string description on its own line', () => {
       assert.deepEqual(chunks('scalar A\n"About B."\ntype B { b: Int }\n'), ['scalar A\n', '"About B."\ntype B { b: Int }\n']);
@@ -89,7 +111,10 @@ describe('chunkStarts', () => {
       assert.deepEqual(chunks('scalar A\n"About B." type B { b: Int }\n'), ['scalar A\n', '"About B." type B { b: Int }\n']);
     });
     it('a description separated from its definition by a blank line and a comment', () => {
-      assert.deepEqual(chunks('scalar A\n"""About B."""\n\n# note\ntype B { b: Int }\n'), ['scalar A\n', '"""About B."""\n\n# note\ntype B { b: Int }\n']);
+      assert.deepEqual(chunks('scalar A\n"""About B."""\n\n# note\ntype B { b: Int }\n'), [
+        'scalar A\n',
+        '"""About B."""\n\n# note\ntype B { b: Int }\n',
+      ]);
     });
     it('a block string whose lines look like definitions at column 0', () => {
       const text = 'scalar A\n"""\ntype NotAType {\n"quoted"\n"""\ntype B { b: Int }\n';
@@ -151,24 +176,33 @@ describe('chunkStarts', () => {
 
   describe('resuming', () => {
     it('from any chunk start yields the same later starts (property)', () => {
-      fc.assert(fc.property(document, fc.nat(), (text, pick) => {
-        const all = chunkStarts(text);
-        const k = pick % all.length;
-        assert.deepEqual(chunkStarts(text, all[k]), all.slice(k));
-      }), { numRuns: 500 });
+      fc.assert(
+        fc.property(document, fc.nat(), (text, pick) => {
+          const all = chunkStarts(text);
+          const k = pick % all.length;
+          assert.deepEqual(chunkStarts(text, all[k]), all.slice(k));
+        }),
+        { numRuns: 500 },
+      );
     });
 
     it('stops at the first start the callback accepts, and returns it last (property)', () => {
-      fc.assert(fc.property(document, fc.nat(), (text, at) => {
-        const all = chunkStarts(text);
-        const limit = text.length ? at % text.length : 0;
-        const seen: number[] = [];
-        const got = chunkStarts(text, 0, (s) => { seen.push(s); return s >= limit; });
-        const firstAccepted = all.findIndex((s, i) => i > 0 && s >= limit);
-        assert.deepEqual(got, firstAccepted < 0 ? all : all.slice(0, firstAccepted + 1));
-        // The callback sees every start it returns except the scan's origin, and nothing after the accepted one.
-        assert.deepEqual(seen, got.slice(1));
-      }), { numRuns: 500 });
+      fc.assert(
+        fc.property(document, fc.nat(), (text, at) => {
+          const all = chunkStarts(text);
+          const limit = text.length ? at % text.length : 0;
+          const seen: number[] = [];
+          const got = chunkStarts(text, 0, (s) => {
+            seen.push(s);
+            return s >= limit;
+          });
+          const firstAccepted = all.findIndex((s, i) => i > 0 && s >= limit);
+          assert.deepEqual(got, firstAccepted < 0 ? all : all.slice(0, firstAccepted + 1));
+          // The callback sees every start it returns except the scan's origin, and nothing after the accepted one.
+          assert.deepEqual(seen, got.slice(1));
+        }),
+        { numRuns: 500 },
+      );
     });
 
     it('resumes from the GitHub schema chunk starts', () => {
@@ -177,7 +211,10 @@ describe('chunkStarts', () => {
       for (const k of [1, 17, 400, 1000, all.length - 1]) {
         const from = all[k];
         const got = chunkStarts(text, from, (s) => s >= all[k + 3]);
-        assert.deepEqual(got, all.slice(k, k + 4).filter((s) => s !== undefined));
+        assert.deepEqual(
+          got,
+          all.slice(k, k + 4).filter((s) => s !== undefined),
+        );
       }
     });
   });

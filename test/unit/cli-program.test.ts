@@ -32,7 +32,16 @@ describe('the codestore command line', () => {
   it('help lists every command under the groups of before', async () => {
     const r = await cli('help');
     assert.equal(r.code, 0, r.stderr);
-    const groups = ['Service folder:', 'Account (on the platform):', 'Services (', 'Deployments (', 'Projects (', 'Secrets (', 'Billing (', 'Platform:'];
+    const groups = [
+      'Service folder:',
+      'Account (on the platform):',
+      'Services (',
+      'Deployments (',
+      'Projects (',
+      'Secrets (',
+      'Billing (',
+      'Platform:',
+    ];
     let at = -1;
     for (const g of groups) {
       const i = r.stdout.indexOf(`\n${g}`);
@@ -70,14 +79,19 @@ describe('the codestore command line', () => {
   it('every command and flag the README lists is there', async () => {
     const readme = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
     const listed = new Set([...readme.matchAll(/`(?:codestore |cs )?([a-z]+:[a-z:]+|(?<=`codestore )[a-z]+)/g)].map((m) => m[1]));
-    assert.ok(listed.size > 30, [...listed].join(" "));
+    assert.ok(listed.size > 30, [...listed].join(' '));
     const known = new Set([...COMMANDS.map((c) => c.name), 'platform', 'help']);
     for (const name of listed) assert.ok(known.has(name), `README lists \`codestore ${name}\``);
   });
 });
 
 describe('names where ids are asked', () => {
-  const all = [{ id: 'svc_1', name: 'blog' }, { id: 'svc_2', name: 'shop' }, { id: 'svc_3', name: 'shop' }, { id: 'blog', name: 'other' }];
+  const all = [
+    { id: 'svc_1', name: 'blog' },
+    { id: 'svc_2', name: 'shop' },
+    { id: 'svc_3', name: 'shop' },
+    { id: 'blog', name: 'other' },
+  ];
   it('an id is itself, a name its id (any case when nothing has it exactly), an unknown value goes on as it is', () => {
     assert.equal(idFor('service', 'svc_2', all, '-s'), 'svc_2');
     assert.equal(idFor('service', 'blog', all, '-s'), 'blog', 'an id wins over a name');
@@ -86,20 +100,32 @@ describe('names where ids are asked', () => {
     assert.equal(idFor('service', 'nothing', all, '-s'), 'nothing');
   });
   it('a name several share is refused with their ids', () => {
-    assert.throws(() => idFor('service', 'shop', all, '-s'), (e: Error & { exitCode?: number }) =>
-      e.exitCode === 2 && e.message === '"shop" names 2 services: svc_2 (shop), svc_3 (shop). Pass the id of the one you mean (-s <id>).');
+    assert.throws(
+      () => idFor('service', 'shop', all, '-s'),
+      (e: Error & { exitCode?: number }) =>
+        e.exitCode === 2 && e.message === '"shop" names 2 services: svc_2 (shop), svc_3 (shop). Pass the id of the one you mean (-s <id>).',
+    );
   });
 });
 
 describe('codestore completion', () => {
-  it('completes command names (colons and all) and a command\'s options in bash', async () => {
+  it("completes command names (colons and all) and a command's options in bash", async () => {
     const script = await cli('completion');
     assert.equal(script.code, 0, script.stderr);
     assert.match(script.stdout, /\ncomplete -o default -F _codestore codestore cs\n$/);
     const file = path.join(cwd, 'completion.bash');
     fs.writeFileSync(file, script.stdout);
     const complete = (line: string) => {
-      const r = spawnSync('bash', ['-c', `source ${JSON.stringify(file)}; COMP_LINE="$1"; COMP_POINT=\${#1}; _codestore; printf '%s\\n' "\${COMPREPLY[@]}"`, 'bash', line], { encoding: 'utf8' });
+      const r = spawnSync(
+        'bash',
+        [
+          '-c',
+          `source ${JSON.stringify(file)}; COMP_LINE="$1"; COMP_POINT=\${#1}; _codestore; printf '%s\\n' "\${COMPREPLY[@]}"`,
+          'bash',
+          line,
+        ],
+        { encoding: 'utf8' },
+      );
       assert.equal(r.status, 0, r.stderr);
       return r.stdout.split('\n').filter(Boolean);
     };

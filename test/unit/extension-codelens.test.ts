@@ -29,12 +29,15 @@ describe('extension: resolver lenses', () => {
   it('puts one on every Query and Mutation field (extensions too), at the field, with its resolver file', () => {
     const { fields, syntaxError } = resolverFields(BLOG);
     assert.equal(syntaxError, undefined);
-    assert.deepEqual(fields.map((f) => [f.operation, f.field, f.line, f.character, f.file]), [
-      ['queries', 'allPosts', 7, 2, 'src/resolvers/queries/allPosts.ts'],
-      ['queries', 'post', 8, 2, 'src/resolvers/queries/post.ts'],
-      ['mutations', 'createPost', 12, 2, 'src/resolvers/mutations/createPost.ts'],
-      ['queries', 'search', 16, 2, 'src/resolvers/queries/search.ts'],
-    ]);
+    assert.deepEqual(
+      fields.map((f) => [f.operation, f.field, f.line, f.character, f.file]),
+      [
+        ['queries', 'allPosts', 7, 2, 'src/resolvers/queries/allPosts.ts'],
+        ['queries', 'post', 8, 2, 'src/resolvers/queries/post.ts'],
+        ['mutations', 'createPost', 12, 2, 'src/resolvers/mutations/createPost.ts'],
+        ['queries', 'search', 16, 2, 'src/resolvers/queries/search.ts'],
+      ],
+    );
     assert.equal(fields[0].argsType, 'Record<string, never>');
     assert.equal(fields[1].argsType, '{ id: string }');
     assert.equal(fields[2].argsType, '{ title: string; tags?: string[] | null; draft?: boolean | null }');
@@ -43,11 +46,16 @@ describe('extension: resolver lenses', () => {
   });
 
   it('follows the root types a schema definition names', () => {
-    const { fields } = resolverFields('schema { query: Root mutation: Change }\ntype Root { a: Int }\ntype Change { b(x: JSON): Int }\ntype Query { notRoot: Int }\n');
-    assert.deepEqual(fields.map((f) => [f.rootType, f.operation, f.field, f.argsType]), [
-      ['Root', 'queries', 'a', 'Record<string, never>'],
-      ['Change', 'mutations', 'b', '{ x?: unknown | null }'],
-    ]);
+    const { fields } = resolverFields(
+      'schema { query: Root mutation: Change }\ntype Root { a: Int }\ntype Change { b(x: JSON): Int }\ntype Query { notRoot: Int }\n',
+    );
+    assert.deepEqual(
+      fields.map((f) => [f.rootType, f.operation, f.field, f.argsType]),
+      [
+        ['Root', 'queries', 'a', 'Record<string, never>'],
+        ['Change', 'mutations', 'b', '{ x?: unknown | null }'],
+      ],
+    );
   });
 
   it('has none for a schema that does not parse, and says why (the top lenses stay)', () => {
@@ -62,7 +70,7 @@ describe('extension: resolver lenses', () => {
 });
 
 describe('extension: top lenses', () => {
-  it('say push and promote with each environment\'s status', () => {
+  it("say push and promote with each environment's status", () => {
     assert.deepEqual(topLenses({ kind: 'known', service: blogService('DEPLOYED') }), [
       { title: '$(cloud-upload) Push to private · $(check) private 0.0.3 DEPLOYED', action: 'push' },
       { title: '$(arrow-up) Promote v0.0.3 to demo · $(check) demo 0.0.1 DEPLOYED', action: 'promote' },
@@ -73,14 +81,29 @@ describe('extension: top lenses', () => {
   });
 
   it('still offer push and promote when the status is unknown, and creating the service when it is missing', () => {
-    assert.deepEqual(topLenses({ kind: 'unknown' }).map((l) => l.title), ['$(cloud-upload) Push to private', '$(arrow-up) Promote to demo']);
-    assert.deepEqual(topLenses({ kind: 'unknown', why: 'Log in to see the status' }).map((l) => l.action), ['push', 'promote', 'login']);
-    assert.deepEqual(topLenses({ kind: 'noServiceId' }).map((l) => l.action), ['createService', 'push']);
+    assert.deepEqual(
+      topLenses({ kind: 'unknown' }).map((l) => l.title),
+      ['$(cloud-upload) Push to private', '$(arrow-up) Promote to demo'],
+    );
+    assert.deepEqual(
+      topLenses({ kind: 'unknown', why: 'Log in to see the status' }).map((l) => l.action),
+      ['push', 'promote', 'login'],
+    );
+    assert.deepEqual(
+      topLenses({ kind: 'noServiceId' }).map((l) => l.action),
+      ['createService', 'push'],
+    );
     assert.match(topLenses({ kind: 'notFound', serviceId: 'gone-1' })[0].title, /no service gone-1/);
-    const fresh = { ...blogService(), environments: blogService().environments.map((e) => ({ ...e, currentVersion: null, latestDeployment: null, status: null })) };
-    assert.deepEqual(topLenses({ kind: 'known', service: fresh }).map((l) => l.title), [
-      '$(cloud-upload) Push to private · $(circle-outline) private not deployed',
-      '$(arrow-up) Promote to demo · $(circle-outline) demo not deployed',
-    ]);
+    const fresh = {
+      ...blogService(),
+      environments: blogService().environments.map((e) => ({ ...e, currentVersion: null, latestDeployment: null, status: null })),
+    };
+    assert.deepEqual(
+      topLenses({ kind: 'known', service: fresh }).map((l) => l.title),
+      [
+        '$(cloud-upload) Push to private · $(circle-outline) private not deployed',
+        '$(arrow-up) Promote to demo · $(circle-outline) demo not deployed',
+      ],
+    );
   });
 });

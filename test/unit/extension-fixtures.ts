@@ -1,18 +1,50 @@
 // Platform answers as the extension's tests need them: services, projects, usage and invoices.
 import type {
-  Deployment, DeploymentStatus, Environment, EnvironmentName, Invoice, Project, RatePlan, Service, ServiceInstance, Usage, Version,
+  Deployment,
+  DeploymentStatus,
+  Environment,
+  EnvironmentName,
+  Invoice,
+  Project,
+  RatePlan,
+  Service,
+  ServiceInstance,
+  Usage,
+  Version,
 } from '../../apiclient/src/types';
 
 export function version(v: string, n = 1): Version {
-  return { id: `ver_${v}`, version: v, releaseNotes: n % 2 ? `notes of ${v}\nmore` : null, schemaHash: 'abcdef0123456789', createdAt: `2024-05-0${n}T12:00:00.000Z` };
+  return {
+    id: `ver_${v}`,
+    version: v,
+    releaseNotes: n % 2 ? `notes of ${v}\nmore` : null,
+    schemaHash: 'abcdef0123456789',
+    createdAt: `2024-05-0${n}T12:00:00.000Z`,
+  };
 }
 
 export function deployment(env: EnvironmentName, status: DeploymentStatus, v: Version, error: string | null = null): Deployment {
-  return { id: `dep_${env}_${v.version}_${status}`, environment: env, status, version: v, error, createdAt: '2024-05-03T10:00:00.000Z', finishedAt: null };
+  return {
+    id: `dep_${env}_${v.version}_${status}`,
+    environment: env,
+    status,
+    version: v,
+    error,
+    createdAt: '2024-05-03T10:00:00.000Z',
+    finishedAt: null,
+  };
 }
 
 export function environment(name: EnvironmentName, serving: Version | null, latest: Deployment | null): Environment {
-  return { name, endpointId: `ep_${name}`, path: `/s/ep_${name}/graphql`, status: latest?.status ?? null, currentVersion: serving, latestDeployment: latest, idle: false };
+  return {
+    name,
+    endpointId: `ep_${name}`,
+    path: `/s/ep_${name}/graphql`,
+    status: latest?.status ?? null,
+    currentVersion: serving,
+    latestDeployment: latest,
+    idle: false,
+  };
 }
 
 /** blog: private serves 0.0.2, 0.0.3 deploying; demo serves 0.0.1. */
@@ -23,7 +55,11 @@ export function blogService(privateStatus: DeploymentStatus = 'DEPLOYMENT_IN_PRO
     name: 'blog',
     createdAt: '2024-05-01T09:00:00.000Z',
     environments: [
-      environment('private', privateStatus === 'DEPLOYED' ? v3 : v2, deployment('private', privateStatus, v3, privateStatus === 'DEPLOYMENT_FAILED' ? 'migrate: relation "Post" exists\n  at x' : null)),
+      environment(
+        'private',
+        privateStatus === 'DEPLOYED' ? v3 : v2,
+        deployment('private', privateStatus, v3, privateStatus === 'DEPLOYMENT_FAILED' ? 'migrate: relation "Post" exists\n  at x' : null),
+      ),
       environment('demo', v1, deployment('demo', 'DEPLOYED', v1)),
     ],
     versions: [v3, v2, v1],
@@ -31,10 +67,25 @@ export function blogService(privateStatus: DeploymentStatus = 'DEPLOYMENT_IN_PRO
 }
 
 export function plan(billingType: RatePlan['billingType'], amount = 0, freeCallsPerMonth = 0, currency = 'EUR'): RatePlan {
-  return { id: `plan_${billingType}_${amount}`, billingType, amount, currency, freeCallsPerMonth, rateLimit: null, quotaPerMonth: null, quotaOverage: false, effectiveFrom: '2024-05-01T00:00:00.000Z' };
+  return {
+    id: `plan_${billingType}_${amount}`,
+    billingType,
+    amount,
+    currency,
+    freeCallsPerMonth,
+    rateLimit: null,
+    quotaPerMonth: null,
+    quotaOverage: false,
+    effectiveFrom: '2024-05-01T00:00:00.000Z',
+  };
 }
 
-export function instance(projectId: string, service: { id: string; name: string }, ratePlan: RatePlan, status: DeploymentStatus = 'DEPLOYED'): ServiceInstance {
+export function instance(
+  projectId: string,
+  service: { id: string; name: string },
+  ratePlan: RatePlan,
+  status: DeploymentStatus = 'DEPLOYED',
+): ServiceInstance {
   const v = version('0.0.1');
   return {
     id: `inst_${projectId}_${service.id}`,

@@ -2,8 +2,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  deploymentOutcome, describeLimits, describePlan, environmentState, environmentSummary, formatMoney, formatTotals, isSettling, monthOf, parseCallCount,
-  parsePrice, statusIcon, statusWord,
+  deploymentOutcome,
+  describeLimits,
+  describePlan,
+  environmentState,
+  environmentSummary,
+  formatMoney,
+  formatTotals,
+  isSettling,
+  monthOf,
+  parseCallCount,
+  parsePrice,
+  statusIcon,
+  statusWord,
 } from '../../client/src/format';
 import { blogService, deployment, environment, plan, version } from './extension-fixtures';
 
@@ -41,13 +52,25 @@ describe('extension: statuses', () => {
   });
 
   it('words a settled deployment: the endpoint when deployed, the reason on one line when it failed', () => {
-    assert.deepEqual(deploymentOutcome({ environment: 'private', status: 'DEPLOYED', error: null }, '0.0.2', 'http://h/s/abc/graphql'),
-      { ok: true, message: 'Deployed 0.0.2 to private: http://h/s/abc/graphql' });
-    assert.deepEqual(deploymentOutcome({ environment: 'demo', status: 'DEPLOYED', error: null }, '0.0.2'), { ok: true, message: 'Deployed 0.0.2 to demo.' });
-    assert.deepEqual(deploymentOutcome({ environment: 'staging', status: 'DEPLOYMENT_FAILED', error: 'migrate: relation "Post" exists.\n  at x\n' }, '0.0.3'),
-      { ok: false, message: 'Deploying 0.0.3 to staging failed: migrate: relation "Post" exists. at x.' });
-    assert.equal(deploymentOutcome({ environment: 'demo', status: 'DEPLOYMENT_FAILED', error: null }, '0.0.3').message,
-      'Deploying 0.0.3 to demo failed: the platform gave no reason.');
+    assert.deepEqual(deploymentOutcome({ environment: 'private', status: 'DEPLOYED', error: null }, '0.0.2', 'http://h/s/abc/graphql'), {
+      ok: true,
+      message: 'Deployed 0.0.2 to private: http://h/s/abc/graphql',
+    });
+    assert.deepEqual(deploymentOutcome({ environment: 'demo', status: 'DEPLOYED', error: null }, '0.0.2'), {
+      ok: true,
+      message: 'Deployed 0.0.2 to demo.',
+    });
+    assert.deepEqual(
+      deploymentOutcome(
+        { environment: 'staging', status: 'DEPLOYMENT_FAILED', error: 'migrate: relation "Post" exists.\n  at x\n' },
+        '0.0.3',
+      ),
+      { ok: false, message: 'Deploying 0.0.3 to staging failed: migrate: relation "Post" exists. at x.' },
+    );
+    assert.equal(
+      deploymentOutcome({ environment: 'demo', status: 'DEPLOYMENT_FAILED', error: null }, '0.0.3').message,
+      'Deploying 0.0.3 to demo failed: the platform gave no reason.',
+    );
     assert.equal(deploymentOutcome({ environment: 'private', status: 'DEPLOYMENT_IN_PROGRESS', error: null }, '0.0.3').ok, true);
   });
 });
@@ -58,14 +81,23 @@ describe('extension: money and rate plans', () => {
     assert.equal(formatMoney(5, 'EUR'), '0.05 EUR');
     assert.equal(formatMoney(300, 'JPY'), '300 JPY');
     assert.equal(formatMoney(-5, 'EUR'), '-0.05 EUR');
-    assert.equal(formatTotals([{ amount: 3014, currency: 'EUR' }, { amount: 500, currency: 'USD' }]), '30.14 EUR + 5.00 USD');
+    assert.equal(
+      formatTotals([
+        { amount: 3014, currency: 'EUR' },
+        { amount: 500, currency: 'USD' },
+      ]),
+      '30.14 EUR + 5.00 USD',
+    );
     assert.equal(formatTotals([]), 'nothing');
   });
 
   it('describes a plan in a few words', () => {
     assert.equal(describePlan(plan('NOT_BILLABLE')), 'Not billable');
     assert.equal(describeLimits({ rateLimit: null, quotaPerMonth: null, quotaOverage: false }), '');
-    assert.equal(describeLimits({ rateLimit: '10/s', quotaPerMonth: 10000, quotaOverage: false }, 1234), '10/s per key · quota 1,234 of 10,000 this month');
+    assert.equal(
+      describeLimits({ rateLimit: '10/s', quotaPerMonth: 10000, quotaOverage: false }, 1234),
+      '10/s per key · quota 1,234 of 10,000 this month',
+    );
     assert.equal(describeLimits({ rateLimit: null, quotaPerMonth: 500, quotaOverage: true }), 'quota 500 a month (overage billed)');
     assert.equal(describePlan(plan('MONTHLY', 2999)), 'Monthly 29.99 EUR');
     assert.equal(describePlan(plan('PAY_PER_CALL', 5, 1000)), 'Pay per call 0.05 EUR (1000 free a month)');

@@ -12,18 +12,29 @@ type Call = string;
 
 function fakeClient(options: { token?: string; fail?: PlatformError; services?: () => ReturnType<typeof blogService>[] } = {}) {
   const calls: Call[] = [];
-  const answer = <T>(name: string, value: () => T) => async () => {
-    calls.push(name);
-    if (options.fail) throw options.fail;
-    return value();
-  };
+  const answer =
+    <T>(name: string, value: () => T) =>
+    async () => {
+      calls.push(name);
+      if (options.fail) throw options.fail;
+      return value();
+    };
   const client = {
     token: 'token' in options ? options.token : 'tok',
-    whoami: answer('whoami', () => ({ account: { id: 'a', email: 'e@x', createdAt: '' }, organization: { id: 'o', name: 'o', createdAt: '' } })),
+    whoami: answer('whoami', () => ({
+      account: { id: 'a', email: 'e@x', createdAt: '' },
+      organization: { id: 'o', name: 'o', createdAt: '' },
+    })),
     listServices: answer('services', () => (options.services ?? (() => [blogService('DEPLOYED')]))()),
     listProjects: answer('projects', () => [shopProject()]),
-    invoice: async (projectId: string) => { calls.push(`invoice ${projectId}`); return invoice(projectId, 'blog-k3x9q2', 10, 0, 0); },
-    usage: async (projectId: string, serviceId: string) => { calls.push(`usage ${projectId} ${serviceId}`); return usage(projectId, serviceId, 10); },
+    invoice: async (projectId: string) => {
+      calls.push(`invoice ${projectId}`);
+      return invoice(projectId, 'blog-k3x9q2', 10, 0, 0);
+    },
+    usage: async (projectId: string, serviceId: string) => {
+      calls.push(`usage ${projectId} ${serviceId}`);
+      return usage(projectId, serviceId, 10);
+    },
   };
   return { client: client as unknown as PlatformClient, calls };
 }
@@ -72,7 +83,10 @@ describe('extension: the platform model', () => {
 
   it('without a token, asks once whether the platform is there: not logged in', async () => {
     const { client, calls } = fakeClient({ token: undefined });
-    (client as unknown as { whoami: () => Promise<never> }).whoami = async () => { calls.push('whoami'); throw error('UNAUTHENTICATED', 'TOKEN_MISSING'); };
+    (client as unknown as { whoami: () => Promise<never> }).whoami = async () => {
+      calls.push('whoami');
+      throw error('UNAUTHENTICATED', 'TOKEN_MISSING');
+    };
     const model = new PlatformModel({ client: async () => client });
     await model.refresh();
     assert.deepEqual(calls, ['whoami']);
@@ -122,7 +136,11 @@ describe('extension: the platform model', () => {
     const model = new PlatformModel({ client: async () => client, pollMs: 10 });
     await model.refresh();
     let finish!: () => void;
-    const action = model.track(new Promise<void>((r) => { finish = r; }));
+    const action = model.track(
+      new Promise<void>((r) => {
+        finish = r;
+      }),
+    );
     await sleep(50);
     assert.ok(calls.filter((c) => c === 'services').length >= 3);
     finish();

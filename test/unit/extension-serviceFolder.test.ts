@@ -7,9 +7,7 @@ import { renderMigration } from '../../core/src/codegen/migrations/file';
 import type { MigrationPlan } from '../../core/src/codegen/migrations/types';
 import { SchemaAnalysis } from '../../core/src/schema/analysis';
 import { checkPlatformRules } from '../../core/src/schema/platformRules';
-import {
-  destructiveChanges, folderNameFor, readServiceId, scaffoldServiceFiles, withServiceId,
-} from '../../client/src/serviceFolder';
+import { destructiveChanges, folderNameFor, readServiceId, scaffoldServiceFiles, withServiceId } from '../../client/src/serviceFolder';
 
 describe('extension: codestore.yaml', () => {
   it('reads serviceId as the yaml package does', () => {
@@ -47,12 +45,21 @@ describe('extension: codestore.yaml', () => {
 describe('extension: a new service', () => {
   it('is codestore.yaml, a schema the platform rules accept, and its resolver', () => {
     const files = scaffoldServiceFiles('My Blog');
-    assert.deepEqual(files.map((f) => f.path), ['codestore.yaml', 'src/schema.graphql', 'src/resolvers/queries/hello.ts']);
+    assert.deepEqual(
+      files.map((f) => f.path),
+      ['codestore.yaml', 'src/schema.graphql', 'src/resolvers/queries/hello.ts'],
+    );
     assert.equal(readServiceId(files[0].content), undefined);
     const analysis = new SchemaAnalysis({ prelude: true });
     analysis.update(files[1].content);
-    const diagnostics = [...analysis.diagnostics(), ...checkPlatformRules(analysis, { queries: new Set(['hello']), mutations: new Set() }).diagnostics];
-    assert.deepEqual(diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), []);
+    const diagnostics = [
+      ...analysis.diagnostics(),
+      ...checkPlatformRules(analysis, { queries: new Set(['hello']), mutations: new Set() }).diagnostics,
+    ];
+    assert.deepEqual(
+      diagnostics.filter((d) => d.severity === 'error').map((d) => d.message),
+      [],
+    );
     assert.match(files[2].content, /export default async function hello\(/);
     assert.equal(folderNameFor('My Blog!'), 'my-blog');
     assert.equal(folderNameFor('  '), 'service');
@@ -61,14 +68,25 @@ describe('extension: a new service', () => {
 
 describe('extension: destructive pending migrations', () => {
   const migration = (up: string[], down: string[], warnings: MigrationPlan['warnings'] = []) =>
-    renderMigration({ empty: false, operations: [], downOperations: [], up, down, warnings } as unknown as MigrationPlan, 'Pending', 1).content;
+    renderMigration({ empty: false, operations: [], downOperations: [], up, down, warnings } as unknown as MigrationPlan, 'Pending', 1)
+      .content;
 
-  it('finds DROP TABLE and DROP COLUMN in up(), with the generator\'s warnings, and ignores down()', () => {
+  it("finds DROP TABLE and DROP COLUMN in up(), with the generator's warnings, and ignores down()", () => {
     const text = migration(
-      ['ALTER TABLE "Post" DROP COLUMN "body"', 'DROP TABLE "Tag"', 'ALTER TABLE "Post" ADD "x" integer', 'ALTER TABLE "Post" DROP CONSTRAINT "FK_1"'],
+      [
+        'ALTER TABLE "Post" DROP COLUMN "body"',
+        'DROP TABLE "Tag"',
+        'ALTER TABLE "Post" ADD "x" integer',
+        'ALTER TABLE "Post" DROP CONSTRAINT "FK_1"',
+      ],
       ['CREATE TABLE "Tag" ("id" BIGSERIAL)', 'DROP TABLE "New"'],
       [
-        { code: 'migration-drop-column', message: 'Post.body is dropped with its data.', origin: { type: 'Post', field: 'body' }, fixes: [] },
+        {
+          code: 'migration-drop-column',
+          message: 'Post.body is dropped with its data.',
+          origin: { type: 'Post', field: 'body' },
+          fixes: [],
+        },
         { code: 'migration-drop-table', message: 'Tag is dropped with its rows.', origin: { type: 'Tag' }, fixes: [] },
         { code: 'migration-add-unique', message: 'may fail', origin: { type: 'Post' }, fixes: [] },
       ],
@@ -80,7 +98,10 @@ describe('extension: destructive pending migrations', () => {
   });
 
   it('finds nothing in a migration that only adds, even when its down() drops', () => {
-    assert.deepEqual(destructiveChanges(migration(['CREATE TABLE "Post" ("id" BIGSERIAL)'], ['DROP TABLE "Post"'])), { statements: [], warnings: [] });
+    assert.deepEqual(destructiveChanges(migration(['CREATE TABLE "Post" ("id" BIGSERIAL)'], ['DROP TABLE "Post"'])), {
+      statements: [],
+      warnings: [],
+    });
     assert.deepEqual(destructiveChanges('not a migration'), { statements: [], warnings: [] });
   });
 

@@ -9,16 +9,34 @@ import { formatRequestLine, parseRequestLine, RequestRecord } from '../../platfo
 describe('CORS origins', () => {
   it('matches exact origins, any port, and any subdomain, never a path or another scheme', () => {
     const patterns = ['https://app.example.com', 'http://localhost:*', 'https://*.preview.example.com', 'http://127.0.0.1:8080'];
-    for (const o of ['https://app.example.com', 'http://localhost:5173', 'http://localhost', 'https://a.preview.example.com', 'https://b.c.preview.example.com', 'http://127.0.0.1:8080', 'HTTPS://APP.example.com']) {
+    for (const o of [
+      'https://app.example.com',
+      'http://localhost:5173',
+      'http://localhost',
+      'https://a.preview.example.com',
+      'https://b.c.preview.example.com',
+      'http://127.0.0.1:8080',
+      'HTTPS://APP.example.com',
+    ]) {
       assert.ok(originAllowed(o, patterns), o);
     }
-    for (const o of ['http://app.example.com', 'https://app.example.com:8443', 'https://preview.example.com', 'https://evilpreview.example.com', 'http://127.0.0.1:8081', 'null', 'https://app.example.com/x', 'http://localhost.evil.com:80']) {
+    for (const o of [
+      'http://app.example.com',
+      'https://app.example.com:8443',
+      'https://preview.example.com',
+      'https://evilpreview.example.com',
+      'http://127.0.0.1:8081',
+      'null',
+      'https://app.example.com/x',
+      'http://localhost.evil.com:80',
+    ]) {
       assert.ok(!originAllowed(o, patterns), o);
     }
   });
 
   it('accepts local origins outside production only', () => {
-    for (const env of ['private', 'demo', 'development', 'staging']) assert.ok(originAllowed('http://127.0.0.1:3000', environmentOrigins(env, [])), env);
+    for (const env of ['private', 'demo', 'development', 'staging'])
+      assert.ok(originAllowed('http://127.0.0.1:3000', environmentOrigins(env, [])), env);
     assert.ok(!originAllowed('http://127.0.0.1:3000', environmentOrigins('production', [])));
     assert.ok(originAllowed('https://shop.example.com', environmentOrigins('production', ['https://shop.example.com'])));
   });
@@ -30,13 +48,26 @@ describe('CORS origins', () => {
     assert.match(checkOriginPattern('app.example.com')!, /scheme:\/\/host/);
     assert.match(checkOriginPattern('*')!, /not an origin/);
     assert.equal(normalizeOrigin('HTTPS://App.Example.com'), 'https://app.example.com');
-    assert.deepEqual(corsOriginsOf({ cors: { origins: ['https://A.example.com', 'nope'] } }), { origins: ['https://a.example.com'], problems: ['cors.origins in codestore.yaml: "nope" is not an origin: write scheme://host[:port], like https://app.example.com or http://localhost:*, without a path.'] });
+    assert.deepEqual(corsOriginsOf({ cors: { origins: ['https://A.example.com', 'nope'] } }), {
+      origins: ['https://a.example.com'],
+      problems: [
+        'cors.origins in codestore.yaml: "nope" is not an origin: write scheme://host[:port], like https://app.example.com or http://localhost:*, without a path.',
+      ],
+    });
     assert.equal(corsOriginsOf({ cors: ['x'] }).problems.length, 1);
   });
 });
 
 describe('request log lines', () => {
-  const base: RequestRecord = { operationType: 'query', operationName: 'Feed', rootFields: ['allPosts'], status: '200', ms: 3.14, clientKey: 'acme', refused: null };
+  const base: RequestRecord = {
+    operationType: 'query',
+    operationName: 'Feed',
+    rootFields: ['allPosts'],
+    status: '200',
+    ms: 3.14,
+    clientKey: 'acme',
+    refused: null,
+  };
 
   it('reads as the issue shows it, and back into the same fields', () => {
     assert.equal(formatRequestLine(base), 'query Feed (allPosts) 200 3.1 ms acme');
@@ -48,7 +79,15 @@ describe('request log lines', () => {
       { operationType: 'POST', operationName: null, rootFields: [], status: 'aborted', ms: 7.2, clientKey: null, refused: null },
     ];
     for (const r of cases) assert.deepEqual(parseRequestLine(formatRequestLine(r)), r, formatRequestLine(r));
-    assert.deepEqual(parseRequestLine('POST 200 3.1 ms'), { operationType: 'POST', operationName: null, rootFields: [], status: '200', ms: 3.1, clientKey: null, refused: null });
+    assert.deepEqual(parseRequestLine('POST 200 3.1 ms'), {
+      operationType: 'POST',
+      operationName: null,
+      rootFields: [],
+      status: '200',
+      ms: 3.1,
+      clientKey: null,
+      refused: null,
+    });
     assert.equal(parseRequestLine('deployed'), undefined);
   });
 

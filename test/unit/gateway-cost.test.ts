@@ -18,7 +18,9 @@ const op = (text: string, name?: string) => {
 
 describe('document analysis', () => {
   it('names the operation type, name and root fields (names, not aliases; fragments expanded)', () => {
-    const a = op('query Feed { allPosts { id } first: post(id: 1) { id } ...More } fragment More on Query { post(id: 2) { title } __typename }');
+    const a = op(
+      'query Feed { allPosts { id } first: post(id: 1) { id } ...More } fragment More on Query { post(id: 2) { title } __typename }',
+    );
     assert.equal(a.type, 'query');
     assert.equal(a.name, 'Feed');
     assert.deepEqual(a.rootFields, ['allPosts', 'post', '__typename']);
@@ -87,7 +89,10 @@ describe('document analysis', () => {
 
 describe('cost limits', () => {
   it('names the limit and the measured value', () => {
-    const deep = checkOperation(op('{ allPosts { author { posts { author { posts { id } } } } } }'), undefined, { ...DEFAULT_COST_LIMITS, depth: 5 });
+    const deep = checkOperation(op('{ allPosts { author { posts { author { posts { id } } } } } }'), undefined, {
+      ...DEFAULT_COST_LIMITS,
+      depth: 5,
+    });
     assert.equal(deep?.limit, 'depth');
     assert.equal(deep?.measured, 6);
     assert.match(deep!.message, /nests fields 6 deep; the limit \(depth\) is 5/);

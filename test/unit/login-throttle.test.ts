@@ -6,7 +6,12 @@ import { LoginThrottle } from '../../platform/src/auth/throttle';
 
 function clock() {
   let t = 1_000_000;
-  return { now: () => t, advance: (ms: number) => { t += ms; } };
+  return {
+    now: () => t,
+    advance: (ms: number) => {
+      t += ms;
+    },
+  };
 }
 
 describe('login throttle', () => {

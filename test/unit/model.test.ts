@@ -77,10 +77,22 @@ describe('entities', () => {
       type TwoKeys { id: ID! other: ID }
       type ListOfIds { id: ID! refs: [ID!] }
     `);
-    assert.deepEqual(entity(model, 'NoKey').idFields.map((f) => f.name), []);
-    assert.deepEqual(entity(model, 'OneKey').idFields.map((f) => f.name), ['id']);
-    assert.deepEqual(entity(model, 'TwoKeys').idFields.map((f) => f.name), ['id', 'other']);
-    assert.deepEqual(entity(model, 'ListOfIds').idFields.map((f) => f.name), ['id']);
+    assert.deepEqual(
+      entity(model, 'NoKey').idFields.map((f) => f.name),
+      [],
+    );
+    assert.deepEqual(
+      entity(model, 'OneKey').idFields.map((f) => f.name),
+      ['id'],
+    );
+    assert.deepEqual(
+      entity(model, 'TwoKeys').idFields.map((f) => f.name),
+      ['id', 'other'],
+    );
+    assert.deepEqual(
+      entity(model, 'ListOfIds').idFields.map((f) => f.name),
+      ['id'],
+    );
     assert.equal(field(model, 'ListOfIds', 'refs').columnType, 'character varying[]');
     assert.equal(field(model, 'OneKey', 'id').columnType, 'bigint');
   });
@@ -94,7 +106,10 @@ describe('entities', () => {
     assert.equal(entity(model, 'Article').renamedFrom, 'Post');
     assert.equal(field(model, 'Article', 'headline').renamedFrom, 'title');
     assert.equal(model.enums.get('Mood')?.renamedFrom, 'Feeling');
-    assert.deepEqual(model.enums.get('Mood')?.values, [{ name: 'HAPPY', renamedFrom: 'GLAD' }, { name: 'SAD', renamedFrom: undefined }]);
+    assert.deepEqual(model.enums.get('Mood')?.values, [
+      { name: 'HAPPY', renamedFrom: 'GLAD' },
+      { name: 'SAD', renamedFrom: undefined },
+    ]);
   });
 
   it('includes the fields an extension adds to an entity', () => {
@@ -103,7 +118,10 @@ describe('entities', () => {
       type Post { id: ID! title: String }
       extend type Post { views: Int }
     `);
-    assert.deepEqual(entity(model, 'Post').fields.map((f) => f.name), ['id', 'title', 'views']);
+    assert.deepEqual(
+      entity(model, 'Post').fields.map((f) => f.name),
+      ['id', 'title', 'views'],
+    );
     assert.equal(field(model, 'Post', 'views').columnType, 'integer');
   });
 
@@ -113,7 +131,10 @@ describe('entities', () => {
       enum Color { RED }
       extend enum Color { BLUE }
     `);
-    assert.deepEqual(model.enums.get('Color')?.values.map((v) => v.name), ['RED', 'BLUE']);
+    assert.deepEqual(
+      model.enums.get('Color')?.values.map((v) => v.name),
+      ['RED', 'BLUE'],
+    );
   });
 });
 
@@ -289,15 +310,39 @@ describe('relations', () => {
     assert.deepEqual(relation(open, 'Person', 'manager').ambiguousWith, ['reports']);
     assert.deepEqual(relation(open, 'Person', 'reports').ambiguousWith, ['manager']);
 
-    const paired = modelOf('type Query { a: Int }\ntype Person { id: ID! manager: Person @relation(inverse: "reports") reports: [Person] }');
-    assert.deepEqual(shape(relation(paired, 'Person', 'manager')), { target: 'Person', kind: 'many-to-one', owner: true, inverse: 'reports' });
-    assert.deepEqual(shape(relation(paired, 'Person', 'reports')), { target: 'Person', kind: 'one-to-many', owner: false, inverse: 'manager' });
+    const paired = modelOf(
+      'type Query { a: Int }\ntype Person { id: ID! manager: Person @relation(inverse: "reports") reports: [Person] }',
+    );
+    assert.deepEqual(shape(relation(paired, 'Person', 'manager')), {
+      target: 'Person',
+      kind: 'many-to-one',
+      owner: true,
+      inverse: 'reports',
+    });
+    assert.deepEqual(shape(relation(paired, 'Person', 'reports')), {
+      target: 'Person',
+      kind: 'one-to-many',
+      owner: false,
+      inverse: 'manager',
+    });
   });
 
   it('a self many-to-many: the field whose name sorts first owns the join table', () => {
-    const m = modelOf('type Query { a: Int }\ntype Person { id: ID! following: [Person] @relation(inverse: "followers") followers: [Person] }');
-    assert.deepEqual(shape(relation(m, 'Person', 'followers')), { target: 'Person', kind: 'many-to-many', owner: true, inverse: 'following' });
-    assert.deepEqual(shape(relation(m, 'Person', 'following')), { target: 'Person', kind: 'many-to-many', owner: false, inverse: 'followers' });
+    const m = modelOf(
+      'type Query { a: Int }\ntype Person { id: ID! following: [Person] @relation(inverse: "followers") followers: [Person] }',
+    );
+    assert.deepEqual(shape(relation(m, 'Person', 'followers')), {
+      target: 'Person',
+      kind: 'many-to-many',
+      owner: true,
+      inverse: 'following',
+    });
+    assert.deepEqual(shape(relation(m, 'Person', 'following')), {
+      target: 'Person',
+      kind: 'many-to-many',
+      owner: false,
+      inverse: 'followers',
+    });
   });
 
   it('two relations between the same types are ambiguous; @relation(inverse:) on both settles it', () => {
@@ -327,11 +372,17 @@ describe('relations', () => {
       type Post { id: ID! author: User @relation(inverse: "posts") editor: User }
       type User { id: ID! posts: [Post] edited: [Post] }
     `);
-    assert.ok(!(relation(m, 'Post', 'editor').ambiguousWith ?? []).includes('posts'), `candidates: ${relation(m, 'Post', 'editor').ambiguousWith}`);
-    assert.ok(!(relation(m, 'User', 'edited').ambiguousWith ?? []).includes('author'), `candidates: ${relation(m, 'User', 'edited').ambiguousWith}`);
+    assert.ok(
+      !(relation(m, 'Post', 'editor').ambiguousWith ?? []).includes('posts'),
+      `candidates: ${relation(m, 'Post', 'editor').ambiguousWith}`,
+    );
+    assert.ok(
+      !(relation(m, 'User', 'edited').ambiguousWith ?? []).includes('author'),
+      `candidates: ${relation(m, 'User', 'edited').ambiguousWith}`,
+    );
   });
 
-  it('a field claimed by a sibling\'s @relation(inverse:) does not pair with another sibling too', () => {
+  it("a field claimed by a sibling's @relation(inverse:) does not pair with another sibling too", () => {
     const m = modelOf(`
       type Query { a: Int }
       type A { id: ID! x: C y: C @relation(inverse: "y") }
@@ -396,26 +447,45 @@ describe('relations', () => {
       list: fc.boolean(),
       inverse: fc.option(fc.constantFrom(...fieldNames), { nil: undefined, freq: 4 }),
     });
-    const schema = fc.tuple(...names.map(() => fc.uniqueArray(relField, { selector: (f) => f.name, maxLength: 3 }))).map((types) =>
-      'type Query { a: Int }\n' + types.map((fields, i) => `type ${names[i]} { id: ID! ${fields.map((f) =>
-        `${f.name}: ${f.list ? `[${f.target}]` : f.target}${f.inverse ? ` @relation(inverse: "${f.inverse}")` : ''}`).join(' ')} }`).join('\n'));
-    fc.assert(fc.property(schema, (sdl) => {
-      const m = modelOf(sdl);
-      for (const e of m.entities.values()) {
-        for (const f of e.fields) {
-          const r = f.relation;
-          if (!r?.inverse) continue;
-          const other = field(m, r.target, r.inverse);
-          const back = other.relation!;
-          // A side that is reported (bad or ambiguous inverse) may disagree: the user is told.
-          if (back.badInverse !== undefined || back.ambiguousWith) continue;
-          // The other side names this field back, with the mirrored kind.
-          assert.equal(back.inverse, f.name, `${e.name}.${f.name} ↔ ${r.target}.${r.inverse}\n${sdl}`);
-          const mirror = { 'many-to-one': 'one-to-many', 'one-to-many': 'many-to-one', 'one-to-one': 'one-to-one', 'many-to-many': 'many-to-many' } as const;
-          assert.equal(back.kind, mirror[r.kind], sdl);
-          assert.equal(r.owner !== back.owner, true, `exactly one owner for ${e.name}.${f.name}\n${sdl}`);
+    const schema = fc
+      .tuple(...names.map(() => fc.uniqueArray(relField, { selector: (f) => f.name, maxLength: 3 })))
+      .map(
+        (types) =>
+          'type Query { a: Int }\n' +
+          types
+            .map(
+              (fields, i) =>
+                `type ${names[i]} { id: ID! ${fields
+                  .map((f) => `${f.name}: ${f.list ? `[${f.target}]` : f.target}${f.inverse ? ` @relation(inverse: "${f.inverse}")` : ''}`)
+                  .join(' ')} }`,
+            )
+            .join('\n'),
+      );
+    fc.assert(
+      fc.property(schema, (sdl) => {
+        const m = modelOf(sdl);
+        for (const e of m.entities.values()) {
+          for (const f of e.fields) {
+            const r = f.relation;
+            if (!r?.inverse) continue;
+            const other = field(m, r.target, r.inverse);
+            const back = other.relation!;
+            // A side that is reported (bad or ambiguous inverse) may disagree: the user is told.
+            if (back.badInverse !== undefined || back.ambiguousWith) continue;
+            // The other side names this field back, with the mirrored kind.
+            assert.equal(back.inverse, f.name, `${e.name}.${f.name} ↔ ${r.target}.${r.inverse}\n${sdl}`);
+            const mirror = {
+              'many-to-one': 'one-to-many',
+              'one-to-many': 'many-to-one',
+              'one-to-one': 'one-to-one',
+              'many-to-many': 'many-to-many',
+            } as const;
+            assert.equal(back.kind, mirror[r.kind], sdl);
+            assert.equal(r.owner !== back.owner, true, `exactly one owner for ${e.name}.${f.name}\n${sdl}`);
+          }
         }
-      }
-    }), { numRuns: 400 });
+      }),
+      { numRuns: 400 },
+    );
   });
 });

@@ -12,7 +12,10 @@ import { blogSchemaText, REPO_ROOT, withMarks } from './support';
 function check(text: string, resolvers?: { queries?: string[]; mutations?: string[] }): PlatformCheck {
   const analysis = new SchemaAnalysis({ prelude: true });
   analysis.update(text);
-  const files: ResolverFiles | undefined = resolvers && { queries: new Set(resolvers.queries ?? []), mutations: new Set(resolvers.mutations ?? []) };
+  const files: ResolverFiles | undefined = resolvers && {
+    queries: new Set(resolvers.queries ?? []),
+    mutations: new Set(resolvers.mutations ?? []),
+  };
   return checkPlatformRules(analysis, files);
 }
 
@@ -44,7 +47,10 @@ describe('keys', () => {
   it('a second and third ID field are each reported', () => {
     const { text, at } = withMarks('type Query { a: Int }\ntype Post { id: ID! ‸other‸: ID ‸third‸: ID! }\n');
     const ds = only(check(text), 'entity-multiple-ids');
-    assert.deepEqual(spans(ds), [[at[0], at[1]], [at[2], at[3]]]);
+    assert.deepEqual(spans(ds), [
+      [at[0], at[1]],
+      [at[2], at[3]],
+    ]);
     assert.match(ds[0].message, /already has the key field "id"/);
   });
 
@@ -56,7 +62,9 @@ describe('keys', () => {
 
 describe('storable types', () => {
   it('a field that cannot be stored is reported on its type, with where @transient goes', () => {
-    const { text, at } = withMarks('type Query { a: Int }\ninterface Node { id: ID! }\nscalar Url\ntype Post implements Node‸ { id: ID! link: ‸Url‸ }\n');
+    const { text, at } = withMarks(
+      'type Query { a: Int }\ninterface Node { id: ID! }\nscalar Url\ntype Post implements Node‸ { id: ID! link: ‸Url‸ }\n',
+    );
     const [d, ...rest] = only(check(text), 'unsupported-type');
     assert.equal(rest.length, 0);
     assert.deepEqual([d.start, d.end], [at[1], at[2]]);
@@ -104,7 +112,13 @@ type User { id: ID! posts: [Post] edited: [Post] }
     assert.ok(author, 'Post.author is reported');
     assert.equal(author.end, at[1]);
     assert.match(author.message, /Candidates: "posts", "edited"/);
-    assert.deepEqual(author.data, { kind: 'ambiguous-relation', typeName: 'Post', field: 'author', candidates: ['posts', 'edited'], insertAt: at[2] });
+    assert.deepEqual(author.data, {
+      kind: 'ambiguous-relation',
+      typeName: 'Post',
+      field: 'author',
+      candidates: ['posts', 'edited'],
+      insertAt: at[2],
+    });
   });
 
   it('@relation(inverse:) on both sides settles the pairing', () => {
@@ -120,18 +134,25 @@ type User { id: ID! posts: [Post] edited: [Post] }
 type Post { id: ID! author: User @relation(inverse: "posts") editor: User }
 type User { id: ID! posts: [Post] edited: [Post] }
 `);
-    assert.deepEqual(r.diagnostics.map((d) => d.message), []);
+    assert.deepEqual(
+      r.diagnostics.map((d) => d.message),
+      [],
+    );
   });
 
   it('a bad inverse is reported on the @relation directive', () => {
-    const { text, at } = withMarks('type Query { a: Int }\ntype Post { id: ID! author: User ‸@relation(inverse: "writer")‸ }\ntype User { id: ID! posts: [Post] }\n');
+    const { text, at } = withMarks(
+      'type Query { a: Int }\ntype Post { id: ID! author: User ‸@relation(inverse: "writer")‸ }\ntype User { id: ID! posts: [Post] }\n',
+    );
     const ds = only(check(text), 'bad-inverse');
     assert.deepEqual(spans(ds), [[at[0], at[1]]]);
     assert.match(ds[0].message, /"User" has no field "writer" of type "Post"/);
   });
 
   it('onDelete: SET_NULL on a non-null field is reported; on a nullable field it is fine', () => {
-    const { text, at } = withMarks('type Query { a: Int }\ntype Post { id: ID! a: User! ‸@relation(onDelete: SET_NULL)‸ b: User @relation(onDelete: SET_NULL) }\ntype User { id: ID! }\n');
+    const { text, at } = withMarks(
+      'type Query { a: Int }\ntype Post { id: ID! a: User! ‸@relation(onDelete: SET_NULL)‸ b: User @relation(onDelete: SET_NULL) }\ntype User { id: ID! }\n',
+    );
     assert.deepEqual(spans(only(check(text), 'set-null-non-null')), [[at[0], at[1]]]);
   });
 });
@@ -143,7 +164,11 @@ type Stats @transient { n: Int ‸@index‸ m: String ‸@length(max: 3)‸ }
 type Post { id: ID! title: String @unique @length(max: 3) }
 `);
     const ds = only(check(text), 'directive-on-unstored');
-    assert.deepEqual(spans(ds), [[at[0], at[1]], [at[2], at[3]], [at[4], at[5]]]);
+    assert.deepEqual(spans(ds), [
+      [at[0], at[1]],
+      [at[2], at[3]],
+      [at[4], at[5]],
+    ]);
     assert.ok(ds.every((d) => d.severity === 'warning'));
     assert.match(ds[1].message, /@index has no effect: "Stats" is not stored/);
   });
@@ -154,20 +179,32 @@ describe('resolvers', () => {
     const { text, at } = withMarks('type Query { ‸posts‸: [Int] ‸post‸(id: ID!): Int }\ntype Mutation { ‸publish‸: Int }\n');
     const r = check(text, { queries: ['posts'] });
     const ds = only(r, 'missing-resolver');
-    assert.deepEqual(spans(ds), [[at[2], at[3]], [at[4], at[5]]]);
-    assert.deepEqual(ds.map((d) => d.data), [
-      { kind: 'missing-resolver', operation: 'queries', field: 'post', file: 'src/resolvers/queries/post.ts' },
-      { kind: 'missing-resolver', operation: 'mutations', field: 'publish', file: 'src/resolvers/mutations/publish.ts' },
+    assert.deepEqual(spans(ds), [
+      [at[2], at[3]],
+      [at[4], at[5]],
     ]);
+    assert.deepEqual(
+      ds.map((d) => d.data),
+      [
+        { kind: 'missing-resolver', operation: 'queries', field: 'post', file: 'src/resolvers/queries/post.ts' },
+        { kind: 'missing-resolver', operation: 'mutations', field: 'publish', file: 'src/resolvers/mutations/publish.ts' },
+      ],
+    );
     assert.match(ds[0].message, /"Query.post" has no resolver: create `src\/resolvers\/queries\/post.ts`/);
   });
 
   it('reports resolver files whose field is gone as orphans', () => {
-    const r = check('type Query { posts: [Int] }\ntype Mutation { publish: Int }\n', { queries: ['posts', 'drafts'], mutations: ['publish', 'unpublish'] });
-    assert.deepEqual(r.orphanResolvers.map(({ file, operation, field, code }) => ({ file, operation, field, code })), [
-      { file: 'src/resolvers/queries/drafts.ts', operation: 'queries', field: 'drafts', code: 'orphan-resolver' },
-      { file: 'src/resolvers/mutations/unpublish.ts', operation: 'mutations', field: 'unpublish', code: 'orphan-resolver' },
-    ]);
+    const r = check('type Query { posts: [Int] }\ntype Mutation { publish: Int }\n', {
+      queries: ['posts', 'drafts'],
+      mutations: ['publish', 'unpublish'],
+    });
+    assert.deepEqual(
+      r.orphanResolvers.map(({ file, operation, field, code }) => ({ file, operation, field, code })),
+      [
+        { file: 'src/resolvers/queries/drafts.ts', operation: 'queries', field: 'drafts', code: 'orphan-resolver' },
+        { file: 'src/resolvers/mutations/unpublish.ts', operation: 'mutations', field: 'unpublish', code: 'orphan-resolver' },
+      ],
+    );
     // One message for every host (the editor, `codestore check`, the platform's check of a push).
     assert.match(r.orphanResolvers[0].message, /no field "Query\.drafts".*delete this file/);
     assert.deepEqual(only(r, 'missing-resolver'), []);
@@ -175,20 +212,38 @@ describe('resolvers', () => {
 
   it('a mutation resolver does not count for a query field of the same name', () => {
     const r = check('type Query { posts: [Int] }\n', { mutations: ['posts'] });
-    assert.deepEqual(only(r, 'missing-resolver').map((d) => (d.data as { field: string }).field), ['posts']);
-    assert.deepEqual(r.orphanResolvers.map((o) => o.file), ['src/resolvers/mutations/posts.ts']);
+    assert.deepEqual(
+      only(r, 'missing-resolver').map((d) => (d.data as { field: string }).field),
+      ['posts'],
+    );
+    assert.deepEqual(
+      r.orphanResolvers.map((o) => o.file),
+      ['src/resolvers/mutations/posts.ts'],
+    );
   });
 
   it('follows the root names of the schema definition', () => {
     const r = check('schema { query: Root }\ntype Root { posts: [Int] }\ntype Query { id: ID! }\n', { queries: ['id'] });
-    assert.deepEqual(only(r, 'missing-resolver').map((d) => d.message.slice(0, 12)), ['"Root.posts"']);
-    assert.deepEqual(r.orphanResolvers.map((o) => o.field), ['id']);
+    assert.deepEqual(
+      only(r, 'missing-resolver').map((d) => d.message.slice(0, 12)),
+      ['"Root.posts"'],
+    );
+    assert.deepEqual(
+      r.orphanResolvers.map((o) => o.field),
+      ['id'],
+    );
   });
 
   it('counts the fields that `extend type Query` and `extend type Mutation` add', () => {
-    const r = check('type Query { posts: [Int] }\nextend type Query { drafts: [Int] }\ntype Mutation { a: Int }\nextend type Mutation { b: Int }\n', { queries: ['posts', 'drafts'], mutations: ['a'] });
+    const r = check(
+      'type Query { posts: [Int] }\nextend type Query { drafts: [Int] }\ntype Mutation { a: Int }\nextend type Mutation { b: Int }\n',
+      { queries: ['posts', 'drafts'], mutations: ['a'] },
+    );
     assert.deepEqual(r.orphanResolvers, [], 'drafts.ts resolves Query.drafts');
-    assert.deepEqual(only(r, 'missing-resolver').map((d) => (d.data as { field: string }).field), ['b']);
+    assert.deepEqual(
+      only(r, 'missing-resolver').map((d) => (d.data as { field: string }).field),
+      ['b'],
+    );
   });
 
   it('checks no resolvers without a service folder', () => {
@@ -211,15 +266,25 @@ describe('the blog fixture', () => {
   it('reports the missing resolver when a Query field is added', () => {
     const text = blogSchemaText().replace('  post(id: ID!): Post\n', '  post(id: ID!): Post\n  drafts: [Post!]!\n');
     const r = check(text, { queries: ['allPosts', 'post'], mutations: ['createPost'] });
-    assert.deepEqual(only(r, 'missing-resolver').map((d) => text.slice(d.start, d.end)), ['drafts']);
+    assert.deepEqual(
+      only(r, 'missing-resolver').map((d) => text.slice(d.start, d.end)),
+      ['drafts'],
+    );
   });
 });
 
 describe('defaults TypeORM cannot compare', () => {
   it('warns on a cast and on ARRAY[...] in @default, not on plain literals', () => {
     const a = new SchemaAnalysis({ prelude: true });
-    a.update('type Query { a: Int }\ntype T {\n  id: ID!\n  j: JSON @default(value: "\'[]\'::jsonb")\n  tags: [String] @default(value: "ARRAY[\'a\']")\n  n: Int @default(value: "0")\n}\n');
-    const codes = checkPlatformRules(a, undefined).diagnostics.map((d) => d.code).sort();
-    assert.deepEqual(codes.filter((c) => c.startsWith('default-')), ['default-array', 'default-cast']);
+    a.update(
+      'type Query { a: Int }\ntype T {\n  id: ID!\n  j: JSON @default(value: "\'[]\'::jsonb")\n  tags: [String] @default(value: "ARRAY[\'a\']")\n  n: Int @default(value: "0")\n}\n',
+    );
+    const codes = checkPlatformRules(a, undefined)
+      .diagnostics.map((d) => d.code)
+      .sort();
+    assert.deepEqual(
+      codes.filter((c) => c.startsWith('default-')),
+      ['default-array', 'default-cast'],
+    );
   });
 });

@@ -2,9 +2,7 @@
 // analysis and graphql-js's own validation to compare against.
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import {
-  buildASTSchema, DefinitionNode, DocumentNode, GraphQLError, Kind, NameNode, parse, Source, validateSchema, visit,
-} from 'graphql';
+import { buildASTSchema, DefinitionNode, DocumentNode, GraphQLError, Kind, NameNode, parse, Source, validateSchema, visit } from 'graphql';
 import { validateSDL } from 'graphql/validation/validate';
 import { chunkStarts } from '../../core/src/schema/chunker';
 import { AnalysisOptions, EditHint, SchemaAnalysis } from '../../core/src/schema/analysis';
@@ -73,18 +71,31 @@ export function graphqlJsVerdict(text: string, prelude: boolean): { messages: st
   const errors: GraphQLError[] = [...validateSDL(document)];
   const defined = new Set(document.definitions.map(definitionKey));
   const unknown = new Set<string>();
-  visit(document, { NamedType: (n) => { if (!defined.has(n.name.value) && !BUILTIN_SCALARS.has(n.name.value)) unknown.add(n.name.value); } });
-  const stubs = [...unknown].map((value) => ({ kind: Kind.SCALAR_TYPE_DEFINITION, name: { kind: Kind.NAME, value } as NameNode }) as DefinitionNode);
+  visit(document, {
+    NamedType: (n) => {
+      if (!defined.has(n.name.value) && !BUILTIN_SCALARS.has(n.name.value)) unknown.add(n.name.value);
+    },
+  });
+  const stubs = [...unknown].map(
+    (value) => ({ kind: Kind.SCALAR_TYPE_DEFINITION, name: { kind: Kind.NAME, value } as NameNode }) as DefinitionNode,
+  );
   let unbuildable: string | undefined;
   try {
     // The product's position: an error that follows from an unknown type (standing in as a
     // scalar here) adds nothing to "Unknown type", so it is not reported.
     const followsFromUnknown = (e: GraphQLError) => (e.nodes ?? []).some((n) => n.kind === Kind.NAMED_TYPE && unknown.has(n.name.value));
-    errors.push(...validateSchema(buildASTSchema({ kind: Kind.DOCUMENT, definitions: [...document.definitions, ...stubs] }, { assumeValidSDL: true })).filter((e) => !followsFromUnknown(e)));
+    errors.push(
+      ...validateSchema(
+        buildASTSchema({ kind: Kind.DOCUMENT, definitions: [...document.definitions, ...stubs] }, { assumeValidSDL: true }),
+      ).filter((e) => !followsFromUnknown(e)),
+    );
   } catch (e) {
     unbuildable = (e as Error).message;
   }
-  const raw = errors.filter((e) => (e.nodes ?? []).some((n) => n.loc?.source === source)).map((e) => e.message).sort();
+  const raw = errors
+    .filter((e) => (e.nodes ?? []).some((n) => n.loc?.source === source))
+    .map((e) => e.message)
+    .sort();
   return { messages: raw.map(normalizeMessage).sort(), raw, unbuildable };
 }
 
@@ -104,7 +115,11 @@ export function assertAgreesWithGraphqlJs(diagnostics: readonly SchemaDiagnostic
     // graphql-js stops at the build, so its verdict is only the SDL errors: the product must
     // report each of them (and may go on, definition by definition, to schema errors).
     const missing = verdict.messages.filter((m) => !product.includes(m));
-    assert.deepEqual(missing, [], `graphql-js cannot build this schema (${verdict.unbuildable}); the product misses some of its SDL errors:\n${text}`);
+    assert.deepEqual(
+      missing,
+      [],
+      `graphql-js cannot build this schema (${verdict.unbuildable}); the product misses some of its SDL errors:\n${text}`,
+    );
     return;
   }
   assert.deepEqual(product, verdict.messages, `graphql-js agrees on:\n${text}`);
@@ -127,11 +142,19 @@ export function normalizeMessage(message: string): string {
 }
 
 export function productMessages(diagnostics: readonly SchemaDiagnostic[]): string[] {
-  return diagnostics.filter((d) => d.code !== 'missing-query').map((d) => normalizeMessage(d.message)).sort();
+  return diagnostics
+    .filter((d) => d.code !== 'missing-query')
+    .map((d) => normalizeMessage(d.message))
+    .sort();
 }
 
 export function parses(text: string): boolean {
-  try { parse(text); return true; } catch { return false; }
+  try {
+    parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -141,59 +164,234 @@ export function parses(text: string): boolean {
 export function githubSlice(line: number, count: number): string {
   const text = githubSchemaText();
   const starts = chunkStarts(text);
-  const lineStart = text.split('\n').slice(0, line - 1).join('\n').length + 1;
+  const lineStart =
+    text
+      .split('\n')
+      .slice(0, line - 1)
+      .join('\n').length + 1;
   const k = starts.findIndex((s) => s >= lineStart);
   return text.slice(starts[k], starts[k + count]);
 }
 
 const TYPE_NAMES = ['A', 'B', 'C', 'Node', 'Named', 'Query', 'Mutation', 'U', 'In', 'Filter', 'Color', 'Url'];
-const OUTPUT_REFS = ['A', 'B', 'C', 'Node', 'Named', 'U', 'Color', 'Url', 'String', 'Int', 'ID', 'Boolean', 'Strin', 'DateTime', 'JSON', 'In'];
+const OUTPUT_REFS = [
+  'A',
+  'B',
+  'C',
+  'Node',
+  'Named',
+  'U',
+  'Color',
+  'Url',
+  'String',
+  'Int',
+  'ID',
+  'Boolean',
+  'Strin',
+  'DateTime',
+  'JSON',
+  'In',
+];
 const INPUT_REFS = ['In', 'Filter', 'Color', 'Url', 'String', 'Int', 'Float', 'A', 'Decimal'];
 const INTERFACES = ['Node', 'Named', 'A', 'Color'];
-const DIRECTIVES = ['@tag', '@key(fields: "id")', '@deprecated', '@deprecated(reason: "old")', '@unique', '@auth', '@length(max: 10)', '@relation(inverse: "a")', '@relation(onDelete: CASCADE)', '@transient', '@nope'];
+const DIRECTIVES = [
+  '@tag',
+  '@key(fields: "id")',
+  '@deprecated',
+  '@deprecated(reason: "old")',
+  '@unique',
+  '@auth',
+  '@length(max: 10)',
+  '@relation(inverse: "a")',
+  '@relation(onDelete: CASCADE)',
+  '@transient',
+  '@nope',
+];
 
 const pick = <T>(xs: readonly T[]) => fc.constantFrom(...xs);
-const typeRef = (names: readonly string[]) => fc.tuple(pick(names), fc.boolean(), fc.boolean(), fc.boolean())
-  .map(([n, list, inner, outer]) => (list ? `[${n}${inner ? '!' : ''}]` : n) + (outer ? '!' : ''));
+const typeRef = (names: readonly string[]) =>
+  fc
+    .tuple(pick(names), fc.boolean(), fc.boolean(), fc.boolean())
+    .map(([n, list, inner, outer]) => (list ? `[${n}${inner ? '!' : ''}]` : n) + (outer ? '!' : ''));
 const maybe = (arb: fc.Arbitrary<string>) => fc.option(arb, { nil: '' });
 const directives = fc.array(pick(DIRECTIVES), { maxLength: 2 }).map((ds) => ds.map((d) => ' ' + d).join(''));
 const description = fc.constantFrom('', '"Doc." ', '"""\nBlock doc.\n"""\n', '# comment\n');
 const fieldName = pick(['id', 'a', 'b', 'name', 'items', 'owner', 'type']);
-const field = fc.tuple(description, fieldName, maybe(fc.tuple(fieldName, typeRef(INPUT_REFS)).map(([n, t]) => `(${n}: ${t})`)), typeRef(OUTPUT_REFS), directives)
+const field = fc
+  .tuple(
+    description,
+    fieldName,
+    maybe(fc.tuple(fieldName, typeRef(INPUT_REFS)).map(([n, t]) => `(${n}: ${t})`)),
+    typeRef(OUTPUT_REFS),
+    directives,
+  )
   .map(([d, n, args, t, ds]) => `  ${d.replace(/\n(?!$)/g, '\n  ')}${n}${args}: ${t}${ds}\n`);
-const inputField = fc.tuple(fieldName, typeRef(INPUT_REFS), maybe(pick([' = 1', ' = "x"', ' = RED'])))
+const inputField = fc
+  .tuple(fieldName, typeRef(INPUT_REFS), maybe(pick([' = 1', ' = "x"', ' = RED'])))
   .map(([n, t, dv]) => `  ${n}: ${t}${dv}\n`);
 const fields = fc.array(field, { minLength: 0, maxLength: 4 }).map((fs) => fs.join(''));
 const implementsClause = fc.array(pick(INTERFACES), { maxLength: 2 }).map((is) => (is.length ? ` implements ${is.join(' & ')}` : ''));
 
 export const generatedDefinition = fc.oneof(
-  { weight: 4, arbitrary: fc.tuple(description, pick(TYPE_NAMES), implementsClause, directives, fields).map(([d, n, i, ds, fs]) => `${d}type ${n}${i}${ds} {\n${fs}}\n`) },
-  { weight: 2, arbitrary: fc.tuple(description, pick(INTERFACES), implementsClause, fields).map(([d, n, i, fs]) => `${d}interface ${n}${i} {\n${fs}}\n`) },
-  { weight: 1, arbitrary: fc.tuple(pick(['U', 'B', 'Node']), fc.array(pick(['A', 'B', 'C', 'Node', 'In', 'Query']), { minLength: 1, maxLength: 3 })).map(([n, ms]) => `union ${n} = ${ms.join(' | ')}\n`) },
-  { weight: 2, arbitrary: fc.tuple(pick(['In', 'Filter', 'A']), fc.array(inputField, { maxLength: 3 })).map(([n, fs]) => `input ${n} {\n${fs.join('')}}\n`) },
-  { weight: 1, arbitrary: fc.tuple(pick(['Color', 'B']), fc.array(pick(['RED', 'GREEN', 'RED', 'true']), { maxLength: 3 })).map(([n, vs]) => `enum ${n} {\n${vs.map((v) => `  ${v}\n`).join('')}}\n`) },
+  {
+    weight: 4,
+    arbitrary: fc
+      .tuple(description, pick(TYPE_NAMES), implementsClause, directives, fields)
+      .map(([d, n, i, ds, fs]) => `${d}type ${n}${i}${ds} {\n${fs}}\n`),
+  },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(description, pick(INTERFACES), implementsClause, fields)
+      .map(([d, n, i, fs]) => `${d}interface ${n}${i} {\n${fs}}\n`),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(pick(['U', 'B', 'Node']), fc.array(pick(['A', 'B', 'C', 'Node', 'In', 'Query']), { minLength: 1, maxLength: 3 }))
+      .map(([n, ms]) => `union ${n} = ${ms.join(' | ')}\n`),
+  },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(pick(['In', 'Filter', 'A']), fc.array(inputField, { maxLength: 3 }))
+      .map(([n, fs]) => `input ${n} {\n${fs.join('')}}\n`),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(pick(['Color', 'B']), fc.array(pick(['RED', 'GREEN', 'RED', 'true']), { maxLength: 3 }))
+      .map(([n, vs]) => `enum ${n} {\n${vs.map((v) => `  ${v}\n`).join('')}}\n`),
+  },
   { weight: 1, arbitrary: fc.tuple(pick(['Url', 'DateTime', 'C']), directives).map(([n, ds]) => `scalar ${n}${ds}\n`) },
-  { weight: 1, arbitrary: fc.tuple(pick(['tag', 'key', 'unique', 'deprecated']), maybe(pick(['(fields: String!)', '(fields: In)', '(reason: String = "x")'])), fc.boolean(), fc.array(pick(['OBJECT', 'FIELD_DEFINITION', 'INTERFACE', 'SCALAR', 'ENUM_VALUE']), { minLength: 1, maxLength: 2 }))
-    .map(([n, args, rep, locs]) => `directive @${n}${args}${rep ? ' repeatable' : ''} on ${locs.join(' | ')}\n`) },
-  { weight: 2, arbitrary: fc.tuple(pick(['type', 'interface', 'input']), pick(TYPE_NAMES), implementsClause, fields).map(([k, n, i, fs]) => `extend ${k} ${n}${k === 'input' ? '' : i} {\n${fs}}\n`) },
-  { weight: 1, arbitrary: fc.tuple(pick(['union U = C', 'enum Color { BLUE }', 'scalar Url @tag', 'schema @tag'])).map(([s]) => `extend ${s}\n`) },
-  { weight: 1, arbitrary: pick(['schema { query: Query }\n', 'schema { query: A mutation: Mutation }\n', 'schema { query: Query query: B }\n']) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(
+        pick(['tag', 'key', 'unique', 'deprecated']),
+        maybe(pick(['(fields: String!)', '(fields: In)', '(reason: String = "x")'])),
+        fc.boolean(),
+        fc.array(pick(['OBJECT', 'FIELD_DEFINITION', 'INTERFACE', 'SCALAR', 'ENUM_VALUE']), { minLength: 1, maxLength: 2 }),
+      )
+      .map(([n, args, rep, locs]) => `directive @${n}${args}${rep ? ' repeatable' : ''} on ${locs.join(' | ')}\n`),
+  },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(pick(['type', 'interface', 'input']), pick(TYPE_NAMES), implementsClause, fields)
+      .map(([k, n, i, fs]) => `extend ${k} ${n}${k === 'input' ? '' : i} {\n${fs}}\n`),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(pick(['union U = C', 'enum Color { BLUE }', 'scalar Url @tag', 'schema @tag'])).map(([s]) => `extend ${s}\n`),
+  },
+  {
+    weight: 1,
+    arbitrary: pick(['schema { query: Query }\n', 'schema { query: A mutation: Mutation }\n', 'schema { query: Query query: B }\n']),
+  },
 );
 export const generatedSchema = fc.array(generatedDefinition, { minLength: 1, maxLength: 9 }).map((defs) => defs.join('\n'));
 
 // Fragments that edits insert: tokens, broken pieces and whole definitions.
 const FRAGMENTS = [
-  '{', '}', '(', ')', '[', ']', '!', ':', '=', '|', '&', '@', '"', '"""', '#', '\n', ' ', '\n\n',
-  'type ', 'interface ', 'input ', 'union ', 'enum ', 'scalar ', 'extend ', 'implements ', 'directive ', 'schema ', 'repeatable ', 'on ',
-  'A', 'B', 'C', 'Node', 'Named', 'Query', 'In', 'U', 'Color', 'String', 'Int', 'ID', 'Strin', 'JSON', 'x',
-  ': String', ': [A!]!', '(arg: In)', ' @tag', ' @deprecated', ' @unique', ' @relation(inverse: "b")',
-  'implements Node ', ' & Named', '| C', ' = 1', '"doc" ', '"""\nA block.\n"""\n', '# note\n',
-  '\ntype A {\n  id: ID!\n}\n', '\ninterface Node {\n  id: ID!\n}\n', '\nunion U = A | B\n', '\ninput In {\n  a: In!\n}\n',
-  '\ninput Filter {\n  in: In!\n}\n', '\nextend type A {\n  extra: Int\n}\n', '\nenum Color {\n  RED\n}\n',
-  '\ndirective @tag(x: Int) on FIELD_DEFINITION | OBJECT\n', '\ntype B implements Node & Named {\n  id: ID!\n  name: String\n}\n',
-  '\nschema { query: A }\n', '\nscalar Url\n', 'type C {', '\n}\n',
+  '{',
+  '}',
+  '(',
+  ')',
+  '[',
+  ']',
+  '!',
+  ':',
+  '=',
+  '|',
+  '&',
+  '@',
+  '"',
+  '"""',
+  '#',
+  '\n',
+  ' ',
+  '\n\n',
+  'type ',
+  'interface ',
+  'input ',
+  'union ',
+  'enum ',
+  'scalar ',
+  'extend ',
+  'implements ',
+  'directive ',
+  'schema ',
+  'repeatable ',
+  'on ',
+  'A',
+  'B',
+  'C',
+  'Node',
+  'Named',
+  'Query',
+  'In',
+  'U',
+  'Color',
+  'String',
+  'Int',
+  'ID',
+  'Strin',
+  'JSON',
+  'x',
+  ': String',
+  ': [A!]!',
+  '(arg: In)',
+  ' @tag',
+  ' @deprecated',
+  ' @unique',
+  ' @relation(inverse: "b")',
+  'implements Node ',
+  ' & Named',
+  '| C',
+  ' = 1',
+  '"doc" ',
+  '"""\nA block.\n"""\n',
+  '# note\n',
+  '\ntype A {\n  id: ID!\n}\n',
+  '\ninterface Node {\n  id: ID!\n}\n',
+  '\nunion U = A | B\n',
+  '\ninput In {\n  a: In!\n}\n',
+  '\ninput Filter {\n  in: In!\n}\n',
+  '\nextend type A {\n  extra: Int\n}\n',
+  '\nenum Color {\n  RED\n}\n',
+  '\ndirective @tag(x: Int) on FIELD_DEFINITION | OBJECT\n',
+  '\ntype B implements Node & Named {\n  id: ID!\n  name: String\n}\n',
+  '\nschema { query: A }\n',
+  '\nscalar Url\n',
+  'type C {',
+  '\n}\n',
 ];
-const TOKEN_WORDS = ['type', 'interface', 'input', 'union', 'enum', 'scalar', 'extend', 'A', 'B', 'C', 'Node', 'Named', 'Query', 'In', 'Filter', 'U', 'Color', 'Int', 'String', 'ID', 'Strin', 'x', 'id'];
+const TOKEN_WORDS = [
+  'type',
+  'interface',
+  'input',
+  'union',
+  'enum',
+  'scalar',
+  'extend',
+  'A',
+  'B',
+  'C',
+  'Node',
+  'Named',
+  'Query',
+  'In',
+  'Filter',
+  'U',
+  'Color',
+  'Int',
+  'String',
+  'ID',
+  'Strin',
+  'x',
+  'id',
+];
 
 export type Edit =
   | { op: 'insert'; at: number; fragment: string }
@@ -206,7 +404,15 @@ export type Edit =
 export const edit: fc.Arbitrary<Edit> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ op: fc.constant('insert' as const), at: fc.nat(), fragment: pick(FRAGMENTS) }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 40 }) }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('replace' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 12 }), fragment: pick(FRAGMENTS) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant('replace' as const),
+      at: fc.nat(),
+      length: fc.integer({ min: 1, max: 12 }),
+      fragment: pick(FRAGMENTS),
+    }),
+  },
   { weight: 4, arbitrary: fc.record({ op: fc.constant('token' as const), which: fc.nat(), word: pick(TOKEN_WORDS) }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('lineInsert' as const), which: fc.nat(), fragment: generatedDefinition }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('undo' as const), back: fc.integer({ min: 1, max: 4 }) }) },
@@ -220,9 +426,12 @@ export function applyEdit(text: string, e: Edit, history: readonly string[]): { 
     return { text: text.slice(0, p) + inserted + text.slice(end), hint: { prefix: p, suffix: text.length - end } };
   };
   switch (e.op) {
-    case 'insert': return splice(at(e.at), 0, e.fragment);
-    case 'delete': return splice(at(e.at), e.length, '');
-    case 'replace': return splice(at(e.at), e.length, e.fragment);
+    case 'insert':
+      return splice(at(e.at), 0, e.fragment);
+    case 'delete':
+      return splice(at(e.at), e.length, '');
+    case 'replace':
+      return splice(at(e.at), e.length, e.fragment);
     case 'token': {
       const words = [...text.matchAll(/[_A-Za-z][_0-9A-Za-z]*/g)];
       if (!words.length) return splice(text.length, 0, e.word);
@@ -263,10 +472,18 @@ export interface SessionChecks {
 /** Whether the text parses and no type or directive name is defined twice (extensions aside). */
 export function hasUniqueNames(text: string): boolean {
   let doc: DocumentNode;
-  try { doc = parse(text); } catch { return false; }
+  try {
+    doc = parse(text);
+  } catch {
+    return false;
+  }
   const seen = new Set<string>();
   for (const def of doc.definitions) {
-    if (def.kind === Kind.SCHEMA_DEFINITION) { if (seen.has('schema')) return false; seen.add('schema'); continue; }
+    if (def.kind === Kind.SCHEMA_DEFINITION) {
+      if (seen.has('schema')) return false;
+      seen.add('schema');
+      continue;
+    }
     if (!('name' in def) || !def.name || /Extension$/.test(def.kind)) continue;
     const key = definitionKey(def)!;
     if (seen.has(key)) return false;

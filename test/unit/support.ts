@@ -44,7 +44,10 @@ export function withMarks(marked: string, mark = '‸'): { text: string; at: num
   const parts = marked.split(mark);
   const at: number[] = [];
   let offset = 0;
-  for (let i = 0; i < parts.length - 1; i++) { offset += parts[i].length; at.push(offset); }
+  for (let i = 0; i < parts.length - 1; i++) {
+    offset += parts[i].length;
+    at.push(offset);
+  }
   return { text: parts.join(''), at };
 }
 

@@ -37,7 +37,15 @@ describe('usage capture', () => {
     assert.equal(u.operationType, 'query');
     assert.equal(u.operationName, 'Feed');
     assert.deepEqual(u.rootFields, ['posts']);
-    assert.deepEqual(u.coordinates, ['Kind.NEWS', 'Post.body', 'Post.id', 'Post.title', 'Query.posts', 'Query.posts(first:)', 'Query.posts(kind:)']);
+    assert.deepEqual(u.coordinates, [
+      'Kind.NEWS',
+      'Post.body',
+      'Post.id',
+      'Post.title',
+      'Query.posts',
+      'Query.posts(first:)',
+      'Query.posts(kind:)',
+    ]);
     assert.equal(u.introspection, false);
   });
 
@@ -52,19 +60,37 @@ describe('usage capture', () => {
       fragment Unused on Post { body }
     `);
     assert.deepEqual(u.coordinates, [
-      'Author', 'Author.name', 'Node.id', 'Post', 'Post.author', 'Post.title',
-      'Query.node', 'Query.node(id:)', 'Query.search', 'Query.search(text:)',
+      'Author',
+      'Author.name',
+      'Node.id',
+      'Post',
+      'Post.author',
+      'Post.title',
+      'Query.node',
+      'Query.node(id:)',
+      'Query.search',
+      'Query.search(text:)',
     ]);
   });
 
   it('input literals name their fields; an input by variable names its type; directive arguments are not field arguments', () => {
-    const u = usage(`
+    const u = usage(
+      `
       mutation New($body: String, $skip: Boolean!) {
         createPost(input: { title: "x", body: $body }) { id title @skip(if: $skip) }
       }
       query Filtered($f: PostFilter) { posts(filter: $f) { id } }
-    `, 'New');
-    assert.deepEqual(u.coordinates, ['Mutation.createPost', 'Mutation.createPost(input:)', 'Post.id', 'Post.title', 'PostInput.body', 'PostInput.title']);
+    `,
+      'New',
+    );
+    assert.deepEqual(u.coordinates, [
+      'Mutation.createPost',
+      'Mutation.createPost(input:)',
+      'Post.id',
+      'Post.title',
+      'PostInput.body',
+      'PostInput.title',
+    ]);
     const f = usage('query Filtered($f: PostFilter) { posts(filter: $f) { id } }');
     assert.deepEqual(f.coordinates, ['PostFilter', 'Post.id', 'Query.posts', 'Query.posts(filter:)'].sort());
   });
@@ -108,7 +134,13 @@ describe('schema change checks', () => {
     assert.equal(result.blocking.length, 1);
     const [c] = result.blocking;
     assert.equal(c.type, 'FIELD_REMOVED');
-    assert.deepEqual(c.usage?.operations.map((o) => [o.name, o.calls]), [['Feed', 1204], ['PostPage', 30]]);
+    assert.deepEqual(
+      c.usage?.operations.map((o) => [o.name, o.calls]),
+      [
+        ['Feed', 1204],
+        ['PostPage', 30],
+      ],
+    );
     assert.deepEqual(c.usage?.clients, ['acme', 'beta']);
     assert.equal(c.usage?.calls, 1234);
     assert.match(describeChange(c, 30), /breaks 2 operations \(Feed, PostPage\) of 2 clients \(acme, beta\), 1,234 calls in 30 days/);
@@ -126,10 +158,18 @@ describe('schema change checks', () => {
     const cases: Array<[string, string, string[]]> = [
       ['type change', SDL.replace('title: String body', 'title: Int body'), ['Feed', 'PostPage']],
       ['argument made required', SDL.replace('post(id: ID!)', 'post(id: ID!, lang: String!)'), ['PostPage']],
-      ['output nullability narrowed for input', SDL.replace('input PostInput { title: String!', 'input PostInput { title: Int!'), ['Write']],
+      [
+        'output nullability narrowed for input',
+        SDL.replace('input PostInput { title: String!', 'input PostInput { title: Int!'),
+        ['Write'],
+      ],
       ['removed enum value read by a field', SDL.replace('NEWS OPINION REVIEW', 'NEWS OPINION'), ['Feed']],
       ['new required input field', SDL.replace('body: String }\n', 'body: String slug: String! }\n'), ['Write']],
-      ['removed argument', SDL.replace('posts(first: Int, kind: Kind, filter: PostFilter)', 'posts(kind: Kind, filter: PostFilter)'), ['Feed']],
+      [
+        'removed argument',
+        SDL.replace('posts(first: Int, kind: Kind, filter: PostFilter)', 'posts(kind: Kind, filter: PostFilter)'),
+        ['Feed'],
+      ],
     ];
     for (const [label, sdl, expected] of cases) {
       const result = await check(sdl);
@@ -157,7 +197,12 @@ describe('schema change checks', () => {
   });
 
   it('safe and dangerous changes never block', async () => {
-    const result = await check(SDL.replace('type Post implements Node { id: ID!', 'type Post implements Node { id: ID! slug: String').replace('NEWS OPINION REVIEW', 'NEWS OPINION REVIEW GUIDE'));
+    const result = await check(
+      SDL.replace('type Post implements Node { id: ID!', 'type Post implements Node { id: ID! slug: String').replace(
+        'NEWS OPINION REVIEW',
+        'NEWS OPINION REVIEW GUIDE',
+      ),
+    );
     assert.equal(result.blocking.length, 0);
     assert.ok(result.changes.some((c) => c.level === 'DANGEROUS'));
   });

@@ -36,9 +36,11 @@ export class SchemaCodeLensProvider implements vscode.CodeLensProvider {
     ctx.pushExtCleanup(this.changed);
     ctx.pushExtCleanup(ctx.model.onDidChange(() => this.changed.fire()));
     ctx.pushExtCleanup(ctx.folders.onDidChange(() => this.changed.fire()));
-    ctx.pushExtCleanup(vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('codestore.codeLens.enabled')) this.changed.fire();
-    }));
+    ctx.pushExtCleanup(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('codestore.codeLens.enabled')) this.changed.fire();
+      }),
+    );
     // "Open" or "Create" follows resolver files as they come and go.
     const watcher = vscode.workspace.createFileSystemWatcher('**/src/resolvers/**/*.ts', false, true, false);
     watcher.onDidCreate(() => this.changed.fire());
@@ -55,21 +57,37 @@ export class SchemaCodeLensProvider implements vscode.CodeLensProvider {
     // A schema outside a service folder is only a GraphQL file.
     if (manifestText === undefined) return [];
     const top = new vscode.Range(0, 0, 0, 0);
-    const lenses = topLenses(this.serviceState(readServiceId(manifestText))).map((lens) => new vscode.CodeLens(top, this.command(lens, root)));
+    const lenses = topLenses(this.serviceState(readServiceId(manifestText))).map(
+      (lens) => new vscode.CodeLens(top, this.command(lens, root)),
+    );
     if (isManifest) return lenses;
     const { fields } = resolverFields(document.getText());
     const present = await Promise.all(fields.map((f) => exists(path.join(root.fsPath, ...f.file.split('/')))));
     fields.forEach((f, n) => {
       const range = new vscode.Range(f.line, f.character, f.line, f.character);
       const file = vscode.Uri.joinPath(root, ...f.file.split('/'));
-      lenses.push(new vscode.CodeLens(range, present[n]
-        ? { title: '$(go-to-file) Open resolver', tooltip: f.file, command: 'codestore.openResolver', arguments: [file] }
-        : {
-          title: '$(new-file) Create resolver',
-          tooltip: `Create ${f.file} with a typed stub`,
-          command: 'codestore.createResolver',
-          arguments: [{ folder: root.toString(), operation: f.operation, rootType: f.rootType, field: f.field, argsType: f.argsType, file: f.file } satisfies ResolverRequest],
-        }));
+      lenses.push(
+        new vscode.CodeLens(
+          range,
+          present[n]
+            ? { title: '$(go-to-file) Open resolver', tooltip: f.file, command: 'codestore.openResolver', arguments: [file] }
+            : {
+                title: '$(new-file) Create resolver',
+                tooltip: `Create ${f.file} with a typed stub`,
+                command: 'codestore.createResolver',
+                arguments: [
+                  {
+                    folder: root.toString(),
+                    operation: f.operation,
+                    rootType: f.rootType,
+                    field: f.field,
+                    argsType: f.argsType,
+                    file: f.file,
+                  } satisfies ResolverRequest,
+                ],
+              },
+        ),
+      );
     });
     return lenses;
   }
@@ -93,7 +111,12 @@ export class SchemaCodeLensProvider implements vscode.CodeLensProvider {
   private command(lens: TopLens, root: vscode.Uri): vscode.Command {
     switch (lens.action) {
       case 'push':
-        return { title: lens.title, command: 'codestore.push', arguments: [root], tooltip: 'Check, build and deploy this service folder to its private environment' };
+        return {
+          title: lens.title,
+          command: 'codestore.push',
+          arguments: [root],
+          tooltip: 'Check, build and deploy this service folder to its private environment',
+        };
       case 'promote':
         return { title: lens.title, command: 'codestore.promote', arguments: [root], tooltip: 'Deploy what private serves to demo' };
       case 'createService':

@@ -68,8 +68,16 @@ export function resolverFields(text: string): { fields: ResolverField[]; syntaxE
 }
 
 const TS_SCALARS: Record<string, string> = {
-  String: 'string', ID: 'string', Int: 'number', Float: 'number', Boolean: 'boolean',
-  DateTime: 'string', Date: 'string', BigInt: 'string', Decimal: 'string', JSON: 'unknown',
+  String: 'string',
+  ID: 'string',
+  Int: 'number',
+  Float: 'number',
+  Boolean: 'boolean',
+  DateTime: 'string',
+  Date: 'string',
+  BigInt: 'string',
+  Decimal: 'string',
+  JSON: 'unknown',
 };
 
 /** The TypeScript type of a field's arguments (as the language server's "create resolver" quick fix types them). */
@@ -134,7 +142,10 @@ export function topLenses(state: ServiceState): TopLens[] {
       const push = `$(cloud-upload) Push to private${priv ? ` · ${environmentSummary(priv)}` : ''}`;
       const serving = priv?.currentVersion?.version;
       const promote = `$(arrow-up) Promote ${serving ? `v${serving} ` : ''}to demo${demo ? ` · ${environmentSummary(demo)}` : ''}`;
-      return [{ title: push, action: 'push' }, { title: promote, action: 'promote' }];
+      return [
+        { title: push, action: 'push' },
+        { title: promote, action: 'promote' },
+      ];
     }
   }
 }

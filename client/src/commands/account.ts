@@ -22,23 +22,32 @@ async function logIn(ctx: Ctx, arg: unknown, signup: boolean): Promise<void> {
   const url = await ctx.session.url();
   const title = signup ? 'code.store: Sign Up' : 'code.store: Log In';
   const given = credentialsOf(arg);
-  const email = given.email ?? await vscode.window.showInputBox({
-    title,
-    prompt: signup ? `The email of your new account on ${url}` : `The email of your account on ${url}`,
-    placeHolder: 'you@example.com',
-    value: ctx.session.accountEmail(url),
-    ignoreFocusOut: true,
-    validateInput: (v) => (/^\S+@\S+$/.test(v.trim()) ? undefined : 'Type an email address.'),
-  });
+  const email =
+    given.email ??
+    (await vscode.window.showInputBox({
+      title,
+      prompt: signup ? `The email of your new account on ${url}` : `The email of your account on ${url}`,
+      placeHolder: 'you@example.com',
+      value: ctx.session.accountEmail(url),
+      ignoreFocusOut: true,
+      validateInput: (v) => (/^\S+@\S+$/.test(v.trim()) ? undefined : 'Type an email address.'),
+    }));
   if (!email) return;
   let password = given.password;
   if (password === undefined) {
-    password = await vscode.window.showInputBox({ title, prompt: 'Password', password: true, ignoreFocusOut: true, validateInput: (v) => (v ? undefined : 'Type the password.') });
+    password = await vscode.window.showInputBox({
+      title,
+      prompt: 'Password',
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: (v) => (v ? undefined : 'Type the password.'),
+    });
     if (!password) return;
     if (signup) {
       const again = await vscode.window.showInputBox({ title, prompt: 'The password again', password: true, ignoreFocusOut: true });
       if (again === undefined) return;
-      if (again !== password) throw new UserError('The passwords differ; nothing was done.', [{ title: 'Try Again', command: 'codestore.signup' }]);
+      if (again !== password)
+        throw new UserError('The passwords differ; nothing was done.', [{ title: 'Try Again', command: 'codestore.signup' }]);
     }
   }
   const session = await vscode.window.withProgress(
@@ -46,15 +55,18 @@ async function logIn(ctx: Ctx, arg: unknown, signup: boolean): Promise<void> {
     () => ctx.session.login(email.trim(), password!, signup),
   );
   // The session's change resets the model.
-  void vscode.window.showInformationMessage(signup
-    ? `code.store: signed up as ${session.account.email} (organization "${session.organization.name}") and logged in to ${url}.`
-    : `code.store: logged in to ${url} as ${session.account.email}.`);
+  void vscode.window.showInformationMessage(
+    signup
+      ? `code.store: signed up as ${session.account.email} (organization "${session.organization.name}") and logged in to ${url}.`
+      : `code.store: logged in to ${url} as ${session.account.email}.`,
+  );
 }
 
 async function logOut(ctx: Ctx): Promise<void> {
   const url = await ctx.session.url();
   const failure = await ctx.session.logout();
-  if (failure) void vscode.window.showWarningMessage(`code.store: logged out here, but the platform did not revoke the token: ${failure.message}`);
+  if (failure)
+    void vscode.window.showWarningMessage(`code.store: logged out here, but the platform did not revoke the token: ${failure.message}`);
   else void vscode.window.showInformationMessage(`code.store: logged out of ${url}.`);
 }
 
@@ -68,7 +80,10 @@ async function choosePlatformUrl(ctx: Ctx, arg: unknown): Promise<void> {
       ...(current !== DEFAULT_PLATFORM_URL ? [{ label: current, description: '(current)' }] : []),
       { label: OTHER, description: '' },
     ];
-    const picked = await vscode.window.showQuickPick(items, { title: 'code.store: Platform URL', placeHolder: 'The platform the extension talks to' });
+    const picked = await vscode.window.showQuickPick(items, {
+      title: 'code.store: Platform URL',
+      placeHolder: 'The platform the extension talks to',
+    });
     if (!picked) return;
     url = picked.label;
     if (url === OTHER) {
@@ -89,7 +104,9 @@ async function choosePlatformUrl(ctx: Ctx, arg: unknown): Promise<void> {
       if (!url) return;
     }
   }
-  await vscode.workspace.getConfiguration('codestore').update(PLATFORM_URL_SETTING, url.trim().replace(/\/+$/, ''), vscode.ConfigurationTarget.Global);
+  await vscode.workspace
+    .getConfiguration('codestore')
+    .update(PLATFORM_URL_SETTING, url.trim().replace(/\/+$/, ''), vscode.ConfigurationTarget.Global);
   // The session hears the change and the model reads the new platform.
 }
 
@@ -98,8 +115,11 @@ async function startPlatform(ctx: Ctx): Promise<void> {
   const address = localAddress(url);
   if ('error' in address) throw new UserError(address.error, [{ title: 'Choose Platform URL', command: 'codestore.choosePlatformUrl' }]);
   if (ctx.localPlatform.running) {
-    void vscode.window.showInformationMessage('code.store: the local platform started from VS Code is running.', 'Show Output')
-      .then((c) => { if (c) ctx.localPlatform.output.show(); });
+    void vscode.window
+      .showInformationMessage('code.store: the local platform started from VS Code is running.', 'Show Output')
+      .then((c) => {
+        if (c) ctx.localPlatform.output.show();
+      });
     return;
   }
   await ctx.model.refresh();
@@ -107,27 +127,36 @@ async function startPlatform(ctx: Ctx): Promise<void> {
     void vscode.window.showInformationMessage(`code.store: a platform answers at ${url} already.`);
     return;
   }
-  const listening = await vscode.window.withProgress({
-    location: vscode.ProgressLocation.Notification,
-    title: 'code.store: starting the local platform (the first start creates its database)…',
-    cancellable: true,
-  }, (_progress, token) => ctx.localPlatform.start(url, token));
+  const listening = await vscode.window.withProgress(
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: 'code.store: starting the local platform (the first start creates its database)…',
+      cancellable: true,
+    },
+    (_progress, token) => ctx.localPlatform.start(url, token),
+  );
   await ctx.model.refresh();
   const next = ctx.model.state.loggedIn ? [] : ['Log In', 'Sign Up'];
-  void vscode.window.showInformationMessage(`code.store: the local platform listens on ${listening}.`, ...next, 'Show Output').then((choice) => {
-    if (choice === 'Log In') void vscode.commands.executeCommand('codestore.login');
-    else if (choice === 'Sign Up') void vscode.commands.executeCommand('codestore.signup');
-    else if (choice === 'Show Output') ctx.localPlatform.output.show();
-  });
+  void vscode.window
+    .showInformationMessage(`code.store: the local platform listens on ${listening}.`, ...next, 'Show Output')
+    .then((choice) => {
+      if (choice === 'Log In') void vscode.commands.executeCommand('codestore.login');
+      else if (choice === 'Sign Up') void vscode.commands.executeCommand('codestore.signup');
+      else if (choice === 'Show Output') ctx.localPlatform.output.show();
+    });
 }
 
 async function stopPlatform(ctx: Ctx): Promise<void> {
   if (!ctx.localPlatform.running) {
-    void vscode.window.showInformationMessage('code.store: no platform was started from VS Code (stop one started in a terminal with Ctrl-C there).');
+    void vscode.window.showInformationMessage(
+      'code.store: no platform was started from VS Code (stop one started in a terminal with Ctrl-C there).',
+    );
     return;
   }
   ctx.logs.stopAll();
-  await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'code.store: stopping the local platform…' }, () => ctx.localPlatform.stop());
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'code.store: stopping the local platform…' }, () =>
+    ctx.localPlatform.stop(),
+  );
 }
 
 /** Picks the organization the explorer and every command act in. */
@@ -135,17 +164,22 @@ async function switchOrganization(ctx: Ctx): Promise<void> {
   const client = await ctx.session.client();
   const memberships = await client.organizations();
   const current = ctx.session.organization(client.url)?.id;
-  const picked = await vscode.window.showQuickPick(memberships.map((m) => ({
-    label: m.organization.name,
-    description: `${m.role}${m.own ? ' · your own' : ''}${(current ? m.organization.id === current : m.own) ? ' · current' : ''}`,
-    detail: m.organization.id,
-    membership: m,
-  })), { title: 'code.store: Switch Organization', placeHolder: 'Which organization do the views and commands act in?' });
+  const picked = await vscode.window.showQuickPick(
+    memberships.map((m) => ({
+      label: m.organization.name,
+      description: `${m.role}${m.own ? ' · your own' : ''}${(current ? m.organization.id === current : m.own) ? ' · current' : ''}`,
+      detail: m.organization.id,
+      membership: m,
+    })),
+    { title: 'code.store: Switch Organization', placeHolder: 'Which organization do the views and commands act in?' },
+  );
   if (!picked) return;
   const m = picked.membership;
   await ctx.session.switchOrganization(m.own ? undefined : { id: m.organization.id, name: m.organization.name });
   await ctx.model.refresh();
-  void vscode.window.showInformationMessage(`code.store: now in ${m.organization.name}, where you are ${m.role === 'developer' ? 'a' : 'an'} ${m.role}.`);
+  void vscode.window.showInformationMessage(
+    `code.store: now in ${m.organization.name}, where you are ${m.role === 'developer' ? 'a' : 'an'} ${m.role}.`,
+  );
 }
 
 export const accountCommands: CommandTable = {

@@ -25,7 +25,10 @@ export async function environmentTarget(ctx: Ctx, arg: unknown): Promise<Environ
     case 'instanceEnvironment':
     case 'instance':
       return {
-        projectId: ref.projectId, projectName: ref.projectName, serviceId: ref.serviceId, serviceName: ref.serviceName,
+        projectId: ref.projectId,
+        projectName: ref.projectName,
+        serviceId: ref.serviceId,
+        serviceName: ref.serviceName,
         environment: ref.kind === 'instance' ? 'development' : ref.environment,
       };
     case 'serviceEnvironment':
@@ -37,7 +40,13 @@ export async function environmentTarget(ctx: Ctx, arg: unknown): Promise<Environ
   const given = arg && typeof arg === 'object' ? (arg as Partial<LogTarget>) : {};
   if (typeof given.serviceId === 'string' && typeof given.environment === 'string') {
     const serviceName = given.serviceName ?? ctx.model.service(given.serviceId)?.name ?? given.serviceId;
-    return { serviceId: given.serviceId, serviceName, environment: given.environment, projectId: given.projectId, projectName: given.projectName ?? given.projectId };
+    return {
+      serviceId: given.serviceId,
+      serviceName,
+      environment: given.environment,
+      projectId: given.projectId,
+      projectName: given.projectName ?? given.projectId,
+    };
   }
   return pickEnvironment(ctx);
 }
@@ -50,7 +59,11 @@ async function pickEnvironment(ctx: Ctx): Promise<EnvironmentTarget | undefined>
   const items: (vscode.QuickPickItem & { target?: EnvironmentTarget })[] = [];
   for (const s of services) {
     for (const e of s.environments) {
-      items.push({ label: `${s.name} ${e.name}`, description: environmentState(e), target: { serviceId: s.id, serviceName: s.name, environment: e.name } });
+      items.push({
+        label: `${s.name} ${e.name}`,
+        description: environmentState(e),
+        target: { serviceId: s.id, serviceName: s.name, environment: e.name },
+      });
     }
   }
   for (const p of projects ?? []) {
@@ -58,21 +71,29 @@ async function pickEnvironment(ctx: Ctx): Promise<EnvironmentTarget | undefined>
     for (const i of p.instances) {
       for (const e of i.environments) {
         items.push({
-          label: `${i.service.name} ${e.name}`, description: `${p.name} · ${environmentState(e)}`,
+          label: `${i.service.name} ${e.name}`,
+          description: `${p.name} · ${environmentState(e)}`,
           target: { projectId: p.id, projectName: p.name, serviceId: i.service.id, serviceName: i.service.name, environment: e.name },
         });
       }
     }
   }
   if (!items.length) throw new UserError('You have no services yet.', [{ title: 'Create Service', command: 'codestore.createService' }]);
-  const picked = await vscode.window.showQuickPick(items, { title: 'code.store', placeHolder: 'Which environment?', matchOnDescription: true });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'code.store',
+    placeHolder: 'Which environment?',
+    matchOnDescription: true,
+  });
   return picked?.target;
 }
 
 /** The endpoint URL of an environment, from what the platform said last (read again when missing). */
 export async function endpointOf(ctx: Ctx, target: EnvironmentTarget): Promise<string> {
   const find = () => {
-    if (target.projectId) return findInstance(ctx, { projectId: target.projectId, serviceId: target.serviceId })?.environments.find((e) => e.name === target.environment);
+    if (target.projectId)
+      return findInstance(ctx, { projectId: target.projectId, serviceId: target.serviceId })?.environments.find(
+        (e) => e.name === target.environment,
+      );
     return ctx.model.service(target.serviceId)?.environments.find((e) => e.name === target.environment);
   };
   let env = find();
@@ -80,7 +101,8 @@ export async function endpointOf(ctx: Ctx, target: EnvironmentTarget): Promise<s
     await ctx.model.refresh();
     env = find();
   }
-  if (!env) throw new UserError(`The platform has no ${logTitle(target)} environment.`, [{ title: 'Refresh', command: 'codestore.refresh' }]);
+  if (!env)
+    throw new UserError(`The platform has no ${logTitle(target)} environment.`, [{ title: 'Refresh', command: 'codestore.refresh' }]);
   return (await ctx.session.url()) + env.path;
 }
 
@@ -95,7 +117,8 @@ export async function keyFor(ctx: Ctx, target: EnvironmentTarget): Promise<strin
     if (stored) return stored;
     const key = await vscode.window.showInputBox({
       title: `code.store: client key of ${target.projectName ?? target.projectId}`,
-      prompt: 'Production endpoints take a client key of the project ("Create Client Key" makes one). Paste one; VS Code keeps it in its secret storage.',
+      prompt:
+        'Production endpoints take a client key of the project ("Create Client Key" makes one). Paste one; VS Code keeps it in its secret storage.',
       password: true,
       ignoreFocusOut: true,
     });
@@ -111,7 +134,8 @@ export async function developerKey(ctx: Ctx, serviceId: string, serviceName: str
   if (stored || !ask) return stored;
   const key = await vscode.window.showInputBox({
     title: `code.store: developer key of ${serviceName}`,
-    prompt: 'The platform shows a service\'s developer key only when it is created (by `codestore service:create` or elsewhere). Paste it; VS Code keeps it in its secret storage.',
+    prompt:
+      "The platform shows a service's developer key only when it is created (by `codestore service:create` or elsewhere). Paste it; VS Code keeps it in its secret storage.",
     password: true,
     ignoreFocusOut: true,
   });
@@ -132,7 +156,10 @@ async function stopLogs(ctx: Ctx): Promise<void> {
     return;
   }
   const choice = await vscode.window.showQuickPick(
-    [{ label: 'All logs', target: undefined as LogTarget | undefined }, ...following.map((t) => ({ label: logTitle(t), target: t as LogTarget | undefined }))],
+    [
+      { label: 'All logs', target: undefined as LogTarget | undefined },
+      ...following.map((t) => ({ label: logTitle(t), target: t as LogTarget | undefined })),
+    ],
     { title: 'code.store: Stop Following Logs' },
   );
   if (!choice) return;
@@ -156,9 +183,10 @@ async function playground(ctx: Ctx, arg: unknown): Promise<void> {
     title: logTitle(target),
     url,
     key: () => keyFor(ctx, target),
-    forgetKey: () => (target.projectId && target.environment === 'production'
-      ? ctx.session.forgetClientKey(target.projectId)
-      : ctx.session.forgetDeveloperKey(target.serviceId)),
+    forgetKey: () =>
+      target.projectId && target.environment === 'production'
+        ? ctx.session.forgetClientKey(target.projectId)
+        : ctx.session.forgetDeveloperKey(target.serviceId),
   });
 }
 

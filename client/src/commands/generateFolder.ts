@@ -6,13 +6,18 @@ import type { Ctx } from '../ctx';
 import { SCHEMA_PATH } from '../serviceFolder';
 
 /** Asks the language server to write the generated files (or commit the pending migration); best effort. */
-export async function generate(ctx: Ctx, folder: vscode.Uri, command: string = ServerCommands.generate): Promise<GenerateResult | undefined> {
+export async function generate(
+  ctx: Ctx,
+  folder: vscode.Uri,
+  command: string = ServerCommands.generate,
+): Promise<GenerateResult | undefined> {
   try {
     await ctx.ensureStarted();
     const client = ctx.languageClient;
     if (!client) return undefined;
     const result = await client.sendRequest<GenerateResult>('workspace/executeCommand', {
-      command, arguments: [vscode.Uri.joinPath(folder, SCHEMA_PATH).toString()],
+      command,
+      arguments: [vscode.Uri.joinPath(folder, SCHEMA_PATH).toString()],
     });
     if (result.skipped) ctx.outputChannel.warn(`Generating ${folder.fsPath}: ${result.skipped}`);
     return result;

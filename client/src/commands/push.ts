@@ -91,7 +91,9 @@ export async function push(ctx: Ctx, arg: unknown, createService: (ctx: Ctx, arg
   if (!(await confirmDestructive(folder))) return;
   const committed = await generate(ctx, folder.uri, ServerCommands.commitMigration);
   if (committed?.written.length || committed?.deleted.length) {
-    ctx.outputChannel.info(`Before pushing ${folder.name}: ${[...committed.written, ...committed.deleted.map((d) => `${d} (deleted)`)].join(', ')}`);
+    ctx.outputChannel.info(
+      `Before pushing ${folder.name}: ${[...committed.written, ...committed.deleted.map((d) => `${d} (deleted)`)].join(', ')}`,
+    );
   }
   const name = ctx.model.service(serviceId)?.name ?? folder.name;
   const pushed = await sendPush(ctx, folder, serviceId, name);
@@ -154,7 +156,12 @@ async function announcePushed(ctx: Ctx, pushed: PushedVersion, serviceId: string
   const outcome = deploymentOutcome(pushed.deployment, pushed.version, url);
   if (outcome.ok) {
     void vscode.window
-      .showInformationMessage(`code.store: pushed ${name}${migration ? ` with migration ${path.basename(migration)}` : ''}. ${outcome.message}`, 'Promote to Demo', 'Open Playground', 'Copy Endpoint')
+      .showInformationMessage(
+        `code.store: pushed ${name}${migration ? ` with migration ${path.basename(migration)}` : ''}. ${outcome.message}`,
+        'Promote to Demo',
+        'Open Playground',
+        'Copy Endpoint',
+      )
       .then((choice) => {
         if (choice === 'Promote to Demo') void vscode.commands.executeCommand('codestore.promote', { serviceId });
         else if (choice === 'Open Playground') void vscode.commands.executeCommand('codestore.openPlayground', target);

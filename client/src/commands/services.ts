@@ -32,26 +32,41 @@ async function registerService(ctx: Ctx, folder: vscode.Uri, name: string): Prom
   return service;
 }
 
-
 /** Asks where, and writes a new service folder (codestore.yaml, the schema, one resolver). */
 async function scaffold(ctx: Ctx): Promise<{ folder: vscode.Uri; name: string } | undefined> {
-  const name = (await vscode.window.showInputBox({
-    title: 'code.store: Create Service',
-    prompt: 'The service\'s name (its serviceId is the name as a slug and a random suffix)',
-    placeHolder: 'blog',
-    ignoreFocusOut: true,
-    validateInput: (v) => (v.trim() ? undefined : 'Type a name.'),
-  }))?.trim();
+  const name = (
+    await vscode.window.showInputBox({
+      title: 'code.store: Create Service',
+      prompt: "The service's name (its serviceId is the name as a slug and a random suffix)",
+      placeHolder: 'blog',
+      ignoreFocusOut: true,
+      validateInput: (v) => (v.trim() ? undefined : 'Type a name.'),
+    })
+  )?.trim();
   if (!name) return undefined;
   let parent: vscode.Uri | undefined;
   const roots = vscode.workspace.workspaceFolders ?? [];
   if (roots.length === 1) parent = roots[0].uri;
   else if (roots.length > 1) {
-    parent = (await vscode.window.showQuickPick(roots.map((r) => ({ label: r.name, description: r.uri.fsPath, uri: r.uri })), {
-      title: 'code.store: Create Service', placeHolder: `Where to create the folder ${folderNameFor(name)}?`,
-    }))?.uri;
+    parent = (
+      await vscode.window.showQuickPick(
+        roots.map((r) => ({ label: r.name, description: r.uri.fsPath, uri: r.uri })),
+        {
+          title: 'code.store: Create Service',
+          placeHolder: `Where to create the folder ${folderNameFor(name)}?`,
+        },
+      )
+    )?.uri;
   } else {
-    parent = (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Create the service here', title: `Where to create the folder ${folderNameFor(name)}?` }))?.[0];
+    parent = (
+      await vscode.window.showOpenDialog({
+        canSelectFolders: true,
+        canSelectFiles: false,
+        canSelectMany: false,
+        openLabel: 'Create the service here',
+        title: `Where to create the folder ${folderNameFor(name)}?`,
+      })
+    )?.[0];
   }
   if (!parent) return undefined;
   const folder = vscode.Uri.joinPath(parent, folderNameFor(name));
@@ -82,16 +97,26 @@ async function createService(ctx: Ctx, arg: unknown): Promise<void> {
     const known = ctx.model.state.services;
     const candidates = (await ctx.folders.all()).filter((f) => !f.serviceId || (known && !known.some((s) => s.id === f.serviceId)));
     if (candidates.length) {
-      const NEW = { label: '$(new-folder) New service folder…', description: '', detail: 'codestore.yaml, src/schema.graphql and a resolver', folder: undefined as ServiceFolder | undefined };
-      const picked = await vscode.window.showQuickPick([
-        ...candidates.map((f) => ({
-          label: `$(folder) ${f.name}`,
-          description: vscode.workspace.asRelativePath(f.uri),
-          detail: f.serviceId ? `its serviceId ${f.serviceId} is not a service of this platform` : `${SERVICE_MANIFEST} has no serviceId yet`,
-          folder: f as ServiceFolder | undefined,
-        })),
-        NEW,
-      ], { title: 'code.store: Create Service', placeHolder: 'Create the service for which folder?', ignoreFocusOut: true });
+      const NEW = {
+        label: '$(new-folder) New service folder…',
+        description: '',
+        detail: 'codestore.yaml, src/schema.graphql and a resolver',
+        folder: undefined as ServiceFolder | undefined,
+      };
+      const picked = await vscode.window.showQuickPick(
+        [
+          ...candidates.map((f) => ({
+            label: `$(folder) ${f.name}`,
+            description: vscode.workspace.asRelativePath(f.uri),
+            detail: f.serviceId
+              ? `its serviceId ${f.serviceId} is not a service of this platform`
+              : `${SERVICE_MANIFEST} has no serviceId yet`,
+            folder: f as ServiceFolder | undefined,
+          })),
+          NEW,
+        ],
+        { title: 'code.store: Create Service', placeHolder: 'Create the service for which folder?', ignoreFocusOut: true },
+      );
       if (!picked) return;
       folder = picked.folder?.uri;
     }
@@ -102,11 +127,14 @@ async function createService(ctx: Ctx, arg: unknown): Promise<void> {
     if (existing) {
       await ctx.model.ensureLoaded();
       const service = ctx.model.service(existing);
-      if (service) throw new UserError(`${path.basename(folder.fsPath)} is the service "${service.name}" (${service.id}) already. To make it a new service, remove serviceId from its ${SERVICE_MANIFEST} first.`);
+      if (service)
+        throw new UserError(
+          `${path.basename(folder.fsPath)} is the service "${service.name}" (${service.id}) already. To make it a new service, remove serviceId from its ${SERVICE_MANIFEST} first.`,
+        );
     }
     name = await vscode.window.showInputBox({
       title: 'code.store: Create Service',
-      prompt: 'The service\'s name',
+      prompt: "The service's name",
       value: path.basename(folder.fsPath),
       ignoreFocusOut: true,
       validateInput: (v) => (v.trim() ? undefined : 'Type a name.'),
@@ -127,14 +155,17 @@ async function createService(ctx: Ctx, arg: unknown): Promise<void> {
   const inWorkspace = !!vscode.workspace.getWorkspaceFolder(folder);
   if (scaffolded && inWorkspace) void vscode.window.showTextDocument(schema, { preview: false });
   const actions = inWorkspace ? ['Push to Private', 'Copy Developer Key'] : ['Open Folder', 'Copy Developer Key'];
-  void vscode.window.showInformationMessage(
-    `code.store: created the service "${service.name}" (${service.id}) and wrote its serviceId into ${vscode.workspace.asRelativePath(vscode.Uri.joinPath(folder, SERVICE_MANIFEST))}. Its developer key is kept in VS Code's secret storage.`,
-    ...actions,
-  ).then((choice) => {
-    if (choice === 'Push to Private') void vscode.commands.executeCommand('codestore.push', folder);
-    else if (choice === 'Copy Developer Key') void vscode.commands.executeCommand('codestore.copyDeveloperKey', { serviceId: service.id });
-    else if (choice === 'Open Folder') void vscode.commands.executeCommand('vscode.openFolder', folder, { forceNewWindow: true });
-  });
+  void vscode.window
+    .showInformationMessage(
+      `code.store: created the service "${service.name}" (${service.id}) and wrote its serviceId into ${vscode.workspace.asRelativePath(vscode.Uri.joinPath(folder, SERVICE_MANIFEST))}. Its developer key is kept in VS Code's secret storage.`,
+      ...actions,
+    )
+    .then((choice) => {
+      if (choice === 'Push to Private') void vscode.commands.executeCommand('codestore.push', folder);
+      else if (choice === 'Copy Developer Key')
+        void vscode.commands.executeCommand('codestore.copyDeveloperKey', { serviceId: service.id });
+      else if (choice === 'Open Folder') void vscode.commands.executeCommand('vscode.openFolder', folder, { forceNewWindow: true });
+    });
 }
 
 /** Deploys what private serves to demo. */
@@ -144,13 +175,22 @@ async function promote(ctx: Ctx, arg: unknown): Promise<void> {
   await ctx.model.ensureLoaded();
   const serving = ctx.model.service(target.serviceId)?.environments.find((e) => e.name === 'private')?.currentVersion;
   if (ctx.model.service(target.serviceId) && !serving) {
-    throw new UserError(`${target.serviceName}'s private environment serves nothing yet: push it first.`, [{ title: 'Push to Private', command: 'codestore.push' }]);
+    throw new UserError(`${target.serviceName}'s private environment serves nothing yet: push it first.`, [
+      { title: 'Push to Private', command: 'codestore.push' },
+    ]);
   }
   const client = await ctx.session.client();
-  const deployment = await withBreakingCheck((force) => vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `code.store: promoting ${target.serviceName}${serving ? ` ${serving.version}` : ''} to demo…` },
-    () => ctx.model.track(client.promote(target.serviceId, { force })),
-  ), `Promoting ${target.serviceName}${serving ? ` ${serving.version}` : ''} to demo`);
+  const deployment = await withBreakingCheck(
+    (force) =>
+      vscode.window.withProgress(
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: `code.store: promoting ${target.serviceName}${serving ? ` ${serving.version}` : ''} to demo…`,
+        },
+        () => ctx.model.track(client.promote(target.serviceId, { force })),
+      ),
+    `Promoting ${target.serviceName}${serving ? ` ${serving.version}` : ''} to demo`,
+  );
   if (!deployment) return;
   await ctx.model.refresh();
   const env = ctx.model.service(target.serviceId)?.environments.find((e) => e.name === 'demo');
@@ -163,8 +203,9 @@ async function promote(ctx: Ctx, arg: unknown): Promise<void> {
       else if (choice === 'Open Playground') void vscode.commands.executeCommand('codestore.openPlayground', envTarget);
     });
   } else {
-    void vscode.window.showErrorMessage(`code.store: ${outcome.message} Demo keeps serving what it served.`, 'Open Logs')
-      .then((choice) => { if (choice) void vscode.commands.executeCommand('codestore.openLogs', envTarget); });
+    void vscode.window.showErrorMessage(`code.store: ${outcome.message} Demo keeps serving what it served.`, 'Open Logs').then((choice) => {
+      if (choice) void vscode.commands.executeCommand('codestore.openLogs', envTarget);
+    });
   }
 }
 
@@ -173,13 +214,23 @@ async function removeService(ctx: Ctx, arg: unknown): Promise<void> {
   if (!target) return;
   const choice = await vscode.window.showWarningMessage(
     `Remove the service "${target.serviceName}" (${target.serviceId})?`,
-    { modal: true, detail: 'Its private and demo environments stop, their databases are deleted, and its versions and deployments are removed. The folder on disk stays.' },
+    {
+      modal: true,
+      detail:
+        'Its private and demo environments stop, their databases are deleted, and its versions and deployments are removed. The folder on disk stays.',
+    },
     'Remove Service',
   );
   if (choice !== 'Remove Service') return;
   const client = await ctx.session.client();
-  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `code.store: removing ${target.serviceName}…` }, () => client.removeService(target.serviceId));
-  ctx.logs.following().filter((t) => t.serviceId === target.serviceId).forEach((t) => ctx.logs.stop(t));
+  await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `code.store: removing ${target.serviceName}…` },
+    () => client.removeService(target.serviceId),
+  );
+  ctx.logs
+    .following()
+    .filter((t) => t.serviceId === target.serviceId)
+    .forEach((t) => ctx.logs.stop(t));
   void vscode.window.showInformationMessage(`code.store: removed the service ${target.serviceId}.`);
 }
 
@@ -188,13 +239,18 @@ async function rotateDeveloperKey(ctx: Ctx, arg: unknown): Promise<void> {
   const target = await serviceTarget(ctx, arg, 'Rotate whose developer key?');
   if (!target) return;
   const choice = await vscode.window.showWarningMessage(
-    `Rotate the developer key of ${target.serviceName}? Calls with the old key are refused from now on.`, { modal: true }, 'Rotate Key',
+    `Rotate the developer key of ${target.serviceName}? Calls with the old key are refused from now on.`,
+    { modal: true },
+    'Rotate Key',
   );
   if (choice !== 'Rotate Key') return;
   const client = await ctx.session.client();
   const rotated = await client.rotateDeveloperKey(target.serviceId);
   await ctx.session.setDeveloperKey(target.serviceId, rotated.developerKey);
-  const copy = await vscode.window.showInformationMessage(`code.store: ${target.serviceName} has a new developer key (kept in VS Code's secret storage); the old one no longer works.`, 'Copy Key');
+  const copy = await vscode.window.showInformationMessage(
+    `code.store: ${target.serviceName} has a new developer key (kept in VS Code's secret storage); the old one no longer works.`,
+    'Copy Key',
+  );
   if (copy) await vscode.env.clipboard.writeText(rotated.developerKey);
 }
 

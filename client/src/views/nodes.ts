@@ -2,10 +2,28 @@
 // for every tree, turned into TreeItems in one place (trees.ts). `ref` says what a node is about;
 // commands run on a tree item get the node and read its ref.
 import type {
-  Environment, InstanceEnvironmentName, Invoice, Project, Service, ServiceEnvironmentName, ServiceInstance, Usage, Version,
+  Environment,
+  InstanceEnvironmentName,
+  Invoice,
+  Project,
+  Service,
+  ServiceEnvironmentName,
+  ServiceInstance,
+  Usage,
+  Version,
 } from '../../../apiclient/src/types';
 import {
-  describeLimits, describePlan, environmentState, firstLine, formatCount, formatMoney, formatTotals, IconSpec, isSettling, shortTime, statusIcon,
+  describeLimits,
+  describePlan,
+  environmentState,
+  firstLine,
+  formatCount,
+  formatMoney,
+  formatTotals,
+  IconSpec,
+  isSettling,
+  shortTime,
+  statusIcon,
 } from '../format';
 
 /** What a node stands for; the commands of its context menu take it from here. */
@@ -17,9 +35,14 @@ export type NodeRef =
   | { kind: 'project'; projectId: string; projectName: string }
   | { kind: 'instance'; projectId: string; projectName: string; serviceId: string; serviceName: string }
   | {
-    kind: 'instanceEnvironment'; projectId: string; projectName: string; serviceId: string; serviceName: string;
-    environment: InstanceEnvironmentName; path: string;
-  }
+      kind: 'instanceEnvironment';
+      projectId: string;
+      projectName: string;
+      serviceId: string;
+      serviceName: string;
+      environment: InstanceEnvironmentName;
+      path: string;
+    }
   | { kind: 'detail' }
   | { kind: 'message' };
 
@@ -57,7 +80,11 @@ export const CONTEXT = {
 } as const;
 
 /** A line of text in a tree: a hint, an error, an empty list. */
-export function messageNode(id: string, label: string, options: { icon?: IconSpec; tooltip?: string; command?: TreeNode['command'] } = {}): TreeNode {
+export function messageNode(
+  id: string,
+  label: string,
+  options: { icon?: IconSpec; tooltip?: string; command?: TreeNode['command'] } = {},
+): TreeNode {
   return { id, label, contextValue: CONTEXT.message, collapsible: 'none', ref: { kind: 'message' }, ...options };
 }
 
@@ -92,7 +119,13 @@ function versionNode(service: Service, version: Version): TreeNode {
     id: `service/${service.id}/version/${version.id}`,
     label: version.version,
     description: [serving.length ? `serving ${serving.join(', ')}` : '', shortTime(version.createdAt), notes].filter(Boolean).join(' · '),
-    tooltip: [`${version.version}, built ${shortTime(version.createdAt)} UTC`, `Schema ${version.schemaHash.slice(0, 12)}`, version.releaseNotes ?? ''].filter(Boolean).join('\n'),
+    tooltip: [
+      `${version.version}, built ${shortTime(version.createdAt)} UTC`,
+      `Schema ${version.schemaHash.slice(0, 12)}`,
+      version.releaseNotes ?? '',
+    ]
+      .filter(Boolean)
+      .join('\n'),
     icon: { id: serving.length ? 'tag' : 'versions' },
     contextValue: CONTEXT.version,
     collapsible: 'none',
@@ -103,15 +136,27 @@ function versionNode(service: Service, version: Version): TreeNode {
 /** The Services tree: each service → its private and demo environments, and its versions. */
 export function serviceNodes(services: Service[], platformUrl: string, workspaceServiceIds: ReadonlySet<string> = new Set()): TreeNode[] {
   return services.map((service) => {
-    const envs = service.environments.map((env) => environmentNode(
-      `service/${service.id}/env/${env.name}`, env, platformUrl,
-      CONTEXT.serviceEnvironment(env.name as ServiceEnvironmentName),
-      { kind: 'serviceEnvironment', serviceId: service.id, serviceName: service.name, environment: env.name as ServiceEnvironmentName, path: env.path },
-    ));
+    const envs = service.environments.map((env) =>
+      environmentNode(
+        `service/${service.id}/env/${env.name}`,
+        env,
+        platformUrl,
+        CONTEXT.serviceEnvironment(env.name as ServiceEnvironmentName),
+        {
+          kind: 'serviceEnvironment',
+          serviceId: service.id,
+          serviceName: service.name,
+          environment: env.name as ServiceEnvironmentName,
+          path: env.path,
+        },
+      ),
+    );
     const versions: TreeNode = {
       id: `service/${service.id}/versions`,
       label: 'Versions',
-      description: service.versions.length ? `${service.versions.length}, newest ${service.versions[0].version}` : 'none yet: push the service',
+      description: service.versions.length
+        ? `${service.versions.length}, newest ${service.versions[0].version}`
+        : 'none yet: push the service',
       icon: { id: 'versions' },
       contextValue: CONTEXT.versions,
       collapsible: service.versions.length ? 'collapsed' : 'none',
@@ -150,20 +195,31 @@ export function projectNodes(projects: Project[], platformUrl: string): TreeNode
     collapsible: 'expanded',
     children: project.instances.length
       ? project.instances.map((instance): TreeNode => ({
-        id: `project/${project.id}/instance/${instance.service.id}`,
-        label: instance.service.name,
-        description: `${instance.service.id} · ${describePlan(instance.ratePlan)}`,
-        tooltip: `${instance.service.name} (${instance.service.id}) in ${project.name}\nRate plan: ${describePlan(instance.ratePlan)} since ${shortTime(instance.ratePlan.effectiveFrom)} UTC`,
-        icon: instance.environments.some((e) => isSettling(e.latestDeployment?.status ?? e.status)) ? { id: 'sync~spin' } : { id: 'server-environment' },
-        contextValue: CONTEXT.instance,
-        collapsible: 'expanded',
-        children: instance.environments.map((env) => environmentNode(
-          `project/${project.id}/instance/${instance.service.id}/env/${env.name}`, env, platformUrl,
-          CONTEXT.instanceEnvironment(env.name as InstanceEnvironmentName),
-          { kind: 'instanceEnvironment', ...instanceRef(project, instance), environment: env.name as InstanceEnvironmentName, path: env.path },
-        )),
-        ref: { kind: 'instance', ...instanceRef(project, instance) },
-      }))
+          id: `project/${project.id}/instance/${instance.service.id}`,
+          label: instance.service.name,
+          description: `${instance.service.id} · ${describePlan(instance.ratePlan)}`,
+          tooltip: `${instance.service.name} (${instance.service.id}) in ${project.name}\nRate plan: ${describePlan(instance.ratePlan)} since ${shortTime(instance.ratePlan.effectiveFrom)} UTC`,
+          icon: instance.environments.some((e) => isSettling(e.latestDeployment?.status ?? e.status))
+            ? { id: 'sync~spin' }
+            : { id: 'server-environment' },
+          contextValue: CONTEXT.instance,
+          collapsible: 'expanded',
+          children: instance.environments.map((env) =>
+            environmentNode(
+              `project/${project.id}/instance/${instance.service.id}/env/${env.name}`,
+              env,
+              platformUrl,
+              CONTEXT.instanceEnvironment(env.name as InstanceEnvironmentName),
+              {
+                kind: 'instanceEnvironment',
+                ...instanceRef(project, instance),
+                environment: env.name as InstanceEnvironmentName,
+                path: env.path,
+              },
+            ),
+          ),
+          ref: { kind: 'instance', ...instanceRef(project, instance) },
+        }))
       : [messageNode(`project/${project.id}/empty`, 'No services yet: add one from the Services view', { icon: { id: 'info' } })],
     ref: { kind: 'project', projectId: project.id, projectName: project.name },
   }));
@@ -190,68 +246,87 @@ export function amountDue(invoice: Invoice | undefined, serviceId: string): stri
 
 /** The Rate plans tree: each project (its total due) → each instance's plan → this month's calls and amount due. */
 export function ratePlanNodes(projects: Project[], billing: ReadonlyMap<string, ProjectBilling>): TreeNode[] {
-  return projects.filter((p) => p.instances.length).map((project) => {
-    const b = billing.get(project.id);
-    const month = b?.invoice?.month;
-    return {
-      id: `rates/${project.id}`,
-      label: project.name,
-      description: b?.invoice ? `${month}: ${formatTotals(b.invoice.totals)} due` : b?.error ? 'billing unavailable' : '',
-      tooltip: b?.error ? `Cannot read the billing of ${project.name}: ${b.error}` : `${project.name} (${project.id})${month ? `, ${month} (UTC)` : ''}`,
-      icon: { id: 'project' },
-      contextValue: CONTEXT.ratePlanProject,
-      collapsible: 'expanded',
-      children: project.instances.map((instance): TreeNode => {
-        const usage = b?.usage[instance.service.id];
-        const due = amountDue(b?.invoice, instance.service.id);
-        const base = `rates/${project.id}/${instance.service.id}`;
-        const plan = instance.ratePlan;
-        const details: TreeNode[] = [];
-        if (usage) {
-          details.push({
-            id: `${base}/calls`,
-            label: `${formatCount(usage.production)} production call${usage.production === 1 ? '' : 's'}`,
-            description: `${usage.month} · staging ${formatCount(usage.staging)} · development ${formatCount(usage.development)}`,
-            tooltip: `Calls in ${usage.month} (UTC). Production calls are the billed ones.`,
-            icon: { id: 'pulse' },
-            contextValue: CONTEXT.detail,
-            collapsible: 'none',
-            ref: { kind: 'detail' },
-          });
-        }
-        if (due !== undefined) {
-          const lines = b?.invoice?.lines.filter((l) => l.serviceId === instance.service.id) ?? [];
-          const billed = lines.reduce((n, l) => n + l.billedCalls, 0);
-          details.push({
-            id: `${base}/due`,
-            label: `Amount due: ${due}`,
-            description: plan.billingType === 'PAY_PER_CALL' ? `${formatCount(billed)} billed call${billed === 1 ? '' : 's'}` : undefined,
-            tooltip: lines.length
-              ? lines.map((l) => `${describePlan(l.plan)}: ${formatCount(l.calls)} calls, ${formatCount(l.billedCalls)} billed, ${formatMoney(l.total, l.plan.currency)}`).join('\n')
-              : 'Nothing billed this month.',
-            icon: { id: 'credit-card' },
-            contextValue: CONTEXT.detail,
-            collapsible: 'none',
-            ref: { kind: 'detail' },
-          });
-        }
-        if (!details.length) details.push(messageNode(`${base}/none`, b?.error ? 'Billing unavailable' : 'No usage yet', { icon: { id: 'info' }, tooltip: b?.error }));
-        const history = instance.ratePlanHistory.map((p) => `${shortTime(p.effectiveFrom)}  ${describePlan(p)}`).join('\n');
-        return {
-          id: base,
-          label: instance.service.name,
-          description: [describePlan(plan), describeLimits(plan, usage?.production), usage && !plan.quotaPerMonth ? `${formatCount(usage.production)} calls` : '', due !== undefined ? `${due} due` : ''].filter(Boolean).join(' · '),
-          tooltip: `${instance.service.name} in ${project.name}\nRate plan since ${shortTime(plan.effectiveFrom)} UTC: ${describePlan(plan)}${describeLimits(plan) ? `\nLimits: ${describeLimits(plan, usage?.production)}` : ''}${history ? `\nHistory (UTC):\n${history}` : ''}`,
-          icon: { id: 'tag' },
-          contextValue: CONTEXT.ratePlanInstance,
-          collapsible: 'expanded',
-          children: details,
-          ref: { kind: 'instance', ...instanceRef(project, instance) },
-        };
-      }),
-      ref: { kind: 'project', projectId: project.id, projectName: project.name },
-    };
-  });
+  return projects
+    .filter((p) => p.instances.length)
+    .map((project) => {
+      const b = billing.get(project.id);
+      const month = b?.invoice?.month;
+      return {
+        id: `rates/${project.id}`,
+        label: project.name,
+        description: b?.invoice ? `${month}: ${formatTotals(b.invoice.totals)} due` : b?.error ? 'billing unavailable' : '',
+        tooltip: b?.error
+          ? `Cannot read the billing of ${project.name}: ${b.error}`
+          : `${project.name} (${project.id})${month ? `, ${month} (UTC)` : ''}`,
+        icon: { id: 'project' },
+        contextValue: CONTEXT.ratePlanProject,
+        collapsible: 'expanded',
+        children: project.instances.map((instance): TreeNode => {
+          const usage = b?.usage[instance.service.id];
+          const due = amountDue(b?.invoice, instance.service.id);
+          const base = `rates/${project.id}/${instance.service.id}`;
+          const plan = instance.ratePlan;
+          const details: TreeNode[] = [];
+          if (usage) {
+            details.push({
+              id: `${base}/calls`,
+              label: `${formatCount(usage.production)} production call${usage.production === 1 ? '' : 's'}`,
+              description: `${usage.month} · staging ${formatCount(usage.staging)} · development ${formatCount(usage.development)}`,
+              tooltip: `Calls in ${usage.month} (UTC). Production calls are the billed ones.`,
+              icon: { id: 'pulse' },
+              contextValue: CONTEXT.detail,
+              collapsible: 'none',
+              ref: { kind: 'detail' },
+            });
+          }
+          if (due !== undefined) {
+            const lines = b?.invoice?.lines.filter((l) => l.serviceId === instance.service.id) ?? [];
+            const billed = lines.reduce((n, l) => n + l.billedCalls, 0);
+            details.push({
+              id: `${base}/due`,
+              label: `Amount due: ${due}`,
+              description: plan.billingType === 'PAY_PER_CALL' ? `${formatCount(billed)} billed call${billed === 1 ? '' : 's'}` : undefined,
+              tooltip: lines.length
+                ? lines
+                    .map(
+                      (l) =>
+                        `${describePlan(l.plan)}: ${formatCount(l.calls)} calls, ${formatCount(l.billedCalls)} billed, ${formatMoney(l.total, l.plan.currency)}`,
+                    )
+                    .join('\n')
+                : 'Nothing billed this month.',
+              icon: { id: 'credit-card' },
+              contextValue: CONTEXT.detail,
+              collapsible: 'none',
+              ref: { kind: 'detail' },
+            });
+          }
+          if (!details.length)
+            details.push(
+              messageNode(`${base}/none`, b?.error ? 'Billing unavailable' : 'No usage yet', { icon: { id: 'info' }, tooltip: b?.error }),
+            );
+          const history = instance.ratePlanHistory.map((p) => `${shortTime(p.effectiveFrom)}  ${describePlan(p)}`).join('\n');
+          return {
+            id: base,
+            label: instance.service.name,
+            description: [
+              describePlan(plan),
+              describeLimits(plan, usage?.production),
+              usage && !plan.quotaPerMonth ? `${formatCount(usage.production)} calls` : '',
+              due !== undefined ? `${due} due` : '',
+            ]
+              .filter(Boolean)
+              .join(' · '),
+            tooltip: `${instance.service.name} in ${project.name}\nRate plan since ${shortTime(plan.effectiveFrom)} UTC: ${describePlan(plan)}${describeLimits(plan) ? `\nLimits: ${describeLimits(plan, usage?.production)}` : ''}${history ? `\nHistory (UTC):\n${history}` : ''}`,
+            icon: { id: 'tag' },
+            contextValue: CONTEXT.ratePlanInstance,
+            collapsible: 'expanded',
+            children: details,
+            ref: { kind: 'instance', ...instanceRef(project, instance) },
+          };
+        }),
+        ref: { kind: 'project', projectId: project.id, projectName: project.name },
+      };
+    });
 }
 
 /** True when any environment of these services or projects has a deployment that has not settled. */

@@ -16,9 +16,12 @@ const LOGGED_IN_KEY = 'codestore.loggedIn';
 const PLATFORM_RUNNING_KEY = 'codestore.platformRunning';
 
 export function toTreeItem(node: TreeNode): vscode.TreeItem {
-  const collapsible = node.collapsible === 'expanded'
-    ? vscode.TreeItemCollapsibleState.Expanded
-    : node.collapsible === 'collapsed' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
+  const collapsible =
+    node.collapsible === 'expanded'
+      ? vscode.TreeItemCollapsibleState.Expanded
+      : node.collapsible === 'collapsed'
+        ? vscode.TreeItemCollapsibleState.Collapsed
+        : vscode.TreeItemCollapsibleState.None;
   const item = new vscode.TreeItem(node.label, collapsible);
   item.id = node.id;
   item.description = node.description;
@@ -34,7 +37,10 @@ class NodeTree implements vscode.TreeDataProvider<TreeNode> {
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
 
-  constructor(private readonly ctx: Ctx, private readonly roots: (state: ModelState, platformUrl: string) => TreeNode[]) {}
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly roots: (state: ModelState, platformUrl: string) => TreeNode[],
+  ) {}
 
   refresh(): void {
     this.changed.fire(undefined);
@@ -62,7 +68,14 @@ class NodeTree implements vscode.TreeDataProvider<TreeNode> {
       url = this.ctx.session.configuredUrl();
     }
     const nodes = this.roots(state, url);
-    if (state.error) nodes.unshift(messageNode('error', `Cannot refresh: ${state.error}`, { icon: { id: 'warning' }, tooltip: state.error, command: { command: 'codestore.refresh', title: 'Refresh' } }));
+    if (state.error)
+      nodes.unshift(
+        messageNode('error', `Cannot refresh: ${state.error}`, {
+          icon: { id: 'warning' },
+          tooltip: state.error,
+          command: { command: 'codestore.refresh', title: 'Refresh' },
+        }),
+      );
     return nodes;
   }
 }
@@ -80,7 +93,9 @@ export async function setContextKeys(state: ModelState): Promise<void> {
 }
 
 export function registerTrees(ctx: Ctx): void {
-  const services = new NodeTree(ctx, (state, url) => serviceNodes(state.services ?? [], url, new Set(ctx.folders.known.map((f) => f.serviceId).filter((id): id is string => !!id))));
+  const services = new NodeTree(ctx, (state, url) =>
+    serviceNodes(state.services ?? [], url, new Set(ctx.folders.known.map((f) => f.serviceId).filter((id): id is string => !!id))),
+  );
   const projects = new NodeTree(ctx, (state, url) => projectNodes(state.projects ?? [], url));
   const ratePlans = new NodeTree(ctx, (state) => ratePlanNodes(state.projects ?? [], state.billing));
   const servicesView = vscode.window.createTreeView(VIEW_IDS.services, { treeDataProvider: services, showCollapseAll: true });
@@ -90,7 +105,11 @@ export function registerTrees(ctx: Ctx): void {
 
   // Billing (usage and invoice, one request per project and per instance) is read only while shown.
   ctx.model.wantBilling = ratePlansView.visible;
-  ctx.pushExtCleanup(ratePlansView.onDidChangeVisibility((e) => { ctx.model.wantBilling = e.visible; }));
+  ctx.pushExtCleanup(
+    ratePlansView.onDidChangeVisibility((e) => {
+      ctx.model.wantBilling = e.visible;
+    }),
+  );
 
   const describeAccount = async () => {
     const { state } = ctx.model;
@@ -101,17 +120,22 @@ export function registerTrees(ctx: Ctx): void {
       // Shown as configured.
     }
     const email = state.loggedIn ? ctx.session.accountEmail(url) : undefined;
-    servicesView.description = state.connection === 'unreachable' ? 'platform not reachable' : email ?? (state.loggedIn ? '' : state.connection === 'reachable' ? 'not logged in' : '');
+    servicesView.description =
+      state.connection === 'unreachable'
+        ? 'platform not reachable'
+        : (email ?? (state.loggedIn ? '' : state.connection === 'reachable' ? 'not logged in' : ''));
     servicesView.message = undefined;
   };
-  ctx.pushExtCleanup(ctx.model.onDidChange((state) => {
-    // While it reloads (another URL, a login) the welcome content stays as it was.
-    if (state.connection !== 'unknown') void setContextKeys(state);
-    services.refresh();
-    projects.refresh();
-    ratePlans.refresh();
-    void describeAccount();
-  }));
+  ctx.pushExtCleanup(
+    ctx.model.onDidChange((state) => {
+      // While it reloads (another URL, a login) the welcome content stays as it was.
+      if (state.connection !== 'unknown') void setContextKeys(state);
+      services.refresh();
+      projects.refresh();
+      ratePlans.refresh();
+      void describeAccount();
+    }),
+  );
   ctx.pushExtCleanup(ctx.folders.onDidChange(() => services.refresh()));
   ctx.pushExtCleanup(ctx.session.onDidChange(() => void ctx.model.reset()));
 }

@@ -2,13 +2,28 @@
 // Same model in, byte-identical files out. The physical schema (physical.ts) is what these
 // entities make TypeORM expect; both come from the same decisions in files.ts.
 import {
-  ClassDeclarationStructure, DecoratorStructure, EnumDeclarationStructure, ImportDeclarationStructure,
-  OptionalKind, printStructure, PropertyDeclarationStructure, SourceFileStructure, StructureKind,
+  ClassDeclarationStructure,
+  DecoratorStructure,
+  EnumDeclarationStructure,
+  ImportDeclarationStructure,
+  OptionalKind,
+  printStructure,
+  PropertyDeclarationStructure,
+  SourceFileStructure,
+  StructureKind,
 } from 'ts-morph';
 import type { DataModel, ModelField } from '../model/model';
 import {
-  ENTITIES_DIR, GENERATED_HEADER, GeneratedEntity, generatedEntities, generatedEnums, GeneratedFile,
-  parameterName, StoredField, tsIdentifier, tsString,
+  ENTITIES_DIR,
+  GENERATED_HEADER,
+  GeneratedEntity,
+  generatedEntities,
+  generatedEnums,
+  GeneratedFile,
+  parameterName,
+  StoredField,
+  tsIdentifier,
+  tsString,
 } from './files';
 
 /** TypeScript types of column values as the `pg` driver returns them. */
@@ -27,10 +42,21 @@ const SCALAR_TS_TYPES: Record<string, string> = {
 };
 
 const TYPEORM_NAMES = [
-  'BaseEntity', 'Column', 'Entity', 'Index', 'JoinColumn', 'JoinTable', 'ManyToMany', 'ManyToOne', 'OneToMany',
-  'OneToOne', 'PrimaryGeneratedColumn', 'Relation', 'Unique',
+  'BaseEntity',
+  'Column',
+  'Entity',
+  'Index',
+  'JoinColumn',
+  'JoinTable',
+  'ManyToMany',
+  'ManyToOne',
+  'OneToMany',
+  'OneToOne',
+  'PrimaryGeneratedColumn',
+  'Relation',
+  'Unique',
 ] as const;
-type TypeOrmName = typeof TYPEORM_NAMES[number];
+type TypeOrmName = (typeof TYPEORM_NAMES)[number];
 
 /**
  * Printed files by structure: an edit changes one or two entities, so the others are not printed
@@ -61,59 +87,85 @@ export function generateEntities(model: DataModel): GeneratedFile[] {
 
   const files: GeneratedFile[] = [];
   for (const entity of entities) files.push(print(`${ENTITIES_DIR}/${entity.entity.name}.ts`, entityFile(entity, orm)));
-  files.push(print(`${ENTITIES_DIR}/enums.ts`, {
-    kind: StructureKind.SourceFile,
-    statements: enums.length
-      ? enums.map((e): EnumDeclarationStructure => ({
-        kind: StructureKind.Enum,
-        name: tsIdentifier(e.name),
-        isExported: true,
-        members: e.values.map((v) => ({ name: v.name, value: v.name })),
-      }))
-      : ['export {};'],
-  }));
+  files.push(
+    print(`${ENTITIES_DIR}/enums.ts`, {
+      kind: StructureKind.SourceFile,
+      statements: enums.length
+        ? enums.map((e): EnumDeclarationStructure => ({
+            kind: StructureKind.Enum,
+            name: tsIdentifier(e.name),
+            isExported: true,
+            members: e.values.map((v) => ({ name: v.name, value: v.name })),
+          }))
+        : ['export {};'],
+    }),
+  );
   const names = entities.map((e) => e.entity.name);
-  files.push(print(`${ENTITIES_DIR}/index.ts`, {
-    kind: StructureKind.SourceFile,
-    statements: [
-      ...names.map((n): ImportDeclarationStructure => ({ kind: StructureKind.ImportDeclaration, moduleSpecifier: `./${n}`, defaultImport: tsIdentifier(n) })),
-      (w) => w.blankLine(),
-      ...(names.length ? [`export { ${names.map(tsIdentifier).join(', ')} };`] : []),
-      'export * from "./enums";',
-      (w) => w.blankLine(),
-      '/** Every entity, for `new DataSource({ entities })`. */',
-      `export const entities = [${names.map(tsIdentifier).join(', ')}];`,
-    ],
-  }));
+  files.push(
+    print(`${ENTITIES_DIR}/index.ts`, {
+      kind: StructureKind.SourceFile,
+      statements: [
+        ...names.map((n): ImportDeclarationStructure => ({
+          kind: StructureKind.ImportDeclaration,
+          moduleSpecifier: `./${n}`,
+          defaultImport: tsIdentifier(n),
+        })),
+        (w) => w.blankLine(),
+        ...(names.length ? [`export { ${names.map(tsIdentifier).join(', ')} };`] : []),
+        'export * from "./enums";',
+        (w) => w.blankLine(),
+        '/** Every entity, for `new DataSource({ entities })`. */',
+        `export const entities = [${names.map(tsIdentifier).join(', ')}];`,
+      ],
+    }),
+  );
   return files;
 }
 
 function entityFile(entity: GeneratedEntity, orm: (name: TypeOrmName) => string): SourceFileStructure {
   const used = new Set<TypeOrmName>(['BaseEntity', 'Entity']);
-  const use = (name: TypeOrmName): string => { used.add(name); return orm(name); };
+  const use = (name: TypeOrmName): string => {
+    used.add(name);
+    return orm(name);
+  };
   const className = tsIdentifier(entity.entity.name);
   const related = new Set<string>();
   const enums = new Set<string>();
   const classDecorators: OptionalKind<DecoratorStructure>[] = [{ name: use('Entity'), arguments: [tsString(entity.entity.name)] }];
   const properties: OptionalKind<PropertyDeclarationStructure>[] = [];
   for (const f of entity.fields) {
-    const { decorators, type } = property(f, use, (target) => { if (target !== entity.entity.name) related.add(target); }, (e) => enums.add(e));
+    const { decorators, type } = property(
+      f,
+      use,
+      (target) => {
+        if (target !== entity.entity.name) related.add(target);
+      },
+      (e) => enums.add(e),
+    );
     // A many-to-one marked @unique: the constraint is on the join column, so it is declared on the class.
     if (f.kind === 'relation' && f.field.unique && f.relation.owner && f.relation.kind === 'many-to-one') {
       classDecorators.push({ name: use('Unique'), arguments: [`[${tsString(f.field.name)}]`] });
     }
     // A blank line between members, as a person would write them.
-    properties.push({ name: f.field.name, type, hasExclamationToken: true, decorators, leadingTrivia: properties.length ? (w) => w.blankLine() : undefined });
+    properties.push({
+      name: f.field.name,
+      type,
+      hasExclamationToken: true,
+      decorators,
+      leadingTrivia: properties.length ? (w) => w.blankLine() : undefined,
+    });
   }
-  const imports: ImportDeclarationStructure[] = [{
-    kind: StructureKind.ImportDeclaration,
-    moduleSpecifier: 'typeorm',
-    namedImports: TYPEORM_NAMES.filter((n) => used.has(n)).map((n) => ({
-      name: n,
-      alias: orm(n) === n ? undefined : orm(n),
-      isTypeOnly: n === 'Relation',
-    })),
-  }];
+  const imports: ImportDeclarationStructure[] = [
+    {
+      kind: StructureKind.ImportDeclaration,
+      moduleSpecifier: 'typeorm',
+      namedImports: TYPEORM_NAMES.filter((n) => used.has(n)).map((n) => ({
+        name: n,
+        alias: orm(n) === n ? undefined : orm(n),
+        isTypeOnly: n === 'Relation',
+      })),
+    },
+  ];
   for (const target of [...related].sort()) {
     imports.push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: `./${target}`, defaultImport: tsIdentifier(target) });
   }
@@ -178,7 +230,8 @@ function property(
     args.push(`(${p}) => ${p}.${rel.inverse.name}`);
   }
   const decorators: OptionalKind<DecoratorStructure>[] = [];
-  if (field.index && rel.owner && (rel.kind === 'many-to-one' || rel.kind === 'one-to-one')) decorators.push({ name: use('Index'), arguments: [] });
+  if (field.index && rel.owner && (rel.kind === 'many-to-one' || rel.kind === 'one-to-one'))
+    decorators.push({ name: use('Index'), arguments: [] });
   let type: string;
   switch (rel.kind) {
     case 'many-to-one':

@@ -36,14 +36,14 @@ export interface GeneratedEntityRef {
 export type StoredField =
   | { kind: 'primary'; field: ModelField }
   | {
-    kind: 'column';
-    field: ModelField;
-    /** PostgreSQL type without length or brackets; for enums the enum type's name. */
-    type: string;
-    length?: number;
-    array: boolean;
-    enum?: ModelEnum;
-  }
+      kind: 'column';
+      field: ModelField;
+      /** PostgreSQL type without length or brackets; for enums the enum type's name. */
+      type: string;
+      length?: number;
+      array: boolean;
+      enum?: ModelEnum;
+    }
   | { kind: 'relation'; field: ModelField; relation: GeneratedRelation };
 
 export interface GeneratedEntity extends GeneratedEntityRef {
@@ -75,7 +75,12 @@ export function generatedEntities(model: DataModel): GeneratedEntity[] {
   return out;
 }
 
-function storedField(model: DataModel, self: GeneratedEntityRef, field: ModelField, refs: Map<string, GeneratedEntityRef>): StoredField | undefined {
+function storedField(
+  model: DataModel,
+  self: GeneratedEntityRef,
+  field: ModelField,
+  refs: Map<string, GeneratedEntityRef>,
+): StoredField | undefined {
   if (field === self.primary) return { kind: 'primary', field };
   // A second ID field is an error the platform rules report; stored as the README says.
   if (field.kind === 'id') return { kind: 'column', field, type: 'character varying', array: false };
@@ -102,8 +107,12 @@ function storedField(model: DataModel, self: GeneratedEntityRef, field: ModelFie
  */
 function generatedRelation(entity: Entity, field: ModelField, rel: ModelRelation, target: GeneratedEntityRef): GeneratedRelation {
   const inverse = rel.inverse === undefined ? undefined : target.entity.fields.find((f) => f.name === rel.inverse);
-  const paired = inverse && inverse !== field && inverse.kind === 'relation' && inverse.relation?.target === entity.name
-    && inverse.relation.inverse === field.name;
+  const paired =
+    inverse &&
+    inverse !== field &&
+    inverse.kind === 'relation' &&
+    inverse.relation?.target === entity.name &&
+    inverse.relation.inverse === field.name;
   if (paired) return { kind: rel.kind, target, inverse, owner: rel.owner, onDelete: rel.onDelete };
   return { kind: field.list ? 'many-to-many' : 'many-to-one', target, owner: true, onDelete: rel.onDelete };
 }
@@ -120,11 +129,16 @@ export function typeOrmDefault(sql: string): string {
   const [, fn, precision = ''] = m;
   const now = "('now'::text)";
   switch (fn) {
-    case 'CURRENT_TIMESTAMP': return precision ? `${now}::timestamp${precision} with time zone` : 'now()';
-    case 'CURRENT_DATE': return `${now}::date`;
-    case 'CURRENT_TIME': return `${now}::time${precision} with time zone`;
-    case 'LOCALTIMESTAMP': return `${now}::timestamp${precision} without time zone`;
-    default: return `${now}::time${precision} without time zone`;
+    case 'CURRENT_TIMESTAMP':
+      return precision ? `${now}::timestamp${precision} with time zone` : 'now()';
+    case 'CURRENT_DATE':
+      return `${now}::date`;
+    case 'CURRENT_TIME':
+      return `${now}::time${precision} with time zone`;
+    case 'LOCALTIMESTAMP':
+      return `${now}::timestamp${precision} without time zone`;
+    default:
+      return `${now}::time${precision} without time zone`;
   }
 }
 
@@ -151,13 +165,79 @@ export function generatedEnums(model: DataModel, entities: GeneratedEntity[]): M
 // Words a GraphQL name may be but a TypeScript class, enum or type identifier may not, and global
 // names the generated code (or its emitted decorator metadata) refers to.
 const NOT_IDENTIFIERS = new Set([
-  'break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete', 'do', 'else', 'enum',
-  'export', 'extends', 'false', 'finally', 'for', 'function', 'if', 'import', 'in', 'instanceof', 'new', 'null',
-  'return', 'super', 'switch', 'this', 'throw', 'true', 'try', 'typeof', 'var', 'void', 'while', 'with',
-  'implements', 'interface', 'let', 'package', 'private', 'protected', 'public', 'static', 'yield', 'await',
-  'arguments', 'eval', 'any', 'unknown', 'never', 'object', 'string', 'number', 'boolean', 'symbol', 'bigint',
-  'undefined', 'type', 'async', 'of',
-  'Object', 'String', 'Number', 'Boolean', 'Array', 'Date', 'Promise', 'Record', 'Function', 'Symbol', 'Map', 'Set',
+  'break',
+  'case',
+  'catch',
+  'class',
+  'const',
+  'continue',
+  'debugger',
+  'default',
+  'delete',
+  'do',
+  'else',
+  'enum',
+  'export',
+  'extends',
+  'false',
+  'finally',
+  'for',
+  'function',
+  'if',
+  'import',
+  'in',
+  'instanceof',
+  'new',
+  'null',
+  'return',
+  'super',
+  'switch',
+  'this',
+  'throw',
+  'true',
+  'try',
+  'typeof',
+  'var',
+  'void',
+  'while',
+  'with',
+  'implements',
+  'interface',
+  'let',
+  'package',
+  'private',
+  'protected',
+  'public',
+  'static',
+  'yield',
+  'await',
+  'arguments',
+  'eval',
+  'any',
+  'unknown',
+  'never',
+  'object',
+  'string',
+  'number',
+  'boolean',
+  'symbol',
+  'bigint',
+  'undefined',
+  'type',
+  'async',
+  'of',
+  'Object',
+  'String',
+  'Number',
+  'Boolean',
+  'Array',
+  'Date',
+  'Promise',
+  'Record',
+  'Function',
+  'Symbol',
+  'Map',
+  'Set',
 ]);
 
 /** The TypeScript identifier for a GraphQL type name: the name itself unless TypeScript reserves it. */

@@ -102,8 +102,12 @@ function junctionTable(owner: GeneratedEntity, field: string, rel: GeneratedRela
   // TypeORM defaults both junction foreign keys to ON DELETE CASCADE ON UPDATE CASCADE; the
   // generated @ManyToMany sets neither, so a link disappears with either of its rows.
   const foreignKey = (c: string, table: string, key: string): DbForeignKey => ({
-    name: naming.foreignKeyName(name, [c]), columns: [c], referencedTable: table, referencedColumns: [key],
-    onDelete: 'CASCADE', onUpdate: 'CASCADE',
+    name: naming.foreignKeyName(name, [c]),
+    columns: [c],
+    referencedTable: table,
+    referencedColumns: [key],
+    onDelete: 'CASCADE',
+    onUpdate: 'CASCADE',
   });
   return {
     name,

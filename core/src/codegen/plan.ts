@@ -4,7 +4,14 @@
 import type { DocumentNode } from 'graphql';
 import { buildModel, DataModel } from '../model/model';
 import { DbSchema, EMPTY_SCHEMA } from './dbSchema';
-import { committedMigrations, looksLikeMigrationFile, migrationStatements, planMigration, renamesOf, schemaFromMigrations } from './migrations';
+import {
+  committedMigrations,
+  looksLikeMigrationFile,
+  migrationStatements,
+  planMigration,
+  renamesOf,
+  schemaFromMigrations,
+} from './migrations';
 import type { MigrationPlan } from './migrations';
 import { PENDING_MIGRATION_PATH, SNAPSHOT_PATH } from '../service-folder/paths';
 import { physicalSchema } from './physical';
@@ -47,11 +54,15 @@ export function parseSnapshot(text: string): DbSchema {
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new SnapshotError(`${SNAPSHOT_PATH} is not valid JSON (${(e as Error).message}). Restore it from version control: it records the database schema of the last committed migration.`);
+    throw new SnapshotError(
+      `${SNAPSHOT_PATH} is not valid JSON (${(e as Error).message}). Restore it from version control: it records the database schema of the last committed migration.`,
+    );
   }
   const v = value as Partial<DbSchema>;
   if (!v || v.version !== 1 || !Array.isArray(v.tables) || !Array.isArray(v.enums)) {
-    throw new SnapshotError(`${SNAPSHOT_PATH} is not a code.store snapshot (version 1, with tables and enums). Restore it from version control.`);
+    throw new SnapshotError(
+      `${SNAPSHOT_PATH} is not a code.store snapshot (version 1, with tables and enums). Restore it from version control.`,
+    );
   }
   return v as DbSchema;
 }
@@ -60,7 +71,11 @@ export function parseSnapshot(text: string): DbSchema {
 let lastPlan: { doc: DocumentNode; key: string; result: ServicePlan } | undefined;
 
 export function planService(doc: DocumentNode, service: ServiceFiles): ServicePlan {
-  const key = JSON.stringify([service.snapshot ?? null, service.migrations, service.snapshot === undefined ? service.migrationSources ?? null : null]);
+  const key = JSON.stringify([
+    service.snapshot ?? null,
+    service.migrations,
+    service.snapshot === undefined ? (service.migrationSources ?? null) : null,
+  ]);
   if (lastPlan && lastPlan.doc === doc && lastPlan.key === key) return lastPlan.result;
   const result = computePlan(doc, service);
   lastPlan = { doc, key, result };

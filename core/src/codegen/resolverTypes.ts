@@ -3,9 +3,7 @@
 // the generated entity classes). Written to src/data/resolverTypes.ts, beside the entities:
 //   const post: QueryResolvers["post"] = async (parent, args, context) =>
 //     context.db.connection.getRepository(Post).findOneBy({ id: args.id });
-import {
-  DocumentNode, FieldDefinitionNode, InputValueDefinitionNode, Kind, StringValueNode, TypeDefinitionNode, TypeNode,
-} from 'graphql';
+import { DocumentNode, FieldDefinitionNode, InputValueDefinitionNode, Kind, StringValueNode, TypeDefinitionNode, TypeNode } from 'graphql';
 import type { DataModel } from '../model/model';
 import { RESOLVER_TYPES_PATH } from '../service-folder/paths';
 import { generatedEntities, generatedEnums, GeneratedFile, GENERATED_HEADER, tsIdentifier } from './files';
@@ -32,8 +30,14 @@ const SCALARS: Record<string, { input: string; output: string }> = {
 
 /** Names this file declares itself; a GraphQL type with the same name is referred to with a `_` suffix. */
 const OWN_NAMES = new Set([
-  'Context', 'Resolver', 'QueryArgs', 'QueryResolvers', 'MutationArgs', 'MutationResolvers',
-  'DataSource', 'GraphQLResolveInfo',
+  'Context',
+  'Resolver',
+  'QueryArgs',
+  'QueryResolvers',
+  'MutationArgs',
+  'MutationResolvers',
+  'DataSource',
+  'GraphQLResolveInfo',
 ]);
 
 export function generateResolverTypes(doc: DocumentNode, model: DataModel): GeneratedFile {
@@ -55,13 +59,20 @@ class ResolverTypesWriter {
   private readonly importedEntities = new Set<string>();
   private readonly importedEnums = new Set<string>();
 
-  constructor(doc: DocumentNode, private readonly model: DataModel) {
+  constructor(
+    doc: DocumentNode,
+    private readonly model: DataModel,
+  ) {
     for (const def of doc.definitions) {
       if (!('name' in def) || !def.name) continue;
       const name = def.name.value;
-      const isDefinition = def.kind === Kind.OBJECT_TYPE_DEFINITION || def.kind === Kind.INTERFACE_TYPE_DEFINITION
-        || def.kind === Kind.INPUT_OBJECT_TYPE_DEFINITION || def.kind === Kind.ENUM_TYPE_DEFINITION
-        || def.kind === Kind.UNION_TYPE_DEFINITION || def.kind === Kind.SCALAR_TYPE_DEFINITION;
+      const isDefinition =
+        def.kind === Kind.OBJECT_TYPE_DEFINITION ||
+        def.kind === Kind.INTERFACE_TYPE_DEFINITION ||
+        def.kind === Kind.INPUT_OBJECT_TYPE_DEFINITION ||
+        def.kind === Kind.ENUM_TYPE_DEFINITION ||
+        def.kind === Kind.UNION_TYPE_DEFINITION ||
+        def.kind === Kind.SCALAR_TYPE_DEFINITION;
       // The first declaration of a name wins, as in the data model.
       if (isDefinition && !this.definitions.has(name)) this.definitions.set(name, def as Named);
       if ('fields' in def && def.fields) {
@@ -80,7 +91,10 @@ class ResolverTypesWriter {
 
   write(): string {
     const roots: string[] = [];
-    for (const [root, title] of [[this.model.roots.query, 'Query'], [this.model.roots.mutation, 'Mutation']] as const) {
+    for (const [root, title] of [
+      [this.model.roots.query, 'Query'],
+      [this.model.roots.mutation, 'Mutation'],
+    ] as const) {
       roots.push(this.rootTypes(root, title));
     }
     const declarations: string[] = [];
@@ -90,10 +104,7 @@ class ResolverTypesWriter {
     }
     declarations.sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
 
-    const imports = [
-      'import type { GraphQLResolveInfo } from "graphql";',
-      'import type { DataSource } from "typeorm";',
-    ];
+    const imports = ['import type { GraphQLResolveInfo } from "graphql";', 'import type { DataSource } from "typeorm";'];
     if (this.importedEntities.size) imports.push(`import type { ${this.importList(this.importedEntities)} } from "./entities";`);
     if (this.importedEnums.size) imports.push(`import type { ${this.importList(this.importedEnums)} } from "./entities/enums";`);
 
@@ -105,11 +116,11 @@ class ResolverTypesWriter {
       '/** The third argument of every resolver. */',
       'export interface Context {',
       '  db: { connection: DataSource };',
-      '  /** The request\'s HTTP headers, names in lower case (the platform\'s own key is not among them). */',
+      "  /** The request's HTTP headers, names in lower case (the platform's own key is not among them). */",
       '  headers: Record<string, string | string[] | undefined>;',
       '}',
       '',
-      '/** A resolver `(parent, args, context, info)`: returns the field\'s value, or a promise of it. */',
+      "/** A resolver `(parent, args, context, info)`: returns the field's value, or a promise of it. */",
       'export type Resolver<Args, Result, Parent = unknown> = (',
       '  parent: Parent,',
       '  args: Args,',
@@ -124,7 +135,10 @@ class ResolverTypesWriter {
   }
 
   private importList(names: Set<string>): string {
-    return [...names].sort().map((n) => (this.local(n) === tsIdentifier(n) ? tsIdentifier(n) : `${tsIdentifier(n)} as ${this.local(n)}`)).join(', ');
+    return [...names]
+      .sort()
+      .map((n) => (this.local(n) === tsIdentifier(n) ? tsIdentifier(n) : `${tsIdentifier(n)} as ${this.local(n)}`))
+      .join(', ');
   }
 
   /** The identifier a GraphQL type has in this file. */
@@ -136,7 +150,9 @@ class ResolverTypesWriter {
   private rootTypes(root: string, title: 'Query' | 'Mutation'): string {
     const fields = (this.fields.get(root) ?? []) as FieldDefinitionNode[];
     const args = fields.map((f) => `${docComment(f.description, '  ')}  ${f.name.value}: ${this.argsType(f.arguments ?? [])};`);
-    const resolvers = fields.map((f) => `  ${f.name.value}: Resolver<${title}Args[${JSON.stringify(f.name.value)}], ${this.outputType(f.type)}>;`);
+    const resolvers = fields.map(
+      (f) => `  ${f.name.value}: Resolver<${title}Args[${JSON.stringify(f.name.value)}], ${this.outputType(f.type)}>;`,
+    );
     const folder = title === 'Query' ? 'queries' : 'mutations';
     const example = fields[0]
       ? `\n * \`const ${fields[0].name.value}: ${title}Resolvers[${JSON.stringify(fields[0].name.value)}] = async (parent, args, context) => ...\``
@@ -223,7 +239,8 @@ class ResolverTypesWriter {
       }
       case Kind.INTERFACE_TYPE_DEFINITION: {
         const members = (this.implementors.get(name) ?? []).filter((n) => this.definitions.get(n)?.kind === Kind.OBJECT_TYPE_DEFINITION);
-        if (members.length) return `${doc}export type ${id} = ${[...new Set(members)].map((m) => this.namedType(m, 'output')).join(' | ')};`;
+        if (members.length)
+          return `${doc}export type ${id} = ${[...new Set(members)].map((m) => this.namedType(m, 'output')).join(' | ')};`;
         return this.objectShape(name, id, doc);
       }
       default:

@@ -1,8 +1,15 @@
 // The data model a service schema describes: entities (tables), their columns and relations,
 // and enums. Pure: a parsed document in, plain data out. The mapping is documented in the README.
 import {
-  ConstDirectiveNode, DefinitionNode, DocumentNode, EnumTypeDefinitionNode, EnumValueDefinitionNode, FieldDefinitionNode,
-  Kind, ObjectTypeDefinitionNode, TypeNode,
+  ConstDirectiveNode,
+  DefinitionNode,
+  DocumentNode,
+  EnumTypeDefinitionNode,
+  EnumValueDefinitionNode,
+  FieldDefinitionNode,
+  Kind,
+  ObjectTypeDefinitionNode,
+  TypeNode,
 } from 'graphql';
 
 export type RelationKind = 'many-to-one' | 'one-to-one' | 'one-to-many' | 'many-to-many';
@@ -98,7 +105,10 @@ export function unwrap(type: TypeNode): { name: string; list: boolean; nonNull: 
   let list = false;
   let nestedList = false;
   let t = type;
-  if (t.kind === Kind.NON_NULL_TYPE) { nonNull = true; t = t.type; }
+  if (t.kind === Kind.NON_NULL_TYPE) {
+    nonNull = true;
+    t = t.type;
+  }
   if (t.kind === Kind.LIST_TYPE) {
     list = true;
     t = t.type;
@@ -147,7 +157,8 @@ export function buildModel(doc: DocumentNode): DataModel {
     if (def.kind !== Kind.ENUM_TYPE_DEFINITION || enums.has(def.name.value)) continue;
     const values = [...(def.values ?? []), ...(extraValues.get(def.name.value) ?? [])];
     enums.set(def.name.value, {
-      name: def.name.value, node: def,
+      name: def.name.value,
+      node: def,
       renamedFrom: stringArgument(directive(def, 'renamedFrom'), 'name'),
       values: values.map((v) => ({ name: v.name.value, renamedFrom: stringArgument(directive(v, 'renamedFrom'), 'name') })),
     });
@@ -179,15 +190,22 @@ function mapField(
 ): ModelField {
   const t = unwrap(f.type);
   const base: ModelField = {
-    name: f.name.value, node: f, typeName: t.name, list: t.list, nonNull: t.nonNull,
-    kind: 'unsupported', unique: !!directive(f, 'unique'), index: !!directive(f, 'index'),
+    name: f.name.value,
+    node: f,
+    typeName: t.name,
+    list: t.list,
+    nonNull: t.nonNull,
+    kind: 'unsupported',
+    unique: !!directive(f, 'unique'),
+    index: !!directive(f, 'index'),
     default: stringArgument(directive(f, 'default'), 'value'),
     length: intArgument(directive(f, 'length'), 'max'),
     renamedFrom: stringArgument(directive(f, 'renamedFrom'), 'name'),
   };
   const kind = kinds.get(t.name);
   if (t.nestedList) return { ...base, problem: 'lists of lists cannot be stored; use `JSON`' };
-  if (f.arguments?.length) return { ...base, problem: 'a stored field cannot take arguments; move it to `Query` with a resolver, or remove the arguments' };
+  if (f.arguments?.length)
+    return { ...base, problem: 'a stored field cannot take arguments; move it to `Query` with a resolver, or remove the arguments' };
   if (t.name === 'ID' && !t.list) return { ...base, kind: 'id', columnType: 'bigint' };
   if (SCALAR_COLUMN_TYPES[t.name] && (kind === undefined || kind === Kind.SCALAR_TYPE_DEFINITION)) {
     let columnType = SCALAR_COLUMN_TYPES[t.name];
@@ -196,14 +214,27 @@ function mapField(
   }
   if (enums.has(t.name)) return { ...base, kind: 'enum', columnType: t.list ? `${t.name}[]` : t.name };
   if (kind === Kind.OBJECT_TYPE_DEFINITION) {
-    if (nonEntities.has(t.name)) return { ...base, problem: `"${t.name}" is not stored (it is a root or @transient type); store it as \`JSON\`, or make "${t.name}" an entity` };
+    if (nonEntities.has(t.name))
+      return {
+        ...base,
+        problem: `"${t.name}" is not stored (it is a root or @transient type); store it as \`JSON\`, or make "${t.name}" an entity`,
+      };
     return {
-      ...base, kind: 'relation',
+      ...base,
+      kind: 'relation',
       relation: { target: t.name, kind: t.list ? 'many-to-many' : 'many-to-one', owner: true, onDelete: onDeleteOf(f) },
     };
   }
-  if (kind === Kind.SCALAR_TYPE_DEFINITION) return { ...base, problem: `the custom scalar "${t.name}" has no column type; use one of ${Object.keys(SCALAR_COLUMN_TYPES).join(', ')}, or \`JSON\`` };
-  if (kind === Kind.INTERFACE_TYPE_DEFINITION || kind === Kind.UNION_TYPE_DEFINITION) return { ...base, problem: `relations to an interface or union ("${t.name}") cannot be stored; point at a concrete type, or mark the type @transient` };
+  if (kind === Kind.SCALAR_TYPE_DEFINITION)
+    return {
+      ...base,
+      problem: `the custom scalar "${t.name}" has no column type; use one of ${Object.keys(SCALAR_COLUMN_TYPES).join(', ')}, or \`JSON\``,
+    };
+  if (kind === Kind.INTERFACE_TYPE_DEFINITION || kind === Kind.UNION_TYPE_DEFINITION)
+    return {
+      ...base,
+      problem: `relations to an interface or union ("${t.name}") cannot be stored; point at a concrete type, or mark the type @transient`,
+    };
   // An unknown type is reported by GraphQL validation already.
   return kind ? { ...base, problem: `"${t.name}" cannot be stored in a column` } : base;
 }
@@ -246,8 +277,13 @@ function pairRelations(entities: Map<string, Entity>): void {
       let problem: string | undefined;
       if (!inverse || !pointsBack(inverse, entity)) problem = `"${rel.target}" has no field "${explicit}" of type "${entity.name}"`;
       else if (inverse === field) problem = 'a field cannot be its own inverse';
-      else if (explicitOf(inverse) !== undefined && explicitOf(inverse) !== field.name) problem = `"${rel.target}.${explicit}" names "${explicitOf(inverse)}" as its inverse`;
-      else if (claims.get(inverse)!.length > 1) problem = `"${rel.target}.${explicit}" is named as the inverse by ${claims.get(inverse)!.map((f) => `"${f.name}"`).join(' and ')}`;
+      else if (explicitOf(inverse) !== undefined && explicitOf(inverse) !== field.name)
+        problem = `"${rel.target}.${explicit}" names "${explicitOf(inverse)}" as its inverse`;
+      else if (claims.get(inverse)!.length > 1)
+        problem = `"${rel.target}.${explicit}" is named as the inverse by ${claims
+          .get(inverse)!
+          .map((f) => `"${f.name}"`)
+          .join(' and ')}`;
       if (problem) {
         rel.badInverse = explicit;
         rel.badInverseReason = problem;

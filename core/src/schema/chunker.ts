@@ -8,17 +8,40 @@
 // instead of swallowing the rest of the file into one syntax error.
 
 const DEFINITION_KEYWORDS = new Set([
-  'type', 'interface', 'enum', 'input', 'union', 'scalar', 'directive', 'schema', 'extend',
-  'query', 'mutation', 'subscription', 'fragment',
+  'type',
+  'interface',
+  'enum',
+  'input',
+  'union',
+  'scalar',
+  'directive',
+  'schema',
+  'extend',
+  'query',
+  'mutation',
+  'subscription',
+  'fragment',
 ]);
 
 /** Keywords whose next token is the name of what they define. */
 const NAMED_BY_NEXT = new Set(['type', 'interface', 'enum', 'input', 'union', 'scalar', 'query', 'mutation', 'subscription', 'fragment']);
 
 const enum Ch {
-  Tab = 9, LF = 10, CR = 13, Space = 32, Quote = 34, Hash = 35, Comma = 44,
-  LParen = 40, RParen = 41, LBracket = 91, RBracket = 93, LBrace = 123, RBrace = 125,
-  Backslash = 92, Underscore = 95,
+  Tab = 9,
+  LF = 10,
+  CR = 13,
+  Space = 32,
+  Quote = 34,
+  Hash = 35,
+  Comma = 44,
+  LParen = 40,
+  RParen = 41,
+  LBracket = 91,
+  RBracket = 93,
+  LBrace = 123,
+  RBrace = 125,
+  Backslash = 92,
+  Underscore = 95,
 }
 
 function isNameStart(c: number): boolean {
@@ -58,8 +81,16 @@ export function chunkStarts(text: string, from = 0, stop?: (start: number) => bo
   let i = from;
   while (i < n && !stopped) {
     const c = text.charCodeAt(i);
-    if (c === Ch.LF) { i++; lineStart = i; firstTokenOnLine = true; continue; }
-    if (c === Ch.Space || c === Ch.Tab || c === Ch.CR || c === Ch.Comma || c === 0xfeff) { i++; continue; }
+    if (c === Ch.LF) {
+      i++;
+      lineStart = i;
+      firstTokenOnLine = true;
+      continue;
+    }
+    if (c === Ch.Space || c === Ch.Tab || c === Ch.CR || c === Ch.Comma || c === 0xfeff) {
+      i++;
+      continue;
+    }
     if (c === Ch.Hash) {
       const eol = text.indexOf('\n', i);
       i = eol < 0 ? n : eol;
@@ -82,8 +113,14 @@ export function chunkStarts(text: string, from = 0, stop?: (start: number) => bo
         let j = i + 3;
         for (;;) {
           const end = text.indexOf('"""', j);
-          if (end < 0) { i = n; break; }
-          if (text.charCodeAt(end - 1) === Ch.Backslash) { j = end + 3; continue; }
+          if (end < 0) {
+            i = n;
+            break;
+          }
+          if (text.charCodeAt(end - 1) === Ch.Backslash) {
+            j = end + 3;
+            continue;
+          }
           i = end + 3;
           break;
         }
@@ -94,8 +131,14 @@ export function chunkStarts(text: string, from = 0, stop?: (start: number) => bo
         let j = i + 1;
         while (j < n) {
           const d = text.charCodeAt(j);
-          if (d === Ch.Backslash) { j += 2; continue; }
-          if (d === Ch.Quote) { j++; break; }
+          if (d === Ch.Backslash) {
+            j += 2;
+            continue;
+          }
+          if (d === Ch.Quote) {
+            j++;
+            break;
+          }
           if (d === Ch.LF) break; // unterminated: the parser reports it
           j++;
         }

@@ -50,62 +50,89 @@ export function checkPlatformRules(analysis: SchemaAnalysis, resolvers: Resolver
     if (entity.idFields.length === 0) {
       const insertAt = entityBodyStart(analysis, entity.node);
       at(entity.node.name, {
-        severity: 'error', code: 'entity-missing-id',
+        severity: 'error',
+        code: 'entity-missing-id',
         message: `"${entity.name}" is stored as a table and needs exactly one \`ID\` field: add \`id: ID!\`, or mark the type @transient if it is not stored.`,
         data: insertAt === undefined ? undefined : { kind: 'missing-id', typeName: entity.name, insertAt, indent: '  ' },
       });
     } else if (entity.idFields.length > 1) {
       for (const f of entity.idFields.slice(1)) {
         at(f.node.name, {
-          severity: 'error', code: 'entity-multiple-ids',
+          severity: 'error',
+          code: 'entity-multiple-ids',
           message: `"${entity.name}" already has the key field "${entity.idFields[0].name}": an entity has exactly one \`ID\` field. Change this field to \`String\`, or remove it.`,
         });
       }
     }
     if (RESERVED_ENTITY_NAMES.has(entity.name.toLowerCase())) {
       at(entity.node.name, {
-        severity: 'error', code: 'reserved-name',
+        severity: 'error',
+        code: 'reserved-name',
         message: `An entity cannot be called "${entity.name}": its file would clash with the generated src/data/entities/${entity.name.toLowerCase()}.ts. Rename the type (add @renamedFrom(name: "${entity.name}") if it is stored already).`,
       });
     }
     if (Buffer.byteLength(entity.name) > MAX_IDENTIFIER) {
-      at(entity.node.name, { severity: 'error', code: 'name-too-long', message: `"${entity.name}" is longer than PostgreSQL's ${MAX_IDENTIFIER}-byte limit for table names: shorten it.` });
+      at(entity.node.name, {
+        severity: 'error',
+        code: 'name-too-long',
+        message: `"${entity.name}" is longer than PostgreSQL's ${MAX_IDENTIFIER}-byte limit for table names: shorten it.`,
+      });
     }
     const columnNames = new Map<string, string>();
     for (const f of entity.fields) {
-      if (f.kind === 'relation' && f.relation?.owner && f.relation.kind !== 'one-to-many' && !f.list) columnNames.set(`${f.name}Id`, f.name);
+      if (f.kind === 'relation' && f.relation?.owner && f.relation.kind !== 'one-to-many' && !f.list)
+        columnNames.set(`${f.name}Id`, f.name);
     }
     for (const f of entity.fields) {
       if (ENTITY_MEMBERS.has(f.name)) {
         at(f.node.name, {
-          severity: 'error', code: 'reserved-field',
+          severity: 'error',
+          code: 'reserved-field',
           message: `"${f.name}" is a method every entity has (TypeORM's BaseEntity), so a stored field cannot be called that. Rename it (add @renamedFrom(name: "${f.name}") if it is stored already).`,
         });
       }
       if (Buffer.byteLength(f.name) > MAX_IDENTIFIER) {
-        at(f.node.name, { severity: 'error', code: 'name-too-long', message: `"${f.name}" is longer than PostgreSQL's ${MAX_IDENTIFIER}-byte limit for column names: shorten it.` });
+        at(f.node.name, {
+          severity: 'error',
+          code: 'name-too-long',
+          message: `"${f.name}" is longer than PostgreSQL's ${MAX_IDENTIFIER}-byte limit for column names: shorten it.`,
+        });
       }
       const relationOwningColumn = columnNames.get(f.name);
       if (relationOwningColumn !== undefined && f.kind !== 'relation') {
         at(f.node.name, {
-          severity: 'error', code: 'column-clash',
+          severity: 'error',
+          code: 'column-clash',
           message: `"${entity.name}.${f.name}" is also the foreign key column of the relation "${relationOwningColumn}". Rename this field, or drop it and read the key from "${relationOwningColumn}".`,
         });
       }
       if (f.default !== undefined) {
         const where = directive(f.node, 'default') ?? f.node.name;
         if (/::/.test(f.default)) {
-          at(where, { severity: 'warning', code: 'default-cast', message: `Write the default without a cast (for example \`'[]'\` instead of \`'[]'::jsonb\`): PostgreSQL keeps it without one, so TypeORM would see a changed default on every run.` });
+          at(where, {
+            severity: 'warning',
+            code: 'default-cast',
+            message: `Write the default without a cast (for example \`'[]'\` instead of \`'[]'::jsonb\`): PostgreSQL keeps it without one, so TypeORM would see a changed default on every run.`,
+          });
         } else if (/^\s*ARRAY\s*\[/i.test(f.default)) {
-          at(where, { severity: 'warning', code: 'default-array', message: `Write an array default as a literal (for example \`"'{a,b}'"\`): PostgreSQL rewrites ARRAY[...], so TypeORM would see a changed default on every run.` });
+          at(where, {
+            severity: 'warning',
+            code: 'default-array',
+            message: `Write an array default as a literal (for example \`"'{a,b}'"\`): PostgreSQL rewrites ARRAY[...], so TypeORM would see a changed default on every run.`,
+          });
         }
       }
       if (f.kind === 'id' && !f.nonNull) {
-        at(f.node.type, { severity: 'error', code: 'nullable-id', message: `The key "${entity.name}.${f.name}" is never null: write \`${f.name}: ID!\`.` });
+        at(f.node.type, {
+          severity: 'error',
+          code: 'nullable-id',
+          message: `The key "${entity.name}.${f.name}" is never null: write \`${f.name}: ID!\`.`,
+        });
       }
       if (f.kind === 'unsupported' && f.problem) {
         at(f.node.type, {
-          severity: 'error', code: 'unsupported-type',
+          severity: 'error',
+          code: 'unsupported-type',
           message: `"${entity.name}.${f.name}" cannot be stored: ${f.problem}.`,
           data: { kind: 'unsupported-type', typeName: entity.name, insertAt: transientInsertOffset(analysis, entity.node) },
         });
@@ -114,19 +141,28 @@ export function checkPlatformRules(analysis: SchemaAnalysis, resolvers: Resolver
       if (!rel) continue;
       if (rel.badInverse !== undefined) {
         at(directive(f.node, 'relation') ?? f.node.name, {
-          severity: 'error', code: 'bad-inverse',
+          severity: 'error',
+          code: 'bad-inverse',
           message: `@relation(inverse: "${rel.badInverse}"): ${rel.badInverseReason ?? `"${rel.target}" has no field "${rel.badInverse}" of type "${entity.name}"`}. Name a field of "${rel.target}" that points back to "${entity.name}" and is not paired with another field.`,
         });
       } else if (rel.ambiguousWith) {
         at(f.node.name, {
-          severity: 'error', code: 'ambiguous-relation',
+          severity: 'error',
+          code: 'ambiguous-relation',
           message: `Which field of "${rel.target}" is the other side of "${entity.name}.${f.name}"? Candidates: ${rel.ambiguousWith.map((c) => `"${c}"`).join(', ')}. Add @relation(inverse: "...") naming it.`,
-          data: { kind: 'ambiguous-relation', typeName: entity.name, field: f.name, candidates: rel.ambiguousWith, insertAt: analysis.rangeOf(f.node)!.end },
+          data: {
+            kind: 'ambiguous-relation',
+            typeName: entity.name,
+            field: f.name,
+            candidates: rel.ambiguousWith,
+            insertAt: analysis.rangeOf(f.node)!.end,
+          },
         });
       }
       if (rel.onDelete === 'SET NULL' && f.nonNull) {
         at(directive(f.node, 'relation') ?? f.node.name, {
-          severity: 'error', code: 'set-null-non-null',
+          severity: 'error',
+          code: 'set-null-non-null',
           message: `onDelete: SET_NULL needs a nullable field: write \`${f.name}: ${rel.target}\` (no "!"), or choose CASCADE.`,
         });
       }
@@ -139,7 +175,12 @@ export function checkPlatformRules(analysis: SchemaAnalysis, resolvers: Resolver
     for (const f of def?.fields ?? []) {
       for (const dn of ['unique', 'index', 'default', 'relation', 'length']) {
         const d = directive(f, dn);
-        if (d) at(d, { severity: 'warning', code: 'directive-on-unstored', message: `@${dn} has no effect: "${name}" is not stored. Remove it.` });
+        if (d)
+          at(d, {
+            severity: 'warning',
+            code: 'directive-on-unstored',
+            message: `@${dn} has no effect: "${name}" is not stored. Remove it.`,
+          });
       }
     }
   }
@@ -147,9 +188,15 @@ export function checkPlatformRules(analysis: SchemaAnalysis, resolvers: Resolver
   // Resolvers.
   const orphanResolvers: PlatformCheck['orphanResolvers'] = [];
   if (resolvers) {
-    for (const [root, operation] of [[model.roots.query, 'queries'], [model.roots.mutation, 'mutations']] as const) {
+    for (const [root, operation] of [
+      [model.roots.query, 'queries'],
+      [model.roots.mutation, 'mutations'],
+    ] as const) {
       const rootFields = doc.definitions
-        .filter((d): d is ObjectTypeDefinitionNode | ObjectTypeExtensionNode => (d.kind === Kind.OBJECT_TYPE_DEFINITION || d.kind === Kind.OBJECT_TYPE_EXTENSION) && d.name.value === root)
+        .filter(
+          (d): d is ObjectTypeDefinitionNode | ObjectTypeExtensionNode =>
+            (d.kind === Kind.OBJECT_TYPE_DEFINITION || d.kind === Kind.OBJECT_TYPE_EXTENSION) && d.name.value === root,
+        )
         .flatMap((d) => d.fields ?? []);
       const fields = new Set<string>();
       for (const f of rootFields) {
@@ -158,7 +205,8 @@ export function checkPlatformRules(analysis: SchemaAnalysis, resolvers: Resolver
         if (!have.has(f.name.value)) {
           const file = resolverPath(operation, f.name.value);
           at(f.name, {
-            severity: 'error', code: 'missing-resolver',
+            severity: 'error',
+            code: 'missing-resolver',
             message: `"${root}.${f.name.value}" has no resolver: create \`${file}\` exporting a default function (parent, args, context, info).`,
             data: { kind: 'missing-resolver', operation, field: f.name.value, file },
           });
@@ -168,7 +216,10 @@ export function checkPlatformRules(analysis: SchemaAnalysis, resolvers: Resolver
       for (const field of have) {
         if (fields.has(field)) continue;
         orphanResolvers.push({
-          file: resolverPath(operation, field), operation, field, code: ORPHAN_RESOLVER_CODE,
+          file: resolverPath(operation, field),
+          operation,
+          field,
+          code: ORPHAN_RESOLVER_CODE,
           message: `The schema has no field "${root}.${field}" for this resolver: add the field to ${SCHEMA_PATH}, or delete this file.`,
         });
       }
@@ -197,4 +248,3 @@ function transientInsertOffset(analysis: SchemaAnalysis, node: ObjectTypeDefinit
   const last = node.interfaces?.length ? node.interfaces[node.interfaces.length - 1] : node.name;
   return analysis.rangeOf(last)!.end;
 }
-

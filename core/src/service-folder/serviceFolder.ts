@@ -15,7 +15,8 @@ export function parseManifest(text: string): { manifest: ServiceManifest; error?
   try {
     const value = parseYaml(text) as unknown;
     if (value === null || value === undefined) return { manifest: {} };
-    if (typeof value !== 'object' || Array.isArray(value)) return { manifest: {}, error: 'codestore.yaml must be a mapping (for example `serviceId: my-service`).' };
+    if (typeof value !== 'object' || Array.isArray(value))
+      return { manifest: {}, error: 'codestore.yaml must be a mapping (for example `serviceId: my-service`).' };
     return { manifest: value as ServiceManifest };
   } catch (e) {
     return { manifest: {}, error: `codestore.yaml is not valid YAML: ${(e as Error).message}` };

@@ -50,7 +50,12 @@ export interface SchemaCheck {
 }
 
 /** Compares `served` with `candidate` and judges every breaking change against `usage` (rows of the last `days` days). */
-export async function checkSchemaChange(served: GraphQLSchema, candidate: GraphQLSchema, usage: readonly UsageRow[], days: number): Promise<SchemaCheck> {
+export async function checkSchemaChange(
+  served: GraphQLSchema,
+  candidate: GraphQLSchema,
+  usage: readonly UsageRow[],
+  days: number,
+): Promise<SchemaCheck> {
   const changes = await diff(served, candidate);
   const judged = changes.map((change) => judge(change, served, usage));
   return { days, changes: judged, blocking: judged.filter((c) => c.usage && c.usage.operations.length > 0) };
@@ -132,7 +137,8 @@ function coordinatesOfNamedType(schema: GraphQLSchema, typeName: string): string
         for (const arg of field.args) if (getNamedType(arg.type).name === typeName) out.push(`${type.name}.${field.name}(${arg.name}:)`);
       }
     } else if (isInputObjectType(type)) {
-      for (const field of Object.values(type.getFields())) if (getNamedType(field.type).name === typeName) out.push(`${type.name}.${field.name}`, type.name);
+      for (const field of Object.values(type.getFields()))
+        if (getNamedType(field.type).name === typeName) out.push(`${type.name}.${field.name}`, type.name);
     }
   }
   return out;
@@ -147,7 +153,8 @@ function usageOf(match: CoordinateMatch, rows: readonly UsageRow[]): ChangeUsage
     if (!exact.has(row.coordinate) && !match.prefixes.some((p) => row.coordinate.startsWith(p))) continue;
     const key = `${row.operationHash}\u0000${row.client}`;
     const seen = perOperationClient.get(key);
-    if (!seen) perOperationClient.set(key, { hash: row.operationHash, name: row.operationName ?? undefined, client: row.client, calls: row.calls });
+    if (!seen)
+      perOperationClient.set(key, { hash: row.operationHash, name: row.operationName ?? undefined, client: row.client, calls: row.calls });
     else seen.calls = Math.max(seen.calls, row.calls);
   }
   const operations = new Map<string, AffectedOperation>();
@@ -176,6 +183,8 @@ export function describeChange(change: JudgedChange, days: number): string {
   if (!u || !u.operations.length) return `${change.message}: breaking, but no recorded call used it in ${days} days`;
   const ops = u.operations.map((o) => o.name ?? `anonymous ${o.hash.slice(0, 8)}`);
   const shown = ops.length > 5 ? `${ops.slice(0, 5).join(', ')}, …` : ops.join(', ');
-  return `${change.message}: breaks ${count(u.operations.length)} operation${u.operations.length === 1 ? '' : 's'} (${shown}) `
-    + `of ${count(u.clients.length)} client${u.clients.length === 1 ? '' : 's'} (${u.clients.join(', ')}), ${count(u.calls)} call${u.calls === 1 ? '' : 's'} in ${days} days`;
+  return (
+    `${change.message}: breaks ${count(u.operations.length)} operation${u.operations.length === 1 ? '' : 's'} (${shown}) ` +
+    `of ${count(u.clients.length)} client${u.clients.length === 1 ? '' : 's'} (${u.clients.join(', ')}), ${count(u.calls)} call${u.calls === 1 ? '' : 's'} in ${days} days`
+  );
 }

@@ -10,8 +10,18 @@
 //   `Type`                 an input type passed by variable (its fields are unknown until run time),
 //                          or an object type named in a fragment's type condition
 import {
-  DocumentNode, getNamedType, GraphQLEnumType, GraphQLInputObjectType, GraphQLSchema, isEnumType,
-  isInputObjectType, Kind, OperationDefinitionNode, TypeInfo, visit, visitWithTypeInfo,
+  DocumentNode,
+  getNamedType,
+  GraphQLEnumType,
+  GraphQLInputObjectType,
+  GraphQLSchema,
+  isEnumType,
+  isInputObjectType,
+  Kind,
+  OperationDefinitionNode,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
 } from 'graphql';
 
 export type OperationType = 'query' | 'mutation' | 'subscription';
@@ -68,44 +78,48 @@ export function extractUsage(schema: GraphQLSchema, document: DocumentNode, oper
 
   while (pending.length) {
     const node = pending.pop()!;
-    visit(node, visitWithTypeInfo(typeInfo, {
-      Field(field) {
-        const parent = typeInfo.getParentType();
-        if (!parent || field.name.value.startsWith('__')) return;
-        if (!typeInfo.getFieldDef()) return;
-        coordinates.add(`${parent.name}.${field.name.value}`);
-      },
-      Argument(arg) {
-        const parent = typeInfo.getParentType();
-        const def = typeInfo.getFieldDef();
-        // Arguments of @include/@skip and other directives are not the field's.
-        if (typeInfo.getDirective()) return;
-        if (parent && def && typeInfo.getArgument()) coordinates.add(`${parent.name}.${def.name}(${arg.name.value}:)`);
-      },
-      ObjectField(objectField) {
-        const input = typeInfo.getParentInputType();
-        const named = input && getNamedType(input);
-        if (named && isInputObjectType(named) && (named as GraphQLInputObjectType).getFields()[objectField.name.value]) {
-          coordinates.add(`${named.name}.${objectField.name.value}`);
-        }
-      },
-      EnumValue(value) {
-        const input = typeInfo.getInputType();
-        const named = input && getNamedType(input);
-        if (named && isEnumType(named) && (named as GraphQLEnumType).getValue(value.value)) coordinates.add(`${named.name}.${value.value}`);
-      },
-      InlineFragment(fragment) {
-        if (fragment.typeCondition) coordinates.add(fragment.typeCondition.name.value);
-      },
-      FragmentSpread(spread) {
-        const name = spread.name.value;
-        const fragment = fragments.get(name);
-        if (!fragment || seenFragments.has(name)) return;
-        seenFragments.add(name);
-        coordinates.add(fragment.typeCondition.name.value);
-        pending.push(fragment);
-      },
-    }));
+    visit(
+      node,
+      visitWithTypeInfo(typeInfo, {
+        Field(field) {
+          const parent = typeInfo.getParentType();
+          if (!parent || field.name.value.startsWith('__')) return;
+          if (!typeInfo.getFieldDef()) return;
+          coordinates.add(`${parent.name}.${field.name.value}`);
+        },
+        Argument(arg) {
+          const parent = typeInfo.getParentType();
+          const def = typeInfo.getFieldDef();
+          // Arguments of @include/@skip and other directives are not the field's.
+          if (typeInfo.getDirective()) return;
+          if (parent && def && typeInfo.getArgument()) coordinates.add(`${parent.name}.${def.name}(${arg.name.value}:)`);
+        },
+        ObjectField(objectField) {
+          const input = typeInfo.getParentInputType();
+          const named = input && getNamedType(input);
+          if (named && isInputObjectType(named) && (named as GraphQLInputObjectType).getFields()[objectField.name.value]) {
+            coordinates.add(`${named.name}.${objectField.name.value}`);
+          }
+        },
+        EnumValue(value) {
+          const input = typeInfo.getInputType();
+          const named = input && getNamedType(input);
+          if (named && isEnumType(named) && (named as GraphQLEnumType).getValue(value.value))
+            coordinates.add(`${named.name}.${value.value}`);
+        },
+        InlineFragment(fragment) {
+          if (fragment.typeCondition) coordinates.add(fragment.typeCondition.name.value);
+        },
+        FragmentSpread(spread) {
+          const name = spread.name.value;
+          const fragment = fragments.get(name);
+          if (!fragment || seenFragments.has(name)) return;
+          seenFragments.add(name);
+          coordinates.add(fragment.typeCondition.name.value);
+          pending.push(fragment);
+        },
+      }),
+    );
   }
   return {
     operationType: operation.operation as OperationType,

@@ -54,12 +54,27 @@ export class ApiContext {
     this.sealer = parts.sealer;
     this.usage = parts.usage;
     const org = async () => (await this.caller()).organizationId;
-    this.instances = new BatchLoader(async (ids) => groupBy(await instancesOf(db, await org(), ids), (i) => i.project_id), () => []);
-    this.instanceEnvironments = new BatchLoader(async (ids) => groupBy(await instanceEnvironmentsOf(db, await org(), ids), (e) => e.instance_id!), () => []);
+    this.instances = new BatchLoader(
+      async (ids) => groupBy(await instancesOf(db, await org(), ids), (i) => i.project_id),
+      () => [],
+    );
+    this.instanceEnvironments = new BatchLoader(
+      async (ids) => groupBy(await instanceEnvironmentsOf(db, await org(), ids), (e) => e.instance_id!),
+      () => [],
+    );
     // Instance ids come from the loaders above, already within the caller's organization.
-    this.ratePlans = new BatchLoader(async (ids) => groupBy(await ratePlansOf(db, ids), (p) => p.instance_id), () => []);
-    this.environments = new BatchLoader(async (ids) => groupBy(await environmentsOf(db, (await this.caller()).organizationId, ids), (e) => e.service_id), () => []);
-    this.versions = new BatchLoader(async (ids) => groupBy(await versionsOf(db, (await this.caller()).organizationId, ids), (v) => v.service_id), () => []);
+    this.ratePlans = new BatchLoader(
+      async (ids) => groupBy(await ratePlansOf(db, ids), (p) => p.instance_id),
+      () => [],
+    );
+    this.environments = new BatchLoader(
+      async (ids) => groupBy(await environmentsOf(db, (await this.caller()).organizationId, ids), (e) => e.service_id),
+      () => [],
+    );
+    this.versions = new BatchLoader(
+      async (ids) => groupBy(await versionsOf(db, (await this.caller()).organizationId, ids), (v) => v.service_id),
+      () => [],
+    );
   }
 
   /** Runs `fn`; a TOO_MANY_REQUESTS it throws makes the whole answer a 429. */
@@ -67,7 +82,8 @@ export class ApiContext {
     try {
       return await fn();
     } catch (e) {
-      if (e instanceof ApiError && e.code === 'TOO_MANY_REQUESTS') this.retryAfter = Math.max(this.retryAfter ?? 0, Number(e.extensions.retryAfter) || 1);
+      if (e instanceof ApiError && e.code === 'TOO_MANY_REQUESTS')
+        this.retryAfter = Math.max(this.retryAfter ?? 0, Number(e.extensions.retryAfter) || 1);
       throw e;
     }
   }

@@ -17,7 +17,11 @@ function origins(list: readonly string[] | null | undefined, field: string): str
   });
 }
 
-interface Where { projectId: string; serviceId: string; environment: string }
+interface Where {
+  projectId: string;
+  serviceId: string;
+  environment: string;
+}
 
 export const corsResolvers: ResolverMap = {
   Query: {
@@ -31,10 +35,15 @@ export const corsResolvers: ResolverMap = {
       const { env } = await ownInstanceEnvironment(ctx, args.projectId, args.serviceId, args.environment);
       const add = origins(args.add, 'add');
       const remove = origins(args.remove, 'remove');
-      if (!add.length && !remove.length) throw badInput('Give origins to add or to remove (for example add: ["https://app.example.com"]).', 'add');
+      if (!add.length && !remove.length)
+        throw badInput('Give origins to add or to remove (for example add: ["https://app.example.com"]).', 'add');
       const now = await ctx.db.transaction(async (tx) => {
         const set = await changeCorsOrigins(tx, env.id, add, remove);
-        if (set.length > CORS_ORIGINS_MAX) throw badInput(`An environment allows at most ${CORS_ORIGINS_MAX} origins; remove some first, or use a pattern (https://*.example.com).`, 'add');
+        if (set.length > CORS_ORIGINS_MAX)
+          throw badInput(
+            `An environment allows at most ${CORS_ORIGINS_MAX} origins; remove some first, or use a pattern (https://*.example.com).`,
+            'add',
+          );
         return set;
       });
       ctx.gateway.corsOriginsChanged(env.id);

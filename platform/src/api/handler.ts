@@ -37,7 +37,12 @@ export function createApiHandler(options: ApiHandlerOptions): (req: IncomingMess
     schema,
     // A class instance is no Record to graphql-http's types; resolvers receive it as an ApiContext.
     context: (req) => {
-      const ctx = new ApiContext(options, header(req.raw, 'authorization'), req.raw.socket.remoteAddress, header(req.raw, ORGANIZATION_HEADER));
+      const ctx = new ApiContext(
+        options,
+        header(req.raw, 'authorization'),
+        req.raw.socket.remoteAddress,
+        header(req.raw, ORGANIZATION_HEADER),
+      );
       contexts.set(req.raw, ctx);
       return ctx as unknown as OperationContext;
     },
@@ -65,7 +70,10 @@ function header(req: IncomingMessage, name: string): string | undefined {
 export function formatError(err: Readonly<GraphQLError | Error>, logError: ApiHandlerOptions['logError']): GraphQLError {
   if (!(err instanceof GraphQLError)) {
     // graphql-http's own request errors: "Unparsable JSON body", "Missing query", ...
-    return new GraphQLError(`Bad request: ${err.message}. Send a JSON body {"query": "...", "variables": {...}} with Content-Type: application/json.`, { extensions: { code: 'BAD_REQUEST' } });
+    return new GraphQLError(
+      `Bad request: ${err.message}. Send a JSON body {"query": "...", "variables": {...}} with Content-Type: application/json.`,
+      { extensions: { code: 'BAD_REQUEST' } },
+    );
   }
   const original = err.originalError;
   if (original instanceof ApiError) return err as GraphQLError;
@@ -74,7 +82,10 @@ export function formatError(err: Readonly<GraphQLError | Error>, logError: ApiHa
     if (!err.path) return withCode(err, 'BAD_USER_INPUT');
     logError(`internal error in ${err.path.join('.')}`, original);
     return new GraphQLError('Internal error on the platform; its log has the details.', {
-      nodes: err.nodes, source: err.source, positions: err.positions, path: err.path,
+      nodes: err.nodes,
+      source: err.source,
+      positions: err.positions,
+      path: err.path,
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     });
   }
@@ -85,5 +96,11 @@ export function formatError(err: Readonly<GraphQLError | Error>, logError: ApiHa
 }
 
 function withCode(err: Readonly<GraphQLError>, code: string): GraphQLError {
-  return new GraphQLError(err.message, { nodes: err.nodes, source: err.source, positions: err.positions, path: err.path, extensions: { ...err.extensions, code } });
+  return new GraphQLError(err.message, {
+    nodes: err.nodes,
+    source: err.source,
+    positions: err.positions,
+    path: err.path,
+    extensions: { ...err.extensions, code },
+  });
 }

@@ -6,7 +6,10 @@ export class BatchLoader<V> {
   private readonly cache = new Map<string, Promise<V>>();
 
   /** `fetch` answers for every key it was given; a key it leaves out gets `missing`. */
-  constructor(private readonly fetch: (keys: string[]) => Promise<Map<string, V>>, private readonly missing: () => V) {}
+  constructor(
+    private readonly fetch: (keys: string[]) => Promise<Map<string, V>>,
+    private readonly missing: () => V,
+  ) {}
 
   load(key: string): Promise<V> {
     const cached = this.cache.get(key);
@@ -29,8 +32,12 @@ export class BatchLoader<V> {
     const batch = this.pending!;
     this.pending = undefined;
     this.fetch([...batch.keys()]).then(
-      (values) => { for (const [key, waiting] of batch) for (const w of waiting) w.resolve(values.has(key) ? values.get(key)! : this.missing()); },
-      (e) => { for (const waiting of batch.values()) for (const w of waiting) w.reject(e); },
+      (values) => {
+        for (const [key, waiting] of batch) for (const w of waiting) w.resolve(values.has(key) ? values.get(key)! : this.missing());
+      },
+      (e) => {
+        for (const waiting of batch.values()) for (const w of waiting) w.reject(e);
+      },
     );
   }
 }

@@ -58,7 +58,10 @@ export const PERMISSIONS: Record<string, Permission> = {
   'Mutation.promote': { need: 'developer', activity: true },
   'Mutation.createProject': { need: 'developer', activity: true },
   'Mutation.deleteProject': { need: 'admin', activity: true },
-  'Mutation.addServiceToProject': { need: (args) => (!args.plan || (args.plan as { billingType?: string }).billingType === 'NOT_BILLABLE' ? 'developer' : 'admin'), activity: true },
+  'Mutation.addServiceToProject': {
+    need: (args) => (!args.plan || (args.plan as { billingType?: string }).billingType === 'NOT_BILLABLE' ? 'developer' : 'admin'),
+    activity: true,
+  },
   'Mutation.removeServiceFromProject': { need: 'admin', activity: true },
   'Mutation.promoteInstance': { need: 'developer', activity: true },
   'Mutation.rollInstance': { need: 'developer', activity: true },
@@ -81,5 +84,9 @@ export function needOf(permission: Permission, args: Record<string, unknown>): N
 export function forbidden(operation: string, need: Role, role: Role, organizationName: string): ApiError {
   const a = (r: Role) => (r === 'developer' ? `a ${r}` : `an ${r}`);
   const who = need === 'owner' ? 'an owner' : 'an owner or an admin';
-  return new ApiError('FORBIDDEN', `${operation} needs the ${need} role in ${organizationName}; you are ${a(role)} there. Ask ${who} of ${organizationName} to do it, or to give you the role.`, { need, role });
+  return new ApiError(
+    'FORBIDDEN',
+    `${operation} needs the ${need} role in ${organizationName}; you are ${a(role)} there. Ask ${who} of ${organizationName} to do it, or to give you the role.`,
+    { need, role },
+  );
 }

@@ -9,10 +9,36 @@ import { sha256 } from '../auth/tokens';
 import { ApiError, badInput, conflict } from '../errors';
 import type { DeploymentOutcome } from '../runtime/runtime';
 import {
-  BillingType, clientKeysOf, ClientKeyRow, removeInstance, deleteProject, deleteSecret, environmentIdsOfProject, INSTANCE_ENVIRONMENTS,
-  InstanceEnvironment, instanceEnvironment, instanceEnvironments, InstanceEnvironmentRow, instanceOf, InstanceRow, instancesOf, insertClientKey,
-  insertInstance, insertProject, insertRatePlan, keyPrefix, newClientKey, projectById, ProjectRow, projectsOf, RatePlanRow, ratePlansOf,
-  revokeClientKey, secretsOf, upsertSecret, versionByNumber,
+  BillingType,
+  clientKeysOf,
+  ClientKeyRow,
+  removeInstance,
+  deleteProject,
+  deleteSecret,
+  environmentIdsOfProject,
+  INSTANCE_ENVIRONMENTS,
+  InstanceEnvironment,
+  instanceEnvironment,
+  instanceEnvironments,
+  InstanceEnvironmentRow,
+  instanceOf,
+  InstanceRow,
+  instancesOf,
+  insertClientKey,
+  insertInstance,
+  insertProject,
+  insertRatePlan,
+  keyPrefix,
+  newClientKey,
+  projectById,
+  ProjectRow,
+  projectsOf,
+  RatePlanRow,
+  ratePlansOf,
+  revokeClientKey,
+  secretsOf,
+  upsertSecret,
+  versionByNumber,
 } from '../store/projects';
 import { environmentByName } from '../store/deployments';
 import { secretPreview } from '../store/sealing';
@@ -35,13 +61,22 @@ type Mapper = (parent: any, args: any, ctx: ApiContext) => unknown;
 function projectName(input: string): string {
   const name = input.normalize('NFC').trim();
   if (!name) throw badInput('A project needs a name (for example "shop").', 'name');
-  if (name.length > PROJECT_NAME_MAX) throw badInput(`A project name has at most ${PROJECT_NAME_MAX} characters; this one has ${name.length}.`, 'name');
-  if (!NAME.test(name)) throw badInput(`"${name}" is not a project name: use letters, digits, spaces, ".", "-" and "_", starting with a letter or digit.`, 'name');
+  if (name.length > PROJECT_NAME_MAX)
+    throw badInput(`A project name has at most ${PROJECT_NAME_MAX} characters; this one has ${name.length}.`, 'name');
+  if (!NAME.test(name))
+    throw badInput(
+      `"${name}" is not a project name: use letters, digits, spaces, ".", "-" and "_", starting with a letter or digit.`,
+      'name',
+    );
   return name;
 }
 
 function projectNotFound(id: string): ApiError {
-  return new ApiError('NOT_FOUND', `No project "${id.slice(0, ID_MAX)}" in your organization. \`codestore project:list\` shows your projects.`, { id: id.slice(0, ID_MAX) });
+  return new ApiError(
+    'NOT_FOUND',
+    `No project "${id.slice(0, ID_MAX)}" in your organization. \`codestore project:list\` shows your projects.`,
+    { id: id.slice(0, ID_MAX) },
+  );
 }
 
 async function ownProject(ctx: ApiContext, id: string): Promise<ProjectRow> {
@@ -55,7 +90,11 @@ async function ownInstance(ctx: ApiContext, projectId: string, serviceId: string
   const project = await ownProject(ctx, projectId);
   const row = serviceId.length <= ID_MAX ? await instanceOf(ctx.db, project.organization_id, project.id, serviceId) : undefined;
   if (!row) {
-    throw new ApiError('NOT_FOUND', `The project ${project.id} has no service "${serviceId.slice(0, ID_MAX)}". \`codestore project:service:list -p ${project.id}\` lists its services.`, { id: serviceId.slice(0, ID_MAX) });
+    throw new ApiError(
+      'NOT_FOUND',
+      `The project ${project.id} has no service "${serviceId.slice(0, ID_MAX)}". \`codestore project:service:list -p ${project.id}\` lists its services.`,
+      { id: serviceId.slice(0, ID_MAX) },
+    );
   }
   return row;
 }
@@ -67,7 +106,12 @@ function instanceEnvironmentName(name: string, field = 'environment'): InstanceE
   return name as InstanceEnvironment;
 }
 
-export async function ownInstanceEnvironment(ctx: ApiContext, projectId: string, serviceId: string, name: string): Promise<{ instance: InstanceRow; env: InstanceEnvironmentRow }> {
+export async function ownInstanceEnvironment(
+  ctx: ApiContext,
+  projectId: string,
+  serviceId: string,
+  name: string,
+): Promise<{ instance: InstanceRow; env: InstanceEnvironmentRow }> {
   const instance = await ownInstance(ctx, projectId, serviceId);
   const env = await instanceEnvironment(ctx.db, instance.id, instanceEnvironmentName(name));
   if (!env) throw new Error(`The instance ${instance.id} has no ${name} environment.`);
@@ -75,38 +119,64 @@ export async function ownInstanceEnvironment(ctx: ApiContext, projectId: string,
 }
 
 interface PlanInput {
-  billingType: BillingType; amount?: number | null; currency?: string | null; freeCallsPerMonth?: number | null;
-  rateLimit?: string | null; quotaPerMonth?: number | null; quotaOverage?: boolean | null;
+  billingType: BillingType;
+  amount?: number | null;
+  currency?: string | null;
+  freeCallsPerMonth?: number | null;
+  rateLimit?: string | null;
+  quotaPerMonth?: number | null;
+  quotaOverage?: boolean | null;
 }
 
-function ratePlan(input: PlanInput | null | undefined): { billingType: BillingType; amount: number; currency: string; freeCalls: number } & PlanLimitsInput {
+function ratePlan(
+  input: PlanInput | null | undefined,
+): { billingType: BillingType; amount: number; currency: string; freeCalls: number } & PlanLimitsInput {
   const billingType = input?.billingType ?? 'NOT_BILLABLE';
   const amount = input?.amount ?? 0;
   const currency = (input?.currency ?? 'EUR').trim().toUpperCase();
   const freeCalls = input?.freeCallsPerMonth ?? 0;
-  if (!Number.isInteger(amount) || amount < 0) throw badInput(`amount is a whole number of minor units (cents), 0 or more, not ${amount}.`, 'plan');
+  if (!Number.isInteger(amount) || amount < 0)
+    throw badInput(`amount is a whole number of minor units (cents), 0 or more, not ${amount}.`, 'plan');
   if (billingType === 'NOT_BILLABLE' && amount !== 0) throw badInput('A NOT_BILLABLE plan has no amount.', 'plan');
-  if (billingType !== 'NOT_BILLABLE' && amount === 0) throw badInput(`A ${billingType} plan needs an amount in minor units (cents): the ${billingType === 'MONTHLY' ? 'monthly fee' : 'price of one call'}.`, 'plan');
+  if (billingType !== 'NOT_BILLABLE' && amount === 0)
+    throw badInput(
+      `A ${billingType} plan needs an amount in minor units (cents): the ${billingType === 'MONTHLY' ? 'monthly fee' : 'price of one call'}.`,
+      'plan',
+    );
   if (!/^[A-Z]{3}$/.test(currency)) throw badInput(`currency is an ISO 4217 code such as EUR or USD, not "${currency}".`, 'plan');
   if (!Number.isInteger(freeCalls) || freeCalls < 0) throw badInput(`freeCallsPerMonth is 0 or more, not ${freeCalls}.`, 'plan');
   if (freeCalls > 0 && billingType !== 'PAY_PER_CALL') throw badInput('Free calls apply to PAY_PER_CALL plans only.', 'plan');
   const rateLimit = input?.rateLimit != null ? parseRateLimit(input.rateLimit) : undefined;
-  if (input?.rateLimit != null && !rateLimit) throw badInput(`rateLimit is calls per second or minute, like 10/s or 600/min, not "${input.rateLimit.slice(0, 40)}".`, 'plan');
+  if (input?.rateLimit != null && !rateLimit)
+    throw badInput(`rateLimit is calls per second or minute, like 10/s or 600/min, not "${input.rateLimit.slice(0, 40)}".`, 'plan');
   const quota = input?.quotaPerMonth ?? undefined;
-  if (quota !== undefined && (!Number.isInteger(quota) || quota < 1)) throw badInput(`quotaPerMonth is a whole number of calls, 1 or more, not ${quota}.`, 'plan');
+  if (quota !== undefined && (!Number.isInteger(quota) || quota < 1))
+    throw badInput(`quotaPerMonth is a whole number of calls, 1 or more, not ${quota}.`, 'plan');
   const quotaOverage = input?.quotaOverage ?? false;
-  if (quotaOverage && billingType !== 'PAY_PER_CALL') throw badInput('Overage is billed per call: quotaOverage needs a PAY_PER_CALL plan.', 'plan');
+  if (quotaOverage && billingType !== 'PAY_PER_CALL')
+    throw badInput('Overage is billed per call: quotaOverage needs a PAY_PER_CALL plan.', 'plan');
   if (quotaOverage && quota === undefined) throw badInput('quotaOverage needs a quotaPerMonth to go over.', 'plan');
   return { billingType, amount, currency, freeCalls, rateLimit, quota, quotaOverage };
 }
 
 const plan = (p: RatePlanRow) => ({
-  id: p.id, billingType: p.billing_type, amount: Number(p.amount), currency: p.currency, freeCallsPerMonth: p.free_calls, effectiveFrom: p.effective_from,
+  id: p.id,
+  billingType: p.billing_type,
+  amount: Number(p.amount),
+  currency: p.currency,
+  freeCallsPerMonth: p.free_calls,
+  effectiveFrom: p.effective_from,
   rateLimit: p.rate_limit !== null && p.rate_period !== null ? formatRateLimit({ calls: p.rate_limit, per: p.rate_period }) : null,
-  quotaPerMonth: p.quota, quotaOverage: p.quota_overage,
+  quotaPerMonth: p.quota,
+  quotaOverage: p.quota_overage,
 });
 const project = (p: ProjectRow) => ({ id: p.id, name: p.name, createdAt: p.created_at });
-const instance = (i: InstanceRow) => ({ id: i.id, projectId: i.project_id, service: { id: i.service_id, name: i.service_name }, createdAt: i.created_at });
+const instance = (i: InstanceRow) => ({
+  id: i.id,
+  projectId: i.project_id,
+  service: { id: i.service_id, name: i.service_name },
+  createdAt: i.created_at,
+});
 const clientKey = (k: ClientKeyRow) => ({ id: k.id, name: k.name, prefix: k.prefix, createdAt: k.created_at, revokedAt: k.revoked_at });
 
 /**
@@ -141,7 +211,8 @@ export const projectResolvers: Record<string, Record<string, Mapper>> = {
       const { env } = await ownInstanceEnvironment(ctx, args.projectId, args.serviceId, args.environment);
       return (await secretsOf(ctx.db, env.id)).map((s) => ({ name: s.name, preview: s.preview, updatedAt: s.updated_at }));
     },
-    clientKeys: async (_p, args: { projectId: string }, ctx) => (await clientKeysOf(ctx.db, (await ownProject(ctx, args.projectId)).id)).map(clientKey),
+    clientKeys: async (_p, args: { projectId: string }, ctx) =>
+      (await clientKeysOf(ctx.db, (await ownProject(ctx, args.projectId)).id)).map(clientKey),
     usage: async (_p, args: { projectId: string; serviceId: string; month?: string | null }, ctx) => {
       const inst = await ownInstance(ctx, args.projectId, args.serviceId);
       const range = monthRange(args.month);
@@ -150,12 +221,24 @@ export const projectResolvers: Record<string, Record<string, Mapper>> = {
       const plans = await ratePlansOf(ctx.db, [inst.id]);
       const sum = (env: string) => rows.filter((r) => r.environment === env).reduce((n, r) => n + Number(r.calls), 0);
       const byPlan = plans
-        .map((p) => ({ plan: plan(p), calls: rows.filter((r) => r.environment === 'production' && r.plan_id === p.id).reduce((n, r) => n + Number(r.calls), 0) }))
+        .map((p) => ({
+          plan: plan(p),
+          calls: rows.filter((r) => r.environment === 'production' && r.plan_id === p.id).reduce((n, r) => n + Number(r.calls), 0),
+        }))
         .filter((u) => u.calls > 0)
         .reverse();
       await ctx.gateway.flush();
       const refused = await refusedCallsOf(ctx.db, inst.id, range.first);
-      return { projectId: inst.project_id, serviceId: inst.service_id, month: range.month, production: sum('production'), development: sum('development'), staging: sum('staging'), byPlan, refused };
+      return {
+        projectId: inst.project_id,
+        serviceId: inst.service_id,
+        month: range.month,
+        production: sum('production'),
+        development: sum('development'),
+        staging: sum('staging'),
+        byPlan,
+        refused,
+      };
     },
     invoice: async (_p, args: { projectId: string; month?: string | null }, ctx) => {
       const proj = await ownProject(ctx, args.projectId);
@@ -166,12 +249,29 @@ export const projectResolvers: Record<string, Record<string, Mapper>> = {
       const ids = instances.map((i) => i.id);
       const plans = await ratePlansOf(ctx.db, ids);
       const usage = await usageOf(ctx.db, ids, range);
-      const lines = instances.flatMap((i) => instanceLines(plans.filter((p) => p.instance_id === i.id), usage.filter((u) => u.instance_id === i.id), range, i.removed_at).map((l) => ({
-        serviceId: i.service_id, serviceName: i.service_name, plan: plan(l.plan), calls: l.calls, billedCalls: l.billedCalls, total: l.total,
-      })));
+      const lines = instances.flatMap((i) =>
+        instanceLines(
+          plans.filter((p) => p.instance_id === i.id),
+          usage.filter((u) => u.instance_id === i.id),
+          range,
+          i.removed_at,
+        ).map((l) => ({
+          serviceId: i.service_id,
+          serviceName: i.service_name,
+          plan: plan(l.plan),
+          calls: l.calls,
+          billedCalls: l.billedCalls,
+          total: l.total,
+        })),
+      );
       const totals = new Map<string, number>();
       for (const l of lines) if (l.total > 0) totals.set(l.plan.currency, (totals.get(l.plan.currency) ?? 0) + l.total);
-      return { projectId: proj.id, month: range.month, lines, totals: [...totals].sort().map(([currency, amount]) => ({ currency, amount })) };
+      return {
+        projectId: proj.id,
+        month: range.month,
+        lines,
+        totals: [...totals].sort().map(([currency, amount]) => ({ currency, amount })),
+      };
     },
   },
   Mutation: {
@@ -186,7 +286,10 @@ export const projectResolvers: Record<string, Record<string, Mapper>> = {
       const proj = await ownProject(ctx, args.id);
       const instances = await instancesOf(ctx.db, proj.organization_id, [proj.id]);
       if (instances.length && !args.force) {
-        throw badInput(`The project ${proj.id} has ${instances.length} service-instance(s) (${instances.map((i) => i.service_id).join(', ')}); deleting it removes them with their databases. Pass force: true (CLI: -f) to confirm.`, 'force');
+        throw badInput(
+          `The project ${proj.id} has ${instances.length} service-instance(s) (${instances.map((i) => i.service_id).join(', ')}); deleting it removes them with their databases. Pass force: true (CLI: -f) to confirm.`,
+          'force',
+        );
       }
       for (const i of instances) await removeInstanceEverywhere(ctx, i);
       const envs = await environmentIdsOfProject(ctx.db, proj.id);
@@ -198,10 +301,19 @@ export const projectResolvers: Record<string, Record<string, Mapper>> = {
     addServiceToProject: async (_p, args: { projectId: string; serviceId: string; plan?: PlanInput | null }, ctx) => {
       const proj = await ownProject(ctx, args.projectId);
       const service = args.serviceId.length <= ID_MAX ? await serviceById(ctx.db, proj.organization_id, args.serviceId) : undefined;
-      if (!service) throw new ApiError('NOT_FOUND', `No service "${args.serviceId.slice(0, ID_MAX)}" in your organization. List your services to see their ids.`, { id: args.serviceId.slice(0, ID_MAX) });
+      if (!service)
+        throw new ApiError(
+          'NOT_FOUND',
+          `No service "${args.serviceId.slice(0, ID_MAX)}" in your organization. List your services to see their ids.`,
+          { id: args.serviceId.slice(0, ID_MAX) },
+        );
       const planInput = ratePlan(args.plan);
       const demo = await environmentByName(ctx.db, service.id, 'demo');
-      if (!demo?.current_version_id) throw badInput(`Nothing serves ${service.id}'s demo environment: promote it first (\`codestore promote\`), then add it to a project.`, 'serviceId');
+      if (!demo?.current_version_id)
+        throw badInput(
+          `Nothing serves ${service.id}'s demo environment: promote it first (\`codestore promote\`), then add it to a project.`,
+          'serviceId',
+        );
       const id = await ctx.db.transaction((tx) => insertInstance(tx, proj.id, service.id, planInput));
       if (!id) throw conflict(`The project ${proj.id} has the service ${service.id} already.`);
       const row = (await instanceOf(ctx.db, proj.organization_id, proj.id, service.id))!;
@@ -212,7 +324,10 @@ export const projectResolvers: Record<string, Record<string, Mapper>> = {
     removeServiceFromProject: async (_p, args: { projectId: string; serviceId: string; dropDatabases?: boolean | null }, ctx) => {
       const row = await ownInstance(ctx, args.projectId, args.serviceId);
       if (!args.dropDatabases) {
-        throw badInput(`Removing ${row.service_id} from ${row.project_id} drops its development, staging and production databases. Pass dropDatabases: true (CLI: -f) to confirm.`, 'dropDatabases');
+        throw badInput(
+          `Removing ${row.service_id} from ${row.project_id} drops its development, staging and production databases. Pass dropDatabases: true (CLI: -f) to confirm.`,
+          'dropDatabases',
+        );
       }
       await removeInstanceEverywhere(ctx, row);
       return row.service_id;
@@ -221,21 +336,39 @@ export const projectResolvers: Record<string, Record<string, Mapper>> = {
       const from = instanceEnvironmentName(args.from, 'from');
       const to = instanceEnvironmentName(args.to, 'to');
       const inst = await ownInstance(ctx, args.projectId, args.serviceId);
-      if (NEXT[from] !== to) throw badInput(`An instance promotes development to staging, and staging to production; not ${from} to ${to}.`, 'to');
+      if (NEXT[from] !== to)
+        throw badInput(`An instance promotes development to staging, and staging to production; not ${from} to ${to}.`, 'to');
       const source = (await instanceEnvironment(ctx.db, inst.id, from))!;
-      if (!source.current_version_id) throw badInput(`Nothing serves ${from} of ${inst.service_id} in ${inst.project_id}: nothing to promote.`, 'from');
+      if (!source.current_version_id)
+        throw badInput(`Nothing serves ${from} of ${inst.service_id} in ${inst.project_id}: nothing to promote.`, 'from');
       const target = (await instanceEnvironment(ctx.db, inst.id, to))!;
-      await guardVersionMove(ctx, { id: target.id, currentVersionId: target.current_version_id, label: `${to} of ${inst.service_id} in ${inst.project_id}` }, source.current_version_id, args.force,
-        'pass force: true (CLI: `codestore project:service:promote --force`)');
+      await guardVersionMove(
+        ctx,
+        { id: target.id, currentVersionId: target.current_version_id, label: `${to} of ${inst.service_id} in ${inst.project_id}` },
+        source.current_version_id,
+        args.force,
+        'pass force: true (CLI: `codestore project:service:promote --force`)',
+      );
       const outcome = await deployVersion(ctx, target, source.current_version_id);
       return ownDeploymentOf(ctx, outcome.id);
     },
-    rollInstance: async (_p, args: { projectId: string; serviceId: string; environment: string; version: string; force?: boolean | null }, ctx) => {
+    rollInstance: async (
+      _p,
+      args: { projectId: string; serviceId: string; environment: string; version: string; force?: boolean | null },
+      ctx,
+    ) => {
       const { instance: inst, env } = await ownInstanceEnvironment(ctx, args.projectId, args.serviceId, args.environment);
-      const version = args.version.length <= 32 ? await versionByNumber(ctx.db, inst.service_id, args.version.trim().replace(/^v/, '')) : undefined;
-      if (!version?.build_path) throw badInput(`${inst.service_id} has no version ${args.version}: \`codestore service:info\` lists its versions.`, 'version');
-      await guardVersionMove(ctx, { id: env.id, currentVersionId: env.current_version_id, label: `${env.name} of ${inst.service_id} in ${inst.project_id}` }, version.id, args.force,
-        'pass force: true (CLI: `codestore project:service:roll --force`)');
+      const version =
+        args.version.length <= 32 ? await versionByNumber(ctx.db, inst.service_id, args.version.trim().replace(/^v/, '')) : undefined;
+      if (!version?.build_path)
+        throw badInput(`${inst.service_id} has no version ${args.version}: \`codestore service:info\` lists its versions.`, 'version');
+      await guardVersionMove(
+        ctx,
+        { id: env.id, currentVersionId: env.current_version_id, label: `${env.name} of ${inst.service_id} in ${inst.project_id}` },
+        version.id,
+        args.force,
+        'pass force: true (CLI: `codestore project:service:roll --force`)',
+      );
       const outcome = await deployVersion(ctx, env, version.id);
       return ownDeploymentOf(ctx, outcome.id);
     },
@@ -248,7 +381,8 @@ export const projectResolvers: Record<string, Record<string, Mapper>> = {
     addClientKey: async (_p, args: { projectId: string; name: string }, ctx) => {
       const proj = await ownProject(ctx, args.projectId);
       const name = args.name.normalize('NFC').trim();
-      if (!name || name.length > 64) throw badInput('A client key needs a name of 1 to 64 characters (whose key it is, for example "acme-mobile").', 'name');
+      if (!name || name.length > 64)
+        throw badInput('A client key needs a name of 1 to 64 characters (whose key it is, for example "acme-mobile").', 'name');
       const key = newClientKey();
       const row = await insertClientKey(ctx.db, proj.id, name, sha256(key), keyPrefix(key));
       ctx.gateway.clientKeysChanged(proj.id);
@@ -257,25 +391,35 @@ export const projectResolvers: Record<string, Record<string, Mapper>> = {
     removeClientKey: async (_p, args: { projectId: string; id: string }, ctx) => {
       const proj = await ownProject(ctx, args.projectId);
       if (args.id.length > ID_MAX || !(await revokeClientKey(ctx.db, proj.id, args.id))) {
-        throw new ApiError('NOT_FOUND', `The project ${proj.id} has no client key "${args.id.slice(0, ID_MAX)}". \`codestore project:client:list\` lists them.`, { id: args.id.slice(0, ID_MAX) });
+        throw new ApiError(
+          'NOT_FOUND',
+          `The project ${proj.id} has no client key "${args.id.slice(0, ID_MAX)}". \`codestore project:client:list\` lists them.`,
+          { id: args.id.slice(0, ID_MAX) },
+        );
       }
       ctx.gateway.clientKeysChanged(proj.id);
       return args.id;
     },
     addSecret: async (_p, args: { projectId: string; serviceId: string; environment: string; name: string; value: string }, ctx) => {
       const { env } = await ownInstanceEnvironment(ctx, args.projectId, args.serviceId, args.environment);
-      if (!SECRET_NAME.test(args.name) || args.name.length > 128) throw badInput(`A secret's name is an environment variable name (letters, digits and _, not starting with a digit), not "${args.name.slice(0, 128)}".`, 'name');
-      if (RESERVED_SECRET.test(args.name)) throw badInput(`${args.name} is reserved for the platform and Node; choose another name.`, 'name');
+      if (!SECRET_NAME.test(args.name) || args.name.length > 128)
+        throw badInput(
+          `A secret's name is an environment variable name (letters, digits and _, not starting with a digit), not "${args.name.slice(0, 128)}".`,
+          'name',
+        );
+      if (RESERVED_SECRET.test(args.name))
+        throw badInput(`${args.name} is reserved for the platform and Node; choose another name.`, 'name');
       if (!args.value) throw badInput('A secret needs a value; to drop one, remove it.', 'value');
       if (args.value.length > SECRET_VALUE_MAX) throw badInput(`A secret's value has at most ${SECRET_VALUE_MAX} characters.`, 'value');
-      if (args.value.includes('\0')) throw badInput('A secret\'s value cannot contain a NUL character.', 'value');
+      if (args.value.includes('\0')) throw badInput("A secret's value cannot contain a NUL character.", 'value');
       const row = await upsertSecret(ctx.db, env.id, args.name, ctx.sealer.seal(args.value), secretPreview(args.value));
       await ctx.runtime.redeploy(env.id, env.current_version_id);
       return { name: row.name, preview: row.preview, updatedAt: row.updated_at };
     },
     removeSecret: async (_p, args: { projectId: string; serviceId: string; environment: string; name: string }, ctx) => {
       const { env } = await ownInstanceEnvironment(ctx, args.projectId, args.serviceId, args.environment);
-      if (!(await deleteSecret(ctx.db, env.id, args.name))) throw new ApiError('NOT_FOUND', `No secret ${args.name.slice(0, 128)} in ${args.environment}.`, { name: args.name.slice(0, 128) });
+      if (!(await deleteSecret(ctx.db, env.id, args.name)))
+        throw new ApiError('NOT_FOUND', `No secret ${args.name.slice(0, 128)} in ${args.environment}.`, { name: args.name.slice(0, 128) });
       await ctx.runtime.redeploy(env.id, env.current_version_id);
       return args.name;
     },

@@ -33,14 +33,20 @@ export function serviceName(input: string): string {
   // NFC: a name typed as "e + combining accent" is the same name as one typed as "é".
   const name = input.normalize('NFC').trim();
   if (!name) throw badInput('A service needs a name (for example "blog").', 'name');
-  if (name.length > SERVICE_NAME_MAX) throw badInput(`A service name has at most ${SERVICE_NAME_MAX} characters; this one has ${name.length}.`, 'name');
-  if (!SERVICE_NAME.test(name)) throw badInput(`"${name}" is not a service name: use letters, digits, spaces, ".", "-" and "_", starting with a letter or digit.`, 'name');
+  if (name.length > SERVICE_NAME_MAX)
+    throw badInput(`A service name has at most ${SERVICE_NAME_MAX} characters; this one has ${name.length}.`, 'name');
+  if (!SERVICE_NAME.test(name))
+    throw badInput(
+      `"${name}" is not a service name: use letters, digits, spaces, ".", "-" and "_", starting with a letter or digit.`,
+      'name',
+    );
   return name;
 }
 
 async function serviceEnvironment(ctx: ApiContext, serviceId: string, name: EnvironmentName): Promise<{ id: string }> {
   const row = await ownService(ctx, serviceId);
-  if (name !== 'private' && name !== 'demo') throw badInput(`A service's environments are private and demo; ${name} is a service-instance's (pass its projectId).`, 'environment');
+  if (name !== 'private' && name !== 'demo')
+    throw badInput(`A service's environments are private and demo; ${name} is a service-instance's (pass its projectId).`, 'environment');
   const env = await environmentByName(ctx.db, row.id, name);
   if (!env) throw serviceNotFound(serviceId);
   return env;
@@ -62,26 +68,41 @@ const serviceResolvers: ResolverMap = {
     services: async (_p, _a, ctx) => (await servicesOf(ctx.db, (await ctx.caller()).organizationId)).map(service),
     service: async (_p, args: { id: string }, ctx) => service(await ownService(ctx, args.id)),
     deployment: async (_p, args: { id: string }, ctx) => ownDeployment(ctx, args.id),
-    logs: async (_p, args: { serviceId: string; environment: EnvironmentName; after?: string | null; limit?: number | null; projectId?: string | null }, ctx) => {
+    logs: async (
+      _p,
+      args: { serviceId: string; environment: EnvironmentName; after?: string | null; limit?: number | null; projectId?: string | null },
+      ctx,
+    ) => {
       const limit = args.limit ?? 200;
       if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw badInput(`limit is 1 to 1000, not ${limit}.`, 'limit');
       const after = args.after ?? undefined;
-      if (after !== undefined && !/^\d{1,18}$/.test(after)) throw badInput('after takes the cursor of an earlier page of this log.', 'after');
-      const env = args.projectId != null
-        ? (await instanceEnvironmentFor(ctx, args.projectId, args.serviceId, args.environment)).env
-        : await serviceEnvironment(ctx, args.serviceId, args.environment);
+      if (after !== undefined && !/^\d{1,18}$/.test(after))
+        throw badInput('after takes the cursor of an earlier page of this log.', 'after');
+      const env =
+        args.projectId != null
+          ? (await instanceEnvironmentFor(ctx, args.projectId, args.serviceId, args.environment)).env
+          : await serviceEnvironment(ctx, args.serviceId, args.environment);
       // Lines written a moment ago are in the store before they are read.
       await ctx.logs.flush();
       const lines = await logsOf(ctx.db, env.id, after, limit);
       return {
-        lines: lines.map((l) => ({ id: l.id, at: l.at, deploymentId: l.deployment_id, stream: l.stream, message: l.message, request: l.stream === 'request' ? parseRequestLine(l.message) ?? null : null })),
-        cursor: lines.length ? lines[lines.length - 1].id : after ?? (await latestLogId(ctx.db, env.id)),
+        lines: lines.map((l) => ({
+          id: l.id,
+          at: l.at,
+          deploymentId: l.deployment_id,
+          stream: l.stream,
+          message: l.message,
+          request: l.stream === 'request' ? (parseRequestLine(l.message) ?? null) : null,
+        })),
+        cursor: lines.length ? lines[lines.length - 1].id : (after ?? (await latestLogId(ctx.db, env.id))),
       };
     },
   },
   Mutation: {
-    signup: async (_p, args: { email: string; password: string }, ctx) => session(await ctx.throttled(() => ctx.auth.signup(args.email, args.password, ctx.clientAddress))),
-    login: async (_p, args: { email: string; password: string }, ctx) => session(await ctx.throttled(() => ctx.auth.login(args.email, args.password, ctx.clientAddress))),
+    signup: async (_p, args: { email: string; password: string }, ctx) =>
+      session(await ctx.throttled(() => ctx.auth.signup(args.email, args.password, ctx.clientAddress))),
+    login: async (_p, args: { email: string; password: string }, ctx) =>
+      session(await ctx.throttled(() => ctx.auth.login(args.email, args.password, ctx.clientAddress))),
     logout: async (_p, _a, ctx) => {
       await ctx.auth.logout(await ctx.account());
       return true;
@@ -98,7 +119,9 @@ const serviceResolvers: ResolverMap = {
       const row = await ownService(ctx, args.id);
       const active = await activeInstancesOfService(ctx.db, row.id);
       if (active.length) {
-        throw conflict(`${row.id} is in project(s) ${[...new Set(active.map((a) => a.project_id))].join(', ')}: remove it from them first (\`codestore project:service:remove -p <project> -s ${row.id} -f\`).`);
+        throw conflict(
+          `${row.id} is in project(s) ${[...new Set(active.map((a) => a.project_id))].join(', ')}: remove it from them first (\`codestore project:service:remove -p <project> -s ${row.id} -f\`).`,
+        );
       }
       const envs = await environmentsOfService(ctx.db, row.id);
       const instances = await ctx.db.query<{ id: string }>('SELECT id FROM instances WHERE service_id = $1', [row.id]);
@@ -113,10 +136,20 @@ const serviceResolvers: ResolverMap = {
       const row = await ownService(ctx, args.serviceId);
       const from = await environmentByName(ctx.db, row.id, 'private');
       if (!from?.current_version_id) {
-        throw badInput(`Nothing serves ${row.id}'s private environment yet: push it first (\`codestore push\`), then promote.`, 'serviceId');
+        throw badInput(
+          `Nothing serves ${row.id}'s private environment yet: push it first (\`codestore push\`), then promote.`,
+          'serviceId',
+        );
       }
       const demo = await environmentByName(ctx.db, row.id, 'demo');
-      if (demo) await guardVersionMove(ctx, { id: demo.id, currentVersionId: demo.current_version_id, label: `${row.id}'s demo environment` }, from.current_version_id, args.force, 'pass force: true (CLI: `codestore promote --force`)');
+      if (demo)
+        await guardVersionMove(
+          ctx,
+          { id: demo.id, currentVersionId: demo.current_version_id, label: `${row.id}'s demo environment` },
+          from.current_version_id,
+          args.force,
+          'pass force: true (CLI: `codestore promote --force`)',
+        );
       const outcome = await ctx.runtime.deploy(row.id, 'demo', from.current_version_id);
       return ownDeployment(ctx, outcome.id);
     },
@@ -132,6 +165,16 @@ const serviceResolvers: ResolverMap = {
 
 /** Every resolver of the API: services', then projects', then the gateway's settings. */
 export const resolvers: ResolverMap = Object.fromEntries(
-  [...new Set([...Object.keys(serviceResolvers), ...Object.keys(projectResolvers), ...Object.keys(corsResolvers), ...Object.keys(usageResolvers), ...Object.keys(teamResolvers)])]
-    .map((type) => [type, { ...serviceResolvers[type], ...projectResolvers[type], ...corsResolvers[type], ...usageResolvers[type], ...teamResolvers[type] }]),
+  [
+    ...new Set([
+      ...Object.keys(serviceResolvers),
+      ...Object.keys(projectResolvers),
+      ...Object.keys(corsResolvers),
+      ...Object.keys(usageResolvers),
+      ...Object.keys(teamResolvers),
+    ]),
+  ].map((type) => [
+    type,
+    { ...serviceResolvers[type], ...projectResolvers[type], ...corsResolvers[type], ...usageResolvers[type], ...teamResolvers[type] },
+  ]),
 );

@@ -61,7 +61,11 @@ export function buildPlatformSchema(resolvers: ResolverMap = defaultResolvers): 
 }
 
 /** A root resolver behind its permission: the role checked first, the activity recorded after success. */
-function guarded(name: string, permission: Permission, resolve: GraphQLFieldResolver<unknown, unknown>): GraphQLFieldResolver<unknown, unknown> {
+function guarded(
+  name: string,
+  permission: Permission,
+  resolve: GraphQLFieldResolver<unknown, unknown>,
+): GraphQLFieldResolver<unknown, unknown> {
   return async (parent, args: Record<string, any>, context, info) => {
     const ctx = context as ApiContext;
     const need = needOf(permission, args);
@@ -74,8 +78,10 @@ function guarded(name: string, permission: Permission, resolve: GraphQLFieldReso
     if (permission.activity) {
       const caller = await ctx.caller();
       const deployment = result as { status?: string; version?: { version?: string } } | null;
-      const outcome = deployment && typeof deployment === 'object' && typeof deployment.status === 'string' && deployment.version?.version
-        ? `${deployment.version.version} ${deployment.status}` : undefined;
+      const outcome =
+        deployment && typeof deployment === 'object' && typeof deployment.status === 'string' && deployment.version?.version
+          ? `${deployment.version.version} ${deployment.status}`
+          : undefined;
       await recordActivity(ctx.db, {
         organizationId: caller.organizationId,
         actorEmail: caller.email,
@@ -93,11 +99,15 @@ const TARGET_ARGS = ['serviceId', 'projectId', 'id', 'email'] as const;
 const SECRET_ARGS = new Set(['value', 'password', 'code', 'schema']);
 
 function activityTarget(args: Record<string, any>): string | null {
-  const parts = TARGET_ARGS.filter((k) => typeof args[k] === 'string').map((k) => `${k === 'id' ? '' : `${k.replace(/Id$/, '')} `}${args[k]}`);
+  const parts = TARGET_ARGS.filter((k) => typeof args[k] === 'string').map(
+    (k) => `${k === 'id' ? '' : `${k.replace(/Id$/, '')} `}${args[k]}`,
+  );
   return parts.join(', ') || null;
 }
 
 function activityArgs(args: Record<string, any>): string | undefined {
-  const rest = Object.entries(args).filter(([k, v]) => !(TARGET_ARGS as readonly string[]).includes(k) && !SECRET_ARGS.has(k) && v !== undefined && v !== null && v !== false);
+  const rest = Object.entries(args).filter(
+    ([k, v]) => !(TARGET_ARGS as readonly string[]).includes(k) && !SECRET_ARGS.has(k) && v !== undefined && v !== null && v !== false,
+  );
   return rest.length ? rest.map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(', ') : undefined;
 }

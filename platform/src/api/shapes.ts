@@ -7,9 +7,21 @@ import type { ApiContext } from './context';
 
 const ID_MAX = 128;
 
-export const version = (row: VersionRow) => ({ id: row.id, version: row.version, releaseNotes: row.release_notes, schemaHash: row.schema_hash, createdAt: row.created_at });
+export const version = (row: VersionRow) => ({
+  id: row.id,
+  version: row.version,
+  releaseNotes: row.release_notes,
+  schemaHash: row.schema_hash,
+  createdAt: row.created_at,
+});
 export const deployment = (d: DeploymentView, environment: EnvironmentName) => ({
-  id: d.id, environment, status: d.status, version: version(d.version), error: d.error, createdAt: d.created_at, finishedAt: d.finished_at,
+  id: d.id,
+  environment,
+  status: d.status,
+  version: version(d.version),
+  error: d.error,
+  createdAt: d.created_at,
+  finishedAt: d.finished_at,
 });
 export const environment = (e: EnvironmentView) => ({
   /** Not in the schema: what `Environment.idle` asks the runtime about. */
@@ -29,7 +41,12 @@ export async function ownDeployment(ctx: ApiContext, id: string) {
   if (!row) throw new ApiError('NOT_FOUND', `No deployment "${id.slice(0, ID_MAX)}" in your organization.`, { id: id.slice(0, ID_MAX) });
   const [v] = await versionsByIds(ctx.db, [row.version_id]);
   return {
-    id: row.id, environment: row.environment, status: row.status, error: row.error, createdAt: row.created_at, finishedAt: row.finished_at,
+    id: row.id,
+    environment: row.environment,
+    status: row.status,
+    error: row.error,
+    createdAt: row.created_at,
+    finishedAt: row.finished_at,
     version: version(v),
   };
 }

@@ -39,11 +39,16 @@ async function versionNumber(ctx: ApiContext, versionId: string | null): Promise
 
 function days(input: number | null | undefined): number {
   const n = input ?? DEFAULT_CHECK_DAYS;
-  if (!Number.isInteger(n) || n < 1 || n > MAX_CHECK_DAYS) throw badInput(`days is a whole number from 1 to ${MAX_CHECK_DAYS} (usage is kept ${MAX_CHECK_DAYS} days).`, 'days');
+  if (!Number.isInteger(n) || n < 1 || n > MAX_CHECK_DAYS)
+    throw badInput(`days is a whole number from 1 to ${MAX_CHECK_DAYS} (usage is kept ${MAX_CHECK_DAYS} days).`, 'days');
   return n;
 }
 
-async function environmentsOf(ctx: ApiContext, serviceId: string, filter: { projectId?: string | null; environment?: string | null }): Promise<ServedEnvironment[]> {
+async function environmentsOf(
+  ctx: ApiContext,
+  serviceId: string,
+  filter: { projectId?: string | null; environment?: string | null },
+): Promise<ServedEnvironment[]> {
   const caller = await ctx.caller();
   const out: ServedEnvironment[] = [];
   if (!filter.projectId) {
@@ -55,9 +60,19 @@ async function environmentsOf(ctx: ApiContext, serviceId: string, filter: { proj
   }
   const projects = (await projectsOf(ctx.db, caller.organizationId)).filter((p) => !filter.projectId || p.id === filter.projectId);
   if (filter.projectId && !projects.length) {
-    throw new ApiError('NOT_FOUND', `No project "${filter.projectId.slice(0, 128)}" in your organization. \`codestore project:list\` shows your projects.`, { id: filter.projectId.slice(0, 128) });
+    throw new ApiError(
+      'NOT_FOUND',
+      `No project "${filter.projectId.slice(0, 128)}" in your organization. \`codestore project:list\` shows your projects.`,
+      { id: filter.projectId.slice(0, 128) },
+    );
   }
-  const instances = (await instancesOf(ctx.db, caller.organizationId, projects.map((p) => p.id))).filter((i) => i.service_id === serviceId);
+  const instances = (
+    await instancesOf(
+      ctx.db,
+      caller.organizationId,
+      projects.map((p) => p.id),
+    )
+  ).filter((i) => i.service_id === serviceId);
   for (const inst of instances) {
     for (const env of await instanceEnvironments(ctx.db, inst.id)) {
       if (filter.environment && filter.environment !== env.name) continue;
@@ -69,17 +84,26 @@ async function environmentsOf(ctx: ApiContext, serviceId: string, filter: { proj
 
 function change(c: JudgedChange, days: number) {
   return {
-    type: c.type, level: c.level, message: c.message, path: c.path ?? null, description: describeChange(c, days),
+    type: c.type,
+    level: c.level,
+    message: c.message,
+    path: c.path ?? null,
+    description: describeChange(c, days),
     breaksUsage: !!c.usage?.operations.length,
     operations: (c.usage?.operations ?? []).map((o) => ({ name: o.name ?? null, hash: o.hash, calls: o.calls })),
-    clients: c.usage?.clients ?? [], calls: c.usage?.calls ?? 0,
+    clients: c.usage?.clients ?? [],
+    calls: c.usage?.calls ?? 0,
   };
 }
 
 async function checkShape(ctx: ApiContext, env: ServedEnvironment, check: EnvironmentCheck) {
   return {
-    environment: env.name, projectId: env.projectId ?? null, servedVersion: await versionNumber(ctx, env.currentVersionId), days: check.days,
-    changes: check.changes.map((c) => change(c, check.days)), breaking: check.blocking.length > 0,
+    environment: env.name,
+    projectId: env.projectId ?? null,
+    servedVersion: await versionNumber(ctx, env.currentVersionId),
+    days: check.days,
+    changes: check.changes.map((c) => change(c, check.days)),
+    breaking: check.blocking.length > 0,
   };
 }
 
@@ -88,7 +112,11 @@ async function checkShape(ctx: ApiContext, env: ServedEnvironment, check: Enviro
  * in the last 30 days; `force` goes on (and says so in the environment's log).
  */
 export async function guardVersionMove(
-  ctx: ApiContext, target: { id: string; currentVersionId: string | null; label: string }, versionId: string, force: boolean | null | undefined, forceHint: string,
+  ctx: ApiContext,
+  target: { id: string; currentVersionId: string | null; label: string },
+  versionId: string,
+  force: boolean | null | undefined,
+  forceHint: string,
 ): Promise<void> {
   if (!target.currentVersionId || target.currentVersionId === versionId) return;
   await ctx.usage?.flush();
@@ -99,7 +127,12 @@ export async function guardVersionMove(
   if (!check.blocking.length) return;
   if (force) {
     const caller = await ctx.caller();
-    ctx.logs.write(target.id, null, 'platform', `${caller.email} forced a version that breaks recorded operations: ${check.blocking.map((c) => c.message).join('; ')}`);
+    ctx.logs.write(
+      target.id,
+      null,
+      'platform',
+      `${caller.email} forced a version that breaks recorded operations: ${check.blocking.map((c) => c.message).join('; ')}`,
+    );
     return;
   }
   throw new ApiError('BREAKS_CLIENTS', refusal(`Deploying this version to ${target.label}`, check, forceHint), {
@@ -109,14 +142,21 @@ export async function guardVersionMove(
 
 export const usageResolvers: Record<string, Record<string, Mapper>> = {
   Query: {
-    schemaCheck: async (_p, args: { serviceId: string; schema: string; projectId?: string | null; environment?: string | null; days?: number | null }, ctx) => {
+    schemaCheck: async (
+      _p,
+      args: { serviceId: string; schema: string; projectId?: string | null; environment?: string | null; days?: number | null },
+      ctx,
+    ) => {
       const service = await ownService(ctx, args.serviceId);
       const window = days(args.days);
       let candidate: GraphQLSchema;
       try {
         candidate = servedSchema(args.schema);
       } catch (e) {
-        throw badInput(`The schema does not parse: ${(e as GraphQLError).message}. Fix it (the editor shows where), then check again.`, 'schema');
+        throw badInput(
+          `The schema does not parse: ${(e as GraphQLError).message}. Fix it (the editor shows where), then check again.`,
+          'schema',
+        );
       }
       await ctx.usage?.flush();
       const schemas = versionSchemasOf(ctx.db);
@@ -131,7 +171,11 @@ export const usageResolvers: Record<string, Record<string, Mapper>> = {
       const window = days(args.days);
       const envs = await environmentsOf(ctx, service.id, {});
       await ctx.usage?.flush();
-      const rows = await schemaUsageOf(ctx.db, envs.map((e) => e.id), window);
+      const rows = await schemaUsageOf(
+        ctx.db,
+        envs.map((e) => e.id),
+        window,
+      );
       const schemas = versionSchemasOf(ctx.db);
       const out = [];
       for (const env of envs) {
@@ -150,19 +194,29 @@ export const usageResolvers: Record<string, Record<string, Mapper>> = {
           if (r.environment_id !== env.id) continue;
           const key = `${r.operation_hash}\u0000${r.client}`;
           let op = operations.get(key);
-          if (!op) operations.set(key, (op = { name: r.operation_name, hash: r.operation_hash, client: r.client, calls: 0, coordinates: [] }));
+          if (!op)
+            operations.set(key, (op = { name: r.operation_name, hash: r.operation_hash, client: r.client, calls: 0, coordinates: [] }));
           // Every call of an operation used each of its coordinates once: its calls are any row's.
           op.calls = Math.max(op.calls, r.calls);
           op.coordinates.push(r.coordinate);
         }
         out.push({
-          operations: [...operations.values()].map((o) => ({ ...o, coordinates: o.coordinates.sort() })).sort((a, b) => b.calls - a.calls || a.hash.localeCompare(b.hash)),
-          environment: env.name, projectId: env.projectId ?? null, servedVersion: await versionNumber(ctx, env.currentVersionId), days: window,
-          schema: env.currentVersionId ? (await schemas.sdlOf(env.currentVersionId)) ?? null : null,
-          coordinates: [...byCoordinate].sort(([a], [b]) => a.localeCompare(b)).map(([coordinate, u]) => ({
-            coordinate, calls: u.calls, clients: [...u.clients].sort(),
-            operations: [...u.operations].sort((a, b) => b[1] - a[1]).map(([name]) => name),
-          })),
+          operations: [...operations.values()]
+            .map((o) => ({ ...o, coordinates: o.coordinates.sort() }))
+            .sort((a, b) => b.calls - a.calls || a.hash.localeCompare(b.hash)),
+          environment: env.name,
+          projectId: env.projectId ?? null,
+          servedVersion: await versionNumber(ctx, env.currentVersionId),
+          days: window,
+          schema: env.currentVersionId ? ((await schemas.sdlOf(env.currentVersionId)) ?? null) : null,
+          coordinates: [...byCoordinate]
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([coordinate, u]) => ({
+              coordinate,
+              calls: u.calls,
+              clients: [...u.clients].sort(),
+              operations: [...u.operations].sort((a, b) => b[1] - a[1]).map(([name]) => name),
+            })),
         });
       }
       return out;

@@ -34,7 +34,8 @@ export interface Session {
 }
 
 /** Why a request is not authenticated, for clients that word their own advice. */
-export type UnauthenticatedReason = 'TOKEN_MISSING' | 'TOKEN_MALFORMED' | 'TOKEN_INVALID' | 'TOKEN_REVOKED' | 'TOKEN_EXPIRED' | 'WRONG_CREDENTIALS';
+export type UnauthenticatedReason =
+  'TOKEN_MISSING' | 'TOKEN_MALFORMED' | 'TOKEN_INVALID' | 'TOKEN_REVOKED' | 'TOKEN_EXPIRED' | 'WRONG_CREDENTIALS';
 
 function unauthenticated(reason: UnauthenticatedReason, message: string): ApiError {
   return new ApiError('UNAUTHENTICATED', message, { reason });
@@ -69,7 +70,10 @@ export class Auth {
   private readonly throttle: LoginThrottle;
   private readonly onPasswordCheck: () => void;
 
-  constructor(private readonly db: Db, options: AuthOptions = {}) {
+  constructor(
+    private readonly db: Db,
+    options: AuthOptions = {},
+  ) {
     this.tokenTtlMs = options.tokenTtlMs ?? 30 * DAY;
     this.throttle = new LoginThrottle(options.throttle);
     this.onPasswordCheck = options.onPasswordCheck ?? (() => undefined);
@@ -102,7 +106,11 @@ export class Auth {
     if (typeof emailInput !== 'string' || typeof password !== 'string' || password.length > PASSWORD_MAX) throw wrong();
     const email = emailInput.trim().toLowerCase();
     const wait = this.throttle.loginWait(email, from);
-    if (wait) throw tooManyRequests(wait, 'Too many failed logins for this account or from your address: wait {s} s, then try again. Check the email and password first.');
+    if (wait)
+      throw tooManyRequests(
+        wait,
+        'Too many failed logins for this account or from your address: wait {s} s, then try again. Check the email and password first.',
+      );
     const account = await accounts.accountByEmail(this.db, email);
     this.onPasswordCheck();
     if (!account) {
@@ -134,14 +142,25 @@ export class Auth {
    */
   async authenticate(authorization: string | undefined, organizationId?: string): Promise<Caller> {
     const asked = organizationId?.trim() || null;
-    const token = await this.token(authorization, (sha) => teams.tokenWithMembership(this.db, sha, asked === null ? null : asked.length <= 64 ? asked : '-'));
+    const token = await this.token(authorization, (sha) =>
+      teams.tokenWithMembership(this.db, sha, asked === null ? null : asked.length <= 64 ? asked : '-'),
+    );
     if (!token.role || !token.member_organization_id) {
       const named = (asked ?? token.organization_id).slice(0, 64);
-      throw new ApiError('FORBIDDEN', `You are not a member of the organization "${named}" (or it does not exist). \`codestore org:list\` shows yours; \`codestore org:switch\` picks one.`, { reason: 'NOT_A_MEMBER' });
+      throw new ApiError(
+        'FORBIDDEN',
+        `You are not a member of the organization "${named}" (or it does not exist). \`codestore org:list\` shows yours; \`codestore org:switch\` picks one.`,
+        { reason: 'NOT_A_MEMBER' },
+      );
     }
     return {
-      accountId: token.account_id, email: token.email, ownOrganizationId: token.organization_id, tokenId: token.id,
-      organizationId: token.member_organization_id, organizationName: token.member_organization_name ?? token.member_organization_id, role: token.role,
+      accountId: token.account_id,
+      email: token.email,
+      ownOrganizationId: token.organization_id,
+      tokenId: token.id,
+      organizationId: token.member_organization_id,
+      organizationName: token.member_organization_name ?? token.member_organization_id,
+      role: token.role,
     };
   }
 
@@ -167,9 +186,15 @@ export class Auth {
   }
 
   /** Looks the bearer token up with `find` and refuses it when missing, malformed, unknown, revoked or expired. */
-  private async token<T extends { id: string; revoked_at: Date | null; expired: boolean }>(authorization: string | undefined, find: (sha: string) => Promise<T | undefined>): Promise<T> {
+  private async token<T extends { id: string; revoked_at: Date | null; expired: boolean }>(
+    authorization: string | undefined,
+    find: (sha: string) => Promise<T | undefined>,
+  ): Promise<T> {
     if (!authorization) {
-      throw unauthenticated('TOKEN_MISSING', 'Not logged in: this operation needs an `Authorization: Bearer <token>` header. Log in or sign up to get a token.');
+      throw unauthenticated(
+        'TOKEN_MISSING',
+        'Not logged in: this operation needs an `Authorization: Bearer <token>` header. Log in or sign up to get a token.',
+      );
     }
     const m = /^Bearer +([A-Za-z0-9_\-.~+/]+=*) *$/i.exec(authorization);
     if (!m) throw unauthenticated('TOKEN_MALFORMED', 'The Authorization header must be `Bearer <token>`.');
@@ -184,7 +209,8 @@ export class Auth {
   async viewer(caller: Caller): Promise<{ account: accounts.AccountRow; organization: accounts.OrganizationRow }> {
     const account = await accounts.accountById(this.db, caller.accountId);
     const organization = await accounts.organizationById(this.db, caller.organizationId);
-    if (!account || !organization) throw unauthenticated('TOKEN_INVALID', 'The account of this token no longer exists. Sign up or log in again.');
+    if (!account || !organization)
+      throw unauthenticated('TOKEN_INVALID', 'The account of this token no longer exists. Sign up or log in again.');
     return { account, organization };
   }
 }
@@ -192,11 +218,13 @@ export class Auth {
 function normalizeEmail(input: string): string {
   const email = typeof input === 'string' ? input.trim().toLowerCase() : '';
   if (!email) throw badInput('An email is required.', 'email');
-  if (email.length > EMAIL_MAX || !EMAIL.test(email)) throw badInput(`"${input.slice(0, 80)}" is not an email address (expected name@example.com).`, 'email');
+  if (email.length > EMAIL_MAX || !EMAIL.test(email))
+    throw badInput(`"${input.slice(0, 80)}" is not an email address (expected name@example.com).`, 'email');
   return email;
 }
 
 function checkPassword(password: string): void {
-  if (typeof password !== 'string' || password.length < PASSWORD_MIN) throw badInput(`The password must have at least ${PASSWORD_MIN} characters.`, 'password');
+  if (typeof password !== 'string' || password.length < PASSWORD_MIN)
+    throw badInput(`The password must have at least ${PASSWORD_MIN} characters.`, 'password');
   if (password.length > PASSWORD_MAX) throw badInput(`The password must have at most ${PASSWORD_MAX} characters.`, 'password');
 }

@@ -59,7 +59,7 @@ export class LoginThrottle {
     let times = this.events.get(key);
     if (!times) {
       if (this.events.size >= MAX_KEYS) this.events.delete(this.events.keys().next().value as string);
-      this.events.set(key, times = []);
+      this.events.set(key, (times = []));
     }
     times.push(this.now());
     // Only the newest matter for the wait; the count past `keep` changes nothing but the cap.
@@ -75,7 +75,10 @@ export class LoginThrottle {
 
   /** How long (ms) a login for `email` from `address` must wait first; 0 when it may go ahead. */
   loginWait(email: string, address: string | undefined): number {
-    return Math.max(this.wait(`account:${email}`, this.accountFailures), address ? this.wait(`address:${address}`, this.addressFailures) : 0);
+    return Math.max(
+      this.wait(`account:${email}`, this.accountFailures),
+      address ? this.wait(`address:${address}`, this.addressFailures) : 0,
+    );
   }
 
   /** A login failed (a wrong password, or no such account: the same to a guesser). */

@@ -27,7 +27,12 @@ export function monthRange(month: string | null | undefined, now = new Date()): 
   return { month: text, first: `${text}-01`, start: new Date(Date.UTC(year, mon - 1, 1)), end: new Date(Date.UTC(year, mon, 1)) };
 }
 
-export interface UsageRow { instance_id: string; environment: string; plan_id: string; calls: string }
+export interface UsageRow {
+  instance_id: string;
+  environment: string;
+  plan_id: string;
+  calls: string;
+}
 
 export async function usageOf(q: Queryable, instanceIds: readonly string[], range: MonthRange): Promise<UsageRow[]> {
   return q.query<UsageRow>(
@@ -48,7 +53,12 @@ export interface InvoiceLine {
  * month (plans sorted newest first, as ratePlansOf returns them; a removed instance's last plan
  * ends at its removal), or that production calls were counted under.
  */
-export function instanceLines(plans: readonly RatePlanRow[], usage: readonly UsageRow[], range: MonthRange, removedAt: Date | null = null): InvoiceLine[] {
+export function instanceLines(
+  plans: readonly RatePlanRow[],
+  usage: readonly UsageRow[],
+  range: MonthRange,
+  removedAt: Date | null = null,
+): InvoiceLine[] {
   const calls = new Map<string, number>();
   for (const u of usage) if (u.environment === 'production') calls.set(u.plan_id, (calls.get(u.plan_id) ?? 0) + Number(u.calls));
   const lines: InvoiceLine[] = [];

@@ -39,7 +39,11 @@ export class Meter {
   private readonly plans = new Map<string, string>();
   private closed = false;
 
-  private constructor(private readonly db: Db, private readonly dir: string, private readonly logError: (message: string, error: unknown) => void) {}
+  private constructor(
+    private readonly db: Db,
+    private readonly dir: string,
+    private readonly logError: (message: string, error: unknown) => void,
+  ) {}
 
   /** Applies what a previous run left in its journal, then opens a new journal. */
   static async open(db: Db, dataDir: string, logError: (message: string, error: unknown) => void): Promise<Meter> {
@@ -51,9 +55,14 @@ export class Meter {
 
   private async recover(): Promise<void> {
     fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    const [{ applied_seq }] = await this.db.query<{ applied_seq: string }>('SELECT applied_seq::text AS applied_seq FROM metering_state WHERE id = 1');
+    const [{ applied_seq }] = await this.db.query<{ applied_seq: string }>(
+      'SELECT applied_seq::text AS applied_seq FROM metering_state WHERE id = 1',
+    );
     const applied = Number(applied_seq);
-    const files = fs.readdirSync(this.dir).filter((f) => f.endsWith('.journal')).sort();
+    const files = fs
+      .readdirSync(this.dir)
+      .filter((f) => f.endsWith('.journal'))
+      .sort();
     const counts = new Map<string, { entry: Entry; calls: number }>();
     let last = applied;
     for (const f of files) {
@@ -94,7 +103,10 @@ export class Meter {
 
   /** Looks up the instance's plan in effect (the newest one). */
   async loadPlan(instanceId: string): Promise<string | undefined> {
-    const rows = await this.db.query<{ id: string }>('SELECT id FROM rate_plans WHERE instance_id = $1 ORDER BY effective_from DESC, id DESC LIMIT 1', [instanceId]);
+    const rows = await this.db.query<{ id: string }>(
+      'SELECT id FROM rate_plans WHERE instance_id = $1 ORDER BY effective_from DESC, id DESC LIMIT 1',
+      [instanceId],
+    );
     if (rows[0]) this.plans.set(instanceId, rows[0].id);
     return rows[0]?.id;
   }

@@ -9,7 +9,12 @@ import { promisify } from 'util';
 import * as zlib from 'zlib';
 import { Parser, type ReadEntry } from 'tar';
 import {
-  ArchiveError, ArchiveLimits, DEFAULT_ARCHIVE_LIMITS, ioError, pathError, printable,
+  ArchiveError,
+  ArchiveLimits,
+  DEFAULT_ARCHIVE_LIMITS,
+  ioError,
+  pathError,
+  printable,
 } from '../../../core/src/service-folder/archive';
 
 export { ArchiveError, DEFAULT_ARCHIVE_LIMITS } from '../../../core/src/service-folder/archive';
@@ -44,7 +49,11 @@ export async function extractArchive(buffer: Buffer, destDir: string, limits: Pa
   const planned = await readArchive(buffer, lim);
 
   const parent = path.dirname(dest);
-  try { fs.mkdirSync(parent, { recursive: true }); } catch (e) { throw ioError(e, parent); }
+  try {
+    fs.mkdirSync(parent, { recursive: true });
+  } catch (e) {
+    throw ioError(e, parent);
+  }
   const tmp = path.join(parent, `.${path.basename(dest)}.extract-${process.pid}-${randomBytes(6).toString('hex')}`);
   try {
     await fs.promises.mkdir(tmp, { mode: 0o700 });
@@ -73,7 +82,10 @@ export async function extractArchive(buffer: Buffer, destDir: string, limits: Pa
 /** Decompresses and parses the whole archive into memory (bounded by the limits), checking every entry. */
 async function readArchive(buffer: Buffer, lim: ArchiveLimits): Promise<{ items: Planned[]; entries: number; bytes: number }> {
   if (buffer.length > lim.maxArchiveBytes) {
-    throw new ArchiveError('archive-too-large', `The archive is ${buffer.length} bytes; the platform accepts up to ${lim.maxArchiveBytes}.`);
+    throw new ArchiveError(
+      'archive-too-large',
+      `The archive is ${buffer.length} bytes; the platform accepts up to ${lim.maxArchiveBytes}.`,
+    );
   }
   if (buffer.length < 2 || buffer[0] !== 0x1f || buffer[1] !== 0x8b) {
     throw new ArchiveError('not-gzip', 'The archive is not gzip-compressed: push a .tar.gz of the service folder.');
@@ -92,7 +104,10 @@ async function readArchive(buffer: Buffer, lim: ArchiveLimits): Promise<{ items:
     throw new ArchiveError('malformed', `The archive is not a valid gzip stream (${(e as Error).message}).`);
   }
   // A compressed stream inside the compressed stream: tar's parser would unpack it again.
-  if (tarBytes.length >= 2 && ((tarBytes[0] === 0x1f && tarBytes[1] === 0x8b) || tarBytes.subarray(0, 4).equals(Buffer.from([0x28, 0xb5, 0x2f, 0xfd])))) {
+  if (
+    tarBytes.length >= 2 &&
+    ((tarBytes[0] === 0x1f && tarBytes[1] === 0x8b) || tarBytes.subarray(0, 4).equals(Buffer.from([0x28, 0xb5, 0x2f, 0xfd])))
+  ) {
     throw new ArchiveError('malformed', 'The archive is compressed twice: push a .tar.gz (one gzip around a tar).');
   }
 
@@ -113,7 +128,11 @@ async function readArchive(buffer: Buffer, lim: ArchiveLimits): Promise<{ items:
       if (settled) return;
       settled = true;
       // A tar ends with two zero blocks; without them the stream was cut (maybe inside a header).
-      if (!failure && !sawEof) failure = new ArchiveError('truncated', 'The archive is truncated: the tar stream ends without its end-of-archive marker. Push it again.');
+      if (!failure && !sawEof)
+        failure = new ArchiveError(
+          'truncated',
+          'The archive is truncated: the tar stream ends without its end-of-archive marker. Push it again.',
+        );
       if (failure) reject(failure);
       else resolve({ items, entries, bytes });
     };
@@ -125,19 +144,37 @@ async function readArchive(buffer: Buffer, lim: ArchiveLimits): Promise<{ items:
       zstd: false,
       maxMetaEntrySize: 64 * 1024,
       onReadEntry: (entry: ReadEntry) => {
-        if (failure) { entry.resume(); return; }
+        if (failure) {
+          entry.resume();
+          return;
+        }
         entries++;
         if (entries > lim.maxEntries) {
           entry.resume();
-          return fail(new ArchiveError('too-many-entries', `The archive has more than ${lim.maxEntries} entries (at "${printable(entry.path)}"); the platform accepts up to that.`, entry.path));
+          return fail(
+            new ArchiveError(
+              'too-many-entries',
+              `The archive has more than ${lim.maxEntries} entries (at "${printable(entry.path)}"); the platform accepts up to that.`,
+              entry.path,
+            ),
+          );
         }
         const problem = checkEntry(entry, lim);
-        if (problem) { entry.resume(); return fail(problem); }
+        if (problem) {
+          entry.resume();
+          return fail(problem);
+        }
         const rel = normalizedPath(entry.path);
-        if (rel === '') { entry.resume(); return; } // "./": the root itself.
+        if (rel === '') {
+          entry.resume();
+          return;
+        } // "./": the root itself.
         const isDir = isDirectoryEntry(entry);
         const conflict = conflictOf(rel, isDir ? 'dir' : 'file', seen);
-        if (conflict) { entry.resume(); return fail(conflict); }
+        if (conflict) {
+          entry.resume();
+          return fail(conflict);
+        }
         if (isDir) {
           items.push({ kind: 'dir', rel });
           entry.resume();
@@ -146,7 +183,13 @@ async function readArchive(buffer: Buffer, lim: ArchiveLimits): Promise<{ items:
         const size = entry.size;
         if (bytes + size > lim.maxTotalBytes) {
           entry.resume();
-          return fail(new ArchiveError('too-large', `The archive unpacks to more than ${lim.maxTotalBytes} bytes (at "${printable(rel)}"); the platform accepts up to that.`, rel));
+          return fail(
+            new ArchiveError(
+              'too-large',
+              `The archive unpacks to more than ${lim.maxTotalBytes} bytes (at "${printable(rel)}"); the platform accepts up to that.`,
+              rel,
+            ),
+          );
         }
         const chunks: Buffer[] = [];
         let got = 0;
@@ -162,7 +205,13 @@ async function readArchive(buffer: Buffer, lim: ArchiveLimits): Promise<{ items:
         entry.on('end', () => {
           if (failure) return;
           if (got !== size) {
-            fail(new ArchiveError('truncated', `The archive is truncated: "${printable(rel)}" should hold ${size} bytes, it holds ${got}.`, rel));
+            fail(
+              new ArchiveError(
+                'truncated',
+                `The archive is truncated: "${printable(rel)}" should hold ${size} bytes, it holds ${got}.`,
+                rel,
+              ),
+            );
             return;
           }
           bytes += size;
@@ -172,7 +221,13 @@ async function readArchive(buffer: Buffer, lim: ArchiveLimits): Promise<{ items:
     });
     // Entries tar skips on its own (unknown types, oversized pax headers) would be silently lost.
     parser.on('ignoredEntry', (entry: ReadEntry) => {
-      fail(new ArchiveError('unsupported-entry', `"${printable(entry.path)}" is a ${describeType(entry.type)} entry, which the platform does not accept.`, entry.path));
+      fail(
+        new ArchiveError(
+          'unsupported-entry',
+          `"${printable(entry.path)}" is a ${describeType(entry.type)} entry, which the platform does not accept.`,
+          entry.path,
+        ),
+      );
     });
     parser.on('error', (err: Error & { entry?: ReadEntry }) => {
       if (!failure) {
@@ -182,13 +237,15 @@ async function readArchive(buffer: Buffer, lim: ArchiveLimits): Promise<{ items:
           failure = at
             ? new ArchiveError('truncated', `The archive is truncated: it ends inside "${printable(at)}". Push it again.`, at)
             : new ArchiveError('truncated', 'The archive is truncated: the tar stream ends inside an entry. Push it again.');
-        }
-        else if (/Unrecognized archive format/i.test(msg)) failure = new ArchiveError('malformed', 'The archive holds no tar entries: push a .tar.gz of the service folder.');
+        } else if (/Unrecognized archive format/i.test(msg))
+          failure = new ArchiveError('malformed', 'The archive holds no tar entries: push a .tar.gz of the service folder.');
         else failure = new ArchiveError('malformed', `The archive is not a valid tar stream (${msg.replace(/^TAR_[A-Z_]+: /, '')}).`);
       }
       finish();
     });
-    parser.on('eof', () => { sawEof = true; });
+    parser.on('eof', () => {
+      sawEof = true;
+    });
     parser.on('abort', () => finish());
     parser.on('end', () => finish());
     parser.on('close', () => finish());
@@ -220,7 +277,10 @@ async function writePlanned(root: string, planned: { items: Planned[] }): Promis
     made.add(rel);
   };
   for (const item of planned.items) {
-    if (item.kind === 'dir') { await ensureDir(item.rel); continue; }
+    if (item.kind === 'dir') {
+      await ensureDir(item.rel);
+      continue;
+    }
     const parent = item.rel.includes('/') ? item.rel.slice(0, item.rel.lastIndexOf('/')) : '';
     await ensureDir(parent);
     try {
@@ -243,28 +303,57 @@ function checkEntry(entry: ReadEntry, lim: ArchiveLimits): ArchiveError | undefi
   // The type after pax overrides, and the type in the header block: both must be plain.
   for (const type of new Set<string>([entry.type, entry.header.type])) {
     switch (type) {
-      case 'File': case 'OldFile': case 'ContiguousFile': case 'Directory': break;
+      case 'File':
+      case 'OldFile':
+      case 'ContiguousFile':
+      case 'Directory':
+        break;
       case 'SymbolicLink':
-        return new ArchiveError('symlink', `"${printable(p)}" is a symbolic link (to "${printable(entry.linkpath ?? '')}"): the platform accepts regular files and directories only.`, p);
+        return new ArchiveError(
+          'symlink',
+          `"${printable(p)}" is a symbolic link (to "${printable(entry.linkpath ?? '')}"): the platform accepts regular files and directories only.`,
+          p,
+        );
       case 'Link':
-        return new ArchiveError('hardlink', `"${printable(p)}" is a hard link (to "${printable(entry.linkpath ?? '')}"): the platform accepts regular files and directories only.`, p);
-      case 'CharacterDevice': case 'BlockDevice':
-        return new ArchiveError('device', `"${printable(p)}" is a device file: the platform accepts regular files and directories only.`, p);
+        return new ArchiveError(
+          'hardlink',
+          `"${printable(p)}" is a hard link (to "${printable(entry.linkpath ?? '')}"): the platform accepts regular files and directories only.`,
+          p,
+        );
+      case 'CharacterDevice':
+      case 'BlockDevice':
+        return new ArchiveError(
+          'device',
+          `"${printable(p)}" is a device file: the platform accepts regular files and directories only.`,
+          p,
+        );
       case 'FIFO':
         return new ArchiveError('fifo', `"${printable(p)}" is a FIFO: the platform accepts regular files and directories only.`, p);
       default:
-        return new ArchiveError('unsupported-entry', `"${printable(p)}" is a ${describeType(type)} entry, which the platform does not accept.`, p);
+        return new ArchiveError(
+          'unsupported-entry',
+          `"${printable(p)}" is a ${describeType(type)} entry, which the platform does not accept.`,
+          p,
+        );
     }
   }
   if (entry.linkpath) {
-    return new ArchiveError('unsupported-entry', `"${printable(p)}" carries a link target ("${printable(entry.linkpath)}"); the platform accepts regular files and directories only.`, p);
+    return new ArchiveError(
+      'unsupported-entry',
+      `"${printable(p)}" carries a link target ("${printable(entry.linkpath)}"); the platform accepts regular files and directories only.`,
+      p,
+    );
   }
   const pathProblem = pathError(p, lim, isDirectoryEntry(entry));
   if (pathProblem) return pathProblem;
   if (!isDirectoryEntry(entry)) {
     const size = Math.max(entry.size ?? 0, entry.header.size ?? 0);
     if (!Number.isSafeInteger(size) || size > lim.maxEntryBytes) {
-      return new ArchiveError('entry-too-large', `"${printable(p)}" is ${size} bytes; the platform accepts files up to ${lim.maxEntryBytes} bytes.`, p);
+      return new ArchiveError(
+        'entry-too-large',
+        `"${printable(p)}" is ${size} bytes; the platform accepts files up to ${lim.maxEntryBytes} bytes.`,
+        p,
+      );
     }
   } else if ((entry.size ?? 0) > 0) {
     return new ArchiveError('unsupported-entry', `"${printable(p)}" is a directory with content; the platform does not accept it.`, p);
@@ -278,11 +367,17 @@ function isDirectoryEntry(entry: ReadEntry): boolean {
 
 /** `./a//b/` → `a/b` (only after pathError accepted it). */
 function normalizedPath(p: string): string {
-  return p.split('/').filter((s) => s !== '' && s !== '.').join('/');
+  return p
+    .split('/')
+    .filter((s) => s !== '' && s !== '.')
+    .join('/');
 }
 
 /** The paths seen so far: files, and directories (listed, or implied by a path below them). */
-interface Seen { files: Set<string>; dirs: Set<string> }
+interface Seen {
+  files: Set<string>;
+  dirs: Set<string>;
+}
 
 /** A second entry at a path, an entry below a file, or a file where a directory is. Records the entry when there is none. */
 function conflictOf(rel: string, kind: 'file' | 'dir', seen: Seen): ArchiveError | undefined {
@@ -297,12 +392,17 @@ function conflictOf(rel: string, kind: 'file' | 'dir', seen: Seen): ArchiveError
   for (let i = 1; i < parts.length; i++) {
     const ancestor = parts.slice(0, i).join('/');
     if (seen.files.has(ancestor)) {
-      return new ArchiveError('conflicting-entry', `"${printable(rel)}" is below "${printable(ancestor)}", which the archive has as a file.`, rel);
+      return new ArchiveError(
+        'conflicting-entry',
+        `"${printable(rel)}" is below "${printable(ancestor)}", which the archive has as a file.`,
+        rel,
+      );
     }
     ancestors.push(ancestor);
   }
   for (const a of ancestors) seen.dirs.add(a);
-  if (kind === 'file') seen.files.add(rel); else seen.dirs.add(rel);
+  if (kind === 'file') seen.files.add(rel);
+  else seen.dirs.add(rel);
   return undefined;
 }
 
@@ -317,10 +417,18 @@ function inside(root: string, rel: string): string {
 
 function describeType(type: string): string {
   const names: Record<string, string> = {
-    GNUDumpDir: 'GNU dump directory', SparseFile: 'sparse file', SolarisACL: 'Solaris ACL', Inode: 'inode',
-    ContinuationFile: 'multi-volume continuation', TapeVolumeHeader: 'tape volume header', MultiVolume: 'multi-volume',
-    ExtendedHeader: 'oversized pax header', GlobalExtendedHeader: 'oversized global pax header',
-    NextFileHasLongPath: 'oversized long-path', NextFileHasLongLinkpath: 'oversized long-link', OldGnuLongPath: 'oversized long-path',
+    GNUDumpDir: 'GNU dump directory',
+    SparseFile: 'sparse file',
+    SolarisACL: 'Solaris ACL',
+    Inode: 'inode',
+    ContinuationFile: 'multi-volume continuation',
+    TapeVolumeHeader: 'tape volume header',
+    MultiVolume: 'multi-volume',
+    ExtendedHeader: 'oversized pax header',
+    GlobalExtendedHeader: 'oversized global pax header',
+    NextFileHasLongPath: 'oversized long-path',
+    NextFileHasLongLinkpath: 'oversized long-link',
+    OldGnuLongPath: 'oversized long-path',
   };
   return names[type] ?? `"${printable(String(type))}" (unsupported type)`;
 }

@@ -21,7 +21,11 @@ export const BUILD_FORMAT_VERSION = 1;
 export type BuildErrorCode = 'manifest-missing' | 'schema-missing' | 'transpile-failed' | 'destination-exists' | 'io';
 
 export class BuildError extends Error {
-  constructor(readonly code: BuildErrorCode, message: string, readonly problems: Problem[] = []) {
+  constructor(
+    readonly code: BuildErrorCode,
+    message: string,
+    readonly problems: Problem[] = [],
+  ) {
     super(message);
     this.name = 'BuildError';
   }
@@ -71,7 +75,12 @@ export async function buildService(dir: string, outDir: string, options: BuildOp
   const dest = path.resolve(outDir);
   if (fs.existsSync(dest)) throw new BuildError('destination-exists', `Cannot build into ${dest}: it exists already.`);
 
-  const manifestText = readOrThrow(root, SERVICE_MANIFEST, 'manifest-missing', `${SERVICE_MANIFEST} is missing: the folder is not a service.`);
+  const manifestText = readOrThrow(
+    root,
+    SERVICE_MANIFEST,
+    'manifest-missing',
+    `${SERVICE_MANIFEST} is missing: the folder is not a service.`,
+  );
   const schemaText = readOrThrow(root, SCHEMA_PATH, 'schema-missing', `${SCHEMA_PATH} is missing.`);
   const { manifest: serviceManifest } = parseManifest(manifestText);
 
@@ -99,13 +108,24 @@ export async function buildService(dir: string, outDir: string, options: BuildOp
     for (const d of result.diagnostics ?? []) {
       if (d.category !== ts.DiagnosticCategory.Error) continue;
       const { line, column } = new LineMap(source).position(d.start ?? 0);
-      problems.push({ file: rel, line, column, severity: 'error', code: `ts${d.code}`, message: ts.flattenDiagnosticMessageText(d.messageText, '\n') });
+      problems.push({
+        file: rel,
+        line,
+        column,
+        severity: 'error',
+        code: `ts${d.code}`,
+        message: ts.flattenDiagnosticMessageText(d.messageText, '\n'),
+      });
     }
     out.set(jsRel, result.outputText);
     if (result.sourceMapText) out.set(`${jsRel}.map`, result.sourceMapText);
   }
   if (problems.length) {
-    throw new BuildError('transpile-failed', `The service does not compile: ${problems.map((p) => `${p.file}:${p.line}:${p.column} ${p.message}`).join('; ')}`, problems);
+    throw new BuildError(
+      'transpile-failed',
+      `The service does not compile: ${problems.map((p) => `${p.file}:${p.line}:${p.column} ${p.message}`).join('; ')}`,
+      problems,
+    );
   }
 
   // Resolvers: each Query/Mutation field whose resolver file exists.
@@ -114,7 +134,10 @@ export async function buildService(dir: string, outDir: string, options: BuildOp
   const doc = analysis.document();
   const roots = rootNames(doc);
   const resolvers: BuildManifest['resolvers'] = { Query: {}, Mutation: {} };
-  for (const [key, rootName, operation] of [['Query', roots.query, 'queries'], ['Mutation', roots.mutation, 'mutations']] as const) {
+  for (const [key, rootName, operation] of [
+    ['Query', roots.query, 'queries'],
+    ['Mutation', roots.mutation, 'mutations'],
+  ] as const) {
     const fields = new Set<string>();
     for (const def of doc.definitions) {
       if ((def.kind === Kind.OBJECT_TYPE_DEFINITION || def.kind === Kind.OBJECT_TYPE_EXTENSION) && def.name.value === rootName) {
@@ -132,7 +155,8 @@ export async function buildService(dir: string, outDir: string, options: BuildOp
   const migrationSources = new Map<string, string>();
   for (const rel of serviceSourceFiles(root)) {
     const name = rel.slice(MIGRATIONS_DIR.length + 1);
-    if (rel.startsWith(`${MIGRATIONS_DIR}/`) && !name.includes('/')) migrationSources.set(name, fs.readFileSync(path.join(root, ...rel.split('/')), 'utf8'));
+    if (rel.startsWith(`${MIGRATIONS_DIR}/`) && !name.includes('/'))
+      migrationSources.set(name, fs.readFileSync(path.join(root, ...rel.split('/')), 'utf8'));
   }
   for (const m of committedMigrations([...migrationSources.keys()], (f) => migrationSources.get(f))) {
     migrations.push({ file: `${MIGRATIONS_DIR}/${m.file.replace(/\.ts$/, '.js')}`, className: m.className, timestamp: m.timestamp });
@@ -154,7 +178,11 @@ export async function buildService(dir: string, outDir: string, options: BuildOp
     ...(out.has(dataSource) ? { dataSource } : {}),
     migrations,
     files,
-    buildHash: sha(Object.entries(files).map(([p, h]) => `${h}  ${p}\n`).join('')),
+    buildHash: sha(
+      Object.entries(files)
+        .map(([p, h]) => `${h}  ${p}\n`)
+        .join(''),
+    ),
   };
   out.set(BUILD_MANIFEST, JSON.stringify(manifest, null, 2) + '\n');
 
@@ -191,7 +219,8 @@ async function writeAtomically(dest: string, files: Map<string, string>): Promis
     await fs.promises.rm(tmp, { recursive: true, force: true }).catch(() => undefined);
     if (e instanceof BuildError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST' || code === 'ENOTEMPTY') throw new BuildError('destination-exists', `Cannot build into ${dest}: it appeared during the build.`);
+    if (code === 'EEXIST' || code === 'ENOTEMPTY')
+      throw new BuildError('destination-exists', `Cannot build into ${dest}: it appeared during the build.`);
     throw new BuildError('io', `Cannot write the build to ${dest}: ${(e as Error).message}`);
   }
 }

@@ -9,7 +9,16 @@ import { generateService, SnapshotError } from '../../../core/src/codegen/genera
 import { costLimitsOf } from '../gateway/cost';
 import { corsOriginsOf } from '../gateway/serviceSettings';
 import type { ServiceGeneration } from '../../../core/src/codegen/generate';
-import { committedMigrations, isMigrationScript, looksLikeMigrationFile, migrationClassOf, migrationName, migrationStatements, schemaDifferences, schemaFromMigrations } from '../../../core/src/codegen/migrations';
+import {
+  committedMigrations,
+  isMigrationScript,
+  looksLikeMigrationFile,
+  migrationClassOf,
+  migrationName,
+  migrationStatements,
+  schemaDifferences,
+  schemaFromMigrations,
+} from '../../../core/src/codegen/migrations';
 import { parseSnapshot } from '../../../core/src/codegen/plan';
 import type { SchemaAnalysis } from '../../../core/src/schema/analysis';
 import { MIGRATIONS_DIR, SCHEMA_PATH, SERVICE_MANIFEST, SNAPSHOT_PATH } from '../../../core/src/service-folder/paths';
@@ -85,7 +94,9 @@ export async function checkService(dir: string, options: CheckOptions = {}): Pro
 
   const schemaText = readText(root, SCHEMA_PATH);
   if (schemaText === undefined) {
-    problems.push(at(SCHEMA_PATH, 'error', CHECK_CODES.schemaMissing, `A service keeps its GraphQL schema at ${SCHEMA_PATH}, and there is none.`));
+    problems.push(
+      at(SCHEMA_PATH, 'error', CHECK_CODES.schemaMissing, `A service keeps its GraphQL schema at ${SCHEMA_PATH}, and there is none.`),
+    );
   } else {
     result.schemaHash = createHash('sha256').update(schemaText).digest('hex');
     const analysis = analyseServiceSchema(schemaText);
@@ -115,7 +126,14 @@ function at(file: string, severity: Problem['severity'], code: string, message: 
 function checkManifest(root: string, options: CheckOptions, problems: Problem[]): string | undefined {
   const text = readText(root, SERVICE_MANIFEST);
   if (text === undefined) {
-    problems.push(at(SERVICE_MANIFEST, 'error', CHECK_CODES.manifestMissing, `A service folder has ${SERVICE_MANIFEST} at its root, and this one has none. Create it with \`serviceId: <your service>\`.`));
+    problems.push(
+      at(
+        SERVICE_MANIFEST,
+        'error',
+        CHECK_CODES.manifestMissing,
+        `A service folder has ${SERVICE_MANIFEST} at its root, and this one has none. Create it with \`serviceId: <your service>\`.`,
+      ),
+    );
     return undefined;
   }
   const { manifest, error } = parseManifest(text);
@@ -128,15 +146,36 @@ function checkManifest(root: string, options: CheckOptions, problems: Problem[])
   const id = manifest.serviceId;
   if (id !== undefined && (typeof id !== 'string' || !id.trim())) {
     const pos = new LineMap(text).position(Math.max(0, text.search(/^serviceId\s*:/m)));
-    problems.push(at(SERVICE_MANIFEST, 'error', CHECK_CODES.manifestInvalid, '`serviceId` in codestore.yaml must be a non-empty string (the id `codestore service:create` gave the service).', pos.line, pos.column));
+    problems.push(
+      at(
+        SERVICE_MANIFEST,
+        'error',
+        CHECK_CODES.manifestInvalid,
+        '`serviceId` in codestore.yaml must be a non-empty string (the id `codestore service:create` gave the service).',
+        pos.line,
+        pos.column,
+      ),
+    );
     return undefined;
   }
   if (options.serviceId !== undefined && id !== undefined && id !== options.serviceId) {
     const pos = new LineMap(text).position(Math.max(0, text.search(/^serviceId\s*:/m)));
-    problems.push(at(SERVICE_MANIFEST, 'error', CHECK_CODES.serviceIdMismatch, `codestore.yaml names the service "${id}", but this push is for "${options.serviceId}". Push from the right folder, or fix serviceId.`, pos.line, pos.column));
+    problems.push(
+      at(
+        SERVICE_MANIFEST,
+        'error',
+        CHECK_CODES.serviceIdMismatch,
+        `codestore.yaml names the service "${id}", but this push is for "${options.serviceId}". Push from the right folder, or fix serviceId.`,
+        pos.line,
+        pos.column,
+      ),
+    );
   }
   // The gateway's settings: refused here rather than ignored once deployed.
-  for (const [key, found] of [['limits', costLimitsOf(manifest).problems], ['cors', corsOriginsOf(manifest).problems]] as const) {
+  for (const [key, found] of [
+    ['limits', costLimitsOf(manifest).problems],
+    ['cors', corsOriginsOf(manifest).problems],
+  ] as const) {
     const pos = new LineMap(text).position(Math.max(0, text.search(new RegExp(`^${key}\\s*:`, 'm'))));
     for (const message of found) problems.push(at(SERVICE_MANIFEST, 'error', CHECK_CODES.manifestInvalid, message, pos.line, pos.column));
   }
@@ -156,27 +195,63 @@ function checkGenerated(root: string, analysis: SchemaAnalysis, problems: Proble
     generation = generateService(analysis.documentWithPrelude(), files);
   } catch (e) {
     if (e instanceof SnapshotError) problems.push(at(SNAPSHOT_PATH, 'error', CHECK_CODES.snapshotInvalid, e.message));
-    else problems.push(at(SCHEMA_PATH, 'error', CHECK_CODES.generationFailed, `The database layer could not be generated from the schema (${(e as Error).message}). This is a bug in code.store: please report it with your schema.`));
+    else
+      problems.push(
+        at(
+          SCHEMA_PATH,
+          'error',
+          CHECK_CODES.generationFailed,
+          `The database layer could not be generated from the schema (${(e as Error).message}). This is a bug in code.store: please report it with your schema.`,
+        ),
+      );
     return;
   }
 
   for (const drift of generatedDrift(root, generation)) {
     switch (drift.kind) {
       case 'missing':
-        problems.push(at(drift.path, 'error', CHECK_CODES.generatedMissing, `${drift.path} is missing: the schema generates it; ${REGENERATE} and push again.`));
+        problems.push(
+          at(
+            drift.path,
+            'error',
+            CHECK_CODES.generatedMissing,
+            `${drift.path} is missing: the schema generates it; ${REGENERATE} and push again.`,
+          ),
+        );
         break;
       case 'stale':
-        problems.push(at(drift.path, 'error', CHECK_CODES.generatedStale,
-          `${drift.path} differs from what the schema generates (first at line ${drift.line}): it is stale or was edited by hand; ${REGENERATE} and push again. Generated files are owned by the platform: change the schema instead.`, drift.line, drift.column));
+        problems.push(
+          at(
+            drift.path,
+            'error',
+            CHECK_CODES.generatedStale,
+            `${drift.path} differs from what the schema generates (first at line ${drift.line}): it is stale or was edited by hand; ${REGENERATE} and push again. Generated files are owned by the platform: change the schema instead.`,
+            drift.line,
+            drift.column,
+          ),
+        );
         break;
       case 'obsolete':
-        problems.push(at(drift.path, 'error', CHECK_CODES.generatedObsolete, `${drift.path} was generated from an older schema and should be gone: ${REGENERATE} (it deletes it) and push again.`));
+        problems.push(
+          at(
+            drift.path,
+            'error',
+            CHECK_CODES.generatedObsolete,
+            `${drift.path} was generated from an older schema and should be gone: ${REGENERATE} (it deletes it) and push again.`,
+          ),
+        );
         break;
       case 'migration-needed': {
         const name = migrationName(generation.plan);
         const what = generation.baseline === 'empty' ? 'creates the database tables' : 'changes the database';
-        problems.push(at(SCHEMA_PATH, 'error', CHECK_CODES.migrationMissing,
-          `The schema ${what} (migration "${name}", ${generation.plan.operations.length} operation(s)) but no migration for it was committed: ${REGENERATE}, which commits the migration to ${MIGRATIONS_DIR}/, and push again.`));
+        problems.push(
+          at(
+            SCHEMA_PATH,
+            'error',
+            CHECK_CODES.migrationMissing,
+            `The schema ${what} (migration "${name}", ${generation.plan.operations.length} operation(s)) but no migration for it was committed: ${REGENERATE}, which commits the migration to ${MIGRATIONS_DIR}/, and push again.`,
+          ),
+        );
         break;
       }
     }
@@ -193,8 +268,14 @@ function checkGenerated(root: string, analysis: SchemaAnalysis, problems: Proble
       const differences = schemaDifferences(schemaFromMigrations(statements), recorded);
       if (differences.length) {
         const shown = differences.slice(0, 5).join('; ') + (differences.length > 5 ? `; and ${differences.length - 5} more` : '');
-        problems.push(at(committed.length ? `${MIGRATIONS_DIR}/${committed[committed.length - 1]}` : SNAPSHOT_PATH, 'error', CHECK_CODES.migrationMismatch,
-          `The committed migrations do not build the schema recorded in ${SNAPSHOT_PATH} (${shown}): a migration was edited, deleted or added by hand. Restore the migrations from version control, then ${REGENERATE}.`));
+        problems.push(
+          at(
+            committed.length ? `${MIGRATIONS_DIR}/${committed[committed.length - 1]}` : SNAPSHOT_PATH,
+            'error',
+            CHECK_CODES.migrationMismatch,
+            `The committed migrations do not build the schema recorded in ${SNAPSHOT_PATH} (${shown}): a migration was edited, deleted or added by hand. Restore the migrations from version control, then ${REGENERATE}.`,
+          ),
+        );
       }
     } catch (e) {
       if (!(e instanceof SnapshotError)) throw e;
@@ -218,11 +299,23 @@ function checkMigrationFiles(root: string, problems: Problem[]): CommittedMigrat
       out.push({ file: rel, timestamp: cls.timestamp, className: cls.className });
     } else if (looksLikeMigrationFile(name)) {
       const stamp = /^\d{13}/.exec(name)![0];
-      problems.push(at(rel, 'error', CHECK_CODES.migrationInvalid,
-        `${rel} does not export a TypeORM migration class (\`export class <Name>${stamp} implements MigrationInterface\` with async up and down, its name ending in a 13-digit timestamp). Restore it from version control.`));
+      problems.push(
+        at(
+          rel,
+          'error',
+          CHECK_CODES.migrationInvalid,
+          `${rel} does not export a TypeORM migration class (\`export class <Name>${stamp} implements MigrationInterface\` with async up and down, its name ending in a 13-digit timestamp). Restore it from version control.`,
+        ),
+      );
     } else {
-      problems.push(at(rel, 'error', CHECK_CODES.migrationUnexpectedFile,
-        `${rel} is not a committed migration (a TypeORM migration class named after a 13-digit timestamp, in \`<timestamp>-<Name>.ts\`), yet the data source would run it as one. Move it out of ${MIGRATIONS_DIR}/, or ${REGENERATE}.`));
+      problems.push(
+        at(
+          rel,
+          'error',
+          CHECK_CODES.migrationUnexpectedFile,
+          `${rel} is not a committed migration (a TypeORM migration class named after a 13-digit timestamp, in \`<timestamp>-<Name>.ts\`), yet the data source would run it as one. Move it out of ${MIGRATIONS_DIR}/, or ${REGENERATE}.`,
+        ),
+      );
     }
   }
   // In the order TypeORM runs them.

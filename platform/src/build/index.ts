@@ -2,9 +2,7 @@
 //   const { dir } = await extractArchive(body, path.join(pushes, pushId));
 //   const check = await checkService(dir, { serviceId });      // problems with file/line/column
 //   if (check.ok) await buildService(dir, path.join(builds, serviceId, version));
-export {
-  ArchiveError, DEFAULT_ARCHIVE_LIMITS, extractArchive,
-} from './archive';
+export { ArchiveError, DEFAULT_ARCHIVE_LIMITS, extractArchive } from './archive';
 export type { ArchiveErrorCode, ArchiveLimits, ExtractResult } from './archive';
 export { CHECK_CODES, checkService } from './check';
 export type { CheckOptions, CheckResult, CommittedMigration } from './check';

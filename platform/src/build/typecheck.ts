@@ -51,7 +51,10 @@ let cachedRoot: string | undefined;
 export function platformModuleRoot(): string {
   if (cachedRoot) return cachedRoot;
   for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'node_modules', 'typeorm', 'package.json')) && fs.existsSync(path.join(dir, 'node_modules', 'typescript', 'lib'))) {
+    if (
+      fs.existsSync(path.join(dir, 'node_modules', 'typeorm', 'package.json')) &&
+      fs.existsSync(path.join(dir, 'node_modules', 'typescript', 'lib'))
+    ) {
       cachedRoot = dir;
       return dir;
     }
@@ -79,7 +82,11 @@ export function serviceSourceFiles(root: string): string[] {
   const out: string[] = [];
   const walk = (rel: string) => {
     let entries: fs.Dirent[];
-    try { entries = fs.readdirSync(path.join(root, rel), { withFileTypes: true }); } catch { return; }
+    try {
+      entries = fs.readdirSync(path.join(root, rel), { withFileTypes: true });
+    } catch {
+      return;
+    }
     for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const child = `${rel}/${e.name}`;
       if (e.isDirectory()) {
@@ -140,24 +147,25 @@ export function typeCheckService(root: string, options: TypeCheckOptions = {}): 
   const platformModules = new Set(PLATFORM_MODULES);
   const unavailable = new Map<string, string>(); // "file\0specifier" → package name
   const anchor = path.join(moduleRoot, '__service__.ts');
-  host.resolveModuleNameLiterals = (literals, containingFile, _redirected, opts) => literals.map((lit) => {
-    const name = lit.text;
-    const none: ts.ResolvedModuleWithFailedLookupLocations = { resolvedModule: undefined };
-    if (isLibrary(containingFile)) return ts.resolveModuleName(name, containingFile, opts, host);
-    if (name.startsWith('.')) {
-      const r = ts.resolveModuleName(name, containingFile, opts, host);
-      const resolved = r.resolvedModule?.resolvedFileName;
-      return resolved && within(path.resolve(resolved), srcDir) && !isLibrary(resolved) && /\.(d\.)?ts$/.test(resolved) ? r : none;
-    }
-    if (name.startsWith('/') || /^[A-Za-z]:/.test(name)) return none;
-    const bare = name.startsWith('node:') ? name.slice(5) : name;
-    const pkg = bare.startsWith('@') ? bare.split('/').slice(0, 2).join('/') : bare.split('/')[0];
-    // Node's built-in modules are declared by @types/node (ambient modules): no file to resolve.
-    if (name.startsWith('node:') || builtins.has(pkg)) return none;
-    if (platformModules.has(pkg)) return ts.resolveModuleName(name, anchor, opts, host);
-    unavailable.set(`${path.resolve(containingFile)}\0${name}`, pkg);
-    return none;
-  });
+  host.resolveModuleNameLiterals = (literals, containingFile, _redirected, opts) =>
+    literals.map((lit) => {
+      const name = lit.text;
+      const none: ts.ResolvedModuleWithFailedLookupLocations = { resolvedModule: undefined };
+      if (isLibrary(containingFile)) return ts.resolveModuleName(name, containingFile, opts, host);
+      if (name.startsWith('.')) {
+        const r = ts.resolveModuleName(name, containingFile, opts, host);
+        const resolved = r.resolvedModule?.resolvedFileName;
+        return resolved && within(path.resolve(resolved), srcDir) && !isLibrary(resolved) && /\.(d\.)?ts$/.test(resolved) ? r : none;
+      }
+      if (name.startsWith('/') || /^[A-Za-z]:/.test(name)) return none;
+      const bare = name.startsWith('node:') ? name.slice(5) : name;
+      const pkg = bare.startsWith('@') ? bare.split('/').slice(0, 2).join('/') : bare.split('/')[0];
+      // Node's built-in modules are declared by @types/node (ambient modules): no file to resolve.
+      if (name.startsWith('node:') || builtins.has(pkg)) return none;
+      if (platformModules.has(pkg)) return ts.resolveModuleName(name, anchor, opts, host);
+      unavailable.set(`${path.resolve(containingFile)}\0${name}`, pkg);
+      return none;
+    });
 
   const program = ts.createProgram({ rootNames, options: compilerOptions, host });
   const problems: Problem[] = [];
@@ -167,7 +175,12 @@ export function typeCheckService(root: string, options: TypeCheckOptions = {}): 
     if (within(abs, serviceRoot)) return path.relative(serviceRoot, abs).split(path.sep).join('/');
     return path.relative(moduleRoot, abs).split(path.sep).join('/');
   };
-  const scrub = (text: string) => text.split(serviceRoot + path.sep).join('').split(serviceRoot).join('.');
+  const scrub = (text: string) =>
+    text
+      .split(serviceRoot + path.sep)
+      .join('')
+      .split(serviceRoot)
+      .join('.');
   const add = (d: ts.Diagnostic) => {
     let file = '';
     let line = 1;
@@ -223,16 +236,19 @@ export function prewarmTypeCheck(options: TypeCheckOptions = {}): void {
   try {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'codestore-prewarm-'));
     fs.mkdirSync(path.join(dir, 'src'));
-    fs.writeFileSync(path.join(dir, 'src', 'prewarm.ts'), [
-      "import { BaseEntity, Column, DataSource, Entity, PrimaryGeneratedColumn, type Relation } from 'typeorm';",
-      "import type { GraphQLResolveInfo } from 'graphql';",
-      "@Entity('Prewarm') export default class Prewarm extends BaseEntity {",
-      "  @PrimaryGeneratedColumn({ type: 'bigint' }) id!: string;",
-      "  @Column('character varying', { nullable: true }) self!: Relation<Prewarm> | null;",
-      '}',
-      'export const use = (db: DataSource, info: GraphQLResolveInfo) => db.getRepository(Prewarm).find().then((r) => [r, info, process.env.X]);',
-      '',
-    ].join('\n'));
+    fs.writeFileSync(
+      path.join(dir, 'src', 'prewarm.ts'),
+      [
+        "import { BaseEntity, Column, DataSource, Entity, PrimaryGeneratedColumn, type Relation } from 'typeorm';",
+        "import type { GraphQLResolveInfo } from 'graphql';",
+        "@Entity('Prewarm') export default class Prewarm extends BaseEntity {",
+        "  @PrimaryGeneratedColumn({ type: 'bigint' }) id!: string;",
+        "  @Column('character varying', { nullable: true }) self!: Relation<Prewarm> | null;",
+        '}',
+        'export const use = (db: DataSource, info: GraphQLResolveInfo) => db.getRepository(Prewarm).find().then((r) => [r, info, process.env.X]);',
+        '',
+      ].join('\n'),
+    );
     typeCheckService(dir, options);
   } catch {
     /* best effort */
@@ -248,7 +264,11 @@ function checkResolverExport(checker: ts.TypeChecker, sf: ts.SourceFile, rel: st
   const exported = moduleSymbol ? checker.getExportsOfModule(moduleSymbol).find((s) => s.escapedName === 'default') : undefined;
   if (!exported) {
     return {
-      file: rel, line: 1, column: 1, severity: 'error', code: 'resolver-no-default-export',
+      file: rel,
+      line: 1,
+      column: 1,
+      severity: 'error',
+      code: 'resolver-no-default-export',
       message: `${rel} has no default export: export the resolver of "${field}" as the default, \`export default async function ${field}(parent, args, context, info) { ... }\`.`,
     };
   }
@@ -261,19 +281,29 @@ function checkResolverExport(checker: ts.TypeChecker, sf: ts.SourceFile, rel: st
   let column = 1;
   if (decl && decl.getSourceFile() === sf) {
     let map = lineMaps.get(rel);
-    if (!map) { map = new LineMap(sf.text); lineMaps.set(rel, map); }
+    if (!map) {
+      map = new LineMap(sf.text);
+      lineMaps.set(rel, map);
+    }
     ({ line, column } = map.position(decl.getStart(sf)));
   }
   return {
-    file: rel, line, column, severity: 'error', code: 'resolver-not-a-function',
+    file: rel,
+    line,
+    column,
+    severity: 'error',
+    code: 'resolver-not-a-function',
     message: `The default export of ${rel} is ${checker.typeToString(type)}, not a function: the platform calls it as the resolver of "${field}" with (parent, args, context, info).`,
   };
 }
 
 function severityOf(category: ts.DiagnosticCategory): ProblemSeverity {
   switch (category) {
-    case ts.DiagnosticCategory.Error: return 'error';
-    case ts.DiagnosticCategory.Warning: return 'warning';
-    default: return 'information';
+    case ts.DiagnosticCategory.Error:
+      return 'error';
+    case ts.DiagnosticCategory.Warning:
+      return 'warning';
+    default:
+      return 'information';
   }
 }

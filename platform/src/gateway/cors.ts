@@ -17,7 +17,8 @@ export const LOCAL_ORIGINS: readonly string[] = ['http://localhost:*', 'http://1
 export function checkOriginPattern(pattern: string): string | undefined {
   if (typeof pattern !== 'string') return 'an origin must be a string like https://app.example.com';
   const m = /^(https?):\/\/(\*\.)?([a-z0-9-]+(\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(:(\d{1,5}|\*))?$/.exec(pattern.toLowerCase());
-  if (!m) return `"${pattern.slice(0, 100)}" is not an origin: write scheme://host[:port], like https://app.example.com or http://localhost:*, without a path`;
+  if (!m)
+    return `"${pattern.slice(0, 100)}" is not an origin: write scheme://host[:port], like https://app.example.com or http://localhost:*, without a path`;
   return undefined;
 }
 

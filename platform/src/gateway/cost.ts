@@ -57,7 +57,9 @@ export function costLimitsOf(manifest: Record<string, unknown>): { limits: CostL
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
       problems.push(`\`limits.${k}\` in codestore.yaml must be a positive whole number, not ${JSON.stringify(value)}.`);
     } else if (value > MAX_COST_LIMITS[k]) {
-      problems.push(`\`limits.${k}\` in codestore.yaml is ${value}, more than the platform allows (${MAX_COST_LIMITS[k]}); ${MAX_COST_LIMITS[k]} applies.`);
+      problems.push(
+        `\`limits.${k}\` in codestore.yaml is ${value}, more than the platform allows (${MAX_COST_LIMITS[k]}); ${MAX_COST_LIMITS[k]} applies.`,
+      );
       limits[k] = MAX_COST_LIMITS[k];
     } else {
       limits[k] = value;
@@ -68,8 +70,9 @@ export function costLimitsOf(manifest: Record<string, unknown>): { limits: CostL
 
 function refusal(limit: CostLimit, measured: number, maximum: number): CostRefusal {
   const m = Number.isFinite(measured) ? Math.round(measured).toLocaleString('en-US') : 'too many';
-  const message = `Query too complex: ${WHAT[limit].replace('{m}', m)}; the limit (${limit}) is ${maximum.toLocaleString('en-US')}. `
-    + `${HOW[limit]}, or raise \`limits.${limit}\` in the service's codestore.yaml (at most ${MAX_COST_LIMITS[limit].toLocaleString('en-US')}). Nothing ran.`;
+  const message =
+    `Query too complex: ${WHAT[limit].replace('{m}', m)}; the limit (${limit}) is ${maximum.toLocaleString('en-US')}. ` +
+    `${HOW[limit]}, or raise \`limits.${limit}\` in the service's codestore.yaml (at most ${MAX_COST_LIMITS[limit].toLocaleString('en-US')}). Nothing ran.`;
   return { limit, measured: Number.isFinite(measured) ? Math.round(measured) : Number.MAX_SAFE_INTEGER, maximum, message };
 }
 
@@ -79,7 +82,11 @@ export function checkDocumentSize(bytes: number, limits: CostLimits): CostRefusa
 }
 
 /** The operation's depth, then its fields, against the limits. */
-export function checkOperation(op: OperationAnalysis, variables: Record<string, unknown> | undefined, limits: CostLimits): CostRefusal | undefined {
+export function checkOperation(
+  op: OperationAnalysis,
+  variables: Record<string, unknown> | undefined,
+  limits: CostLimits,
+): CostRefusal | undefined {
   if (op.depth > limits.depth) return refusal('depth', op.depth, limits.depth);
   const fields = op.fieldCount(variables);
   return fields > limits.fields ? refusal('fields', fields, limits.fields) : undefined;

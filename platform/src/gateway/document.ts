@@ -4,8 +4,15 @@
 // anything runs; it needs no GraphQL schema object, only which fields of which types are lists.
 import { createHash } from 'crypto';
 import {
-  DefinitionNode, FieldNode, FragmentDefinitionNode, Kind, OperationDefinitionNode, parse,
-  SelectionSetNode, TypeNode, ValueNode,
+  DefinitionNode,
+  FieldNode,
+  FragmentDefinitionNode,
+  Kind,
+  OperationDefinitionNode,
+  parse,
+  SelectionSetNode,
+  TypeNode,
+  ValueNode,
 } from 'graphql';
 
 /** A list field without a size argument is estimated at this many items. */
@@ -36,10 +43,15 @@ export function schemaShape(sdl: string, roots: { query?: string; mutation?: str
         else subscription = op.type.name.value;
       }
     }
-    if (def.kind !== Kind.OBJECT_TYPE_DEFINITION && def.kind !== Kind.OBJECT_TYPE_EXTENSION
-      && def.kind !== Kind.INTERFACE_TYPE_DEFINITION && def.kind !== Kind.INTERFACE_TYPE_EXTENSION) continue;
+    if (
+      def.kind !== Kind.OBJECT_TYPE_DEFINITION &&
+      def.kind !== Kind.OBJECT_TYPE_EXTENSION &&
+      def.kind !== Kind.INTERFACE_TYPE_DEFINITION &&
+      def.kind !== Kind.INTERFACE_TYPE_EXTENSION
+    )
+      continue;
     let fields = types.get(def.name.value);
-    if (!fields) types.set(def.name.value, fields = new Map());
+    if (!fields) types.set(def.name.value, (fields = new Map()));
     for (const f of def.fields ?? []) fields.set(f.name.value, { list: isList(f.type), type: namedType(f.type) });
   }
   return { types, query, mutation, subscription };
@@ -124,16 +136,21 @@ class Walker {
   private readonly fragmentDepth = new Map<string, number>();
   private readonly inProgress = new Set<string>();
 
-  constructor(private readonly schema: SchemaShape, private readonly fragments: Map<string, FragmentDefinitionNode>) {}
+  constructor(
+    private readonly schema: SchemaShape,
+    private readonly fragments: Map<string, FragmentDefinitionNode>,
+  ) {}
 
   operation(op: OperationDefinitionNode): OperationAnalysis {
-    const root = op.operation === 'query' ? this.schema.query : op.operation === 'mutation' ? this.schema.mutation : this.schema.subscription;
+    const root =
+      op.operation === 'query' ? this.schema.query : op.operation === 'mutation' ? this.schema.mutation : this.schema.subscription;
     const rootFields: string[] = [];
     this.rootFields(op.selectionSet, rootFields, new Set());
     const cost = this.cost(op.selectionSet, root, false);
     const depth = this.depth(op.selectionSet);
     const defaults = new Map<string, unknown>();
-    for (const v of op.variableDefinitions ?? []) if (v.defaultValue?.kind === Kind.INT) defaults.set(v.variable.name.value, Number(v.defaultValue.value));
+    for (const v of op.variableDefinitions ?? [])
+      if (v.defaultValue?.kind === Kind.INT) defaults.set(v.variable.name.value, Number(v.defaultValue.value));
     const fixed = cost.dynamic ? undefined : evaluate(cost, {}, new Map());
     return {
       type: op.operation as OperationType,

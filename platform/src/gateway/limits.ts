@@ -58,7 +58,11 @@ export interface CallLimitsOptions {
   developerRateLimit?: RateLimit | null;
 }
 
-interface QuotaState { month: string; used: number; reserved: number }
+interface QuotaState {
+  month: string;
+  used: number;
+  reserved: number;
+}
 
 export class CallLimits {
   readonly now: () => number;
@@ -69,7 +73,12 @@ export class CallLimits {
   private refusedQueue = new Map<string, RefusedCount>();
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly db: Db, private readonly meter: Meter, private readonly options: CallLimitsOptions = {}, private readonly logError: (message: string, e: unknown) => void = () => undefined) {
+  constructor(
+    private readonly db: Db,
+    private readonly meter: Meter,
+    private readonly options: CallLimitsOptions = {},
+    private readonly logError: (message: string, e: unknown) => void = () => undefined,
+  ) {
     this.now = options.now ?? Date.now;
   }
 
@@ -96,7 +105,7 @@ export class CallLimits {
     let w = this.windows.get(key);
     if (!w || w.window !== window) {
       if (!w && this.windows.size > 100_000) this.windows.clear();
-      this.windows.set(key, w = { window, count: 0 });
+      this.windows.set(key, (w = { window, count: 0 }));
     }
     if (w.count < limit.calls) {
       w.count++;
@@ -104,7 +113,9 @@ export class CallLimits {
     }
     const retryAfter = Math.max(1, Math.ceil(((window + 1) * period - now) / 1000));
     return {
-      code: 'RATE_LIMITED', retryAfter, limit: formatRateLimit(limit),
+      code: 'RATE_LIMITED',
+      retryAfter,
+      limit: formatRateLimit(limit),
       message: `Rate limit: at most ${limit.calls} calls a ${limit.per} per ${who}; this one was refused and not billed. Retry after ${retryAfter} s.`,
     };
   }
@@ -126,15 +137,28 @@ export class CallLimits {
       const next = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
       const retryAfter = Math.max(1, Math.ceil((next - now.getTime()) / 1000));
       return {
-        code: 'QUOTA_EXCEEDED', retryAfter, limit: `${plan.quota}/month`,
+        code: 'QUOTA_EXCEEDED',
+        retryAfter,
+        limit: `${plan.quota}/month`,
         message: `Quota: the plan allows ${plan.quota} calls a month, and this month's are used; this one was refused and not billed. It renews on ${new Date(next).toISOString().slice(0, 10)} (UTC), or the project can move to a plan with a larger quota.`,
       };
     }
     s.reserved++;
     let done = false;
     return {
-      commit: () => { if (!done) { done = true; s.reserved--; s.used++; } },
-      release: () => { if (!done) { done = true; s.reserved--; } },
+      commit: () => {
+        if (!done) {
+          done = true;
+          s.reserved--;
+          s.used++;
+        }
+      },
+      release: () => {
+        if (!done) {
+          done = true;
+          s.reserved--;
+        }
+      },
     };
   }
 
@@ -159,7 +183,9 @@ export class CallLimits {
     const batch = [...this.refusedQueue.values()];
     this.refusedQueue = new Map();
     if (!batch.length) return;
-    await this.db.transaction((tx) => addRefusedCalls(tx, batch)).catch((e) => this.logError(`could not count ${batch.length} refused call(s)`, e));
+    await this.db
+      .transaction((tx) => addRefusedCalls(tx, batch))
+      .catch((e) => this.logError(`could not count ${batch.length} refused call(s)`, e));
   }
 }
 
@@ -168,9 +194,14 @@ export function isRefusal(x: QuotaTicket | LimitRefusal): x is LimitRefusal {
 }
 
 /** The limits a call must pass, by whose key it carries: a plan's for production, the developer default elsewhere. */
-export async function admitCall(limits: CallLimits, meter: Meter, route: { environment: string; instance_id: string | null; service_id: string }, keyHash: string): Promise<QuotaTicket | LimitRefusal> {
+export async function admitCall(
+  limits: CallLimits,
+  meter: Meter,
+  route: { environment: string; instance_id: string | null; service_id: string },
+  keyHash: string,
+): Promise<QuotaTicket | LimitRefusal> {
   if (route.environment === 'production' && route.instance_id) {
-    const planId = meter.planOf(route.instance_id) ?? await meter.loadPlan(route.instance_id);
+    const planId = meter.planOf(route.instance_id) ?? (await meter.loadPlan(route.instance_id));
     const plan = planId ? await limits.planLimits(planId) : undefined;
     if (!plan) return NO_TICKET;
     if (plan.rate_limit !== null && plan.rate_period !== null) {

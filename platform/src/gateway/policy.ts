@@ -50,7 +50,11 @@ export class GatewayPolicy {
   private readonly reported = new Set<string>();
 
   /** `report` writes a platform line to an environment's log. */
-  constructor(private readonly db: Db, private readonly report: (environmentId: string, message: string) => void, private readonly options: PolicyOptions = {}) {
+  constructor(
+    private readonly db: Db,
+    private readonly report: (environmentId: string, message: string) => void,
+    private readonly options: PolicyOptions = {},
+  ) {
     this.builds = new BuildSettingsCache();
   }
 
@@ -96,7 +100,7 @@ export class GatewayPolicy {
 
   /** Whether `origin` may call the environment (the build that serves it, when known, has the service's own list). */
   async allows(route: EndpointRoute, origin: string, buildPath: string | undefined): Promise<boolean> {
-    const build = buildPath ? this.builds.peek(buildPath) ?? await this.builds.get(buildPath).catch(() => undefined) : undefined;
+    const build = buildPath ? (this.builds.peek(buildPath) ?? (await this.builds.get(buildPath).catch(() => undefined))) : undefined;
     return originAllowed(origin, environmentOrigins(route.environment, await this.listedOrigins(route, build)));
   }
 
@@ -107,15 +111,27 @@ export class GatewayPolicy {
   async corsHeaders(req: http.IncomingMessage, route: EndpointRoute, buildPath?: string): Promise<http.OutgoingHttpHeaders> {
     const origin = req.headers.origin;
     if (!this.cors || typeof origin !== 'string') return {};
-    const path = route.instance_id ? undefined : buildPath ?? this.lastBuild.get(route.environment_id) ?? await servingBuildPath(this.db, route.environment_id);
+    const path = route.instance_id
+      ? undefined
+      : (buildPath ?? this.lastBuild.get(route.environment_id) ?? (await servingBuildPath(this.db, route.environment_id)));
     return (await this.allows(route, origin, path)) ? corsHeaders(origin) : {};
   }
 
   /** Answers a preflight (`OPTIONS`): 204 with the CORS headers, or 403 saying how to allow the origin. */
-  async preflight(req: http.IncomingMessage, res: http.ServerResponse, route: EndpointRoute, sendError: (status: number, code: string, message: string) => void): Promise<void> {
+  async preflight(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    route: EndpointRoute,
+    sendError: (status: number, code: string, message: string) => void,
+  ): Promise<void> {
     req.resume();
     const origin = req.headers.origin;
-    if (typeof origin !== 'string') return sendError(405, 'METHOD_NOT_ALLOWED', 'OPTIONS is a browser\'s CORS preflight and needs an Origin header; call the endpoint with POST (or GET for a query).');
+    if (typeof origin !== 'string')
+      return sendError(
+        405,
+        'METHOD_NOT_ALLOWED',
+        "OPTIONS is a browser's CORS preflight and needs an Origin header; call the endpoint with POST (or GET for a query).",
+      );
     const buildPath = route.instance_id ? undefined : await servingBuildPath(this.db, route.environment_id);
     if (!this.cors || !(await this.allows(route, origin, buildPath))) {
       return sendError(403, 'ORIGIN_NOT_ALLOWED', refusedOriginMessage(origin, route.environment, route.instance_id !== null));
@@ -131,7 +147,7 @@ export class GatewayPolicy {
   async inspect(params: GraphqlParams | undefined, environmentId: string, buildPath: string): Promise<Inspection> {
     this.lastBuild.set(environmentId, buildPath);
     if (!params) return {};
-    const build = this.builds.peek(buildPath) ?? await this.builds.get(buildPath);
+    const build = this.builds.peek(buildPath) ?? (await this.builds.get(buildPath));
     if (build.problems.length && !this.reported.has(`${environmentId} ${buildPath}`)) {
       this.reported.add(`${environmentId} ${buildPath}`);
       this.report(environmentId, `codestore.yaml: ${build.problems.join(' ')}`);
@@ -169,6 +185,9 @@ export function graphqlParams(method: string | undefined, url: string, body: Buf
     if (!raw || typeof raw !== 'object') return undefined;
   }
   if (typeof raw.query !== 'string') return undefined;
-  const variables = raw.variables && typeof raw.variables === 'object' && !Array.isArray(raw.variables) ? raw.variables as Record<string, unknown> : undefined;
+  const variables =
+    raw.variables && typeof raw.variables === 'object' && !Array.isArray(raw.variables)
+      ? (raw.variables as Record<string, unknown>)
+      : undefined;
   return { query: raw.query, operationName: typeof raw.operationName === 'string' ? raw.operationName : null, variables };
 }

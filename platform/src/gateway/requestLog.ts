@@ -33,7 +33,8 @@ export function formatRequestLine(r: RequestRecord): string {
   return line;
 }
 
-const LINE = /^([a-zA-Z]+)(?: ([_A-Za-z][_0-9A-Za-z]*))?(?: \(([^)]*)\))? (\d{3}|aborted) (\d+(?:\.\d+)?) ms(?: ("(?:[^"\\]|\\.)*"|[\w.@-]+))?(?: refused: (.*))?$/s;
+const LINE =
+  /^([a-zA-Z]+)(?: ([_A-Za-z][_0-9A-Za-z]*))?(?: \(([^)]*)\))? (\d{3}|aborted) (\d+(?:\.\d+)?) ms(?: ("(?:[^"\\]|\\.)*"|[\w.@-]+))?(?: refused: (.*))?$/s;
 
 /** Reads a request line back; undefined for a line not in this format (one written before it). */
 export function parseRequestLine(message: string): RequestRecord | undefined {
@@ -43,7 +44,7 @@ export function parseRequestLine(message: string): RequestRecord | undefined {
   let clientKey: string | null = null;
   if (key) {
     try {
-      clientKey = key.startsWith('"') ? JSON.parse(key) as string : key;
+      clientKey = key.startsWith('"') ? (JSON.parse(key) as string) : key;
     } catch {
       return undefined;
     }

@@ -25,7 +25,8 @@ export function corsOriginsOf(manifest: Record<string, unknown>): { origins: str
   const cors = manifest.cors;
   if (cors === undefined || cors === null) return { origins: [], problems: [] };
   const list = typeof cors === 'object' && !Array.isArray(cors) ? (cors as Record<string, unknown>).origins : undefined;
-  if (!Array.isArray(list)) return { origins: [], problems: ['`cors` in codestore.yaml must be `cors: { origins: [https://app.example.com, ...] }`.'] };
+  if (!Array.isArray(list))
+    return { origins: [], problems: ['`cors` in codestore.yaml must be `cors: { origins: [https://app.example.com, ...] }`.'] };
   const origins: string[] = [];
   const problems: string[] = [];
   for (const o of list) {
@@ -48,7 +49,10 @@ export async function readBuildSettings(buildPath: string): Promise<BuildSetting
   const [manifestText, schemaText, buildManifest] = await Promise.all([
     fs.readFile(path.join(buildPath, SERVICE_MANIFEST), 'utf8').catch(() => ''),
     fs.readFile(path.join(buildPath, ...SCHEMA_PATH.split('/')), 'utf8'),
-    fs.readFile(path.join(buildPath, BUILD_MANIFEST), 'utf8').then((t) => JSON.parse(t) as { rootTypes?: { query?: string; mutation?: string } }, () => ({ rootTypes: undefined })),
+    fs.readFile(path.join(buildPath, BUILD_MANIFEST), 'utf8').then(
+      (t) => JSON.parse(t) as { rootTypes?: { query?: string; mutation?: string } },
+      () => ({ rootTypes: undefined }),
+    ),
   ]);
   const { limits, origins, problems } = settingsOfManifest(manifestText);
   return { schemaKey: buildPath, schema: schemaShape(schemaText, buildManifest.rootTypes), limits, origins, problems };

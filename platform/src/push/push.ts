@@ -96,7 +96,8 @@ export function createPushHandler(parts: PlatformParts, hooks: { onVersionBuilt?
       const org = req.headers[ORGANIZATION_HEADER];
       caller = await parts.auth.authenticate(req.headers.authorization, typeof org === 'string' ? org : undefined);
       const need = needOf(PUSH_PERMISSION, {});
-      if (need !== 'public' && need !== 'account' && !allows(caller.role, need)) throw forbidden('push', need, caller.role, caller.organizationName);
+      if (need !== 'public' && need !== 'account' && !allows(caller.role, need))
+        throw forbidden('push', need, caller.role, caller.organizationName);
       const found = await serviceById(parts.db, caller.organizationId, serviceId);
       if (!found) throw serviceNotFound(serviceId);
       service = found;
@@ -107,7 +108,11 @@ export function createPushHandler(parts: PlatformParts, hooks: { onVersionBuilt?
     }
     const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     if (!CONTENT_TYPES.has(type)) {
-      return refuse(415, 'UNSUPPORTED_MEDIA_TYPE', `Send the service folder as a gzipped tar with Content-Type: application/gzip (got ${type || 'none'}).`);
+      return refuse(
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+        `Send the service folder as a gzipped tar with Content-Type: application/gzip (got ${type || 'none'}).`,
+      );
     }
     const declared = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
     if (declared !== undefined && declared > PUSH_BODY_LIMIT) {
@@ -136,17 +141,33 @@ export function createPushHandler(parts: PlatformParts, hooks: { onVersionBuilt?
       });
       const v = outcome.built.version;
       const result: PushResult = {
-        id: v.id, version: v.version, schemaHash: v.schema_hash, releaseNotes: v.release_notes, createdAt: v.created_at,
-        deployed: deployment?.status === 'DEPLOYED', deployment: deployment ?? null, warnings: outcome.warnings,
+        id: v.id,
+        version: v.version,
+        schemaHash: v.schema_hash,
+        releaseNotes: v.release_notes,
+        createdAt: v.created_at,
+        deployed: deployment?.status === 'DEPLOYED',
+        deployment: deployment ?? null,
+        warnings: outcome.warnings,
       };
       await recordActivity(parts.db, {
-        organizationId: caller.organizationId, actorEmail: caller.email, action: 'push', target: `service ${service.id}`,
+        organizationId: caller.organizationId,
+        actorEmail: caller.email,
+        action: 'push',
+        target: `service ${service.id}`,
         details: `${v.version} ${deployment?.status ?? 'not deployed'}${deployment?.error ? `: ${deployment.error.slice(0, 200)}` : ''}`,
       }).catch((e) => parts.logError('recording a push in the activity feed', e));
       return sendJson(res, 201, result);
     } catch (e) {
       if (e instanceof ArchiveError) {
-        return sendJson(res, 400, { errors: [{ message: e.message, extensions: { code: 'BAD_ARCHIVE', reason: e.code, ...(e.entry !== undefined ? { entry: e.entry } : {}) } }] });
+        return sendJson(res, 400, {
+          errors: [
+            {
+              message: e.message,
+              extensions: { code: 'BAD_ARCHIVE', reason: e.code, ...(e.entry !== undefined ? { entry: e.entry } : {}) },
+            },
+          ],
+        });
       }
       return sendFailure(res, e, parts.logError);
     }
@@ -183,7 +204,13 @@ async function push(parts: PlatformParts, service: ServiceRow, body: Buffer, rel
       throw e;
     }
     try {
-      const row = await insertVersion(parts.db, { serviceId: service.id, version, releaseNotes, schemaHash: manifest.schemaHash, buildPath });
+      const row = await insertVersion(parts.db, {
+        serviceId: service.id,
+        version,
+        releaseNotes,
+        schemaHash: manifest.schemaHash,
+        buildPath,
+      });
       return { kind: 'built', built: { service, version: row, buildPath, manifest }, warnings: problems };
     } catch (e) {
       await fs.promises.rm(buildPath, { recursive: true, force: true }).catch(() => undefined);
@@ -193,7 +220,11 @@ async function push(parts: PlatformParts, service: ServiceRow, body: Buffer, rel
     await fs.promises.rm(pushDir, { recursive: true, force: true }).catch(() => undefined);
     // Leave no empty folders behind a refused push.
     for (const dir of [path.join(root, 'pushes'), root]) {
-      try { await fs.promises.rmdir(dir); } catch { break; }
+      try {
+        await fs.promises.rmdir(dir);
+      } catch {
+        break;
+      }
     }
   }
 }
@@ -207,9 +238,14 @@ function readReleaseNotes(header: string | string[] | undefined): string | null 
   if (header === undefined) return null;
   const raw = Array.isArray(header) ? header.join(', ') : header;
   let notes = raw;
-  try { notes = decodeURIComponent(raw); } catch { /* sent as is */ }
+  try {
+    notes = decodeURIComponent(raw);
+  } catch {
+    /* sent as is */
+  }
   notes = notes.trim();
-  if (notes.length > RELEASE_NOTES_MAX) throw new ApiError('BAD_USER_INPUT', `Release notes are limited to ${RELEASE_NOTES_MAX} characters.`);
+  if (notes.length > RELEASE_NOTES_MAX)
+    throw new ApiError('BAD_USER_INPUT', `Release notes are limited to ${RELEASE_NOTES_MAX} characters.`);
   return notes || null;
 }
 
@@ -228,8 +264,23 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
       }
       chunks.push(chunk);
     });
-    req.on('end', () => { if (!done) { done = true; resolve(Buffer.concat(chunks)); } });
-    req.on('error', (e) => { if (!done) { done = true; reject(e); } });
-    req.on('aborted', () => { if (!done) { done = true; reject(new Error('The client aborted the push.')); } });
+    req.on('end', () => {
+      if (!done) {
+        done = true;
+        resolve(Buffer.concat(chunks));
+      }
+    });
+    req.on('error', (e) => {
+      if (!done) {
+        done = true;
+        reject(e);
+      }
+    });
+    req.on('aborted', () => {
+      if (!done) {
+        done = true;
+        reject(new Error('The client aborted the push.'));
+      }
+    });
   });
 }

@@ -102,19 +102,25 @@ export async function serverDatabases(options: ServerDatabasesOptions & { ownRol
             try {
               await c.query(`CREATE ROLE "${name}" LOGIN PASSWORD '${password}'`);
             } catch (e) {
-              if ((e as { code?: string }).code !== '42710') throw new Error(`Cannot create the environment's role "${name}": ${(e as Error).message}.`);
+              if ((e as { code?: string }).code !== '42710')
+                throw new Error(`Cannot create the environment's role "${name}": ${(e as Error).message}.`);
             }
           } else {
             await c.query(`ALTER ROLE "${name}" LOGIN PASSWORD '${password}'`);
           }
         }
-        const found = await c.query<{ owner: string }>('SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1', [name]);
+        const found = await c.query<{ owner: string }>('SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1', [
+          name,
+        ]);
         if (!found.rowCount) {
           try {
             await c.query(`CREATE DATABASE "${name}"${ownRoles ? ` OWNER "${name}"` : ''}`);
           } catch (e) {
             // Two deployments of one environment never run at once; another platform might.
-            if ((e as { code?: string }).code !== '42P04') throw new Error(`Cannot create the environment's database "${name}": ${(e as Error).message}. The platform's database user needs the CREATEDB privilege.`);
+            if ((e as { code?: string }).code !== '42P04')
+              throw new Error(
+                `Cannot create the environment's database "${name}": ${(e as Error).message}. The platform's database user needs the CREATEDB privilege.`,
+              );
           }
         } else if (ownRoles && found.rows[0].owner !== name) {
           await adoptDatabase(storeUrl, name);
@@ -163,7 +169,11 @@ async function adoptDatabase(storeUrl: string, name: string): Promise<void> {
       UNION ALL
       SELECT 'SCHEMA', '', n.nspname FROM pg_namespace n WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'`);
     for (const o of objects.rows) {
-      await c.query(o.kind === 'SCHEMA' ? `ALTER SCHEMA ${q(o.name)} OWNER TO ${q(name)}` : `ALTER ${o.kind} ${q(o.schema)}.${q(o.name)} OWNER TO ${q(name)}`);
+      await c.query(
+        o.kind === 'SCHEMA'
+          ? `ALTER SCHEMA ${q(o.name)} OWNER TO ${q(name)}`
+          : `ALTER ${o.kind} ${q(o.schema)}.${q(o.name)} OWNER TO ${q(name)}`,
+      );
     }
     await c.query('COMMIT');
   } catch (e) {

@@ -35,10 +35,7 @@ export interface DatabaseProxy {
 }
 
 function errorResponse(code: string, message: string): Buffer {
-  const fields = Buffer.concat([
-    Buffer.from('SFATAL\0VFATAL\0', 'utf8'),
-    Buffer.from(`C${code}\0M${message}\0\0`, 'utf8'),
-  ]);
+  const fields = Buffer.concat([Buffer.from('SFATAL\0VFATAL\0', 'utf8'), Buffer.from(`C${code}\0M${message}\0\0`, 'utf8')]);
   const head = Buffer.alloc(5);
   head.write('E', 0, 'ascii');
   head.writeInt32BE(fields.length + 4, 1);
@@ -83,7 +80,11 @@ export async function startDatabaseProxy(options: DatabaseProxyOptions): Promise
       buffered = Buffer.concat([buffered, chunk]);
       while (buffered.length >= 8) {
         const length = buffered.readInt32BE(0);
-        if (length < 8 || length > STARTUP_MAX) { clearTimeout(timer); client.destroy(); return; }
+        if (length < 8 || length > STARTUP_MAX) {
+          clearTimeout(timer);
+          client.destroy();
+          return;
+        }
         if (buffered.length < length) return;
         const code = buffered.readInt32BE(4);
         if (code === SSL_REQUEST || code === GSSENC_REQUEST) {
@@ -94,19 +95,35 @@ export async function startDatabaseProxy(options: DatabaseProxyOptions): Promise
         }
         clearTimeout(timer);
         client.off('data', onData);
-        if (code === CANCEL_REQUEST) { client.destroy(); return; }
-        if (code !== PROTOCOL_3) { refuse(client, '08P01', 'Only PostgreSQL protocol 3.0 is spoken here.'); return; }
+        if (code === CANCEL_REQUEST) {
+          client.destroy();
+          return;
+        }
+        if (code !== PROTOCOL_3) {
+          refuse(client, '08P01', 'Only PostgreSQL protocol 3.0 is spoken here.');
+          return;
+        }
         const params = startupParameters(buffered.subarray(0, length));
         const askedUser = params.get('user') ?? '';
         const askedDb = params.get('database') || askedUser;
-        if (params.has('replication')) { refuse(client, '28000', 'Replication connections are not allowed.'); return; }
+        if (params.has('replication')) {
+          refuse(client, '28000', 'Replication connections are not allowed.');
+          return;
+        }
         if (askedUser !== user || askedDb !== database) {
-          refuse(client, '28000', `This deployment may connect only to its own database "${database}" as "${user}" (asked: database "${askedDb}" as "${askedUser}").`);
+          refuse(
+            client,
+            '28000',
+            `This deployment may connect only to its own database "${database}" as "${user}" (asked: database "${askedDb}" as "${askedUser}").`,
+          );
           return;
         }
         const server = net.connect(upstream);
         sockets.add(server);
-        server.on('close', () => { sockets.delete(server); client.destroy(); });
+        server.on('close', () => {
+          sockets.delete(server);
+          client.destroy();
+        });
         client.on('close', () => server.destroy());
         server.on('error', () => client.destroy());
         server.write(buffered);

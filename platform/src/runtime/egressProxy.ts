@@ -13,10 +13,28 @@ export interface EgressProxy {
 
 const BLOCKED = new net.BlockList();
 for (const [prefix, bits] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) BLOCKED.addSubnet(prefix, bits, 'ipv4');
-for (const [prefix, bits] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96]] as const) BLOCKED.addSubnet(prefix, bits, 'ipv6');
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const)
+  BLOCKED.addSubnet(prefix, bits, 'ipv4');
+for (const [prefix, bits] of [
+  ['::', 128],
+  ['::1', 128],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+  ['64:ff9b::', 96],
+] as const)
+  BLOCKED.addSubnet(prefix, bits, 'ipv6');
 
 /** Whether an address is one egress must not reach. */
 export function isInternalAddress(address: string): boolean {
@@ -64,13 +82,22 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
       dns.lookup(host, { all: true }, (err, addresses) => {
         if (err || !addresses.length) return refuse('502 Bad Gateway', `cannot resolve ${host}`);
         const internal = addresses.find((a) => isInternalAddress(a.address) && !allowed.has(a.address));
-        if (internal) return refuse('403 Forbidden', `${host} is ${internal.address}, an internal address (loopback, private or link-local): egress reaches only the public internet`);
+        if (internal)
+          return refuse(
+            '403 Forbidden',
+            `${host} is ${internal.address}, an internal address (loopback, private or link-local): egress reaches only the public internet`,
+          );
         const upstream = net.connect({ host: addresses[0].address, port });
         sockets.add(upstream);
-        upstream.on('close', () => { sockets.delete(upstream); client.destroy(); });
+        upstream.on('close', () => {
+          sockets.delete(upstream);
+          client.destroy();
+        });
         client.on('close', () => upstream.destroy());
         let connected = false;
-        upstream.on('error', (e) => { if (!connected && !client.destroyed) refuse('502 Bad Gateway', `cannot connect to ${host}:${port} (${e.message})`); });
+        upstream.on('error', (e) => {
+          if (!connected && !client.destroyed) refuse('502 Bad Gateway', `cannot connect to ${host}:${port} (${e.message})`);
+        });
         upstream.once('connect', () => {
           connected = true;
           client.write('HTTP/1.1 200 Connection established\r\n\r\n');
@@ -83,7 +110,10 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
     client.on('data', onData);
   });
   fs.rmSync(options.socketPath, { force: true });
-  await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(options.socketPath, () => resolve()); });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.socketPath, () => resolve());
+  });
   fs.chmodSync(options.socketPath, 0o666);
   return {
     async close() {

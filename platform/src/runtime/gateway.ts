@@ -22,7 +22,17 @@ import { DEVELOPER_KEY_CLIENT, type UsageRecorder } from '../usage/recorder';
 
 export const KEY_HEADER = 'x-user-authorization';
 /** Headers that belong to one hop, not forwarded (RFC 9110 7.6.1), and the platform key. */
-const HOP_HEADERS = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', KEY_HEADER, EXECUTED_HEADER]);
+const HOP_HEADERS = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+  KEY_HEADER,
+  EXECUTED_HEADER,
+]);
 
 export interface Gateway {
   handle: RouteHandler;
@@ -36,7 +46,14 @@ export interface Gateway {
   flush(): Promise<void>;
 }
 
-export function createGateway(db: Db, runtime: Runtime, logs: LogSink, meter: Meter, options: PolicyOptions = {}, usage?: UsageRecorder): Gateway {
+export function createGateway(
+  db: Db,
+  runtime: Runtime,
+  logs: LogSink,
+  meter: Meter,
+  options: PolicyOptions = {},
+  usage?: UsageRecorder,
+): Gateway {
   const policy = new GatewayPolicy(db, (environmentId, message) => logs.write(environmentId, null, 'platform', message), options);
   const limits = new CallLimits(db, meter, options);
   // The active client keys of each project (sha256 → name), read when first needed.
@@ -59,19 +76,27 @@ export function createGateway(db: Db, runtime: Runtime, logs: LogSink, meter: Me
   const handle: RouteHandler = async (req, res, endpointId) => {
     if (req.method !== 'POST' && req.method !== 'GET' && req.method !== 'OPTIONS') {
       req.resume();
-      return sendError(res, 405, 'METHOD_NOT_ALLOWED', 'Call a service endpoint with POST (or GET for a query).', { allow: 'GET, POST, OPTIONS' });
+      return sendError(res, 405, 'METHOD_NOT_ALLOWED', 'Call a service endpoint with POST (or GET for a query).', {
+        allow: 'GET, POST, OPTIONS',
+      });
     }
     let route = routes.get(endpointId);
     if (!route) {
       route = endpointId.length <= 64 ? await endpointRoute(db, endpointId) : undefined;
       if (!route) {
         req.resume();
-        return sendError(res, 404, 'NOT_FOUND', `No service endpoint ${endpointId.slice(0, 64)} on this platform: \`codestore service:info\` and \`codestore project:service:info\` show your endpoints.`);
+        return sendError(
+          res,
+          404,
+          'NOT_FOUND',
+          `No service endpoint ${endpointId.slice(0, 64)} on this platform: \`codestore service:info\` and \`codestore project:service:info\` show your endpoints.`,
+        );
       }
       routes.set(endpointId, route);
     }
     const theRoute = route;
-    if (req.method === 'OPTIONS') return policy.preflight(req, res, route, (status, code, message) => sendError(res, status, code, message));
+    if (req.method === 'OPTIONS')
+      return policy.preflight(req, res, route, (status, code, message) => sendError(res, status, code, message));
     // A browser page reads an error answer too when its origin is allowed.
     const corsBuild = policy.knownBuild(route.environment_id);
     if (req.headers.origin !== undefined) setHeaders(res, await policy.corsHeaders(req, route, corsBuild));
@@ -87,7 +112,12 @@ export function createGateway(db: Db, runtime: Runtime, logs: LogSink, meter: Me
       const name = (await keysOf(route.project_id)).get(keyHash);
       if (name === undefined) {
         req.resume();
-        return sendError(res, 403, 'FORBIDDEN', `The ${KEY_HEADER} key is not a client key of this project (or it was revoked). \`codestore project:client:add\` makes one.`);
+        return sendError(
+          res,
+          403,
+          'FORBIDDEN',
+          `The ${KEY_HEADER} key is not a client key of this project (or it was revoked). \`codestore project:client:add\` makes one.`,
+        );
       }
       clientKey = name;
     } else {
@@ -95,7 +125,12 @@ export function createGateway(db: Db, runtime: Runtime, logs: LogSink, meter: Me
       const expected = Buffer.from(route.developer_key_sha256, 'hex');
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
         req.resume();
-        return sendError(res, 403, 'FORBIDDEN', `The ${KEY_HEADER} key is not this service's developer key. (It was shown once, by service:create.)`);
+        return sendError(
+          res,
+          403,
+          'FORBIDDEN',
+          `The ${KEY_HEADER} key is not this service's developer key. (It was shown once, by service:create.)`,
+        );
       }
     }
     if (!guardBodySize(req, res, GRAPHQL_BODY_LIMIT)) return;
@@ -106,7 +141,13 @@ export function createGateway(db: Db, runtime: Runtime, logs: LogSink, meter: Me
     const worker = await runtime.admit(route.environment_id);
     if (!worker) {
       req.resume();
-      return sendError(res, 503, 'NOT_DEPLOYED', `Nothing serves the ${route.environment} environment of this service right now: push it (or promote it to demo), or see \`codestore logs -e ${route.environment}\`.`, { 'retry-after': '5' });
+      return sendError(
+        res,
+        503,
+        'NOT_DEPLOYED',
+        `Nothing serves the ${route.environment} environment of this service right now: push it (or promote it to demo), or see \`codestore logs -e ${route.environment}\`.`,
+        { 'retry-after': '5' },
+      );
     }
     const envId = route.environment_id;
     const deploymentId = worker.deployment.deployment_id;
@@ -120,10 +161,20 @@ export function createGateway(db: Db, runtime: Runtime, logs: LogSink, meter: Me
       runtime.done(worker);
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const op = inspection.operation;
-      logs.write(envId, deploymentId, 'request', formatRequestLine({
-        operationType: op?.type ?? req.method ?? 'POST', operationName: op?.name ?? null, rootFields: op ? [...op.rootFields] : [],
-        status: String(status), ms, clientKey, refused,
-      }));
+      logs.write(
+        envId,
+        deploymentId,
+        'request',
+        formatRequestLine({
+          operationType: op?.type ?? req.method ?? 'POST',
+          operationName: op?.name ?? null,
+          rootFields: op ? [...op.rootFields] : [],
+          status: String(status),
+          ms,
+          clientKey,
+          refused,
+        }),
+      );
     };
     let params: ReturnType<typeof graphqlParams>;
     try {
@@ -144,7 +195,16 @@ export function createGateway(db: Db, runtime: Runtime, logs: LogSink, meter: Me
       if (isRefusal(verdict)) {
         finish(429, `${verdict.code} ${verdict.limit}`);
         if (theRoute.instance_id) limits.refused(theRoute.instance_id, theRoute.environment, verdict.code);
-        return sendJson(res, 429, { errors: [{ message: verdict.message, extensions: { code: verdict.code, limit: verdict.limit, retryAfter: verdict.retryAfter } }] }, { 'retry-after': String(verdict.retryAfter) });
+        return sendJson(
+          res,
+          429,
+          {
+            errors: [
+              { message: verdict.message, extensions: { code: verdict.code, limit: verdict.limit, retryAfter: verdict.retryAfter } },
+            ],
+          },
+          { 'retry-after': String(verdict.retryAfter) },
+        );
       }
       ticket = verdict;
     }
@@ -158,14 +218,18 @@ export function createGateway(db: Db, runtime: Runtime, logs: LogSink, meter: Me
     }
     const query = (req.url ?? '').includes('?') ? (req.url ?? '').slice((req.url ?? '').indexOf('?')) : '';
     const instanceId = route.instance_id;
-    const metered = instanceId ? route.environment as InstanceEnvironment : undefined;
+    const metered = instanceId ? (route.environment as InstanceEnvironment) : undefined;
     const upstream = http.request({ socketPath: worker.socketPath, method: req.method, path: `/graphql${query}`, headers, agent }, (up) => {
       clearTimeout(deadline);
       // What the call used of the schema, for schema checks: only operations the service ran.
       if (usage && params && up.headers[EXECUTED_HEADER] === '1') {
         usage.record({
-          environmentId: envId, buildPath: worker.deployment.build_path, client: clientKey ?? DEVELOPER_KEY_CLIENT,
-          documentHash: sha256(params.query), document: params.query, operationName: params.operationName,
+          environmentId: envId,
+          buildPath: worker.deployment.build_path,
+          client: clientKey ?? DEVELOPER_KEY_CLIENT,
+          documentHash: sha256(params.query),
+          document: params.query,
+          operationName: params.operationName,
         });
       }
       if (metered && up.headers[EXECUTED_HEADER] === '1') {
@@ -174,13 +238,20 @@ export function createGateway(db: Db, runtime: Runtime, logs: LogSink, meter: Me
           forward(up, planId);
         } else {
           up.pause();
-          meter.loadPlan(instanceId!).then((id) => forward(up, id), (e) => { logError(e); forward(up, undefined); });
+          meter.loadPlan(instanceId!).then(
+            (id) => forward(up, id),
+            (e) => {
+              logError(e);
+              forward(up, undefined);
+            },
+          );
         }
       } else {
         forward(up, undefined);
       }
     });
-    const logError = (e: unknown) => logs.write(envId, deploymentId, 'platform', `metering failed: ${e instanceof Error ? e.message : String(e)}`);
+    const logError = (e: unknown) =>
+      logs.write(envId, deploymentId, 'platform', `metering failed: ${e instanceof Error ? e.message : String(e)}`);
     /** Counts the call (when it is an instance's) before its answer goes out. */
     const forward = (up: http.IncomingMessage, planId: string | undefined) => {
       if (metered && planId) {
@@ -196,7 +267,10 @@ export function createGateway(db: Db, runtime: Runtime, logs: LogSink, meter: Me
       res.writeHead(up.statusCode ?? 502, out);
       up.pipe(res);
       up.on('end', () => finish(up.statusCode ?? 502));
-      up.on('error', () => { finish('aborted'); res.destroy(); });
+      up.on('error', () => {
+        finish('aborted');
+        res.destroy();
+      });
       up.resume();
     };
     upstream.on('error', (e) => {
@@ -206,10 +280,17 @@ export function createGateway(db: Db, runtime: Runtime, logs: LogSink, meter: Me
         return sendError(res, 504, 'TIMEOUT', `The service stopped answering (${worker.killedBecause}); it is being started again.`);
       }
       finish(502);
-      if (!res.headersSent) sendError(res, 502, 'SERVICE_UNAVAILABLE', `The service's process did not answer (${e.message}); its log may say why.`);
+      if (!res.headersSent)
+        sendError(res, 502, 'SERVICE_UNAVAILABLE', `The service's process did not answer (${e.message}); its log may say why.`);
       else res.destroy();
     });
-    res.on('close', () => { clearTimeout(deadline); if (!finished) { upstream.destroy(); finish('aborted'); } });
+    res.on('close', () => {
+      clearTimeout(deadline);
+      if (!finished) {
+        upstream.destroy();
+        finish('aborted');
+      }
+    });
     // Sandbox hook: a request is bounded (the service's timeout within the platform's maximum).
     // A process that stops answering altogether is the liveness watchdog's (runtime.ts).
     const timeoutMs = worker.launched.limits.requestTimeoutMs;
@@ -251,7 +332,9 @@ function readBody(req: http.IncomingMessage): Promise<Buffer | null> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', () => resolve(null));
-    req.on('close', () => { if (!req.complete) resolve(null); });
+    req.on('close', () => {
+      if (!req.complete) resolve(null);
+    });
   });
 }
 

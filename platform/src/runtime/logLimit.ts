@@ -11,7 +11,11 @@ export class LogRateLimit {
   private dropped = 0;
   private reportTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly perSecond: number, private readonly environmentId: string, private readonly logs: LogSink) {
+  constructor(
+    private readonly perSecond: number,
+    private readonly environmentId: string,
+    private readonly logs: LogSink,
+  ) {
     this.tokens = perSecond;
   }
 
@@ -34,7 +38,12 @@ export class LogRateLimit {
   private report(): void {
     this.reportTimer = undefined;
     if (!this.dropped) return;
-    this.logs.write(this.environmentId, null, 'platform', `${this.dropped} log line(s) dropped: this environment may write ${this.perSecond} lines per second`);
+    this.logs.write(
+      this.environmentId,
+      null,
+      'platform',
+      `${this.dropped} log line(s) dropped: this environment may write ${this.perSecond} lines per second`,
+    );
     this.dropped = 0;
   }
 

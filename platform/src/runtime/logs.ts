@@ -16,17 +16,26 @@ export class LogSink {
   private flushing: Promise<void> = Promise.resolve();
   private readonly sinceTrim = new Map<string, number>();
 
-  constructor(private readonly db: Db, private readonly logError: (message: string, error: unknown) => void) {}
+  constructor(
+    private readonly db: Db,
+    private readonly logError: (message: string, error: unknown) => void,
+  ) {}
 
   write(environmentId: string, deploymentId: string | null, stream: LogStream, message: string): void {
-    const text = message.length > LOG_LINE_MAX ? `${message.slice(0, LOG_LINE_MAX)} … (${message.length - LOG_LINE_MAX} more characters)` : message;
+    const text =
+      message.length > LOG_LINE_MAX ? `${message.slice(0, LOG_LINE_MAX)} … (${message.length - LOG_LINE_MAX} more characters)` : message;
     this.queue.push({ environment_id: environmentId, deployment_id: deploymentId, at: new Date(), stream, message: text });
     if (this.queue.length >= BATCH) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
   }
 
   /** A writer of a process's stream: splits what it writes into lines (those `admit` lets through). */
-  lines(environmentId: string, deploymentId: string, stream: 'stdout' | 'stderr', admit: () => boolean = () => true): { push(chunk: Buffer | string): void; end(): void } {
+  lines(
+    environmentId: string,
+    deploymentId: string,
+    stream: 'stdout' | 'stderr',
+    admit: () => boolean = () => true,
+  ): { push(chunk: Buffer | string): void; end(): void } {
     let partial = '';
     return {
       push: (chunk) => {

@@ -10,8 +10,14 @@ import { readBuildManifest } from '../build/build';
 import { platformModuleRoot } from '../build/typecheck';
 import type { Db } from '../store/db';
 import {
-  currentDeployments, environmentByName, insertDeployment, markDeployed, RunnableDeployment, runnableDeployment,
-  setDeploymentStatus, unfinishedDeployments,
+  currentDeployments,
+  environmentByName,
+  insertDeployment,
+  markDeployed,
+  RunnableDeployment,
+  runnableDeployment,
+  setDeploymentStatus,
+  unfinishedDeployments,
 } from '../store/deployments';
 import type { DeploymentStatus, EnvironmentName } from '../store/services';
 import { EnvironmentDatabases } from './databases';
@@ -94,7 +100,12 @@ class Worker {
   /** Why the platform killed it, when it did (said in the crash line). */
   killedBecause: string | undefined;
 
-  constructor(readonly launched: LaunchedProcess, readonly deployment: RunnableDeployment, logs: LogSink, limit: LogRateLimit) {
+  constructor(
+    readonly launched: LaunchedProcess,
+    readonly deployment: RunnableDeployment,
+    logs: LogSink,
+    limit: LogRateLimit,
+  ) {
     this.proc = launched.proc;
     const out = logs.lines(deployment.environment_id, deployment.deployment_id, 'stdout', () => limit.take());
     const err = logs.lines(deployment.environment_id, deployment.deployment_id, 'stderr', () => limit.take());
@@ -176,7 +187,10 @@ class Worker {
     if (this.inflight <= 0) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(resolve, timeoutMs);
-      this.idleWaiters.push(() => { clearTimeout(timer); resolve(); });
+      this.idleWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
     });
   }
 
@@ -202,7 +216,8 @@ class Worker {
 /** What every deployment process's environment starts from. */
 function workerBaseEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { NODE_ENV: process.env.NODE_ENV ?? 'production' };
-  for (const name of ['PATH', 'TZ', 'LANG', 'LC_ALL', 'TMPDIR', 'CODESTORE_DEPLOY_HOLD_MS']) if (process.env[name] !== undefined) env[name] = process.env[name];
+  for (const name of ['PATH', 'TZ', 'LANG', 'LC_ALL', 'TMPDIR', 'CODESTORE_DEPLOY_HOLD_MS'])
+    if (process.env[name] !== undefined) env[name] = process.env[name];
   return env;
 }
 
@@ -266,12 +281,18 @@ class EnvironmentRuntime {
       if (this.holds > 0) {
         let timer: NodeJS.Timeout | undefined;
         const admitted = await new Promise<boolean>((resolve) => {
-          const go = () => { clearTimeout(timer); resolve(true); };
+          const go = () => {
+            clearTimeout(timer);
+            resolve(true);
+          };
           this.waiting.push(go);
-          timer = setTimeout(() => {
-            this.waiting = this.waiting.filter((g) => g !== go);
-            resolve(false);
-          }, Math.max(0, deadline - Date.now()));
+          timer = setTimeout(
+            () => {
+              this.waiting = this.waiting.filter((g) => g !== go);
+              resolve(false);
+            },
+            Math.max(0, deadline - Date.now()),
+          );
         });
         if (!admitted) return undefined;
       }
@@ -301,7 +322,10 @@ export class Runtime {
     const idleAfter = options.idleAfterMs ?? 0;
     if (idleAfter > 0) {
       // Checked at a fraction of the idle time: an environment sleeps between 1 and 1.25 times it after its last request.
-      this.sweeper = setInterval(() => void this.sweep(idleAfter).catch((e) => options.logError('putting idle environments to sleep', e)), Math.max(100, Math.min(30_000, idleAfter / 4)));
+      this.sweeper = setInterval(
+        () => void this.sweep(idleAfter).catch((e) => options.logError('putting idle environments to sleep', e)),
+        Math.max(100, Math.min(30_000, idleAfter / 4)),
+      );
       this.sweeper.unref();
     }
   }
@@ -316,7 +340,9 @@ export class Runtime {
   private async sweep(idleAfter: number): Promise<void> {
     if (this.closed) return;
     const now = Date.now();
-    const candidates = [...this.environments.values()].filter((e) => e.current?.alive && e.current.inflight <= 0 && !e.held && now - e.lastActive >= idleAfter);
+    const candidates = [...this.environments.values()].filter(
+      (e) => e.current?.alive && e.current.inflight <= 0 && !e.held && now - e.lastActive >= idleAfter,
+    );
     if (!candidates.length) return;
     const alwaysOn = (await this.options.alwaysOn?.()) ?? new Set<string>();
     for (const env of candidates) {
@@ -360,7 +386,10 @@ export class Runtime {
   private async spawn(config: WorkerConfig, d: RunnableDeployment): Promise<Worker> {
     const secrets = config.mode === 'serve' ? await this.options.secrets(d.environment_id) : {};
     const launched = await this.options.launcher.launch({
-      script: this.options.workerScript, moduleRoot: this.moduleRoot, config, environmentId: d.environment_id,
+      script: this.options.workerScript,
+      moduleRoot: this.moduleRoot,
+      config,
+      environmentId: d.environment_id,
       // Not the platform's environment: the service gets its secrets and what Node needs.
       env: { ...workerBaseEnv(), ...secrets },
       say: (line) => this.platformLine(d, line),
@@ -441,7 +470,11 @@ export class Runtime {
    * migrations the version does not have are reverted first, with the build that has them (the
    * serving version's): how an environment rolls back to an earlier version.
    */
-  async deployTo(environmentId: string, versionId: string, options: { revert?: { buildPath: string; keep: string[] } } = {}): Promise<DeploymentOutcome> {
+  async deployTo(
+    environmentId: string,
+    versionId: string,
+    options: { revert?: { buildPath: string; keep: string[] } } = {},
+  ): Promise<DeploymentOutcome> {
     const deploymentId = await insertDeployment(this.options.db, environmentId, versionId);
     const d = await runnableDeployment(this.options.db, deploymentId);
     if (!d) throw new Error(`Deployment ${deploymentId} vanished.`);
@@ -457,9 +490,19 @@ export class Runtime {
 
   private async run(d: RunnableDeployment, revert?: { buildPath: string; keep: string[] }): Promise<DeploymentOutcome> {
     const env = this.environment(d.environment_id);
-    const outcome = (status: DeploymentStatus, error: string | null): DeploymentOutcome => ({ id: d.deployment_id, environment: d.environment, status, error });
+    const outcome = (status: DeploymentStatus, error: string | null): DeploymentOutcome => ({
+      id: d.deployment_id,
+      environment: d.environment,
+      status,
+      error,
+    });
     if (env.removed || this.closed) {
-      await setDeploymentStatus(this.options.db, d.deployment_id, 'DEPLOYMENT_FAILED', 'The service was removed, or the platform stopped, before the deployment started.').catch(() => undefined);
+      await setDeploymentStatus(
+        this.options.db,
+        d.deployment_id,
+        'DEPLOYMENT_FAILED',
+        'The service was removed, or the platform stopped, before the deployment started.',
+      ).catch(() => undefined);
       return outcome('DEPLOYMENT_FAILED', 'The service was removed, or the platform stopped, before the deployment started.');
     }
     await setDeploymentStatus(this.options.db, d.deployment_id, 'DEPLOYMENT_IN_PROGRESS');
@@ -677,7 +720,7 @@ export class Runtime {
     }
     // Environments start on their first request (a platform with many serves at once), but for
     // those that never go idle.
-    const alwaysOn = current.length ? (await this.options.alwaysOn?.()) ?? new Set<string>() : new Set<string>();
+    const alwaysOn = current.length ? ((await this.options.alwaysOn?.()) ?? new Set<string>()) : new Set<string>();
     for (const c of current) {
       add(c.environment_id, async () => {
         const env = this.environment(c.environment_id);
@@ -685,32 +728,36 @@ export class Runtime {
         else env.sleeping = c;
       });
     }
-    await Promise.all([...byEnv].map(([envId, jobs]) => {
-      const env = this.environment(envId);
-      return env.serial(async () => {
-        try {
-          for (const job of jobs) await job();
-        } finally {
-          env.release();
-        }
-      });
-    }));
+    await Promise.all(
+      [...byEnv].map(([envId, jobs]) => {
+        const env = this.environment(envId);
+        return env.serial(async () => {
+          try {
+            for (const job of jobs) await job();
+          } finally {
+            env.release();
+          }
+        });
+      }),
+    );
   }
 
   /** Stops the environments' processes and deletes their databases. */
   async removeEnvironments(environmentIds: string[]): Promise<void> {
-    await Promise.all(environmentIds.map((id) => {
-      const env = this.environment(id);
-      env.removed = true;
-      return env.serial(async () => {
-        await env.current?.stop();
-        env.current = undefined;
-        env.sleeping = undefined;
-        env.release();
-        await this.options.databases.drop(id).catch((e) => this.options.logError(`could not drop the database of environment ${id}`, e));
-        this.environments.delete(id);
-      });
-    }));
+    await Promise.all(
+      environmentIds.map((id) => {
+        const env = this.environment(id);
+        env.removed = true;
+        return env.serial(async () => {
+          await env.current?.stop();
+          env.current = undefined;
+          env.sleeping = undefined;
+          env.release();
+          await this.options.databases.drop(id).catch((e) => this.options.logError(`could not drop the database of environment ${id}`, e));
+          this.environments.delete(id);
+        });
+      }),
+    );
   }
 
   /** Deletes a removed service's pushes and builds. */

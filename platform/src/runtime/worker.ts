@@ -8,7 +8,14 @@ import * as http from 'http';
 import Module from 'module';
 import * as path from 'path';
 import {
-  buildASTSchema, GraphQLError, GraphQLFieldResolver, GraphQLObjectType, GraphQLScalarType, GraphQLSchema, Kind, ValueNode,
+  buildASTSchema,
+  GraphQLError,
+  GraphQLFieldResolver,
+  GraphQLObjectType,
+  GraphQLScalarType,
+  GraphQLSchema,
+  Kind,
+  ValueNode,
 } from 'graphql';
 import { createHandler } from 'graphql-http/lib/use/http';
 import type { DataSource as DataSourceType, MigrationInterface } from 'typeorm';
@@ -35,12 +42,20 @@ function say(line: string): void {
 
 /** Every bare `require` in the build resolves to the platform's node_modules: one typeorm, one graphql. */
 function redirectBareRequires(buildDir: string, moduleRoot: string): void {
-  const M = Module as unknown as { _resolveFilename: (request: string, parent: { filename?: string } | undefined, ...rest: unknown[]) => string };
+  const M = Module as unknown as {
+    _resolveFilename: (request: string, parent: { filename?: string } | undefined, ...rest: unknown[]) => string;
+  };
   const original = M._resolveFilename;
   const inBuild = buildDir + path.sep;
   const fromRoot = createRequire(path.join(moduleRoot, 'package.json'));
   M._resolveFilename = function (request, parent, ...rest) {
-    if (parent?.filename?.startsWith(inBuild) && !request.startsWith('.') && !path.isAbsolute(request) && !request.startsWith('node:') && !Module.isBuiltin(request)) {
+    if (
+      parent?.filename?.startsWith(inBuild) &&
+      !request.startsWith('.') &&
+      !path.isAbsolute(request) &&
+      !request.startsWith('node:') &&
+      !Module.isBuiltin(request)
+    ) {
       return fromRoot.resolve(request);
     }
     return original.call(this, request, parent, ...rest);
@@ -68,7 +83,10 @@ function load(cfg: WorkerConfig): Loaded {
 
   const authFile = ['src/auth.js'].find((f) => fs.existsSync(path.join(dir, f)));
   const authHandler = authFile ? callable(req(authFile), authFile) : undefined;
-  for (const [key, rootName] of [['Query', manifest.rootTypes.query], ['Mutation', manifest.rootTypes.mutation]] as const) {
+  for (const [key, rootName] of [
+    ['Query', manifest.rootTypes.query],
+    ['Mutation', manifest.rootTypes.mutation],
+  ] as const) {
     const type = schema.getType(rootName);
     if (!(type instanceof GraphQLObjectType)) continue;
     for (const [name, field] of Object.entries(type.getFields())) {
@@ -76,12 +94,15 @@ function load(cfg: WorkerConfig): Loaded {
       if (!file) throw new Error(`${rootName}.${name} has no resolver in the build.`);
       const resolve = callable(req(file), file);
       const guarded = field.astNode?.directives?.some((d) => d.name.value === 'auth');
-      if (guarded && !authHandler) throw new Error(`${rootName}.${name} is marked @auth, but the service has no auth handler: add src/auth.ts exporting a default function (parent, args, context, info) that throws to refuse.`);
+      if (guarded && !authHandler)
+        throw new Error(
+          `${rootName}.${name} is marked @auth, but the service has no auth handler: add src/auth.ts exporting a default function (parent, args, context, info) that throws to refuse.`,
+        );
       field.resolve = guarded
         ? async (parent, args, context, info) => {
-          await authHandler!(parent, args, context, info);
-          return resolve(parent, args, context, info);
-        }
+            await authHandler!(parent, args, context, info);
+            return resolve(parent, args, context, info);
+          }
         : resolve;
     }
   }
@@ -106,17 +127,27 @@ function installScalars(schema: GraphQLSchema): void {
   const set = (name: string, impl: Partial<Pick<GraphQLScalarType, 'serialize' | 'parseValue' | 'parseLiteral'>>) => {
     const type = schema.getType(name);
     // A scalar the service declares itself keeps graphql-js's pass-through behaviour.
-    if (type instanceof GraphQLScalarType && (!type.astNode?.loc || type.astNode.loc.source.name.startsWith('codestore:'))) Object.assign(type, impl);
+    if (type instanceof GraphQLScalarType && (!type.astNode?.loc || type.astNode.loc.source.name.startsWith('codestore:')))
+      Object.assign(type, impl);
   };
   const literal = (node: ValueNode): unknown => {
     switch (node.kind) {
-      case Kind.STRING: case Kind.ENUM: return node.value;
-      case Kind.INT: case Kind.FLOAT: return Number(node.value);
-      case Kind.BOOLEAN: return node.value;
-      case Kind.NULL: return null;
-      case Kind.LIST: return node.values.map(literal);
-      case Kind.OBJECT: return Object.fromEntries(node.fields.map((f) => [f.name.value, literal(f.value)]));
-      default: return undefined;
+      case Kind.STRING:
+      case Kind.ENUM:
+        return node.value;
+      case Kind.INT:
+      case Kind.FLOAT:
+        return Number(node.value);
+      case Kind.BOOLEAN:
+        return node.value;
+      case Kind.NULL:
+        return null;
+      case Kind.LIST:
+        return node.values.map(literal);
+      case Kind.OBJECT:
+        return Object.fromEntries(node.fields.map((f) => [f.name.value, literal(f.value)]));
+      default:
+        return undefined;
     }
   };
   set('DateTime', {
@@ -127,11 +158,13 @@ function installScalars(schema: GraphQLSchema): void {
     },
     parseValue: (v) => {
       const d = new Date(v as string);
-      if (typeof v !== 'string' || Number.isNaN(d.getTime())) throw new GraphQLError(`DateTime takes an ISO 8601 string, not ${JSON.stringify(v)}.`);
+      if (typeof v !== 'string' || Number.isNaN(d.getTime()))
+        throw new GraphQLError(`DateTime takes an ISO 8601 string, not ${JSON.stringify(v)}.`);
       return d;
     },
     parseLiteral: (node) => {
-      if (node.kind !== Kind.STRING || Number.isNaN(new Date(node.value).getTime())) throw new GraphQLError('DateTime takes an ISO 8601 string.');
+      if (node.kind !== Kind.STRING || Number.isNaN(new Date(node.value).getTime()))
+        throw new GraphQLError('DateTime takes an ISO 8601 string.');
       return new Date(node.value);
     },
   });
@@ -217,7 +250,11 @@ async function main(cfg: WorkerConfig): Promise<void> {
     process.exit(code);
   };
   process.on('exit', (code) => {
-    try { send({ t: 'exiting', code }); } catch { /* the channel is gone */ }
+    try {
+      send({ t: 'exiting', code });
+    } catch {
+      /* the channel is gone */
+    }
   });
   process.on('SIGTERM', () => void stop(0));
   process.on('SIGINT', () => void stop(0));
@@ -278,7 +315,10 @@ async function main(cfg: WorkerConfig): Promise<void> {
         });
         s.keepAliveTimeout = 60_000;
         const where = cfg.listen ? { fd: cfg.listen.fd } : { port: 0, host: '127.0.0.1' };
-        await new Promise<void>((resolve, reject) => { s.once('error', reject); s.listen(where, () => resolve()); });
+        await new Promise<void>((resolve, reject) => {
+          s.once('error', reject);
+          s.listen(where, () => resolve());
+        });
         server = s;
       }
       serving = true;
@@ -309,7 +349,10 @@ async function main(cfg: WorkerConfig): Promise<void> {
     } else if (msg.t === 'ping') {
       send({ t: 'pong', n: msg.n });
     } else if (msg.t === 'release') {
-      void close().then(() => send({ t: 'released' }), (e) => send({ t: 'failed', phase: 'start', error: message(e) }));
+      void close().then(
+        () => send({ t: 'released' }),
+        (e) => send({ t: 'failed', phase: 'start', error: message(e) }),
+      );
     }
   });
   send({ t: 'loaded' });
@@ -339,7 +382,10 @@ async function selfCheck(port: number, server: http.Server, socketPath: string |
   let probe: http.Server | undefined;
   if (port === 0 && !socketPath) {
     probe = http.createServer((req, res) => server.emit('request', req, res));
-    await new Promise<void>((resolve, reject) => { probe!.once('error', reject); probe!.listen(0, '127.0.0.1', () => resolve()); });
+    await new Promise<void>((resolve, reject) => {
+      probe!.once('error', reject);
+      probe!.listen(0, '127.0.0.1', () => resolve());
+    });
     port = (probe.address() as { port: number }).port;
   }
   try {
@@ -355,15 +401,26 @@ function checkOnce(port: number, socketPath: string | undefined): Promise<void> 
     const body = JSON.stringify({ query: '{ __typename }' });
     const where = port ? { host: '127.0.0.1', port } : { socketPath };
     // Its own plain agent: the global one goes through the egress proxy (or nowhere).
-    const req = http.request({ ...where, agent: new http.Agent(), path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => { text += c; });
-      res.on('end', () => {
-        if (res.statusCode === 200 && text.includes('__typename')) resolve();
-        else reject(new Error(`The service answered its health check with ${res.statusCode}: ${text.slice(0, 200)}`));
-      });
-    });
+    const req = http.request(
+      {
+        ...where,
+        agent: new http.Agent(),
+        path: '/graphql',
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => {
+          text += c;
+        });
+        res.on('end', () => {
+          if (res.statusCode === 200 && text.includes('__typename')) resolve();
+          else reject(new Error(`The service answered its health check with ${res.statusCode}: ${text.slice(0, 200)}`));
+        });
+      },
+    );
     req.setTimeout(10_000, () => req.destroy(new Error('The service did not answer its health check in 10 s.')));
     req.on('error', reject);
     req.end(body);

@@ -2,8 +2,18 @@
 import { Queryable } from './db';
 import { newId } from './ids';
 
-export interface OrganizationRow { id: string; name: string; created_at: Date }
-export interface AccountRow { id: string; organization_id: string; email: string; password_hash: string; created_at: Date }
+export interface OrganizationRow {
+  id: string;
+  name: string;
+  created_at: Date;
+}
+export interface AccountRow {
+  id: string;
+  organization_id: string;
+  email: string;
+  password_hash: string;
+  created_at: Date;
+}
 export interface TokenRow {
   id: string;
   account_id: string;
@@ -19,7 +29,12 @@ export async function insertOrganization(q: Queryable, name: string): Promise<Or
 }
 
 /** The new account, or undefined when the email is taken. */
-export async function insertAccount(q: Queryable, organizationId: string, email: string, passwordHash: string): Promise<AccountRow | undefined> {
+export async function insertAccount(
+  q: Queryable,
+  organizationId: string,
+  email: string,
+  passwordHash: string,
+): Promise<AccountRow | undefined> {
   const rows = await q.query<AccountRow>(
     'INSERT INTO accounts (id, organization_id, email, password_hash) VALUES ($1, $2, $3, $4) ON CONFLICT (email) DO NOTHING RETURNING *',
     [newId('acc'), organizationId, email, passwordHash],
@@ -41,13 +56,17 @@ export async function organizationById(q: Queryable, id: string): Promise<Organi
 
 export async function insertToken(q: Queryable, accountId: string, sha256: string, ttlMs: number): Promise<TokenRow> {
   const [row] = await q.query<TokenRow>(
-    'INSERT INTO tokens (id, account_id, token_sha256, expires_at) VALUES ($1, $2, $3, now() + $4 * interval \'1 millisecond\') RETURNING *',
+    "INSERT INTO tokens (id, account_id, token_sha256, expires_at) VALUES ($1, $2, $3, now() + $4 * interval '1 millisecond') RETURNING *",
     [newId('tok'), accountId, sha256, ttlMs],
   );
   return row;
 }
 
-export interface TokenWithAccount extends TokenRow { email: string; organization_id: string; expired: boolean }
+export interface TokenWithAccount extends TokenRow {
+  email: string;
+  organization_id: string;
+  expired: boolean;
+}
 
 export async function tokenBySha256(q: Queryable, sha256: string): Promise<TokenWithAccount | undefined> {
   const rows = await q.query<TokenWithAccount>(

@@ -25,19 +25,43 @@ export async function copyDatabase(source: Queryable, target: Queryable, options
      WHERE ((c.relkind IN ('r', 'p') AND n.nspname <> 'public') OR (c.relkind IN ('v', 'm') AND n.nspname = 'public'))
        AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'`);
   if (other.length) throw new Error(`it has a ${other[0].kind} ${other[0].name}; only tables in the public schema can be moved`);
-  const tables = (await source.query<{ name: string }>(`SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') ORDER BY c.relname`))
-    .map((t) => t.name).filter((t) => !skip.has(t));
+  const tables = (
+    await source.query<{ name: string }>(
+      `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') ORDER BY c.relname`,
+    )
+  )
+    .map((t) => t.name)
+    .filter((t) => !skip.has(t));
 
-  const columnsOf = new Map<string, Array<{ name: string; type: string; notnull: boolean; def: string | null; identity: string; generated: string }>>();
+  const columnsOf = new Map<
+    string,
+    Array<{ name: string; type: string; notnull: boolean; def: string | null; identity: string; generated: string }>
+  >();
   for (const t of tables) {
-    columnsOf.set(t, await source.query(`
+    columnsOf.set(
+      t,
+      await source.query(
+        `
       SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS notnull,
              pg_get_expr(d.adbin, d.adrelid) AS def, a.attidentity AS identity, a.attgenerated AS generated
         FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
        WHERE a.attrelid = ('public.' || quote_ident($1))::regclass AND a.attnum > 0 AND NOT a.attisdropped
-       ORDER BY a.attnum`, [t]));
+       ORDER BY a.attnum`,
+        [t],
+      ),
+    );
   }
-  const sequences = await source.query<{ name: string; type: string; start: string; inc: string; min: string; max: string; cycle: boolean; last: string | null; owner: string | null }>(`
+  const sequences = await source.query<{
+    name: string;
+    type: string;
+    start: string;
+    inc: string;
+    min: string;
+    max: string;
+    cycle: boolean;
+    last: string | null;
+    owner: string | null;
+  }>(`
     SELECT s.sequencename AS name, s.data_type::text AS type, s.start_value::text AS start, s.increment_by::text AS inc,
            s.min_value::text AS min, s.max_value::text AS max, s.cycle, s.last_value::text AS last,
            (SELECT quote_ident(t.relname) || '.' || quote_ident(a.attname) FROM pg_depend dep
@@ -45,8 +69,12 @@ export async function copyDatabase(source: Queryable, target: Queryable, options
              WHERE dep.objid = (quote_ident(s.schemaname) || '.' || quote_ident(s.sequencename))::regclass AND dep.deptype = 'a' LIMIT 1) AS owner
       FROM pg_sequences s WHERE s.schemaname = 'public' ORDER BY s.sequencename`);
   // Identity columns' sequences come with their tables.
-  const identitySequences = new Set((await source.query<{ name: string }>(`
-    SELECT c.relname AS name FROM pg_class c JOIN pg_depend d ON d.objid = c.oid AND d.deptype = 'i' WHERE c.relkind = 'S'`)).map((r) => r.name));
+  const identitySequences = new Set(
+    (
+      await source.query<{ name: string }>(`
+    SELECT c.relname AS name FROM pg_class c JOIN pg_depend d ON d.objid = c.oid AND d.deptype = 'i' WHERE c.relkind = 'S'`)
+    ).map((r) => r.name),
+  );
 
   if (options.schema) {
     const enums = await source.query<{ name: string; labels: string[] }>(`
@@ -58,7 +86,9 @@ export async function copyDatabase(source: Queryable, target: Queryable, options
     }
     for (const s of sequences) {
       if (identitySequences.has(s.name)) continue;
-      await target.query(`CREATE SEQUENCE public.${q(s.name)} AS ${s.type} INCREMENT ${s.inc} MINVALUE ${s.min} MAXVALUE ${s.max} START ${s.start}${s.cycle ? ' CYCLE' : ''}`);
+      await target.query(
+        `CREATE SEQUENCE public.${q(s.name)} AS ${s.type} INCREMENT ${s.inc} MINVALUE ${s.min} MAXVALUE ${s.max} START ${s.start}${s.cycle ? ' CYCLE' : ''}`,
+      );
     }
     for (const t of tables) {
       const cols = columnsOf.get(t)!.map((c) => {
@@ -83,9 +113,14 @@ export async function copyDatabase(source: Queryable, target: Queryable, options
     const overriding = cols.some((c) => c.identity === 'a') ? ' OVERRIDING SYSTEM VALUE' : '';
     let copied = 0;
     for (;;) {
-      const [{ rows }] = await source.query<{ rows: string | null }>(`SELECT json_agg(t)::text AS rows FROM (SELECT ${list} FROM public.${q(t)} ORDER BY ctid LIMIT ${BATCH} OFFSET ${copied}) t`);
+      const [{ rows }] = await source.query<{ rows: string | null }>(
+        `SELECT json_agg(t)::text AS rows FROM (SELECT ${list} FROM public.${q(t)} ORDER BY ctid LIMIT ${BATCH} OFFSET ${copied}) t`,
+      );
       if (!rows) break;
-      const inserted = await target.query<{ n: number }>(`WITH ins AS (INSERT INTO public.${q(t)} (${list})${overriding} SELECT ${list} FROM json_populate_recordset(NULL::public.${q(t)}, $1::json) RETURNING 1) SELECT count(*)::int AS n FROM ins`, [rows]);
+      const inserted = await target.query<{ n: number }>(
+        `WITH ins AS (INSERT INTO public.${q(t)} (${list})${overriding} SELECT ${list} FROM json_populate_recordset(NULL::public.${q(t)}, $1::json) RETURNING 1) SELECT count(*)::int AS n FROM ins`,
+        [rows],
+      );
       copied += inserted[0].n;
       if (inserted[0].n < BATCH) break;
     }

@@ -51,16 +51,22 @@ export async function openPgliteDb(dir: string): Promise<Db> {
         return (await pg.query<T>(sql, params as unknown[])).rows;
       },
       transaction<T>(fn: (tx: Queryable) => Promise<T>) {
-        return pg.transaction(async (tx) => fn({
-          async query<R>(sql: string, params: readonly unknown[] = []) {
-            return (await tx.query<R>(sql, params as unknown[])).rows;
-          },
-        }));
+        return pg.transaction(async (tx) =>
+          fn({
+            async query<R>(sql: string, params: readonly unknown[] = []) {
+              return (await tx.query<R>(sql, params as unknown[])).rows;
+            },
+          }),
+        );
       },
       async close() {
         if (closed) return;
         closed = true;
-        try { await pg.close(); } finally { pgliteOpen = false; }
+        try {
+          await pg.close();
+        } finally {
+          pgliteOpen = false;
+        }
       },
     };
   } catch (e) {
@@ -100,11 +106,17 @@ export async function openServerDb(url: string, options: { ready?: () => Promise
       let broken = false;
       try {
         await client.query('BEGIN');
-        const result = await fn({ query: async <R>(sql: string, params: readonly unknown[] = []) => (await client.query(sql, params as unknown[])).rows as R[] });
+        const result = await fn({
+          query: async <R>(sql: string, params: readonly unknown[] = []) => (await client.query(sql, params as unknown[])).rows as R[],
+        });
         await client.query('COMMIT');
         return result;
       } catch (e) {
-        try { await client.query('ROLLBACK'); } catch { broken = true; }
+        try {
+          await client.query('ROLLBACK');
+        } catch {
+          broken = true;
+        }
         throw e;
       } finally {
         // A connection whose ROLLBACK failed is in an unknown state: drop it instead of reusing it.

@@ -30,7 +30,11 @@ export interface EndpointRoute {
 
 export async function insertDeployment(q: Queryable, environmentId: string, versionId: string): Promise<string> {
   const id = newId('dep');
-  await q.query(`INSERT INTO deployments (id, environment_id, version_id, status) VALUES ($1, $2, $3, 'DEPLOYMENT_INITIALIZED')`, [id, environmentId, versionId]);
+  await q.query(`INSERT INTO deployments (id, environment_id, version_id, status) VALUES ($1, $2, $3, 'DEPLOYMENT_INITIALIZED')`, [
+    id,
+    environmentId,
+    versionId,
+  ]);
   return id;
 }
 
@@ -75,12 +79,14 @@ export async function runnableDeployment(q: Queryable, deploymentId: string): Pr
 }
 
 export async function endpointRoute(q: Queryable, endpointId: string): Promise<EndpointRoute | undefined> {
-  return (await q.query<EndpointRoute>(
-    `SELECT e.id AS environment_id, e.name AS environment, e.service_id, s.developer_key_sha256, e.instance_id, i.project_id
+  return (
+    await q.query<EndpointRoute>(
+      `SELECT e.id AS environment_id, e.name AS environment, e.service_id, s.developer_key_sha256, e.instance_id, i.project_id
        FROM environments e JOIN services s ON s.id = e.service_id LEFT JOIN instances i ON i.id = e.instance_id
       WHERE e.endpoint_id = $1`,
-    [endpointId],
-  ))[0];
+      [endpointId],
+    )
+  )[0];
 }
 
 export interface EnvironmentRow {
@@ -95,12 +101,14 @@ export interface EnvironmentRow {
 
 /** A service's environment by name; the service must already be resolved within the caller's organization. */
 export async function environmentByName(q: Queryable, serviceId: string, name: EnvironmentName): Promise<EnvironmentRow | undefined> {
-  return (await q.query<EnvironmentRow>(
-    `SELECT e.id, e.service_id, e.name, e.endpoint_id, e.current_deployment_id, d.version_id AS current_version_id
+  return (
+    await q.query<EnvironmentRow>(
+      `SELECT e.id, e.service_id, e.name, e.endpoint_id, e.current_deployment_id, d.version_id AS current_version_id
        FROM environments e LEFT JOIN deployments d ON d.id = e.current_deployment_id
       WHERE e.service_id = $1 AND e.name = $2 AND e.instance_id IS NULL`,
-    [serviceId, name],
-  ))[0];
+      [serviceId, name],
+    )
+  )[0];
 }
 
 /** Every environment of a service, its instances' included. */
@@ -121,12 +129,14 @@ export interface DeploymentRow {
 
 /** One deployment, within the caller's organization. */
 export async function deploymentById(q: Queryable, organizationId: string, id: string): Promise<DeploymentRow | undefined> {
-  return (await q.query<DeploymentRow>(
-    `SELECT d.id, e.name AS environment, e.service_id, d.status, d.error, d.created_at, d.finished_at, d.version_id
+  return (
+    await q.query<DeploymentRow>(
+      `SELECT d.id, e.name AS environment, e.service_id, d.status, d.error, d.created_at, d.finished_at, d.version_id
        FROM deployments d JOIN environments e ON e.id = d.environment_id JOIN services s ON s.id = e.service_id
       WHERE s.organization_id = $1 AND d.id = $2`,
-    [organizationId, id],
-  ))[0];
+      [organizationId, id],
+    )
+  )[0];
 }
 
 export type LogStream = 'stdout' | 'stderr' | 'request' | 'platform';
@@ -139,7 +149,9 @@ export interface LogLine {
   message: string;
 }
 
-export interface LogRow extends LogLine { id: string }
+export interface LogRow extends LogLine {
+  id: string;
+}
 
 /** Appends lines in one statement. */
 export async function insertLogs(q: Queryable, lines: readonly LogLine[]): Promise<void> {
@@ -175,7 +187,9 @@ export async function logsOf(q: Queryable, environmentId: string, after: string 
 
 /** The id of an environment's newest line, or null when it has none. */
 export async function latestLogId(q: Queryable, environmentId: string): Promise<string | null> {
-  const rows = await q.query<{ id: string }>('SELECT id::text AS id FROM logs WHERE environment_id = $1 ORDER BY logs.id DESC LIMIT 1', [environmentId]);
+  const rows = await q.query<{ id: string }>('SELECT id::text AS id FROM logs WHERE environment_id = $1 ORDER BY logs.id DESC LIMIT 1', [
+    environmentId,
+  ]);
   return rows[0]?.id ?? null;
 }
 

@@ -11,16 +11,27 @@ export interface PlanLimits {
 }
 
 export async function planLimits(q: Queryable, planId: string): Promise<PlanLimits | undefined> {
-  return (await q.query<PlanLimits>('SELECT id AS plan_id, rate_limit, rate_period, quota, quota_overage FROM rate_plans WHERE id = $1', [planId]))[0];
+  return (
+    await q.query<PlanLimits>('SELECT id AS plan_id, rate_limit, rate_period, quota, quota_overage FROM rate_plans WHERE id = $1', [planId])
+  )[0];
 }
 
 /** Production calls of the instance in the month (YYYY-MM-01), under any plan. */
 export async function productionCalls(q: Queryable, instanceId: string, month: string): Promise<number> {
-  const [row] = await q.query<{ calls: string | null }>(`SELECT sum(calls)::text AS calls FROM usage WHERE instance_id = $1 AND environment = 'production' AND month = $2::date`, [instanceId, month]);
+  const [row] = await q.query<{ calls: string | null }>(
+    `SELECT sum(calls)::text AS calls FROM usage WHERE instance_id = $1 AND environment = 'production' AND month = $2::date`,
+    [instanceId, month],
+  );
   return Number(row?.calls ?? 0);
 }
 
-export interface RefusedCount { instance_id: string; environment: string; month: string; reason: string; calls: number }
+export interface RefusedCount {
+  instance_id: string;
+  environment: string;
+  month: string;
+  reason: string;
+  calls: number;
+}
 
 export async function addRefusedCalls(q: Queryable, counts: readonly RefusedCount[]): Promise<void> {
   for (const c of counts) {
@@ -33,9 +44,15 @@ export async function addRefusedCalls(q: Queryable, counts: readonly RefusedCoun
   }
 }
 
-export async function refusedCallsOf(q: Queryable, instanceId: string, month: string): Promise<Array<{ environment: string; reason: string; calls: number }>> {
-  return (await q.query<{ environment: string; reason: string; calls: string }>(
-    'SELECT environment, reason, calls::text AS calls FROM refused_calls WHERE instance_id = $1 AND month = $2::date ORDER BY environment, reason',
-    [instanceId, month],
-  )).map((r) => ({ ...r, calls: Number(r.calls) }));
+export async function refusedCallsOf(
+  q: Queryable,
+  instanceId: string,
+  month: string,
+): Promise<Array<{ environment: string; reason: string; calls: number }>> {
+  return (
+    await q.query<{ environment: string; reason: string; calls: string }>(
+      'SELECT environment, reason, calls::text AS calls FROM refused_calls WHERE instance_id = $1 AND month = $2::date ORDER BY environment, reason',
+      [instanceId, month],
+    )
+  ).map((r) => ({ ...r, calls: Number(r.calls) }));
 }

@@ -275,7 +275,9 @@ export async function migrate(db: Db, migrations: readonly StoreMigration[] = MI
     const newest = Math.max(0, ...applied);
     const known = Math.max(0, ...migrations.map((m) => m.version));
     if (newest > known) {
-      throw new Error(`The store was upgraded by a newer platform (schema version ${newest}; this one knows up to ${known}). Run the newer platform, or use another data directory.`);
+      throw new Error(
+        `The store was upgraded by a newer platform (schema version ${newest}; this one knows up to ${known}). Run the newer platform, or use another data directory.`,
+      );
     }
     const done: number[] = [];
     for (const m of [...migrations].sort((a, b) => a.version - b.version)) {

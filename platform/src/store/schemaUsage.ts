@@ -54,7 +54,12 @@ export async function addSchemaUsage(q: Queryable, increments: readonly SchemaUs
 }
 
 /** Usage of these environments over the last `days` days (today included), summed over the days. */
-export async function schemaUsageOf(q: Queryable, environmentIds: readonly string[], days: number, now = new Date()): Promise<SchemaUsageRow[]> {
+export async function schemaUsageOf(
+  q: Queryable,
+  environmentIds: readonly string[],
+  days: number,
+  now = new Date(),
+): Promise<SchemaUsageRow[]> {
   if (!environmentIds.length) return [];
   const since = dayOf(new Date(now.getTime() - (days - 1) * 86_400_000));
   const rows = await q.query<SchemaUsageRow & { calls: string }>(

@@ -27,7 +27,10 @@ export function dataDirKey(dataDir: string): Buffer {
       key = Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64');
     }
   }
-  if (key.length !== 32) throw new Error(`${file} is not a sealing key (32 bytes, base64). Restore it from a backup: the secrets in the store cannot be read without it.`);
+  if (key.length !== 32)
+    throw new Error(
+      `${file} is not a sealing key (32 bytes, base64). Restore it from a backup: the secrets in the store cannot be read without it.`,
+    );
   return key;
 }
 
@@ -53,6 +56,8 @@ export function sealerFor(dataDir: string): Sealer {
 /** What a secret's listing shows: its first two characters and its length. */
 export function secretPreview(value: string): string {
   const chars = [...value];
-  return chars.length <= 4 ? `${'*'.repeat(chars.length)} (${chars.length} characters)` : `${chars.slice(0, 2).join('')}… (${chars.length} characters)`;
+  return chars.length <= 4
+    ? `${'*'.repeat(chars.length)} (${chars.length} characters)`
+    : `${chars.slice(0, 2).join('')}… (${chars.length} characters)`;
   // (An empty value is refused before it gets here.)
 }

@@ -8,7 +8,12 @@ export const ENVIRONMENT_NAMES = ['private', 'demo'] as const;
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number] | 'development' | 'staging' | 'production';
 export type DeploymentStatus = 'DEPLOYMENT_INITIALIZED' | 'DEPLOYMENT_IN_PROGRESS' | 'DEPLOYED' | 'DEPLOYMENT_FAILED';
 
-export interface ServiceRow { id: string; organization_id: string; name: string; created_at: Date }
+export interface ServiceRow {
+  id: string;
+  organization_id: string;
+  name: string;
+  created_at: Date;
+}
 
 export interface VersionRow {
   id: string;
@@ -46,22 +51,36 @@ export interface EnvironmentView {
 const SERVICE_COLUMNS = 'id, organization_id, name, created_at';
 
 export async function servicesOf(q: Queryable, organizationId: string): Promise<ServiceRow[]> {
-  return q.query<ServiceRow>(`SELECT ${SERVICE_COLUMNS} FROM services WHERE organization_id = $1 ORDER BY created_at, id`, [organizationId]);
+  return q.query<ServiceRow>(`SELECT ${SERVICE_COLUMNS} FROM services WHERE organization_id = $1 ORDER BY created_at, id`, [
+    organizationId,
+  ]);
 }
 
 export async function serviceById(q: Queryable, organizationId: string, id: string): Promise<ServiceRow | undefined> {
-  return (await q.query<ServiceRow>(`SELECT ${SERVICE_COLUMNS} FROM services WHERE organization_id = $1 AND id = $2`, [organizationId, id]))[0];
+  return (
+    await q.query<ServiceRow>(`SELECT ${SERVICE_COLUMNS} FROM services WHERE organization_id = $1 AND id = $2`, [organizationId, id])
+  )[0];
 }
 
 export async function serviceByName(q: Queryable, organizationId: string, name: string): Promise<ServiceRow | undefined> {
-  return (await q.query<ServiceRow>(`SELECT ${SERVICE_COLUMNS} FROM services WHERE organization_id = $1 AND lower(name) = lower($2)`, [organizationId, name]))[0];
+  return (
+    await q.query<ServiceRow>(`SELECT ${SERVICE_COLUMNS} FROM services WHERE organization_id = $1 AND lower(name) = lower($2)`, [
+      organizationId,
+      name,
+    ])
+  )[0];
 }
 
 /**
  * A new service with its private and demo environments; undefined when the organization already
  * has a service of that name. A serviceId that collides is drawn again.
  */
-export async function insertService(tx: Queryable, organizationId: string, name: string, developerKeySha256: string): Promise<ServiceRow | undefined> {
+export async function insertService(
+  tx: Queryable,
+  organizationId: string,
+  name: string,
+  developerKeySha256: string,
+): Promise<ServiceRow | undefined> {
   for (let attempt = 0; attempt < 5; attempt++) {
     // ON CONFLICT DO NOTHING, not a caught error: on PostgreSQL an error aborts the whole transaction.
     const rows = await tx.query<ServiceRow>(
@@ -71,7 +90,12 @@ export async function insertService(tx: Queryable, organizationId: string, name:
     );
     if (rows[0]) {
       for (const env of ENVIRONMENT_NAMES) {
-        await tx.query('INSERT INTO environments (id, service_id, name, endpoint_id) VALUES ($1, $2, $3, $4)', [newId('env'), rows[0].id, env, newEndpointId()]);
+        await tx.query('INSERT INTO environments (id, service_id, name, endpoint_id) VALUES ($1, $2, $3, $4)', [
+          newId('env'),
+          rows[0].id,
+          env,
+          newEndpointId(),
+        ]);
       }
       return rows[0];
     }
@@ -91,7 +115,9 @@ const VERSION_COLUMNS = 'id, service_id, version, release_notes, schema_hash, cr
 /** The versions of these services, newest first. */
 export async function versionsOf(q: Queryable, organizationId: string, serviceIds: readonly string[]): Promise<VersionRow[]> {
   return q.query<VersionRow>(
-    `SELECT ${VERSION_COLUMNS.split(', ').map((c) => `v.${c}`).join(', ')}
+    `SELECT ${VERSION_COLUMNS.split(', ')
+      .map((c) => `v.${c}`)
+      .join(', ')}
        FROM versions v JOIN services s ON s.id = v.service_id AND s.organization_id = $1
       WHERE v.service_id = ANY($2)
       ORDER BY v.service_id, v.created_at DESC, v.id DESC`,
@@ -112,15 +138,29 @@ export async function environmentsOf(q: Queryable, organizationId: string, servi
 }
 
 /** The environments of these service-instances (development, staging, production). */
-export async function instanceEnvironmentsOf(q: Queryable, organizationId: string, instanceIds: readonly string[]): Promise<EnvironmentView[]> {
+export async function instanceEnvironmentsOf(
+  q: Queryable,
+  organizationId: string,
+  instanceIds: readonly string[],
+): Promise<EnvironmentView[]> {
   return environmentViews(q, organizationId, instanceIds, 'instance');
 }
 
-async function environmentViews(q: Queryable, organizationId: string, ids: readonly string[], of: 'service' | 'instance'): Promise<EnvironmentView[]> {
-  const deploymentColumns = (d: string, v: string) => [
-    `${d}.id AS ${d}_id`, `${d}.status AS ${d}_status`, `${d}.error AS ${d}_error`, `${d}.created_at AS ${d}_created_at`, `${d}.finished_at AS ${d}_finished_at`,
-    ...VERSION_COLUMNS.split(', ').map((c) => `${v}.${c} AS ${v}_${c}`),
-  ].join(', ');
+async function environmentViews(
+  q: Queryable,
+  organizationId: string,
+  ids: readonly string[],
+  of: 'service' | 'instance',
+): Promise<EnvironmentView[]> {
+  const deploymentColumns = (d: string, v: string) =>
+    [
+      `${d}.id AS ${d}_id`,
+      `${d}.status AS ${d}_status`,
+      `${d}.error AS ${d}_error`,
+      `${d}.created_at AS ${d}_created_at`,
+      `${d}.finished_at AS ${d}_finished_at`,
+      ...VERSION_COLUMNS.split(', ').map((c) => `${v}.${c} AS ${v}_${c}`),
+    ].join(', ');
   const rows = await q.query<Flat>(
     `SELECT e.id, e.service_id, e.instance_id, e.name, e.endpoint_id, e.created_at, ${deploymentColumns('cur', 'cv')}, ${deploymentColumns('lat', 'lv')}
        FROM environments e

@@ -7,15 +7,41 @@ import { newId } from './ids';
 export const ROLES = ['owner', 'admin', 'developer'] as const;
 export type Role = (typeof ROLES)[number];
 
-export interface MembershipRow { organization_id: string; organization_name: string; account_id: string; email: string; role: Role; created_at: Date }
-export interface InvitationRow { id: string; organization_id: string; email: string; role: Role; invited_by: string | null; created_at: Date; expires_at: Date; accepted_at: Date | null }
-export interface ActivityRow { id: string; organization_id: string; at: Date; actor_email: string; action: string; target: string | null; details: string | null }
+export interface MembershipRow {
+  organization_id: string;
+  organization_name: string;
+  account_id: string;
+  email: string;
+  role: Role;
+  created_at: Date;
+}
+export interface InvitationRow {
+  id: string;
+  organization_id: string;
+  email: string;
+  role: Role;
+  invited_by: string | null;
+  created_at: Date;
+  expires_at: Date;
+  accepted_at: Date | null;
+}
+export interface ActivityRow {
+  id: string;
+  organization_id: string;
+  at: Date;
+  actor_email: string;
+  action: string;
+  target: string | null;
+  details: string | null;
+}
 
 const MEMBERSHIP_SELECT = `SELECT m.organization_id, o.name AS organization_name, m.account_id, a.email, m.role, m.created_at
                              FROM memberships m JOIN organizations o ON o.id = m.organization_id JOIN accounts a ON a.id = m.account_id`;
 
 export async function membership(q: Queryable, organizationId: string, accountId: string): Promise<MembershipRow | undefined> {
-  return (await q.query<MembershipRow>(`${MEMBERSHIP_SELECT} WHERE m.organization_id = $1 AND m.account_id = $2`, [organizationId, accountId]))[0];
+  return (
+    await q.query<MembershipRow>(`${MEMBERSHIP_SELECT} WHERE m.organization_id = $1 AND m.account_id = $2`, [organizationId, accountId])
+  )[0];
 }
 
 /** The organizations an account belongs to: its own first, then by when it joined. */
@@ -35,7 +61,14 @@ export async function memberByEmail(q: Queryable, organizationId: string, email:
 }
 
 export async function addMembership(q: Queryable, organizationId: string, accountId: string, role: Role): Promise<boolean> {
-  return (await q.query('INSERT INTO memberships (organization_id, account_id, role) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING account_id', [organizationId, accountId, role])).length > 0;
+  return (
+    (
+      await q.query(
+        'INSERT INTO memberships (organization_id, account_id, role) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING account_id',
+        [organizationId, accountId, role],
+      )
+    ).length > 0
+  );
 }
 
 export async function setRole(q: Queryable, organizationId: string, accountId: string, role: Role): Promise<void> {
@@ -48,11 +81,22 @@ export async function removeMembership(q: Queryable, organizationId: string, acc
 
 /** Owners of the organization, locked for the transaction (so two removals cannot take the last two). */
 export async function ownerCount(q: Queryable, organizationId: string): Promise<number> {
-  const rows = await q.query<{ account_id: string }>(`SELECT account_id FROM memberships WHERE organization_id = $1 AND role = 'owner' FOR UPDATE`, [organizationId]);
+  const rows = await q.query<{ account_id: string }>(
+    `SELECT account_id FROM memberships WHERE organization_id = $1 AND role = 'owner' FOR UPDATE`,
+    [organizationId],
+  );
   return rows.length;
 }
 
-export async function insertInvitation(q: Queryable, organizationId: string, email: string, role: Role, codeSha256: string, invitedBy: string, ttlMs: number): Promise<InvitationRow> {
+export async function insertInvitation(
+  q: Queryable,
+  organizationId: string,
+  email: string,
+  role: Role,
+  codeSha256: string,
+  invitedBy: string,
+  ttlMs: number,
+): Promise<InvitationRow> {
   const [row] = await q.query<InvitationRow>(
     `INSERT INTO invitations (id, organization_id, email, role, code_sha256, invited_by, expires_at)
      VALUES ($1, $2, $3, $4, $5, $6, now() + $7 * interval '1 millisecond')
@@ -64,22 +108,30 @@ export async function insertInvitation(q: Queryable, organizationId: string, ema
 
 /** The invitation of a code, locked, with whether it expired. */
 export async function invitationByCode(q: Queryable, codeSha256: string): Promise<(InvitationRow & { expired: boolean }) | undefined> {
-  return (await q.query<InvitationRow & { expired: boolean }>(
-    `SELECT id, organization_id, email, role, invited_by, created_at, expires_at, accepted_at, expires_at <= now() AS expired
+  return (
+    await q.query<InvitationRow & { expired: boolean }>(
+      `SELECT id, organization_id, email, role, invited_by, created_at, expires_at, accepted_at, expires_at <= now() AS expired
        FROM invitations WHERE code_sha256 = $1 FOR UPDATE`,
-    [codeSha256],
-  ))[0];
+      [codeSha256],
+    )
+  )[0];
 }
 
 export async function acceptInvitation(q: Queryable, id: string): Promise<void> {
   await q.query('UPDATE invitations SET accepted_at = now() WHERE id = $1', [id]);
 }
 
-export async function recordActivity(q: Queryable, entry: { organizationId: string; actorEmail: string; action: string; target?: string | null; details?: string | null }): Promise<void> {
-  await q.query(
-    'INSERT INTO activity (organization_id, actor_email, action, target, details) VALUES ($1, $2, $3, $4, $5)',
-    [entry.organizationId, entry.actorEmail, entry.action, entry.target ?? null, entry.details ?? null],
-  );
+export async function recordActivity(
+  q: Queryable,
+  entry: { organizationId: string; actorEmail: string; action: string; target?: string | null; details?: string | null },
+): Promise<void> {
+  await q.query('INSERT INTO activity (organization_id, actor_email, action, target, details) VALUES ($1, $2, $3, $4, $5)', [
+    entry.organizationId,
+    entry.actorEmail,
+    entry.action,
+    entry.target ?? null,
+    entry.details ?? null,
+  ]);
 }
 
 /** The newest entries first; older than the retention window are pruned on the way. */
@@ -96,7 +148,8 @@ export async function pruneActivity(q: Queryable): Promise<void> {
 }
 
 export async function revokeAllTokens(q: Queryable, accountId: string): Promise<number> {
-  return (await q.query('UPDATE tokens SET revoked_at = now() WHERE account_id = $1 AND revoked_at IS NULL RETURNING id', [accountId])).length;
+  return (await q.query('UPDATE tokens SET revoked_at = now() WHERE account_id = $1 AND revoked_at IS NULL RETURNING id', [accountId]))
+    .length;
 }
 
 export async function setPasswordHash(q: Queryable, accountId: string, hash: string): Promise<void> {
@@ -117,14 +170,20 @@ export interface TokenMembership {
 }
 
 /** A token with its account and the account's membership in `organizationId` (its own when null), in one query. */
-export async function tokenWithMembership(q: Queryable, sha256: string, organizationId: string | null): Promise<TokenMembership | undefined> {
-  return (await q.query<TokenMembership>(
-    `SELECT t.id, t.account_id, a.email, a.organization_id, t.revoked_at, t.expires_at <= now() AS expired,
+export async function tokenWithMembership(
+  q: Queryable,
+  sha256: string,
+  organizationId: string | null,
+): Promise<TokenMembership | undefined> {
+  return (
+    await q.query<TokenMembership>(
+      `SELECT t.id, t.account_id, a.email, a.organization_id, t.revoked_at, t.expires_at <= now() AS expired,
             m.organization_id AS member_organization_id, o.name AS member_organization_name, m.role
        FROM tokens t JOIN accounts a ON a.id = t.account_id
        LEFT JOIN memberships m ON m.account_id = a.id AND m.organization_id = COALESCE($2, a.organization_id)
        LEFT JOIN organizations o ON o.id = m.organization_id
       WHERE t.token_sha256 = $1`,
-    [sha256, organizationId],
-  ))[0];
+      [sha256, organizationId],
+    )
+  )[0];
 }

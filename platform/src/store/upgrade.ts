@@ -37,7 +37,9 @@ export async function upgradeFromPglite(options: UpgradeOptions): Promise<void> 
     try {
       return await fn();
     } catch (e) {
-      throw new Error(`Moving this data directory to the PostgreSQL server failed while copying ${what}: ${(e as Error).message}. Nothing in ${storeDir} or ${envRoot} was changed; the next start tries again.`);
+      throw new Error(
+        `Moving this data directory to the PostgreSQL server failed while copying ${what}: ${(e as Error).message}. Nothing in ${storeDir} or ${envRoot} was changed; the next start tries again.`,
+      );
     }
   };
 
@@ -47,13 +49,20 @@ export async function upgradeFromPglite(options: UpgradeOptions): Promise<void> 
       // An older store is brought up to this version's schema first, so both ends match.
       await migrate(old);
       const counts = await store.transaction(async (tx) => {
-        const tables = await tx.query<{ name: string }>(`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'store_migrations'`);
+        const tables = await tx.query<{ name: string }>(
+          `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'store_migrations'`,
+        );
         if (tables.length) await tx.query(`TRUNCATE ${tables.map((t) => `public."${t.name}"`).join(', ')} CASCADE`);
         // The rows go in table by table: foreign keys are checked by the rows being complete, not by their order.
         await tx.query('SET LOCAL session_replication_role = replica');
         return copyDatabase(old, tx, { schema: false, skip: new Set(['store_migrations']) });
       });
-      log(`upgrade: store copied (${Object.entries(counts).filter(([, n]) => n).map(([t, n]) => `${t} ${n}`).join(', ')})`);
+      log(
+        `upgrade: store copied (${Object.entries(counts)
+          .filter(([, n]) => n)
+          .map(([t, n]) => `${t} ${n}`)
+          .join(', ')})`,
+      );
       return (await old.query<{ id: string }>('SELECT id FROM environments')).map((r) => r.id);
     } finally {
       await old.close();
@@ -74,17 +83,27 @@ export async function upgradeFromPglite(options: UpgradeOptions): Promise<void> 
       admin.on('error', () => undefined);
       await admin.connect();
       try {
-        const run: Queryable = { query: async <T>(sql: string, params: readonly unknown[] = []) => (await admin.query(sql, params as unknown[])).rows as T[] };
+        const run: Queryable = {
+          query: async <T>(sql: string, params: readonly unknown[] = []) => (await admin.query(sql, params as unknown[])).rows as T[],
+        };
         await admin.query('BEGIN');
         // Everything is made as the environment's role, so its process owns what it migrates later.
         const owner = options.databases.ownRoles ? `"${target.username}"` : 'CURRENT_USER';
         await admin.query('DROP SCHEMA IF EXISTS public CASCADE');
         await admin.query(`CREATE SCHEMA public AUTHORIZATION ${owner}`);
         if (options.databases.ownRoles) await admin.query(`SET LOCAL ROLE ${owner}`);
-        const pglite: Queryable = { query: async <T>(sql: string, params: readonly unknown[] = []) => (await source.query<T>(sql, params as unknown[])).rows };
+        const pglite: Queryable = {
+          query: async <T>(sql: string, params: readonly unknown[] = []) => (await source.query<T>(sql, params as unknown[])).rows,
+        };
         const counts = await copyDatabase(pglite, run, { schema: true });
         await admin.query('COMMIT');
-        log(`upgrade: environment ${id} copied (${Object.entries(counts).map(([t, n]) => `${t} ${n}`).join(', ') || 'no tables'})`);
+        log(
+          `upgrade: environment ${id} copied (${
+            Object.entries(counts)
+              .map(([t, n]) => `${t} ${n}`)
+              .join(', ') || 'no tables'
+          })`,
+        );
       } catch (e) {
         await admin.query('ROLLBACK').catch(() => undefined);
         throw e;
@@ -100,5 +119,7 @@ export async function upgradeFromPglite(options: UpgradeOptions): Promise<void> 
   for (const dir of [storeDir, envRoot, path.join(dataDir, 'templates')]) {
     if (fs.existsSync(dir)) fs.renameSync(dir, `${dir}.pglite-${stamp}`);
   }
-  log(`upgrade: done in ${Date.now() - started} ms; the old folders are kept as ${path.basename(storeDir)}.pglite-${stamp} and ${path.basename(envRoot)}.pglite-${stamp} (delete them when you no longer need them)`);
+  log(
+    `upgrade: done in ${Date.now() - started} ms; the old folders are kept as ${path.basename(storeDir)}.pglite-${stamp} and ${path.basename(envRoot)}.pglite-${stamp} (delete them when you no longer need them)`,
+  );
 }

@@ -4,7 +4,9 @@ import { Queryable } from './db';
 import { newId } from './ids';
 import { VersionRow } from './services';
 
-export interface VersionRecord extends VersionRow { build_path: string | null }
+export interface VersionRecord extends VersionRow {
+  build_path: string | null;
+}
 
 const SEMVER = /^(\d+)\.(\d+)\.(\d+)$/;
 

@@ -61,11 +61,15 @@ export class UsageRecorder {
     const key = `${call.buildPath}\u0000${call.documentHash}\u0000${call.operationName ?? ''}`;
     const known = this.extractions.get(key);
     if (known) return this.add(call, known);
-    const loading: Promise<void> = this.schemas.ofBuild(call.buildPath).then((schema) => {
-      if (!schema) return;
-      const extraction = this.extract(key, schema, call);
-      this.add(call, extraction);
-    }).catch((e) => this.logError('recording schema usage', e)).finally(() => this.loading.delete(loading));
+    const loading: Promise<void> = this.schemas
+      .ofBuild(call.buildPath)
+      .then((schema) => {
+        if (!schema) return;
+        const extraction = this.extract(key, schema, call);
+        this.add(call, extraction);
+      })
+      .catch((e) => this.logError('recording schema usage', e))
+      .finally(() => this.loading.delete(loading));
     this.loading.add(loading);
   }
 
@@ -78,7 +82,12 @@ export class UsageRecorder {
       usage = undefined; // a document that does not parse ran nothing
     }
     if (usage && !usage.introspection) {
-      const operationHash = createHash('sha256').update(call.documentHash).update('\u0000').update(usage.operationName ?? '').digest('hex').slice(0, 32);
+      const operationHash = createHash('sha256')
+        .update(call.documentHash)
+        .update('\u0000')
+        .update(usage.operationName ?? '')
+        .digest('hex')
+        .slice(0, 32);
       extraction = { operationHash, operationName: usage.operationName, coordinates: usage.coordinates };
     }
     this.extractions.set(key, extraction);
@@ -95,12 +104,20 @@ export class UsageRecorder {
       if (inc) inc.calls++;
       else {
         this.pending.set(k, {
-          environmentId: call.environmentId, day, client: call.client, operationHash: extraction.operationHash,
-          operationName: extraction.operationName, coordinate, calls: 1,
+          environmentId: call.environmentId,
+          day,
+          client: call.client,
+          operationHash: extraction.operationHash,
+          operationName: extraction.operationName,
+          coordinate,
+          calls: 1,
         });
       }
     }
-    this.timer ??= setTimeout(() => { this.timer = undefined; void this.flush(); }, FLUSH_MS);
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, FLUSH_MS);
     this.timer.unref?.();
   }
 

@@ -18,13 +18,22 @@ export interface EnvironmentCheck extends SchemaCheck {
 /** Usage rows of one environment over `days`, as the core's check takes them. */
 export async function environmentUsage(db: Queryable, environmentId: string, days: number): Promise<UsageRow[]> {
   return (await schemaUsageOf(db, [environmentId], days)).map((r) => ({
-    coordinate: r.coordinate, operationHash: r.operation_hash, operationName: r.operation_name, client: r.client, calls: r.calls,
+    coordinate: r.coordinate,
+    operationHash: r.operation_hash,
+    operationName: r.operation_name,
+    client: r.client,
+    calls: r.calls,
   }));
 }
 
 /** Checks `candidate` against what `environmentId` serves (`servedVersionId`) and its usage over `days`. */
 export async function checkEnvironment(
-  db: Queryable, schemas: VersionSchemas, environmentId: string, servedVersionId: string | null | undefined, candidate: GraphQLSchema, days = DEFAULT_CHECK_DAYS,
+  db: Queryable,
+  schemas: VersionSchemas,
+  environmentId: string,
+  servedVersionId: string | null | undefined,
+  candidate: GraphQLSchema,
+  days = DEFAULT_CHECK_DAYS,
 ): Promise<EnvironmentCheck> {
   const served = servedVersionId ? await schemas.of(servedVersionId) : undefined;
   if (!served) return { environmentId, days, changes: [], blocking: [] };
@@ -35,6 +44,8 @@ export async function checkEnvironment(
 /** The refusal of a move that breaks recorded operations, one line per breaking change, and how to go on anyway. */
 export function refusal(what: string, check: SchemaCheck, forceHint: string): string {
   const lines = check.blocking.map((c) => `  - ${describeChange(c, check.days)}`);
-  return `${what} would break operations that clients called in the last ${check.days} days:\n${lines.join('\n')}\n`
-    + `Keep the old fields (mark them @deprecated) until no client calls them, or ${forceHint} to go on anyway.`;
+  return (
+    `${what} would break operations that clients called in the last ${check.days} days:\n${lines.join('\n')}\n` +
+    `Keep the old fields (mark them @deprecated) until no client calls them, or ${forceHint} to go on anyway.`
+  );
 }

@@ -4,7 +4,10 @@ export class DiagnosticsScheduler {
   private readonly timers = new Map<string, NodeJS.Timeout | NodeJS.Immediate>();
   private readonly lastRun = new Map<string, number>();
 
-  constructor(private readonly debounceMs: () => number, private readonly run: (uri: string) => void) {}
+  constructor(
+    private readonly debounceMs: () => number,
+    private readonly run: (uri: string) => void,
+  ) {}
 
   schedule(uri: string): void {
     this.cancel(uri);

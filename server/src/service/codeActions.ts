@@ -16,7 +16,10 @@ export function codeActions(doc: SchemaDocument, params: CodeActionParams): Code
   for (const diagnostic of params.context.diagnostics) {
     const data = diagnostic.data as DiagnosticData | MigrationDiagnosticData | undefined;
     if (!data || diagnostic.source !== 'codestore') continue;
-    if (data.kind === 'migration') { out.push(...migrationFixes(doc, diagnostic, data)); continue; }
+    if (data.kind === 'migration') {
+      out.push(...migrationFixes(doc, diagnostic, data));
+      continue;
+    }
     out.push(...fixesFor(doc, diagnostic, data));
   }
   return out;
@@ -28,14 +31,22 @@ function fixesFor(doc: SchemaDocument, diagnostic: Diagnostic, data: DiagnosticD
   switch (data.kind) {
     case 'did-you-mean':
       return data.suggestions.map((s, i) => ({
-        title: `Change to "${s}"`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: i === 0,
+        title: `Change to "${s}"`,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [diagnostic],
+        isPreferred: i === 0,
         edit: edit([TextEdit.replace(diagnostic.range, s)]),
       }));
     case 'missing-id': {
-      const actions: CodeAction[] = [{
-        title: `Add "id: ID!" to ${data.typeName}`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: true,
-        edit: edit([TextEdit.insert(pos(data.insertAt), `\n${data.indent}id: ID!`)]),
-      }];
+      const actions: CodeAction[] = [
+        {
+          title: `Add "id: ID!" to ${data.typeName}`,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [diagnostic],
+          isPreferred: true,
+          edit: edit([TextEdit.insert(pos(data.insertAt), `\n${data.indent}id: ID!`)]),
+        },
+      ];
       const decl = declarationsOf(doc, data.typeName).find((d) => !d.extension);
       const node = decl?.node as ObjectTypeDefinitionNode | undefined;
       if (node) actions.push(transientAction(doc, node, diagnostic));
@@ -51,13 +62,20 @@ function fixesFor(doc: SchemaDocument, diagnostic: Diagnostic, data: DiagnosticD
       const root = data.operation === 'queries' ? 'Query' : 'Mutation';
       const field = findRootField(doc, data.operation, data.field);
       const stub = resolverStub(data.field, root, field ? argsType(field) : undefined);
-      return [{
-        title: `Create ${data.file}`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: true,
-        edit: { documentChanges: [
-          { kind: 'create', uri, options: { ignoreIfExists: true } },
-          { textDocument: { uri, version: null }, edits: [TextEdit.insert({ line: 0, character: 0 }, stub)] },
-        ] },
-      }];
+      return [
+        {
+          title: `Create ${data.file}`,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [diagnostic],
+          isPreferred: true,
+          edit: {
+            documentChanges: [
+              { kind: 'create', uri, options: { ignoreIfExists: true } },
+              { textDocument: { uri, version: null }, edits: [TextEdit.insert({ line: 0, character: 0 }, stub)] },
+            ],
+          },
+        },
+      ];
     }
     case 'ambiguous-relation': {
       // Into the field's @relation when it has one (a second @relation would be an error).
@@ -65,10 +83,17 @@ function fixesFor(doc: SchemaDocument, diagnostic: Diagnostic, data: DiagnosticD
       const existing = field?.directives?.find((d) => d.name.value === 'relation');
       return data.candidates.map((c) => {
         let change: TextEdit;
-        if (existing?.arguments?.length) change = TextEdit.insert(pos(doc.analysis.rangeOf(existing.arguments[0])!.start), `inverse: "${c}", `);
+        if (existing?.arguments?.length)
+          change = TextEdit.insert(pos(doc.analysis.rangeOf(existing.arguments[0])!.start), `inverse: "${c}", `);
         else if (existing) change = TextEdit.insert(pos(doc.analysis.rangeOf(existing)!.end), `(inverse: "${c}")`);
-        else change = TextEdit.insert(pos(directiveInsertOffset(doc, field ?? ({} as never)) ?? data.insertAt), ` @relation(inverse: "${c}")`);
-        return { title: `Pair with "${c}": add @relation(inverse: "${c}")`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: edit([change]) };
+        else
+          change = TextEdit.insert(pos(directiveInsertOffset(doc, field ?? ({} as never)) ?? data.insertAt), ` @relation(inverse: "${c}")`);
+        return {
+          title: `Pair with "${c}": add @relation(inverse: "${c}")`,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [diagnostic],
+          edit: edit([change]),
+        };
       });
     }
     default:
@@ -80,7 +105,9 @@ function transientAction(doc: SchemaDocument, node: ObjectTypeDefinitionNode, di
   const anchor = node.interfaces?.length ? node.interfaces[node.interfaces.length - 1] : node.name;
   const end = doc.analysis.rangeOf(anchor)!.end;
   return {
-    title: `Mark ${node.name.value} @transient (not stored)`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic],
+    title: `Mark ${node.name.value} @transient (not stored)`,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostic],
     edit: { changes: { [doc.uri]: [TextEdit.insert(doc.document.positionAt(end), ' @transient')] } },
   };
 }
@@ -95,7 +122,18 @@ function findRootField(doc: SchemaDocument, operation: 'queries' | 'mutations', 
   return undefined;
 }
 
-const TS_SCALARS: Record<string, string> = { String: 'string', ID: 'string', Int: 'number', Float: 'number', Boolean: 'boolean', DateTime: 'string', Date: 'string', BigInt: 'string', Decimal: 'string', JSON: 'unknown' };
+const TS_SCALARS: Record<string, string> = {
+  String: 'string',
+  ID: 'string',
+  Int: 'number',
+  Float: 'number',
+  Boolean: 'boolean',
+  DateTime: 'string',
+  Date: 'string',
+  BigInt: 'string',
+  Decimal: 'string',
+  JSON: 'unknown',
+};
 
 /** The TypeScript type of a field's arguments, for the resolver stub. */
 function argsType(field: FieldDefinitionNode): string {
@@ -108,4 +146,3 @@ function argsType(field: FieldDefinitionNode): string {
   });
   return `{ ${members.join('; ')} }`;
 }
-

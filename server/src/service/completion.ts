@@ -14,8 +14,25 @@ const BUILTIN_DIRECTIVES: Record<string, { locations: string[]; args?: string }>
   specifiedBy: { locations: ['SCALAR'], args: '(url: "$1")' },
 };
 const DIRECTIVE_LOCATIONS = [
-  'QUERY', 'MUTATION', 'SUBSCRIPTION', 'FIELD', 'FRAGMENT_DEFINITION', 'FRAGMENT_SPREAD', 'INLINE_FRAGMENT', 'VARIABLE_DEFINITION',
-  'SCHEMA', 'SCALAR', 'OBJECT', 'FIELD_DEFINITION', 'ARGUMENT_DEFINITION', 'INTERFACE', 'UNION', 'ENUM', 'ENUM_VALUE', 'INPUT_OBJECT', 'INPUT_FIELD_DEFINITION',
+  'QUERY',
+  'MUTATION',
+  'SUBSCRIPTION',
+  'FIELD',
+  'FRAGMENT_DEFINITION',
+  'FRAGMENT_SPREAD',
+  'INLINE_FRAGMENT',
+  'VARIABLE_DEFINITION',
+  'SCHEMA',
+  'SCALAR',
+  'OBJECT',
+  'FIELD_DEFINITION',
+  'ARGUMENT_DEFINITION',
+  'INTERFACE',
+  'UNION',
+  'ENUM',
+  'ENUM_VALUE',
+  'INPUT_OBJECT',
+  'INPUT_FIELD_DEFINITION',
 ];
 const KEYWORD_SNIPPETS: [string, string, string][] = [
   ['type', 'type ${1:Name} {\n  id: ID!\n  $0\n}', 'An object type; stored as a table in a service unless @transient.'],
@@ -38,7 +55,11 @@ type Context =
   | { kind: 'directiveLocation' }
   | { kind: 'none' };
 
-interface Frame { open: string; owner: string; header: string[] }
+interface Frame {
+  open: string;
+  owner: string;
+  header: string[];
+}
 
 /** Decides what belongs at the cursor from the tokens of its definition before the cursor. */
 export function completionContext(text: string, chunkStart: number, offset: number): Context {
@@ -50,13 +71,23 @@ export function completionContext(text: string, chunkStart: number, offset: numb
   const stack: Frame[] = [];
   let header: string[] = [];
   for (const t of tokens) {
-    if (t === '{' || t === '(') { stack.push({ open: t, owner: header[header.length - 1] ?? '', header }); header = []; continue; }
-    if (t === '}' || t === ')') { const f = stack.pop(); header = f ? f.header : []; if (t === '}' && !stack.length) header = []; continue; }
+    if (t === '{' || t === '(') {
+      stack.push({ open: t, owner: header[header.length - 1] ?? '', header });
+      header = [];
+      continue;
+    }
+    if (t === '}' || t === ')') {
+      const f = stack.pop();
+      header = f ? f.header : [];
+      if (t === '}' && !stack.length) header = [];
+      continue;
+    }
     header.push(t);
   }
   const top = stack[stack.length - 1];
   const outer = stack[0];
-  const definitionKeyword = (outer ? outer.header : header).find((t) => /^(type|interface|input|enum|union|scalar|directive|schema)$/.test(t)) ?? '';
+  const definitionKeyword =
+    (outer ? outer.header : header).find((t) => /^(type|interface|input|enum|union|scalar|directive|schema)$/.test(t)) ?? '';
   const last = header[header.length - 1];
 
   if (atDirective) {
@@ -77,7 +108,8 @@ export function completionContext(text: string, chunkStart: number, offset: numb
     if (!header.length) return { kind: 'keyword' };
     if (definitionKeyword === 'directive' && (last === 'on' || last === '|')) return { kind: 'directiveLocation' };
     if (definitionKeyword === 'union' && (last === '=' || last === '|')) return { kind: 'type', want: 'object' };
-    if ((definitionKeyword === 'type' || definitionKeyword === 'interface') && (last === 'implements' || last === '&')) return { kind: 'type', want: 'interface' };
+    if ((definitionKeyword === 'type' || definitionKeyword === 'interface') && (last === 'implements' || last === '&'))
+      return { kind: 'type', want: 'interface' };
     if (header.length >= 2 && !typing) return { kind: 'none' };
     return header.length === 1 && typing ? { kind: 'keyword' } : { kind: 'none' };
   }
@@ -92,14 +124,22 @@ export function completionContext(text: string, chunkStart: number, offset: numb
 
 function locationOfKeyword(keyword: string): string {
   switch (keyword) {
-    case 'type': return 'OBJECT';
-    case 'interface': return 'INTERFACE';
-    case 'input': return 'INPUT_OBJECT';
-    case 'enum': return 'ENUM';
-    case 'union': return 'UNION';
-    case 'scalar': return 'SCALAR';
-    case 'schema': return 'SCHEMA';
-    default: return '';
+    case 'type':
+      return 'OBJECT';
+    case 'interface':
+      return 'INTERFACE';
+    case 'input':
+      return 'INPUT_OBJECT';
+    case 'enum':
+      return 'ENUM';
+    case 'union':
+      return 'UNION';
+    case 'scalar':
+      return 'SCALAR';
+    case 'schema':
+      return 'SCHEMA';
+    default:
+      return '';
   }
 }
 
@@ -113,7 +153,10 @@ function tokenize(text: string): string[] {
     const t = m[0];
     if (t[0] === '#') continue;
     // A string inside parentheses is a value (it ends an argument); elsewhere it is a description.
-    if (t[0] === '"') { if (parens > 0) out.push('"'); continue; }
+    if (t[0] === '"') {
+      if (parens > 0) out.push('"');
+      continue;
+    }
     if (t === '(') parens++;
     else if (t === ')') parens = Math.max(0, parens - 1);
     out.push(t);
@@ -129,7 +172,11 @@ export function completion(doc: SchemaDocument, position: Position): CompletionI
   switch (ctx.kind) {
     case 'keyword':
       return KEYWORD_SNIPPETS.map(([label, snippet, detail]) => ({
-        label, kind: CompletionItemKind.Keyword, detail, insertText: snippet, insertTextFormat: InsertTextFormat.Snippet,
+        label,
+        kind: CompletionItemKind.Keyword,
+        detail,
+        insertText: snippet,
+        insertTextFormat: InsertTextFormat.Snippet,
       }));
     case 'type':
       return typeItems(doc, ctx.want);
@@ -165,25 +212,42 @@ function typeItems(doc: SchemaDocument, want: keyof typeof WANTS): CompletionIte
     if (want !== 'object' && (name === index.roots.query || name === index.roots.mutation || name === index.roots.subscription)) continue;
     seen.add(name);
     const description = (d.node as { description?: StringValueNode }).description?.value;
-    items.push({ label: name, kind: itemKind(d.kind), detail: kindName(d.kind), documentation: description && { kind: MarkupKind.Markdown, value: description } });
+    items.push({
+      label: name,
+      kind: itemKind(d.kind),
+      detail: kindName(d.kind),
+      documentation: description && { kind: MarkupKind.Markdown, value: description },
+    });
   }
   if (kinds.has('S')) {
-    for (const s of BUILTIN_SCALARS) if (!seen.has(s)) items.push({ label: s, kind: CompletionItemKind.TypeParameter, detail: 'built-in scalar', sortText: '0' + s });
+    for (const s of BUILTIN_SCALARS)
+      if (!seen.has(s)) items.push({ label: s, kind: CompletionItemKind.TypeParameter, detail: 'built-in scalar', sortText: '0' + s });
   }
   // Prelude scalars and enums of the platform.
   for (const def of preludeTypes(doc)) {
     const letter: DeclKind = def.kind === Kind.ENUM_TYPE_DEFINITION ? 'E' : 'S';
     const name = def.name.value;
     if (!kinds.has(letter) || seen.has(name)) continue;
-    items.push({ label: name, kind: itemKind(letter), detail: 'code.store ' + kindName(letter), documentation: def.description && { kind: MarkupKind.Markdown, value: def.description.value } });
+    items.push({
+      label: name,
+      kind: itemKind(letter),
+      detail: 'code.store ' + kindName(letter),
+      documentation: def.description && { kind: MarkupKind.Markdown, value: def.description.value },
+    });
   }
   return items;
 }
 
-function preludeTypes(doc: SchemaDocument): (EnumTypeDefinitionNode | { kind: Kind.SCALAR_TYPE_DEFINITION; name: { value: string }; description?: StringValueNode })[] {
+function preludeTypes(
+  doc: SchemaDocument,
+): (EnumTypeDefinitionNode | { kind: Kind.SCALAR_TYPE_DEFINITION; name: { value: string }; description?: StringValueNode })[] {
   const out: ReturnType<typeof preludeTypes> = [];
   for (const def of doc.analysis.documentWithPrelude().definitions) {
-    if ((def.kind === Kind.SCALAR_TYPE_DEFINITION || def.kind === Kind.ENUM_TYPE_DEFINITION) && !doc.analysis.chunkOfSource(def.loc!.source)) out.push(def as never);
+    if (
+      (def.kind === Kind.SCALAR_TYPE_DEFINITION || def.kind === Kind.ENUM_TYPE_DEFINITION) &&
+      !doc.analysis.chunkOfSource(def.loc!.source)
+    )
+      out.push(def as never);
   }
   return out;
 }
@@ -197,17 +261,27 @@ function directiveItems(doc: SchemaDocument, location: string): CompletionItem[]
   for (const def of directiveDefinitions(doc)) {
     if (location && !def.locations.some((l) => l.value === location)) continue;
     const required = (def.arguments ?? []).filter((a) => a.type.kind === Kind.NON_NULL_TYPE && !a.defaultValue);
-    const snippet = required.length ? `${def.name.value}(${required.map((a, i) => `${a.name.value}: ${valueSnippet(a, i + 1)}`).join(', ')})` : def.name.value;
+    const snippet = required.length
+      ? `${def.name.value}(${required.map((a, i) => `${a.name.value}: ${valueSnippet(a, i + 1)}`).join(', ')})`
+      : def.name.value;
     items.push({
-      label: def.name.value, kind: CompletionItemKind.Function,
+      label: def.name.value,
+      kind: CompletionItemKind.Function,
       detail: print({ ...def, description: undefined } as DirectiveDefinitionNode),
       documentation: def.description && { kind: MarkupKind.Markdown, value: def.description.value },
-      insertText: snippet, insertTextFormat: InsertTextFormat.Snippet,
+      insertText: snippet,
+      insertTextFormat: InsertTextFormat.Snippet,
     });
   }
   for (const [name, b] of Object.entries(BUILTIN_DIRECTIVES)) {
     if (location && !b.locations.includes(location)) continue;
-    items.push({ label: name, kind: CompletionItemKind.Function, detail: 'built-in directive', insertText: name + (b.args ?? ''), insertTextFormat: InsertTextFormat.Snippet });
+    items.push({
+      label: name,
+      kind: CompletionItemKind.Function,
+      detail: 'built-in directive',
+      insertText: name + (b.args ?? ''),
+      insertTextFormat: InsertTextFormat.Snippet,
+    });
   }
   return items;
 }
@@ -219,11 +293,17 @@ function valueSnippet(arg: InputValueDefinitionNode, n: number): string {
 
 function directiveArgumentItems(doc: SchemaDocument, name: string, used: string[]): CompletionItem[] {
   const def = directiveDefinitions(doc).find((d) => d.name.value === name);
-  return (def?.arguments ?? []).filter((a) => !used.includes(a.name.value)).map((a, i) => ({
-    label: a.name.value, kind: CompletionItemKind.Property, detail: print(a.type),
-    documentation: a.description && { kind: MarkupKind.Markdown, value: a.description.value },
-    insertText: `${a.name.value}: ${valueSnippet(a, 1)}`, insertTextFormat: InsertTextFormat.Snippet, sortText: String(i).padStart(3, '0'),
-  }));
+  return (def?.arguments ?? [])
+    .filter((a) => !used.includes(a.name.value))
+    .map((a, i) => ({
+      label: a.name.value,
+      kind: CompletionItemKind.Property,
+      detail: print(a.type),
+      documentation: a.description && { kind: MarkupKind.Markdown, value: a.description.value },
+      insertText: `${a.name.value}: ${valueSnippet(a, 1)}`,
+      insertTextFormat: InsertTextFormat.Snippet,
+      sortText: String(i).padStart(3, '0'),
+    }));
 }
 
 function argumentValueItems(doc: SchemaDocument, directive: string, argument: string): CompletionItem[] {
@@ -232,18 +312,30 @@ function argumentValueItems(doc: SchemaDocument, directive: string, argument: st
   if (!arg) return [];
   const typeName = unwrap(arg.type).name;
   if (typeName === 'Boolean') return ['true', 'false'].map((label) => ({ label, kind: CompletionItemKind.Value }));
-  const enumDef = doc.analysis.documentWithPrelude().definitions.find((d): d is EnumTypeDefinitionNode => d.kind === Kind.ENUM_TYPE_DEFINITION && d.name.value === typeName);
-  return (enumDef?.values ?? []).map((v) => ({ label: v.name.value, kind: CompletionItemKind.EnumMember, documentation: v.description?.value }));
+  const enumDef = doc.analysis
+    .documentWithPrelude()
+    .definitions.find((d): d is EnumTypeDefinitionNode => d.kind === Kind.ENUM_TYPE_DEFINITION && d.name.value === typeName);
+  return (enumDef?.values ?? []).map((v) => ({
+    label: v.name.value,
+    kind: CompletionItemKind.EnumMember,
+    documentation: v.description?.value,
+  }));
 }
 
 function itemKind(k: DeclKind): CompletionItemKind {
   switch (k) {
-    case 'O': return CompletionItemKind.Class;
-    case 'I': return CompletionItemKind.Interface;
-    case 'E': return CompletionItemKind.Enum;
-    case 'N': return CompletionItemKind.Struct;
-    case 'U': return CompletionItemKind.Enum;
-    default: return CompletionItemKind.TypeParameter;
+    case 'O':
+      return CompletionItemKind.Class;
+    case 'I':
+      return CompletionItemKind.Interface;
+    case 'E':
+      return CompletionItemKind.Enum;
+    case 'N':
+      return CompletionItemKind.Struct;
+    case 'U':
+      return CompletionItemKind.Enum;
+    default:
+      return CompletionItemKind.TypeParameter;
   }
 }
 

@@ -30,13 +30,15 @@ export function computeDiagnostics(doc: SchemaDocument): DiagnosticsResult {
     found.push(...check.diagnostics);
     for (const orphan of check.orphanResolvers) {
       const uri = URI.file(path.join(doc.service.root, orphan.file)).toString();
-      related.set(uri, [{
-        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-        severity: DiagnosticSeverity.Warning,
-        source: 'codestore',
-        code: orphan.code,
-        message: orphan.message,
-      }]);
+      related.set(uri, [
+        {
+          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+          severity: DiagnosticSeverity.Warning,
+          source: 'codestore',
+          code: orphan.code,
+          message: orphan.message,
+        },
+      ]);
     }
     if (doc.service.manifestError) {
       found.push({ start: 0, end: 0, severity: 'warning', code: 'invalid-manifest', message: doc.service.manifestError });

@@ -46,12 +46,20 @@ export function nameTargetAt(doc: SchemaDocument, offset: number): NameTarget | 
 }
 
 function targetInDefinition(def: DefinitionNode, inside: (n: ASTNode | undefined) => boolean): NameTarget | undefined {
-  const anyDef = def as TypeDefinitionNode & { interfaces?: readonly { name: NameNode }[]; types?: readonly { name: NameNode }[]; locations?: readonly NameNode[]; operationTypes?: readonly { type: { name: NameNode } }[] };
+  const anyDef = def as TypeDefinitionNode & {
+    interfaces?: readonly { name: NameNode }[];
+    types?: readonly { name: NameNode }[];
+    locations?: readonly NameNode[];
+    operationTypes?: readonly { type: { name: NameNode } }[];
+  };
   const typeName = 'name' in def && def.name ? def.name.value : '';
-  const directiveTarget = (ds: readonly { name: NameNode; arguments?: readonly { name: NameNode }[] }[] | undefined): NameTarget | undefined => {
+  const directiveTarget = (
+    ds: readonly { name: NameNode; arguments?: readonly { name: NameNode }[] }[] | undefined,
+  ): NameTarget | undefined => {
     for (const d of ds ?? []) {
       if (inside(d.name)) return { kind: 'directive', name: d.name.value, node: d.name };
-      for (const a of d.arguments ?? []) if (inside(a.name)) return { kind: 'argument', owner: '@' + d.name.value, name: a.name.value, node: a.name };
+      for (const a of d.arguments ?? [])
+        if (inside(a.name)) return { kind: 'argument', owner: '@' + d.name.value, name: a.name.value, node: a.name };
     }
     return undefined;
   };
@@ -72,10 +80,16 @@ function targetInDefinition(def: DefinitionNode, inside: (n: ASTNode | undefined
   if ('name' in def && def.name && inside(def.name)) return { kind: 'type', name: typeName, node: def.name };
   for (const i of anyDef.interfaces ?? []) if (inside(i.name)) return { kind: 'type', name: i.name.value, node: i.name };
   for (const t of anyDef.types ?? []) if (inside(t.name)) return { kind: 'type', name: t.name.value, node: t.name };
-  for (const op of anyDef.operationTypes ?? []) if (inside(op.type.name)) return { kind: 'type', name: op.type.name.value, node: op.type.name };
+  for (const op of anyDef.operationTypes ?? [])
+    if (inside(op.type.name)) return { kind: 'type', name: op.type.name.value, node: op.type.name };
   const d = directiveTarget((def as { directives?: readonly { name: NameNode }[] }).directives);
   if (d) return d;
-  const members = ((def as { fields?: readonly ASTNode[] }).fields ?? []) as readonly (ASTNode & { name: NameNode; type: ASTNode; arguments?: readonly (ASTNode & { name: NameNode; type: ASTNode; directives?: readonly { name: NameNode }[] })[]; directives?: readonly { name: NameNode }[] })[];
+  const members = ((def as { fields?: readonly ASTNode[] }).fields ?? []) as readonly (ASTNode & {
+    name: NameNode;
+    type: ASTNode;
+    arguments?: readonly (ASTNode & { name: NameNode; type: ASTNode; directives?: readonly { name: NameNode }[] })[];
+    directives?: readonly { name: NameNode }[];
+  })[];
   for (const f of members) {
     if (!inside(f)) continue;
     if (inside(f.name)) return { kind: 'field', typeName, name: f.name.value, node: f.name };
@@ -86,7 +100,8 @@ function targetInDefinition(def: DefinitionNode, inside: (n: ASTNode | undefined
     }
     return typeRef(f.type) ?? directiveTarget(f.directives);
   }
-  for (const v of ((def as { values?: readonly (ASTNode & { name: NameNode; directives?: readonly { name: NameNode }[] })[] }).values ?? [])) {
+  for (const v of (def as { values?: readonly (ASTNode & { name: NameNode; directives?: readonly { name: NameNode }[] })[] }).values ??
+    []) {
     if (inside(v.name)) return { kind: 'enumValue', typeName, name: v.name.value, node: v.name };
     const t = directiveTarget(v.directives);
     if (t) return t;

@@ -35,18 +35,26 @@ export function formatText(text: string, unit: string): string {
       continue;
     }
     const line = raw.trim();
-    if (!line) { blank++; continue; }
+    if (!line) {
+      blank++;
+      continue;
+    }
     const code = stripStringsAndComments(line);
     const leadingClose = /^[}\])]/.test(line) ? 1 : 0;
     const indent = Math.max(0, depth - leadingClose);
     if (out.length) {
       const previous = out[out.length - 1];
-      if (indent === 0 && !leadingClose && depth === 0 && startsDefinition(line) && !isDescriptionOrComment(previous.text)) out.push({ text: '', verbatim: false });
+      if (indent === 0 && !leadingClose && depth === 0 && startsDefinition(line) && !isDescriptionOrComment(previous.text))
+        out.push({ text: '', verbatim: false });
       else if (blank) out.push({ text: '', verbatim: false });
     }
     blank = 0;
     out.push({ text: unit.repeat(indent) + line, verbatim: false });
-    if (countTripleQuotes(line) % 2 === 1) { inBlockString = true; depth = Math.max(0, depth + netDepth(code)); continue; }
+    if (countTripleQuotes(line) % 2 === 1) {
+      inBlockString = true;
+      depth = Math.max(0, depth + netDepth(code));
+      continue;
+    }
     depth = Math.max(0, depth + netDepth(code));
   }
   // Collapse the blank lines that a definition start added after an existing blank line.
@@ -99,7 +107,10 @@ function countRawTripleQuotes(line: string): number {
 }
 
 function stripStringsAndComments(line: string): string {
-  return line.replace(/"""[\s\S]*?"""|"(?:[^"\\]|\\.)*"/g, '""').replace(/"""[\s\S]*$/, '').replace(/#.*$/, '');
+  return line
+    .replace(/"""[\s\S]*?"""|"(?:[^"\\]|\\.)*"/g, '""')
+    .replace(/"""[\s\S]*$/, '')
+    .replace(/#.*$/, '');
 }
 
 function netDepth(code: string): number {

@@ -13,7 +13,7 @@ const BUILTIN_DOCS: Record<string, string> = {
   Int: 'A signed 32-bit integer. Stored as `integer`.',
   Float: 'A signed double-precision floating-point value. Stored as `double precision`.',
   Boolean: '`true` or `false`. Stored as `boolean`.',
-  ID: 'A unique identifier. An entity\'s `ID` field is its primary key: `bigint`, generated (BIGSERIAL), a `string` in TypeScript.',
+  ID: "A unique identifier. An entity's `ID` field is its primary key: `bigint`, generated (BIGSERIAL), a `string` in TypeScript.",
   deprecated: 'Marks an element of a GraphQL schema as no longer supported.',
   specifiedBy: 'Exposes a URL that specifies the behavior of this scalar.',
 };
@@ -25,15 +25,29 @@ export function hover(doc: SchemaDocument, position: Position): Hover | null {
   const range = rangeOfNode(doc, target.node);
   let value: string | undefined;
   switch (target.kind) {
-    case 'type': value = typeHover(doc, target.name); break;
-    case 'directive': value = definitionHover(doc, '@' + target.name) ?? builtin(target.name, '@'); break;
-    case 'field': value = fieldHover(doc, target.typeName, target.name); break;
-    case 'enumValue': value = `\`${target.typeName}.${target.name}\``; break;
-    case 'argument': value = `argument \`${target.name}\` of \`${target.owner}\``; break;
+    case 'type':
+      value = typeHover(doc, target.name);
+      break;
+    case 'directive':
+      value = definitionHover(doc, '@' + target.name) ?? builtin(target.name, '@');
+      break;
+    case 'field':
+      value = fieldHover(doc, target.typeName, target.name);
+      break;
+    case 'enumValue':
+      value = `\`${target.typeName}.${target.name}\``;
+      break;
+    case 'argument':
+      value = `argument \`${target.name}\` of \`${target.owner}\``;
+      break;
   }
   if (!value) return null;
-  const coordinate = target.kind === 'field' || target.kind === 'enumValue' ? `${target.typeName}.${target.name}`
-    : target.kind === 'argument' && !target.owner.startsWith('@') ? `${target.owner}(${target.name}:)` : undefined;
+  const coordinate =
+    target.kind === 'field' || target.kind === 'enumValue'
+      ? `${target.typeName}.${target.name}`
+      : target.kind === 'argument' && !target.owner.startsWith('@')
+        ? `${target.owner}(${target.name}:)`
+        : undefined;
   const usage = coordinate && usageHover(doc.usage, coordinate);
   if (usage) value += `\n\n${usage}`;
   return { contents: { kind: MarkupKind.Markdown, value }, range };
@@ -98,17 +112,25 @@ function fieldHover(doc: SchemaDocument, typeName: string, fieldName: string): s
   return value;
 }
 
-function columnDescription(table: string, f: ReturnType<typeof buildModel>['entities'] extends Map<string, infer E> ? E extends { fields: (infer F)[] } ? F : never : never): string {
+function columnDescription(
+  table: string,
+  f: ReturnType<typeof buildModel>['entities'] extends Map<string, infer E> ? (E extends { fields: (infer F)[] } ? F : never) : never,
+): string {
   if (f.kind === 'id') return `**Column** \`"${table}"."${f.name}"\` \`bigint\` primary key, generated · \`string\` in TypeScript`;
   if (f.kind === 'relation' && f.relation) {
     const r = f.relation;
-    const how = r.kind === 'many-to-one' || (r.kind === 'one-to-one' && r.owner)
-      ? `foreign key column \`"${table}"."${f.name}Id"\` → \`"${r.target}"."id"\``
-      : r.kind === 'many-to-many' && r.owner ? `join table \`${table.toLowerCase()}_${f.name.toLowerCase()}_${r.target.toLowerCase()}\`` : 'no column (the other side holds the key)';
+    const how =
+      r.kind === 'many-to-one' || (r.kind === 'one-to-one' && r.owner)
+        ? `foreign key column \`"${table}"."${f.name}Id"\` → \`"${r.target}"."id"\``
+        : r.kind === 'many-to-many' && r.owner
+          ? `join table \`${table.toLowerCase()}_${f.name.toLowerCase()}_${r.target.toLowerCase()}\``
+          : 'no column (the other side holds the key)';
     return `**Relation** ${r.kind} to \`${r.target}\`${r.inverse ? ` (inverse \`${r.target}.${r.inverse}\`)` : ''}: ${how}`;
   }
   if (f.columnType) {
-    const extras = [f.nonNull ? 'NOT NULL' : 'nullable', f.unique ? 'UNIQUE' : '', f.default !== undefined ? `DEFAULT ${f.default}` : ''].filter(Boolean).join(', ');
+    const extras = [f.nonNull ? 'NOT NULL' : 'nullable', f.unique ? 'UNIQUE' : '', f.default !== undefined ? `DEFAULT ${f.default}` : '']
+      .filter(Boolean)
+      .join(', ');
     return `**Column** \`"${table}"."${f.name}"\` \`${f.columnType}\` (${extras})`;
   }
   return `**Not storable**: ${f.problem ?? 'unsupported type'}`;

@@ -48,7 +48,13 @@ export function migrationFixes(doc: SchemaDocument, diagnostic: Diagnostic, data
   for (const fix of data.fixes) {
     const edit = fixEdit(doc, fix);
     if (!edit) continue;
-    out.push({ title: fixTitle(fix), kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: fix.kind === 'renamedFrom', edit: { changes: { [doc.uri]: [edit] } } });
+    out.push({
+      title: fixTitle(fix),
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [diagnostic],
+      isPreferred: fix.kind === 'renamedFrom',
+      edit: { changes: { [doc.uri]: [edit] } },
+    });
   }
   return out;
 }
@@ -59,7 +65,9 @@ function ownerOf(doc: SchemaDocument, origin: Origin): ASTNode | undefined {
   const decls = declarationsOf(doc, origin.type).filter((d) => !d.recovered);
   if (origin.value) {
     for (const d of decls) {
-      const v = ((d.node as { values?: readonly (ASTNode & { name: NameNode })[] }).values ?? []).find((x) => x.name.value === origin.value);
+      const v = ((d.node as { values?: readonly (ASTNode & { name: NameNode })[] }).values ?? []).find(
+        (x) => x.name.value === origin.value,
+      );
       if (v) return v;
     }
     return undefined;
@@ -68,11 +76,18 @@ function ownerOf(doc: SchemaDocument, origin: Origin): ASTNode | undefined {
 }
 
 function fixTitle(fix: QuickFix): string {
-  const where = fix.target.field ? `${fix.target.type}.${fix.target.field}` : fix.target.value ? `${fix.target.type}.${fix.target.value}` : fix.target.type;
+  const where = fix.target.field
+    ? `${fix.target.type}.${fix.target.field}`
+    : fix.target.value
+      ? `${fix.target.type}.${fix.target.value}`
+      : fix.target.type;
   switch (fix.kind) {
-    case 'renamedFrom': return `Rename instead: add @renamedFrom(name: "${fix.name}") to ${where}`;
-    case 'default': return `Add @default(value: "...") to ${where}`;
-    case 'nullable': return `Make ${where} nullable`;
+    case 'renamedFrom':
+      return `Rename instead: add @renamedFrom(name: "${fix.name}") to ${where}`;
+    case 'default':
+      return `Add @default(value: "...") to ${where}`;
+    case 'nullable':
+      return `Make ${where} nullable`;
   }
 }
 
@@ -90,21 +105,34 @@ function fixEdit(doc: SchemaDocument, fix: QuickFix): TextEdit | undefined {
   if (!field) return undefined;
   if (fix.kind === 'default') {
     const at = directiveInsertOffset(doc, field);
-    return at === undefined ? undefined : TextEdit.insert(doc.document.positionAt(at), ` @default(value: ${JSON.stringify(defaultFor(field))})`);
+    return at === undefined
+      ? undefined
+      : TextEdit.insert(doc.document.positionAt(at), ` @default(value: ${JSON.stringify(defaultFor(field))})`);
   }
   if (field.type.kind !== Kind.NON_NULL_TYPE) return undefined;
   const typeRange = rangeOfNode(doc, field.type);
-  return typeRange && TextEdit.replace({ start: { line: typeRange.end.line, character: typeRange.end.character - 1 }, end: typeRange.end }, '');
+  return (
+    typeRange && TextEdit.replace({ start: { line: typeRange.end.line, character: typeRange.end.character - 1 }, end: typeRange.end }, '')
+  );
 }
 
 function defaultFor(field: FieldDefinitionNode): string {
   let t = field.type;
   while (t.kind !== Kind.NAMED_TYPE) t = t.type;
   switch (t.name.value) {
-    case 'Int': case 'Float': case 'BigInt': case 'Decimal': return '0';
-    case 'Boolean': return 'false';
-    case 'DateTime': case 'Date': return 'now()';
-    case 'JSON': return "'{}'";
-    default: return "''";
+    case 'Int':
+    case 'Float':
+    case 'BigInt':
+    case 'Decimal':
+      return '0';
+    case 'Boolean':
+      return 'false';
+    case 'DateTime':
+    case 'Date':
+      return 'now()';
+    case 'JSON':
+      return "'{}'";
+    default:
+      return "''";
   }
 }

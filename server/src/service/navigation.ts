@@ -6,7 +6,9 @@ import { declarationsOf, NameTarget, nameTargetAt, rangeOfNode, SchemaDocument }
 export function definition(doc: SchemaDocument, position: Position): Location[] {
   const target = nameTargetAt(doc, doc.document.offsetAt(position));
   if (!target) return [];
-  return declarationNames(doc, target).map((n) => location(doc, n)).filter((l): l is Location => !!l);
+  return declarationNames(doc, target)
+    .map((n) => location(doc, n))
+    .filter((l): l is Location => !!l);
 }
 
 export function references(doc: SchemaDocument, position: Position, includeDeclaration: boolean): Location[] {
@@ -27,7 +29,11 @@ export function declarationNames(doc: SchemaDocument, target: NameTarget): NameN
     case 'field':
       return fieldsNamed(doc, target.typeName, target.name).map((f) => f.name);
     case 'enumValue':
-      return declarationsOf(doc, target.typeName).flatMap((d) => ((d.node as { values?: readonly { name: NameNode }[] }).values ?? []).filter((v) => v.name.value === target.name).map((v) => v.name));
+      return declarationsOf(doc, target.typeName).flatMap((d) =>
+        ((d.node as { values?: readonly { name: NameNode }[] }).values ?? [])
+          .filter((v) => v.name.value === target.name)
+          .map((v) => v.name),
+      );
     case 'argument':
       return [target.node];
   }
@@ -53,7 +59,8 @@ export function referenceNames(doc: SchemaDocument, target: NameTarget): NameNod
     case 'field': {
       out.push(...declarationNames(doc, target));
       // Implementations of an interface field, and interface fields this one implements.
-      for (const related of relatedFieldOwners(doc, target.typeName)) out.push(...fieldsNamed(doc, related, target.name).map((f) => f.name));
+      for (const related of relatedFieldOwners(doc, target.typeName))
+        out.push(...fieldsNamed(doc, related, target.name).map((f) => f.name));
       return out;
     }
     default:
@@ -64,7 +71,7 @@ export function referenceNames(doc: SchemaDocument, target: NameTarget): NameNod
 export function fieldsNamed(doc: SchemaDocument, typeName: string, field: string): FieldDefinitionNode[] {
   const out: FieldDefinitionNode[] = [];
   for (const d of declarationsOf(doc, typeName)) {
-    for (const f of ((d.node as { fields?: readonly FieldDefinitionNode[] }).fields ?? [])) if (f.name.value === field) out.push(f);
+    for (const f of (d.node as { fields?: readonly FieldDefinitionNode[] }).fields ?? []) if (f.name.value === field) out.push(f);
   }
   return out;
 }
@@ -72,7 +79,10 @@ export function fieldsNamed(doc: SchemaDocument, typeName: string, field: string
 /** Types linked to `typeName` by `implements`, both ways, transitively. */
 export function relatedFieldOwners(doc: SchemaDocument, typeName: string): string[] {
   const index = doc.analysis.index();
-  const implementsOf = (name: string) => (index.declarations.get(name) ?? []).flatMap((d) => ((d.node as { interfaces?: readonly { name: NameNode }[] }).interfaces ?? []).map((i) => i.name.value));
+  const implementsOf = (name: string) =>
+    (index.declarations.get(name) ?? []).flatMap((d) =>
+      ((d.node as { interfaces?: readonly { name: NameNode }[] }).interfaces ?? []).map((i) => i.name.value),
+    );
   const seen = new Set([typeName]);
   const queue = [typeName];
   while (queue.length) {
@@ -82,7 +92,11 @@ export function relatedFieldOwners(doc: SchemaDocument, typeName: string): strin
       if (decls[0].kind !== 'O' && decls[0].kind !== 'I') continue;
       if (implementsOf(name).includes(current)) linked.push(name);
     }
-    for (const l of linked) if (!seen.has(l)) { seen.add(l); queue.push(l); }
+    for (const l of linked)
+      if (!seen.has(l)) {
+        seen.add(l);
+        queue.push(l);
+      }
   }
   seen.delete(typeName);
   return [...seen];
@@ -90,10 +104,14 @@ export function relatedFieldOwners(doc: SchemaDocument, typeName: string): strin
 
 function collectDirectiveUses(node: unknown, name: string, out: NameNode[]): void {
   if (!node || typeof node !== 'object') return;
-  if (Array.isArray(node)) { for (const n of node) collectDirectiveUses(n, name, out); return; }
+  if (Array.isArray(node)) {
+    for (const n of node) collectDirectiveUses(n, name, out);
+    return;
+  }
   const n = node as { kind?: string; name?: NameNode; loc?: unknown };
   if (n.kind === 'Directive' && n.name?.value === name) out.push(n.name);
-  for (const [key, value] of Object.entries(node)) if (key !== 'loc' && value && typeof value === 'object') collectDirectiveUses(value, name, out);
+  for (const [key, value] of Object.entries(node))
+    if (key !== 'loc' && value && typeof value === 'object') collectDirectiveUses(value, name, out);
 }
 
 function location(doc: SchemaDocument, node: NameNode): Location | undefined {

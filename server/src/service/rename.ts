@@ -16,7 +16,10 @@ export function prepareRename(doc: SchemaDocument, position: Position): { range:
   const target = nameTargetAt(doc, doc.document.offsetAt(position));
   if (!target || target.kind === 'argument') return null;
   if (!declarationNames(doc, target).length) {
-    throw new ResponseError(ErrorCodes.InvalidRequest, `"${target.name}" is not declared in this file (it is built in), so it cannot be renamed here.`);
+    throw new ResponseError(
+      ErrorCodes.InvalidRequest,
+      `"${target.name}" is not declared in this file (it is built in), so it cannot be renamed here.`,
+    );
   }
   const range = rangeOfNode(doc, target.node);
   return range ? { range, placeholder: target.name } : null;
@@ -26,7 +29,10 @@ export function rename(doc: SchemaDocument, position: Position, newName: string)
   const target = nameTargetAt(doc, doc.document.offsetAt(position));
   if (!target || target.kind === 'argument') return null;
   if (!/^[_A-Za-z][_0-9A-Za-z]*$/.test(newName) || newName.startsWith('__')) {
-    throw new ResponseError(ErrorCodes.InvalidParams, `"${newName}" is not a GraphQL name: use letters, digits and "_", not starting with a digit or "__".`);
+    throw new ResponseError(
+      ErrorCodes.InvalidParams,
+      `"${newName}" is not a GraphQL name: use letters, digits and "_", not starting with a digit or "__".`,
+    );
   }
   if (newName === target.name) return { changes: {} };
   const decls = declarationNames(doc, target);
@@ -59,7 +65,16 @@ export function rename(doc: SchemaDocument, position: Position, newName: string)
     // @relation(inverse: "old") on the other side names this field.
     for (const c of doc.analysis.allChunks()) {
       for (const def of c.definitions) {
-        for (const f of ((def as { fields?: readonly { directives?: readonly { name: NameNode; arguments?: readonly { name: NameNode; value: { kind: string; value?: string } }[] }[] }[] }).fields ?? [])) {
+        for (const f of (
+          def as {
+            fields?: readonly {
+              directives?: readonly {
+                name: NameNode;
+                arguments?: readonly { name: NameNode; value: { kind: string; value?: string } }[];
+              }[];
+            }[];
+          }
+        ).fields ?? []) {
           for (const d of f.directives ?? []) {
             if (d.name.value !== 'relation') continue;
             for (const a of d.arguments ?? []) {
@@ -72,7 +87,14 @@ export function rename(doc: SchemaDocument, position: Position, newName: string)
         }
       }
     }
-    if (model?.entities.get(target.typeName)?.fields.some((f) => f.name === target.name && f.kind !== 'unsupported' && !(f.relation && !f.relation.owner && f.relation.kind !== 'many-to-one'))) {
+    if (
+      model?.entities
+        .get(target.typeName)
+        ?.fields.some(
+          (f) =>
+            f.name === target.name && f.kind !== 'unsupported' && !(f.relation && !f.relation.owner && f.relation.kind !== 'many-to-one'),
+        )
+    ) {
       for (const f of fieldsNamed(doc, target.typeName, target.name)) addRenamedFrom(f, target.name);
     }
     if (model && doc.service && (target.typeName === model.roots.query || target.typeName === model.roots.mutation)) {
@@ -89,7 +111,7 @@ export function rename(doc: SchemaDocument, position: Position, newName: string)
   }
   if (target.kind === 'enumValue' && model?.enums.has(target.typeName)) {
     for (const d of declarationsOf(doc, target.typeName)) {
-      for (const v of ((d.node as { values?: readonly { name: NameNode; directives?: readonly unknown[] }[] }).values ?? [])) {
+      for (const v of (d.node as { values?: readonly { name: NameNode; directives?: readonly unknown[] }[] }).values ?? []) {
         if (v.name.value === target.name) addRenamedFrom(v, target.name);
       }
     }

@@ -5,8 +5,14 @@ import type { DeclKind } from '../../../core/src/schema/analysis';
 import { rangeOfNode, rangeOfOffsets, SchemaDocument } from './document';
 
 const KIND: Record<DeclKind, SymbolKind> = {
-  O: SymbolKind.Class, I: SymbolKind.Interface, U: SymbolKind.Enum, E: SymbolKind.Enum,
-  S: SymbolKind.TypeParameter, N: SymbolKind.Struct, D: SymbolKind.Function, R: SymbolKind.Namespace,
+  O: SymbolKind.Class,
+  I: SymbolKind.Interface,
+  U: SymbolKind.Enum,
+  E: SymbolKind.Enum,
+  S: SymbolKind.TypeParameter,
+  N: SymbolKind.Struct,
+  D: SymbolKind.Function,
+  R: SymbolKind.Namespace,
 };
 
 export function documentSymbols(doc: SchemaDocument): DocumentSymbol[] {
@@ -25,12 +31,21 @@ export function documentSymbols(doc: SchemaDocument): DocumentSymbol[] {
       for (const m of members) {
         const r = rangeOfNode(doc, m as never);
         const s = rangeOfNode(doc, m.name);
-        if (r && s) children.push({ name: m.name.value, kind: m.kind === 'EnumValueDefinition' ? SymbolKind.EnumMember : SymbolKind.Field, range: r, selectionRange: s });
+        if (r && s)
+          children.push({
+            name: m.name.value,
+            kind: m.kind === 'EnumValueDefinition' ? SymbolKind.EnumMember : SymbolKind.Field,
+            range: r,
+            selectionRange: s,
+          });
       }
       out.push({
         name: decl.kind === 'D' ? '@' + decl.name : decl.name,
         detail: decl.extension ? 'extension' : undefined,
-        kind: KIND[decl.kind], range, selectionRange, children,
+        kind: KIND[decl.kind],
+        range,
+        selectionRange,
+        children,
       });
     }
   }

@@ -41,9 +41,15 @@ function totals(env: EnvironmentUsage): Map<string, CoordinateTotal> {
 }
 
 function rowsOf(env: EnvironmentUsage): UsageRow[] {
-  return env.operations.flatMap((op) => op.coordinates.map((coordinate) => ({
-    coordinate, operationHash: op.hash, operationName: op.name, client: op.client, calls: op.calls,
-  })));
+  return env.operations.flatMap((op) =>
+    op.coordinates.map((coordinate) => ({
+      coordinate,
+      operationHash: op.hash,
+      operationName: op.name,
+      client: op.client,
+      calls: op.calls,
+    })),
+  );
 }
 
 const servedCache = new Map<string, GraphQLSchema | null>();
@@ -69,9 +75,11 @@ export function usageHover(usage: readonly EnvironmentUsage[] | undefined, coord
   for (const env of usage) {
     if (!env.schema) continue;
     const t = totals(env).get(coordinate);
-    parts.push(t
-      ? `${plural(t.calls, 'call')} in ${env.days} days from ${plural(t.clients.size, 'client')}, ${env.label}`
-      : `no calls in ${env.days} days, ${env.label}`);
+    parts.push(
+      t
+        ? `${plural(t.calls, 'call')} in ${env.days} days from ${plural(t.clients.size, 'client')}, ${env.label}`
+        : `no calls in ${env.days} days, ${env.label}`,
+    );
   }
   return parts.length ? `**Usage** ${parts.join(' · ')}` : undefined;
 }
@@ -107,8 +115,10 @@ export async function breakingUsageDiagnostics(doc: SchemaDocument, usage: reado
     const breaks = envs.map(({ env, change: c }) => {
       const u = c.usage!;
       const ops = u.operations.map((o) => o.name ?? `anonymous ${o.hash.slice(0, 8)}`);
-      return `${plural(u.operations.length, 'operation')} (${ops.slice(0, 5).join(', ')}${ops.length > 5 ? ', …' : ''}) of ${plural(u.clients.length, 'client')} `
-        + `(${u.clients.join(', ')}), ${plural(u.calls, 'call')} in ${env.days} days in ${env.label}`;
+      return (
+        `${plural(u.operations.length, 'operation')} (${ops.slice(0, 5).join(', ')}${ops.length > 5 ? ', …' : ''}) of ${plural(u.clients.length, 'client')} ` +
+        `(${u.clients.join(', ')}), ${plural(u.calls, 'call')} in ${env.days} days in ${env.label}`
+      );
     });
     out.push({
       range: changeRange(doc, change),
@@ -123,7 +133,13 @@ export async function breakingUsageDiagnostics(doc: SchemaDocument, usage: reado
 
 const TYPE_CHANGES = new Set(['FIELD_TYPE_CHANGED', 'FIELD_ARGUMENT_TYPE_CHANGED', 'INPUT_FIELD_TYPE_CHANGED']);
 
-type Named = ASTNode & { name?: NameNode; type?: ASTNode; fields?: readonly Named[]; values?: readonly Named[]; arguments?: readonly Named[] };
+type Named = ASTNode & {
+  name?: NameNode;
+  type?: ASTNode;
+  fields?: readonly Named[];
+  values?: readonly Named[];
+  arguments?: readonly Named[];
+};
 
 /** Where a change is in the document: the deepest part of its path that still exists. */
 function changeRange(doc: SchemaDocument, change: JudgedChange): Range {
@@ -142,7 +158,7 @@ function changeRange(doc: SchemaDocument, change: JudgedChange): Range {
       }
     }
   }
-  const target = TYPE_CHANGES.has(change.type) && node.type ? node.type : node.name ?? node;
+  const target = TYPE_CHANGES.has(change.type) && node.type ? node.type : (node.name ?? node);
   return rangeOfNode(doc, target) ?? start;
 }
 
@@ -155,7 +171,8 @@ export function usageHints(doc: SchemaDocument, usage: readonly EnvironmentUsage
   if (!withTraffic.length) return [];
   const out: Diagnostic[] = [];
   for (const def of doc.analysis.document().definitions) {
-    if (def.kind !== Kind.OBJECT_TYPE_DEFINITION && def.kind !== Kind.INTERFACE_TYPE_DEFINITION && def.kind !== Kind.OBJECT_TYPE_EXTENSION) continue;
+    if (def.kind !== Kind.OBJECT_TYPE_DEFINITION && def.kind !== Kind.INTERFACE_TYPE_DEFINITION && def.kind !== Kind.OBJECT_TYPE_EXTENSION)
+      continue;
     for (const field of def.fields ?? []) {
       const coordinate = `${def.name.value}.${field.name.value}`;
       const range = rangeOfNode(doc, field.name);
@@ -163,8 +180,16 @@ export function usageHints(doc: SchemaDocument, usage: readonly EnvironmentUsage
       const calledIn = withTraffic.map((env) => ({ env, t: totals(env).get(coordinate) })).filter((x) => x.t);
       const deprecated = field.directives?.some((d) => d.name.value === 'deprecated');
       if (deprecated && calledIn.length) {
-        const where = calledIn.map(({ env, t }) => `${plural(t!.calls, 'call')} in ${env.days} days from ${[...t!.clients].sort().join(', ')} (${env.label})`);
-        out.push({ range, severity: DiagnosticSeverity.Information, source: 'codestore', code: DEPRECATED_IN_USE_CODE, message: `${coordinate} is deprecated but still called: ${where.join('; ')}.` });
+        const where = calledIn.map(
+          ({ env, t }) => `${plural(t!.calls, 'call')} in ${env.days} days from ${[...t!.clients].sort().join(', ')} (${env.label})`,
+        );
+        out.push({
+          range,
+          severity: DiagnosticSeverity.Information,
+          source: 'codestore',
+          code: DEPRECATED_IN_USE_CODE,
+          message: `${coordinate} is deprecated but still called: ${where.join('; ')}.`,
+        });
         continue;
       }
       // Only a field every environment with traffic serves can be said to be unused there.
@@ -176,7 +201,11 @@ export function usageHints(doc: SchemaDocument, usage: readonly EnvironmentUsage
       if (!calledIn.length && servedEverywhere) {
         const days = Math.max(...withTraffic.map((e) => e.days));
         out.push({
-          range, severity: DiagnosticSeverity.Hint, tags: [DiagnosticTag.Unnecessary], source: 'codestore', code: UNUSED_FIELD_CODE,
+          range,
+          severity: DiagnosticSeverity.Hint,
+          tags: [DiagnosticTag.Unnecessary],
+          source: 'codestore',
+          code: UNUSED_FIELD_CODE,
           message: `No client called ${coordinate} in the last ${days} days (${withTraffic.map((e) => e.label).join(', ')}): a candidate for removal.`,
         });
       }

@@ -34,9 +34,16 @@ export async function openPglite(): Promise<TestDatabase> {
     label: 'pglite',
     options: () => ({ type: 'postgres', driver }),
     query: (sql) => base.query(sql),
-    reset: async () => { await base.query(RESET_SQL); },
-    release: async () => { /* shared instance */ },
-    close: async () => { await base.destroy(); pgliteOpen = false; },
+    reset: async () => {
+      await base.query(RESET_SQL);
+    },
+    release: async () => {
+      /* shared instance */
+    },
+    close: async () => {
+      await base.destroy();
+      pgliteOpen = false;
+    },
   };
 }
 
@@ -54,8 +61,12 @@ export async function openServer(adminUrl: string): Promise<TestDatabase> {
     label: 'postgres',
     options: () => ({ type: 'postgres', url: url.toString() }),
     query: async <T>(sql: string) => (await client.query(sql)).rows as T[],
-    reset: async () => { await client.query(RESET_SQL); },
-    release: async (ds) => { if (ds.isInitialized) await ds.destroy(); },
+    reset: async () => {
+      await client.query(RESET_SQL);
+    },
+    release: async (ds) => {
+      if (ds.isInitialized) await ds.destroy();
+    },
     close: async () => {
       await client.end();
       await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);

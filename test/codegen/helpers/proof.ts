@@ -59,7 +59,12 @@ export interface ProofOptions {
 /** Compiles a rendered migration file and returns its class. */
 export function compileMigration(file: Pick<RenderedMigration, 'content' | 'className' | 'path'>): new () => MigrationInterface {
   const js = ts.transpileModule(file.content, {
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020, experimentalDecorators: true, emitDecoratorMetadata: true },
+    compilerOptions: {
+      module: ts.ModuleKind.CommonJS,
+      target: ts.ScriptTarget.ES2020,
+      experimentalDecorators: true,
+      emitDecoratorMetadata: true,
+    },
   }).outputText;
   const module = { exports: {} as Record<string, unknown> };
   new Function('exports', 'require', 'module', js)(module.exports, require, module);
@@ -86,7 +91,11 @@ export async function oracle(db: TestDatabase, model: DataModel): Promise<string
   }
 }
 
-export async function withMigrations<T>(db: TestDatabase, classes: (new () => MigrationInterface)[], f: (ds: DataSource) => Promise<T>): Promise<T> {
+export async function withMigrations<T>(
+  db: TestDatabase,
+  classes: (new () => MigrationInterface)[],
+  f: (ds: DataSource) => Promise<T>,
+): Promise<T> {
   const ds = new DataSource({ ...db.options(), migrations: classes, migrationsTransactionMode: 'each' } as never);
   await ds.initialize();
   try {
@@ -118,10 +127,22 @@ export async function prove(db: TestDatabase, steps: Step[], options: ProofOptio
     const where = `step ${i + 1}`;
 
     // The plan takes the snapshot exactly to the new schema, and back.
-    assert.deepEqual(schemaDifferences(applyOperations(previous, plan.operations), schema), [], `${where}: up operations reach the new schema`);
-    assert.deepEqual(schemaDifferences(applyOperations(schema, plan.downOperations), previous), [], `${where}: down operations reach the previous schema`);
+    assert.deepEqual(
+      schemaDifferences(applyOperations(previous, plan.operations), schema),
+      [],
+      `${where}: up operations reach the new schema`,
+    );
+    assert.deepEqual(
+      schemaDifferences(applyOperations(schema, plan.downOperations), previous),
+      [],
+      `${where}: down operations reach the previous schema`,
+    );
     if (step.warnings !== 'any') {
-      assert.deepEqual(plan.warnings.map((w) => w.code).sort(), [...(step.warnings ?? [])].sort(), `${where}: warnings ${JSON.stringify(plan.warnings.map((w) => w.message))}`);
+      assert.deepEqual(
+        plan.warnings.map((w) => w.code).sort(),
+        [...(step.warnings ?? [])].sort(),
+        `${where}: warnings ${JSON.stringify(plan.warnings.map((w) => w.message))}`,
+      );
     }
 
     const migration = renderMigration(plan, undefined, timestamp++);
@@ -154,7 +175,7 @@ export async function prove(db: TestDatabase, steps: Step[], options: ProofOptio
 
   if (downs) {
     for (let i = steps.length - 1; i >= 0; i--) {
-      const expected = i > 0 ? reports[i - 1].schema : options.start ?? EMPTY_SCHEMA;
+      const expected = i > 0 ? reports[i - 1].schema : (options.start ?? EMPTY_SCHEMA);
       const current = reports[i].schema;
       // The down is the diff backwards: when that warns (it narrows what the up widened, drops
       // what the up added), it runs on empty tables; otherwise the rows must survive it too.
@@ -164,7 +185,11 @@ export async function prove(db: TestDatabase, steps: Step[], options: ProofOptio
       if (!safe) await emptyTables(db, current);
       else if (data) before = await readRows(db, current);
       await withMigrations(db, classes, (ds) => ds.undoLastMigration({ transaction: 'each' }));
-      assert.deepEqual(await databaseDifferences(db, expected), [], `down of step ${i + 1}: the database is the previous schema\n${reports[i].plan.down.join('\n')}`);
+      assert.deepEqual(
+        await databaseDifferences(db, expected),
+        [],
+        `down of step ${i + 1}: the database is the previous schema\n${reports[i].plan.down.join('\n')}`,
+      );
       if (before) {
         const match = matchSchemas(current, expected, back);
         const after = await readRows(db, expected, listifiedColumns(current, expected, match));
@@ -179,8 +204,17 @@ export async function prove(db: TestDatabase, steps: Step[], options: ProofOptio
 
 /** No table (but TypeORM's `migrations`), no enum type, no sequence (but the migrations table's). */
 export async function assertEmpty(db: TestDatabase): Promise<void> {
-  const tables = await db.query<{ name: string }>(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'migrations'`);
-  const types = await db.query<{ name: string }>(`SELECT t.typname AS name FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = 'public' AND t.typtype = 'e'`);
-  const sequences = await db.query<{ name: string }>(`SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'S' AND c.relname <> 'migrations_id_seq'`);
-  assert.deepEqual({ tables: tables.map((x) => x.name), types: types.map((x) => x.name), sequences: sequences.map((x) => x.name) }, { tables: [], types: [], sequences: [] });
+  const tables = await db.query<{ name: string }>(
+    `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'migrations'`,
+  );
+  const types = await db.query<{ name: string }>(
+    `SELECT t.typname AS name FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = 'public' AND t.typtype = 'e'`,
+  );
+  const sequences = await db.query<{ name: string }>(
+    `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'S' AND c.relname <> 'migrations_id_seq'`,
+  );
+  assert.deepEqual(
+    { tables: tables.map((x) => x.name), types: types.map((x) => x.name), sequences: sequences.map((x) => x.name) },
+    { tables: [], types: [], sequences: [] },
+  );
 }

@@ -50,46 +50,117 @@ export interface Evolved {
 /** mulberry32: a small deterministic PRNG. */
 export class Random {
   private state: number;
-  constructor(seed: number) { this.state = seed >>> 0; }
+  constructor(seed: number) {
+    this.state = seed >>> 0;
+  }
   next(): number {
     let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
-  int(min: number, max: number): number { return min + Math.floor(this.next() * (max - min + 1)); }
-  bool(p = 0.5): boolean { return this.next() < p; }
-  pick<T>(xs: readonly T[]): T { return xs[Math.floor(this.next() * xs.length)]; }
+  int(min: number, max: number): number {
+    return min + Math.floor(this.next() * (max - min + 1));
+  }
+  bool(p = 0.5): boolean {
+    return this.next() < p;
+  }
+  pick<T>(xs: readonly T[]): T {
+    return xs[Math.floor(this.next() * xs.length)];
+  }
 }
 
-const TYPE_NAMES = ['Post', 'Author', 'Tag', 'Comment', 'Order', 'Item', 'Shop', 'Video', 'Note', 'Topic', 'Badge', 'Room', 'Event', 'Place', 'Photo', 'Track'];
-const FIELD_NAMES = ['title', 'body', 'name', 'count', 'price', 'rating', 'active', 'when', 'day', 'meta', 'big', 'amount', 'code', 'label', 'score', 'level', 'slug', 'notes', 'size', 'color', 'owner', 'parent', 'items', 'links', 'extra', 'flag', 'total', 'info'];
+const TYPE_NAMES = [
+  'Post',
+  'Author',
+  'Tag',
+  'Comment',
+  'Order',
+  'Item',
+  'Shop',
+  'Video',
+  'Note',
+  'Topic',
+  'Badge',
+  'Room',
+  'Event',
+  'Place',
+  'Photo',
+  'Track',
+];
+const FIELD_NAMES = [
+  'title',
+  'body',
+  'name',
+  'count',
+  'price',
+  'rating',
+  'active',
+  'when',
+  'day',
+  'meta',
+  'big',
+  'amount',
+  'code',
+  'label',
+  'score',
+  'level',
+  'slug',
+  'notes',
+  'size',
+  'color',
+  'owner',
+  'parent',
+  'items',
+  'links',
+  'extra',
+  'flag',
+  'total',
+  'info',
+];
 const ENUM_NAMES = ['Status', 'Kind', 'Mood', 'Tier', 'Phase', 'Shade'];
 const VALUE_NAMES = ['RED', 'GREEN', 'BLUE', 'NEW', 'OLD', 'HOT', 'COLD', 'UP', 'DOWN', 'OPEN', 'SHUT', 'LOW', 'HIGH'];
 const SCALARS = ['String', 'Int', 'Float', 'Boolean', 'DateTime', 'Date', 'JSON', 'BigInt', 'Decimal'] as const;
 
 /** Widening scalar changes (the rows keep their values). */
-const WIDEN: Record<string, string[]> = { Int: ['BigInt', 'Float', 'Decimal', 'String'], BigInt: ['Decimal', 'String'], Decimal: ['String'], Float: ['String'] };
+const WIDEN: Record<string, string[]> = {
+  Int: ['BigInt', 'Float', 'Decimal', 'String'],
+  BigInt: ['Decimal', 'String'],
+  Decimal: ['String'],
+  Float: ['String'],
+};
 
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x));
 
 function fresh(r: Random, pool: readonly string[], taken: Set<string>): string {
   const free = pool.filter((n) => !taken.has(n));
   if (free.length) return r.pick(free);
-  for (let i = 2; ; i++) { const n = `${r.pick(pool)}${i}`; if (!taken.has(n)) return n; }
+  for (let i = 2; ; i++) {
+    const n = `${r.pick(pool)}${i}`;
+    if (!taken.has(n)) return n;
+  }
 }
 
 function allNames(spec: Spec): Set<string> {
-  return new Set([...spec.types.map((t) => t.name), ...spec.enums.map((e) => e.name), ...spec.types.flatMap((t) => (t.renamedFrom ? [t.renamedFrom] : [])), ...spec.enums.flatMap((e) => (e.renamedFrom ? [e.renamedFrom] : []))]);
+  return new Set([
+    ...spec.types.map((t) => t.name),
+    ...spec.enums.map((e) => e.name),
+    ...spec.types.flatMap((t) => (t.renamedFrom ? [t.renamedFrom] : [])),
+    ...spec.enums.flatMap((e) => (e.renamedFrom ? [e.renamedFrom] : [])),
+  ]);
 }
 
 function defaultFor(r: Random, f: SpecField, spec: Spec): string | undefined {
   if (f.list || f.unique) return undefined;
   switch (f.type) {
-    case 'Int': return r.pick(['0', '42']);
-    case 'String': return f.length !== undefined && f.length < 4 ? undefined : "'none'";
-    case 'Boolean': return 'false';
-    case 'DateTime': return 'now()';
+    case 'Int':
+      return r.pick(['0', '42']);
+    case 'String':
+      return f.length !== undefined && f.length < 4 ? undefined : "'none'";
+    case 'Boolean':
+      return 'false';
+    case 'DateTime':
+      return 'now()';
     default: {
       const e = spec.enums.find((x) => x.name === f.type);
       return e ? `'${e.values[0].name}'` : undefined;
@@ -109,17 +180,26 @@ function scalarField(r: Random, name: string, spec: Spec): SpecField {
     // eslint-disable-next-line no-dupe-else-if
     else if (r.bool(0.15)) f.index = true;
   }
-  if (r.bool(0.25)) { const d = defaultFor(r, f, spec); if (d !== undefined) f.default = d; }
+  if (r.bool(0.25)) {
+    const d = defaultFor(r, f, spec);
+    if (d !== undefined) f.default = d;
+  }
   return f;
 }
 
 function fieldNames(t: SpecType): Set<string> {
-  return new Set([t.id, ...t.fields.map((f) => f.name), ...t.fields.flatMap((f) => (f.renamedFrom ? [f.renamedFrom] : [])), ...(t.idRenamedFrom ? [t.idRenamedFrom] : [])]);
+  return new Set([
+    t.id,
+    ...t.fields.map((f) => f.name),
+    ...t.fields.flatMap((f) => (f.renamedFrom ? [f.renamedFrom] : [])),
+    ...(t.idRenamedFrom ? [t.idRenamedFrom] : []),
+  ]);
 }
 
 /** One-sided relations stay unambiguous: at most one per ordered pair, none back from the target. */
 function canAddOneSided(spec: Spec, from: SpecType, to: SpecType): boolean {
-  const oneSided = (a: SpecType, b: SpecType) => a.fields.some((f) => f.kind === 'relation' && f.type === b.name && f.inverse === undefined);
+  const oneSided = (a: SpecType, b: SpecType) =>
+    a.fields.some((f) => f.kind === 'relation' && f.type === b.name && f.inverse === undefined);
   return !oneSided(from, to) && !oneSided(to, from);
 }
 
@@ -202,8 +282,15 @@ export function evolve(r: Random, before: Spec): Evolved {
   const spec = clone(before);
   const keep = r.bool(0.5);
   if (!keep) {
-    for (const t of spec.types) { delete t.renamedFrom; delete t.idRenamedFrom; for (const f of t.fields) delete f.renamedFrom; }
-    for (const e of spec.enums) { delete e.renamedFrom; for (const v of e.values) delete v.renamedFrom; }
+    for (const t of spec.types) {
+      delete t.renamedFrom;
+      delete t.idRenamedFrom;
+      for (const f of t.fields) delete f.renamedFrom;
+    }
+    for (const e of spec.enums) {
+      delete e.renamedFrom;
+      for (const v of e.values) delete v.renamedFrom;
+    }
   }
   // Names that must not be reused in this step (renamed-away and removed names).
   const retired = allNames(before);
@@ -212,7 +299,28 @@ export function evolve(r: Random, before: Spec): Evolved {
   const count = r.int(1, 3);
   for (let attempt = 0; changes.length < count && attempt < 20; attempt++) {
     const t = spec.types.length ? r.pick(spec.types) : undefined;
-    const op = r.pick(['addType', 'removeType', 'renameType', 'addField', 'addField', 'removeField', 'renameField', 'renameField', 'widen', 'narrow', 'nullable', 'require', 'addRelation', 'addEnum', 'renameEnum', 'addValue', 'renameValue', 'removeValue', 'unique', 'renameId'] as const);
+    const op = r.pick([
+      'addType',
+      'removeType',
+      'renameType',
+      'addField',
+      'addField',
+      'removeField',
+      'renameField',
+      'renameField',
+      'widen',
+      'narrow',
+      'nullable',
+      'require',
+      'addRelation',
+      'addEnum',
+      'renameEnum',
+      'addValue',
+      'renameValue',
+      'removeValue',
+      'unique',
+      'renameId',
+    ] as const);
     switch (op) {
       case 'addType': {
         const nt = newType(r, { ...spec, types: [...spec.types, ...before.types.map((x) => ({ ...x, name: x.name }))] });
@@ -243,9 +351,12 @@ export function evolve(r: Random, before: Spec): Evolved {
         if (!t) break;
         const f = scalarField(r, fresh(r, FIELD_NAMES, fieldNames(t)), spec);
         t.fields.push(f);
-        changes.push(`add field ${t.name}.${f.name}: ${f.type}${f.list ? '[]' : ''}${f.nonNull ? '!' : ''}${f.default ? ' = ' + f.default : ''}`);
+        changes.push(
+          `add field ${t.name}.${f.name}: ${f.type}${f.list ? '[]' : ''}${f.nonNull ? '!' : ''}${f.default ? ' = ' + f.default : ''}`,
+        );
         // A required column without a default on an existing table.
-        if (f.nonNull && f.default === undefined && before.types.some((x) => x.name === t.name || x.name === t.renamedFrom)) destructive = true;
+        if (f.nonNull && f.default === undefined && before.types.some((x) => x.name === t.name || x.name === t.renamedFrom))
+          destructive = true;
         if (f.unique && before.types.some((x) => x.name === t.name || x.name === t.renamedFrom)) destructive = true;
         break;
       }
@@ -280,10 +391,19 @@ export function evolve(r: Random, before: Spec): Evolved {
         break;
       }
       case 'widen': {
-        const f = t && r.pick(t.fields.filter((x) => x.kind === 'scalar' && (WIDEN[x.type] || x.type === 'String')).concat([undefined as never]));
+        const f =
+          t && r.pick(t.fields.filter((x) => x.kind === 'scalar' && (WIDEN[x.type] || x.type === 'String')).concat([undefined as never]));
         if (!t || !f) break;
         if (f.type === 'String') {
-          if (f.length !== undefined) { changes.push(`widen ${t.name}.${f.name} length`); if (r.bool()) f.length += 10; else delete f.length; } else if (!f.list && !f.unique) { f.list = true; delete f.default; changes.push(`listify ${t.name}.${f.name}`); } else break;
+          if (f.length !== undefined) {
+            changes.push(`widen ${t.name}.${f.name} length`);
+            if (r.bool()) f.length += 10;
+            else delete f.length;
+          } else if (!f.list && !f.unique) {
+            f.list = true;
+            delete f.default;
+            changes.push(`listify ${t.name}.${f.name}`);
+          } else break;
         } else if (f.list) {
           const to = r.pick(WIDEN[f.type].filter((x) => x !== 'String'));
           if (!to) break;
@@ -306,7 +426,10 @@ export function evolve(r: Random, before: Spec): Evolved {
         f.type = to;
         delete f.length;
         delete f.default;
-        if (to === 'JSON' || to === 'Boolean') { delete f.unique; delete f.index; }
+        if (to === 'JSON' || to === 'Boolean') {
+          delete f.unique;
+          delete f.index;
+        }
         destructive = true;
         break;
       }
@@ -321,13 +444,18 @@ export function evolve(r: Random, before: Spec): Evolved {
         const f = t && r.pick(t.fields.filter((x) => !x.nonNull && x.kind !== 'relation').concat([undefined as never]));
         if (!t || !f) break;
         f.nonNull = true;
-        if (r.bool()) { const d = defaultFor(r, f, spec); if (d !== undefined) f.default = d; }
+        if (r.bool()) {
+          const d = defaultFor(r, f, spec);
+          if (d !== undefined) f.default = d;
+        }
         changes.push(`require ${t.name}.${f.name}${f.default ? ' = ' + f.default : ''}`);
         if (f.default === undefined) destructive = true;
         break;
       }
       case 'addRelation': {
-        const existing = new Set(spec.types.filter((x) => before.types.some((y) => y.name === x.name || y.name === x.renamedFrom)).map((x) => x.name));
+        const existing = new Set(
+          spec.types.filter((x) => before.types.some((y) => y.name === x.name || y.name === x.renamedFrom)).map((x) => x.name),
+        );
         if (addRelation(r, spec, changes, existing)) destructive = true;
         break;
       }
@@ -355,7 +483,11 @@ export function evolve(r: Random, before: Spec): Evolved {
       case 'addValue': {
         const e = spec.enums.length ? r.pick(spec.enums) : undefined;
         if (!e) break;
-        const v = fresh(r, VALUE_NAMES, new Set([...e.values.map((x) => x.name), ...e.values.flatMap((x) => (x.renamedFrom ? [x.renamedFrom] : []))]));
+        const v = fresh(
+          r,
+          VALUE_NAMES,
+          new Set([...e.values.map((x) => x.name), ...e.values.flatMap((x) => (x.renamedFrom ? [x.renamedFrom] : []))]),
+        );
         e.values.splice(r.int(0, e.values.length), 0, { name: v });
         changes.push(`add value ${e.name}.${v}`);
         break;
@@ -364,8 +496,13 @@ export function evolve(r: Random, before: Spec): Evolved {
         const e = spec.enums.length ? r.pick(spec.enums) : undefined;
         const v = e && r.pick(e.values);
         if (!e || !v || v.renamedFrom) break;
-        const name = fresh(r, VALUE_NAMES, new Set([...e.values.map((x) => x.name), ...e.values.flatMap((x) => (x.renamedFrom ? [x.renamedFrom] : []))]));
-        for (const x of spec.types) for (const f of x.fields) if (f.kind === 'enum' && f.type === e.name && f.default === `'${v.name}'`) f.default = `'${name}'`;
+        const name = fresh(
+          r,
+          VALUE_NAMES,
+          new Set([...e.values.map((x) => x.name), ...e.values.flatMap((x) => (x.renamedFrom ? [x.renamedFrom] : []))]),
+        );
+        for (const x of spec.types)
+          for (const f of x.fields) if (f.kind === 'enum' && f.type === e.name && f.default === `'${v.name}'`) f.default = `'${name}'`;
         changes.push(`rename value ${e.name}.${v.name} → ${name}`);
         v.renamedFrom = v.name;
         v.name = name;
@@ -382,9 +519,23 @@ export function evolve(r: Random, before: Spec): Evolved {
         break;
       }
       case 'unique': {
-        const f = t && r.pick(t.fields.filter((x) => x.kind === 'scalar' && !x.list && x.type !== 'JSON' && x.type !== 'Boolean' && x.default === undefined).concat([undefined as never]));
+        const f =
+          t &&
+          r.pick(
+            t.fields
+              .filter((x) => x.kind === 'scalar' && !x.list && x.type !== 'JSON' && x.type !== 'Boolean' && x.default === undefined)
+              .concat([undefined as never]),
+          );
         if (!t || !f) break;
-        if (f.unique) { delete f.unique; changes.push(`drop @unique ${t.name}.${f.name}`); } else { f.unique = true; delete f.index; changes.push(`add @unique ${t.name}.${f.name}`); destructive = true; }
+        if (f.unique) {
+          delete f.unique;
+          changes.push(`drop @unique ${t.name}.${f.name}`);
+        } else {
+          f.unique = true;
+          delete f.index;
+          changes.push(`add @unique ${t.name}.${f.name}`);
+          destructive = true;
+        }
         break;
       }
     }
@@ -401,7 +552,9 @@ export function evolve(r: Random, before: Spec): Evolved {
     }
   }
   // Enums nothing uses are not stored; drop them from the spec so names stay simple.
-  spec.enums = spec.enums.filter((e) => spec.types.some((t) => t.fields.some((f) => f.kind === 'enum' && f.type === e.name)) || r.bool(0.5));
+  spec.enums = spec.enums.filter(
+    (e) => spec.types.some((t) => t.fields.some((f) => f.kind === 'enum' && f.type === e.name)) || r.bool(0.5),
+  );
   return { spec, changes, destructive };
 }
 

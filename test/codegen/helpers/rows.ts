@@ -17,15 +17,24 @@ function element(c: DbColumn, k: number, schema: DbSchema): string {
       const s = `v${k}x${'abcdefghij'.repeat(3)}`;
       return c.length !== undefined ? s.slice(0, c.length) : s;
     }
-    case 'integer': return String(k * 7 - 3);
-    case 'bigint': return String(9007199254740993n + BigInt(k));
-    case 'double precision': return String(k + 0.5);
-    case 'numeric': return `12345678901234567890.${100 + k}`;
-    case 'boolean': return k % 2 === 0 ? 'true' : 'false';
-    case 'date': return `2024-01-${String((k % 28) + 1).padStart(2, '0')}`;
-    case 'timestamp with time zone': return `2024-01-02 03:04:${String(k % 60).padStart(2, '0')}+00`;
-    case 'jsonb': return JSON.stringify({ k, list: [1, 'two'] });
-    default: throw new Error(`no sample value for type ${c.type}`);
+    case 'integer':
+      return String(k * 7 - 3);
+    case 'bigint':
+      return String(9007199254740993n + BigInt(k));
+    case 'double precision':
+      return String(k + 0.5);
+    case 'numeric':
+      return `12345678901234567890.${100 + k}`;
+    case 'boolean':
+      return k % 2 === 0 ? 'true' : 'false';
+    case 'date':
+      return `2024-01-${String((k % 28) + 1).padStart(2, '0')}`;
+    case 'timestamp with time zone':
+      return `2024-01-02 03:04:${String(k % 60).padStart(2, '0')}+00`;
+    case 'jsonb':
+      return JSON.stringify({ k, list: [1, 'two'] });
+    default:
+      throw new Error(`no sample value for type ${c.type}`);
   }
 }
 
@@ -43,8 +52,9 @@ function capacity(c: DbColumn, schema: DbSchema): number {
 }
 
 const fkOf = (t: DbTable, column: string) => t.foreignKeys.find((f) => f.columns.length === 1 && f.columns[0] === column);
-const isUnique = (t: DbTable, column: string) => t.uniques.some((u) => u.columns.length === 1 && u.columns[0] === column)
-  || t.indices.some((i) => i.unique && i.columns.length === 1 && i.columns[0] === column);
+const isUnique = (t: DbTable, column: string) =>
+  t.uniques.some((u) => u.columns.length === 1 && u.columns[0] === column) ||
+  t.indices.some((i) => i.unique && i.columns.length === 1 && i.columns[0] === column);
 
 /**
  * Inserts up to `perTable` rows in every table of `schema` (tables in an order that lets foreign
@@ -57,7 +67,10 @@ export async function insertSampleRows(db: TestDatabase, schema: DbSchema, seed:
     const pk = t.primaryKey.columns;
     if (pk.length !== 1) continue;
     const rows = await db.query<{ id: string }>(`SELECT ${q(pk[0])}::text AS id FROM ${q(t.name)} ORDER BY 1`);
-    keys.set(t.name, rows.map((r) => r.id));
+    keys.set(
+      t.name,
+      rows.map((r) => r.id),
+    );
   }
   let inserted = 0;
   const pending = schema.tables.filter((t) => !t.junction);
@@ -65,8 +78,11 @@ export async function insertSampleRows(db: TestDatabase, schema: DbSchema, seed:
   for (let pass = 0; pass < schema.tables.length + 1 && pending.length; pass++) {
     for (const t of [...pending]) {
       const required = t.foreignKeys.filter((f) => f.columns.some((c) => !t.columns.find((x) => x.name === c)!.nullable));
-      if (required.some((f) => f.referencedTable !== t.name && !(keys.get(f.referencedTable)?.length))) continue;
-      if (required.some((f) => f.referencedTable === t.name)) { pending.splice(pending.indexOf(t), 1); continue; }
+      if (required.some((f) => f.referencedTable !== t.name && !keys.get(f.referencedTable)?.length)) continue;
+      if (required.some((f) => f.referencedTable === t.name)) {
+        pending.splice(pending.indexOf(t), 1);
+        continue;
+      }
       pending.splice(pending.indexOf(t), 1);
       const rows = perTable;
       // Values unique columns already hold (as text), so new rows do not collide with old ones.
@@ -89,7 +105,10 @@ export async function insertSampleRows(db: TestDatabase, schema: DbSchema, seed:
             const used = usedTargets.get(c.name) ?? new Set<string>();
             const free = isUnique(t, c.name) ? ids.filter((i) => !used.has(i)) : ids;
             if (!free.length) {
-              if (!c.nullable) { skip = true; break; }
+              if (!c.nullable) {
+                skip = true;
+                break;
+              }
               continue;
             }
             const id = free[r % free.length];
@@ -107,7 +126,10 @@ export async function insertSampleRows(db: TestDatabase, schema: DbSchema, seed:
             const used = usedTargets.get(c.name)!;
             for (let j = 1; used.has(value) && j <= capacity(c, schema) + 1 && j < 50; j++) value = element(c, k + j * 1000, schema);
             if (used.has(value)) {
-              if (!c.nullable) { skip = true; break; }
+              if (!c.nullable) {
+                skip = true;
+                break;
+              }
               continue;
             }
             used.add(value);
@@ -134,7 +156,9 @@ export async function insertSampleRows(db: TestDatabase, schema: DbSchema, seed:
     for (let r = 0; r < Math.min(left.length, right.length, perTable); r++) {
       const l = left[left.length - 1 - r];
       const rr = right[(seed + r) % right.length];
-      await db.query(`INSERT INTO ${q(t.name)} (${q(a.columns[0])}, ${q(b.columns[0])}) VALUES (${lit(l)}, ${lit(rr)}) ON CONFLICT DO NOTHING`);
+      await db.query(
+        `INSERT INTO ${q(t.name)} (${q(a.columns[0])}, ${q(b.columns[0])}) VALUES (${lit(l)}, ${lit(rr)}) ON CONFLICT DO NOTHING`,
+      );
       inserted++;
     }
   }
@@ -148,7 +172,9 @@ export async function readRows(db: TestDatabase, schema: DbSchema, asElement: Se
   const out: Rows = new Map();
   for (const t of schema.tables) {
     const pk = t.primaryKey.columns;
-    const select = t.columns.map((c) => (asElement.has(`${t.name}.${c.name}`) ? `(${q(c.name)})[1]::text AS ${q(c.name)}` : `${q(c.name)}::text AS ${q(c.name)}`));
+    const select = t.columns.map((c) =>
+      asElement.has(`${t.name}.${c.name}`) ? `(${q(c.name)})[1]::text AS ${q(c.name)}` : `${q(c.name)}::text AS ${q(c.name)}`,
+    );
     const key = pk.map((c) => `${q(c)}::text`).join(` || ',' || `);
     const rows = await db.query<Record<string, string | null>>(`SELECT ${key} AS "__key", ${select.join(', ')} FROM ${q(t.name)}`);
     out.set(t.name, new Map(rows.map((r) => [r.__key as string, r])));
@@ -170,7 +196,14 @@ export function listifiedColumns(prev: DbSchema, next: DbSchema, match: SchemaMa
 }
 
 /** Asserts every row of `before` (read in `prev`) is in `after` (read in `next`) with every continuing column's value. */
-export function assertRowsSurvived(before: Rows, after: Rows, prev: DbSchema, next: DbSchema, match: SchemaMatch, filled: Set<string> = new Set()): number {
+export function assertRowsSurvived(
+  before: Rows,
+  after: Rows,
+  prev: DbSchema,
+  next: DbSchema,
+  match: SchemaMatch,
+  filled: Set<string> = new Set(),
+): number {
   let checked = 0;
   for (const [n, pn] of match.tableOld) {
     const rowsBefore = before.get(pn)!;
@@ -209,7 +242,11 @@ export function assertRowsSurvived(before: Rows, after: Rows, prev: DbSchema, ne
     for (const [key, row] of sourceRows) {
       const linked = row[m.from.column];
       if (linked === null) continue;
-      assert.equal(targetRows.get(linked)?.[m.to.column], key, `link ${m.from.table}.${m.from.column} of row ${key} moved to ${m.to.table}.${m.to.column} of row ${linked}`);
+      assert.equal(
+        targetRows.get(linked)?.[m.to.column],
+        key,
+        `link ${m.from.table}.${m.from.column} of row ${key} moved to ${m.to.table}.${m.to.column} of row ${linked}`,
+      );
       checked++;
     }
   }

@@ -13,20 +13,24 @@ export async function call(url: string, key: string | undefined, query: string, 
     headers: { 'content-type': 'application/json', ...(key ? { 'x-user-authorization': key } : {}), ...headers },
     body: JSON.stringify({ query }),
   });
-  return { status: res.status, body: await res.json() as Answer['body'] };
+  return { status: res.status, body: (await res.json()) as Answer['body'] };
 }
 
 /**
  * Runs `query` on the platform at `platform.url` as `platform.token` (a PlatformClient is one);
  * a GraphQL error is thrown, with its `extensions.code` as `code`.
  */
-export async function api<T = any>(platform: { url: string; token?: string }, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+export async function api<T = any>(
+  platform: { url: string; token?: string },
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<T> {
   const res = await fetch(`${platform.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(platform.token ? { authorization: `Bearer ${platform.token}` } : {}) },
     body: JSON.stringify({ query, variables }),
   });
-  const body = await res.json() as { data?: T; errors?: Array<{ message: string; extensions?: { code?: string } }> };
+  const body = (await res.json()) as { data?: T; errors?: Array<{ message: string; extensions?: { code?: string } }> };
   if (body.errors?.length) {
     const e = new Error(body.errors.map((x) => x.message).join('; ')) as Error & { code?: string };
     e.code = body.errors[0].extensions?.code;

@@ -89,7 +89,11 @@ export class TestPlatform {
   private running: RunningPlatform | undefined;
   readonly log: string[] = [];
 
-  private constructor(readonly target: PlatformTarget, private readonly database: ScratchDatabase | undefined, private readonly options: Partial<PlatformOptions>) {
+  private constructor(
+    readonly target: PlatformTarget,
+    private readonly database: ScratchDatabase | undefined,
+    private readonly options: Partial<PlatformOptions>,
+  ) {
     this.tmp = testDirectory();
     this.dataDir = path.join(this.tmp, 'data');
   }
@@ -97,7 +101,8 @@ export class TestPlatform {
   /** `options`: more of startPlatform's options (an auth clock, the gateway's checks, the sandbox, limits). */
   static async start(target: PlatformTarget, options: Partial<PlatformOptions> = {}): Promise<TestPlatform> {
     for (const f of ['dist/cli.js', 'dist/platform.js']) {
-      if (!fs.existsSync(path.join(REPO_ROOT, f))) throw new Error(`${f} is missing: run \`npx webpack --mode development\` first (npm test does).`);
+      if (!fs.existsSync(path.join(REPO_ROOT, f)))
+        throw new Error(`${f} is missing: run \`npx webpack --mode development\` first (npm test does).`);
     }
     const database = await target.database?.();
     const platform = new TestPlatform(target, database, options);
@@ -109,7 +114,15 @@ export class TestPlatform {
     // Tests sign up many organizations; on a machine without the sandbox that is refused by default.
     // Suites sign up many accounts from one address: the sign-up throttle is lifted unless a test sets it.
     const auth = { ...this.options.auth, throttle: { signups: 100_000, ...this.options.auth?.throttle } };
-    this.running = await startPlatform({ allowUnsandboxedTenants: true, ...this.options, auth, port, dataDir: this.dataDir, databaseUrl: this.database?.url, log: (l) => this.log.push(l) });
+    this.running = await startPlatform({
+      allowUnsandboxedTenants: true,
+      ...this.options,
+      auth,
+      port,
+      dataDir: this.dataDir,
+      databaseUrl: this.database?.url,
+      log: (l) => this.log.push(l),
+    });
   }
 
   get url(): string {
@@ -161,7 +174,13 @@ export class TestPlatform {
 
   /** Runs `node bin/codestore.js ...args` against this platform (asynchronously: the platform runs in this process). */
   cli(args: string[], options: { cwd?: string; configDir: string; env?: NodeJS.ProcessEnv; input?: string }): Promise<CliResult> {
-    const env: NodeJS.ProcessEnv = { ...process.env, CODESTORE_PLATFORM_URL: this.url, CODESTORE_CONFIG_DIR: options.configDir, NO_COLOR: '1', ...options.env };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      CODESTORE_PLATFORM_URL: this.url,
+      CODESTORE_CONFIG_DIR: options.configDir,
+      NO_COLOR: '1',
+      ...options.env,
+    };
     return runCli(args, { cwd: options.cwd ?? this.tmp, env, input: options.input });
   }
 }
@@ -171,8 +190,12 @@ export function runCli(args: string[], options: { cwd: string; env: NodeJS.Proce
     const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
     child.stdin.end(options.input ?? '');

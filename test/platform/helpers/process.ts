@@ -11,7 +11,11 @@ export interface PlatformProcess {
 }
 
 /** `codestore platform start` on a free port; resolves once it listens. */
-export function startPlatformProcess(dataDir: string, databaseUrl: string | undefined, env: NodeJS.ProcessEnv = {}): Promise<PlatformProcess> {
+export function startPlatformProcess(
+  dataDir: string,
+  databaseUrl: string | undefined,
+  env: NodeJS.ProcessEnv = {},
+): Promise<PlatformProcess> {
   return startPlatformProcessWith(dataDir, databaseUrl ? ['--database-url', databaseUrl] : [], env);
 }
 
@@ -20,7 +24,9 @@ export function startPlatformProcessWith(dataDir: string, extra: string[], env: 
   const args = [path.join(REPO_ROOT, 'bin/codestore.js'), 'platform', 'start', '--port', '0', '--data', dataDir, ...extra];
   const proc = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  proc.stderr!.setEncoding('utf8').on('data', (d: string) => { out += d; });
+  proc.stderr!.setEncoding('utf8').on('data', (d: string) => {
+    out += d;
+  });
   return new Promise((resolve, reject) => {
     proc.stdout!.setEncoding('utf8').on('data', (d: string) => {
       out += d;
@@ -42,4 +48,3 @@ export async function stopPlatformProcess(p: PlatformProcess, signal: NodeJS.Sig
 export async function stopLeftovers(dataDir: string): Promise<void> {
   await stopLeftoverServer(dataDir);
 }
-

@@ -14,7 +14,10 @@ export function migrationStatements(source: string): string[] {
   const start = i;
   for (; i < source.length && depth > 0; i++) {
     const ch = source[i];
-    if (ch === '`' || ch === '"' || ch === "'") { i = skipString(source, i); continue; }
+    if (ch === '`' || ch === '"' || ch === "'") {
+      i = skipString(source, i);
+      continue;
+    }
     if (ch === '{') depth++;
     else if (ch === '}') depth--;
   }
@@ -35,14 +38,19 @@ export function migrationStatements(source: string): string[] {
 function skipString(s: string, at: number): number {
   const quote = s[at];
   for (let i = at + 1; i < s.length; i++) {
-    if (s[i] === '\\') { i++; continue; }
+    if (s[i] === '\\') {
+      i++;
+      continue;
+    }
     if (s[i] === quote) return i;
   }
   return s.length;
 }
 
 function unescape(s: string, quote: string): string {
-  return s.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c === quote || c === '\\' || c === '$' ? c : `\\${c}`));
+  return s.replace(/\\(.)/g, (_, c: string) =>
+    c === 'n' ? '\n' : c === 't' ? '\t' : c === quote || c === '\\' || c === '$' ? c : `\\${c}`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -55,13 +63,20 @@ function tokenize(sql: string): Token[] {
   let i = 0;
   while (i < sql.length) {
     const ch = sql[i];
-    if (/\s/.test(ch)) { i++; continue; }
+    if (/\s/.test(ch)) {
+      i++;
+      continue;
+    }
     if (ch === '"' || ch === "'") {
       let j = i + 1;
       let text = '';
       for (; j < sql.length; j++) {
         if (sql[j] === ch) {
-          if (sql[j + 1] === ch) { text += ch; j++; continue; }
+          if (sql[j + 1] === ch) {
+            text += ch;
+            j++;
+            continue;
+          }
           break;
         }
         text += sql[j];
@@ -77,7 +92,11 @@ function tokenize(sql: string): Token[] {
       i = j;
       continue;
     }
-    if (ch === ':' && sql[i + 1] === ':') { out.push({ kind: 'punct', text: '::', raw: '::' }); i += 2; continue; }
+    if (ch === ':' && sql[i + 1] === ':') {
+      out.push({ kind: 'punct', text: '::', raw: '::' });
+      i += 2;
+      continue;
+    }
     out.push({ kind: 'punct', text: ch, raw: ch });
     i++;
   }
@@ -87,9 +106,15 @@ function tokenize(sql: string): Token[] {
 class Cursor {
   i = 0;
   constructor(readonly tokens: Token[]) {}
-  peek(n = 0): Token | undefined { return this.tokens[this.i + n]; }
-  done(): boolean { return this.i >= this.tokens.length; }
-  next(): Token { return this.tokens[this.i++]; }
+  peek(n = 0): Token | undefined {
+    return this.tokens[this.i + n];
+  }
+  done(): boolean {
+    return this.i >= this.tokens.length;
+  }
+  next(): Token {
+    return this.tokens[this.i++];
+  }
   /** Consumes the words (case-insensitive) if they come next. */
   accept(...words: string[]): boolean {
     for (let k = 0; k < words.length; k++) {
@@ -101,13 +126,19 @@ class Cursor {
   }
   punct(p: string): boolean {
     const t = this.peek();
-    if (t?.kind === 'punct' && t.text === p) { this.i++; return true; }
+    if (t?.kind === 'punct' && t.text === p) {
+      this.i++;
+      return true;
+    }
     return false;
   }
   /** A possibly schema-qualified name: `"public"."Post"` → `Post`. */
   name(): string {
     let t = this.next();
-    while (this.peek()?.kind === 'punct' && this.peek()!.text === '.') { this.i++; t = this.next(); }
+    while (this.peek()?.kind === 'punct' && this.peek()!.text === '.') {
+      this.i++;
+      t = this.next();
+    }
     return t.text;
   }
   names(): string[] {
@@ -149,12 +180,36 @@ function joinRaw(parts: string[]): string {
 // ---------------------------------------------------------------------------------------------
 
 const TYPE_ALIASES: Record<string, string> = {
-  varchar: 'character varying', int: 'integer', int4: 'integer', int8: 'bigint', int2: 'smallint', float8: 'double precision',
-  float: 'double precision', float4: 'real', bool: 'boolean', decimal: 'numeric', timestamptz: 'timestamp with time zone',
-  timestamp: 'timestamp without time zone', serial: 'integer', bigserial: 'bigint', smallserial: 'smallint',
+  varchar: 'character varying',
+  int: 'integer',
+  int4: 'integer',
+  int8: 'bigint',
+  int2: 'smallint',
+  float8: 'double precision',
+  float: 'double precision',
+  float4: 'real',
+  bool: 'boolean',
+  decimal: 'numeric',
+  timestamptz: 'timestamp with time zone',
+  timestamp: 'timestamp without time zone',
+  serial: 'integer',
+  bigserial: 'bigint',
+  smallserial: 'smallint',
 };
 
-const COLUMN_KEYWORDS = new Set(['NOT', 'NULL', 'DEFAULT', 'PRIMARY', 'UNIQUE', 'REFERENCES', 'CONSTRAINT', 'COLLATE', 'CHECK', 'GENERATED', 'USING']);
+const COLUMN_KEYWORDS = new Set([
+  'NOT',
+  'NULL',
+  'DEFAULT',
+  'PRIMARY',
+  'UNIQUE',
+  'REFERENCES',
+  'CONSTRAINT',
+  'COLLATE',
+  'CHECK',
+  'GENERATED',
+  'USING',
+]);
 
 /** `"id" BIGSERIAL NOT NULL`, `"tags" character varying array`, `"s" "public"."Post_s_enum" DEFAULT 'a'`. */
 function parseColumn(c: Cursor, enums: Set<string>): DbColumn {
@@ -167,33 +222,61 @@ function parseColumn(c: Cursor, enums: Set<string>): DbColumn {
     const t = c.peek()!;
     if (t.kind === 'punct' && (t.text === ',' || t.text === ')')) break;
     if (t.kind === 'word' && COLUMN_KEYWORDS.has(t.text.toUpperCase())) break;
-    if (t.kind === 'ident') { enumName = c.name(); continue; }
+    if (t.kind === 'ident') {
+      enumName = c.name();
+      continue;
+    }
     if (t.kind === 'punct' && t.text === '(') {
       const args = c.names();
       if (args.length === 1 && /^\d+$/.test(args[0])) length = Number(args[0]);
       continue;
     }
-    if (t.kind === 'punct' && t.text === '[') { c.next(); c.punct(']'); array = true; continue; }
-    if (t.kind === 'word' && t.text.toUpperCase() === 'ARRAY') { c.next(); array = true; continue; }
+    if (t.kind === 'punct' && t.text === '[') {
+      c.next();
+      c.punct(']');
+      array = true;
+      continue;
+    }
+    if (t.kind === 'word' && t.text.toUpperCase() === 'ARRAY') {
+      c.next();
+      array = true;
+      continue;
+    }
     words.push(c.next().text.toLowerCase());
   }
   let type = words.join(' ');
   const generated = type === 'bigserial' || type === 'serial' || type === 'smallserial';
   type = TYPE_ALIASES[type] ?? type;
-  if (type === 'timestamp with time zone' || type === 'timestamp without time zone' || type === 'time with time zone') { /* as is */ }
+  if (type === 'timestamp with time zone' || type === 'timestamp without time zone' || type === 'time with time zone') {
+    /* as is */
+  }
   const col: DbColumn = { name, type, array, nullable: true };
-  if (enumName !== undefined) { col.type = enumName; col.enumName = enumName; enums.add(enumName); }
+  if (enumName !== undefined) {
+    col.type = enumName;
+    col.enumName = enumName;
+    enums.add(enumName);
+  }
   if (length !== undefined && type === 'character varying') col.length = length;
-  if (generated) { col.generated = 'increment'; }
+  if (generated) {
+    col.generated = 'increment';
+  }
   while (!c.done()) {
     const t = c.peek()!;
     if (t.kind === 'punct' && (t.text === ',' || t.text === ')')) break;
-    if (c.accept('NOT', 'NULL')) { col.nullable = false; continue; }
+    if (c.accept('NOT', 'NULL')) {
+      col.nullable = false;
+      continue;
+    }
     if (c.accept('NULL')) continue;
     if (c.accept('DEFAULT')) {
-      const d = c.rest((x) => x.kind === 'word' && ['NOT', 'NULL', 'PRIMARY', 'UNIQUE', 'REFERENCES', 'CONSTRAINT', 'COLLATE', 'CHECK'].includes(x.text.toUpperCase()));
+      const d = c.rest(
+        (x) =>
+          x.kind === 'word' &&
+          ['NOT', 'NULL', 'PRIMARY', 'UNIQUE', 'REFERENCES', 'CONSTRAINT', 'COLLATE', 'CHECK'].includes(x.text.toUpperCase()),
+      );
       const seq = /^nextval\(/i.test(d);
-      if (seq) col.generated = 'increment'; else col.default = d;
+      if (seq) col.generated = 'increment';
+      else col.default = d;
       continue;
     }
     c.next();
@@ -217,8 +300,14 @@ function action(c: Cursor): DbForeignKey['onDelete'] {
 /** `CONSTRAINT "x" PRIMARY KEY (...)` etc. inside CREATE TABLE or after ALTER TABLE ... ADD. */
 function parseConstraint(c: Cursor, t: DbTable): void {
   const name = c.accept('CONSTRAINT') ? c.next().text : '';
-  if (c.accept('PRIMARY', 'KEY')) { t.primaryKey = { name, columns: c.names() }; return; }
-  if (c.accept('UNIQUE')) { t.uniques.push({ name, columns: c.names() }); return; }
+  if (c.accept('PRIMARY', 'KEY')) {
+    t.primaryKey = { name, columns: c.names() };
+    return;
+  }
+  if (c.accept('UNIQUE')) {
+    t.uniques.push({ name, columns: c.names() });
+    return;
+  }
   if (c.accept('FOREIGN', 'KEY')) {
     const columns = c.names();
     c.accept('REFERENCES');
@@ -254,14 +343,24 @@ function apply(s: DbSchema, sql: string, enumsUsed: Set<string>): void {
     }
     return;
   }
-  if (c.accept('DROP', 'TYPE')) { c.accept('IF', 'EXISTS'); const name = c.name(); s.enums = s.enums.filter((e) => e.name !== name); return; }
+  if (c.accept('DROP', 'TYPE')) {
+    c.accept('IF', 'EXISTS');
+    const name = c.name();
+    s.enums = s.enums.filter((e) => e.name !== name);
+    return;
+  }
   if (c.accept('ALTER', 'TYPE')) {
     const name = c.name();
     const e = s.enums.find((x) => x.name === name);
     if (!e) return;
     if (c.accept('RENAME', 'TO')) {
       const to = c.name();
-      for (const t of s.tables) for (const col of t.columns) if (col.enumName === name) { col.enumName = to; col.type = to; }
+      for (const t of s.tables)
+        for (const col of t.columns)
+          if (col.enumName === name) {
+            col.enumName = to;
+            col.type = to;
+          }
       e.name = to;
       e.origin = { type: to };
     } else if (c.accept('RENAME', 'VALUE')) {
@@ -271,30 +370,51 @@ function apply(s: DbSchema, sql: string, enumsUsed: Set<string>): void {
       e.values = e.values.map((v) => (v === from ? to : v));
       // A default names the label by its identity: it follows the rename.
       const quoted = (v: string) => `'${v.replace(/'/g, "''")}'`;
-      for (const t of s.tables) for (const col of t.columns) if (col.enumName === name && col.default === quoted(from)) col.default = quoted(to);
+      for (const t of s.tables)
+        for (const col of t.columns) if (col.enumName === name && col.default === quoted(from)) col.default = quoted(to);
     } else if (c.accept('ADD', 'VALUE')) {
       c.accept('IF', 'NOT', 'EXISTS');
       const v = c.next().text;
-      if (c.accept('BEFORE')) { const b = c.next().text; e.values.splice(Math.max(0, e.values.indexOf(b)), 0, v); } else if (c.accept('AFTER')) { const a = c.next().text; e.values.splice(e.values.indexOf(a) + 1, 0, v); } else e.values.push(v);
+      if (c.accept('BEFORE')) {
+        const b = c.next().text;
+        e.values.splice(Math.max(0, e.values.indexOf(b)), 0, v);
+      } else if (c.accept('AFTER')) {
+        const a = c.next().text;
+        e.values.splice(e.values.indexOf(a) + 1, 0, v);
+      } else e.values.push(v);
     }
     return;
   }
   if (c.accept('CREATE', 'TABLE')) {
     c.accept('IF', 'NOT', 'EXISTS');
     const name = c.name();
-    const t: DbTable = { name, columns: [], primaryKey: { name: '', columns: [] }, uniques: [], indices: [], foreignKeys: [], origin: { type: name } };
+    const t: DbTable = {
+      name,
+      columns: [],
+      primaryKey: { name: '', columns: [] },
+      uniques: [],
+      indices: [],
+      foreignKeys: [],
+      origin: { type: name },
+    };
     c.punct('(');
     while (!c.done() && !c.punct(')')) {
       if (c.punct(',')) continue;
       const w = c.peek()!;
-      if (w.kind === 'word' && ['CONSTRAINT', 'PRIMARY', 'UNIQUE', 'FOREIGN', 'CHECK'].includes(w.text.toUpperCase())) parseConstraint(c, t);
+      if (w.kind === 'word' && ['CONSTRAINT', 'PRIMARY', 'UNIQUE', 'FOREIGN', 'CHECK'].includes(w.text.toUpperCase()))
+        parseConstraint(c, t);
       else t.columns.push(parseColumn(c, enumsUsed));
     }
     s.tables = s.tables.filter((x) => x.name !== name);
     s.tables.push(t);
     return;
   }
-  if (c.accept('DROP', 'TABLE')) { c.accept('IF', 'EXISTS'); const name = c.name(); s.tables = s.tables.filter((t) => t.name !== name); return; }
+  if (c.accept('DROP', 'TABLE')) {
+    c.accept('IF', 'EXISTS');
+    const name = c.name();
+    s.tables = s.tables.filter((t) => t.name !== name);
+    return;
+  }
   if (c.accept('CREATE', 'UNIQUE', 'INDEX') || c.accept('CREATE', 'INDEX')) {
     const unique = c.tokens[1].text.toUpperCase() === 'UNIQUE';
     c.accept('IF', 'NOT', 'EXISTS');
@@ -312,7 +432,10 @@ function apply(s: DbSchema, sql: string, enumsUsed: Set<string>): void {
   }
   if (c.accept('ALTER', 'INDEX')) {
     const name = c.name();
-    if (c.accept('RENAME', 'TO')) { const to = c.name(); for (const t of s.tables) for (const i of t.indices) if (i.name === name) i.name = to; }
+    if (c.accept('RENAME', 'TO')) {
+      const to = c.name();
+      for (const t of s.tables) for (const i of t.indices) if (i.name === name) i.name = to;
+    }
     return;
   }
   if (c.accept('ALTER', 'TABLE')) {
@@ -345,11 +468,17 @@ function apply(s: DbSchema, sql: string, enumsUsed: Set<string>): void {
         for (const u of t.uniques) u.columns = r(u.columns);
         for (const i of t.indices) i.columns = r(i.columns);
         for (const f of t.foreignKeys) f.columns = r(f.columns);
-        for (const x of s.tables) for (const f of x.foreignKeys) if (f.referencedTable === t.name) f.referencedColumns = r(f.referencedColumns);
+        for (const x of s.tables)
+          for (const f of x.foreignKeys) if (f.referencedTable === t.name) f.referencedColumns = r(f.referencedColumns);
       } else if (c.accept('ADD')) {
         const w = c.peek();
-        if (w?.kind === 'word' && ['CONSTRAINT', 'PRIMARY', 'UNIQUE', 'FOREIGN', 'CHECK'].includes(w.text.toUpperCase())) parseConstraint(c, t);
-        else { c.accept('COLUMN'); c.accept('IF', 'NOT', 'EXISTS'); t.columns.push(parseColumn(c, enumsUsed)); }
+        if (w?.kind === 'word' && ['CONSTRAINT', 'PRIMARY', 'UNIQUE', 'FOREIGN', 'CHECK'].includes(w.text.toUpperCase()))
+          parseConstraint(c, t);
+        else {
+          c.accept('COLUMN');
+          c.accept('IF', 'NOT', 'EXISTS');
+          t.columns.push(parseColumn(c, enumsUsed));
+        }
       } else if (c.accept('DROP', 'CONSTRAINT')) {
         c.accept('IF', 'EXISTS');
         forgetConstraint(t, c.next().text);
@@ -364,15 +493,30 @@ function apply(s: DbSchema, sql: string, enumsUsed: Set<string>): void {
       } else if (c.accept('ALTER', 'COLUMN') || c.accept('ALTER')) {
         const col = t.columns.find((x) => x.name === c.peek()?.text);
         c.next();
-        if (c.accept('SET', 'NOT', 'NULL')) { if (col) col.nullable = false; } else if (c.accept('DROP', 'NOT', 'NULL')) { if (col) col.nullable = true; } else if (c.accept('DROP', 'DEFAULT')) { if (col) { delete col.default; delete col.generated; } } else if (c.accept('SET', 'DEFAULT')) {
+        if (c.accept('SET', 'NOT', 'NULL')) {
+          if (col) col.nullable = false;
+        } else if (c.accept('DROP', 'NOT', 'NULL')) {
+          if (col) col.nullable = true;
+        } else if (c.accept('DROP', 'DEFAULT')) {
+          if (col) {
+            delete col.default;
+            delete col.generated;
+          }
+        } else if (c.accept('SET', 'DEFAULT')) {
           const d = c.rest();
-          if (col) { if (/^nextval\(/i.test(d)) col.generated = 'increment'; else col.default = d; }
+          if (col) {
+            if (/^nextval\(/i.test(d)) col.generated = 'increment';
+            else col.default = d;
+          }
         } else if (c.accept('TYPE') || c.accept('SET', 'DATA', 'TYPE')) {
           const parsed = parseColumn(new Cursor([{ kind: 'ident', text: col?.name ?? '', raw: '' }, ...c.tokens.slice(c.i)]), enumsUsed);
           if (col) {
-            col.type = parsed.type; col.array = parsed.array;
-            if (parsed.length !== undefined) col.length = parsed.length; else delete col.length;
-            if (parsed.enumName !== undefined) col.enumName = parsed.enumName; else delete col.enumName;
+            col.type = parsed.type;
+            col.array = parsed.array;
+            if (parsed.length !== undefined) col.length = parsed.length;
+            else delete col.length;
+            if (parsed.enumName !== undefined) col.enumName = parsed.enumName;
+            else delete col.enumName;
           }
           c.rest();
         } else c.rest();
@@ -395,7 +539,11 @@ export function schemaFromMigrations(statements: string[]): DbSchema {
   s.tables = s.tables.filter((t) => t.name !== 'migrations' && t.name !== 'typeorm_metadata');
   for (const t of s.tables) {
     const keys = t.primaryKey.columns;
-    t.junction = keys.length === 2 && t.columns.length === 2 && keys.every((k) => t.foreignKeys.some((f) => f.columns.length === 1 && f.columns[0] === k)) || undefined;
+    t.junction =
+      (keys.length === 2 &&
+        t.columns.length === 2 &&
+        keys.every((k) => t.foreignKeys.some((f) => f.columns.length === 1 && f.columns[0] === k))) ||
+      undefined;
     if (!t.junction) delete t.junction;
     for (const col of t.columns) {
       const fk = t.foreignKeys.some((f) => f.columns.length === 1 && f.columns[0] === col.name);

@@ -19,8 +19,20 @@ function pascal(name: string): string {
 
 /** The kinds of operation that say what a migration is about (the rest follow from them). */
 const PRIMARY = new Set<Operation['op']>([
-  'createTable', 'dropTable', 'renameTable', 'addColumn', 'dropColumn', 'renameColumn', 'alterColumnType', 'setNullable',
-  'setDefault', 'createEnum', 'renameEnum', 'renameEnumValue', 'addEnumValue', 'replaceEnumValues',
+  'createTable',
+  'dropTable',
+  'renameTable',
+  'addColumn',
+  'dropColumn',
+  'renameColumn',
+  'alterColumnType',
+  'setNullable',
+  'setDefault',
+  'createEnum',
+  'renameEnum',
+  'renameEnumValue',
+  'addEnumValue',
+  'replaceEnumValues',
 ]);
 
 /**
@@ -38,7 +50,10 @@ export function migrationName(plan: Pick<MigrationPlan, 'operations'>): string {
   const rest = ops.filter((o) => o.op !== 'createTable' && o.op !== 'createEnum' && !created.has(tableOf(o) ?? ''));
   const list = (names: string[]) => (names.length <= 3 ? names.join('And') : undefined);
   if (creates.length && !rest.length) {
-    const names = creates.filter((o) => !o.table.junction).map((o) => pascal(o.table.name)).sort();
+    const names = creates
+      .filter((o) => !o.table.junction)
+      .map((o) => pascal(o.table.name))
+      .sort();
     if (!names.length) return 'CreateJoinTables';
     return list(names) ? `Create${list(names)}` : 'InitialSchema';
   }
@@ -62,19 +77,32 @@ export function migrationName(plan: Pick<MigrationPlan, 'operations'>): string {
   if (rest.length !== 1) return 'UpdateSchema';
   const o = rest[0];
   switch (o.op) {
-    case 'addColumn': return `Add${pascal(o.table)}${pascal(o.column.name)}`;
-    case 'dropColumn': return `Remove${pascal(o.table)}${pascal(o.column.name)}`;
-    case 'renameColumn': return `Rename${pascal(o.table)}${pascal(o.from)}To${pascal(o.to)}`;
-    case 'dropTable': return `Drop${pascal(o.table.name)}`;
-    case 'renameTable': return `Rename${pascal(o.from)}To${pascal(o.to)}`;
-    case 'alterColumnType': return `Change${pascal(o.table)}${pascal(o.column.name)}`;
-    case 'setNullable': return `${o.nullable ? 'Loosen' : 'Require'}${pascal(o.table)}${pascal(o.column)}`;
-    case 'setDefault': return `Default${pascal(o.table)}${pascal(o.column)}`;
-    case 'renameEnum': return `Rename${pascal(o.from)}To${pascal(o.to)}`;
-    case 'renameEnumValue': return `Rename${pascal(o.enum)}${pascal(o.from)}To${pascal(o.to)}`;
-    case 'addEnumValue': return `Add${pascal(o.enum)}${pascal(o.value)}`;
-    case 'replaceEnumValues': return `Change${pascal(o.enum)}Values`;
-    default: return 'UpdateSchema';
+    case 'addColumn':
+      return `Add${pascal(o.table)}${pascal(o.column.name)}`;
+    case 'dropColumn':
+      return `Remove${pascal(o.table)}${pascal(o.column.name)}`;
+    case 'renameColumn':
+      return `Rename${pascal(o.table)}${pascal(o.from)}To${pascal(o.to)}`;
+    case 'dropTable':
+      return `Drop${pascal(o.table.name)}`;
+    case 'renameTable':
+      return `Rename${pascal(o.from)}To${pascal(o.to)}`;
+    case 'alterColumnType':
+      return `Change${pascal(o.table)}${pascal(o.column.name)}`;
+    case 'setNullable':
+      return `${o.nullable ? 'Loosen' : 'Require'}${pascal(o.table)}${pascal(o.column)}`;
+    case 'setDefault':
+      return `Default${pascal(o.table)}${pascal(o.column)}`;
+    case 'renameEnum':
+      return `Rename${pascal(o.from)}To${pascal(o.to)}`;
+    case 'renameEnumValue':
+      return `Rename${pascal(o.enum)}${pascal(o.from)}To${pascal(o.to)}`;
+    case 'addEnumValue':
+      return `Add${pascal(o.enum)}${pascal(o.value)}`;
+    case 'replaceEnumValues':
+      return `Change${pascal(o.enum)}Values`;
+    default:
+      return 'UpdateSchema';
   }
 }
 
@@ -89,12 +117,15 @@ export interface RenderedMigration extends GeneratedFile {
 }
 
 /** The TypeORM migration class for a plan, at `src/data/migrations/<timestamp>-<Name>.ts`. */
-export function renderMigration(plan: MigrationPlan, name: string = migrationName(plan), timestamp: number = Date.now()): RenderedMigration {
+export function renderMigration(
+  plan: MigrationPlan,
+  name: string = migrationName(plan),
+  timestamp: number = Date.now(),
+): RenderedMigration {
   const base = pascal(name) || 'UpdateSchema';
   const className = `${base}${timestamp}`;
-  const body = (sqls: string[]) => sqls.length
-    ? sqls.map((s) => `    await queryRunner.query(${templateLiteral(s)});`).join('\n')
-    : '    // Nothing to do.';
+  const body = (sqls: string[]) =>
+    sqls.length ? sqls.map((s) => `    await queryRunner.query(${templateLiteral(s)});`).join('\n') : '    // Nothing to do.';
   const warnings = plan.warnings.length
     ? '\n//\n// Warnings (this migration can lose data or fail):\n' + plan.warnings.map((w) => `// - [${w.code}] ${w.message}`).join('\n')
     : '';

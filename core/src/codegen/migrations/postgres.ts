@@ -40,8 +40,10 @@ function columnDefinition(c: DbColumn): string {
 }
 
 function foreignKeySql(table: string, fk: DbForeignKey): string {
-  return `ALTER TABLE ${quoteIdent(table)} ADD CONSTRAINT ${quoteIdent(fk.name)} FOREIGN KEY (${cols(fk.columns)}) ` +
-    `REFERENCES ${quoteIdent(fk.referencedTable)}(${cols(fk.referencedColumns)}) ON DELETE ${fk.onDelete} ON UPDATE ${fk.onUpdate}`;
+  return (
+    `ALTER TABLE ${quoteIdent(table)} ADD CONSTRAINT ${quoteIdent(fk.name)} FOREIGN KEY (${cols(fk.columns)}) ` +
+    `REFERENCES ${quoteIdent(fk.referencedTable)}(${cols(fk.referencedColumns)}) ON DELETE ${fk.onDelete} ON UPDATE ${fk.onUpdate}`
+  );
 }
 
 function createTableSql(t: DbTable): string {
@@ -60,7 +62,8 @@ function castElement(expr: string, from: DbColumn, to: DbColumn): string {
   const target = elementType(to);
   if (from.enumName === undefined && to.enumName === undefined) {
     if (from.type === to.type) return from.type === VARCHAR ? expr : `${expr}::${target}`;
-    if ((NUMERIC.includes(from.type) && NUMERIC.includes(to.type)) || (TEMPORAL.includes(from.type) && TEMPORAL.includes(to.type))) return `${expr}::${target}`;
+    if ((NUMERIC.includes(from.type) && NUMERIC.includes(to.type)) || (TEMPORAL.includes(from.type) && TEMPORAL.includes(to.type)))
+      return `${expr}::${target}`;
   }
   // To text: the assignment to a bounded `character varying` then fails on a value too long
   // (an explicit cast to `character varying(n)` would cut it silently).
@@ -77,7 +80,8 @@ export function conversion(from: DbColumn, to: DbColumn): string | undefined {
     // Arrays: cast the array as a whole (the element cast applies to each element); where
     // PostgreSQL has no direct cast, through text[].
     if (from.enumName === undefined && to.enumName === undefined) {
-      if ((NUMERIC.includes(from.type) && NUMERIC.includes(to.type)) || (TEMPORAL.includes(from.type) && TEMPORAL.includes(to.type))) return `${c}::${columnType(to)}`;
+      if ((NUMERIC.includes(from.type) && NUMERIC.includes(to.type)) || (TEMPORAL.includes(from.type) && TEMPORAL.includes(to.type)))
+        return `${c}::${columnType(to)}`;
     }
     return to.type === VARCHAR && to.enumName === undefined ? `${c}::text[]` : `${c}::text[]::${columnType(to)}`;
   }
@@ -148,7 +152,8 @@ export const postgres: Dialect = {
       case 'renameEnumValue':
         return [`ALTER TYPE ${quoteIdent(op.enum)} RENAME VALUE ${quoteLiteral(op.from)} TO ${quoteLiteral(op.to)}`];
       case 'addEnumValue': {
-        const where = op.before !== undefined ? ` BEFORE ${quoteLiteral(op.before)}` : op.after !== undefined ? ` AFTER ${quoteLiteral(op.after)}` : '';
+        const where =
+          op.before !== undefined ? ` BEFORE ${quoteLiteral(op.before)}` : op.after !== undefined ? ` AFTER ${quoteLiteral(op.after)}` : '';
         return [`ALTER TYPE ${quoteIdent(op.enum)} ADD VALUE ${quoteLiteral(op.value)}${where}`];
       }
       case 'replaceEnumValues': {
@@ -162,9 +167,11 @@ export const postgres: Dialect = {
           const table = quoteIdent(u.table);
           const c = quoteIdent(u.column);
           if (u.hasDefault) out.push(`ALTER TABLE ${table} ALTER COLUMN ${c} DROP DEFAULT`);
-          out.push(u.array
-            ? `ALTER TABLE ${table} ALTER COLUMN ${c} TYPE ${quoteIdent(op.enum)}[] USING ${c}::text[]::${quoteIdent(op.enum)}[]`
-            : `ALTER TABLE ${table} ALTER COLUMN ${c} TYPE ${quoteIdent(op.enum)} USING ${c}::text::${quoteIdent(op.enum)}`);
+          out.push(
+            u.array
+              ? `ALTER TABLE ${table} ALTER COLUMN ${c} TYPE ${quoteIdent(op.enum)}[] USING ${c}::text[]::${quoteIdent(op.enum)}[]`
+              : `ALTER TABLE ${table} ALTER COLUMN ${c} TYPE ${quoteIdent(op.enum)} USING ${c}::text::${quoteIdent(op.enum)}`,
+          );
         }
         out.push(`DROP TYPE ${quoteIdent(old)}`);
         return out;
@@ -185,21 +192,27 @@ export const postgres: Dialect = {
         return [`ALTER TABLE ${t} RENAME COLUMN ${quoteIdent(op.from)} TO ${quoteIdent(op.to)}`];
       case 'alterColumnType': {
         const using = conversion(op.from, op.column);
-        return [`ALTER TABLE ${t} ALTER COLUMN ${quoteIdent(op.column.name)} TYPE ${columnType(op.column)}${using ? ` USING ${using}` : ''}`];
+        return [
+          `ALTER TABLE ${t} ALTER COLUMN ${quoteIdent(op.column.name)} TYPE ${columnType(op.column)}${using ? ` USING ${using}` : ''}`,
+        ];
       }
       case 'setNullable':
         return [`ALTER TABLE ${t} ALTER COLUMN ${quoteIdent(op.column)} ${op.nullable ? 'DROP' : 'SET'} NOT NULL`];
       case 'moveReference': {
         const { from, to } = op;
-        return [`UPDATE ${quoteIdent(to.table)} AS "target" SET ${quoteIdent(to.column)} = "source".${quoteIdent(from.key)} ` +
-          `FROM ${quoteIdent(from.table)} AS "source" WHERE "source".${quoteIdent(from.column)} = "target".${quoteIdent(to.key)}`];
+        return [
+          `UPDATE ${quoteIdent(to.table)} AS "target" SET ${quoteIdent(to.column)} = "source".${quoteIdent(from.key)} ` +
+            `FROM ${quoteIdent(from.table)} AS "source" WHERE "source".${quoteIdent(from.column)} = "target".${quoteIdent(to.key)}`,
+        ];
       }
       case 'fillNulls':
         return [`UPDATE ${t} SET ${quoteIdent(op.column)} = DEFAULT WHERE ${quoteIdent(op.column)} IS NULL`];
       case 'setDefault':
-        return [op.default !== undefined
-          ? `ALTER TABLE ${t} ALTER COLUMN ${quoteIdent(op.column)} SET DEFAULT ${op.default}`
-          : `ALTER TABLE ${t} ALTER COLUMN ${quoteIdent(op.column)} DROP DEFAULT`];
+        return [
+          op.default !== undefined
+            ? `ALTER TABLE ${t} ALTER COLUMN ${quoteIdent(op.column)} SET DEFAULT ${op.default}`
+            : `ALTER TABLE ${t} ALTER COLUMN ${quoteIdent(op.column)} DROP DEFAULT`,
+        ];
       case 'setGenerated': {
         const seq = quoteIdent(op.sequence);
         const c = quoteIdent(op.column);

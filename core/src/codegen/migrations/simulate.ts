@@ -35,7 +35,12 @@ export function applyOperation(s: DbSchema, op: Operation): void {
       const e = s.enums.find((x) => x.name === op.from);
       if (!e) throw new Error(`simulate: no enum "${op.from}"`);
       e.name = op.to;
-      for (const t of s.tables) for (const c of t.columns) if (c.enumName === op.from) { c.enumName = op.to; c.type = op.to; }
+      for (const t of s.tables)
+        for (const c of t.columns)
+          if (c.enumName === op.from) {
+            c.enumName = op.to;
+            c.type = op.to;
+          }
       return;
     }
     case 'renameEnumValue': {
@@ -44,13 +49,15 @@ export function applyOperation(s: DbSchema, op: Operation): void {
       e.values = renameIn(e.values, op.from, op.to);
       // A default names the label by its identity: it follows the rename.
       const quoted = (v: string) => `'${v.replace(/'/g, "''")}'`;
-      for (const t of s.tables) for (const c of t.columns) if (c.enumName === op.enum && c.default === quoted(op.from)) c.default = quoted(op.to);
+      for (const t of s.tables)
+        for (const c of t.columns) if (c.enumName === op.enum && c.default === quoted(op.from)) c.default = quoted(op.to);
       return;
     }
     case 'addEnumValue': {
       const e = s.enums.find((x) => x.name === op.enum);
       if (!e) throw new Error(`simulate: no enum "${op.enum}"`);
-      const at = op.before !== undefined ? e.values.indexOf(op.before) : op.after !== undefined ? e.values.indexOf(op.after) + 1 : e.values.length;
+      const at =
+        op.before !== undefined ? e.values.indexOf(op.before) : op.after !== undefined ? e.values.indexOf(op.after) + 1 : e.values.length;
       e.values.splice(at < 0 ? e.values.length : at, 0, op.value);
       return;
     }
@@ -96,7 +103,8 @@ export function applyOperation(s: DbSchema, op: Operation): void {
       for (const i of t.indices) i.columns = renameIn(i.columns, op.from, op.to);
       for (const f of t.foreignKeys) f.columns = renameIn(f.columns, op.from, op.to);
       for (const other of s.tables) {
-        for (const f of other.foreignKeys) if (f.referencedTable === op.table) f.referencedColumns = renameIn(f.referencedColumns, op.from, op.to);
+        for (const f of other.foreignKeys)
+          if (f.referencedTable === op.table) f.referencedColumns = renameIn(f.referencedColumns, op.from, op.to);
       }
       return;
     }
@@ -104,8 +112,10 @@ export function applyOperation(s: DbSchema, op: Operation): void {
       const c = column(table(s, op.table), op.column.name);
       c.type = op.column.type;
       c.array = op.column.array;
-      if (op.column.length !== undefined) c.length = op.column.length; else delete c.length;
-      if (op.column.enumName !== undefined) c.enumName = op.column.enumName; else delete c.enumName;
+      if (op.column.length !== undefined) c.length = op.column.length;
+      else delete c.length;
+      if (op.column.enumName !== undefined) c.enumName = op.column.enumName;
+      else delete c.enumName;
       return;
     }
     case 'setNullable':
@@ -116,12 +126,14 @@ export function applyOperation(s: DbSchema, op: Operation): void {
       return;
     case 'setDefault': {
       const c = column(table(s, op.table), op.column);
-      if (op.default !== undefined) c.default = op.default; else delete c.default;
+      if (op.default !== undefined) c.default = op.default;
+      else delete c.default;
       return;
     }
     case 'setGenerated': {
       const c = column(table(s, op.table), op.column);
-      if (op.generated) c.generated = 'increment'; else delete c.generated;
+      if (op.generated) c.generated = 'increment';
+      else delete c.generated;
       return;
     }
     case 'addPrimaryKey':
@@ -156,7 +168,10 @@ export function applyOperation(s: DbSchema, op: Operation): void {
     }
     case 'renameConstraint': {
       const t = table(s, op.table);
-      if (t.primaryKey.name === op.from) { t.primaryKey.name = op.to; return; }
+      if (t.primaryKey.name === op.from) {
+        t.primaryKey.name = op.to;
+        return;
+      }
       const c = t.uniques.find((u) => u.name === op.from) ?? t.foreignKeys.find((f) => f.name === op.from);
       if (!c) throw new Error(`simulate: no constraint "${op.from}" on "${op.table}"`);
       c.name = op.to;
@@ -188,12 +203,21 @@ export function schemaDifferences(a: DbSchema, b: DbSchema): string[] {
     for (const t of s.tables) {
       out[`table ${t.name}`] = `pk ${t.primaryKey.name}(${[...t.primaryKey.columns].sort()})`;
       for (const c of t.columns) {
-        out[`column ${t.name}.${c.name}`] = JSON.stringify([c.type, c.length ?? null, c.array, c.nullable, c.default ?? null, c.generated ?? null, c.enumName ?? null]);
+        out[`column ${t.name}.${c.name}`] = JSON.stringify([
+          c.type,
+          c.length ?? null,
+          c.array,
+          c.nullable,
+          c.default ?? null,
+          c.generated ?? null,
+          c.enumName ?? null,
+        ]);
       }
       for (const u of t.uniques) out[`unique ${t.name}.${u.name}`] = [...u.columns].sort().join(',');
       for (const i of t.indices) out[`index ${t.name}.${i.name}`] = `${i.unique}:${[...i.columns].sort().join(',')}`;
       for (const f of t.foreignKeys) {
-        out[`fk ${t.name}.${f.name}`] = `${f.columns.join(',')}->${f.referencedTable}(${f.referencedColumns.join(',')}) ${f.onDelete}/${f.onUpdate}`;
+        out[`fk ${t.name}.${f.name}`] =
+          `${f.columns.join(',')}->${f.referencedTable}(${f.referencedColumns.join(',')}) ${f.onDelete}/${f.onUpdate}`;
       }
     }
     return out;

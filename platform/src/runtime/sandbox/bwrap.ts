@@ -74,11 +74,17 @@ export function bwrapArgs(spec: SandboxSpec): string[] {
     args.push('--ro-bind', source, dest);
   };
   const args = [
-    '--unshare-ipc', '--unshare-pid', '--unshare-net', '--unshare-uts', '--unshare-cgroup-try',
+    '--unshare-ipc',
+    '--unshare-pid',
+    '--unshare-net',
+    '--unshare-uts',
+    '--unshare-cgroup-try',
     // Not root: an unprivileged user namespace is how bwrap gets to make the others.
     ...(spec.uid === undefined ? ['--unshare-user'] : []),
-    '--die-with-parent', '--new-session',
-    '--hostname', 'codestore',
+    '--die-with-parent',
+    '--new-session',
+    '--hostname',
+    'codestore',
   ];
   // No --clearenv: bwrap's own environment is made from scratch by the launcher (never the
   // platform's) and passed on as it is; --setenv would put the service's secrets on a command line
@@ -102,7 +108,16 @@ export function bwrapArgs(spec: SandboxSpec): string[] {
   args.push('--remount-ro', '/');
   args.push('--chdir', SANDBOX_PATHS.tmp, '--');
   if (spec.uid !== undefined && spec.setpriv) {
-    args.push(spec.setpriv, `--reuid=${spec.uid}`, `--regid=${spec.uid}`, '--clear-groups', '--inh-caps=-all', '--bounding-set=-all', '--no-new-privs', '--');
+    args.push(
+      spec.setpriv,
+      `--reuid=${spec.uid}`,
+      `--regid=${spec.uid}`,
+      '--clear-groups',
+      '--inh-caps=-all',
+      '--bounding-set=-all',
+      '--no-new-privs',
+      '--',
+    );
   }
   args.push(spec.node, ...spec.nodeArgs, `${runtime}/dist/runtime.js`);
   return args;

@@ -67,7 +67,11 @@ async function rmdirWhenEmpty(dir: string, procsFile: string): Promise<void> {
     }
     // Something still runs in it (a process the sandbox's init had not reaped yet): kill it.
     for (const pid of readPids(procsFile)) {
-      try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
     }
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -79,16 +83,34 @@ async function rmdirWhenEmpty(dir: string, procsFile: string): Promise<void> {
  */
 function removeLeftovers(base: string): void {
   let entries: string[];
-  try { entries = fs.readdirSync(base); } catch { return; }
+  try {
+    entries = fs.readdirSync(base);
+  } catch {
+    return;
+  }
   for (const name of entries) {
     const m = /^codestore-(\d+)$/.exec(name);
     if (!m || Number(m[1]) === process.pid) continue;
-    try { process.kill(Number(m[1]), 0); continue; } catch (e) { if ((e as NodeJS.ErrnoException).code === 'EPERM') continue; }
+    try {
+      process.kill(Number(m[1]), 0);
+      continue;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EPERM') continue;
+    }
     const dir = path.join(base, name);
     try {
-      for (const child of fs.readdirSync(dir)) if (child.startsWith('d-')) { try { fs.rmdirSync(path.join(dir, child)); } catch { /* still in use */ } }
+      for (const child of fs.readdirSync(dir))
+        if (child.startsWith('d-')) {
+          try {
+            fs.rmdirSync(path.join(dir, child));
+          } catch {
+            /* still in use */
+          }
+        }
       fs.rmdirSync(dir);
-    } catch { /* in use */ }
+    } catch {
+      /* in use */
+    }
   }
 }
 
@@ -122,7 +144,10 @@ export function detectCgroups(root = '/sys/fs/cgroup'): CgroupSupport | { unavai
   }
   if (fs.existsSync(path.join(root, 'cgroup.controllers'))) {
     const base = path.join(root, own.get('') ?? '/');
-    if (!writable(base)) return { unavailable: `the cgroup ${base} is not writable by this user (delegate it, e.g. systemd-run --user --scope -p Delegate=yes)` };
+    if (!writable(base))
+      return {
+        unavailable: `the cgroup ${base} is not writable by this user (delegate it, e.g. systemd-run --user --scope -p Delegate=yes)`,
+      };
     return cgroupV2(path.join(base, tag), base);
   }
   return { unavailable: `no cgroup hierarchy under ${root}` };
@@ -163,7 +188,11 @@ function cgroupV1(parents: Map<'memory' | 'cpu' | 'pids', string>): CgroupSuppor
           }
         },
         peakMemory() {
-          try { return Number(fs.readFileSync(path.join(mem, 'memory.max_usage_in_bytes'), 'utf8')); } catch { return undefined; }
+          try {
+            return Number(fs.readFileSync(path.join(mem, 'memory.max_usage_in_bytes'), 'utf8'));
+          } catch {
+            return undefined;
+          }
         },
         async remove() {
           for (const dir of dirs.values()) await rmdirWhenEmpty(dir, path.join(dir, 'cgroup.procs'));
@@ -172,7 +201,11 @@ function cgroupV1(parents: Map<'memory' | 'cpu' | 'pids', string>): CgroupSuppor
     },
     close() {
       for (const dir of parents.values()) {
-        try { fs.rmdirSync(dir); } catch { /* in use or gone */ }
+        try {
+          fs.rmdirSync(dir);
+        } catch {
+          /* in use or gone */
+        }
       }
     },
   };
@@ -190,7 +223,11 @@ function cgroupV2(parent: string, base: string): CgroupSupport | { unavailable: 
     fs.writeFileSync(path.join(base, 'cgroup.subtree_control'), wanted.map((c) => `+${c}`).join(' '));
     fs.writeFileSync(path.join(parent, 'cgroup.subtree_control'), wanted.map((c) => `+${c}`).join(' '));
   } catch (e) {
-    try { fs.rmdirSync(parent); } catch { /* not made */ }
+    try {
+      fs.rmdirSync(parent);
+    } catch {
+      /* not made */
+    }
     return { unavailable: `cannot enable the memory controller below ${base} (${(e as Error).message})` };
   }
   return {
@@ -207,20 +244,36 @@ function cgroupV2(parent: string, base: string): CgroupSupport | { unavailable: 
       return {
         procsFiles: [procs],
         oomKilled() {
-          try { return /^oom_kill [1-9]/m.test(fs.readFileSync(path.join(dir, 'memory.events'), 'utf8')); } catch { return false; }
+          try {
+            return /^oom_kill [1-9]/m.test(fs.readFileSync(path.join(dir, 'memory.events'), 'utf8'));
+          } catch {
+            return false;
+          }
         },
         peakMemory() {
-          try { return Number(fs.readFileSync(path.join(dir, 'memory.peak'), 'utf8')); } catch { return undefined; }
+          try {
+            return Number(fs.readFileSync(path.join(dir, 'memory.peak'), 'utf8'));
+          } catch {
+            return undefined;
+          }
         },
         async remove() {
           // cgroup.kill (5.14+) ends every process of the group at once.
-          try { fs.writeFileSync(path.join(dir, 'cgroup.kill'), '1'); } catch { /* older kernel: killed one by one */ }
+          try {
+            fs.writeFileSync(path.join(dir, 'cgroup.kill'), '1');
+          } catch {
+            /* older kernel: killed one by one */
+          }
           await rmdirWhenEmpty(dir, procs);
         },
       };
     },
     close() {
-      try { fs.rmdirSync(parent); } catch { /* in use or gone */ }
+      try {
+        fs.rmdirSync(parent);
+      } catch {
+        /* in use or gone */
+      }
     },
   };
 }

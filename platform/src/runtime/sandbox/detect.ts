@@ -25,7 +25,9 @@ function which(name: string): string | undefined {
     try {
       fs.accessSync(file, fs.constants.X_OK);
       return file;
-    } catch { /* next */ }
+    } catch {
+      /* next */
+    }
   }
   return undefined;
 }
@@ -33,7 +35,14 @@ function which(name: string): string | undefined {
 /** bwrap runs a trivial command with every namespace the platform asks for, or says why not. */
 function tryBwrap(bwrap: string, asRoot: boolean): string | undefined {
   const node = fs.realpathSync(process.execPath);
-  const args = ['--unshare-ipc', '--unshare-pid', '--unshare-net', '--unshare-uts', ...(asRoot ? [] : ['--unshare-user']), '--die-with-parent'];
+  const args = [
+    '--unshare-ipc',
+    '--unshare-pid',
+    '--unshare-net',
+    '--unshare-uts',
+    ...(asRoot ? [] : ['--unshare-user']),
+    '--die-with-parent',
+  ];
   for (const f of new Set([node, ...sharedLibraries(node)])) args.push('--ro-bind', f, f);
   args.push('--proc', '/proc', '--dev', '/dev', '--', node, '-e', 'process.stdout.write("ok")');
   const r = spawnSync(bwrap, args, { encoding: 'utf8', timeout: 15_000, env: {} });
@@ -47,9 +56,18 @@ export function detectSandbox(setting: SandboxSetting): SandboxSupport {
   const cg = detectCgroups();
   const cgroups = 'unavailable' in cg ? undefined : cg;
   if ('unavailable' in cg) missing.push(`no cgroup limits: ${cg.unavailable}`);
-  if (process.platform !== 'linux') return { kind: 'none', cgroups, missing: [`no OS sandbox on ${process.platform} (bubblewrap is Linux only)`, ...missing] };
+  if (process.platform !== 'linux')
+    return { kind: 'none', cgroups, missing: [`no OS sandbox on ${process.platform} (bubblewrap is Linux only)`, ...missing] };
   const bwrap = which('bwrap');
-  if (!bwrap) return { kind: 'none', cgroups, missing: ['bubblewrap (bwrap) is not installed: `apt-get install bubblewrap` (Debian/Ubuntu) or `dnf install bubblewrap`', ...missing] };
+  if (!bwrap)
+    return {
+      kind: 'none',
+      cgroups,
+      missing: [
+        'bubblewrap (bwrap) is not installed: `apt-get install bubblewrap` (Debian/Ubuntu) or `dnf install bubblewrap`',
+        ...missing,
+      ],
+    };
   const asRoot = process.getuid?.() === 0;
   let why: string | undefined;
   try {
@@ -58,7 +76,12 @@ export function detectSandbox(setting: SandboxSetting): SandboxSupport {
   } catch (e) {
     why = (e as Error).message;
   }
-  if (why) return { kind: 'none', cgroups, missing: [`bwrap cannot make namespaces here (${why}); in a container, allow user namespaces or run it privileged`, ...missing] };
+  if (why)
+    return {
+      kind: 'none',
+      cgroups,
+      missing: [`bwrap cannot make namespaces here (${why}); in a container, allow user namespaces or run it privileged`, ...missing],
+    };
   const setpriv = asRoot ? which('setpriv') : undefined;
   if (asRoot && !setpriv) missing.push('setpriv (util-linux) is missing: deployments keep uid 0 inside their sandbox');
   return { kind: 'bwrap', bwrap, setpriv, cgroups, missing };

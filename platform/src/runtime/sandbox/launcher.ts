@@ -57,7 +57,11 @@ const MiB = 1024 * 1024;
 export class DeploymentLauncher {
   private readonly runRoot: string;
 
-  constructor(private readonly support: SandboxSupport, readonly limits: PlatformLimits, dataDir: string) {
+  constructor(
+    private readonly support: SandboxSupport,
+    readonly limits: PlatformLimits,
+    dataDir: string,
+  ) {
     this.runRoot = path.join(dataDir, 'run');
     // Unix socket paths are limited to 107 bytes: a deep data directory gets a short folder in /tmp.
     if (this.runRoot.length > 60) this.runRoot = path.join('/tmp', `codestore-run-${process.pid}`);
@@ -94,17 +98,28 @@ export class DeploymentLauncher {
     fs.chmodSync(runDir, 0o711);
     const cleanups: Array<() => Promise<void> | void> = [() => fs.rmSync(runDir, { recursive: true, force: true })];
     const cleanup = async () => {
-      for (const c of cleanups.reverse()) await Promise.resolve().then(c).catch(() => undefined);
+      for (const c of cleanups.reverse())
+        await Promise.resolve()
+          .then(c)
+          .catch(() => undefined);
     };
     try {
       const inside = (p: string) => (sandboxed ? path.posix.join(SANDBOX_PATHS.run, p) : path.join(shared, p));
       // The process's only way to its database: a proxy on a Unix socket that admits its own role and database.
-      const proxy: DatabaseProxy = await startDatabaseProxy({ socketDir: path.join(shared, 'pg'), url: req.config.database.url, onRefused: (why) => req.say(`database connection refused: ${why}`) });
+      const proxy: DatabaseProxy = await startDatabaseProxy({
+        socketDir: path.join(shared, 'pg'),
+        url: req.config.database.url,
+        onRefused: (why) => req.say(`database connection refused: ${why}`),
+      });
       cleanups.push(() => proxy.close());
       const database: DatabaseLocation = { kind: 'postgres', url: proxy.urlFor(inside('pg')) };
       let egress: EgressProxy | undefined;
       if (limits.egress) {
-        egress = await startEgressProxy({ socketPath: path.join(shared, 'egress.sock'), say: req.say, allow: this.limits.egressAllowInternal });
+        egress = await startEgressProxy({
+          socketPath: path.join(shared, 'egress.sock'),
+          say: req.say,
+          allow: this.limits.egressAllowInternal,
+        });
         cleanups.push(() => egress!.close());
       }
 
@@ -112,25 +127,50 @@ export class DeploymentLauncher {
       // with a link to someone else's, and it needs no folder it can write.
       const socketPath = path.join(runDir, 'gateway.sock');
       const listener = net.createServer();
-      await new Promise<void>((resolve, reject) => { listener.once('error', reject); listener.listen(`${socketPath}.new`, () => resolve()); });
+      await new Promise<void>((resolve, reject) => {
+        listener.once('error', reject);
+        listener.listen(`${socketPath}.new`, () => resolve());
+      });
       const fd = (listener as unknown as { _handle?: { fd?: number } })._handle?.fd;
       if (typeof fd !== 'number' || fd < 0) throw new Error('Cannot hand a listening socket to a deployment process on this platform.');
 
       const config: WorkerConfig = sandboxed
-        ? { ...req.config, buildDir: SANDBOX_PATHS.build, moduleRoot: SANDBOX_PATHS.runtimeRoot, database, listen: { fd: LISTEN_FD }, ...(egress ? { egress: inside('egress.sock') } : {}) }
+        ? {
+            ...req.config,
+            buildDir: SANDBOX_PATHS.build,
+            moduleRoot: SANDBOX_PATHS.runtimeRoot,
+            database,
+            listen: { fd: LISTEN_FD },
+            ...(egress ? { egress: inside('egress.sock') } : {}),
+          }
         : { ...req.config, database, listen: { fd: LISTEN_FD, path: socketPath }, ...(egress ? { egress: inside('egress.sock') } : {}) };
       const env = { ...req.env, [WORKER_CONFIG_ENV]: JSON.stringify(config) };
 
-      const cgroup: Cgroup | undefined = this.support.cgroups?.create(`d-${path.basename(runDir)}`, { memoryBytes: memoryMiB * MiB, cpuWeight: this.limits.cpuWeight, pids: this.limits.pids });
+      const cgroup: Cgroup | undefined = this.support.cgroups?.create(`d-${path.basename(runDir)}`, {
+        memoryBytes: memoryMiB * MiB,
+        cpuWeight: this.limits.cpuWeight,
+        pids: this.limits.pids,
+      });
       if (cgroup) cleanups.push(() => cgroup.remove());
-      const nodeArgs = ['--enable-source-maps', ...permissionFlags(sandboxed, req, config), ...(cgroup ? [] : [`--max-old-space-size=${memoryMiB}`])];
+      const nodeArgs = [
+        '--enable-source-maps',
+        ...permissionFlags(sandboxed, req, config),
+        ...(cgroup ? [] : [`--max-old-space-size=${memoryMiB}`]),
+      ];
       let command: string;
       let args: string[];
       if (sandboxed) {
         command = this.support.bwrap!;
         args = bwrapArgs({
-          bwrap: command, node: fs.realpathSync(process.execPath), nodeArgs, moduleRoot: req.moduleRoot, buildDir: req.config.buildDir,
-          runDir: shared, tmpBytes: this.limits.tmpMiB * MiB, uid, setpriv: this.support.setpriv,
+          bwrap: command,
+          node: fs.realpathSync(process.execPath),
+          nodeArgs,
+          moduleRoot: req.moduleRoot,
+          buildDir: req.config.buildDir,
+          runDir: shared,
+          tmpBytes: this.limits.tmpMiB * MiB,
+          uid,
+          setpriv: this.support.setpriv,
         });
       } else {
         command = process.execPath;
@@ -154,7 +194,11 @@ export class DeploymentLauncher {
       fs.renameSync(`${socketPath}.new`, socketPath);
       listener.close();
       return {
-        proc, socketPath, limits, memoryBytes: memoryMiB * MiB, sandboxed,
+        proc,
+        socketPath,
+        limits,
+        memoryBytes: memoryMiB * MiB,
+        sandboxed,
         oomKilled: () => cgroup?.oomKilled() ?? false,
         dispose: cleanup,
       };
@@ -181,6 +225,7 @@ function permissionFlags(sandboxed: boolean, req: LaunchRequest, config: WorkerC
   const repeated = major > 20 || minor >= 20;
   const writes = sandboxed ? [SANDBOX_PATHS.tmp] : [];
   const reads = sandboxed ? ['*'] : [req.moduleRoot, req.config.buildDir, ...writes];
-  const list = (name: string, paths: string[]) => (paths.length === 0 ? [] : repeated ? paths.map((p) => `--allow-fs-${name}=${p}`) : [`--allow-fs-${name}=${paths.join(',')}`]);
+  const list = (name: string, paths: string[]) =>
+    paths.length === 0 ? [] : repeated ? paths.map((p) => `--allow-fs-${name}=${p}`) : [`--allow-fs-${name}=${paths.join(',')}`];
   return [flag, '--disable-warning=ExperimentalWarning', ...list('read', reads), ...list('write', writes)];
 }

@@ -78,12 +78,16 @@ export function serviceLimits(buildDir: string, platform: PlatformLimits): Servi
   if (positive(r.memoryMiB)) {
     const asked = Math.round(r.memoryMiB as number);
     limits.memoryMiB = Math.max(64, Math.min(asked, platform.maxMemoryMiB));
-    if (asked !== limits.memoryMiB) limits.notes.push(`runtime.memoryMiB ${asked} is outside 64..${platform.maxMemoryMiB}: using ${limits.memoryMiB}`);
+    if (asked !== limits.memoryMiB)
+      limits.notes.push(`runtime.memoryMiB ${asked} is outside 64..${platform.maxMemoryMiB}: using ${limits.memoryMiB}`);
   }
   if (positive(r.requestTimeoutSeconds)) {
     const asked = (r.requestTimeoutSeconds as number) * 1000;
     limits.requestTimeoutMs = Math.min(asked, platform.maxRequestTimeoutMs);
-    if (asked !== limits.requestTimeoutMs) limits.notes.push(`runtime.requestTimeoutSeconds ${asked / 1000} is above the platform's ${platform.maxRequestTimeoutMs / 1000}: using it`);
+    if (asked !== limits.requestTimeoutMs)
+      limits.notes.push(
+        `runtime.requestTimeoutSeconds ${asked / 1000} is above the platform's ${platform.maxRequestTimeoutMs / 1000}: using it`,
+      );
   }
   if (r.egress === true) {
     limits.egress = platform.egressAllowed;

@@ -44,7 +44,9 @@ export function guardSignups(auth: Auth, db: Db, launcher: DeploymentLauncher, o
   auth.signup = async (email, password) => {
     const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM organizations');
     if (n > 0) {
-      throw conflict('This platform runs deployments without an OS sandbox, so it takes no further organizations: their code could read the others\' data. The operator can install bubblewrap, or start it with --allow-unsandboxed-tenants.');
+      throw conflict(
+        "This platform runs deployments without an OS sandbox, so it takes no further organizations: their code could read the others' data. The operator can install bubblewrap, or start it with --allow-unsandboxed-tenants.",
+      );
     }
     return signup(email, password);
   };
