@@ -180,10 +180,9 @@ export async function remove({ values }: CommandInput): Promise<number> {
   return 0;
 }
 
-export async function serviceAdd({ values }: CommandInput): Promise<number> {
-  const projectId = projectIdOf('project:service:add', values);
-  const serviceId = serviceOf('project:service:add', values);
-  const plan = ratePlanInput({
+/** The rate plan the plan options (-t, -v, --currency, --free, --rate-limit, --quota, --overage) give; undefined without -t. */
+function planOptions(values: Values) {
+  return ratePlanInput({
     type: str(values, 'type'),
     value: str(values, 'value'),
     currency: str(values, 'currency'),
@@ -192,6 +191,12 @@ export async function serviceAdd({ values }: CommandInput): Promise<number> {
     quota: str(values, 'quota'),
     overage: values.overage === true,
   });
+}
+
+export async function serviceAdd({ values }: CommandInput): Promise<number> {
+  const projectId = projectIdOf('project:service:add', values);
+  const serviceId = serviceOf('project:service:add', values);
+  const plan = planOptions(values);
   const client = platformClient(values, true);
   progress(values, `Adding ${serviceId} to project ${projectId} and deploying what its demo environment serves to development...`);
   const instance = await client.addServiceToProject(projectId, serviceId, plan);
@@ -327,15 +332,7 @@ export async function serviceRoll({ values }: CommandInput): Promise<number> {
 export async function servicePlan({ values }: CommandInput): Promise<number> {
   const projectId = projectIdOf('project:service:plan', values);
   const serviceId = serviceOf('project:service:plan', values);
-  const plan = ratePlanInput({
-    type: str(values, 'type'),
-    value: str(values, 'value'),
-    currency: str(values, 'currency'),
-    free: str(values, 'free'),
-    rateLimit: str(values, 'rate-limit'),
-    quota: str(values, 'quota'),
-    overage: values.overage === true,
-  });
+  const plan = planOptions(values);
   if (!plan)
     throw usageError(
       'project:service:plan needs -t/--type NOT_BILLABLE, MONTHLY or PAY_PER_CALL (with -v/--value <price> for the last two).',
