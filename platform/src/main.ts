@@ -9,6 +9,7 @@ import { Auth, AuthOptions } from './auth/auth';
 import { defaultDataDir, lockDataDir } from './dataDir';
 import { platformModuleRoot, prewarmTypeCheck } from './build/typecheck';
 import { createPushHandler } from './push/push';
+import { createSourceHandler } from './push/sourceRoute';
 import { mayCreateRoles, serverDatabases } from './runtime/databases';
 import { createGateway, Gateway } from './runtime/gateway';
 import type { PolicyOptions } from './gateway/policy';
@@ -179,7 +180,11 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     const gateway = createGateway(db, runtime, logs, meter, options.gateway, usage);
     guardSignups(auth, db, launcher, options);
     const parts: PlatformParts = { db, auth, dataDir, runtime, gateway, logs, meter, sealer, logError };
-    Object.assign(routes, { push: createPushHandler(parts), gateway: gateway.handle }, options.routes?.(parts));
+    Object.assign(
+      routes,
+      { push: createPushHandler(parts), source: createSourceHandler(parts), gateway: gateway.handle },
+      options.routes?.(parts),
+    );
     routes.graphql = createApiHandler({ db, auth, logError, runtime, gateway, logs, meter, sealer, usage });
     // Requests to an environment wait for it while it comes back.
     const restored = runtime.restore().catch((e) => logError('restoring deployments failed', e));

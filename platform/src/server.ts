@@ -14,6 +14,8 @@ export interface PlatformRoutes {
   graphql?: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
   /** POST /push/<serviceId>: a gzipped tar of the service folder. */
   push?: RouteHandler;
+  /** GET /source/<serviceId>?version=<v>: the archive a version was pushed with. */
+  source?: RouteHandler;
   /** /s/<endpointId>/graphql: the gateway to a deployed environment. */
   gateway?: RouteHandler;
   /** Reports a handler that threw (the client gets a 500 without the details). */
@@ -102,6 +104,11 @@ async function route(routes: PlatformRoutes, req: http.IncomingMessage, res: htt
   if (m) {
     if (!routes.push) return sendError(res, 501, 'NOT_IMPLEMENTED', 'This platform does not take pushes yet.');
     return routes.push(req, res, decodeURIComponent(m[1]));
+  }
+  m = /^\/source\/([^/]+)$/.exec(pathname);
+  if (m) {
+    if (!routes.source) return sendError(res, 501, 'NOT_IMPLEMENTED', 'This platform does not give sources back.');
+    return routes.source(req, res, decodeURIComponent(m[1]));
   }
   m = /^\/s\/([^/]+)\/graphql$/.exec(pathname);
   if (m) {

@@ -31,6 +31,8 @@ export const PERMISSIONS: Record<string, Permission> = {
   'Query.services': { need: 'developer' },
   'Query.service': { need: 'developer' },
   'Query.deployment': { need: 'developer' },
+  // The same as pushing: a developer of the service's organization (the route GET /source/... checks this row too).
+  'Query.serviceSource': { need: 'developer' },
   'Query.logs': { need: 'developer' },
   'Query.projects': { need: 'developer' },
   'Query.project': { need: 'developer' },

@@ -14,6 +14,7 @@ import { parseRequestLine } from '../gateway/requestLog';
 import { environment, ownDeployment, version } from './shapes';
 import { guardVersionMove, usageResolvers } from './usageResolvers';
 import { teamResolvers } from './teamResolvers';
+import { sourceResolvers } from './sourceResolvers';
 
 /** Field resolvers by type and field; schema.ts checks that every root field has one. */
 export type ResolverMap = Record<string, Record<string, (parent: any, args: any, ctx: ApiContext) => unknown>>;
@@ -172,9 +173,17 @@ export const resolvers: ResolverMap = Object.fromEntries(
       ...Object.keys(corsResolvers),
       ...Object.keys(usageResolvers),
       ...Object.keys(teamResolvers),
+      ...Object.keys(sourceResolvers),
     ]),
   ].map((type) => [
     type,
-    { ...serviceResolvers[type], ...projectResolvers[type], ...corsResolvers[type], ...usageResolvers[type], ...teamResolvers[type] },
+    {
+      ...serviceResolvers[type],
+      ...projectResolvers[type],
+      ...corsResolvers[type],
+      ...usageResolvers[type],
+      ...teamResolvers[type],
+      ...sourceResolvers[type],
+    },
   ]),
 );

@@ -20,6 +20,7 @@ import { BUILD_SERVICE_MANIFEST } from '../runtime/sandbox/limits';
 import { Caller, ORGANIZATION_HEADER } from '../auth/auth';
 import { allows, forbidden, needOf, PUSH_PERMISSION } from '../api/permissions';
 import { recordActivity } from '../store/teams';
+import { keepSource } from '../services/source';
 
 /** The largest archive body taken: the archive limit of extractArchive. */
 export const PUSH_BODY_LIMIT = DEFAULT_ARCHIVE_LIMITS.maxArchiveBytes;
@@ -199,6 +200,8 @@ async function push(parts: PlatformParts, service: ServiceRow, body: Buffer, rel
       ({ manifest } = await buildService(pushDir, buildPath));
       // The deployment's limits (`runtime:` in codestore.yaml) are read from its build.
       await fs.promises.copyFile(path.join(pushDir, 'codestore.yaml'), path.join(buildPath, BUILD_SERVICE_MANIFEST));
+      // What `codestore service:pull` gives back: the folder as it was pushed.
+      await keepSource(buildPath, body);
     } catch (e) {
       if (e instanceof BuildError && e.problems.length) return { kind: 'problems', problems: e.problems.map(problemRow) };
       throw e;
