@@ -1,6 +1,9 @@
 // The platform API client the CLI and the VS Code extension share (no `vscode` here): one method
 // per operation, every failure a PlatformError.
+import { createHash } from 'crypto';
+import type { Readable } from 'stream';
 import axios, { AxiosError, AxiosInstance } from 'axios';
+import { DEFAULT_ARCHIVE_LIMITS } from '../../core/src/service-folder/archive';
 import { PlatformError } from './errors';
 import { OPERATIONS } from './operations';
 import type {
@@ -28,6 +31,7 @@ import type {
   Secret,
   Service,
   ServiceInstance,
+  ServiceSource,
   Session,
   Usage,
   Viewer,
@@ -43,6 +47,10 @@ const PUSH_TIMEOUT_MS = 5 * 60_000;
  * long at least: the platform answers when the deployment has settled.
  */
 const DEPLOY_TIMEOUT_MS = 5 * 60_000;
+/** A source download may take this long between two chunks. */
+const DOWNLOAD_TIMEOUT_MS = 5 * 60_000;
+/** The most of an error answer read from a download. */
+const ERROR_BODY_MAX = 64 * 1024;
 
 /** Per-request options of `request`. */
 export interface RequestOptions {
@@ -161,6 +169,90 @@ export class PlatformClient {
 
   async serviceInfo(serviceId: string): Promise<Service> {
     return (await this.request<{ service: Service }>(OPERATIONS.serviceInfo, { id: serviceId })).service;
+  }
+
+  /** What the source of `version` (default: the latest) of a service is: its size, sha256 and download path. */
+  async serviceSource(serviceId: string, version?: string): Promise<ServiceSource> {
+    return (await this.request<{ serviceSource: ServiceSource }>(OPERATIONS.serviceSource, { serviceId, version: version ?? null }))
+      .serviceSource;
+  }
+
+  /**
+   * Downloads the archive of a `serviceSource`, streamed and counted: more than `maxBytes` (default:
+   * the largest archive a push may send) or than the source's size is cut off, and bytes whose size
+   * or sha256 differ from the source's are refused (BAD_RESPONSE), so what comes back is exactly what
+   * was pushed. Unpack it with servicefs's `unpackInto` (it trusts nothing in the archive either).
+   */
+  async downloadSource(source: ServiceSource, options: { maxBytes?: number; signal?: AbortSignal } = {}): Promise<Buffer> {
+    const limit = options.maxBytes ?? DEFAULT_ARCHIVE_LIMITS.maxArchiveBytes;
+    const label = `the source of ${source.service.id} ${source.version.version}`;
+    if (source.sizeBytes > limit) {
+      throw new PlatformError('PAYLOAD_TOO_LARGE', `${label} is ${source.sizeBytes} bytes; this client takes at most ${limit}.`, {
+        url: this.url,
+      });
+    }
+    const timeout = Math.max(this.timeoutMs, DOWNLOAD_TIMEOUT_MS);
+    let response;
+    try {
+      response = await this.http.get<Readable>(source.downloadPath, {
+        responseType: 'stream',
+        headers: {
+          accept: 'application/gzip, application/json',
+          ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+          ...(this.organization ? { [ORGANIZATION_HEADER]: this.organization } : {}),
+        },
+        timeout,
+        signal: options.signal,
+        // No transparent gunzip: the archive is gzip, and is kept as it is.
+        decompress: false,
+      });
+    } catch (e) {
+      throw this.networkError(e, timeout);
+    }
+    const stream = response.data;
+    if (response.status !== 200) {
+      const text = (await readAtMost(stream, ERROR_BODY_MAX).catch(() => Buffer.alloc(0))).toString('utf8');
+      let first: NonNullable<GraphQLResponse<unknown>['errors']>[number] | undefined;
+      try {
+        first = (JSON.parse(text) as GraphQLResponse<unknown>).errors?.[0];
+      } catch {
+        first = undefined;
+      }
+      if (first) {
+        const ext = first.extensions ?? {};
+        const code = ext.code ?? 'BAD_RESPONSE';
+        throw new PlatformError(code, this.describe(code, ext.reason, first.message), {
+          url: this.url,
+          status: response.status,
+          reason: ext.reason,
+          field: ext.field,
+        });
+      }
+      throw new PlatformError(
+        'BAD_RESPONSE',
+        `The platform at ${this.url} answered the download of ${label} with HTTP ${response.status}. Is ${this.url} a code.store platform?`,
+        { url: this.url, status: response.status },
+      );
+    }
+    let body: Buffer;
+    try {
+      body = await readAtMost(stream, Math.min(limit, source.sizeBytes));
+    } catch (e) {
+      if (e instanceof TooLarge)
+        throw new PlatformError('BAD_RESPONSE', `The platform sent more than the ${source.sizeBytes} bytes of ${label}; pull again.`, {
+          url: this.url,
+        });
+      throw this.networkError(e, timeout);
+    }
+    const sha256 = createHash('sha256').update(body).digest('hex');
+    if (body.length !== source.sizeBytes || sha256 !== source.sha256) {
+      throw new PlatformError(
+        'BAD_RESPONSE',
+        `The download of ${label} was damaged on the way (${body.length} of ${source.sizeBytes} bytes${body.length === source.sizeBytes ? ', another sha256' : ''}): pull again.`,
+        { url: this.url },
+      );
+    }
+    return body;
   }
 
   /** Returns the removed serviceId. */
@@ -562,6 +654,23 @@ export class PlatformClient {
       cause: e,
     });
   }
+}
+
+class TooLarge extends Error {}
+
+/** The stream's bytes; throws TooLarge (and stops reading) past `max`. */
+async function readAtMost(stream: Readable, max: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > max) {
+      stream.destroy();
+      throw new TooLarge();
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size);
 }
 
 /** `url` as the client uses it: http(s), no trailing slash. Throws a PlatformError for anything else. */

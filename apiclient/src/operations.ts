@@ -35,6 +35,7 @@ export const OPERATIONS = {
   listServices: `query Services { services { ${SERVICE_FIELDS} } }`,
   serviceInfo: `query Service($id: ID!) { service(id: $id) { ${SERVICE_FIELDS} } }`,
   removeService: 'mutation RemoveService($id: ID!) { removeService(id: $id) }',
+  serviceSource: `query ServiceSource($serviceId: ID!, $version: String) { serviceSource(serviceId: $serviceId, version: $version) { service { id name } version { ${VERSION} } sizeBytes sha256 downloadPath } }`,
   deployment: `query Deployment($id: ID!) { deployment(id: $id) { ${DEPLOYMENT} } }`,
   logs: `query Logs($serviceId: ID!, $environment: EnvironmentName!, $after: ID, $limit: Int, $projectId: ID) { logs(serviceId: $serviceId, environment: $environment, after: $after, limit: $limit, projectId: $projectId) { cursor lines { id at deploymentId stream message request { operationType operationName rootFields status ms clientKey refused } } } }`,
   promote: `mutation Promote($serviceId: ID!, $force: Boolean) { promote(serviceId: $serviceId, force: $force) { ${DEPLOYMENT} } }`,

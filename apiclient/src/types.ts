@@ -37,6 +37,18 @@ export interface Version {
   createdAt: string;
 }
 
+/** The source a version was pushed with (`serviceSource`); `downloadSource` fetches the archive. */
+export interface ServiceSource {
+  service: { id: string; name: string };
+  version: Version;
+  /** Bytes of the archive (a gzipped tar of the service folder, as the push sent it). */
+  sizeBytes: number;
+  /** sha256 (hex) of the archive. */
+  sha256: string;
+  /** Where the platform sends it: GET, with the login's token. */
+  downloadPath: string;
+}
+
 export interface Deployment {
   id: string;
   /** The environment it deploys to. */

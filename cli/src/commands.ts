@@ -290,6 +290,21 @@ export const COMMANDS: CommandSpec[] = [
     run: () => services().then((m) => m.info),
   },
   {
+    name: 'service:pull',
+    group: GROUPS.services,
+    remote: true,
+    args: ['[service]', '[dir]'],
+    options: [
+      { flags: '-v, --version <version>', description: 'the version to pull (default: the latest; `codestore service:info` lists them)' },
+      FORCE("write into a folder that has files: the service's files replace those of the same paths, other files stay"),
+    ],
+    summary: "Download the source of a service's latest version (or --version) into a folder ready to open",
+    description:
+      "Downloads the service folder a version was pushed with (default: the latest) and unpacks it into <dir> (default: the service's name in the current folder), its codestore.yaml naming the service, so the folder pushes to it as it is. A folder that has files is refused unless --force. This is how a teammate starts on a service.",
+    examples: ['codestore service:pull blog', 'codestore service:pull blog ./blog-0.0.3 --version 0.0.3'],
+    run: () => import('./pullCommand').then((m) => m.pull),
+  },
+  {
     name: 'service:remove',
     group: GROUPS.services,
     remote: true,
