@@ -113,10 +113,12 @@ export function typeCheckService(root: string, options: TypeCheckOptions = {}): 
   const rootNames = files.map((f) => path.join(serviceRoot, ...f.split('/')));
 
   const within = (file: string, dir: string) => file === dir || file.startsWith(dir + path.sep);
-  const isLibrary = (file: string) => within(path.resolve(file), nodeModules);
+  // node_modules may be a link (a worktree sharing one): libraries are read by their real paths too.
+  const realNodeModules = fs.realpathSync(nodeModules);
+  const isLibrary = (file: string) => within(path.resolve(file), nodeModules) || within(path.resolve(file), realNodeModules);
   const allowed = (file: string) => {
     const abs = path.resolve(file);
-    return within(abs, srcDir) || within(abs, nodeModules);
+    return within(abs, srcDir) || isLibrary(abs);
   };
 
   const base = ts.createCompilerHost(compilerOptions, true);
