@@ -83,7 +83,7 @@ export async function pull({ values, args }: CommandInput): Promise<number> {
   const rel = path.relative(process.cwd(), target) || '.';
   const out = [
     `Pulled ${source.service.name} (${source.service.id}) version ${source.version.version} into ${rel}: ${unpacked.files.length} file(s)${
-      unpacked.replaced.length ? `, ${unpacked.replaced.length} of them over files that were there` : ''
+      unpacked.replaced.length ? `, replacing ${unpacked.replaced.map((r) => shellWord(r)).join(', ')}` : ''
     }.`,
     'Next:',
   ];
