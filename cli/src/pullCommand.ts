@@ -24,6 +24,12 @@ function occupied(dir: string): string | undefined {
   return entries.length ? `${dir} is not empty (${entries.length} entr${entries.length === 1 ? 'y' : 'ies'})` : undefined;
 }
 
+/** The first few paths, and how many more. */
+function listed(paths: string[], shown = 5): string {
+  const more = paths.length - shown;
+  return paths.slice(0, shown).map(shellWord).join(', ') + (more > 0 ? ` and ${more} more` : '');
+}
+
 /** A path as a shell takes it. */
 function shellWord(p: string): string {
   return /^[\w./@%+=:,-]+$/.test(p) ? p : `'${p.replace(/'/g, `'\\''`)}'`;
@@ -83,7 +89,7 @@ export async function pull({ values, args }: CommandInput): Promise<number> {
   const rel = path.relative(process.cwd(), target) || '.';
   const out = [
     `Pulled ${source.service.name} (${source.service.id}) version ${source.version.version} into ${rel}: ${unpacked.files.length} file(s)${
-      unpacked.replaced.length ? `, replacing ${unpacked.replaced.map((r) => shellWord(r)).join(', ')}` : ''
+      unpacked.replaced.length ? `, replacing ${listed(unpacked.replaced)}` : ''
     }.`,
     'Next:',
   ];

@@ -186,12 +186,13 @@ for (const target of platformTargets()) {
       });
       assert.equal(stranger.status, 404);
       assert.equal(nobody.status, 404);
-      const [a, b] = [await stranger.json(), await nobody.json()];
+      type ErrorBody = { errors: Array<{ message: string; extensions: { code: string } }> };
+      const [a, b] = [(await stranger.json()) as ErrorBody, (await nobody.json()) as ErrorBody];
       assert.equal(a.errors[0].extensions.code, 'NOT_FOUND');
       assert.equal(a.errors[0].message.replace(serviceId, 'X'), b.errors[0].message.replace('nobody-has-this-zzzzzz', 'X'));
       const anonymous = await fetch(url);
       assert.equal(anonymous.status, 401);
-      assert.equal((await anonymous.json()).errors[0].extensions.code, 'UNAUTHENTICATED');
+      assert.equal(((await anonymous.json()) as ErrorBody).errors[0].extensions.code, 'UNAUTHENTICATED');
     });
 
     it('a folder with files is refused without --force; --force writes over it and replaces a link, not what it points to', async () => {

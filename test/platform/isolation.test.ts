@@ -89,6 +89,18 @@ const CASES: Record<string, IsolationCase> = {
       await platformError(v.client.deployment(UNKNOWN_DEPLOYMENT_ID), 'NOT_FOUND');
     },
   },
+  'Query.serviceSource': {
+    access: 'private',
+    run: (c, v) => c.serviceSource(v.service.id, '0.0.1'),
+    unknown: (c) => c.serviceSource(UNKNOWN_ID, '0.0.1'),
+    otherOrganization: notFound,
+    async owner(v) {
+      // Its one version was recorded without a build: nothing kept to pull, and the answer says so.
+      const e = await platformError(v.client.serviceSource(v.service.id), 'NOT_FOUND', 'SOURCE_NOT_KEPT');
+      assert.match(e.message, /0\.0\.1 is not on this platform/);
+      await platformError(v.client.serviceSource(v.service.id, '0.0.9'), 'NOT_FOUND');
+    },
+  },
   'Query.logs': {
     access: 'private',
     run: (c, v) => c.logs(v.service.id, 'private'),

@@ -129,8 +129,13 @@ for (const target of platformTargets()) {
         [serviceId],
       );
       const folder = await blogService(path.join(platform.tmp, 'blog'), serviceId);
-      const pushed = await dev.push(serviceId, await packServiceFolder(folder));
+      const archive = await packServiceFolder(folder);
+      const pushed = await dev.push(serviceId, archive);
       assert.equal(pushed.deployed, true);
+      // A developer pulls what was pushed, byte for byte.
+      const source = await dev.serviceSource(serviceId);
+      assert.equal(source.version.version, pushed.version);
+      assert.ok((await dev.downloadSource(source)).equals(archive), 'the pulled archive is the pushed one');
       await dev.promote(serviceId);
       const project = await dev.createProject('Shop');
       await dev.addServiceToProject(project.id, serviceId);
