@@ -9,7 +9,7 @@ import { ArchiveError } from '../../servicefs/src/archive';
 import { unpackInto } from '../../servicefs/src/unpack';
 import { CommandInput, platformClient, printJson, str } from './context';
 import { CliError } from './errors';
-import { manifestServiceId, serviceIdFor, serviceIdWriter } from './manifest';
+import { findServiceFolder, manifestServiceId, serviceIdFor, serviceIdWriter } from './manifest';
 
 /** Why `dir` cannot take the service without --force, or undefined when it can. */
 function occupied(dir: string): string | undefined {
@@ -53,9 +53,19 @@ export async function pull({ values, args }: CommandInput): Promise<number> {
   };
   if (given) refuse(path.resolve(given));
 
-  const source = await client.serviceSource(serviceId, str(values, 'version'));
+  // `v0.0.3` is 0.0.3.
+  const version = str(values, 'version')
+    ?.trim()
+    .replace(/^v(?=\d)/, '');
+  const source = await client.serviceSource(serviceId, version);
   const target = path.resolve(given ?? folderName(source.service.name, source.service.id));
   refuse(target);
+  const enclosing = findServiceFolder(path.dirname(target));
+  if (enclosing) {
+    throw new CliError(
+      `${target} is inside the service folder ${enclosing}: its next push would carry the pulled copy. Pull into a folder outside it (\`codestore service:pull ${serviceId} <dir>\`).`,
+    );
+  }
   const archive = await client.downloadSource(source);
 
   let unpacked;

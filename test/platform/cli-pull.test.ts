@@ -166,6 +166,14 @@ for (const target of platformTargets()) {
       assert.deepEqual(tree(path.join(cwd, 'v1')), await packedTree(packed['0.0.1'], platform.tmp));
       assert.ok(!fs.existsSync(path.join(cwd, 'v1/docs')), '0.0.1 has no docs/notes.md');
 
+      // Not inside another service folder: its next push would carry the copy.
+      const nested = failed(
+        await teammate(['service:pull', serviceId, 'nested', '-v', 'v0.0.1'], path.join(cwd, 'v1')),
+        'pull into a service folder',
+      );
+      assert.match(nested.stderr, /nested is inside the service folder .*v1: its next push would carry the pulled copy/);
+      assert.ok(!fs.existsSync(path.join(cwd, 'v1/nested')));
+
       const missing = failed(await teammate(['service:pull', serviceId, 'v9', '--version', '0.0.9'], cwd), 'a version nobody pushed');
       assert.match(missing.stderr, new RegExp(`^codestore: ${serviceId} has no version 0\\.0\\.9\\. `));
       assert.ok(!fs.existsSync(path.join(cwd, 'v9')), 'nothing made for a refused pull');
