@@ -11,7 +11,7 @@ import * as path from 'path';
 import { packServiceFolder } from '../../apiclient/src/pack';
 import { prewarmTypeCheck } from '../../platform/src/build/typecheck';
 import { extractArchive } from '../../servicefs/src/archive';
-import { CliResult, PASSWORD, platformTargets, TestPlatform } from './helpers/platform';
+import { CliResult, PASSWORD, platformError, platformTargets, TestPlatform } from './helpers/platform';
 import { BLOG, generate, PUSH_BLOG } from './helpers/service';
 
 function ok(r: CliResult, what: string): CliResult {
@@ -238,6 +238,25 @@ for (const target of platformTargets()) {
       const here = ok(await teammate(['service:pull', serviceId, '.'], empty), 'pull into .');
       assert.match(here.stdout, /into \.: \d+ file\(s\)\.\nNext:\n {2}codestore generate/);
       assert.deepEqual(tree(empty), await packedTree(packed['0.0.2'], platform.tmp));
+    });
+
+    it('the client refuses a download larger than it takes, or whose bytes are not the ones the platform named', async () => {
+      const client = platform.client();
+      await client.login(`pull-owner-${process.pid}@example.com`, PASSWORD);
+      const source = await client.serviceSource(serviceId, '0.0.2');
+      await platformError(client.downloadSource(source, { maxBytes: source.sizeBytes - 1 }), 'PAYLOAD_TOO_LARGE');
+      const file = path.join(platform.dataDir, 'services', serviceId, 'versions', '0.0.2', 'source.tar.gz');
+      const bytes = fs.readFileSync(file);
+      const flipped = Buffer.from(bytes);
+      flipped[flipped.length - 1] ^= 0xff;
+      fs.writeFileSync(file, flipped);
+      try {
+        const damaged = await platformError(client.downloadSource(source), 'BAD_RESPONSE');
+        assert.match(damaged.message, /was damaged on the way .*another sha256\): pull again/);
+      } finally {
+        fs.writeFileSync(file, bytes);
+      }
+      assert.ok((await client.downloadSource(source)).equals(packed['0.0.2']));
     });
 
     it('a version whose source was not kept says so', async () => {
