@@ -183,6 +183,27 @@ export class Workbench {
     if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
   }
 
+  /** Collapses the view when it is expanded (so that the others have room). */
+  async collapseView(name: string): Promise<void> {
+    const header = this.viewHeader(name);
+    await header.waitFor({ state: 'visible', timeout: 30 * SECOND });
+    if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
+  }
+
+  /** An action of a view's title bar, by its title ("Invite Member…"); shown while the header is hovered. */
+  async viewAction(view: string, title: string): Promise<Locator> {
+    const header = this.viewHeader(view);
+    await header.hover();
+    return header.locator(`.actions .action-label[aria-label^="${title}"]`);
+  }
+
+  /** A status bar item, by the start of its accessible label. */
+  statusBarItem(label: string): Locator {
+    return this.page
+      .locator(`.part.statusbar .statusbar-item [aria-label^="${label}"], .part.statusbar .statusbar-item[aria-label^="${label}"]`)
+      .first();
+  }
+
   codeLens(text: string | RegExp): Locator {
     return this.page.locator('.part.editor .editor-group-container.active .codelens-decoration a', { hasText: text });
   }

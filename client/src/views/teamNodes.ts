@@ -66,10 +66,10 @@ function invitationNode(invitation: Invitation): TreeNode {
 const ACTIONS: Record<string, { verb: string; icon: string }> = {
   push: { verb: 'pushed', icon: 'cloud-upload' },
   promote: { verb: 'promoted to demo', icon: 'arrow-up' },
-  createService: { verb: 'created', icon: 'add' },
+  createService: { verb: 'created a service', icon: 'add' },
   removeService: { verb: 'removed', icon: 'trash' },
   rotateDeveloperKey: { verb: 'rotated the developer key of', icon: 'key' },
-  createProject: { verb: 'created project', icon: 'add' },
+  createProject: { verb: 'created a project', icon: 'add' },
   deleteProject: { verb: 'deleted', icon: 'trash' },
   addServiceToProject: { verb: 'added to a project:', icon: 'briefcase' },
   removeServiceFromProject: { verb: 'removed from a project:', icon: 'trash' },
