@@ -387,9 +387,9 @@ describe('the extension in VS Code', { timeout: 60 * MINUTE }, () => {
     await wb.statusBarItem('code.store organization').click();
     await wb
       .quickInput()
-      .filter({ hasText: /Which organization/ })
+      .filter({ hasText: 'Switch Organization' })
       .waitFor({ state: 'visible', timeout: 30 * SECOND });
-    await wb.pick(new RegExp(`^${name}`));
+    await wb.pick(new RegExp(`^\\s*${name}\\s`));
     await wb.statusBarItem(`code.store organization: ${name}`).waitFor({ state: 'visible', timeout: MINUTE });
   }
 
