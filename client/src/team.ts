@@ -25,6 +25,8 @@ export interface TeamState {
   invitations: Invitation[];
   /** Why the last read failed, in the client's words. */
   error?: string;
+  /** The platform says the account is not a member of the organization requests name (removed, or it is gone). */
+  notAMember?: boolean;
 }
 
 export interface TeamOptions {
@@ -204,6 +206,8 @@ export class TeamModel {
       });
     } catch (e) {
       if (e instanceof PlatformError && e.code === 'UNAUTHENTICATED') apply({ ...EMPTY(), error: e.message });
+      else if (e instanceof PlatformError && e.code === 'FORBIDDEN' && e.reason === 'NOT_A_MEMBER')
+        apply({ ...EMPTY(), error: e.message, notAMember: true });
       // Keep what was shown (the organization may answer again), and say what went wrong.
       else apply({ ...this.current, error: (e as Error).message });
     }

@@ -159,6 +159,9 @@ describe('extension: the current organization', () => {
     assert.equal(status.text, '$(organization) Acme');
     assert.match(status.tooltip, /act in Acme \(org_acme\), where you are an admin\.\nClick to switch organization\./);
     assert.match(organizationStatus({ organization: ACME, role: 'developer', error: 'down' })!.tooltip, /Last read failed: down/);
+    const gone = organizationStatus({ notAMember: true, error: 'You are not a member of the organization "org_x"' })!;
+    assert.equal(gone.text, '$(warning) No organization');
+    assert.match(gone.tooltip, /not a member of the organization "org_x"\nClick to switch organization\./);
     assert.equal(organizationDescription({ organization: ACME, role: 'developer' }), 'Acme · developer');
     assert.equal(organizationDescription({}), undefined);
   });
@@ -307,6 +310,10 @@ describe('extension: the team model', () => {
     await team.refresh();
     assert.equal(now(team).organization?.name, 'ada');
     assert.equal(now(team).error, 'members needs the developer role');
+    fake.failWith(new PlatformError('FORBIDDEN', 'You are not a member', { url: 'http://x', reason: 'NOT_A_MEMBER' }));
+    await team.refresh();
+    assert.equal(now(team).organization, undefined, 'removed from it: nothing of it stays');
+    assert.equal(now(team).notAMember, true);
     fake.failWith(new PlatformError('UNAUTHENTICATED', 'log in again', { url: 'http://x' }));
     await team.refresh();
     assert.equal(now(team).organization, undefined);

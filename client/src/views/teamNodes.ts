@@ -138,8 +138,13 @@ export function activityNodes(entries: readonly ActivityEntry[], limit: number):
 
 /** The status bar item of the current organization; undefined while it is unknown (not logged in). */
 export function organizationStatus(
-  state: Pick<TeamState, 'organization' | 'role' | 'error'>,
+  state: Pick<TeamState, 'organization' | 'role' | 'error' | 'notAMember'>,
 ): { text: string; tooltip: string } | undefined {
+  if (state.notAMember)
+    return {
+      text: '$(warning) No organization',
+      tooltip: `code.store: the views act in an organization you are not a member of (any more).\n${state.error ?? ''}\nClick to switch organization.`,
+    };
   if (!state.organization) return undefined;
   const { name, id } = state.organization;
   const role = state.role ? `, where you are ${withArticle(state.role)}` : '';

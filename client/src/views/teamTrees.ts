@@ -88,7 +88,7 @@ export function registerTeamViews(ctx: Ctx): void {
     if (bar) {
       status.text = bar.text;
       status.tooltip = bar.tooltip;
-      status.accessibilityInformation = { label: `code.store organization: ${state.organization!.name}` };
+      status.accessibilityInformation = { label: `code.store organization: ${state.organization?.name ?? 'none'}` };
       status.show();
     } else status.hide();
     membersView.description = activityView.description = organizationDescription(state);
