@@ -389,7 +389,7 @@ describe('the extension in VS Code', { timeout: 60 * MINUTE }, () => {
       .quickInput()
       .filter({ hasText: 'Switch Organization' })
       .waitFor({ state: 'visible', timeout: 30 * SECOND });
-    await wb.pick(new RegExp(`^\\s*${name}\\s`));
+    await wb.pickLabel(name);
     await wb.statusBarItem(`code.store organization: ${name}`).waitFor({ state: 'visible', timeout: MINUTE });
   }
 

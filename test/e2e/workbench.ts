@@ -117,6 +117,17 @@ export class Workbench {
     await row.click();
   }
 
+  /** Picks the row of the open quick pick whose label is exactly `label` (not its description or detail). */
+  async pickLabel(label: string, timeoutMs = 30 * SECOND): Promise<void> {
+    const row = this.quickInput()
+      .locator('.quick-input-list .monaco-list-row', {
+        has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }),
+      })
+      .first();
+    await row.waitFor({ state: 'visible', timeout: timeoutMs });
+    await row.click();
+  }
+
   /** Moves the cursor to the end of line `line` (1-based) with Go to Line. */
   async goToLineEnd(line: number): Promise<void> {
     await this.page.keyboard.press('Control+G');
