@@ -479,6 +479,27 @@ describe('the extension in VS Code', { timeout: 60 * MINUTE }, () => {
       : undefined,
   );
 
+  it("(j) an owner changes a member's role and removes the member from the Members view", { timeout: 3 * MINUTE }, (t) =>
+    needs(t, 'h')
+      ? step('j', async () => {
+          await wb.closeQuickInput().catch(() => undefined);
+          await wb.rowAction(wb.treeRow('Members', NEWCOMER).first(), 'Change Role');
+          await wb.pickLabel('developer');
+          await wb
+            .treeRow('Members', NEWCOMER)
+            .filter({ hasText: /developer · joined/ })
+            .first()
+            .waitFor({ state: 'visible', timeout: MINUTE });
+          await wb.screenshot('j-role-changed');
+          await wb.rowAction(wb.treeRow('Members', NEWCOMER).first(), 'Remove Member');
+          await wb.dialogButton('Remove').click();
+          await wb.treeRow('Members', NEWCOMER).first().waitFor({ state: 'detached', timeout: MINUTE });
+          await wb.treeRow('Members', EMAIL).first().waitFor({ state: 'visible' });
+          await wb.screenshot('j-member-removed');
+        })
+      : undefined,
+  );
+
   it('(i) the Activity view lists the push, newest first', { timeout: 3 * MINUTE }, (t) =>
     needs(t, 'd')
       ? step('i', async () => {
@@ -493,6 +514,8 @@ describe('the extension in VS Code', { timeout: 60 * MINUTE }, () => {
             .first()
             .waitFor({ state: 'visible', timeout: MINUTE });
           const rows = await wb.viewBody('Activity').locator('.monaco-list-row').allTextContents();
+          if (passed.has('j'))
+            await wb.treeRow('Activity', `removed member ${NEWCOMER}`).first().waitFor({ state: 'visible', timeout: MINUTE });
           const push = rows.findIndex((r) => r.includes(`pushed service ${serviceId}`));
           const promoted = rows.findIndex((r) => r.includes(`promoted to demo service ${serviceId}`));
           assert.ok(push >= 0, `the push is listed: ${rows.join(' | ')}`);

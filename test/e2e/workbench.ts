@@ -208,6 +208,17 @@ export class Workbench {
     return header.locator(`.actions .action-label[aria-label^="${title}"]`);
   }
 
+  /** A button of the modal dialog on screen (a confirmation), by its label. */
+  dialogButton(label: string): Locator {
+    return this.page.locator('.monaco-dialog-box').getByRole('button', { name: label, exact: true });
+  }
+
+  /** Clicks an inline action of a tree row (shown while the row is hovered), by the start of its title. */
+  async rowAction(row: Locator, title: string): Promise<void> {
+    await row.hover();
+    await row.locator(`.actions .action-label[aria-label^="${title}"]`).click();
+  }
+
   /** A status bar item, by the start of its accessible label. */
   statusBarItem(label: string): Locator {
     return this.page
