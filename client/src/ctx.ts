@@ -10,6 +10,7 @@ import { LocalPlatform } from './localPlatform';
 import { LogFollowers } from './logs';
 import { PlatformModel } from './model';
 import { PlatformSession } from './session';
+import { TeamModel } from './team';
 
 type LanguageClientModule = typeof import('vscode-languageclient/node');
 /** vscode-languageclient is most of a bundle's weight: it loads when the server starts, not at activation. */
@@ -40,6 +41,8 @@ export class Ctx {
   readonly outputChannel: vscode.LogOutputChannel;
   readonly session: PlatformSession;
   readonly model: PlatformModel;
+  /** The current organization as a team: the caller's role, members, activity. */
+  readonly team: TeamModel;
   readonly folders: ServiceFolders;
   readonly localPlatform: LocalPlatform;
   readonly logs: LogFollowers;
@@ -66,6 +69,7 @@ export class Ctx {
     this.pushExtCleanup(this.outputChannel);
     this.session = new PlatformSession(extCtx.secrets, extCtx.globalState);
     this.model = new PlatformModel({ client: () => this.session.client() });
+    this.team = new TeamModel({ client: () => this.session.client() });
     this.folders = new ServiceFolders();
     this.localPlatform = new LocalPlatform(extCtx.extensionPath);
     this.logs = new LogFollowers(() => this.session.client());

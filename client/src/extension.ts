@@ -9,10 +9,12 @@ import { accountCommands } from './commands/account';
 import { environmentCommands } from './commands/environments';
 import { projectCommands } from './commands/projects';
 import { serviceCommands } from './commands/services';
+import { teamCommands } from './commands/team';
 import type { CommandTable } from './commands/types';
 import { codeLensCommands, registerCodeLens } from './codelens/provider';
 import { showFailure } from './errors';
 import { registerStatusBar } from './statusBar';
+import { registerTeamViews } from './views/teamTrees';
 import { registerTrees } from './views/trees';
 import { UsageSync } from './usageSync';
 
@@ -41,6 +43,7 @@ const COMMANDS: CommandTable = {
   ...serviceCommands,
   ...environmentCommands,
   ...projectCommands,
+  ...teamCommands,
   ...codeLensCommands,
 };
 
@@ -132,6 +135,7 @@ export function activate(context: vscode.ExtensionContext): void {
       ctx.pushExtCleanup(vscode.commands.registerCommand(id, guarded(ctx, id, spec)));
     }
     registerTrees(ctx);
+    registerTeamViews(ctx);
     registerCodeLens(ctx);
     registerStatusBar(ctx);
     ctx.pushExtCleanup(new UsageSync(ctx));

@@ -49,6 +49,7 @@ let page: Page;
 let wb: Workbench;
 let folder: string;
 let serviceId: string;
+let platformUrl: string;
 const passed = new Set<string>();
 
 function log(message: string): void {
@@ -109,6 +110,7 @@ describe('the extension in VS Code', { timeout: 60 * MINUTE }, () => {
       logFile: path.join(resultsDir, 'platform.log'),
     });
     log(`platform on ${platform.url}`);
+    platformUrl = platform.url;
     // The account exists before VS Code opens; the extension logs in through its own UI below.
     await graphql(platform.url, 'mutation($e: String!, $p: String!) { signup(email: $e, password: $p) { token } }', {
       e: EMAIL,
@@ -351,6 +353,175 @@ describe('the extension in VS Code', { timeout: 60 * MINUTE }, () => {
             .first()
             .waitFor({ state: 'visible', timeout: MINUTE });
           await wb.screenshot('f-instance-created');
+        })
+      : undefined,
+  );
+  // Organizations as teams: the organization switcher, the Members and Activity views. The account
+  // is made a developer of another organization with a service of its own; switching to it changes
+  // what the Services view shows, and switching back restores it for whatever runs after.
+  const TEAM_OWNER = 'acme-owner@example.com';
+  const TEAM_ORG = 'acme-owner';
+  const TEAM_SERVICE = 'inventory';
+  const NEWCOMER = 'newcomer@example.com';
+
+  /** Signs up (or logs in) an account through the platform API; its token. */
+  async function apiAccount(email: string): Promise<string> {
+    try {
+      const d = await graphql(platformUrl, 'mutation($e: String!, $p: String!) { signup(email: $e, password: $p) { token } }', {
+        e: email,
+        p: PASSWORD,
+      });
+      return d.signup.token;
+    } catch {
+      const d = await graphql(platformUrl, 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }', {
+        e: email,
+        p: PASSWORD,
+      });
+      return d.login.token;
+    }
+  }
+
+  /** Clicks the organization in the status bar and picks `name` from the switcher. */
+  async function switchOrganization(name: string): Promise<void> {
+    await wb.closeQuickInput().catch(() => undefined);
+    await wb.statusBarItem('code.store organization').click();
+    await wb
+      .quickInput()
+      .filter({ hasText: 'Switch Organization' })
+      .waitFor({ state: 'visible', timeout: 30 * SECOND });
+    await wb.pickLabel(name);
+    await wb.statusBarItem(`code.store organization: ${name}`).waitFor({ state: 'visible', timeout: MINUTE });
+  }
+
+  it('(g) switching the organization in the status bar changes the Services and Members views', { timeout: 6 * MINUTE }, (t) =>
+    needs(t, 'login')
+      ? step('g', async () => {
+          // Another organization, with a service of its own, invites the account as a developer.
+          const owner = await apiAccount(TEAM_OWNER);
+          await graphql(platformUrl, 'mutation($n: String!) { createService(name: $n) { service { id } } }', { n: TEAM_SERVICE }, owner);
+          const invited = await graphql(
+            platformUrl,
+            'mutation($e: String!) { inviteMember(email: $e, role: developer) { code } }',
+            { e: EMAIL },
+            owner,
+          );
+          await graphql(
+            platformUrl,
+            'mutation($c: String!) { joinOrganization(code: $c) { role } }',
+            { c: invited.inviteMember.code },
+            await apiAccount(EMAIL),
+          );
+
+          for (const view of ['Projects', 'Rate plans']) await wb.collapseView(view);
+          await wb.expandView('Services');
+          await wb.statusBarItem('code.store organization: e2e').waitFor({ state: 'visible', timeout: MINUTE });
+          await wb.treeRow('Services', SERVICE_NAME).first().waitFor({ state: 'visible', timeout: MINUTE });
+
+          await switchOrganization(TEAM_ORG);
+          await wb.treeRow('Services', TEAM_SERVICE).first().waitFor({ state: 'visible', timeout: MINUTE });
+          await wb.treeRow('Services', SERVICE_NAME).first().waitFor({ state: 'detached', timeout: MINUTE });
+          // The Members view lists the organization's members with their roles; a developer gets no actions.
+          await wb.expandView('Members');
+          await wb.treeRow('Members', TEAM_OWNER).filter({ hasText: 'owner' }).first().waitFor({ state: 'visible', timeout: MINUTE });
+          await wb
+            .treeRow('Members', EMAIL)
+            .filter({ hasText: /developer · you/ })
+            .first()
+            .waitFor({ state: 'visible', timeout: MINUTE });
+          assert.equal(await (await wb.viewAction('Members', 'Invite Member')).count(), 0, 'a developer cannot invite');
+          await wb.screenshot('g-other-organization');
+
+          await switchOrganization('e2e');
+          await wb.treeRow('Services', SERVICE_NAME).first().waitFor({ state: 'visible', timeout: MINUTE });
+          await wb.treeRow('Services', TEAM_SERVICE).first().waitFor({ state: 'detached', timeout: MINUTE });
+          await wb
+            .treeRow('Members', EMAIL)
+            .filter({ hasText: /owner · you/ })
+            .first()
+            .waitFor({ state: 'visible', timeout: MINUTE });
+          await wb.screenshot('g-own-organization-again');
+        })
+      : undefined,
+  );
+
+  it('(h) the Members view invites a member: the one-time code is shown and works', { timeout: 4 * MINUTE }, (t) =>
+    needs(t, 'g')
+      ? step('h', async () => {
+          await wb.clearNotifications();
+          await (await wb.viewAction('Members', 'Invite Member')).click();
+          await wb.answerInput(/email of the account to invite/i, NEWCOMER);
+          await wb.pick(/^admin/);
+          const shown = wb.notification(/one-time code/).first();
+          await shown.waitFor({ state: 'visible', timeout: MINUTE });
+          const code = /inv_[A-Za-z0-9_-]+/.exec((await shown.textContent()) ?? '')?.[0];
+          assert.ok(code, 'the notification shows the code');
+          await wb
+            .treeRow('Members', NEWCOMER)
+            .filter({ hasText: /invited as admin/ })
+            .first()
+            .waitFor({ state: 'visible', timeout: MINUTE });
+          await wb.screenshot('h-invited');
+          const joined = await graphql(
+            platformUrl,
+            'mutation($c: String!) { joinOrganization(code: $c) { role organization { name } } }',
+            { c: code },
+            await apiAccount(NEWCOMER),
+          );
+          assert.deepEqual(joined.joinOrganization, { role: 'admin', organization: { name: 'e2e' } });
+          await wb.runCommand('code.store: Refresh');
+          await wb
+            .treeRow('Members', NEWCOMER)
+            .filter({ hasText: /admin · joined/ })
+            .first()
+            .waitFor({ state: 'visible', timeout: MINUTE });
+          await wb.screenshot('h-joined');
+        })
+      : undefined,
+  );
+
+  it("(j) an owner changes a member's role and removes the member from the Members view", { timeout: 3 * MINUTE }, (t) =>
+    needs(t, 'h')
+      ? step('j', async () => {
+          await wb.closeQuickInput().catch(() => undefined);
+          await wb.rowAction(wb.treeRow('Members', NEWCOMER).first(), 'Change Role');
+          await wb.pickLabel('developer');
+          await wb
+            .treeRow('Members', NEWCOMER)
+            .filter({ hasText: /developer · joined/ })
+            .first()
+            .waitFor({ state: 'visible', timeout: MINUTE });
+          await wb.screenshot('j-role-changed');
+          await wb.rowAction(wb.treeRow('Members', NEWCOMER).first(), 'Remove Member');
+          await wb.dialogButton('Remove').click();
+          await wb.treeRow('Members', NEWCOMER).first().waitFor({ state: 'detached', timeout: MINUTE });
+          await wb.treeRow('Members', EMAIL).first().waitFor({ state: 'visible' });
+          await wb.screenshot('j-member-removed');
+        })
+      : undefined,
+  );
+
+  it('(i) the Activity view lists the push, newest first', { timeout: 3 * MINUTE }, (t) =>
+    needs(t, 'd')
+      ? step('i', async () => {
+          await wb.closeQuickInput().catch(() => undefined);
+          await wb.collapseView('Members');
+          await wb.collapseView('Services');
+          await wb.expandView('Activity');
+          await wb.statusBarItem('code.store organization: e2e').waitFor({ state: 'visible', timeout: MINUTE });
+          await wb
+            .treeRow('Activity', `pushed service ${serviceId}`)
+            .filter({ hasText: EMAIL })
+            .first()
+            .waitFor({ state: 'visible', timeout: MINUTE });
+          const rows = await wb.viewBody('Activity').locator('.monaco-list-row').allTextContents();
+          if (passed.has('j'))
+            await wb.treeRow('Activity', `removed member ${NEWCOMER}`).first().waitFor({ state: 'visible', timeout: MINUTE });
+          const push = rows.findIndex((r) => r.includes(`pushed service ${serviceId}`));
+          const promoted = rows.findIndex((r) => r.includes(`promoted to demo service ${serviceId}`));
+          assert.ok(push >= 0, `the push is listed: ${rows.join(' | ')}`);
+          if (passed.has('e')) assert.ok(promoted >= 0 && promoted < push, `newest first: ${rows.join(' | ')}`);
+          await wb.screenshot('i-activity');
+          await wb.expandView('Services');
         })
       : undefined,
   );

@@ -117,6 +117,17 @@ export class Workbench {
     await row.click();
   }
 
+  /** Picks the row of the open quick pick whose label is exactly `label` (not its description or detail). */
+  async pickLabel(label: string, timeoutMs = 30 * SECOND): Promise<void> {
+    const row = this.quickInput()
+      .locator('.quick-input-list .monaco-list-row', {
+        has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }),
+      })
+      .first();
+    await row.waitFor({ state: 'visible', timeout: timeoutMs });
+    await row.click();
+  }
+
   /** Moves the cursor to the end of line `line` (1-based) with Go to Line. */
   async goToLineEnd(line: number): Promise<void> {
     await this.page.keyboard.press('Control+G');
@@ -181,6 +192,38 @@ export class Workbench {
     const header = this.viewHeader(name);
     await header.waitFor({ state: 'visible', timeout: 30 * SECOND });
     if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+  }
+
+  /** Collapses the view when it is expanded (so that the others have room). */
+  async collapseView(name: string): Promise<void> {
+    const header = this.viewHeader(name);
+    await header.waitFor({ state: 'visible', timeout: 30 * SECOND });
+    if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
+  }
+
+  /** An action of a view's title bar, by its title ("Invite Member…"); shown while the header is hovered. */
+  async viewAction(view: string, title: string): Promise<Locator> {
+    const header = this.viewHeader(view);
+    await header.hover();
+    return header.locator(`.actions .action-label[aria-label^="${title}"]`);
+  }
+
+  /** A button of the modal dialog on screen (a confirmation), by its label. */
+  dialogButton(label: string): Locator {
+    return this.page.locator('.monaco-dialog-box').getByRole('button', { name: label, exact: true });
+  }
+
+  /** Clicks an inline action of a tree row (shown while the row is hovered), by the start of its title. */
+  async rowAction(row: Locator, title: string): Promise<void> {
+    await row.hover();
+    await row.locator(`.actions .action-label[aria-label^="${title}"]`).click();
+  }
+
+  /** A status bar item, by the start of its accessible label. */
+  statusBarItem(label: string): Locator {
+    return this.page
+      .locator(`.part.statusbar .statusbar-item [aria-label^="${label}"], .part.statusbar .statusbar-item[aria-label^="${label}"]`)
+      .first();
   }
 
   codeLens(text: string | RegExp): Locator {

@@ -188,6 +188,25 @@ describe('completion', () => {
     includesNone(onType, ['unique', 'default', 'relation']);
   });
 
+  it('`@deprecated` completes with its reason, and inside `@deprecated(` lists `reason`', async () => {
+    const { doc } = await openService('lsp-shop');
+    doc.insertAfter('note: JSON', '\n  sku: String @');
+    const result = await client.request<CompletionItem[] | CompletionList | null>(
+      'textDocument/completion',
+      at(doc, 'sku: String @', 'sku: String @'.length),
+    );
+    const items = Array.isArray(result) ? result : (result?.items ?? []);
+    assert.equal(items.find((i) => i.label === 'deprecated')?.insertText, 'deprecated(reason: "$1")');
+    doc.replace('sku: String @', 'sku: String @deprecated(');
+    assert.deepEqual(await complete(doc, 'sku: String @deprecated('), ['reason']);
+    doc.replace('sku: String @deprecated(', 'sku: String @deprecated(reason: "Use code")');
+    const diagnostics = await doc.diagnostics();
+    assert.deepEqual(
+      diagnostics.filter((d) => d.severity === 1).map((d) => d.message),
+      [],
+    );
+  });
+
   it('inside `@relation(` lists its arguments, leaving out those already given', async () => {
     const { doc } = await openService('lsp-shop');
     doc.insertAfter('note: JSON', '\n  buyer: Customer @relation(');

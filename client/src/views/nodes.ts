@@ -5,6 +5,7 @@ import type {
   Environment,
   InstanceEnvironmentName,
   Invoice,
+  MemberRole,
   Project,
   Service,
   ServiceEnvironmentName,
@@ -43,6 +44,9 @@ export type NodeRef =
       environment: InstanceEnvironmentName;
       path: string;
     }
+  | { kind: 'member'; email: string; role: MemberRole }
+  | { kind: 'invitation'; email: string; role: MemberRole; code: string }
+  | { kind: 'activity'; id: string }
   | { kind: 'detail' }
   | { kind: 'message' };
 

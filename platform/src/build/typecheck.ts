@@ -42,6 +42,14 @@ export function serviceCompilerOptions(moduleRoot: string): ts.CompilerOptions {
   };
 }
 
+function realpathOr(dir: string): string {
+  try {
+    return fs.realpathSync(dir);
+  } catch {
+    return dir;
+  }
+}
+
 let cachedRoot: string | undefined;
 
 /**
@@ -113,13 +121,10 @@ export function typeCheckService(root: string, options: TypeCheckOptions = {}): 
   const rootNames = files.map((f) => path.join(serviceRoot, ...f.split('/')));
 
   const within = (file: string, dir: string) => file === dir || file.startsWith(dir + path.sep);
-  // node_modules may be a link (a worktree sharing one): libraries are read by their real paths too.
-  const realNodeModules = fs.realpathSync(nodeModules);
-  const isLibrary = (file: string) => within(path.resolve(file), nodeModules) || within(path.resolve(file), realNodeModules);
-  const allowed = (file: string) => {
-    const abs = path.resolve(file);
-    return within(abs, srcDir) || isLibrary(abs);
-  };
+  // node_modules may be a link (a checkout sharing another's): its files are read by either path.
+  const libraryDirs = [...new Set([nodeModules, realpathOr(nodeModules)])];
+  const isLibrary = (file: string) => libraryDirs.some((dir) => within(path.resolve(file), dir));
+  const allowed = (file: string) => within(path.resolve(file), srcDir) || isLibrary(file);
 
   const base = ts.createCompilerHost(compilerOptions, true);
   const host: ts.CompilerHost = {

@@ -2,7 +2,7 @@
 // types for fields, input types for arguments and input fields, interfaces after `implements`,
 // object types in unions), directives valid at the cursor's location with their arguments, and
 // enum values or literals for arguments.
-import { DirectiveDefinitionNode, EnumTypeDefinitionNode, InputValueDefinitionNode, Kind, print, StringValueNode } from 'graphql';
+import { DirectiveDefinitionNode, EnumTypeDefinitionNode, InputValueDefinitionNode, Kind, parse, print, StringValueNode } from 'graphql';
 import { CompletionItem, CompletionItemKind, InsertTextFormat, MarkupKind, Position } from 'vscode-languageserver';
 import type { DeclKind } from '../../../core/src/schema/analysis';
 import { unwrap } from '../../../core/src/model/model';
@@ -13,6 +13,19 @@ const BUILTIN_DIRECTIVES: Record<string, { locations: string[]; args?: string }>
   deprecated: { locations: ['FIELD_DEFINITION', 'ARGUMENT_DEFINITION', 'INPUT_FIELD_DEFINITION', 'ENUM_VALUE'], args: '(reason: "$1")' },
   specifiedBy: { locations: ['SCALAR'], args: '(url: "$1")' },
 };
+/** The built-in directives' arguments, as graphql-js defines them (a document never declares them). */
+let builtinDefinitions: DirectiveDefinitionNode[] | undefined;
+function builtinDirectiveDefinitions(): DirectiveDefinitionNode[] {
+  builtinDefinitions ??= parse(`
+directive @deprecated(
+  "Why it is no longer supported and what to use instead, in Markdown."
+  reason: String = "No longer supported"
+) on FIELD_DEFINITION | ARGUMENT_DEFINITION | INPUT_FIELD_DEFINITION | ENUM_VALUE
+directive @specifiedBy("The URL of the scalar's specification." url: String!) on SCALAR
+`).definitions as DirectiveDefinitionNode[];
+  return builtinDefinitions;
+}
+
 const DIRECTIVE_LOCATIONS = [
   'QUERY',
   'MUTATION',
@@ -291,8 +304,13 @@ function valueSnippet(arg: InputValueDefinitionNode, n: number): string {
   return t === 'String' || t === 'ID' ? `"\${${n}}"` : `\${${n}}`;
 }
 
+/** A directive's definition: the document's (with the prelude), else a built-in's. */
+function directiveDefinition(doc: SchemaDocument, name: string): DirectiveDefinitionNode | undefined {
+  return [...directiveDefinitions(doc), ...builtinDirectiveDefinitions()].find((d) => d.name.value === name);
+}
+
 function directiveArgumentItems(doc: SchemaDocument, name: string, used: string[]): CompletionItem[] {
-  const def = directiveDefinitions(doc).find((d) => d.name.value === name);
+  const def = directiveDefinition(doc, name);
   return (def?.arguments ?? [])
     .filter((a) => !used.includes(a.name.value))
     .map((a, i) => ({
@@ -307,7 +325,7 @@ function directiveArgumentItems(doc: SchemaDocument, name: string, used: string[
 }
 
 function argumentValueItems(doc: SchemaDocument, directive: string, argument: string): CompletionItem[] {
-  const def = directiveDefinitions(doc).find((d) => d.name.value === directive);
+  const def = directiveDefinition(doc, directive);
   const arg = def?.arguments?.find((a) => a.name.value === argument);
   if (!arg) return [];
   const typeName = unwrap(arg.type).name;

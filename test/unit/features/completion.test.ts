@@ -160,6 +160,20 @@ type Query { posts: [Post] }
     assert.deepEqual(labels(schema + 'type Tag { id: ID! post: Post @relation(inverse: "tags", ‸) }', service), ['onDelete']);
   });
 
+  it('offers `reason` inside `@deprecated(`, on a field, an argument and an enum value', () => {
+    for (const where of [
+      'type Tag { id: ID! name: String @deprecated(‸) }',
+      'type Tag { id: ID! name(x: Int @deprecated(‸)): String }',
+      'enum Mood { HAPPY @deprecated(‸) }',
+    ]) {
+      assert.deepEqual(labels(schema + where, service), ['reason'], where);
+      assert.deepEqual(labels(schema + where), ['reason'], where);
+    }
+    const { doc, position } = at(schema + 'type Tag { id: ID! name: String @deprecated(‸) }');
+    assert.equal(completion(doc, position)[0].insertText, 'reason: "${1}"');
+    assert.deepEqual(labels(schema + 'type Tag { id: ID! name: String @deprecated(reason: "x", ‸) }'), []);
+  });
+
   it('offers the OnDeleteAction values after `onDelete: `', () => {
     assert.deepEqual(labels(schema + 'type Tag { id: ID! post: Post @relation(onDelete: ‸) }', service), [
       'CASCADE',
