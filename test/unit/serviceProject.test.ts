@@ -62,8 +62,6 @@ describe('the tsconfig.json of a service', () => {
     const keys = [
       'strict',
       'target',
-      'module',
-      'moduleResolution',
       'useDefineForClassFields',
       'experimentalDecorators',
       'emitDecoratorMetadata',
@@ -74,6 +72,10 @@ describe('the tsconfig.json of a service', () => {
     ] as const;
     for (const k of keys) assert.equal(parsed.options[k], platform[k], k);
     assert.deepEqual(parsed.options.lib, platform.lib);
+    assert.deepEqual(parsed.options.types, ['node']);
+    // node16 for a package without "type": CommonJS, as the platform emits it.
+    assert.equal(parsed.options.module, ts.ModuleKind.Node16);
+    assert.equal(platform.module, ts.ModuleKind.CommonJS);
     assert.deepEqual(JSON.parse(serviceTsconfig()).include, ['src']);
   });
 });

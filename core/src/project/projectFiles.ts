@@ -29,14 +29,17 @@ const REQUIRED_SCRIPTS = ['dev', 'push', 'migration:run', 'migration:revert'];
 /**
  * The compiler options a service is checked with, as tsconfig.json spells them: those of the
  * platform's check and build (platform/src/build/typecheck.ts, `serviceCompilerOptions`), which
- * test/unit/projectFiles.test.ts compares them with. No `types`: @types/node is picked up from
- * node_modules once installed, and its absence before `npm install` is not an error.
+ * test/unit/serviceProject.test.ts compares them with. Two differ on purpose: `node16` module
+ * resolution (what Node does for a CommonJS package, which this is: no "type" in package.json)
+ * instead of the platform's node10, which TypeScript 6 (the editor's) reports as deprecated; and
+ * `types` named, since TypeScript 6 no longer includes every @types package by default.
  */
 export const SERVICE_COMPILER_OPTIONS: Readonly<Record<string, unknown>> = Object.freeze({
   target: 'ES2022',
-  module: 'commonjs',
-  moduleResolution: 'node10',
+  module: 'node16',
+  moduleResolution: 'node16',
   lib: ['ES2022'],
+  types: ['node'],
   strict: true,
   // TypeORM's decorators, as the platform builds them.
   experimentalDecorators: true,
