@@ -13,6 +13,7 @@ import type { CommandTable } from './commands/types';
 import { codeLensCommands, registerCodeLens } from './codelens/provider';
 import { showFailure } from './errors';
 import { registerStatusBar } from './statusBar';
+import { registerServiceProjects } from './serviceProject';
 import { registerTrees } from './views/trees';
 import { UsageSync } from './usageSync';
 
@@ -134,6 +135,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerTrees(ctx);
     registerCodeLens(ctx);
     registerStatusBar(ctx);
+    registerServiceProjects(ctx);
     ctx.pushExtCleanup(new UsageSync(ctx));
     const current = ctx;
     // Problems of a push go away from a file once it is edited.
