@@ -83,7 +83,13 @@ export async function create({ values, args }: CommandInput): Promise<number> {
     throw usageError("Name the service: `codestore service:create <name>` (or run it in a service folder to use the folder's name).");
   const { service, developerKey } = await client.createService(name);
   const manifest = writeServiceId?.(service.id);
-  const project: ProjectFilesResult | undefined = folder ? ensureProjectFiles(folder, name) : undefined;
+  // The service exists now: a folder that cannot take its project files is a warning, not a failure.
+  let project: ProjectFilesResult | undefined;
+  try {
+    project = folder ? ensureProjectFiles(folder, name) : undefined;
+  } catch (e) {
+    process.stderr.write(`warning cannot write the project files into ${folder}: ${(e as Error).message}\n`);
+  }
   if (values.json) {
     printJson({
       service: serviceJson(client, service),
