@@ -171,4 +171,37 @@ describe('the TypeScript server plugin, in a service folder without node_modules
     assert.equal(misuse.length, 1, misuse.map((d) => d.text).join('\n'));
     assert.deepEqual(await server.change(resolver, good), []);
   });
+  it('after `npm install` (node_modules appears) the folder resolves its own packages, and the stand-in goes', async () => {
+    const server = new TsServer(probe);
+    servers.push(server);
+    const resolver = files()[0];
+    assert.deepEqual(await server.diagnostics(resolver), []);
+    const program = async () =>
+      (await server.request<{ fileNames: string[] }>('projectInfo', { file: resolver, needFileNameList: true })).fileNames;
+    const standIn = (names: string[]) => names.some((f) => f.endsWith(path.join('ts-plugin', 'node-globals', 'index.d.ts')));
+    assert.ok(standIn(await program()), 'Node globals come from the stand-in');
+
+    // What npm install leaves: the declared packages (here: links to this repository's copies).
+    const manifest = JSON.parse(fs.readFileSync(path.join(folder, 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
+    for (const name of [...Object.keys(manifest.dependencies), ...Object.keys(manifest.devDependencies)]) {
+      fs.mkdirSync(path.dirname(path.join(folder, 'node_modules', name)), { recursive: true });
+      fs.symlinkSync(path.join(REPO_ROOT, 'node_modules', name), path.join(folder, 'node_modules', name), 'dir');
+    }
+    // tsserver notices through its file watchers: ask again until it has (bounded).
+    const deadline = Date.now() + 60_000;
+    let names = await program();
+    while (standIn(names) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      names = await program();
+    }
+    assert.ok(!standIn(names), 'the stand-in is gone once @types/node is installed');
+    assert.ok(
+      names.some((f) => /[\\/]@types[\\/]node[\\/]/.test(f)),
+      '@types/node is in the program',
+    );
+    assert.deepEqual(
+      (await server.diagnostics(resolver)).map((d) => d.text),
+      [],
+    );
+  });
 });
