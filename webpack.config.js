@@ -65,8 +65,16 @@ function runtimeBundle() {
   });
 }
 
+/** The TypeScript server plugin: tsserver requires it and calls its default export. */
+function tsPluginBundle() {
+  const config = bundle('./client/src/tsServerPlugin.ts', 'ts-plugin');
+  config.output.libraryExport = 'default';
+  return config;
+}
+
 module.exports = [
   bundle('./client/src/extension.ts', 'extension', { externals: { vscode: 'commonjs vscode' } }),
+  tsPluginBundle(),
   bundle('./server/src/server.ts', 'server'),
   bundle('./server/src/codegenWorker.ts', 'codegen-worker'),
   platformBundle(),

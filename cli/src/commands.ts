@@ -91,7 +91,7 @@ export const COMMANDS: CommandSpec[] = [
     args: ['[serviceDir]'],
     summary: 'Write the entities, resolver types and data source, and commit a migration for a schema change',
     description:
-      'Writes the TypeORM entities, resolver types and data source, and commits a migration when the schema differs from the snapshot (a service without a snapshot: from what its migrations build).',
+      'Writes the TypeORM entities, resolver types and data source, and commits a migration when the schema differs from the snapshot (a service without a snapshot: from what its migrations build); writes the package.json, tsconfig.json and .gitignore the folder lacks, and says what existing ones lack.',
     options: [{ flags: '--check', description: 'write nothing; exit 1 when any generated file is out of date' }],
     examples: ['codestore generate', 'codestore generate --check'],
     run: () => folder().then((m) => m.generate),
@@ -268,7 +268,8 @@ export const COMMANDS: CommandSpec[] = [
     args: ['[name]'],
     options: [{ flags: '-n, --name <name>', description: "the service's name (default: the service folder's name)" }],
     summary: 'Create a service with its private and demo environments',
-    description: 'Creates a service with its private and demo environments; in a service folder, writes its serviceId into codestore.yaml.',
+    description:
+      'Creates a service with its private and demo environments; in a service folder, writes its serviceId into codestore.yaml and the package.json, tsconfig.json and .gitignore it lacks.',
     examples: ['codestore service:create blog'],
     run: () => services().then((m) => m.create),
   },

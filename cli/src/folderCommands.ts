@@ -7,6 +7,7 @@ import type { MigrationPlan } from '../../core/src/codegen/migrations';
 import { SCHEMA_PATH, SERVICE_MANIFEST } from '../../core/src/service-folder/paths';
 import { readResolvers } from '../../servicefs/src/folder';
 import { CodegenHost } from '../../servicefs/src/codegen';
+import { ensureProjectFiles, formatLack } from '../../servicefs/src/project';
 import { formatProblem, sortProblems } from '../../servicefs/src/problems';
 import { analyseServiceSchema, schemaProblems } from '../../servicefs/src/schemaProblems';
 import { CommandInput, printJson } from './context';
@@ -100,9 +101,20 @@ export async function generate({ values, args }: CommandInput): Promise<number> 
     return stale.length ? 1 : 0;
   }
   const result = (await generateDatabaseLayer(dir))!;
-  if (values.json) printJson({ written: result.written, deleted: result.deleted, migration: result.migration, warnings: result.warnings });
+  // The folder as a TypeScript project (package.json, tsconfig.json, .gitignore): what it lacks.
+  const project = ensureProjectFiles(dir);
+  result.written.unshift(...project.written);
+  if (values.json)
+    printJson({
+      written: result.written,
+      deleted: result.deleted,
+      migration: result.migration,
+      warnings: result.warnings,
+      projectFiles: project.lacks,
+    });
   else {
     for (const w of result.warnings) process.stdout.write(`warning ${w.message} [${w.code}]\n`);
+    for (const l of project.lacks) process.stdout.write(`warning ${formatLack(l)}\n`);
     for (const f of result.written) process.stdout.write(`wrote ${f}\n`);
     for (const f of result.deleted) process.stdout.write(`deleted ${f}\n`);
     if (!result.written.length && !result.deleted.length) process.stdout.write('Everything is up to date.\n');

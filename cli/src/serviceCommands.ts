@@ -2,6 +2,7 @@
 // at or above the working directory) they default to its service.
 import * as path from 'path';
 import { Environment, PlatformClient, PlatformError, Service } from '../../apiclient/src';
+import { ensureProjectFiles, formatLack, ProjectFilesResult } from '../../servicefs/src/project';
 import { CommandInput, platformClient, printJson, str } from './context';
 import { CliError, usageError } from './errors';
 import { findServiceFolder, manifestServiceId, serviceIdFor, serviceIdWriter } from './manifest';
@@ -82,8 +83,20 @@ export async function create({ values, args }: CommandInput): Promise<number> {
     throw usageError("Name the service: `codestore service:create <name>` (or run it in a service folder to use the folder's name).");
   const { service, developerKey } = await client.createService(name);
   const manifest = writeServiceId?.(service.id);
+  // The service exists now: a folder that cannot take its project files is a warning, not a failure.
+  let project: ProjectFilesResult | undefined;
+  try {
+    project = folder ? ensureProjectFiles(folder, name) : undefined;
+  } catch (e) {
+    process.stderr.write(`warning cannot write the project files into ${folder}: ${(e as Error).message}\n`);
+  }
   if (values.json) {
-    printJson({ service: serviceJson(client, service), developerKey, manifest: manifest ?? null });
+    printJson({
+      service: serviceJson(client, service),
+      developerKey,
+      manifest: manifest ?? null,
+      ...(project ? { projectFiles: project } : {}),
+    });
     return 0;
   }
   process.stdout.write(`Created service "${service.name}": ${service.id}\n`);
@@ -95,6 +108,10 @@ export async function create({ values, args }: CommandInput): Promise<number> {
     process.stdout.write(
       `Wrote serviceId: ${service.id} to ${manifest}${previousId ? ` (it was ${previousId}, which this platform does not know)` : ''}.\n`,
     );
+  for (const f of project?.written ?? []) process.stdout.write(`Wrote ${f}.\n`);
+  for (const l of project?.lacks ?? []) process.stdout.write(`warning ${formatLack(l)}\n`);
+  if (project?.written.includes('package.json'))
+    process.stdout.write('Run `npm install` in the service folder to type-check it and run its migrations.\n');
   return 0;
 }
 

@@ -14,6 +14,7 @@ import type { CommandTable } from './commands/types';
 import { codeLensCommands, registerCodeLens } from './codelens/provider';
 import { showFailure } from './errors';
 import { registerStatusBar } from './statusBar';
+import { registerServiceProjects } from './serviceProject';
 import { registerTeamViews } from './views/teamTrees';
 import { registerTrees } from './views/trees';
 import { UsageSync } from './usageSync';
@@ -138,6 +139,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerTeamViews(ctx);
     registerCodeLens(ctx);
     registerStatusBar(ctx);
+    registerServiceProjects(ctx);
     ctx.pushExtCleanup(new UsageSync(ctx));
     const current = ctx;
     // Problems of a push go away from a file once it is edited.

@@ -4,6 +4,7 @@
 // and only its top-level `serviceId:` line is read or written here, so comments and keys stay as they are.
 // The paths are core's dependency-free core/src/service-folder/paths.ts.
 import { PENDING_MIGRATION_PATH, RESOLVERS_DIR, SCHEMA_PATH, SERVICE_MANIFEST, resolverPath } from '../../core/src/service-folder/paths';
+import { projectFiles } from '../../core/src/project/projectFiles';
 
 export { PENDING_MIGRATION_PATH, RESOLVERS_DIR, SCHEMA_PATH, SERVICE_MANIFEST, resolverPath };
 
@@ -68,7 +69,10 @@ export function folderNameFor(name: string): string {
   );
 }
 
-/** The files of a new service: codestore.yaml (no serviceId yet), a schema with one query, and its resolver. */
+/**
+ * The files of a new service: codestore.yaml (no serviceId yet), a schema with one query, its
+ * resolver, and package.json, tsconfig.json and .gitignore.
+ */
 export function scaffoldServiceFiles(name: string): { path: string; content: string }[] {
   return [
     {
@@ -95,6 +99,7 @@ export default async function hello(
 }
 `,
     },
+    ...projectFiles(name),
   ];
 }
 

@@ -16,7 +16,19 @@ const path = require('path');
 const root = path.resolve(__dirname, '..', '..');
 const stage = path.join(root, 'out', 'vsix');
 /** The webpack configurations (by name) whose output the extension runs; the CLI is not one. */
-const VSIX_BUNDLES = ['extension', 'server', 'codegen-worker', 'platform', 'runtime'];
+const VSIX_BUNDLES = ['extension', 'ts-plugin', 'server', 'codegen-worker', 'platform', 'runtime'];
+/**
+ * The TypeScript server plugin (package.json's typescriptServerPlugins): tsserver loads it by package
+ * name from the extension's node_modules, so the .vsix gets this package, which requires the bundle.
+ * vsce packs node_modules from `npm list` only, so it is added to the .vsix after vsce.
+ */
+const TS_PLUGIN = {
+  name: 'codestore-ts-plugin',
+  files: {
+    'package.json': JSON.stringify({ name: 'codestore-ts-plugin', version: '0.0.0', private: true, main: 'index.js' }, null, 2) + '\n',
+    'index.js': "module.exports = require('../../dist/ts-plugin.js');\n",
+  },
+};
 /** Files beside package.json that go into the .vsix as they are. */
 const STAGED = ['package.json', 'README.md', 'LICENSE', '.vscodeignore', 'media', 'resources', 'syntaxes'];
 /** What vsce cannot package without. */
@@ -167,6 +179,46 @@ function stageFiles() {
   fs.symlinkSync(path.join(root, 'node_modules'), path.join(stage, 'node_modules'), 'dir');
 }
 
+/** Adds the TypeScript server plugin's package to the .vsix at `file` (rewritten in place). */
+async function addTsPlugin(file) {
+  const yauzl = require(path.join(root, 'node_modules', 'yauzl'));
+  const yazl = require(path.join(root, 'node_modules', 'yazl'));
+  const out = new yazl.ZipFile();
+  const tmp = `${file}.tmp`;
+  const written = new Promise((resolve, reject) => {
+    const stream = fs.createWriteStream(tmp);
+    stream.on('close', resolve);
+    stream.on('error', reject);
+    out.outputStream.pipe(stream);
+  });
+  const zip = await new Promise((resolve, reject) =>
+    yauzl.open(file, { lazyEntries: true }, (error, z) => (error ? reject(error) : resolve(z))),
+  );
+  await new Promise((resolve, reject) => {
+    zip.on('error', reject);
+    zip.on('end', resolve);
+    zip.on('entry', (entry) => {
+      if (entry.fileName.endsWith('/')) return zip.readEntry();
+      zip.openReadStream(entry, (error, stream) => {
+        if (error) return reject(error);
+        const chunks = [];
+        stream.on('data', (c) => chunks.push(c));
+        stream.on('error', reject);
+        stream.on('end', () => {
+          out.addBuffer(Buffer.concat(chunks), entry.fileName, { mtime: entry.getLastModDate() });
+          zip.readEntry();
+        });
+      });
+    });
+    zip.readEntry();
+  });
+  for (const [name, content] of Object.entries(TS_PLUGIN.files))
+    out.addBuffer(Buffer.from(content), `extension/node_modules/${TS_PLUGIN.name}/${name}`);
+  out.end();
+  await written;
+  fs.renameSync(tmp, file);
+}
+
 function vsce(args) {
   const bin = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
   const r = spawnSync(process.execPath, [bin, ...args], {
@@ -229,6 +281,7 @@ async function main() {
   fs.rmSync(options.out, { force: true });
   // No repository is published anywhere: README's relative links stay relative.
   vsce(['package', '--out', options.out, '--allow-missing-repository', '--no-rewrite-relative-links']);
+  await addTsPlugin(options.out);
   const size = fs.statSync(options.out).size;
   console.log(
     `${path.relative(process.cwd(), options.out)}: ${(size / 1024 / 1024).toFixed(1)} MB, ${files.length} files (${closure.length} packages from node_modules), packed in ${((Date.now() - built) / 1000).toFixed(0)} s.`,
@@ -242,4 +295,4 @@ if (require.main === module) {
   });
 }
 
-module.exports = { DEFAULT_OUT, runtimeClosure, ignoreLines };
+module.exports = { DEFAULT_OUT, runtimeClosure, ignoreLines, TS_PLUGIN };

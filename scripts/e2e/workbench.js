@@ -350,8 +350,8 @@ async function startCodeServer(processes, prov, { port, userDataDir, extensionsD
 
 /**
  * A pushable copy of the blog fixture in `dest`: test/fixtures/blog with push-blog/src over it,
- * its database layer generated (`codestore generate`), and `serviceId` written when given (null:
- * none, the fixture's otherwise).
+ * its database layer, package.json, tsconfig.json and .gitignore generated (`codestore generate`;
+ * no node_modules), and `serviceId` written when given (null: none, the fixture's otherwise).
  */
 function prepareServiceFolder(dest, { serviceId } = {}) {
   ensureBuilt();

@@ -142,8 +142,6 @@ describe('the extension in VS Code', { timeout: 60 * MINUTE }, () => {
         'editor.minimap.enabled': false,
         'workbench.editor.enablePreview': false,
         'codestore.codegen.delayMs': 300,
-        // The service folder has no node_modules: TypeScript's own errors about typeorm would crowd the Problems panel.
-        'typescript.validate.enable': false,
       }),
     );
     const codeServer = await startCodeServer(processes, prov, {
@@ -356,6 +354,51 @@ describe('the extension in VS Code', { timeout: 60 * MINUTE }, () => {
         })
       : undefined,
   );
+  // The service folder as a TypeScript project: `codestore generate` wrote its package.json and
+  // tsconfig.json; it has no node_modules, so the extension offers `npm install` and its TypeScript
+  // server plugin gives the editor typeorm's and graphql's declarations meanwhile.
+  it('(k) a type error in a resolver shows in the Problems panel, and fixing it removes it', { timeout: 5 * MINUTE }, () =>
+    step('k', async () => {
+      assert.ok(fs.existsSync(path.join(folder, 'tsconfig.json')), 'codestore generate wrote tsconfig.json');
+      assert.ok(!fs.existsSync(path.join(folder, 'node_modules')), 'the folder has no node_modules');
+      await wb.runCommand('Notifications: Show Notifications');
+      await wb
+        .notification(/packages are not installed/)
+        .first()
+        .waitFor({ state: 'visible', timeout: MINUTE });
+      await wb.screenshot('k-npm-install-offered');
+      await wb.runCommand('Notifications: Hide Notifications').catch(() => undefined);
+
+      const resolver = 'src/resolvers/queries/allPosts.ts';
+      await wb.openFile(resolver);
+      const lines = fs.readFileSync(path.join(folder, resolver), 'utf8').trimEnd().split('\n');
+      await wb.goToLineEnd(lines.length);
+      await page.keyboard.press('Enter');
+      await page.keyboard.type('export const wrong: number = true;');
+      await page.keyboard.press('Escape');
+      const problems = await wb.showProblems();
+      // Only this file's problems (a failed push above would fill the panel with its own).
+      await wb.filterProblems('allPosts');
+      const problem = wb.problem(/Type 'boolean' is not assignable to type 'number'/);
+      // The first check waits for the editor's TypeScript server to start and load the project.
+      await problem.first().waitFor({ state: 'visible', timeout: 3 * MINUTE });
+      await problems.locator('.monaco-list-row', { hasText: 'allPosts.ts' }).first().waitFor({ state: 'visible' });
+      assert.equal(await problems.locator('.monaco-list-row', { hasText: /Cannot find (module|name)|decorators/ }).count(), 0);
+      await wb.screenshot('k-type-error-shown');
+      // Nor in the entity open since (b): TypeScript's own (`ts(2307)`), not a failed push's.
+      await wb.filterProblems('Cannot find');
+      assert.equal(await problems.locator('.monaco-list-row', { hasText: /ts\(\d+\)/ }).count(), 0);
+      await wb.filterProblems('allPosts');
+
+      await wb.goToLineEnd(lines.length + 1);
+      await page.keyboard.press('Control+Shift+K');
+      await problem.first().waitFor({ state: 'detached', timeout: MINUTE });
+      assert.equal(await problems.locator('.monaco-list-row', { hasText: /allPosts\.ts/ }).count(), 0);
+      await wb.screenshot('k-type-error-fixed');
+      await wb.filterProblems('');
+    }),
+  );
+
   // Organizations as teams: the organization switcher, the Members and Activity views. The account
   // is made a developer of another organization with a service of its own; switching to it changes
   // what the Services view shows, and switching back restores it for whatever runs after.

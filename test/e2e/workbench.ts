@@ -158,6 +158,13 @@ export class Workbench {
     return this.page.locator('.markers-panel .monaco-list-row', { hasText: text });
   }
 
+  /** Types `text` into the Problems panel's filter ('' clears it): its list only renders the rows in view. */
+  async filterProblems(text: string): Promise<void> {
+    const input = this.page.locator('.part.panel .viewpane-filter .monaco-inputbox input').first();
+    await input.waitFor({ state: 'visible', timeout: 10 * SECOND });
+    await input.fill(text);
+  }
+
   /** The activity bar entry of a view container, by its title. */
   activityBarItem(title: string): Locator {
     return this.page

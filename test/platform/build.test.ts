@@ -155,6 +155,12 @@ describe('a good service', () => {
     assert.deepEqual(Object.keys(new Post()), [], 'columns stay declarations (no class fields set to undefined)');
   });
 
+  it('checks clean when the platform node_modules is a link (as in a work tree sharing one)', async () => {
+    assert.ok(fs.lstatSync(path.join(work, 'node_modules')).isSymbolicLink());
+    const result = await checkService(goodCopy(), { moduleRoot: work });
+    assert.deepEqual(result.problems, []);
+  });
+
   it('builds deterministically', async () => {
     const a = await buildService(template, path.join(work, 'det-a'));
     const b = await buildService(template, path.join(work, 'det-b'));

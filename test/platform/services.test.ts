@@ -188,6 +188,9 @@ for (const target of platformTargets()) {
           fs.readFileSync(path.join(folder, 'codestore.yaml'), 'utf8'),
           original.replace('shop-from-code-store', out.service.id),
         );
+        // The folder becomes a TypeScript project: the files it lacked, named after the service.
+        assert.deepEqual(out.projectFiles, { written: ['package.json', 'tsconfig.json', '.gitignore'], lacks: [] });
+        assert.equal(JSON.parse(fs.readFileSync(path.join(folder, 'package.json'), 'utf8')).name, 'my-shop');
 
         // In the folder, the commands default to its service.
         const info = await platform.cli(['service:info', '--json'], { configDir, cwd: folder });

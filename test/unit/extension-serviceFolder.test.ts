@@ -43,12 +43,13 @@ describe('extension: codestore.yaml', () => {
 });
 
 describe('extension: a new service', () => {
-  it('is codestore.yaml, a schema the platform rules accept, and its resolver', () => {
+  it('is codestore.yaml, a schema the platform rules accept, its resolver, and the project files', () => {
     const files = scaffoldServiceFiles('My Blog');
     assert.deepEqual(
       files.map((f) => f.path),
-      ['codestore.yaml', 'src/schema.graphql', 'src/resolvers/queries/hello.ts'],
+      ['codestore.yaml', 'src/schema.graphql', 'src/resolvers/queries/hello.ts', 'package.json', 'tsconfig.json', '.gitignore'],
     );
+    assert.equal(JSON.parse(files[3].content).name, 'my-blog');
     assert.equal(readServiceId(files[0].content), undefined);
     const analysis = new SchemaAnalysis({ prelude: true });
     analysis.update(files[1].content);

@@ -11,6 +11,7 @@ import { folderNameFor, readServiceId, scaffoldServiceFiles, SCHEMA_PATH, SERVIC
 import { developerKey } from './environments';
 import { generate } from './generateFolder';
 import { exists, folderOfArg, readText } from './folderArgs';
+import { writeProjectFiles } from '../serviceProject';
 import { push } from './push';
 import type { CommandTable } from './types';
 import { withBreakingCheck } from '../breakingChanges';
@@ -140,6 +141,9 @@ async function createService(ctx: Ctx, arg: unknown): Promise<void> {
       validateInput: (v) => (v.trim() ? undefined : 'Type a name.'),
     });
     if (!name) return;
+    const project = await writeProjectFiles(folder, name.trim());
+    if (project.written.length) ctx.outputChannel.info(`${folder.fsPath}: wrote ${project.written.join(', ')}`);
+    for (const l of project.lacks) ctx.outputChannel.warn(`${folder.fsPath}: ${l.file} ${l.message}`);
   } else {
     const made = await scaffold(ctx);
     if (!made) return;
