@@ -10,7 +10,7 @@ import { defaultDataDir, lockDataDir } from './dataDir';
 import { platformModuleRoot, prewarmTypeCheck } from './build/typecheck';
 import { createPushHandler } from './push/push';
 import { mayCreateRoles, serverDatabases } from './runtime/databases';
-import { createGateway, Gateway } from './runtime/gateway';
+import { createGateway } from './runtime/gateway';
 import type { PolicyOptions } from './gateway/policy';
 import { LogSink } from './runtime/logs';
 import { Runtime } from './runtime/runtime';
@@ -18,7 +18,8 @@ import type { DeploymentLauncher } from './runtime/sandbox/launcher';
 import { createLauncher, guardSignups, SandboxOptions } from './runtime/sandbox/setup';
 import { Meter } from './billing/meter';
 import { billedProductionEnvironments, secretsOf } from './store/projects';
-import { dataDirKey, Sealer, sealerFor } from './store/sealing';
+import { dataDirKey, sealerFor } from './store/sealing';
+import type { PlatformParts } from './parts';
 import { createPlatformServer, PlatformRoutes } from './server';
 import { Db, openServerDb } from './store/db';
 import { migrate } from './store/migrations';
@@ -57,19 +58,6 @@ export interface PlatformOptions extends SandboxOptions {
   gateway?: PolicyOptions;
 }
 
-/** What a plugged-in route gets to work with. */
-export interface PlatformParts {
-  db: Db;
-  auth: Auth;
-  dataDir: string;
-  runtime: Runtime;
-  gateway: Gateway;
-  logs: LogSink;
-  meter: Meter;
-  sealer: Sealer;
-  logError: (message: string, error: unknown) => void;
-}
-
 export interface RunningPlatform {
   /** http://host:port, without a trailing slash. */
   readonly url: string;
@@ -89,6 +77,8 @@ export interface RunningPlatform {
   /** Stops taking requests, lets those in flight finish (up to a few seconds), closes the store. */
   close(): Promise<void>;
 }
+
+export type { PlatformParts } from './parts';
 
 export const DEFAULT_IDLE_AFTER_MS = 15 * 60_000;
 

@@ -10,7 +10,7 @@ import { BuildError, buildService, BuildManifest } from '../build/build';
 import { checkService } from '../build/check';
 import type { Problem } from '../build/check';
 import { ApiError, serviceNotFound } from '../errors';
-import type { PlatformParts } from '../main';
+import type { PlatformParts } from '../parts';
 import { RouteHandler, sendError, sendFailure, sendJson } from '../server';
 import type { DeploymentOutcome } from '../runtime/runtime';
 import { randomChars } from '../store/ids';
