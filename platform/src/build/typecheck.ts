@@ -113,11 +113,10 @@ export function typeCheckService(root: string, options: TypeCheckOptions = {}): 
   const rootNames = files.map((f) => path.join(serviceRoot, ...f.split('/')));
 
   const within = (file: string, dir: string) => file === dir || file.startsWith(dir + path.sep);
-  const isLibrary = (file: string) => within(path.resolve(file), nodeModules);
-  const allowed = (file: string) => {
-    const abs = path.resolve(file);
-    return within(abs, srcDir) || within(abs, nodeModules);
-  };
+  // node_modules may be a link (a shared install): its files are found under both paths.
+  const libraryDirs = [...new Set([nodeModules, realpathOr(nodeModules)])];
+  const isLibrary = (file: string) => libraryDirs.some((dir) => within(path.resolve(file), dir));
+  const allowed = (file: string) => within(path.resolve(file), srcDir) || isLibrary(file);
 
   const base = ts.createCompilerHost(compilerOptions, true);
   const host: ts.CompilerHost = {
@@ -295,6 +294,14 @@ function checkResolverExport(checker: ts.TypeChecker, sf: ts.SourceFile, rel: st
     code: 'resolver-not-a-function',
     message: `The default export of ${rel} is ${checker.typeToString(type)}, not a function: the platform calls it as the resolver of "${field}" with (parent, args, context, info).`,
   };
+}
+
+function realpathOr(dir: string): string {
+  try {
+    return fs.realpathSync(dir);
+  } catch {
+    return dir;
+  }
 }
 
 function severityOf(category: ts.DiagnosticCategory): ProblemSeverity {
