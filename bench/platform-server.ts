@@ -6,7 +6,6 @@
 //
 //   node --import tsx bench/platform-server.ts [--pushes 7] [--colds 7] [--keep]
 // (after `npm run build`). Writes bench/results/platform-server.md and .json.
-import { ChildProcess, execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -14,6 +13,7 @@ import { PlatformClient } from '../apiclient/src';
 import { packServiceFolder } from '../apiclient/src/pack';
 import { blogService } from '../test/platform/helpers/service';
 import { machineInfo, writeReport } from './lib/machine';
+import { commandLineOf as commOf, descendants, pssKb, startPlatformProcess, stopProcess as stop } from './lib/platformProcess';
 import { summarize, Summary } from './lib/stats';
 
 const REPO = path.resolve(__dirname, '..');
@@ -24,44 +24,6 @@ const argNum = (name: string, fallback: number) => {
 const PUSHES = argNum('pushes', 6);
 const COLDS = argNum('colds', 7);
 const IDLE_AFTER_S = 2;
-
-/** Every descendant of `pid` (children, their children, ...). */
-function descendants(pid: number): number[] {
-  const out: number[] = [];
-  const stack = [pid];
-  while (stack.length) {
-    const p = stack.pop()!;
-    let kids: number[] = [];
-    try {
-      kids = execFileSync('ps', ['-o', 'pid=', '--ppid', String(p)], { encoding: 'utf8' })
-        .split('\n')
-        .map((l) => Number(l.trim()))
-        .filter(Boolean);
-    } catch {
-      /* none */
-    }
-    out.push(...kids);
-    stack.push(...kids);
-  }
-  return out;
-}
-
-function pssKb(pid: number): number {
-  try {
-    const m = /^Pss:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
-    return m ? Number(m[1]) : 0;
-  } catch {
-    return 0;
-  }
-}
-
-function commOf(pid: number): string {
-  try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
-  } catch {
-    return '?';
-  }
-}
 
 interface Memory {
   totalMb: number;
@@ -89,33 +51,6 @@ function memory(platformPid: number): Memory {
     postgresMb: mb(pgKb),
     postgresProcesses: pg.length,
   };
-}
-
-function startPlatformProcess(dataDir: string, extra: string[]): Promise<{ url: string; proc: ChildProcess }> {
-  const proc = spawn(
-    process.execPath,
-    [path.join(REPO, 'bin/codestore.js'), 'platform', 'start', '--port', '0', '--data', dataDir, ...extra],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  proc.stderr!.setEncoding('utf8').on('data', (d: string) => {
-    out += d;
-  });
-  return new Promise((resolve, reject) => {
-    proc.stdout!.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+?) /.exec(out);
-      if (m) resolve({ url: m[1], proc });
-    });
-    proc.on('exit', (code) => reject(new Error(`the platform exited with ${code}:\n${out}`)));
-  });
-}
-
-async function stop(proc: ChildProcess): Promise<void> {
-  if (proc.exitCode !== null) return;
-  const exited = new Promise((r) => proc.once('exit', r));
-  proc.kill('SIGTERM');
-  await exited;
 }
 
 async function call(url: string, key: string, query: string): Promise<{ status: number; body: any }> {

@@ -7,13 +7,14 @@ import { parseArgs } from 'util';
 import { createApiHandler } from './api/handler';
 import { Auth, AuthOptions } from './auth/auth';
 import { defaultDataDir, lockDataDir } from './dataDir';
-import { platformModuleRoot, prewarmTypeCheck } from './build/typecheck';
+import { prewarmTypeCheck } from './build/typecheck';
+import { platformModuleRoot } from './moduleRoot';
 import { createPushHandler } from './push/push';
 import { mayCreateRoles, serverDatabases } from './runtime/databases';
 import { createGateway } from './runtime/gateway';
 import type { PolicyOptions } from './gateway/policy';
 import { LogSink } from './runtime/logs';
-import { Runtime } from './runtime/runtime';
+import { LocalRuntime } from './runtime/runtime';
 import type { DeploymentLauncher } from './runtime/sandbox/launcher';
 import { createLauncher, guardSignups, SandboxOptions } from './runtime/sandbox/setup';
 import { Meter } from './billing/meter';
@@ -66,7 +67,7 @@ export interface RunningPlatform {
   readonly db: Db;
   /** The store's URL with the platform's credentials (the embedded server's superuser). */
   readonly databaseUrl: string;
-  readonly runtime: Runtime;
+  readonly runtime: LocalRuntime;
   /** How deployments are isolated (sandbox, limits): `codestore platform status`. */
   readonly launcher: DeploymentLauncher;
   /**
@@ -150,7 +151,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
           `note: ${path.join(dataDir, 'store')} holds the store of an earlier, PGlite-based platform; start once without --database-url to move it to the embedded server`,
         );
     }
-    const runtime = new Runtime({
+    const runtime = new LocalRuntime({
       db,
       dataDir,
       logs,
@@ -168,9 +169,9 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     const usage = new UsageRecorder(db, versionSchemasOf(db), logError);
     const gateway = createGateway(db, runtime, logs, meter, options.gateway, usage);
     guardSignups(auth, db, launcher, options);
-    const parts: PlatformParts = { db, auth, dataDir, runtime, gateway, logs, meter, sealer, logError };
+    const parts: PlatformParts = { db, auth, dataDir, runtime, gateway, logs, meter, sealer, usage, logError };
     Object.assign(routes, { push: createPushHandler(parts), gateway: gateway.handle }, options.routes?.(parts));
-    routes.graphql = createApiHandler({ db, auth, logError, runtime, gateway, logs, meter, sealer, usage });
+    routes.graphql = createApiHandler(parts);
     // Requests to an environment wait for it while it comes back.
     const restored = runtime.restore().catch((e) => logError('restoring deployments failed', e));
     // The first push's type check would load TypeScript and the libraries' types (~1.5 s): do it now, off the start.

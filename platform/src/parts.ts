@@ -3,21 +3,32 @@
 // import main.ts (which imports them).
 import type { Auth } from './auth/auth';
 import type { Meter } from './billing/meter';
+import type { DeploymentRuntime } from './runtime/deploymentRuntime';
 import type { Gateway } from './runtime/gateway';
 import type { LogSink } from './runtime/logs';
-import type { Runtime } from './runtime/runtime';
 import type { Db } from './store/db';
 import type { Sealer } from './store/sealing';
+import type { UsageRecorder } from './usage/recorder';
 
-/** What a plugged-in route gets to work with. */
-export interface PlatformParts {
+/** What the services layer (`services/`) works with. */
+export interface ServiceParts {
   db: Db;
-  auth: Auth;
+  /** Holds the services' pushes and builds (`services/<serviceId>/`). */
   dataDir: string;
-  runtime: Runtime;
-  gateway: Gateway;
+  /** Where deployments run. */
+  runtime: DeploymentRuntime;
+  /** The gateway's caches, told when what they hold changes. */
+  gateway: Pick<Gateway, 'forget' | 'clientKeysChanged' | 'corsOriginsChanged' | 'flush'>;
   logs: LogSink;
   meter: Meter;
   sealer: Sealer;
+  /** Schema usage the gateway records (flushed before a check reads it). */
+  usage?: UsageRecorder;
   logError: (message: string, error: unknown) => void;
+}
+
+/** What a plugged-in route gets to work with. */
+export interface PlatformParts extends ServiceParts {
+  auth: Auth;
+  gateway: Gateway;
 }

@@ -3,11 +3,11 @@
 // tokens. Roles are checked before these run (permissions.ts); what is checked here is what a
 // role cannot say: the last owner, an admin touching an owner, an invitation's email.
 import { randomBytes } from 'crypto';
-import { newDeveloperKey, sha256 } from '../auth/tokens';
-import { ApiError, badInput, conflict, serviceNotFound } from '../errors';
+import { sha256 } from '../auth/tokens';
+import { ApiError, badInput, conflict } from '../errors';
 import { accountById, organizationById } from '../store/accounts';
-import { environmentsOfService } from '../store/deployments';
-import { serviceById, setDeveloperKey } from '../store/services';
+import { ownService } from '../services/own';
+import { rotateDeveloperKey } from '../services/services';
 import {
   acceptInvitation,
   activityOf,
@@ -25,10 +25,7 @@ import {
   Role,
   setRole,
 } from '../store/teams';
-import type { ApiContext } from './context';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each resolver declares its own arguments' shape
-type Mapper = (parent: any, args: any, ctx: ApiContext) => unknown;
+import type { ResolverMap } from './context';
 
 const INVITATION_TTL_MS = 7 * 24 * 3600_000;
 const ACTIVITY_MAX = 500;
@@ -47,7 +44,7 @@ function role(input: string, allowOwner: boolean): Role {
   return input as Role;
 }
 
-export const teamResolvers: Record<string, Record<string, Mapper>> = {
+export const teamResolvers: ResolverMap = {
   Query: {
     organizations: async (_p, _a, ctx) => {
       const account = await ctx.account();
@@ -178,13 +175,8 @@ export const teamResolvers: Record<string, Record<string, Mapper>> = {
       });
     },
     rotateDeveloperKey: async (_p, args: { serviceId: string }, ctx) => {
-      const caller = await ctx.caller();
-      const row = args.serviceId.length <= 128 ? await serviceById(ctx.db, caller.organizationId, args.serviceId) : undefined;
-      if (!row) throw serviceNotFound(args.serviceId);
-      const key = newDeveloperKey();
-      await setDeveloperKey(ctx.db, row.id, sha256(key));
-      // The gateway knows the old key's hash with each endpoint: it reads them again on the next call.
-      ctx.gateway.forget((await environmentsOfService(ctx.db, row.id)).map((e) => e.endpoint_id));
+      const row = await ownService(ctx, args.serviceId);
+      const key = await rotateDeveloperKey(ctx.parts, row);
       return { developerKey: key, service: { id: row.id, name: row.name, createdAt: row.created_at } };
     },
     changePassword: async (_p, args: { currentPassword: string; newPassword: string }, ctx) => {

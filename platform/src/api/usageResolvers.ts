@@ -1,20 +1,17 @@
 // Schema usage and schema checks: what the clients of a service's environments call (for the
-// editor), a candidate schema checked against each environment (for `codestore schema:check`), and
-// the guard that refuses a version move breaking recorded operations unless it is forced.
+// editor) and a candidate schema checked against each environment (for `codestore schema:check`).
+// The guard on version moves is the services layer's (services/deployments.ts).
 import type { GraphQLError, GraphQLSchema } from 'graphql';
-import { describeChange, JudgedChange } from '../../../core/src/usage/check';
 import { servedSchema } from '../../../core/src/usage/servedSchema';
-import { ApiError, badInput, serviceNotFound } from '../errors';
+import { badInput } from '../errors';
 import { instancesOf, instanceEnvironments, projectsOf } from '../store/projects';
 import { environmentByName } from '../store/deployments';
 import { schemaUsageOf } from '../store/schemaUsage';
-import { serviceById } from '../store/services';
-import { checkEnvironment, DEFAULT_CHECK_DAYS, EnvironmentCheck, MAX_CHECK_DAYS, refusal } from '../usage/schemaCheck';
+import { versionById } from '../store/versions';
+import { ownProject, ownService } from '../services/own';
+import { changeView, checkEnvironment, DEFAULT_CHECK_DAYS, EnvironmentCheck, MAX_CHECK_DAYS } from '../usage/schemaCheck';
 import { versionSchemasOf } from '../usage/versions';
-import type { ApiContext } from './context';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each resolver declares its own arguments' shape
-type Mapper = (parent: any, args: any, ctx: ApiContext) => unknown;
+import type { ApiContext, ResolverMap } from './context';
 
 /** One environment a service's versions serve in: its own two, and those of its instances. */
 interface ServedEnvironment {
@@ -24,17 +21,8 @@ interface ServedEnvironment {
   currentVersionId: string | null;
 }
 
-async function ownService(ctx: ApiContext, id: string): Promise<{ id: string }> {
-  const caller = await ctx.caller();
-  const row = id.length <= 128 ? await serviceById(ctx.db, caller.organizationId, id) : undefined;
-  if (!row) throw serviceNotFound(id);
-  return row;
-}
-
 async function versionNumber(ctx: ApiContext, versionId: string | null): Promise<string | null> {
-  if (!versionId) return null;
-  const [row] = await ctx.db.query<{ version: string }>('SELECT version FROM versions WHERE id = $1', [versionId]);
-  return row?.version ?? null;
+  return versionId ? ((await versionById(ctx.db, versionId))?.version ?? null) : null;
 }
 
 function days(input: number | null | undefined): number {
@@ -58,14 +46,7 @@ async function environmentsOf(
       if (env) out.push({ id: env.id, name, currentVersionId: env.current_version_id });
     }
   }
-  const projects = (await projectsOf(ctx.db, caller.organizationId)).filter((p) => !filter.projectId || p.id === filter.projectId);
-  if (filter.projectId && !projects.length) {
-    throw new ApiError(
-      'NOT_FOUND',
-      `No project "${filter.projectId.slice(0, 128)}" in your organization. \`codestore project:list\` shows your projects.`,
-      { id: filter.projectId.slice(0, 128) },
-    );
-  }
+  const projects = filter.projectId ? [await ownProject(ctx, filter.projectId)] : await projectsOf(ctx.db, caller.organizationId);
   const instances = (
     await instancesOf(
       ctx.db,
@@ -82,65 +63,18 @@ async function environmentsOf(
   return out;
 }
 
-function change(c: JudgedChange, days: number) {
-  return {
-    type: c.type,
-    level: c.level,
-    message: c.message,
-    path: c.path ?? null,
-    description: describeChange(c, days),
-    breaksUsage: !!c.usage?.operations.length,
-    operations: (c.usage?.operations ?? []).map((o) => ({ name: o.name ?? null, hash: o.hash, calls: o.calls })),
-    clients: c.usage?.clients ?? [],
-    calls: c.usage?.calls ?? 0,
-  };
-}
-
 async function checkShape(ctx: ApiContext, env: ServedEnvironment, check: EnvironmentCheck) {
   return {
     environment: env.name,
     projectId: env.projectId ?? null,
     servedVersion: await versionNumber(ctx, env.currentVersionId),
     days: check.days,
-    changes: check.changes.map((c) => change(c, check.days)),
+    changes: check.changes.map((c) => changeView(c, check.days)),
     breaking: check.blocking.length > 0,
   };
 }
 
-/**
- * Refuses moving `versionId` onto an environment when its schema breaks operations recorded there
- * in the last 30 days; `force` goes on (and says so in the environment's log).
- */
-export async function guardVersionMove(
-  ctx: ApiContext,
-  target: { id: string; currentVersionId: string | null; label: string },
-  versionId: string,
-  force: boolean | null | undefined,
-  forceHint: string,
-): Promise<void> {
-  if (!target.currentVersionId || target.currentVersionId === versionId) return;
-  await ctx.usage?.flush();
-  const schemas = versionSchemasOf(ctx.db);
-  const candidate = await schemas.of(versionId);
-  if (!candidate) return;
-  const check = await checkEnvironment(ctx.db, schemas, target.id, target.currentVersionId, candidate);
-  if (!check.blocking.length) return;
-  if (force) {
-    const caller = await ctx.caller();
-    ctx.logs.write(
-      target.id,
-      null,
-      'platform',
-      `${caller.email} forced a version that breaks recorded operations: ${check.blocking.map((c) => c.message).join('; ')}`,
-    );
-    return;
-  }
-  throw new ApiError('BREAKS_CLIENTS', refusal(`Deploying this version to ${target.label}`, check, forceHint), {
-    changes: check.blocking.map((c) => change(c, check.days)),
-  });
-}
-
-export const usageResolvers: Record<string, Record<string, Mapper>> = {
+export const usageResolvers: ResolverMap = {
   Query: {
     schemaCheck: async (
       _p,
@@ -158,7 +92,7 @@ export const usageResolvers: Record<string, Record<string, Mapper>> = {
           'schema',
         );
       }
-      await ctx.usage?.flush();
+      await ctx.parts.usage?.flush();
       const schemas = versionSchemasOf(ctx.db);
       const out = [];
       for (const env of await environmentsOf(ctx, service.id, args)) {
@@ -170,7 +104,7 @@ export const usageResolvers: Record<string, Record<string, Mapper>> = {
       const service = await ownService(ctx, args.serviceId);
       const window = days(args.days);
       const envs = await environmentsOf(ctx, service.id, {});
-      await ctx.usage?.flush();
+      await ctx.parts.usage?.flush();
       const rows = await schemaUsageOf(
         ctx.db,
         envs.map((e) => e.id),

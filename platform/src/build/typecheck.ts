@@ -9,6 +9,7 @@ import * as path from 'path';
 import * as ts from 'typescript';
 import { resolverOf } from '../../../core/src/service-folder/serviceFolder';
 import { LineMap, Problem, ProblemSeverity } from '../../../servicefs/src/problems';
+import { platformModuleRoot } from '../moduleRoot';
 
 /** Packages a service may import; the platform provides them at run time. */
 export const PLATFORM_MODULES: readonly string[] = ['typeorm', 'graphql', 'reflect-metadata'];
@@ -42,26 +43,7 @@ export function serviceCompilerOptions(moduleRoot: string): ts.CompilerOptions {
   };
 }
 
-let cachedRoot: string | undefined;
-
-/**
- * The folder whose node_modules holds the platform's typeorm and typescript: found by walking up
- * from this module (the source tree under tsx, dist/ when bundled).
- */
-export function platformModuleRoot(): string {
-  if (cachedRoot) return cachedRoot;
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    if (
-      fs.existsSync(path.join(dir, 'node_modules', 'typeorm', 'package.json')) &&
-      fs.existsSync(path.join(dir, 'node_modules', 'typescript', 'lib'))
-    ) {
-      cachedRoot = dir;
-      return dir;
-    }
-    if (path.dirname(dir) === dir) break;
-  }
-  throw new Error(`Cannot find the platform's node_modules (with typeorm and typescript) above ${__dirname}.`);
-}
+export { platformModuleRoot } from '../moduleRoot';
 
 /** Source files of the platform's libraries, parsed once per process: they never change. */
 const libraryFiles = new Map<string, ts.SourceFile>();

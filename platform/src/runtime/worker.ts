@@ -20,7 +20,7 @@ import {
 import { createHandler } from 'graphql-http/lib/use/http';
 import type { DataSource as DataSourceType, MigrationInterface } from 'typeorm';
 import { SchemaAnalysis } from '../../../core/src/schema/analysis';
-import type { BuildManifest } from '../build/build';
+import type { BuildManifest } from '../build/manifest';
 import { EXECUTED_HEADER, FromWorker, ToWorker, WORKER_CONFIG_ENV, WorkerConfig } from './protocol';
 import { installEgress, postgresConnection } from './sandbox/inside';
 
