@@ -85,21 +85,6 @@ export default tseslint.config(
       'no-regex-spaces': 'off',
     },
   },
-  {
-    // TEMPORARY (issue 10): findings in files other issues are rewriting (platform/src/api, runtime);
-    // remove this block once they land, then fix what it reports. Listed in the issue note.
-    files: [
-      'platform/src/api/projectResolvers.ts',
-      'platform/src/api/resolvers.ts',
-      'platform/src/api/schema.ts',
-      'platform/src/runtime/worker.ts',
-    ],
-    rules: {
-      '@typescript-eslint/no-explicit-any': 'off',
-      '@typescript-eslint/no-require-imports': 'off',
-      '@typescript-eslint/no-unsafe-function-type': 'off',
-    },
-  },
   { files: ['**/*.js', '**/*.mjs', '**/*.cjs'], languageOptions: { globals: globals.node, sourceType: 'commonjs' } },
   { files: ['**/*.mjs'], languageOptions: { sourceType: 'module' } },
   {

@@ -62,10 +62,13 @@ function redirectBareRequires(buildDir: string, moduleRoot: string): void {
   };
 }
 
+/** An entity class of the build (TypeORM reads its decorators' metadata). */
+type EntityClass = abstract new (...args: never[]) => object;
+
 interface Loaded {
   manifest: BuildManifest;
   schema: GraphQLSchema;
-  entities: Function[];
+  entities: EntityClass[];
   migrations: Array<new () => MigrationInterface>;
 }
 
@@ -107,7 +110,7 @@ function load(cfg: WorkerConfig): Loaded {
     }
   }
 
-  const entities = manifest.entities ? Object.values((req(manifest.entities).entities ?? {}) as Record<string, Function>) : [];
+  const entities = manifest.entities ? Object.values((req(manifest.entities).entities ?? {}) as Record<string, EntityClass>) : [];
   const migrations = manifest.migrations.map((m) => {
     const cls = req(m.file)[m.className];
     if (typeof cls !== 'function') throw new Error(`${m.file} does not export the migration class ${m.className}.`);
