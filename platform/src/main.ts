@@ -7,7 +7,7 @@ import { parseArgs } from 'util';
 import { createApiHandler } from './api/handler';
 import { Auth, AuthOptions } from './auth/auth';
 import { defaultDataDir, lockDataDir } from './dataDir';
-import { prewarmTypeCheck } from './build/typecheck';
+import { CheckProcess, DEFAULT_CHECK_WARM_MS } from './build/checkProcess';
 import { platformModuleRoot } from './moduleRoot';
 import { createPushHandler } from './push/push';
 import { mayCreateRoles, serverDatabases } from './runtime/databases';
@@ -57,6 +57,11 @@ export interface PlatformOptions extends SandboxOptions {
   auth?: AuthOptions;
   /** The gateway's checks (CORS, cost limits); all on unless switched off to measure them. */
   gateway?: PolicyOptions;
+  /**
+   * How long the push check process stays after a push (default 5 minutes, or
+   * `CODESTORE_CHECK_WARM_MS`); then it ends, and the next push starts it again.
+   */
+  checkWarmMs?: number;
 }
 
 export interface RunningPlatform {
@@ -104,6 +109,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   let meter: Meter | undefined;
   let embedded: EmbeddedServer | undefined;
   let launcher: DeploymentLauncher | undefined;
+  let checks: CheckProcess | undefined;
   try {
     // The port first: a port in use fails in milliseconds, not after the store's seconds of start.
     const host = options.host ?? '127.0.0.1';
@@ -170,12 +176,23 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     const gateway = createGateway(db, runtime, logs, meter, options.gateway, usage);
     guardSignups(auth, db, launcher, options);
     const parts: PlatformParts = { db, auth, dataDir, runtime, gateway, logs, meter, sealer, usage, logError };
-    Object.assign(routes, { push: createPushHandler(parts), gateway: gateway.handle }, options.routes?.(parts));
+    checks = new CheckProcess({
+      script: path.join(platformModuleRoot(), 'dist', 'check-worker.js'),
+      warmMs: options.checkWarmMs ?? warmFromEnvironment() ?? DEFAULT_CHECK_WARM_MS,
+      logError,
+    });
+    const theChecks = checks;
+    Object.assign(
+      routes,
+      { push: createPushHandler(parts, { checkAndBuild: checks.run }), gateway: gateway.handle },
+      options.routes?.(parts),
+    );
     routes.graphql = createApiHandler(parts);
     // Requests to an environment wait for it while it comes back.
     const restored = runtime.restore().catch((e) => logError('restoring deployments failed', e));
-    // The first push's type check would load TypeScript and the libraries' types (~1.5 s): do it now, off the start.
-    setTimeout(() => prewarmTypeCheck(), 0).unref();
+    // The first push's type check would load TypeScript and the libraries' types (~1.5 s): the
+    // check process does it now, off the start, and ends unless a push comes within its warm time.
+    setTimeout(() => theChecks.prewarm(), 0).unref();
     const port = (server.address() as AddressInfo).port;
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
     const theMeter = meter;
@@ -207,6 +224,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
           await closed;
           clearTimeout(timer);
           await restored;
+          await theChecks.close();
           await runtime.close();
           theLauncher.close();
           await gateway.flush().catch((e) => logError('closing the gateway', e));
@@ -228,6 +246,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     await db?.close().catch(() => undefined);
     await embedded?.stop().catch(() => undefined);
     launcher?.close();
+    await checks?.close();
     lock.release();
     throw e;
   }
@@ -412,6 +431,12 @@ function sandboxFlags(values: Record<string, string | boolean | undefined>): San
   if (limits.requestTimeoutMs !== undefined && limits.maxRequestTimeoutMs === undefined && limits.requestTimeoutMs > 120_000)
     limits.maxRequestTimeoutMs = limits.requestTimeoutMs;
   return { sandbox, limits, allowUnsandboxedTenants: !!values['allow-unsandboxed-tenants'] };
+}
+
+/** `CODESTORE_CHECK_WARM_MS`: the check process's warm time in milliseconds (benchmarks set it). */
+function warmFromEnvironment(): number | undefined {
+  const v = process.env.CODESTORE_CHECK_WARM_MS;
+  return v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined;
 }
 
 function platformVersion(): string {

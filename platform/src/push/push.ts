@@ -23,7 +23,7 @@ const CONTENT_TYPES = new Set(['application/gzip', 'application/x-gzip', 'applic
 
 class PayloadTooLarge extends Error {}
 
-export function createPushHandler(parts: PlatformParts, options: PushOptions = {}): RouteHandler {
+export function createPushHandler(parts: PlatformParts, options: PushOptions): RouteHandler {
   const pushes = new Pushes(parts, options);
   return async (req, res, serviceId) => {
     // Any answer given before the body is read closes the connection (the rest of the body is dropped).

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ArchiveError, extractArchive } from '../build/archive';
 import type { BuildManifest } from '../build/manifest';
-import { checkAndBuild as checkAndBuildHere, CheckAndBuild, PushProblem } from '../build/pipeline';
+import type { CheckAndBuild, PushProblem } from '../build/pipeline';
 import type { ServiceParts } from '../parts';
 import type { DeploymentOutcome } from '../runtime/deploymentRuntime';
 import { randomChars } from '../store/ids';
@@ -49,8 +49,11 @@ export interface Pusher {
 }
 
 export interface PushOptions {
-  /** How a push is checked and built; default: in this process. */
-  checkAndBuild?: CheckAndBuild;
+  /**
+   * How a push is checked and built: the platform's check process (build/checkProcess.ts), or
+   * build/pipeline.ts's `checkAndBuild` in this process.
+   */
+  checkAndBuild: CheckAndBuild;
   /** Called once a version is built and recorded; default: deploy it to private. */
   onVersionBuilt?: (built: VersionBuilt) => Promise<DeploymentOutcome>;
 }
@@ -79,9 +82,9 @@ export class Pushes {
 
   constructor(
     private readonly parts: ServiceParts,
-    options: PushOptions = {},
+    options: PushOptions,
   ) {
-    this.checkAndBuild = options.checkAndBuild ?? checkAndBuildHere;
+    this.checkAndBuild = options.checkAndBuild;
     this.onVersionBuilt =
       options.onVersionBuilt ?? ((built) => deployToServiceEnvironment(parts, built.service.id, 'private', built.version.id));
   }
