@@ -31,6 +31,8 @@ export interface CheckProcessOptions {
 }
 
 interface Pending {
+  /** The process the request went to (one that is ending may still be answering its last). */
+  proc: ChildProcess;
   resolve: (outcome: CheckAndBuildOutcome) => void;
   reject: (error: Error) => void;
 }
@@ -58,7 +60,7 @@ export class CheckProcess {
     }
     const id = this.nextId++;
     return new Promise<CheckAndBuildOutcome>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { proc, resolve, reject });
       proc.send({ id, request } satisfies CheckRequestMessage);
     }).finally(() => this.scheduleEnd());
   };
@@ -111,11 +113,11 @@ export class CheckProcess {
     proc.on('error', (e) => this.options.logError('the check process', e));
     proc.once('exit', (code, signal) => {
       if (this.proc === proc) this.proc = undefined;
-      const failed = [...this.pending.values()];
-      this.pending.clear();
-      if (failed.length) {
-        const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-        for (const p of failed) p.reject(new Error(`The check process ${how} while checking a push; push again.`));
+      const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+      for (const [id, p] of this.pending) {
+        if (p.proc !== proc) continue;
+        this.pending.delete(id);
+        p.reject(new Error(`The check process ${how} while checking a push; push again.`));
       }
     });
     return proc;
