@@ -23,4 +23,3 @@ export function platformModuleRoot(): string {
   }
   throw new Error(`Cannot find the platform's node_modules (with typeorm and typescript) above ${__dirname}.`);
 }
-

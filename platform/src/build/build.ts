@@ -20,7 +20,6 @@ import { serviceCompilerOptions, serviceSourceFiles } from './typecheck';
 export { BUILD_FORMAT_VERSION, BUILD_MANIFEST, readBuildManifest } from './manifest';
 export type { BuildManifest } from './manifest';
 
-
 export type BuildErrorCode = 'manifest-missing' | 'schema-missing' | 'transpile-failed' | 'destination-exists' | 'io';
 
 export class BuildError extends Error {

@@ -15,9 +15,7 @@ export interface CheckRequestMessage {
 
 /** Check process → platform: a request's outcome or failure, or that the libraries' types are parsed. */
 export type CheckResponseMessage =
-  | { t: 'done'; id: number; outcome: CheckAndBuildOutcome }
-  | { t: 'error'; id: number; message: string }
-  | { t: 'warm' };
+  { t: 'done'; id: number; outcome: CheckAndBuildOutcome } | { t: 'error'; id: number; message: string } | { t: 'warm' };
 
 /** How long the check process stays after its last request unless told. */
 export const DEFAULT_CHECK_WARM_MS = 5 * 60_000;

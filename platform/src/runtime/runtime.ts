@@ -468,11 +468,7 @@ export class LocalRuntime implements DeploymentRuntime {
    * migrations the version does not have are reverted first, with the build that has them (the
    * serving version's): how an environment rolls back to an earlier version.
    */
-  async deployTo(
-    environmentId: string,
-    versionId: string,
-    options: { revert?: RevertPlan } = {},
-  ): Promise<DeploymentOutcome> {
+  async deployTo(environmentId: string, versionId: string, options: { revert?: RevertPlan } = {}): Promise<DeploymentOutcome> {
     const deploymentId = await insertDeployment(this.options.db, environmentId, versionId);
     const d = await runnableDeployment(this.options.db, deploymentId);
     if (!d) throw new Error(`Deployment ${deploymentId} vanished.`);
@@ -790,4 +786,3 @@ export class LocalRuntime implements DeploymentRuntime {
     await this.options.logs.flush();
   }
 }
-

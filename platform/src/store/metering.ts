@@ -14,7 +14,9 @@ export interface MeteredCalls {
 
 /** The journal's sequence number up to which calls are in `usage`. */
 export async function appliedSeq(q: Queryable): Promise<number> {
-  const [{ applied_seq }] = await q.query<{ applied_seq: string }>('SELECT applied_seq::text AS applied_seq FROM metering_state WHERE id = 1');
+  const [{ applied_seq }] = await q.query<{ applied_seq: string }>(
+    'SELECT applied_seq::text AS applied_seq FROM metering_state WHERE id = 1',
+  );
   return Number(applied_seq);
 }
 
