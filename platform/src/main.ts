@@ -159,7 +159,6 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     }
     const runtime = new LocalRuntime({
       db,
-      dataDir,
       logs,
       workerScript,
       log,

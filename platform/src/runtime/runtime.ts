@@ -1,5 +1,6 @@
-// The platform's deployments: one process per deployed environment (dist/runtime.js), started
-// beside the one it replaces and put in front of requests only once it is healthy. The gateway
+// Deployments as local processes (`LocalRuntime`, a DeploymentRuntime: ./deploymentRuntime.ts):
+// one process per deployed environment (dist/runtime.js), started beside the one it replaces and
+// put in front of requests only once it is healthy. The gateway
 // (./gateway.ts) asks `admit` before it forwards a request, so requests wait, rather than fail,
 // while a roll back reverts migrations, while a crashed process is started again, or while the
 // database server itself is started again. Both processes of a deploy use the database at once.
@@ -42,7 +43,6 @@ export type { DeploymentOutcome } from './deploymentRuntime';
 
 export interface RuntimeOptions {
   db: Db;
-  dataDir: string;
   databases: EnvironmentDatabases;
   logs: LogSink;
   /** dist/runtime.js. */
