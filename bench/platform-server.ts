@@ -32,6 +32,8 @@ interface Memory {
   deployments: number;
   postgresMb: number;
   postgresProcesses: number;
+  /** The push check process, while it is warm (it ends a while after the last push). */
+  checkProcessMb: number;
 }
 
 function memory(platformPid: number): Memory {
@@ -42,14 +44,17 @@ function memory(platformPid: number): Memory {
   const platformKb = pssKb(platformPid);
   const workersKb = workers.reduce((a, p) => a + pssKb(p), 0);
   const pgKb = pg.reduce((a, p) => a + pssKb(p), 0);
-  const otherKb = all.filter((p) => !workers.includes(p) && !pg.includes(p)).reduce((a, p) => a + pssKb(p), 0);
+  const checks = all.filter((p) => commOf(p).includes('check-worker.js'));
+  const checkKb = checks.reduce((a, p) => a + pssKb(p), 0);
+  const otherKb = all.filter((p) => !workers.includes(p) && !pg.includes(p) && !checks.includes(p)).reduce((a, p) => a + pssKb(p), 0);
   return {
-    totalMb: mb(platformKb + workersKb + pgKb + otherKb),
+    totalMb: mb(platformKb + workersKb + pgKb + checkKb + otherKb),
     platformMb: mb(platformKb),
     deploymentsMb: mb(workersKb),
     deployments: workers.length,
     postgresMb: mb(pgKb),
     postgresProcesses: pg.length,
+    checkProcessMb: mb(checkKb),
   };
 }
 
@@ -153,8 +158,8 @@ async function main(): Promise<void> {
       '',
       '| figure | value | target |',
       '|---|---|---|',
-      `| memory, 1 service × 5 environments serving (total PSS) | ${fiveServing.totalMb} MB (platform ${fiveServing.platformMb}, ${fiveServing.deployments} deployment processes ${fiveServing.deploymentsMb}, PostgreSQL ${fiveServing.postgresProcesses} processes ${fiveServing.postgresMb}) | ≤ 600 MB (PGlite platform: ~2,900) |`,
-      `| memory, same platform after a restart, every environment idle but the one called | ${idleMemory.totalMb} MB (platform ${idleMemory.platformMb}, ${idleMemory.deployments} deployment processes ${idleMemory.deploymentsMb}, PostgreSQL ${idleMemory.postgresMb}) | |`,
+      `| memory, 1 service × 5 environments serving (total PSS) | ${fiveServing.totalMb} MB (platform ${fiveServing.platformMb}, ${fiveServing.deployments} deployment processes ${fiveServing.deploymentsMb}, PostgreSQL ${fiveServing.postgresProcesses} processes ${fiveServing.postgresMb}, push check process ${fiveServing.checkProcessMb}) | ≤ 600 MB (PGlite platform: ~2,900) |`,
+      `| memory, same platform after a restart, every environment idle but the one called | ${idleMemory.totalMb} MB (platform ${idleMemory.platformMb}, ${idleMemory.deployments} deployment processes ${idleMemory.deploymentsMb}, PostgreSQL ${idleMemory.postgresMb}, push check process ${idleMemory.checkProcessMb}) | |`,
       `| cold start of an idle environment, request → answer (${colds.length} samples) | p50 ${report.coldStart.p50} ms, p95 ${report.coldStart.p95} ms, max ${report.coldStart.max} ms | p50 ≤ 500 ms |`,
       `| push → DEPLOYED (${pushes.length - 1} warm pushes) | p50 ${report.pushToDeployed.rest.p50} ms, p95 ${report.pushToDeployed.rest.p95} ms (first push ${report.pushToDeployed.first} ms) | p50 ≤ 800 ms (PGlite platform: 1,174) |`,
       `| of which the deploy (\`deploying\` → \`deployed\` log lines, ${deploys.length} warm) | p50 ${report.deployOnly.p50} ms, p95 ${report.deployOnly.p95} ms | |`,
