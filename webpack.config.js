@@ -1,6 +1,7 @@
 // Bundles each host of the product into dist/: the extension (runs inside VS Code),
 // the language server (spawned by the extension or run as `node dist/server.js --stdio`),
-// the local platform (`node dist/platform.js start`, what `codestore platform start` runs) and the CLI.
+// the local platform (`node dist/platform.js start`, what `codestore platform start` runs), its
+// deployment process (dist/runtime.js) and push check process (dist/check-worker.js), and the CLI.
 'use strict';
 const path = require('path');
 const webpack = require('webpack');
@@ -72,12 +73,18 @@ function tsPluginBundle() {
   return config;
 }
 
+/** The push check process: the compiler stays in node_modules, as it does for the platform. */
+function checkWorkerBundle() {
+  return bundle('./platform/src/build/checkWorker.ts', 'check-worker', { externals: { typescript: 'commonjs typescript' } });
+}
+
 module.exports = [
   bundle('./client/src/extension.ts', 'extension', { externals: { vscode: 'commonjs vscode' } }),
   tsPluginBundle(),
   bundle('./server/src/server.ts', 'server'),
   bundle('./server/src/codegenWorker.ts', 'codegen-worker'),
   platformBundle(),
+  checkWorkerBundle(),
   runtimeBundle(),
   bundle('./cli/src/cli.ts', 'cli', {
     plugins: [new webpack.DefinePlugin({ CODESTORE_VERSION: JSON.stringify(require('./package.json').version) })],

@@ -6,7 +6,6 @@
 //
 //   node --import tsx bench/platform-server.ts [--pushes 7] [--colds 7] [--keep]
 // (after `npm run build`). Writes bench/results/platform-server.md and .json.
-import { ChildProcess, execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -14,6 +13,7 @@ import { PlatformClient } from '../apiclient/src';
 import { packServiceFolder } from '../apiclient/src/pack';
 import { blogService } from '../test/platform/helpers/service';
 import { machineInfo, writeReport } from './lib/machine';
+import { commandLineOf as commOf, descendants, pssKb, startPlatformProcess, stopProcess as stop } from './lib/platformProcess';
 import { summarize, Summary } from './lib/stats';
 
 const REPO = path.resolve(__dirname, '..');
@@ -25,44 +25,6 @@ const PUSHES = argNum('pushes', 6);
 const COLDS = argNum('colds', 7);
 const IDLE_AFTER_S = 2;
 
-/** Every descendant of `pid` (children, their children, ...). */
-function descendants(pid: number): number[] {
-  const out: number[] = [];
-  const stack = [pid];
-  while (stack.length) {
-    const p = stack.pop()!;
-    let kids: number[] = [];
-    try {
-      kids = execFileSync('ps', ['-o', 'pid=', '--ppid', String(p)], { encoding: 'utf8' })
-        .split('\n')
-        .map((l) => Number(l.trim()))
-        .filter(Boolean);
-    } catch {
-      /* none */
-    }
-    out.push(...kids);
-    stack.push(...kids);
-  }
-  return out;
-}
-
-function pssKb(pid: number): number {
-  try {
-    const m = /^Pss:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
-    return m ? Number(m[1]) : 0;
-  } catch {
-    return 0;
-  }
-}
-
-function commOf(pid: number): string {
-  try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
-  } catch {
-    return '?';
-  }
-}
-
 interface Memory {
   totalMb: number;
   platformMb: number;
@@ -70,6 +32,8 @@ interface Memory {
   deployments: number;
   postgresMb: number;
   postgresProcesses: number;
+  /** The push check process, while it is warm (it ends a while after the last push). */
+  checkProcessMb: number;
 }
 
 function memory(platformPid: number): Memory {
@@ -80,42 +44,18 @@ function memory(platformPid: number): Memory {
   const platformKb = pssKb(platformPid);
   const workersKb = workers.reduce((a, p) => a + pssKb(p), 0);
   const pgKb = pg.reduce((a, p) => a + pssKb(p), 0);
-  const otherKb = all.filter((p) => !workers.includes(p) && !pg.includes(p)).reduce((a, p) => a + pssKb(p), 0);
+  const checks = all.filter((p) => commOf(p).includes('check-worker.js'));
+  const checkKb = checks.reduce((a, p) => a + pssKb(p), 0);
+  const otherKb = all.filter((p) => !workers.includes(p) && !pg.includes(p) && !checks.includes(p)).reduce((a, p) => a + pssKb(p), 0);
   return {
-    totalMb: mb(platformKb + workersKb + pgKb + otherKb),
+    totalMb: mb(platformKb + workersKb + pgKb + checkKb + otherKb),
     platformMb: mb(platformKb),
     deploymentsMb: mb(workersKb),
     deployments: workers.length,
     postgresMb: mb(pgKb),
     postgresProcesses: pg.length,
+    checkProcessMb: mb(checkKb),
   };
-}
-
-function startPlatformProcess(dataDir: string, extra: string[]): Promise<{ url: string; proc: ChildProcess }> {
-  const proc = spawn(
-    process.execPath,
-    [path.join(REPO, 'bin/codestore.js'), 'platform', 'start', '--port', '0', '--data', dataDir, ...extra],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  proc.stderr!.setEncoding('utf8').on('data', (d: string) => {
-    out += d;
-  });
-  return new Promise((resolve, reject) => {
-    proc.stdout!.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+?) /.exec(out);
-      if (m) resolve({ url: m[1], proc });
-    });
-    proc.on('exit', (code) => reject(new Error(`the platform exited with ${code}:\n${out}`)));
-  });
-}
-
-async function stop(proc: ChildProcess): Promise<void> {
-  if (proc.exitCode !== null) return;
-  const exited = new Promise((r) => proc.once('exit', r));
-  proc.kill('SIGTERM');
-  await exited;
 }
 
 async function call(url: string, key: string, query: string): Promise<{ status: number; body: any }> {
@@ -218,8 +158,8 @@ async function main(): Promise<void> {
       '',
       '| figure | value | target |',
       '|---|---|---|',
-      `| memory, 1 service × 5 environments serving (total PSS) | ${fiveServing.totalMb} MB (platform ${fiveServing.platformMb}, ${fiveServing.deployments} deployment processes ${fiveServing.deploymentsMb}, PostgreSQL ${fiveServing.postgresProcesses} processes ${fiveServing.postgresMb}) | ≤ 600 MB (PGlite platform: ~2,900) |`,
-      `| memory, same platform after a restart, every environment idle but the one called | ${idleMemory.totalMb} MB (platform ${idleMemory.platformMb}, ${idleMemory.deployments} deployment processes ${idleMemory.deploymentsMb}, PostgreSQL ${idleMemory.postgresMb}) | |`,
+      `| memory, 1 service × 5 environments serving (total PSS) | ${fiveServing.totalMb} MB (platform ${fiveServing.platformMb}, ${fiveServing.deployments} deployment processes ${fiveServing.deploymentsMb}, PostgreSQL ${fiveServing.postgresProcesses} processes ${fiveServing.postgresMb}, push check process ${fiveServing.checkProcessMb}) | ≤ 600 MB (PGlite platform: ~2,900) |`,
+      `| memory, same platform after a restart, every environment idle but the one called | ${idleMemory.totalMb} MB (platform ${idleMemory.platformMb}, ${idleMemory.deployments} deployment processes ${idleMemory.deploymentsMb}, PostgreSQL ${idleMemory.postgresMb}, push check process ${idleMemory.checkProcessMb}) | |`,
       `| cold start of an idle environment, request → answer (${colds.length} samples) | p50 ${report.coldStart.p50} ms, p95 ${report.coldStart.p95} ms, max ${report.coldStart.max} ms | p50 ≤ 500 ms |`,
       `| push → DEPLOYED (${pushes.length - 1} warm pushes) | p50 ${report.pushToDeployed.rest.p50} ms, p95 ${report.pushToDeployed.rest.p95} ms (first push ${report.pushToDeployed.first} ms) | p50 ≤ 800 ms (PGlite platform: 1,174) |`,
       `| of which the deploy (\`deploying\` → \`deployed\` log lines, ${deploys.length} warm) | p50 ${report.deployOnly.p50} ms, p95 ${report.deployOnly.p95} ms | |`,

@@ -7,19 +7,21 @@ import { parseArgs } from 'util';
 import { createApiHandler } from './api/handler';
 import { Auth, AuthOptions } from './auth/auth';
 import { defaultDataDir, lockDataDir } from './dataDir';
-import { platformModuleRoot, prewarmTypeCheck } from './build/typecheck';
+import { CheckProcess, DEFAULT_CHECK_WARM_MS } from './build/checkProcess';
+import { platformModuleRoot } from './moduleRoot';
 import { createPushHandler } from './push/push';
 import { createSourceHandler } from './push/sourceRoute';
 import { mayCreateRoles, serverDatabases } from './runtime/databases';
-import { createGateway, Gateway } from './runtime/gateway';
+import { createGateway } from './runtime/gateway';
 import type { PolicyOptions } from './gateway/policy';
 import { LogSink } from './runtime/logs';
-import { Runtime } from './runtime/runtime';
+import { LocalRuntime } from './runtime/runtime';
 import type { DeploymentLauncher } from './runtime/sandbox/launcher';
 import { createLauncher, guardSignups, SandboxOptions } from './runtime/sandbox/setup';
 import { Meter } from './billing/meter';
 import { billedProductionEnvironments, secretsOf } from './store/projects';
-import { dataDirKey, Sealer, sealerFor } from './store/sealing';
+import { dataDirKey, sealerFor } from './store/sealing';
+import type { PlatformParts } from './parts';
 import { createPlatformServer, PlatformRoutes } from './server';
 import { Db, openServerDb } from './store/db';
 import { migrate } from './store/migrations';
@@ -56,19 +58,11 @@ export interface PlatformOptions extends SandboxOptions {
   auth?: AuthOptions;
   /** The gateway's checks (CORS, cost limits); all on unless switched off to measure them. */
   gateway?: PolicyOptions;
-}
-
-/** What a plugged-in route gets to work with. */
-export interface PlatformParts {
-  db: Db;
-  auth: Auth;
-  dataDir: string;
-  runtime: Runtime;
-  gateway: Gateway;
-  logs: LogSink;
-  meter: Meter;
-  sealer: Sealer;
-  logError: (message: string, error: unknown) => void;
+  /**
+   * How long the push check process stays after a push (default 5 minutes, or
+   * `CODESTORE_CHECK_WARM_MS`); then it ends, and the next push starts it again.
+   */
+  checkWarmMs?: number;
 }
 
 export interface RunningPlatform {
@@ -79,7 +73,7 @@ export interface RunningPlatform {
   readonly db: Db;
   /** The store's URL with the platform's credentials (the embedded server's superuser). */
   readonly databaseUrl: string;
-  readonly runtime: Runtime;
+  readonly runtime: LocalRuntime;
   /** How deployments are isolated (sandbox, limits): `codestore platform status`. */
   readonly launcher: DeploymentLauncher;
   /**
@@ -90,6 +84,8 @@ export interface RunningPlatform {
   /** Stops taking requests, lets those in flight finish (up to a few seconds), closes the store. */
   close(): Promise<void>;
 }
+
+export type { PlatformParts } from './parts';
 
 export const DEFAULT_IDLE_AFTER_MS = 15 * 60_000;
 
@@ -114,6 +110,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   let meter: Meter | undefined;
   let embedded: EmbeddedServer | undefined;
   let launcher: DeploymentLauncher | undefined;
+  let checks: CheckProcess | undefined;
   try {
     // The port first: a port in use fails in milliseconds, not after the store's seconds of start.
     const host = options.host ?? '127.0.0.1';
@@ -161,9 +158,8 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
           `note: ${path.join(dataDir, 'store')} holds the store of an earlier, PGlite-based platform; start once without --database-url to move it to the embedded server`,
         );
     }
-    const runtime = new Runtime({
+    const runtime = new LocalRuntime({
       db,
-      dataDir,
       logs,
       workerScript,
       log,
@@ -179,17 +175,24 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     const usage = new UsageRecorder(db, versionSchemasOf(db), logError);
     const gateway = createGateway(db, runtime, logs, meter, options.gateway, usage);
     guardSignups(auth, db, launcher, options);
-    const parts: PlatformParts = { db, auth, dataDir, runtime, gateway, logs, meter, sealer, logError };
+    const parts: PlatformParts = { db, auth, dataDir, runtime, gateway, logs, meter, sealer, usage, logError };
+    checks = new CheckProcess({
+      script: path.join(platformModuleRoot(), 'dist', 'check-worker.js'),
+      warmMs: options.checkWarmMs ?? warmFromEnvironment() ?? DEFAULT_CHECK_WARM_MS,
+      logError,
+    });
+    const theChecks = checks;
     Object.assign(
       routes,
-      { push: createPushHandler(parts), source: createSourceHandler(parts), gateway: gateway.handle },
+      { push: createPushHandler(parts, { checkAndBuild: checks.run }), source: createSourceHandler(parts), gateway: gateway.handle },
       options.routes?.(parts),
     );
-    routes.graphql = createApiHandler({ db, auth, logError, runtime, gateway, logs, meter, sealer, usage });
+    routes.graphql = createApiHandler(parts);
     // Requests to an environment wait for it while it comes back.
     const restored = runtime.restore().catch((e) => logError('restoring deployments failed', e));
-    // The first push's type check would load TypeScript and the libraries' types (~1.5 s): do it now, off the start.
-    setTimeout(() => prewarmTypeCheck(), 0).unref();
+    // The first push's type check would load TypeScript and the libraries' types (~1.5 s): the
+    // check process does it now, off the start, and ends unless a push comes within its warm time.
+    setTimeout(() => theChecks.prewarm(), 0).unref();
     const port = (server.address() as AddressInfo).port;
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
     const theMeter = meter;
@@ -221,6 +224,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
           await closed;
           clearTimeout(timer);
           await restored;
+          await theChecks.close();
           await runtime.close();
           theLauncher.close();
           await gateway.flush().catch((e) => logError('closing the gateway', e));
@@ -242,6 +246,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     await db?.close().catch(() => undefined);
     await embedded?.stop().catch(() => undefined);
     launcher?.close();
+    await checks?.close();
     lock.release();
     throw e;
   }
@@ -426,6 +431,12 @@ function sandboxFlags(values: Record<string, string | boolean | undefined>): San
   if (limits.requestTimeoutMs !== undefined && limits.maxRequestTimeoutMs === undefined && limits.requestTimeoutMs > 120_000)
     limits.maxRequestTimeoutMs = limits.requestTimeoutMs;
   return { sandbox, limits, allowUnsandboxedTenants: !!values['allow-unsandboxed-tenants'] };
+}
+
+/** `CODESTORE_CHECK_WARM_MS`: the check process's warm time in milliseconds (benchmarks set it). */
+function warmFromEnvironment(): number | undefined {
+  const v = process.env.CODESTORE_CHECK_WARM_MS;
+  return v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined;
 }
 
 function platformVersion(): string {

@@ -16,7 +16,7 @@ const path = require('path');
 const root = path.resolve(__dirname, '..', '..');
 const stage = path.join(root, 'out', 'vsix');
 /** The webpack configurations (by name) whose output the extension runs; the CLI is not one. */
-const VSIX_BUNDLES = ['extension', 'ts-plugin', 'server', 'codegen-worker', 'platform', 'runtime'];
+const VSIX_BUNDLES = ['extension', 'ts-plugin', 'server', 'codegen-worker', 'platform', 'check-worker', 'runtime'];
 /**
  * The TypeScript server plugin (package.json's typescriptServerPlugins): tsserver loads it by package
  * name from the extension's node_modules, so the .vsix gets this package, which requires the bundle.

@@ -15,7 +15,7 @@ const EXTENSION_ID = 'codestore.codestore';
 
 /** Bundles `bin/codestore.js` and `npm start` run: the development build, made when one is missing. */
 function ensureBuilt() {
-  const need = ['dist/server.js', 'dist/extension.js', 'dist/cli.js', 'dist/platform.js', 'dist/runtime.js'].filter(
+  const need = ['dist/server.js', 'dist/extension.js', 'dist/cli.js', 'dist/platform.js', 'dist/check-worker.js', 'dist/runtime.js'].filter(
     (f) => !fs.existsSync(path.join(root, f)),
   );
   if (!need.length) return;

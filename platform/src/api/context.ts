@@ -1,17 +1,25 @@
-// What every resolver of one API request gets: the store, the caller (resolved once, on first
-// use, so signup and login need no token) and the request's batch loaders.
+// What every resolver of one API request gets: the platform's parts for the services layer, the
+// caller (resolved once, on first use, so signup and login need no token) and the request's batch
+// loaders.
 import { AccountCaller, Auth, Caller } from '../auth/auth';
 import { ApiError } from '../errors';
-import type { Gateway } from '../runtime/gateway';
-import type { LogSink } from '../runtime/logs';
-import type { Runtime } from '../runtime/runtime';
+import type { ServiceParts } from '../parts';
 import { Db } from '../store/db';
 import { environmentsOf, EnvironmentView, instanceEnvironmentsOf, versionsOf, VersionRow } from '../store/services';
 import { InstanceRow, instancesOf, RatePlanRow, ratePlansOf } from '../store/projects';
-import type { Meter } from '../billing/meter';
-import type { Sealer } from '../store/sealing';
 import { BatchLoader, groupBy } from './loader';
-import type { UsageRecorder } from '../usage/recorder';
+
+/** What the API is served with: the services layer's parts and the accounts. */
+export interface ApiParts extends ServiceParts {
+  auth: Auth;
+}
+
+/**
+ * Field resolvers by type and field; schema.ts checks that every root field has one. Each file of
+ * resolvers exports one (`serviceResolvers`, `projectResolvers`, ...), merged in resolvers.ts.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each resolver declares its own parent's and arguments' shape
+export type ResolverMap = Record<string, Record<string, (parent: any, args: any, ctx: ApiContext) => unknown>>;
 
 export class ApiContext {
   private callerPromise: Promise<Caller> | undefined;
@@ -23,12 +31,8 @@ export class ApiContext {
 
   readonly db: Db;
   readonly auth: Auth;
-  readonly runtime: Runtime;
-  readonly gateway: Gateway;
-  readonly logs: LogSink;
-  readonly meter: Meter;
-  readonly sealer: Sealer;
-  readonly usage: UsageRecorder | undefined;
+  /** What the services layer (services/) is called with. */
+  readonly parts: ServiceParts;
   readonly instances: BatchLoader<InstanceRow[]>;
   readonly instanceEnvironments: BatchLoader<EnvironmentView[]>;
   readonly ratePlans: BatchLoader<RatePlanRow[]>;
@@ -38,7 +42,7 @@ export class ApiContext {
 
   /** `clientAddress`: the socket's peer (the local platform is not behind a proxy; a forwarded header could be forged). */
   constructor(
-    parts: { db: Db; auth: Auth; runtime: Runtime; gateway: Gateway; logs: LogSink; meter: Meter; sealer: Sealer; usage?: UsageRecorder },
+    parts: ApiParts,
     private readonly authorization: string | undefined,
     readonly clientAddress?: string,
     /** The organization the request acts in (`x-codestore-organization`); the account's own when absent. */
@@ -47,12 +51,7 @@ export class ApiContext {
     const db = parts.db;
     this.db = db;
     this.auth = parts.auth;
-    this.runtime = parts.runtime;
-    this.gateway = parts.gateway;
-    this.logs = parts.logs;
-    this.meter = parts.meter;
-    this.sealer = parts.sealer;
-    this.usage = parts.usage;
+    this.parts = parts;
     const org = async () => (await this.caller()).organizationId;
     this.instances = new BatchLoader(
       async (ids) => groupBy(await instancesOf(db, await org(), ids), (i) => i.project_id),

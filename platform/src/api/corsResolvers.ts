@@ -3,8 +3,8 @@
 import { badInput } from '../errors';
 import { checkOriginPattern, normalizeOrigin } from '../gateway/cors';
 import { changeCorsOrigins, corsOriginsOf } from '../store/gateway';
-import { ownInstanceEnvironment } from './projectResolvers';
-import type { ResolverMap } from './resolvers';
+import { ownInstanceEnvironment } from '../services/own';
+import type { ResolverMap } from './context';
 
 /** An environment lists at most this many origins (the gateway checks each request against them). */
 export const CORS_ORIGINS_MAX = 100;
@@ -46,7 +46,7 @@ export const corsResolvers: ResolverMap = {
           );
         return set;
       });
-      ctx.gateway.corsOriginsChanged(env.id);
+      ctx.parts.gateway.corsOriginsChanged(env.id);
       return now;
     },
   },

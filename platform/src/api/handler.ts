@@ -4,31 +4,13 @@ import type { IncomingMessage, ServerResponse } from 'http';
 import { GraphQLError } from 'graphql';
 import { OperationContext } from 'graphql-http';
 import { createHandler } from 'graphql-http/lib/use/http';
-import { Auth, ORGANIZATION_HEADER } from '../auth/auth';
+import { ORGANIZATION_HEADER } from '../auth/auth';
 import { ApiError } from '../errors';
-import type { Meter } from '../billing/meter';
-import type { Sealer } from '../store/sealing';
-import type { Gateway } from '../runtime/gateway';
-import type { LogSink } from '../runtime/logs';
-import type { Runtime } from '../runtime/runtime';
-import { Db } from '../store/db';
-import { ApiContext } from './context';
+import { ApiContext, ApiParts } from './context';
 import { buildPlatformSchema } from './schema';
-import type { UsageRecorder } from '../usage/recorder';
 
-export interface ApiHandlerOptions {
-  db: Db;
-  auth: Auth;
-  runtime: Runtime;
-  gateway: Gateway;
-  logs: LogSink;
-  meter: Meter;
-  sealer: Sealer;
-  /** Schema usage the gateway records (flushed before a check reads it). */
-  usage?: UsageRecorder;
-  /** Where internal errors are reported (their messages are not sent to the client). */
-  logError: (message: string, error: unknown) => void;
-}
+/** `logError`: where internal errors are reported (their messages are not sent to the client). */
+export type ApiHandlerOptions = ApiParts;
 
 export function createApiHandler(options: ApiHandlerOptions): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const schema = buildPlatformSchema();

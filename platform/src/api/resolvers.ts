@@ -1,28 +1,27 @@
 // The resolvers of schema.graphql: accounts and services here, projects in projectResolvers.ts.
-// Each root field checks the caller first; every store call takes the caller's organization.
+// Each checks its input, looks the caller's things up (services/own.ts), has the services layer do
+// the work and shapes the answer; roles are checked around it (schema.ts).
 import type { Session } from '../auth/auth';
-import { newDeveloperKey, sha256 } from '../auth/tokens';
-import { badInput, conflict, serviceNotFound } from '../errors';
-import { environmentByName, environmentsOfService, latestLogId, logsOf } from '../store/deployments';
-import { activeInstancesOfService } from '../store/projects';
+import { badInput } from '../errors';
+import { latestLogId, logsOf } from '../store/deployments';
 import type { AccountRow, OrganizationRow } from '../store/accounts';
-import { deleteService, EnvironmentName, insertService, serviceById, ServiceRow, servicesOf } from '../store/services';
-import type { ApiContext } from './context';
-import { ownInstanceEnvironment as instanceEnvironmentFor, projectResolvers } from './projectResolvers';
+import { EnvironmentName, ServiceRow, servicesOf } from '../store/services';
+import { ownInstanceEnvironment, ownService, ownServiceEnvironment } from '../services/own';
+import { createService, removeService } from '../services/services';
+import { promote } from '../services/deployments';
+import type { ResolverMap } from './context';
+import { projectResolvers } from './projectResolvers';
 import { corsResolvers } from './corsResolvers';
 import { parseRequestLine } from '../gateway/requestLog';
-import { environment, ownDeployment, version } from './shapes';
-import { guardVersionMove, usageResolvers } from './usageResolvers';
+import { deploymentShape, environment, version } from './shapes';
+import { usageResolvers } from './usageResolvers';
 import { teamResolvers } from './teamResolvers';
 import { sourceResolvers } from './sourceResolvers';
 
-/** Field resolvers by type and field; schema.ts checks that every root field has one. */
-export type ResolverMap = Record<string, Record<string, (parent: any, args: any, ctx: ApiContext) => unknown>>;
+export type { ResolverMap } from './context';
 
 export const SERVICE_NAME_MAX = 64;
 const SERVICE_NAME = /^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u;
-/** Ids are short; a longer argument is no id of ours, and need not reach the store. */
-const ID_MAX = 128;
 
 const account = (row: AccountRow) => ({ id: row.id, email: row.email, createdAt: row.created_at });
 const organization = (row: OrganizationRow) => ({ id: row.id, name: row.name, createdAt: row.created_at });
@@ -44,22 +43,6 @@ export function serviceName(input: string): string {
   return name;
 }
 
-async function serviceEnvironment(ctx: ApiContext, serviceId: string, name: EnvironmentName): Promise<{ id: string }> {
-  const row = await ownService(ctx, serviceId);
-  if (name !== 'private' && name !== 'demo')
-    throw badInput(`A service's environments are private and demo; ${name} is a service-instance's (pass its projectId).`, 'environment');
-  const env = await environmentByName(ctx.db, row.id, name);
-  if (!env) throw serviceNotFound(serviceId);
-  return env;
-}
-
-async function ownService(ctx: ApiContext, id: string): Promise<ServiceRow> {
-  const caller = await ctx.caller();
-  const row = id.length <= ID_MAX ? await serviceById(ctx.db, caller.organizationId, id) : undefined;
-  if (!row) throw serviceNotFound(id.slice(0, ID_MAX));
-  return row;
-}
-
 const serviceResolvers: ResolverMap = {
   Query: {
     viewer: async (_p, _a, ctx) => {
@@ -68,7 +51,7 @@ const serviceResolvers: ResolverMap = {
     },
     services: async (_p, _a, ctx) => (await servicesOf(ctx.db, (await ctx.caller()).organizationId)).map(service),
     service: async (_p, args: { id: string }, ctx) => service(await ownService(ctx, args.id)),
-    deployment: async (_p, args: { id: string }, ctx) => ownDeployment(ctx, args.id),
+    deployment: async (_p, args: { id: string }, ctx) => deploymentShape(ctx, args.id),
     logs: async (
       _p,
       args: { serviceId: string; environment: EnvironmentName; after?: string | null; limit?: number | null; projectId?: string | null },
@@ -81,10 +64,10 @@ const serviceResolvers: ResolverMap = {
         throw badInput('after takes the cursor of an earlier page of this log.', 'after');
       const env =
         args.projectId != null
-          ? (await instanceEnvironmentFor(ctx, args.projectId, args.serviceId, args.environment)).env
-          : await serviceEnvironment(ctx, args.serviceId, args.environment);
+          ? (await ownInstanceEnvironment(ctx, args.projectId, args.serviceId, args.environment)).env
+          : await ownServiceEnvironment(ctx, args.serviceId, args.environment);
       // Lines written a moment ago are in the store before they are read.
-      await ctx.logs.flush();
+      await ctx.parts.logs.flush();
       const lines = await logsOf(ctx.db, env.id, after, limit);
       return {
         lines: lines.map((l) => ({
@@ -110,49 +93,14 @@ const serviceResolvers: ResolverMap = {
     },
     createService: async (_p, args: { name: string }, ctx) => {
       const caller = await ctx.caller();
-      const name = serviceName(args.name);
-      const developerKey = newDeveloperKey();
-      const row = await ctx.db.transaction((tx) => insertService(tx, caller.organizationId, name, sha256(developerKey)));
-      if (!row) throw conflict(`You already have a service named "${name}". Choose another name, or use that service.`);
-      return { service: service(row), developerKey };
+      const created = await createService(ctx.parts, caller.organizationId, serviceName(args.name));
+      return { service: service(created.service), developerKey: created.developerKey };
     },
-    removeService: async (_p, args: { id: string }, ctx) => {
-      const row = await ownService(ctx, args.id);
-      const active = await activeInstancesOfService(ctx.db, row.id);
-      if (active.length) {
-        throw conflict(
-          `${row.id} is in project(s) ${[...new Set(active.map((a) => a.project_id))].join(', ')}: remove it from them first (\`codestore project:service:remove -p <project> -s ${row.id} -f\`).`,
-        );
-      }
-      const envs = await environmentsOfService(ctx.db, row.id);
-      const instances = await ctx.db.query<{ id: string }>('SELECT id FROM instances WHERE service_id = $1', [row.id]);
-      if (!(await deleteService(ctx.db, row.organization_id, row.id))) throw serviceNotFound(args.id);
-      for (const i of instances) ctx.meter.forget(i.id);
-      ctx.gateway.forget(envs.map((e) => e.endpoint_id));
-      await ctx.runtime.removeEnvironments(envs.map((e) => e.id));
-      await ctx.runtime.removeServiceFiles(row.id);
-      return row.id;
-    },
+    removeService: async (_p, args: { id: string }, ctx) => removeService(ctx.parts, await ownService(ctx, args.id)),
     promote: async (_p, args: { serviceId: string; force?: boolean | null }, ctx) => {
       const row = await ownService(ctx, args.serviceId);
-      const from = await environmentByName(ctx.db, row.id, 'private');
-      if (!from?.current_version_id) {
-        throw badInput(
-          `Nothing serves ${row.id}'s private environment yet: push it first (\`codestore push\`), then promote.`,
-          'serviceId',
-        );
-      }
-      const demo = await environmentByName(ctx.db, row.id, 'demo');
-      if (demo)
-        await guardVersionMove(
-          ctx,
-          { id: demo.id, currentVersionId: demo.current_version_id, label: `${row.id}'s demo environment` },
-          from.current_version_id,
-          args.force,
-          'pass force: true (CLI: `codestore promote --force`)',
-        );
-      const outcome = await ctx.runtime.deploy(row.id, 'demo', from.current_version_id);
-      return ownDeployment(ctx, outcome.id);
+      const outcome = await promote(ctx.parts, await ctx.caller(), row, args.force);
+      return deploymentShape(ctx, outcome.id);
     },
   },
   Service: {
@@ -160,7 +108,7 @@ const serviceResolvers: ResolverMap = {
     versions: async (parent: { id: string }, _a, ctx) => (await ctx.versions.load(parent.id)).map(version),
   },
   Environment: {
-    idle: (parent: { environmentId: string }, _a, ctx) => ctx.runtime.isIdle(parent.environmentId),
+    idle: (parent: { environmentId: string }, _a, ctx) => ctx.parts.runtime.isIdle(parent.environmentId),
   },
 };
 

@@ -12,9 +12,13 @@ declare const __webpack_require__: unknown;
 
 /** The SDL of the API: bundled into dist/platform.js as text, read from the source tree otherwise. */
 export function platformSdl(): string {
-  return typeof __webpack_require__ === 'function'
-    ? (require('./schema.graphql') as string)
-    : fs.readFileSync(path.join(__dirname, 'schema.graphql'), 'utf8');
+  if (typeof __webpack_require__ === 'function') {
+    // webpack inlines the file as text (an asset/source module); tsx, which runs the sources, has no
+    // loader for it, so it is named to webpack by a require() that only the bundle makes.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('./schema.graphql') as string;
+  }
+  return fs.readFileSync(path.join(__dirname, 'schema.graphql'), 'utf8');
 }
 
 const DateTime = {
@@ -66,7 +70,7 @@ function guarded(
   permission: Permission,
   resolve: GraphQLFieldResolver<unknown, unknown>,
 ): GraphQLFieldResolver<unknown, unknown> {
-  return async (parent, args: Record<string, any>, context, info) => {
+  return async (parent, args: Record<string, unknown>, context, info) => {
     const ctx = context as ApiContext;
     const need = needOf(permission, args);
     if (need === 'account') await ctx.account();
@@ -98,14 +102,14 @@ const TARGET_ARGS = ['serviceId', 'projectId', 'id', 'email'] as const;
 /** Never in the feed: values of secrets, passwords, invitation codes. */
 const SECRET_ARGS = new Set(['value', 'password', 'code', 'schema']);
 
-function activityTarget(args: Record<string, any>): string | null {
+function activityTarget(args: Record<string, unknown>): string | null {
   const parts = TARGET_ARGS.filter((k) => typeof args[k] === 'string').map(
     (k) => `${k === 'id' ? '' : `${k.replace(/Id$/, '')} `}${args[k]}`,
   );
   return parts.join(', ') || null;
 }
 
-function activityArgs(args: Record<string, any>): string | undefined {
+function activityArgs(args: Record<string, unknown>): string | undefined {
   const rest = Object.entries(args).filter(
     ([k, v]) => !(TARGET_ARGS as readonly string[]).includes(k) && !SECRET_ARGS.has(k) && v !== undefined && v !== null && v !== false,
   );

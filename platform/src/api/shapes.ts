@@ -1,11 +1,8 @@
 // The API's shapes of versions, deployments and environments, shared by the resolvers of services
 // and of projects.
-import { ApiError } from '../errors';
-import { deploymentById } from '../store/deployments';
+import { ownDeployment } from '../services/own';
 import { DeploymentView, EnvironmentName, EnvironmentView, VersionRow, versionsByIds } from '../store/services';
 import type { ApiContext } from './context';
-
-const ID_MAX = 128;
 
 export const version = (row: VersionRow) => ({
   id: row.id,
@@ -34,11 +31,9 @@ export const environment = (e: EnvironmentView) => ({
   latestDeployment: e.latest ? deployment(e.latest, e.name) : null,
 });
 
-/** One deployment of the caller's organization, or NOT_FOUND. */
-export async function ownDeployment(ctx: ApiContext, id: string) {
-  const caller = await ctx.caller();
-  const row = id.length <= ID_MAX ? await deploymentById(ctx.db, caller.organizationId, id) : undefined;
-  if (!row) throw new ApiError('NOT_FOUND', `No deployment "${id.slice(0, ID_MAX)}" in your organization.`, { id: id.slice(0, ID_MAX) });
+/** One deployment of the caller's organization as the API shows it, or NOT_FOUND. */
+export async function deploymentShape(ctx: ApiContext, id: string) {
+  const row = await ownDeployment(ctx, id);
   const [v] = await versionsByIds(ctx.db, [row.version_id]);
   return {
     id: row.id,

@@ -1,40 +1,17 @@
 // Schema usage and schema checks: what the clients of a service's environments call (for the
-// editor), a candidate schema checked against each environment (for `codestore schema:check`), and
-// the guard that refuses a version move breaking recorded operations unless it is forced.
+// editor) and a candidate schema checked against each environment (for `codestore schema:check`).
+// The work is services/schemaUsage.ts's; the guard on version moves is services/deployments.ts's.
 import type { GraphQLError, GraphQLSchema } from 'graphql';
-import { describeChange, JudgedChange } from '../../../core/src/usage/check';
 import { servedSchema } from '../../../core/src/usage/servedSchema';
-import { ApiError, badInput, serviceNotFound } from '../errors';
-import { instancesOf, instanceEnvironments, projectsOf } from '../store/projects';
-import { environmentByName } from '../store/deployments';
-import { schemaUsageOf } from '../store/schemaUsage';
-import { serviceById } from '../store/services';
-import { checkEnvironment, DEFAULT_CHECK_DAYS, EnvironmentCheck, MAX_CHECK_DAYS, refusal } from '../usage/schemaCheck';
-import { versionSchemasOf } from '../usage/versions';
-import type { ApiContext } from './context';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each resolver declares its own arguments' shape
-type Mapper = (parent: any, args: any, ctx: ApiContext) => unknown;
-
-/** One environment a service's versions serve in: its own two, and those of its instances. */
-interface ServedEnvironment {
-  id: string;
-  name: string;
-  projectId?: string;
-  currentVersionId: string | null;
-}
-
-async function ownService(ctx: ApiContext, id: string): Promise<{ id: string }> {
-  const caller = await ctx.caller();
-  const row = id.length <= 128 ? await serviceById(ctx.db, caller.organizationId, id) : undefined;
-  if (!row) throw serviceNotFound(id);
-  return row;
-}
+import { badInput } from '../errors';
+import { versionById } from '../store/versions';
+import { ownService } from '../services/own';
+import { checkAgainst, ServedEnvironment, servedEnvironments, usageByEnvironment } from '../services/schemaUsage';
+import { changeView, DEFAULT_CHECK_DAYS, EnvironmentCheck, MAX_CHECK_DAYS } from '../usage/schemaCheck';
+import type { ApiContext, ResolverMap } from './context';
 
 async function versionNumber(ctx: ApiContext, versionId: string | null): Promise<string | null> {
-  if (!versionId) return null;
-  const [row] = await ctx.db.query<{ version: string }>('SELECT version FROM versions WHERE id = $1', [versionId]);
-  return row?.version ?? null;
+  return versionId ? ((await versionById(ctx.db, versionId))?.version ?? null) : null;
 }
 
 function days(input: number | null | undefined): number {
@@ -44,103 +21,18 @@ function days(input: number | null | undefined): number {
   return n;
 }
 
-async function environmentsOf(
-  ctx: ApiContext,
-  serviceId: string,
-  filter: { projectId?: string | null; environment?: string | null },
-): Promise<ServedEnvironment[]> {
-  const caller = await ctx.caller();
-  const out: ServedEnvironment[] = [];
-  if (!filter.projectId) {
-    for (const name of ['private', 'demo'] as const) {
-      if (filter.environment && filter.environment !== name) continue;
-      const env = await environmentByName(ctx.db, serviceId, name);
-      if (env) out.push({ id: env.id, name, currentVersionId: env.current_version_id });
-    }
-  }
-  const projects = (await projectsOf(ctx.db, caller.organizationId)).filter((p) => !filter.projectId || p.id === filter.projectId);
-  if (filter.projectId && !projects.length) {
-    throw new ApiError(
-      'NOT_FOUND',
-      `No project "${filter.projectId.slice(0, 128)}" in your organization. \`codestore project:list\` shows your projects.`,
-      { id: filter.projectId.slice(0, 128) },
-    );
-  }
-  const instances = (
-    await instancesOf(
-      ctx.db,
-      caller.organizationId,
-      projects.map((p) => p.id),
-    )
-  ).filter((i) => i.service_id === serviceId);
-  for (const inst of instances) {
-    for (const env of await instanceEnvironments(ctx.db, inst.id)) {
-      if (filter.environment && filter.environment !== env.name) continue;
-      out.push({ id: env.id, name: env.name, projectId: inst.project_id, currentVersionId: env.current_version_id });
-    }
-  }
-  return out;
-}
-
-function change(c: JudgedChange, days: number) {
-  return {
-    type: c.type,
-    level: c.level,
-    message: c.message,
-    path: c.path ?? null,
-    description: describeChange(c, days),
-    breaksUsage: !!c.usage?.operations.length,
-    operations: (c.usage?.operations ?? []).map((o) => ({ name: o.name ?? null, hash: o.hash, calls: o.calls })),
-    clients: c.usage?.clients ?? [],
-    calls: c.usage?.calls ?? 0,
-  };
-}
-
 async function checkShape(ctx: ApiContext, env: ServedEnvironment, check: EnvironmentCheck) {
   return {
     environment: env.name,
     projectId: env.projectId ?? null,
     servedVersion: await versionNumber(ctx, env.currentVersionId),
     days: check.days,
-    changes: check.changes.map((c) => change(c, check.days)),
+    changes: check.changes.map((c) => changeView(c, check.days)),
     breaking: check.blocking.length > 0,
   };
 }
 
-/**
- * Refuses moving `versionId` onto an environment when its schema breaks operations recorded there
- * in the last 30 days; `force` goes on (and says so in the environment's log).
- */
-export async function guardVersionMove(
-  ctx: ApiContext,
-  target: { id: string; currentVersionId: string | null; label: string },
-  versionId: string,
-  force: boolean | null | undefined,
-  forceHint: string,
-): Promise<void> {
-  if (!target.currentVersionId || target.currentVersionId === versionId) return;
-  await ctx.usage?.flush();
-  const schemas = versionSchemasOf(ctx.db);
-  const candidate = await schemas.of(versionId);
-  if (!candidate) return;
-  const check = await checkEnvironment(ctx.db, schemas, target.id, target.currentVersionId, candidate);
-  if (!check.blocking.length) return;
-  if (force) {
-    const caller = await ctx.caller();
-    ctx.logs.write(
-      target.id,
-      null,
-      'platform',
-      `${caller.email} forced a version that breaks recorded operations: ${check.blocking.map((c) => c.message).join('; ')}`,
-    );
-    return;
-  }
-  throw new ApiError('BREAKS_CLIENTS', refusal(`Deploying this version to ${target.label}`, check, forceHint), {
-    changes: check.blocking.map((c) => change(c, check.days)),
-  });
-}
-
-export const usageResolvers: Record<string, Record<string, Mapper>> = {
+export const usageResolvers: ResolverMap = {
   Query: {
     schemaCheck: async (
       _p,
@@ -158,65 +50,25 @@ export const usageResolvers: Record<string, Record<string, Mapper>> = {
           'schema',
         );
       }
-      await ctx.usage?.flush();
-      const schemas = versionSchemasOf(ctx.db);
+      const checks = await checkAgainst(ctx.parts, await servedEnvironments(ctx, service.id, args), candidate, window);
       const out = [];
-      for (const env of await environmentsOf(ctx, service.id, args)) {
-        out.push(await checkShape(ctx, env, await checkEnvironment(ctx.db, schemas, env.id, env.currentVersionId, candidate, window)));
-      }
+      for (const { env, check } of checks) out.push(await checkShape(ctx, env, check));
       return out;
     },
     schemaUsage: async (_p, args: { serviceId: string; days?: number | null }, ctx) => {
       const service = await ownService(ctx, args.serviceId);
       const window = days(args.days);
-      const envs = await environmentsOf(ctx, service.id, {});
-      await ctx.usage?.flush();
-      const rows = await schemaUsageOf(
-        ctx.db,
-        envs.map((e) => e.id),
-        window,
-      );
-      const schemas = versionSchemasOf(ctx.db);
+      const usage = await usageByEnvironment(ctx.parts, await servedEnvironments(ctx, service.id), window);
       const out = [];
-      for (const env of envs) {
-        const byCoordinate = new Map<string, { calls: number; clients: Set<string>; operations: Map<string, number> }>();
-        for (const r of rows) {
-          if (r.environment_id !== env.id) continue;
-          let u = byCoordinate.get(r.coordinate);
-          if (!u) byCoordinate.set(r.coordinate, (u = { calls: 0, clients: new Set(), operations: new Map() }));
-          u.calls += r.calls;
-          u.clients.add(r.client);
-          const op = r.operation_name ?? `anonymous ${r.operation_hash.slice(0, 8)}`;
-          u.operations.set(op, (u.operations.get(op) ?? 0) + r.calls);
-        }
-        const operations = new Map<string, { name: string | null; hash: string; client: string; calls: number; coordinates: string[] }>();
-        for (const r of rows) {
-          if (r.environment_id !== env.id) continue;
-          const key = `${r.operation_hash}\u0000${r.client}`;
-          let op = operations.get(key);
-          if (!op)
-            operations.set(key, (op = { name: r.operation_name, hash: r.operation_hash, client: r.client, calls: 0, coordinates: [] }));
-          // Every call of an operation used each of its coordinates once: its calls are any row's.
-          op.calls = Math.max(op.calls, r.calls);
-          op.coordinates.push(r.coordinate);
-        }
+      for (const u of usage) {
         out.push({
-          operations: [...operations.values()]
-            .map((o) => ({ ...o, coordinates: o.coordinates.sort() }))
-            .sort((a, b) => b.calls - a.calls || a.hash.localeCompare(b.hash)),
-          environment: env.name,
-          projectId: env.projectId ?? null,
-          servedVersion: await versionNumber(ctx, env.currentVersionId),
+          operations: u.operations,
+          environment: u.env.name,
+          projectId: u.env.projectId ?? null,
+          servedVersion: await versionNumber(ctx, u.env.currentVersionId),
           days: window,
-          schema: env.currentVersionId ? ((await schemas.sdlOf(env.currentVersionId)) ?? null) : null,
-          coordinates: [...byCoordinate]
-            .sort(([a], [b]) => a.localeCompare(b))
-            .map(([coordinate, u]) => ({
-              coordinate,
-              calls: u.calls,
-              clients: [...u.clients].sort(),
-              operations: [...u.operations].sort((a, b) => b[1] - a[1]).map(([name]) => name),
-            })),
+          schema: u.schema,
+          coordinates: u.coordinates,
         });
       }
       return out;

@@ -4,7 +4,7 @@
 // whatever the calls; NOT_BILLABLE charges nothing. Development and staging calls are counted,
 // never billed.
 import { badInput } from '../errors';
-import type { Queryable } from '../store/db';
+import type { UsageRow } from '../store/metering';
 import type { RatePlanRow } from '../store/projects';
 
 export interface MonthRange {
@@ -25,20 +25,6 @@ export function monthRange(month: string | null | undefined, now = new Date()): 
   if (!m || mon < 1 || mon > 12) throw badInput(`month is YYYY-MM (for example 2026-11), not "${text}".`, 'month');
   if (year < 2000) throw badInput(`The platform has no usage before 2000 (asked for ${text}).`, 'month');
   return { month: text, first: `${text}-01`, start: new Date(Date.UTC(year, mon - 1, 1)), end: new Date(Date.UTC(year, mon, 1)) };
-}
-
-export interface UsageRow {
-  instance_id: string;
-  environment: string;
-  plan_id: string;
-  calls: string;
-}
-
-export async function usageOf(q: Queryable, instanceIds: readonly string[], range: MonthRange): Promise<UsageRow[]> {
-  return q.query<UsageRow>(
-    'SELECT instance_id, environment, plan_id, calls::text AS calls FROM usage WHERE instance_id = ANY($1) AND month = $2::date ORDER BY instance_id, environment, plan_id',
-    [instanceIds, range.first],
-  );
 }
 
 export interface InvoiceLine {

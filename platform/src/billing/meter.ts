@@ -8,6 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Db, Queryable } from '../store/db';
+import { addUsage, appliedSeq, currentPlanId, setAppliedSeq } from '../store/metering';
 import type { InstanceEnvironment } from '../store/projects';
 
 const FLUSH_MS = 100;
@@ -55,10 +56,7 @@ export class Meter {
 
   private async recover(): Promise<void> {
     fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    const [{ applied_seq }] = await this.db.query<{ applied_seq: string }>(
-      'SELECT applied_seq::text AS applied_seq FROM metering_state WHERE id = 1',
-    );
-    const applied = Number(applied_seq);
+    const applied = await appliedSeq(this.db);
     const files = fs
       .readdirSync(this.dir)
       .filter((f) => f.endsWith('.journal'))
@@ -80,7 +78,7 @@ export class Meter {
     if (counts.size) {
       await this.db.transaction(async (tx) => {
         await apply(tx, counts);
-        await tx.query('UPDATE metering_state SET applied_seq = $1 WHERE id = 1', [last]);
+        await setAppliedSeq(tx, last);
       });
     }
     for (const f of files) fs.rmSync(path.join(this.dir, f), { force: true });
@@ -103,12 +101,9 @@ export class Meter {
 
   /** Looks up the instance's plan in effect (the newest one). */
   async loadPlan(instanceId: string): Promise<string | undefined> {
-    const rows = await this.db.query<{ id: string }>(
-      'SELECT id FROM rate_plans WHERE instance_id = $1 ORDER BY effective_from DESC, id DESC LIMIT 1',
-      [instanceId],
-    );
-    if (rows[0]) this.plans.set(instanceId, rows[0].id);
-    return rows[0]?.id;
+    const id = await currentPlanId(this.db, instanceId);
+    if (id) this.plans.set(instanceId, id);
+    return id;
   }
 
   /** A new plan applies from the next call. */
@@ -144,7 +139,7 @@ export class Meter {
       try {
         await this.db.transaction(async (tx) => {
           await apply(tx, batch);
-          await tx.query('UPDATE metering_state SET applied_seq = greatest(applied_seq, $1) WHERE id = 1', [last]);
+          await setAppliedSeq(tx, last);
         });
       } catch (e) {
         // Counted again with the next flush; the journal keeps them until then.
@@ -187,14 +182,7 @@ function add(map: Map<string, { entry: Entry; calls: number }>, entry: Entry, ca
   else map.set(k, { entry, calls });
 }
 
-/** Adds counts to `usage`; an instance or plan removed meanwhile has nothing left to count. */
+/** Adds counts to `usage`. */
 async function apply(tx: Queryable, counts: Map<string, { entry: Entry; calls: number }>): Promise<void> {
-  for (const { entry, calls } of counts.values()) {
-    await tx.query(
-      `INSERT INTO usage (instance_id, environment, month, plan_id, calls)
-       SELECT $1, $2, $3::date, $4, $5 WHERE EXISTS (SELECT 1 FROM rate_plans WHERE id = $4 AND instance_id = $1)
-       ON CONFLICT (instance_id, environment, month, plan_id) DO UPDATE SET calls = usage.calls + EXCLUDED.calls`,
-      [entry.instanceId, entry.environment, entry.month, entry.planId, calls],
-    );
-  }
+  for (const { entry, calls } of counts.values()) await addUsage(tx, entry, calls);
 }

@@ -13,10 +13,12 @@ import { SchemaAnalysis } from '../../../core/src/schema/analysis';
 import { rootNames } from '../../../core/src/model/model';
 import { parseManifest, resolverPath, SCHEMA_PATH, SERVICE_MANIFEST } from '../../../core/src/service-folder/serviceFolder';
 import { LineMap, Problem } from '../../../servicefs/src/problems';
-import { platformModuleRoot, serviceCompilerOptions, serviceSourceFiles } from './typecheck';
+import { platformModuleRoot } from '../moduleRoot';
+import { BUILD_FORMAT_VERSION, BUILD_MANIFEST, BuildManifest } from './manifest';
+import { serviceCompilerOptions, serviceSourceFiles } from './typecheck';
 
-export const BUILD_MANIFEST = 'manifest.json';
-export const BUILD_FORMAT_VERSION = 1;
+export { BUILD_FORMAT_VERSION, BUILD_MANIFEST, readBuildManifest } from './manifest';
+export type { BuildManifest } from './manifest';
 
 export type BuildErrorCode = 'manifest-missing' | 'schema-missing' | 'transpile-failed' | 'destination-exists' | 'io';
 
@@ -29,29 +31,6 @@ export class BuildError extends Error {
     super(message);
     this.name = 'BuildError';
   }
-}
-
-export interface BuildManifest {
-  formatVersion: number;
-  serviceId?: string;
-  /** sha256 (hex) of src/schema.graphql as pushed. */
-  schemaHash: string;
-  /** Paths below are relative to the build folder. */
-  schema: string;
-  /** The root type names of the schema (`schema { query: ... }` may rename them). */
-  rootTypes: { query: string; mutation: string };
-  /** Field → built resolver file, for each Query and Mutation field that has a resolver. */
-  resolvers: { Query: Record<string, string>; Mutation: Record<string, string> };
-  /** `src/data/entities/index.js` (exports `entities`), when the service has entities. */
-  entities?: string;
-  /** `src/data/data-source.js`, when generated. */
-  dataSource?: string;
-  /** Committed migrations in the order they run. */
-  migrations: { file: string; className: string; timestamp: number }[];
-  /** sha256 (hex) of every other file of the build, by path, sorted. */
-  files: Record<string, string>;
-  /** sha256 (hex) over `files`: equal builds have equal hashes. */
-  buildHash: string;
 }
 
 export interface BuildResult {
@@ -188,11 +167,6 @@ export async function buildService(dir: string, outDir: string, options: BuildOp
 
   await writeAtomically(dest, out);
   return { outDir: dest, manifest, files: [...out.keys()].sort() };
-}
-
-/** Reads a build's manifest.json back. */
-export function readBuildManifest(outDir: string): BuildManifest {
-  return JSON.parse(fs.readFileSync(path.join(outDir, BUILD_MANIFEST), 'utf8')) as BuildManifest;
 }
 
 function readOrThrow(root: string, rel: string, code: BuildErrorCode, message: string): string {

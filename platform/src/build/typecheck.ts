@@ -9,6 +9,7 @@ import * as path from 'path';
 import * as ts from 'typescript';
 import { resolverOf } from '../../../core/src/service-folder/serviceFolder';
 import { LineMap, Problem, ProblemSeverity } from '../../../servicefs/src/problems';
+import { platformModuleRoot } from '../moduleRoot';
 
 /** Packages a service may import; the platform provides them at run time. */
 export const PLATFORM_MODULES: readonly string[] = ['typeorm', 'graphql', 'reflect-metadata'];
@@ -42,34 +43,7 @@ export function serviceCompilerOptions(moduleRoot: string): ts.CompilerOptions {
   };
 }
 
-function realpathOr(dir: string): string {
-  try {
-    return fs.realpathSync(dir);
-  } catch {
-    return dir;
-  }
-}
-
-let cachedRoot: string | undefined;
-
-/**
- * The folder whose node_modules holds the platform's typeorm and typescript: found by walking up
- * from this module (the source tree under tsx, dist/ when bundled).
- */
-export function platformModuleRoot(): string {
-  if (cachedRoot) return cachedRoot;
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    if (
-      fs.existsSync(path.join(dir, 'node_modules', 'typeorm', 'package.json')) &&
-      fs.existsSync(path.join(dir, 'node_modules', 'typescript', 'lib'))
-    ) {
-      cachedRoot = dir;
-      return dir;
-    }
-    if (path.dirname(dir) === dir) break;
-  }
-  throw new Error(`Cannot find the platform's node_modules (with typeorm and typescript) above ${__dirname}.`);
-}
+export { platformModuleRoot } from '../moduleRoot';
 
 /** Source files of the platform's libraries, parsed once per process: they never change. */
 const libraryFiles = new Map<string, ts.SourceFile>();
@@ -121,7 +95,7 @@ export function typeCheckService(root: string, options: TypeCheckOptions = {}): 
   const rootNames = files.map((f) => path.join(serviceRoot, ...f.split('/')));
 
   const within = (file: string, dir: string) => file === dir || file.startsWith(dir + path.sep);
-  // node_modules may be a link (a checkout sharing another's): its files are read by either path.
+  // node_modules may be a link (a shared install): its files are found under both paths.
   const libraryDirs = [...new Set([nodeModules, realpathOr(nodeModules)])];
   const isLibrary = (file: string) => libraryDirs.some((dir) => within(path.resolve(file), dir));
   const allowed = (file: string) => within(path.resolve(file), srcDir) || isLibrary(file);
@@ -302,6 +276,14 @@ function checkResolverExport(checker: ts.TypeChecker, sf: ts.SourceFile, rel: st
     code: 'resolver-not-a-function',
     message: `The default export of ${rel} is ${checker.typeToString(type)}, not a function: the platform calls it as the resolver of "${field}" with (parent, args, context, info).`,
   };
+}
+
+function realpathOr(dir: string): string {
+  try {
+    return fs.realpathSync(dir);
+  } catch {
+    return dir;
+  }
 }
 
 function severityOf(category: ts.DiagnosticCategory): ProblemSeverity {

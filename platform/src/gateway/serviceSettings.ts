@@ -4,7 +4,7 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { parseManifest, SCHEMA_PATH, SERVICE_MANIFEST } from '../../../core/src/service-folder/serviceFolder';
-import { BUILD_MANIFEST } from '../build/build';
+import { BUILD_MANIFEST } from '../build/manifest';
 import { CostLimits, costLimitsOf } from './cost';
 import { checkOriginPattern, normalizeOrigin } from './cors';
 import { SchemaShape, schemaShape } from './document';

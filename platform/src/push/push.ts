@@ -1,26 +1,19 @@
 // POST /push/<serviceId>: the service folder as a gzipped tar. Authenticated by bearer token and
-// scoped to the caller's organization; the archive is extracted into a fresh directory, checked
-// with the language server's core, built, and recorded as the service's next patch version.
-// Pushes of one service run one at a time; a refused push records nothing and leaves nothing.
-import * as fs from 'fs';
+// scoped to the caller's organization; what a push does is services/push.ts. This route reads the
+// request (type, size, release notes, body) and answers JSON: 201 with the version, 422 with the
+// check's problems, 400 for an archive it refuses.
 import type * as http from 'http';
-import * as path from 'path';
-import { ArchiveError, DEFAULT_ARCHIVE_LIMITS, extractArchive } from '../build/archive';
-import { BuildError, buildService, BuildManifest } from '../build/build';
-import { checkService } from '../build/check';
-import type { Problem } from '../build/check';
-import { ApiError, serviceNotFound } from '../errors';
-import type { PlatformParts } from '../main';
+import { ArchiveError, DEFAULT_ARCHIVE_LIMITS } from '../build/archive';
+import { ApiError } from '../errors';
+import type { PlatformParts } from '../parts';
 import { RouteHandler, sendError, sendFailure, sendJson } from '../server';
-import type { DeploymentOutcome } from '../runtime/runtime';
-import { randomChars } from '../store/ids';
-import { serviceById, ServiceRow } from '../store/services';
-import { insertVersion, latestVersion, nextPatch, VersionRecord } from '../store/versions';
-import { BUILD_SERVICE_MANIFEST } from '../runtime/sandbox/limits';
 import { Caller, ORGANIZATION_HEADER } from '../auth/auth';
 import { allows, forbidden, needOf, PUSH_PERMISSION } from '../api/permissions';
-import { recordActivity } from '../store/teams';
-import { keepSource } from '../services/source';
+import { ownService } from '../services/own';
+import { Pushes, PushOptions } from '../services/push';
+import type { ServiceRow } from '../store/services';
+
+export type { PushProblem, PushResult, VersionBuilt } from '../services/push';
 
 /** The largest archive body taken: the archive limit of extractArchive. */
 export const PUSH_BODY_LIMIT = DEFAULT_ARCHIVE_LIMITS.maxArchiveBytes;
@@ -28,62 +21,10 @@ export const PUSH_BODY_LIMIT = DEFAULT_ARCHIVE_LIMITS.maxArchiveBytes;
 export const RELEASE_NOTES_MAX = 10_000;
 const CONTENT_TYPES = new Set(['application/gzip', 'application/x-gzip', 'application/octet-stream']);
 
-/** What a successful push answers (201). */
-export interface PushResult {
-  id: string;
-  version: string;
-  schemaHash: string;
-  releaseNotes: string | null;
-  createdAt: Date;
-  /** Whether the version now serves the private environment. */
-  deployed: boolean;
-  /** The deployment to private, settled (DEPLOYED or DEPLOYMENT_FAILED with its error). */
-  deployment: DeploymentOutcome | null;
-  /** Warnings of the check (a push with errors is refused). */
-  warnings: PushProblem[];
-}
-
-export type PushProblem = Pick<Problem, 'file' | 'line' | 'column' | 'severity' | 'code' | 'message'>;
-
-export interface VersionBuilt {
-  service: ServiceRow;
-  version: VersionRecord;
-  buildPath: string;
-  manifest: BuildManifest;
-}
-
-/** Called once a pushed version is built and recorded: deploys it to the service's private environment. */
-export async function onVersionBuilt(parts: PlatformParts, built: VersionBuilt): Promise<DeploymentOutcome> {
-  return parts.runtime.deploy(built.service.id, 'private', built.version.id);
-}
-
-/** Where a service's pushes and builds live under the platform's data directory. */
-export function serviceDataDir(dataDir: string, serviceId: string): string {
-  return path.join(dataDir, 'services', serviceId);
-}
-
-/** Runs `fn` after every earlier `fn` of the same key has settled. */
-export class KeyedLock {
-  private readonly tails = new Map<string, Promise<unknown>>();
-
-  async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
-    const result = previous.catch(() => undefined).then(fn);
-    const tail = result.catch(() => undefined);
-    this.tails.set(key, tail);
-    try {
-      return await result;
-    } finally {
-      if (this.tails.get(key) === tail) this.tails.delete(key);
-    }
-  }
-}
-
 class PayloadTooLarge extends Error {}
 
-export function createPushHandler(parts: PlatformParts, hooks: { onVersionBuilt?: typeof onVersionBuilt } = {}): RouteHandler {
-  const lock = new KeyedLock();
-  const built = hooks.onVersionBuilt ?? onVersionBuilt;
+export function createPushHandler(parts: PlatformParts, options: PushOptions): RouteHandler {
+  const pushes = new Pushes(parts, options);
   return async (req, res, serviceId) => {
     // Any answer given before the body is read closes the connection (the rest of the body is dropped).
     const refuse = (status: number, code: string, message: string) => {
@@ -99,9 +40,8 @@ export function createPushHandler(parts: PlatformParts, hooks: { onVersionBuilt?
       const need = needOf(PUSH_PERMISSION, {});
       if (need !== 'public' && need !== 'account' && !allows(caller.role, need))
         throw forbidden('push', need, caller.role, caller.organizationName);
-      const found = await serviceById(parts.db, caller.organizationId, serviceId);
-      if (!found) throw serviceNotFound(serviceId);
-      service = found;
+      const who = caller;
+      service = await ownService({ db: parts.db, caller: async () => who }, serviceId);
     } catch (e) {
       req.resume();
       res.setHeader('connection', 'close');
@@ -134,31 +74,9 @@ export function createPushHandler(parts: PlatformParts, hooks: { onVersionBuilt?
     }
 
     try {
-      const outcome = await lock.run(service.id, () => push(parts, service, body, releaseNotes));
+      const outcome = await pushes.push({ organizationId: caller.organizationId, email: caller.email }, service, body, releaseNotes);
       if (outcome.kind === 'problems') return sendJson(res, 422, { problems: outcome.problems });
-      const deployment = await built(parts, outcome.built).catch((e) => {
-        parts.logError(`deploying ${service.id} ${outcome.built.version.version}`, e);
-        return null;
-      });
-      const v = outcome.built.version;
-      const result: PushResult = {
-        id: v.id,
-        version: v.version,
-        schemaHash: v.schema_hash,
-        releaseNotes: v.release_notes,
-        createdAt: v.created_at,
-        deployed: deployment?.status === 'DEPLOYED',
-        deployment: deployment ?? null,
-        warnings: outcome.warnings,
-      };
-      await recordActivity(parts.db, {
-        organizationId: caller.organizationId,
-        actorEmail: caller.email,
-        action: 'push',
-        target: `service ${service.id}`,
-        details: `${v.version} ${deployment?.status ?? 'not deployed'}${deployment?.error ? `: ${deployment.error.slice(0, 200)}` : ''}`,
-      }).catch((e) => parts.logError('recording a push in the activity feed', e));
-      return sendJson(res, 201, result);
+      return sendJson(res, 201, outcome.result);
     } catch (e) {
       if (e instanceof ArchiveError) {
         return sendJson(res, 400, {
@@ -173,67 +91,6 @@ export function createPushHandler(parts: PlatformParts, hooks: { onVersionBuilt?
       return sendFailure(res, e, parts.logError);
     }
   };
-}
-
-type Outcome = { kind: 'problems'; problems: PushProblem[] } | { kind: 'built'; built: VersionBuilt; warnings: PushProblem[] };
-
-async function push(parts: PlatformParts, service: ServiceRow, body: Buffer, releaseNotes: string | null): Promise<Outcome> {
-  const root = serviceDataDir(parts.dataDir, service.id);
-  const pushDir = path.join(root, 'pushes', `push_${Date.now().toString(36)}_${randomChars(10)}`);
-  try {
-    try {
-      await extractArchive(body, pushDir);
-    } catch (e) {
-      if (e instanceof ArchiveError && e.code === 'io') throw new Error(e.message);
-      throw e;
-    }
-    const check = await checkService(pushDir, { serviceId: service.id });
-    const problems = check.problems.map(problemRow);
-    if (!check.ok) return { kind: 'problems', problems };
-
-    const version = nextPatch(await latestVersion(parts.db, service.id));
-    const buildPath = path.join(root, 'versions', version);
-    // A build without a version row is a leftover of an interrupted push: nothing refers to it.
-    await fs.promises.rm(buildPath, { recursive: true, force: true });
-    let manifest: BuildManifest;
-    try {
-      ({ manifest } = await buildService(pushDir, buildPath));
-      // The deployment's limits (`runtime:` in codestore.yaml) are read from its build.
-      await fs.promises.copyFile(path.join(pushDir, 'codestore.yaml'), path.join(buildPath, BUILD_SERVICE_MANIFEST));
-      // What `codestore service:pull` gives back: the folder as it was pushed.
-      await keepSource(buildPath, body);
-    } catch (e) {
-      if (e instanceof BuildError && e.problems.length) return { kind: 'problems', problems: e.problems.map(problemRow) };
-      throw e;
-    }
-    try {
-      const row = await insertVersion(parts.db, {
-        serviceId: service.id,
-        version,
-        releaseNotes,
-        schemaHash: manifest.schemaHash,
-        buildPath,
-      });
-      return { kind: 'built', built: { service, version: row, buildPath, manifest }, warnings: problems };
-    } catch (e) {
-      await fs.promises.rm(buildPath, { recursive: true, force: true }).catch(() => undefined);
-      throw e;
-    }
-  } finally {
-    await fs.promises.rm(pushDir, { recursive: true, force: true }).catch(() => undefined);
-    // Leave no empty folders behind a refused push.
-    for (const dir of [path.join(root, 'pushes'), root]) {
-      try {
-        await fs.promises.rmdir(dir);
-      } catch {
-        break;
-      }
-    }
-  }
-}
-
-function problemRow(p: Problem): PushProblem {
-  return { file: p.file, line: p.line, column: p.column, severity: p.severity, code: p.code, message: p.message };
 }
 
 /** `x-release-notes`, percent-decoded when it is (headers are latin-1; the client encodes). */

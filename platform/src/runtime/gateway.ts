@@ -17,7 +17,7 @@ import { formatRequestLine } from '../gateway/requestLog';
 import { admitCall, CallLimits, isRefusal, QuotaTicket } from '../gateway/limits';
 import type { LogSink } from './logs';
 import { EXECUTED_HEADER } from './protocol';
-import type { Runtime } from './runtime';
+import type { DeploymentRuntime } from './deploymentRuntime';
 import { DEVELOPER_KEY_CLIENT, type UsageRecorder } from '../usage/recorder';
 
 export const KEY_HEADER = 'x-user-authorization';
@@ -48,7 +48,7 @@ export interface Gateway {
 
 export function createGateway(
   db: Db,
-  runtime: Runtime,
+  runtime: DeploymentRuntime,
   logs: LogSink,
   meter: Meter,
   options: PolicyOptions = {},
@@ -150,7 +150,7 @@ export function createGateway(
       );
     }
     const envId = route.environment_id;
-    const deploymentId = worker.deployment.deployment_id;
+    const deploymentId = worker.deploymentId;
     let inspection: Inspection = {};
     let ticket: QuotaTicket | undefined;
     let finished = false;
@@ -179,7 +179,7 @@ export function createGateway(
     let params: ReturnType<typeof graphqlParams>;
     try {
       params = graphqlParams(req.method, req.url ?? '', body);
-      inspection = await policy.inspect(params, envId, worker.deployment.build_path);
+      inspection = await policy.inspect(params, envId, worker.buildPath);
     } catch (e) {
       // Without its build's settings the request still goes to the service, which checks it again.
       logs.write(envId, deploymentId, 'platform', `could not read the build's settings: ${e instanceof Error ? e.message : String(e)}`);
@@ -209,8 +209,8 @@ export function createGateway(
       ticket = verdict;
     }
     // Another build serves than the one the CORS headers were decided by (a deploy in between).
-    if (req.headers.origin !== undefined && !theRoute.instance_id && corsBuild !== worker.deployment.build_path) {
-      setHeaders(res, await policy.corsHeaders(req, theRoute, worker.deployment.build_path));
+    if (req.headers.origin !== undefined && !theRoute.instance_id && corsBuild !== worker.buildPath) {
+      setHeaders(res, await policy.corsHeaders(req, theRoute, worker.buildPath));
     }
     const headers: http.OutgoingHttpHeaders = {};
     for (const [name, value] of Object.entries(req.headers)) {
@@ -225,7 +225,7 @@ export function createGateway(
       if (usage && params && up.headers[EXECUTED_HEADER] === '1') {
         usage.record({
           environmentId: envId,
-          buildPath: worker.deployment.build_path,
+          buildPath: worker.buildPath,
           client: clientKey ?? DEVELOPER_KEY_CLIENT,
           documentHash: sha256(params.query),
           document: params.query,
@@ -293,7 +293,7 @@ export function createGateway(
     });
     // Sandbox hook: a request is bounded (the service's timeout within the platform's maximum).
     // A process that stops answering altogether is the liveness watchdog's (runtime.ts).
-    const timeoutMs = worker.launched.limits.requestTimeoutMs;
+    const timeoutMs = worker.requestTimeoutMs;
     const deadline = setTimeout(() => {
       if (finished) return;
       finish(504);

@@ -1,17 +1,17 @@
-// The platform's deployments: one process per deployed environment (dist/runtime.js), started
-// beside the one it replaces and put in front of requests only once it is healthy. The gateway
+// Deployments as local processes (`LocalRuntime`, a DeploymentRuntime: ./deploymentRuntime.ts):
+// one process per deployed environment (dist/runtime.js), started beside the one it replaces and
+// put in front of requests only once it is healthy. The gateway
 // (./gateway.ts) asks `admit` before it forwards a request, so requests wait, rather than fail,
 // while a roll back reverts migrations, while a crashed process is started again, or while the
 // database server itself is started again. Both processes of a deploy use the database at once.
 import type { ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { readBuildManifest } from '../build/build';
-import { platformModuleRoot } from '../build/typecheck';
+import { readBuildManifest } from '../build/manifest';
+import { platformModuleRoot } from '../moduleRoot';
 import type { Db } from '../store/db';
 import {
   currentDeployments,
-  environmentByName,
   insertDeployment,
   markDeployed,
   RunnableDeployment,
@@ -19,8 +19,9 @@ import {
   setDeploymentStatus,
   unfinishedDeployments,
 } from '../store/deployments';
-import type { DeploymentStatus, EnvironmentName } from '../store/services';
+import type { DeploymentStatus } from '../store/services';
 import { EnvironmentDatabases } from './databases';
+import type { DeploymentOutcome, DeploymentRuntime, RevertPlan, Upstream } from './deploymentRuntime';
 import { LogSink } from './logs';
 import { LogRateLimit } from './logLimit';
 import { DatabaseLocation, FromWorker, ToWorker, WorkerConfig } from './protocol';
@@ -38,16 +39,10 @@ const RESTART_MAX_DELAY_MS = 30_000;
 /** A process that served this long resets the crash backoff. */
 const STABLE_MS = 60_000;
 
-export interface DeploymentOutcome {
-  id: string;
-  environment: EnvironmentName;
-  status: DeploymentStatus;
-  error: string | null;
-}
+export type { DeploymentOutcome } from './deploymentRuntime';
 
 export interface RuntimeOptions {
   db: Db;
-  dataDir: string;
   databases: EnvironmentDatabases;
   logs: LogSink;
   /** dist/runtime.js. */
@@ -75,7 +70,7 @@ const PING_EVERY_MS = 1_000;
 class WorkerExited extends Error {}
 
 /** One deployment process and the conversation with it. */
-class Worker {
+class Worker implements Upstream {
   readonly proc: ChildProcess;
   port: number | undefined;
   readonly startedAt = Date.now();
@@ -129,6 +124,18 @@ class Worker {
 
   get alive(): boolean {
     return !this.exitInfo;
+  }
+
+  get deploymentId(): string {
+    return this.deployment.deployment_id;
+  }
+
+  get buildPath(): string {
+    return this.deployment.build_path;
+  }
+
+  get requestTimeoutMs(): number {
+    return this.launched.limits.requestTimeoutMs;
   }
 
   /** The gateway connects here. */
@@ -308,7 +315,8 @@ class EnvironmentRuntime {
   }
 }
 
-export class Runtime {
+/** Deployments as local processes, each in its sandbox where the machine has one. */
+export class LocalRuntime implements DeploymentRuntime {
   private readonly environments = new Map<string, EnvironmentRuntime>();
   private readonly moduleRoot = platformModuleRoot();
   private readonly workers = new Set<Worker>();
@@ -456,25 +464,11 @@ export class Runtime {
   }
 
   /**
-   * Deploys a version to a service's environment: records the deployment, starts its process
-   * beside the current one, and switches to it once healthy. Resolves when it is settled.
-   */
-  async deploy(serviceId: string, environment: EnvironmentName, versionId: string): Promise<DeploymentOutcome> {
-    const env = await environmentByName(this.options.db, serviceId, environment);
-    if (!env) throw new Error(`The service ${serviceId} has no ${environment} environment.`);
-    return this.deployTo(env.id, versionId);
-  }
-
-  /**
    * Deploys a version to an environment (a service's or an instance's). With `revert`, the
    * migrations the version does not have are reverted first, with the build that has them (the
    * serving version's): how an environment rolls back to an earlier version.
    */
-  async deployTo(
-    environmentId: string,
-    versionId: string,
-    options: { revert?: { buildPath: string; keep: string[] } } = {},
-  ): Promise<DeploymentOutcome> {
+  async deployTo(environmentId: string, versionId: string, options: { revert?: RevertPlan } = {}): Promise<DeploymentOutcome> {
     const deploymentId = await insertDeployment(this.options.db, environmentId, versionId);
     const d = await runnableDeployment(this.options.db, deploymentId);
     if (!d) throw new Error(`Deployment ${deploymentId} vanished.`);
@@ -488,7 +482,7 @@ export class Runtime {
     return this.deployTo(environmentId, versionId);
   }
 
-  private async run(d: RunnableDeployment, revert?: { buildPath: string; keep: string[] }): Promise<DeploymentOutcome> {
+  private async run(d: RunnableDeployment, revert?: RevertPlan): Promise<DeploymentOutcome> {
     const env = this.environment(d.environment_id);
     const outcome = (status: DeploymentStatus, error: string | null): DeploymentOutcome => ({
       id: d.deployment_id,
@@ -760,11 +754,6 @@ export class Runtime {
     );
   }
 
-  /** Deletes a removed service's pushes and builds. */
-  async removeServiceFiles(serviceId: string): Promise<void> {
-    await fs.promises.rm(path.join(this.options.dataDir, 'services', serviceId), { recursive: true, force: true });
-  }
-
   /** The Unix socket of an environment's serving process (for benchmarks and tests). */
   socketOf(environmentId: string): string | undefined {
     return this.environments.get(environmentId)?.current?.socketPath;
@@ -777,8 +766,10 @@ export class Runtime {
     return env.admit(timeoutMs, () => this.wake(env));
   }
 
-  /** A request `admit` let through to `worker` has finished. */
-  done(worker: Worker): void {
+  /** A request `admit` let through has finished. */
+  done(upstream: Upstream): void {
+    if (!(upstream instanceof Worker)) return;
+    const worker = upstream;
     worker.done();
     // Idle counts from the last answer: a request that waited for a cold start is not idle time.
     const env = this.environments.get(worker.deployment.environment_id);
@@ -795,5 +786,3 @@ export class Runtime {
     await this.options.logs.flush();
   }
 }
-
-export type { Worker };

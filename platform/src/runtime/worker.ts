@@ -20,7 +20,7 @@ import {
 import { createHandler } from 'graphql-http/lib/use/http';
 import type { DataSource as DataSourceType, MigrationInterface } from 'typeorm';
 import { SchemaAnalysis } from '../../../core/src/schema/analysis';
-import type { BuildManifest } from '../build/build';
+import type { BuildManifest } from '../build/manifest';
 import { EXECUTED_HEADER, FromWorker, ToWorker, WORKER_CONFIG_ENV, WorkerConfig } from './protocol';
 import { installEgress, postgresConnection } from './sandbox/inside';
 
@@ -62,10 +62,13 @@ function redirectBareRequires(buildDir: string, moduleRoot: string): void {
   };
 }
 
+/** An entity class of the build (TypeORM reads its decorators' metadata). */
+type EntityClass = abstract new (...args: never[]) => object;
+
 interface Loaded {
   manifest: BuildManifest;
   schema: GraphQLSchema;
-  entities: Function[];
+  entities: EntityClass[];
   migrations: Array<new () => MigrationInterface>;
 }
 
@@ -107,7 +110,7 @@ function load(cfg: WorkerConfig): Loaded {
     }
   }
 
-  const entities = manifest.entities ? Object.values((req(manifest.entities).entities ?? {}) as Record<string, Function>) : [];
+  const entities = manifest.entities ? Object.values((req(manifest.entities).entities ?? {}) as Record<string, EntityClass>) : [];
   const migrations = manifest.migrations.map((m) => {
     const cls = req(m.file)[m.className];
     if (typeof cls !== 'function') throw new Error(`${m.file} does not export the migration class ${m.className}.`);

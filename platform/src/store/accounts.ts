@@ -90,3 +90,9 @@ export async function touchToken(q: Queryable, id: string, ttlMs: number, everyM
 export async function revokeToken(q: Queryable, id: string): Promise<void> {
   await q.query('UPDATE tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL', [id]);
 }
+
+/** How many organizations the platform has. */
+export async function organizationCount(q: Queryable): Promise<number> {
+  const [{ n }] = await q.query<{ n: number }>('SELECT count(*)::int AS n FROM organizations');
+  return n;
+}

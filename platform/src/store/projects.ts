@@ -322,3 +322,8 @@ export async function billedProductionEnvironments(db: Queryable): Promise<Set<s
      WHERE e.name = 'production' AND p.billing_type <> 'NOT_BILLABLE'`);
   return new Set(rows.map((r) => r.id));
 }
+
+/** Every instance of a service, removed ones too (the meter knows their plans by id). */
+export async function instanceIdsOfService(q: Queryable, serviceId: string): Promise<string[]> {
+  return (await q.query<{ id: string }>('SELECT id FROM instances WHERE service_id = $1', [serviceId])).map((r) => r.id);
+}

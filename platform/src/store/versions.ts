@@ -45,3 +45,15 @@ export async function insertVersion(
   );
   return inserted;
 }
+
+/** A version's build folder and number (any organization's: callers pass ids they resolved). */
+export async function versionById(
+  q: Queryable,
+  versionId: string,
+): Promise<{ id: string; version: string; build_path: string | null } | undefined> {
+  const [row] = await q.query<{ id: string; version: string; build_path: string | null }>(
+    'SELECT id, version, build_path FROM versions WHERE id = $1',
+    [versionId],
+  );
+  return row;
+}

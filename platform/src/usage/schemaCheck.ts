@@ -1,7 +1,7 @@
 // Where versions move, the schema they bring is checked against the traffic of the environment
 // they go to: a breaking change that recorded operations used refuses the move, unless forced.
 import type { GraphQLSchema } from 'graphql';
-import { checkSchemaChange, describeChange, SchemaCheck, UsageRow } from '../../../core/src/usage/check';
+import { checkSchemaChange, describeChange, JudgedChange, SchemaCheck, UsageRow } from '../../../core/src/usage/check';
 import type { Queryable } from '../store/db';
 import { schemaUsageOf } from '../store/schemaUsage';
 import type { VersionSchemas } from './versions';
@@ -48,4 +48,19 @@ export function refusal(what: string, check: SchemaCheck, forceHint: string): st
     `${what} would break operations that clients called in the last ${check.days} days:\n${lines.join('\n')}\n` +
     `Keep the old fields (mark them @deprecated) until no client calls them, or ${forceHint} to go on anyway.`
   );
+}
+
+/** A judged change as the API shows it (`SchemaChange`), in a check's answer and in a refusal's `extensions.changes`. */
+export function changeView(c: JudgedChange, days: number) {
+  return {
+    type: c.type,
+    level: c.level,
+    message: c.message,
+    path: c.path ?? null,
+    description: describeChange(c, days),
+    breaksUsage: !!c.usage?.operations.length,
+    operations: (c.usage?.operations ?? []).map((o) => ({ name: o.name ?? null, hash: o.hash, calls: o.calls })),
+    clients: c.usage?.clients ?? [],
+    calls: c.usage?.calls ?? 0,
+  };
 }

@@ -4,8 +4,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { GraphQLSchema } from 'graphql';
 import { servedSchema } from '../../../core/src/usage/servedSchema';
-import type { BuildManifest } from '../build/build';
+import type { BuildManifest } from '../build/manifest';
 import type { Queryable } from '../store/db';
+import { versionById } from '../store/versions';
 
 const MAX_CACHED = 256;
 
@@ -35,7 +36,7 @@ export class VersionSchemas {
 
   /** The SDL of a version, as pushed. */
   async sdlOf(versionId: string): Promise<string | undefined> {
-    const [row] = await this.db.query<{ build_path: string | null }>('SELECT build_path FROM versions WHERE id = $1', [versionId]);
+    const row = await versionById(this.db, versionId);
     return row?.build_path ? buildSdl(row.build_path) : undefined;
   }
 

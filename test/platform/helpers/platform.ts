@@ -100,7 +100,7 @@ export class TestPlatform {
 
   /** `options`: more of startPlatform's options (an auth clock, the gateway's checks, the sandbox, limits). */
   static async start(target: PlatformTarget, options: Partial<PlatformOptions> = {}): Promise<TestPlatform> {
-    for (const f of ['dist/cli.js', 'dist/platform.js']) {
+    for (const f of ['dist/cli.js', 'dist/platform.js', 'dist/check-worker.js']) {
       if (!fs.existsSync(path.join(REPO_ROOT, f)))
         throw new Error(`${f} is missing: run \`npx webpack --mode development\` first (npm test does).`);
     }

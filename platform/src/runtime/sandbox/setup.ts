@@ -4,6 +4,7 @@
 // unless the operator allowed it: their code could read everyone's data.
 import type { Auth } from '../../auth/auth';
 import { conflict } from '../../errors';
+import { organizationCount } from '../../store/accounts';
 import type { Db } from '../../store/db';
 import { detectSandbox, SandboxSetting } from './detect';
 import { DeploymentLauncher, LauncherStatus } from './launcher';
@@ -42,8 +43,7 @@ export function guardSignups(auth: Auth, db: Db, launcher: DeploymentLauncher, o
   if (launcher.sandboxed || options.allowUnsandboxedTenants) return;
   const signup = auth.signup.bind(auth);
   auth.signup = async (email, password) => {
-    const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM organizations');
-    if (n > 0) {
+    if ((await organizationCount(db)) > 0) {
       throw conflict(
         "This platform runs deployments without an OS sandbox, so it takes no further organizations: their code could read the others' data. The operator can install bubblewrap, or start it with --allow-unsandboxed-tenants.",
       );
