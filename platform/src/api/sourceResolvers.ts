@@ -1,6 +1,6 @@
 // The source a version was pushed with: what there is and where to download it (services/source.ts).
 import { versionSource } from '../services/source';
-import type { ResolverMap } from './resolvers';
+import type { ResolverMap } from './context';
 import { version } from './shapes';
 
 export const sourceResolvers: ResolverMap = {

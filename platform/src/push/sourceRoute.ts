@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import { Caller, ORGANIZATION_HEADER } from '../auth/auth';
 import { allows, forbidden, needOf, PERMISSIONS } from '../api/permissions';
-import type { PlatformParts } from '../main';
+import type { PlatformParts } from '../parts';
 import { RouteHandler, sendError, sendFailure } from '../server';
 import { versionSource } from '../services/source';
 
