@@ -57,6 +57,18 @@ export interface GeneratedEntity extends GeneratedEntityRef {
  * primary key), and so is every field that cannot be stored or points at a left-out entity.
  */
 export function generatedEntities(model: DataModel): GeneratedEntity[] {
+  let entities = generatedByModel.get(model);
+  if (!entities) {
+    entities = computeGeneratedEntities(model);
+    generatedByModel.set(model, entities);
+  }
+  return entities;
+}
+
+/** A model is not changed once built: its entities are worked out once, for all the generators. */
+const generatedByModel = new WeakMap<DataModel, GeneratedEntity[]>();
+
+function computeGeneratedEntities(model: DataModel): GeneratedEntity[] {
   const refs = new Map<string, GeneratedEntityRef>();
   for (const entity of model.entities.values()) {
     const primary = entity.idFields[0];
@@ -85,8 +97,8 @@ function storedField(
   // A second ID field is an error the platform rules report; stored as the README says.
   if (field.kind === 'id') return { kind: 'column', field, type: 'character varying', array: false };
   if (field.kind === 'scalar' && field.columnType) {
-    const m = /^(.*?)(?:\((\d+)\))?(\[\])?$/.exec(field.columnType)!;
-    return { kind: 'column', field, type: m[1], length: m[2] ? Number(m[2]) : undefined, array: !!m[3] };
+    const { type, length, array } = columnTypeParts(field.columnType);
+    return { kind: 'column', field, type, length, array };
   }
   if (field.kind === 'enum') {
     const e = model.enums.get(field.typeName);
@@ -99,6 +111,73 @@ function storedField(
     return { kind: 'relation', field, relation: generatedRelation(self.entity, field, field.relation, target) };
   }
   return undefined;
+}
+
+const columnTypes = new Map<string, { type: string; length?: number; array: boolean }>();
+function columnTypeParts(columnType: string): { type: string; length?: number; array: boolean } {
+  let parts = columnTypes.get(columnType);
+  if (!parts) {
+    const m = /^(.*?)(?:\((\d+)\))?(\[\])?$/.exec(columnType)!;
+    parts = { type: m[1], length: m[2] ? Number(m[2]) : undefined, array: !!m[3] };
+    columnTypes.set(columnType, parts);
+  }
+  return parts;
+}
+
+/**
+ * Everything an entity's generated file and tables are made of, as one string: two entities with
+ * the same signature generate the same entity file (given the same TypeORM aliases) and the same
+ * tables. Generators keep their output by signature, so after an edit only the entities whose
+ * signature changed are generated again.
+ */
+export function entitySignature(entity: GeneratedEntity): string {
+  let sig = signatures.get(entity);
+  if (sig === undefined) {
+    const parts: unknown[] = [entity.entity.name, entity.primary.name];
+    for (const f of entity.fields) {
+      const field = f.field;
+      parts.push(f.kind, field.name, field.nonNull, field.unique, field.index);
+      if (f.kind === 'column') parts.push(f.type, f.length ?? null, f.array, f.enum?.name ?? null, field.default ?? null);
+      else if (f.kind === 'relation') {
+        const rel = f.relation;
+        parts.push(rel.kind, rel.target.entity.name, rel.target.primary.name, rel.inverse?.name ?? null, rel.owner, rel.onDelete);
+      }
+    }
+    sig = JSON.stringify(parts);
+    signatures.set(entity, sig);
+  }
+  return sig;
+}
+const signatures = new WeakMap<GeneratedEntity, string>();
+
+/**
+ * A bounded cache of generated output by signature: cleared when full (a schema has far fewer
+ * entities than the bound, so in use it never is).
+ */
+export class OutputCache<T> {
+  private readonly map = new Map<string, T>();
+  constructor(private readonly max = 5000) {}
+  get(key: string, make: () => T): T {
+    let value = this.map.get(key);
+    if (value === undefined) {
+      value = make();
+      if (this.map.size >= this.max) this.map.clear();
+      this.map.set(key, value);
+    }
+    return value;
+  }
+  clear(): void {
+    this.map.clear();
+  }
+}
+
+/** Freezes a generated value and everything in it: what a cache hands out again must not change. */
+export function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 /**

@@ -171,15 +171,80 @@ export function buildModel(doc: DocumentNode): DataModel {
   }
 
   const entities = new Map<string, Entity>();
+  const contexts = new Map<string, string>();
+  const contextOf = (typeName: string) => {
+    let c = contexts.get(typeName);
+    if (c === undefined) {
+      c = `${kinds.get(typeName) ?? ''}|${nonEntities.has(typeName) ? 1 : 0}|${enums.has(typeName) ? 1 : 0}`;
+      contexts.set(typeName, c);
+    }
+    return c;
+  };
   for (const [name, node] of objects) {
     if (nonEntities.has(name)) continue;
-    const fields: ModelField[] = [];
-    for (const f of [...(node.fields ?? []), ...(extraFields.get(name) ?? [])]) fields.push(mapField(f, kinds, nonEntities, enums));
+    const nodes = extraFields.has(name) ? [...(node.fields ?? []), ...extraFields.get(name)!] : (node.fields ?? []);
+    const fields = mappedEntityFields(node, nodes, contextOf, kinds, nonEntities, enums);
     const idFields = fields.filter((f) => f.kind === 'id');
     entities.set(name, { name, node, fields, idFields, renamedFrom: stringArgument(directive(node, 'renamedFrom'), 'name') });
   }
   pairRelations(entities);
   return { entities, enums, nonEntities, roots };
+}
+
+/**
+ * What a field maps to depends on its own node and on what its named type is (its kind, whether
+ * it is stored, whether it is an enum: its "context"). Both are kept per entity node and per field
+ * node, so after an edit only the fields of changed chunks, or of fields whose type changed nature,
+ * are mapped again; the analysis keeps the nodes of unchanged chunks. The kept fields are frozen
+ * and shared by every model built from then on, except relations: pairing sets those per model,
+ * so each model gets its own copy.
+ */
+const mappedFields = new WeakMap<FieldDefinitionNode, { context: string; field: ModelField }>();
+const mappedEntities = new WeakMap<
+  ObjectTypeDefinitionNode,
+  { nodes: readonly FieldDefinitionNode[]; contexts: string[]; fields: ModelField[] }
+>();
+
+function mappedEntityFields(
+  node: ObjectTypeDefinitionNode,
+  nodes: readonly FieldDefinitionNode[],
+  contextOf: (typeName: string) => string,
+  kinds: Map<string, DefinitionNode['kind']>,
+  nonEntities: Set<string>,
+  enums: Map<string, ModelEnum>,
+): ModelField[] {
+  const hit = mappedEntities.get(node);
+  let pristine: ModelField[] | undefined;
+  if (hit && hit.nodes.length === nodes.length) {
+    pristine = hit.fields;
+    for (let i = 0; i < nodes.length; i++) {
+      if (hit.nodes[i] !== nodes[i] || hit.contexts[i] !== contextOf(pristine[i].typeName)) {
+        pristine = undefined;
+        break;
+      }
+    }
+  }
+  if (!pristine) {
+    const contexts: string[] = [];
+    pristine = nodes.map((f) => {
+      const context = contextOf(namedTypeOf(f.type));
+      contexts.push(context);
+      let known = mappedFields.get(f);
+      if (!known || known.context !== context) {
+        known = { context, field: Object.freeze(mapField(f, kinds, nonEntities, enums)) };
+        mappedFields.set(f, known);
+      }
+      return known.field;
+    });
+    mappedEntities.set(node, { nodes: nodes.slice(), contexts, fields: pristine });
+  }
+  return pristine.map((f) => (f.relation ? { ...f, relation: { ...f.relation } } : f));
+}
+
+function namedTypeOf(type: TypeNode): string {
+  let t = type;
+  while (t.kind !== Kind.NAMED_TYPE) t = t.type;
+  return t.name.value;
 }
 
 function mapField(
@@ -252,9 +317,36 @@ function onDeleteOf(f: FieldDefinitionNode): ModelRelation['onDelete'] {
  * (then the field name), so the choice never depends on the order of the schema.
  */
 function pairRelations(entities: Map<string, Entity>): void {
-  const explicitOf = (f: ModelField) => stringArgument(directive(f.node, 'relation'), 'inverse');
+  const explicitOf = (f: ModelField) => explicitInverse(f.node);
   const partner = new Map<ModelField, ModelField>();
   const pointsBack = (f: ModelField, entity: Entity) => f.relation?.target === entity.name;
+  // Indexes over each entity's fields, in field order: the first field of a name, and the
+  // relation fields by target (what `fields.find` and `fields.filter` would visit, in order).
+  const byName = new Map<Entity, Map<string, ModelField>>();
+  const fieldNamed = (entity: Entity, name: string) => {
+    let m = byName.get(entity);
+    if (!m) {
+      m = new Map();
+      for (const f of entity.fields) if (!m.has(f.name)) m.set(f.name, f);
+      byName.set(entity, m);
+    }
+    return m.get(name);
+  };
+  const byTarget = new Map<Entity, Map<string, ModelField[]>>();
+  const relationsTo = (entity: Entity, target: string): ModelField[] => {
+    let m = byTarget.get(entity);
+    if (!m) {
+      m = new Map();
+      for (const f of entity.fields) {
+        if (!f.relation) continue;
+        const list = m.get(f.relation.target);
+        if (list) list.push(f);
+        else m.set(f.relation.target, [f]);
+      }
+      byTarget.set(entity, m);
+    }
+    return m.get(target) ?? [];
+  };
 
   // 1. Explicit pairs: @relation(inverse:) on one side, and the other side agrees or says nothing.
   // A field claimed by several fields pairs with none of them (whatever their order).
@@ -262,7 +354,8 @@ function pairRelations(entities: Map<string, Entity>): void {
   for (const entity of entities.values()) {
     for (const field of entity.fields) {
       const explicit = field.relation && explicitOf(field);
-      const inverse = explicit !== undefined && entities.get(field.relation!.target)?.fields.find((f) => f.name === explicit);
+      const targetEntity = explicit !== undefined ? entities.get(field.relation!.target) : undefined;
+      const inverse = targetEntity && fieldNamed(targetEntity, explicit!);
       if (inverse) claims.set(inverse, [...(claims.get(inverse) ?? []), field]);
     }
   }
@@ -273,7 +366,7 @@ function pairRelations(entities: Map<string, Entity>): void {
       if (!rel || explicit === undefined) continue;
       const target = entities.get(rel.target);
       if (!target) continue;
-      const inverse = target.fields.find((f) => f.name === explicit);
+      const inverse = fieldNamed(target, explicit);
       let problem: string | undefined;
       if (!inverse || !pointsBack(inverse, entity)) problem = `"${rel.target}" has no field "${explicit}" of type "${entity.name}"`;
       else if (inverse === field) problem = 'a field cannot be its own inverse';
@@ -302,8 +395,8 @@ function pairRelations(entities: Map<string, Entity>): void {
       const target = entities.get(rel.target);
       if (!target) continue;
       const free = (f: ModelField) => !partner.has(f) && explicitOf(f) === undefined;
-      const backs = target.fields.filter((f) => f !== field && pointsBack(f, entity) && free(f));
-      const siblings = entity.fields.filter((f) => f.relation?.target === rel.target && free(f));
+      const backs = relationsTo(target, entity.name).filter((f) => f !== field && free(f));
+      const siblings = relationsTo(entity, rel.target).filter(free);
       if (backs.length === 1 && siblings.length === 1) {
         partner.set(field, backs[0]);
         partner.set(backs[0], field);
@@ -335,6 +428,17 @@ function pairRelations(entities: Map<string, Entity>): void {
       }
     }
   }
+}
+
+/** A field's `@relation(inverse:)`, per node. */
+const explicitInverses = new WeakMap<FieldDefinitionNode, { value: string | undefined }>();
+function explicitInverse(node: FieldDefinitionNode): string | undefined {
+  let hit = explicitInverses.get(node);
+  if (!hit) {
+    hit = { value: stringArgument(directive(node, 'relation'), 'inverse') };
+    explicitInverses.set(node, hit);
+  }
+  return hit.value;
 }
 
 function ownsPair(type: string, field: string, otherType: string, otherField: string): boolean {
