@@ -84,7 +84,16 @@ function printCached(structure: SourceFileStructure, cache = true): string {
  * Entity files by the TypeORM aliases in use and the entity's signature (files.ts): an entity
  * whose signature is unchanged is not turned into a structure, let alone printed.
  */
-const entityTexts = new OutputCache<string>();
+const entityTexts = new Map<string, OutputCache<string>>();
+function textsFor(aliases: string): OutputCache<string> {
+  let texts = entityTexts.get(aliases);
+  if (!texts) {
+    if (entityTexts.size >= 16) entityTexts.clear();
+    texts = new OutputCache<string>();
+    entityTexts.set(aliases, texts);
+  }
+  return texts;
+}
 
 /** Forgets every generated entity file (tests compare with a generation from scratch). */
 export function clearEntityCaches(): void {
@@ -104,7 +113,7 @@ export function generateEntities(model: DataModel): GeneratedFile[] {
   const aliases = TYPEORM_NAMES.filter((n) => taken.has(n)).join(',');
   const files: GeneratedFile[] = [];
   for (const entity of entities) {
-    const content = entityTexts.get(`${aliases}\n${entitySignature(entity)}`, () => printCached(entityFile(entity, orm), false));
+    const content = textsFor(aliases).get(entitySignature(entity), () => printCached(entityFile(entity, orm), false));
     files.push({ path: `${ENTITIES_DIR}/${entity.entity.name}.ts`, content });
   }
   files.push(

@@ -77,15 +77,32 @@ function computeGeneratedEntities(model: DataModel): GeneratedEntity[] {
   const out: GeneratedEntity[] = [];
   for (const name of [...refs.keys()].sort()) {
     const ref = refs.get(name)!;
+    // What the entity's stored fields read besides the entity: the entities its relations point
+    // at and the enums its columns use. The model keeps unchanged entities and enums (the same
+    // objects), so an entity whose reads are all the same objects generates as it did.
+    const reads: unknown[] = [];
+    for (const field of ref.entity.fields) {
+      if (field.kind === 'relation' && field.relation) reads.push(refs.get(field.relation.target)?.entity ?? null);
+      else if (field.kind === 'enum') reads.push(model.enums.get(field.typeName) ?? null);
+    }
+    const known = generatedByEntity.get(ref.entity);
+    if (known && known.reads.length === reads.length && known.reads.every((x, i) => x === reads[i])) {
+      out.push(known.value);
+      continue;
+    }
     const fields: StoredField[] = [];
     for (const field of ref.entity.fields) {
       const stored = storedField(model, ref, field, refs);
       if (stored) fields.push(stored);
     }
-    out.push({ ...ref, fields });
+    const value = { ...ref, fields };
+    generatedByEntity.set(ref.entity, { reads, value });
+    out.push(value);
   }
   return out;
 }
+
+const generatedByEntity = new WeakMap<Entity, { reads: unknown[]; value: GeneratedEntity }>();
 
 function storedField(
   model: DataModel,
@@ -133,17 +150,19 @@ function columnTypeParts(columnType: string): { type: string; length?: number; a
 export function entitySignature(entity: GeneratedEntity): string {
   let sig = signatures.get(entity);
   if (sig === undefined) {
-    const parts: unknown[] = [entity.entity.name, entity.primary.name];
+    // Names are GraphQL names and types and options come from fixed sets, so "|" and ";" cannot
+    // occur in them; a default is any SQL text, so it is quoted.
+    sig = `${entity.entity.name}|${entity.primary.name}`;
     for (const f of entity.fields) {
       const field = f.field;
-      parts.push(f.kind, field.name, field.nonNull, field.unique, field.index);
-      if (f.kind === 'column') parts.push(f.type, f.length ?? null, f.array, f.enum?.name ?? null, field.default ?? null);
+      sig += `;${f.kind}|${field.name}|${+field.nonNull}${+field.unique}${+field.index}`;
+      if (f.kind === 'column')
+        sig += `|${f.type}|${f.length ?? ''}|${+f.array}|${f.enum?.name ?? ''}|${field.default === undefined ? '' : JSON.stringify(field.default)}`;
       else if (f.kind === 'relation') {
         const rel = f.relation;
-        parts.push(rel.kind, rel.target.entity.name, rel.target.primary.name, rel.inverse?.name ?? null, rel.owner, rel.onDelete);
+        sig += `|${rel.kind}|${rel.target.entity.name}|${rel.target.primary.name}|${rel.inverse?.name ?? ''}|${+rel.owner}|${rel.onDelete}`;
       }
     }
-    sig = JSON.stringify(parts);
     signatures.set(entity, sig);
   }
   return sig;

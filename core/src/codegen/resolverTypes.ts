@@ -62,6 +62,7 @@ export function clearResolverTypesCache(): void {
 type Read =
   | { of: 'roots'; value: string }
   | { of: 'definition'; name: string; value: Named | undefined }
+  | { of: 'kind'; name: string; value: Kind | undefined }
   | { of: 'fields'; name: string; value: readonly (FieldDefinitionNode | InputValueDefinitionNode)[] | undefined }
   | { of: 'implementors'; name: string; value: readonly string[] | undefined }
   | { of: 'entity' | 'entityEnum'; name: string; value: boolean };
@@ -126,6 +127,8 @@ class ResolverTypesWriter {
         return read.value === this.rootsKey();
       case 'definition':
         return this.definitions.get(read.name) === read.value;
+      case 'kind':
+        return this.definitions.get(read.name)?.kind === read.value;
       case 'fields':
         return sameList(this.fields.get(read.name), read.value);
       case 'implementors':
@@ -144,6 +147,13 @@ class ResolverTypesWriter {
   private definition(name: string): Named | undefined {
     const value = this.definitions.get(name);
     this.recorded.push({ of: 'definition', name, value });
+    return value;
+  }
+
+  /** What kind of type a name is: all a reference to it needs (an entity's fields do not matter). */
+  private kindOf(name: string): Kind | undefined {
+    const value = this.definitions.get(name)?.kind;
+    this.recorded.push({ of: 'kind', name, value });
     return value;
   }
 
@@ -285,8 +295,8 @@ class ResolverTypesWriter {
   }
 
   private namedType(name: string, side: 'input' | 'output'): string {
-    const def = this.definition(name);
-    if (!def || def.kind === Kind.SCALAR_TYPE_DEFINITION) {
+    const kind = this.kindOf(name);
+    if (kind === undefined || kind === Kind.SCALAR_TYPE_DEFINITION) {
       // A custom scalar is whatever its implementation makes of it.
       return SCALARS[name]?.[side] ?? 'unknown';
     }
@@ -294,7 +304,7 @@ class ResolverTypesWriter {
       this.importedEntities.add(name);
       return this.local(name);
     }
-    if (def.kind === Kind.ENUM_TYPE_DEFINITION && this.isEntityEnum(name)) {
+    if (kind === Kind.ENUM_TYPE_DEFINITION && this.isEntityEnum(name)) {
       this.importedEnums.add(name);
       return this.local(name);
     }
@@ -321,7 +331,7 @@ class ResolverTypesWriter {
         return `${doc}export type ${id} = ${members.length ? members.join(' | ') : 'never'};`;
       }
       case Kind.INTERFACE_TYPE_DEFINITION: {
-        const members = (this.implementorsOf(name) ?? []).filter((n) => this.definition(n)?.kind === Kind.OBJECT_TYPE_DEFINITION);
+        const members = (this.implementorsOf(name) ?? []).filter((n) => this.kindOf(n) === Kind.OBJECT_TYPE_DEFINITION);
         if (members.length)
           return `${doc}export type ${id} = ${[...new Set(members)].map((m) => this.namedType(m, 'output')).join(' | ')};`;
         return this.objectShape(name, id, doc);

@@ -156,12 +156,20 @@ export function buildModel(doc: DocumentNode): DataModel {
   for (const def of doc.definitions) {
     if (def.kind !== Kind.ENUM_TYPE_DEFINITION || enums.has(def.name.value)) continue;
     const values = [...(def.values ?? []), ...(extraValues.get(def.name.value) ?? [])];
-    enums.set(def.name.value, {
+    // The same nodes make the same enum: kept, so what is derived from it can be kept too.
+    const known = builtEnums.get(def);
+    if (known && sameNodes(known.values, values)) {
+      enums.set(def.name.value, known.value);
+      continue;
+    }
+    const value: ModelEnum = {
       name: def.name.value,
       node: def,
       renamedFrom: stringArgument(directive(def, 'renamedFrom'), 'name'),
       values: values.map((v) => ({ name: v.name.value, renamedFrom: stringArgument(directive(v, 'renamedFrom'), 'name') })),
-    });
+    };
+    builtEnums.set(def, { values, value });
+    enums.set(def.name.value, value);
   }
   const nonEntities = new Set<string>();
   const rootSet = new Set([roots.query, roots.mutation, roots.subscription]);
@@ -172,6 +180,7 @@ export function buildModel(doc: DocumentNode): DataModel {
 
   const entities = new Map<string, Entity>();
   const contexts = new Map<string, string>();
+  const pristineOf = new Map<string, ModelField[]>();
   const contextOf = (typeName: string) => {
     let c = contexts.get(typeName);
     if (c === undefined) {
@@ -183,11 +192,22 @@ export function buildModel(doc: DocumentNode): DataModel {
   for (const [name, node] of objects) {
     if (nonEntities.has(name)) continue;
     const nodes = extraFields.has(name) ? [...(node.fields ?? []), ...extraFields.get(name)!] : (node.fields ?? []);
-    const fields = mappedEntityFields(node, nodes, contextOf, kinds, nonEntities, enums);
+    const { pristine, fields } = mappedEntityFields(node, nodes, contextOf, kinds, nonEntities, enums);
     const idFields = fields.filter((f) => f.kind === 'id');
     entities.set(name, { name, node, fields, idFields, renamedFrom: stringArgument(directive(node, 'renamedFrom'), 'name') });
+    pristineOf.set(name, pristine);
   }
   pairRelations(entities);
+  // An entity made of the same fields, paired the same way, as the last model built from its node
+  // is that entity: the model hands out the same object, so what is derived from it is kept.
+  for (const [name, entity] of entities) {
+    const pristine = pristineOf.get(name)!;
+    const pairing = pairingOf(entity);
+    const known = builtEntities.get(entity.node);
+    if (known && known.pristine === pristine && known.pairing === pairing && known.entity.renamedFrom === entity.renamedFrom)
+      entities.set(name, known.entity);
+    else builtEntities.set(entity.node, { pristine, pairing, entity });
+  }
   return { entities, enums, nonEntities, roots };
 }
 
@@ -212,7 +232,7 @@ function mappedEntityFields(
   kinds: Map<string, DefinitionNode['kind']>,
   nonEntities: Set<string>,
   enums: Map<string, ModelEnum>,
-): ModelField[] {
+): { pristine: ModelField[]; fields: ModelField[] } {
   const hit = mappedEntities.get(node);
   let pristine: ModelField[] | undefined;
   if (hit && hit.nodes.length === nodes.length) {
@@ -238,7 +258,25 @@ function mappedEntityFields(
     });
     mappedEntities.set(node, { nodes: nodes.slice(), contexts, fields: pristine });
   }
-  return pristine.map((f) => (f.relation ? { ...f, relation: { ...f.relation } } : f));
+  return { pristine, fields: pristine.map((f) => (f.relation ? { ...f, relation: { ...f.relation } } : f)) };
+}
+
+/** The last enum built from each enum node, with the value nodes it was built from. */
+const builtEnums = new WeakMap<EnumTypeDefinitionNode, { values: readonly EnumValueDefinitionNode[]; value: ModelEnum }>();
+/** The last entity built from each object type node: its kept fields and what pairing made of them. */
+const builtEntities = new WeakMap<ObjectTypeDefinitionNode, { pristine: ModelField[]; pairing: string; entity: Entity }>();
+
+const sameNodes = <T>(a: readonly T[], b: readonly T[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** Everything pairRelations decides for an entity's relation fields, as one string. */
+function pairingOf(entity: Entity): string {
+  let out = '';
+  for (const f of entity.fields) {
+    const r = f.relation;
+    if (!r) continue;
+    out += `${r.kind}|${+r.owner}|${r.inverse ?? ''}|${r.ambiguousWith?.join(',') ?? '-'}|${JSON.stringify([r.badInverse, r.badInverseReason])};`;
+  }
+  return out;
 }
 
 function namedTypeOf(type: TypeNode): string {
@@ -348,84 +386,77 @@ function pairRelations(entities: Map<string, Entity>): void {
     return m.get(target) ?? [];
   };
 
+  // The relation fields, in entity and field order: every step below skips the other fields.
+  const relations: { entity: Entity; field: ModelField; rel: ModelRelation; explicit: string | undefined }[] = [];
+  for (const entity of entities.values())
+    for (const field of entity.fields)
+      if (field.relation) relations.push({ entity, field, rel: field.relation, explicit: explicitOf(field) });
+
   // 1. Explicit pairs: @relation(inverse:) on one side, and the other side agrees or says nothing.
   // A field claimed by several fields pairs with none of them (whatever their order).
   const claims = new Map<ModelField, ModelField[]>();
-  for (const entity of entities.values()) {
-    for (const field of entity.fields) {
-      const explicit = field.relation && explicitOf(field);
-      const targetEntity = explicit !== undefined ? entities.get(field.relation!.target) : undefined;
-      const inverse = targetEntity && fieldNamed(targetEntity, explicit!);
-      if (inverse) claims.set(inverse, [...(claims.get(inverse) ?? []), field]);
-    }
+  for (const { field, rel, explicit } of relations) {
+    const targetEntity = explicit !== undefined ? entities.get(rel.target) : undefined;
+    const inverse = targetEntity && fieldNamed(targetEntity, explicit!);
+    if (inverse) claims.set(inverse, [...(claims.get(inverse) ?? []), field]);
   }
-  for (const entity of entities.values()) {
-    for (const field of entity.fields) {
-      const rel = field.relation;
-      const explicit = rel && explicitOf(field);
-      if (!rel || explicit === undefined) continue;
-      const target = entities.get(rel.target);
-      if (!target) continue;
-      const inverse = fieldNamed(target, explicit);
-      let problem: string | undefined;
-      if (!inverse || !pointsBack(inverse, entity)) problem = `"${rel.target}" has no field "${explicit}" of type "${entity.name}"`;
-      else if (inverse === field) problem = 'a field cannot be its own inverse';
-      else if (explicitOf(inverse) !== undefined && explicitOf(inverse) !== field.name)
-        problem = `"${rel.target}.${explicit}" names "${explicitOf(inverse)}" as its inverse`;
-      else if (claims.get(inverse)!.length > 1)
-        problem = `"${rel.target}.${explicit}" is named as the inverse by ${claims
-          .get(inverse)!
-          .map((f) => `"${f.name}"`)
-          .join(' and ')}`;
-      if (problem) {
-        rel.badInverse = explicit;
-        rel.badInverseReason = problem;
-        continue;
-      }
-      partner.set(field, inverse!);
-      partner.set(inverse!, field);
+  for (const { entity, field, rel, explicit } of relations) {
+    if (explicit === undefined) continue;
+    const target = entities.get(rel.target);
+    if (!target) continue;
+    const inverse = fieldNamed(target, explicit);
+    let problem: string | undefined;
+    if (!inverse || !pointsBack(inverse, entity)) problem = `"${rel.target}" has no field "${explicit}" of type "${entity.name}"`;
+    else if (inverse === field) problem = 'a field cannot be its own inverse';
+    else if (explicitOf(inverse) !== undefined && explicitOf(inverse) !== field.name)
+      problem = `"${rel.target}.${explicit}" names "${explicitOf(inverse)}" as its inverse`;
+    else if (claims.get(inverse)!.length > 1)
+      problem = `"${rel.target}.${explicit}" is named as the inverse by ${claims
+        .get(inverse)!
+        .map((f) => `"${f.name}"`)
+        .join(' and ')}`;
+    if (problem) {
+      rel.badInverse = explicit;
+      rel.badInverseReason = problem;
+      continue;
     }
+    partner.set(field, inverse!);
+    partner.set(inverse!, field);
   }
 
   // 2. Implicit pairs: the only free field on each side that points at the other.
-  for (const entity of entities.values()) {
-    for (const field of entity.fields) {
-      const rel = field.relation;
-      if (!rel || partner.has(field) || explicitOf(field) !== undefined) continue;
-      const target = entities.get(rel.target);
-      if (!target) continue;
-      const free = (f: ModelField) => !partner.has(f) && explicitOf(f) === undefined;
-      const backs = relationsTo(target, entity.name).filter((f) => f !== field && free(f));
-      const siblings = relationsTo(entity, rel.target).filter(free);
-      if (backs.length === 1 && siblings.length === 1) {
-        partner.set(field, backs[0]);
-        partner.set(backs[0], field);
-      } else if (backs.length >= 1) {
-        rel.ambiguousWith = backs.map((b) => b.name);
-      }
+  const free = (f: ModelField) => !partner.has(f) && explicitOf(f) === undefined;
+  for (const { entity, field, rel, explicit } of relations) {
+    if (partner.has(field) || explicit !== undefined) continue;
+    const target = entities.get(rel.target);
+    if (!target) continue;
+    const backs = relationsTo(target, entity.name).filter((f) => f !== field && free(f));
+    const siblings = relationsTo(entity, rel.target).filter(free);
+    if (backs.length === 1 && siblings.length === 1) {
+      partner.set(field, backs[0]);
+      partner.set(backs[0], field);
+    } else if (backs.length >= 1) {
+      rel.ambiguousWith = backs.map((b) => b.name);
     }
   }
 
   // 3. Kinds and owners.
-  for (const entity of entities.values()) {
-    for (const field of entity.fields) {
-      const rel = field.relation;
-      const inverse = partner.get(field);
-      if (!rel || !inverse) continue;
-      rel.inverse = inverse.name;
-      if (field.list && inverse.list) {
-        rel.kind = 'many-to-many';
-        rel.owner = ownsPair(entity.name, field.name, rel.target, inverse.name);
-      } else if (field.list) {
-        rel.kind = 'one-to-many';
-        rel.owner = false;
-      } else if (inverse.list) {
-        rel.kind = 'many-to-one';
-        rel.owner = true;
-      } else {
-        rel.kind = 'one-to-one';
-        rel.owner = ownsPair(entity.name, field.name, rel.target, inverse.name);
-      }
+  for (const { entity, field, rel } of relations) {
+    const inverse = partner.get(field);
+    if (!inverse) continue;
+    rel.inverse = inverse.name;
+    if (field.list && inverse.list) {
+      rel.kind = 'many-to-many';
+      rel.owner = ownsPair(entity.name, field.name, rel.target, inverse.name);
+    } else if (field.list) {
+      rel.kind = 'one-to-many';
+      rel.owner = false;
+    } else if (inverse.list) {
+      rel.kind = 'many-to-one';
+      rel.owner = true;
+    } else {
+      rel.kind = 'one-to-one';
+      rel.owner = ownsPair(entity.name, field.name, rel.target, inverse.name);
     }
   }
 }
