@@ -6,7 +6,10 @@ import type { MigrationWarning } from '../../core/src/codegen/migrations/types';
 import { CodegenHost } from '../../servicefs/src/codegen';
 
 export type WorkerRequest =
-  { id: number; kind: 'write'; root: string; schema: string; commit: boolean } | { id: number; kind: 'forget'; file: string };
+  | { id: number; kind: 'write'; root: string; schema: string; commit: boolean }
+  /** Generate without writing, while the language server validates the same text: a write of it that follows is then quick. */
+  | { id: number; kind: 'prepare'; root: string; schema: string }
+  | { id: number; kind: 'forget'; file: string };
 
 export type WorkerResponse =
   | { id: number; ok: true; written: string[]; deleted: string[]; migration?: string; planEmpty: boolean; warnings: MigrationWarning[] }
@@ -27,6 +30,10 @@ async function handle(request: WorkerRequest): Promise<WorkerResponse> {
     analyses.set(request.root, analysis);
   }
   analysis.update(request.schema);
+  if (request.kind === 'prepare') {
+    await host.prepare({ root: request.root }, analysis.documentWithPrelude());
+    return { id: request.id, ok: true, written: [], deleted: [], planEmpty: true, warnings: [] };
+  }
   const result = await host.write({ root: request.root }, analysis.documentWithPrelude(), request.commit);
   return {
     id: request.id,
