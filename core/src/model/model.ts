@@ -178,9 +178,7 @@ export function buildModel(doc: DocumentNode): DataModel {
     if (rootSet.has(name) || transient) nonEntities.add(name);
   }
 
-  const entities = new Map<string, Entity>();
   const contexts = new Map<string, string>();
-  const pristineOf = new Map<string, ModelField[]>();
   const contextOf = (typeName: string) => {
     let c = contexts.get(typeName);
     if (c === undefined) {
@@ -189,26 +187,117 @@ export function buildModel(doc: DocumentNode): DataModel {
     }
     return c;
   };
+  const mapped: MappedEntity[] = [];
   for (const [name, node] of objects) {
     if (nonEntities.has(name)) continue;
     const nodes = extraFields.has(name) ? [...(node.fields ?? []), ...extraFields.get(name)!] : (node.fields ?? []);
-    const { pristine, fields } = mappedEntityFields(node, nodes, contextOf, kinds, nonEntities, enums);
-    const idFields = fields.filter((f) => f.kind === 'id');
-    entities.set(name, { name, node, fields, idFields, renamedFrom: stringArgument(directive(node, 'renamedFrom'), 'name') });
-    pristineOf.set(name, pristine);
+    mapped.push({ name, node, ...mappedEntityFields(node, nodes, contextOf, kinds, nonEntities, enums) });
   }
-  pairRelations(entities);
+  const pairing = pairingOf(mapped);
   // An entity made of the same fields, paired the same way, as the last model built from its node
   // is that entity: the model hands out the same object, so what is derived from it is kept.
-  for (const [name, entity] of entities) {
-    const pristine = pristineOf.get(name)!;
-    const pairing = pairingOf(entity);
-    const known = builtEntities.get(entity.node);
-    if (known && known.pristine === pristine && known.pairing === pairing && known.entity.renamedFrom === entity.renamedFrom)
+  const entities = new Map<string, Entity>();
+  for (const { name, node, fields: pristine, relations } of mapped) {
+    const renamedFrom = stringArgument(directive(node, 'renamedFrom'), 'name');
+    const paired = relations.map((f) => pairing.get(f));
+    const known = builtEntities.get(node);
+    if (
+      known &&
+      known.pristine === pristine &&
+      known.entity.renamedFrom === renamedFrom &&
+      known.paired.every((p, i) => samePairing(p, paired[i]))
+    ) {
       entities.set(name, known.entity);
-    else builtEntities.set(entity.node, { pristine, pairing, entity });
+      continue;
+    }
+    const fields = pristine.map((f) => (f.relation ? { ...f, relation: Object.assign({ ...f.relation }, pairing.get(f)) } : f));
+    const entity: Entity = { name, node, fields, idFields: fields.filter((f) => f.kind === 'id'), renamedFrom };
+    builtEntities.set(node, { pristine, paired, entity });
+    entities.set(name, entity);
   }
   return { entities, enums, nonEntities, roots };
+}
+
+/** An entity's fields as mapped before pairing: kept per node, shared by every model. */
+interface MappedEntity {
+  name: string;
+  node: ObjectTypeDefinitionNode;
+  fields: ModelField[];
+  /** Its relation fields, in field order. */
+  relations: ModelField[];
+}
+
+/** What pairing decides for a relation field (the keys in the order pairing sets them). */
+type Pairing = Partial<Pick<ModelRelation, 'badInverse' | 'badInverseReason' | 'ambiguousWith' | 'inverse' | 'kind' | 'owner'>>;
+
+function samePairing(a: Pairing | undefined, b: Pairing | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  return (
+    a.badInverse === b.badInverse &&
+    a.badInverseReason === b.badInverseReason &&
+    a.inverse === b.inverse &&
+    a.kind === b.kind &&
+    a.owner === b.owner &&
+    (a.ambiguousWith === b.ambiguousWith || (!!a.ambiguousWith && !!b.ambiguousWith && sameNodes(a.ambiguousWith, b.ambiguousWith)))
+  );
+}
+
+/**
+ * The last pairing, by what it read: each relation field's entity, name, target, list-ness and
+ * explicit inverse, and which field that inverse names. An edit that changes none of these (a
+ * column added, say) pairs exactly as before, though the edited type's fields are new nodes.
+ */
+let lastPairing: { key: string; decisions: (Pairing | undefined)[] } | undefined;
+
+/** Forgets the last pairing (tests compare with a model built from scratch; the rest goes with the nodes). */
+export function clearModelCaches(): void {
+  lastPairing = undefined;
+}
+
+function pairingOf(mapped: MappedEntity[]): Map<ModelField, Pairing> {
+  const relations: ModelField[] = [];
+  const owners: MappedEntity[] = [];
+  const seen = new Set<string>();
+  for (const m of mapped) {
+    if (seen.has(m.name)) continue; // pairing sees the first entity of a name
+    seen.add(m.name);
+    for (const f of m.relations) {
+      relations.push(f);
+      owners.push(m);
+    }
+  }
+  const index = new Map(relations.map((f, i) => [f, i]));
+  const byName = new Map<string, MappedEntity>();
+  for (const m of mapped) if (!byName.has(m.name)) byName.set(m.name, m);
+  let key = '';
+  relations.forEach((f, i) => {
+    const explicit = explicitInverse(f.node);
+    key += `${owners[i].name}|${f.name}|${f.relation!.target}|${+f.list}`;
+    if (explicit !== undefined) {
+      const named = byName.get(f.relation!.target)?.fields.find((x) => x.name === explicit);
+      key += `|${JSON.stringify(explicit)}|${named ? (index.get(named) ?? 'scalar') : 'none'}`;
+    }
+    key += ';';
+  });
+  let decisions: (Pairing | undefined)[];
+  if (lastPairing?.key === key) decisions = lastPairing.decisions;
+  else {
+    const decided = pairRelations(mapped);
+    // Frozen: every model until the next change of these fields shares them.
+    decisions = relations.map((f) => {
+      const d = decided.get(f);
+      if (d?.ambiguousWith) Object.freeze(d.ambiguousWith);
+      return d && Object.freeze(d);
+    });
+    lastPairing = { key, decisions };
+  }
+  const out = new Map<ModelField, Pairing>();
+  relations.forEach((f, i) => {
+    const d = decisions[i];
+    if (d) out.set(f, d);
+  });
+  return out;
 }
 
 /**
@@ -222,7 +311,7 @@ export function buildModel(doc: DocumentNode): DataModel {
 const mappedFields = new WeakMap<FieldDefinitionNode, { context: string; field: ModelField }>();
 const mappedEntities = new WeakMap<
   ObjectTypeDefinitionNode,
-  { nodes: readonly FieldDefinitionNode[]; contexts: string[]; fields: ModelField[] }
+  { nodes: readonly FieldDefinitionNode[]; contexts: string[]; fields: ModelField[]; relations: ModelField[] }
 >();
 
 function mappedEntityFields(
@@ -232,7 +321,7 @@ function mappedEntityFields(
   kinds: Map<string, DefinitionNode['kind']>,
   nonEntities: Set<string>,
   enums: Map<string, ModelEnum>,
-): { pristine: ModelField[]; fields: ModelField[] } {
+): { fields: ModelField[]; relations: ModelField[] } {
   const hit = mappedEntities.get(node);
   let pristine: ModelField[] | undefined;
   if (hit && hit.nodes.length === nodes.length) {
@@ -256,28 +345,17 @@ function mappedEntityFields(
       }
       return known.field;
     });
-    mappedEntities.set(node, { nodes: nodes.slice(), contexts, fields: pristine });
+    mappedEntities.set(node, { nodes: nodes.slice(), contexts, fields: pristine, relations: pristine.filter((f) => f.relation) });
   }
-  return { pristine, fields: pristine.map((f) => (f.relation ? { ...f, relation: { ...f.relation } } : f)) };
+  return { fields: pristine, relations: mappedEntities.get(node)!.relations };
 }
 
 /** The last enum built from each enum node, with the value nodes it was built from. */
 const builtEnums = new WeakMap<EnumTypeDefinitionNode, { values: readonly EnumValueDefinitionNode[]; value: ModelEnum }>();
 /** The last entity built from each object type node: its kept fields and what pairing made of them. */
-const builtEntities = new WeakMap<ObjectTypeDefinitionNode, { pristine: ModelField[]; pairing: string; entity: Entity }>();
+const builtEntities = new WeakMap<ObjectTypeDefinitionNode, { pristine: ModelField[]; paired: (Pairing | undefined)[]; entity: Entity }>();
 
 const sameNodes = <T>(a: readonly T[], b: readonly T[]) => a.length === b.length && a.every((x, i) => x === b[i]);
-
-/** Everything pairRelations decides for an entity's relation fields, as one string. */
-function pairingOf(entity: Entity): string {
-  let out = '';
-  for (const f of entity.fields) {
-    const r = f.relation;
-    if (!r) continue;
-    out += `${r.kind}|${+r.owner}|${r.inverse ?? ''}|${r.ambiguousWith?.join(',') ?? '-'}|${JSON.stringify([r.badInverse, r.badInverseReason])};`;
-  }
-  return out;
-}
 
 function namedTypeOf(type: TypeNode): string {
   let t = type;
@@ -354,14 +432,26 @@ function onDeleteOf(f: FieldDefinitionNode): ModelRelation['onDelete'] {
  * The owner of a one-to-one or many-to-many pair is the side whose type name sorts first
  * (then the field name), so the choice never depends on the order of the schema.
  */
-function pairRelations(entities: Map<string, Entity>): void {
+function pairRelations(mapped: MappedEntity[]): Map<ModelField, Pairing> {
+  const entities = new Map<string, MappedEntity>();
+  for (const m of mapped) if (!entities.has(m.name)) entities.set(m.name, m);
+  // Decisions go here, not into the fields: those are shared by every model.
+  const decided = new Map<ModelField, Pairing>();
+  const decide = (f: ModelField): Pairing => {
+    let d = decided.get(f);
+    if (!d) {
+      d = {};
+      decided.set(f, d);
+    }
+    return d;
+  };
   const explicitOf = (f: ModelField) => explicitInverse(f.node);
   const partner = new Map<ModelField, ModelField>();
-  const pointsBack = (f: ModelField, entity: Entity) => f.relation?.target === entity.name;
+  const pointsBack = (f: ModelField, entity: MappedEntity) => f.relation?.target === entity.name;
   // Indexes over each entity's fields, in field order: the first field of a name, and the
   // relation fields by target (what `fields.find` and `fields.filter` would visit, in order).
-  const byName = new Map<Entity, Map<string, ModelField>>();
-  const fieldNamed = (entity: Entity, name: string) => {
+  const byName = new Map<MappedEntity, Map<string, ModelField>>();
+  const fieldNamed = (entity: MappedEntity, name: string) => {
     let m = byName.get(entity);
     if (!m) {
       m = new Map();
@@ -370,8 +460,8 @@ function pairRelations(entities: Map<string, Entity>): void {
     }
     return m.get(name);
   };
-  const byTarget = new Map<Entity, Map<string, ModelField[]>>();
-  const relationsTo = (entity: Entity, target: string): ModelField[] => {
+  const byTarget = new Map<MappedEntity, Map<string, ModelField[]>>();
+  const relationsTo = (entity: MappedEntity, target: string): ModelField[] => {
     let m = byTarget.get(entity);
     if (!m) {
       m = new Map();
@@ -387,10 +477,9 @@ function pairRelations(entities: Map<string, Entity>): void {
   };
 
   // The relation fields, in entity and field order: every step below skips the other fields.
-  const relations: { entity: Entity; field: ModelField; rel: ModelRelation; explicit: string | undefined }[] = [];
+  const relations: { entity: MappedEntity; field: ModelField; rel: ModelRelation; explicit: string | undefined }[] = [];
   for (const entity of entities.values())
-    for (const field of entity.fields)
-      if (field.relation) relations.push({ entity, field, rel: field.relation, explicit: explicitOf(field) });
+    for (const field of entity.relations) relations.push({ entity, field, rel: field.relation!, explicit: explicitOf(field) });
 
   // 1. Explicit pairs: @relation(inverse:) on one side, and the other side agrees or says nothing.
   // A field claimed by several fields pairs with none of them (whatever their order).
@@ -416,8 +505,8 @@ function pairRelations(entities: Map<string, Entity>): void {
         .map((f) => `"${f.name}"`)
         .join(' and ')}`;
     if (problem) {
-      rel.badInverse = explicit;
-      rel.badInverseReason = problem;
+      decide(field).badInverse = explicit;
+      decide(field).badInverseReason = problem;
       continue;
     }
     partner.set(field, inverse!);
@@ -436,7 +525,7 @@ function pairRelations(entities: Map<string, Entity>): void {
       partner.set(field, backs[0]);
       partner.set(backs[0], field);
     } else if (backs.length >= 1) {
-      rel.ambiguousWith = backs.map((b) => b.name);
+      decide(field).ambiguousWith = backs.map((b) => b.name);
     }
   }
 
@@ -444,21 +533,23 @@ function pairRelations(entities: Map<string, Entity>): void {
   for (const { entity, field, rel } of relations) {
     const inverse = partner.get(field);
     if (!inverse) continue;
-    rel.inverse = inverse.name;
+    const d = decide(field);
+    d.inverse = inverse.name;
     if (field.list && inverse.list) {
-      rel.kind = 'many-to-many';
-      rel.owner = ownsPair(entity.name, field.name, rel.target, inverse.name);
+      d.kind = 'many-to-many';
+      d.owner = ownsPair(entity.name, field.name, rel.target, inverse.name);
     } else if (field.list) {
-      rel.kind = 'one-to-many';
-      rel.owner = false;
+      d.kind = 'one-to-many';
+      d.owner = false;
     } else if (inverse.list) {
-      rel.kind = 'many-to-one';
-      rel.owner = true;
+      d.kind = 'many-to-one';
+      d.owner = true;
     } else {
-      rel.kind = 'one-to-one';
-      rel.owner = ownsPair(entity.name, field.name, rel.target, inverse.name);
+      d.kind = 'one-to-one';
+      d.owner = ownsPair(entity.name, field.name, rel.target, inverse.name);
     }
   }
+  return decided;
 }
 
 /** A field's `@relation(inverse:)`, per node. */
