@@ -81,7 +81,7 @@ export function narrowToChanges(previous: DbSchema, next: DbSchema, renames: Ren
  * keeps per entity): an edit then compares the text of one or two tables afresh, not all of them.
  */
 const texts = new WeakMap<object, string>();
-function jsonOf(value: object): string {
+export function jsonOf(value: object): string {
   if (!Object.isFrozen(value)) return JSON.stringify(value);
   let text = texts.get(value);
   if (text === undefined) {
