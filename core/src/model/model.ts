@@ -187,11 +187,12 @@ export function buildModel(doc: DocumentNode): DataModel {
     }
     return c;
   };
+  const world = worldOf(kinds, nonEntities, enums);
   const mapped: MappedEntity[] = [];
   for (const [name, node] of objects) {
     if (nonEntities.has(name)) continue;
     const nodes = extraFields.has(name) ? [...(node.fields ?? []), ...extraFields.get(name)!] : (node.fields ?? []);
-    mapped.push({ name, node, ...mappedEntityFields(node, nodes, contextOf, kinds, nonEntities, enums) });
+    mapped.push({ name, node, ...mappedEntityFields(node, nodes, world, contextOf, kinds, nonEntities, enums) });
   }
   const pairing = pairingOf(mapped);
   // An entity made of the same fields, paired the same way, as the last model built from its node
@@ -311,12 +312,36 @@ function pairingOf(mapped: MappedEntity[]): Map<ModelField, Pairing> {
 const mappedFields = new WeakMap<FieldDefinitionNode, { context: string; field: ModelField }>();
 const mappedEntities = new WeakMap<
   ObjectTypeDefinitionNode,
-  { nodes: readonly FieldDefinitionNode[]; contexts: string[]; fields: ModelField[]; relations: ModelField[] }
+  { nodes: readonly FieldDefinitionNode[]; contexts: string[]; world: number; fields: ModelField[]; relations: ModelField[] }
 >();
+
+/**
+ * Every field's context at once: the names declared, with their kinds, the types not stored and
+ * the enums, as a small number (the same for the same declarations). An entity's fields kept under
+ * the same number need no context compared one by one.
+ */
+function worldOf(kinds: Map<string, DefinitionNode['kind']>, nonEntities: Set<string>, enums: Map<string, ModelEnum>): number {
+  let key = '';
+  for (const [name, kind] of kinds) key += `${name}:${kind};`;
+  key += '|';
+  for (const name of nonEntities) key += `${name};`;
+  key += '|';
+  for (const name of enums.keys()) key += `${name};`;
+  let id = worlds.get(key);
+  if (id === undefined) {
+    if (worlds.size >= 64) worlds.clear();
+    id = ++lastWorld;
+    worlds.set(key, id);
+  }
+  return id;
+}
+const worlds = new Map<string, number>();
+let lastWorld = 0;
 
 function mappedEntityFields(
   node: ObjectTypeDefinitionNode,
   nodes: readonly FieldDefinitionNode[],
+  world: number,
   contextOf: (typeName: string) => string,
   kinds: Map<string, DefinitionNode['kind']>,
   nonEntities: Set<string>,
@@ -326,12 +351,14 @@ function mappedEntityFields(
   let pristine: ModelField[] | undefined;
   if (hit && hit.nodes.length === nodes.length) {
     pristine = hit.fields;
+    const sameWorld = hit.world === world;
     for (let i = 0; i < nodes.length; i++) {
-      if (hit.nodes[i] !== nodes[i] || hit.contexts[i] !== contextOf(pristine[i].typeName)) {
+      if (hit.nodes[i] !== nodes[i] || (!sameWorld && hit.contexts[i] !== contextOf(pristine[i].typeName))) {
         pristine = undefined;
         break;
       }
     }
+    if (pristine) hit.world = world;
   }
   if (!pristine) {
     const contexts: string[] = [];
@@ -345,7 +372,7 @@ function mappedEntityFields(
       }
       return known.field;
     });
-    mappedEntities.set(node, { nodes: nodes.slice(), contexts, fields: pristine, relations: pristine.filter((f) => f.relation) });
+    mappedEntities.set(node, { nodes: nodes.slice(), contexts, world, fields: pristine, relations: pristine.filter((f) => f.relation) });
   }
   return { fields: pristine, relations: mappedEntities.get(node)!.relations };
 }
