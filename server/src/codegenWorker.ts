@@ -24,6 +24,9 @@ async function handle(request: WorkerRequest): Promise<WorkerResponse> {
     host.forget(request.file);
     return { id: request.id, ok: true, written: [], deleted: [], planEmpty: true, warnings: [] };
   }
+  // A prepare superseded by a later request for the folder (typing outran generation) is skipped.
+  if (request.kind === 'prepare' && newest.get(request.root) !== request.id)
+    return { id: request.id, ok: true, written: [], deleted: [], planEmpty: true, warnings: [] };
   let analysis = analyses.get(request.root);
   if (!analysis) {
     analysis = new SchemaAnalysis({ prelude: true });
@@ -48,7 +51,10 @@ async function handle(request: WorkerRequest): Promise<WorkerResponse> {
 
 // Requests run one at a time, in order: two writes of the same folder never interleave.
 let queue: Promise<unknown> = Promise.resolve();
+/** The last request that arrived per folder. */
+const newest = new Map<string, number>();
 process.on('message', (request: WorkerRequest) => {
+  if (request.kind !== 'forget') newest.set(request.root, request.id);
   queue = queue.then(async () => {
     let response: WorkerResponse;
     try {
