@@ -53,7 +53,14 @@ export function snapshotBuild(dir: string, repo = REPO): BuildSnapshot {
       .slice(0, 10);
     return `dist/${f} built ${stat.mtime.toISOString()}, ${(stat.size / 1024 / 1024).toFixed(2)} MB, sha1 ${hash}`;
   };
-  const built = Math.min(fs.statSync(path.join(dist, 'cli.js')).mtimeMs, fs.statSync(path.join(dist, 'server.js')).mtimeMs);
+  // webpack leaves an output file alone when its content is the same, so the build's time is that of
+  // the newest bundle file, not of cli.js or server.js.
+  const built = Math.max(
+    ...fs
+      .readdirSync(dist)
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => fs.statSync(path.join(dist, f)).mtimeMs),
+  );
   const newerSources: string[] = [];
   for (const d of ['core/src', 'server/src', 'cli/src']) {
     if (!fs.existsSync(path.join(repo, d))) continue; // a copy of dist/ alone
