@@ -250,6 +250,8 @@ function samePairing(a: Pairing | undefined, b: Pairing | undefined): boolean {
  * column added, say) pairs exactly as before, though the edited type's fields are new nodes.
  */
 let lastPairing: { key: string; decisions: (Pairing | undefined)[] } | undefined;
+/** Each entity's part of the pairing key, by its kept relation fields (which belong to one type node). */
+const relationKeys = new WeakMap<ModelField[], string>();
 
 /** Forgets the last pairing (tests compare with a model built from scratch; the rest goes with the nodes). */
 export function clearModelCaches(): void {
@@ -258,29 +260,42 @@ export function clearModelCaches(): void {
 
 function pairingOf(mapped: MappedEntity[]): Map<ModelField, Pairing> {
   const relations: ModelField[] = [];
-  const owners: MappedEntity[] = [];
   const seen = new Set<string>();
   for (const m of mapped) {
     if (seen.has(m.name)) continue; // pairing sees the first entity of a name
     seen.add(m.name);
-    for (const f of m.relations) {
-      relations.push(f);
-      owners.push(m);
+    for (const f of m.relations) relations.push(f);
+  }
+  let key = '';
+  let explicit = false;
+  seen.clear();
+  for (const m of mapped) {
+    if (seen.has(m.name)) continue;
+    seen.add(m.name);
+    let part = relationKeys.get(m.relations);
+    if (part === undefined) {
+      part = m.name;
+      for (const f of m.relations) {
+        const inverse = explicitInverse(f.node);
+        part += `|${f.name}|${f.relation!.target}|${+f.list}${inverse === undefined ? '' : `|${JSON.stringify(inverse)}`};`;
+      }
+      relationKeys.set(m.relations, part);
+    }
+    key += part + '\n';
+    if (!explicit) explicit = m.relations.some((f) => explicitInverse(f.node) !== undefined);
+  }
+  if (explicit) {
+    // Which field each explicit inverse names: a relation field (by its place) or another field.
+    const index = new Map(relations.map((f, i) => [f, i]));
+    const byName = new Map<string, MappedEntity>();
+    for (const m of mapped) if (!byName.has(m.name)) byName.set(m.name, m);
+    for (const f of relations) {
+      const inverse = explicitInverse(f.node);
+      if (inverse === undefined) continue;
+      const named = byName.get(f.relation!.target)?.fields.find((x) => x.name === inverse);
+      key += `${named ? (index.get(named) ?? 'scalar') : 'none'};`;
     }
   }
-  const index = new Map(relations.map((f, i) => [f, i]));
-  const byName = new Map<string, MappedEntity>();
-  for (const m of mapped) if (!byName.has(m.name)) byName.set(m.name, m);
-  let key = '';
-  relations.forEach((f, i) => {
-    const explicit = explicitInverse(f.node);
-    key += `${owners[i].name}|${f.name}|${f.relation!.target}|${+f.list}`;
-    if (explicit !== undefined) {
-      const named = byName.get(f.relation!.target)?.fields.find((x) => x.name === explicit);
-      key += `|${JSON.stringify(explicit)}|${named ? (index.get(named) ?? 'scalar') : 'none'}`;
-    }
-    key += ';';
-  });
   let decisions: (Pairing | undefined)[];
   if (lastPairing?.key === key) decisions = lastPairing.decisions;
   else {
