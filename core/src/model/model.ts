@@ -321,8 +321,8 @@ function pairingOf(mapped: MappedEntity[]): Map<ModelField, Pairing> {
  * it is stored, whether it is an enum: its "context"). Both are kept per entity node and per field
  * node, so after an edit only the fields of changed chunks, or of fields whose type changed nature,
  * are mapped again; the analysis keeps the nodes of unchanged chunks. The kept fields are frozen
- * and shared by every model built from then on, except relations: pairing sets those per model,
- * so each model gets its own copy.
+ * and shared by every model built from then on; pairing decides apart from them, and an entity
+ * that is not the same as last time gets copies of its relation fields with the decisions in.
  */
 const mappedFields = new WeakMap<FieldDefinitionNode, { context: string; field: ModelField }>();
 const mappedEntities = new WeakMap<
