@@ -344,7 +344,7 @@ function worldOf(kinds: Map<string, DefinitionNode['kind']>, nonEntities: Set<st
   for (const name of enums.keys()) key += `${name};`;
   let id = worlds.get(key);
   if (id === undefined) {
-    if (worlds.size >= 64) worlds.clear();
+    if (worlds.size >= 16) worlds.clear();
     id = ++lastWorld;
     worlds.set(key, id);
   }
