@@ -134,6 +134,7 @@ export interface WarmResults {
   analysis: Sampled;
   initial: Sampled;
   oneField: Sampled;
+  perEdit: Sampled;
   plan: Sampled;
   parts: Sampled[];
   /** Files and size of one generation, for the report. */
@@ -168,6 +169,26 @@ export function warmInProcess(text: string, changedText: string, committed: Comm
   );
   const plan = timeRuns(sampled('`planService` alone, same change (the server runs it first, for warnings)'), runs, 2, deadline, () =>
     planService(changed, committed),
+  );
+  // What the code generation process does per edit: each run one more field, in another entity,
+  // analysed incrementally (so unchanged types keep their nodes and everything kept for them).
+  const editAnalysis = new SchemaAnalysis({ prelude: true });
+  let editText = text;
+  editAnalysis.update(editText);
+  const entityNames = [...text.matchAll(/^type (E\d+) \{$/gm)].map((m) => m[1]);
+  let edit = 0;
+  const perEdit = timeRuns(
+    sampled('`generateService` per edit: each run adds a field to another entity (incremental analysis, as the code generation process)'),
+    runs,
+    2,
+    deadline,
+    () => {
+      const entity = entityNames[(edit * 37) % entityNames.length];
+      editText = editText.replace(`type ${entity} {\n`, `type ${entity} {\n  benchEdit${String(edit).padStart(3, '0')}: Int\n`);
+      edit++;
+      editAnalysis.update(editText);
+      return generateService(editAnalysis.documentWithPrelude(), committed);
+    },
   );
 
   const parts: Sampled[] = [];
@@ -204,5 +225,5 @@ export function warmInProcess(text: string, changedText: string, committed: Comm
   } catch {
     /* reported through `initial` */
   }
-  return { analysis, initial, oneField, plan, parts, shape };
+  return { analysis, initial, oneField, perEdit, plan, parts, shape };
 }

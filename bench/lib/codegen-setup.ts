@@ -31,8 +31,8 @@ export interface BuildSnapshot {
  * dist/ while the benchmark runs, and every measurement must use the same build. The bin script
  * finds the bundle as `../dist/cli.js`, so it works unchanged from the copy.
  */
-export function snapshotBuild(dir: string): BuildSnapshot {
-  const dist = path.join(REPO, 'dist');
+export function snapshotBuild(dir: string, repo = REPO): BuildSnapshot {
+  const dist = path.join(repo, 'dist');
   for (const f of ['cli.js', 'server.js']) {
     if (!fs.existsSync(path.join(dist, f))) throw new Error(`dist/${f} is missing: run \`npm run build\` first (\`npm run bench\` builds)`);
   }
@@ -41,7 +41,10 @@ export function snapshotBuild(dir: string): BuildSnapshot {
   for (const f of fs.readdirSync(dist)) {
     if (f.endsWith('.js') && !f.startsWith('extension')) fs.copyFileSync(path.join(dist, f), path.join(dir, 'dist', f));
   }
-  fs.copyFileSync(path.join(REPO, 'bin/codestore.js'), path.join(dir, 'bin/codestore.js'));
+  fs.copyFileSync(
+    path.join(fs.existsSync(path.join(repo, 'bin/codestore.js')) ? repo : REPO, 'bin/codestore.js'),
+    path.join(dir, 'bin/codestore.js'),
+  );
   const describe = (f: string) => {
     const stat = fs.statSync(path.join(dist, f));
     const hash = createHash('sha1')
@@ -50,11 +53,19 @@ export function snapshotBuild(dir: string): BuildSnapshot {
       .slice(0, 10);
     return `dist/${f} built ${stat.mtime.toISOString()}, ${(stat.size / 1024 / 1024).toFixed(2)} MB, sha1 ${hash}`;
   };
-  const built = Math.min(fs.statSync(path.join(dist, 'cli.js')).mtimeMs, fs.statSync(path.join(dist, 'server.js')).mtimeMs);
+  // webpack leaves an output file alone when its content is the same, so the build's time is that of
+  // the newest bundle file, not of cli.js or server.js.
+  const built = Math.max(
+    ...fs
+      .readdirSync(dist)
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => fs.statSync(path.join(dist, f)).mtimeMs),
+  );
   const newerSources: string[] = [];
   for (const d of ['core/src', 'server/src', 'cli/src']) {
-    for (const p of filesUnder(path.join(REPO, d)))
-      if (p.endsWith('.ts') && fs.statSync(p).mtimeMs > built) newerSources.push(path.relative(REPO, p));
+    if (!fs.existsSync(path.join(repo, d))) continue; // a copy of dist/ alone
+    for (const p of filesUnder(path.join(repo, d)))
+      if (p.endsWith('.ts') && fs.statSync(p).mtimeMs > built) newerSources.push(path.relative(repo, p));
   }
   return {
     cli: path.join(dir, 'bin/codestore.js'),

@@ -6,7 +6,10 @@ import type { MigrationWarning } from '../../core/src/codegen/migrations/types';
 import { CodegenHost } from '../../servicefs/src/codegen';
 
 export type WorkerRequest =
-  { id: number; kind: 'write'; root: string; schema: string; commit: boolean } | { id: number; kind: 'forget'; file: string };
+  | { id: number; kind: 'write'; root: string; schema: string; commit: boolean }
+  /** Generate without writing, while the language server validates the same text: a write of it that follows is then quick. */
+  | { id: number; kind: 'prepare'; root: string; schema: string }
+  | { id: number; kind: 'forget'; file: string };
 
 export type WorkerResponse =
   | { id: number; ok: true; written: string[]; deleted: string[]; migration?: string; planEmpty: boolean; warnings: MigrationWarning[] }
@@ -21,12 +24,19 @@ async function handle(request: WorkerRequest): Promise<WorkerResponse> {
     host.forget(request.file);
     return { id: request.id, ok: true, written: [], deleted: [], planEmpty: true, warnings: [] };
   }
+  // A prepare superseded by a later request for the folder (typing outran generation) is skipped.
+  if (request.kind === 'prepare' && newest.get(request.root) !== request.id)
+    return { id: request.id, ok: true, written: [], deleted: [], planEmpty: true, warnings: [] };
   let analysis = analyses.get(request.root);
   if (!analysis) {
     analysis = new SchemaAnalysis({ prelude: true });
     analyses.set(request.root, analysis);
   }
   analysis.update(request.schema);
+  if (request.kind === 'prepare') {
+    await host.prepare({ root: request.root }, analysis.documentWithPrelude());
+    return { id: request.id, ok: true, written: [], deleted: [], planEmpty: true, warnings: [] };
+  }
   const result = await host.write({ root: request.root }, analysis.documentWithPrelude(), request.commit);
   return {
     id: request.id,
@@ -41,7 +51,10 @@ async function handle(request: WorkerRequest): Promise<WorkerResponse> {
 
 // Requests run one at a time, in order: two writes of the same folder never interleave.
 let queue: Promise<unknown> = Promise.resolve();
+/** The last request that arrived per folder. */
+const newest = new Map<string, number>();
 process.on('message', (request: WorkerRequest) => {
+  if (request.kind !== 'forget') newest.set(request.root, request.id);
   queue = queue.then(async () => {
     let response: WorkerResponse;
     try {

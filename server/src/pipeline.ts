@@ -86,6 +86,7 @@ export class DocumentPipeline {
     if (version === undefined) return;
     const doc = this.host.documentOf(this.uri);
     if (!doc) return;
+    this.prepareCodegen(doc);
     let result;
     try {
       result = computeDiagnostics(doc);
@@ -209,6 +210,17 @@ export class DocumentPipeline {
       }
       this.publishPlan(doc, version, base, outcome);
     }, 1);
+  }
+
+  /**
+   * Without a pause before writing, the code generation process generates while this process
+   * validates (the two run side by side), so the write that follows a valid result is quick. Only
+   * a write follows from a valid result: an invalid text is generated for nothing, never written.
+   */
+  private prepareCodegen(doc: SchemaDocument): void {
+    const { codegen, codegenDelayMs } = this.host.settings();
+    if (codegen !== 'onType' || codegenDelayMs > 0 || !doc.service || !isServiceSchema(doc)) return;
+    this.host.codegen({ kind: 'prepare', root: doc.service.root, schema: doc.analysis.documentText }).catch(() => undefined);
   }
 
   /** Writes entities and the pending migration after a pause in valid edits. */

@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { DocumentNode } from 'graphql';
-import type { ServiceGeneration } from '../../core/src/codegen/generate';
+import type { ServiceFiles, ServiceGeneration } from '../../core/src/codegen/generate';
 import { GENERATED_MARK, MIGRATIONS_DIR } from '../../core/src/service-folder/paths';
 import { generatedDrift, obsoleteCandidates } from './drift';
 import { readServiceFiles } from './folder';
@@ -30,6 +30,8 @@ export interface WriteResult {
 export class CodegenHost {
   /** Content last written or read per absolute path: saves reading files back. */
   private readonly known = new Map<string, string>();
+  /** The last generation prepared and not yet written. */
+  private prepared: { root: string; doc: DocumentNode; files: ServiceFiles; generation: ServiceGeneration } | undefined;
 
   /** Plans without writing: for warnings in the editor. */
   async plan(service: ServiceRoot, doc: DocumentNode): Promise<ServiceGeneration> {
@@ -37,10 +39,26 @@ export class CodegenHost {
     return generateService(doc, readServiceFiles(service.root));
   }
 
+  /**
+   * Generates without writing and keeps the result: a write of the same document against the same
+   * folder state then writes it at once (the language server prepares while it validates).
+   */
+  async prepare(service: ServiceRoot, doc: DocumentNode): Promise<void> {
+    const { generateService } = await loadGenerator();
+    const files = readServiceFiles(service.root);
+    this.prepared = { root: service.root, doc, files, generation: generateService(doc, files) };
+  }
+
   /** Generates and writes; `commit` finalizes the pending migration. */
   async write(service: ServiceRoot, doc: DocumentNode, commit = false): Promise<WriteResult> {
     const { generateService } = await loadGenerator();
-    const generation = generateService(doc, readServiceFiles(service.root), commit ? { commit: { timestamp: Date.now() } } : {});
+    const files = readServiceFiles(service.root);
+    const prepared = this.prepared;
+    this.prepared = undefined;
+    const generation =
+      !commit && prepared && prepared.root === service.root && prepared.doc === doc && sameFiles(prepared.files, files)
+        ? prepared.generation
+        : generateService(doc, files, commit ? { commit: { timestamp: Date.now() } } : {});
     const written: string[] = [];
     const deleted: string[] = [];
     for (const file of generation.files) {
@@ -103,4 +121,13 @@ export class CodegenHost {
   forget(file: string): void {
     this.known.delete(file);
   }
+}
+
+/** Whether two reads of a service folder found the same snapshot and migrations. */
+function sameFiles(a: ServiceFiles, b: ServiceFiles): boolean {
+  if (a.snapshot !== b.snapshot || a.migrations.join('\n') !== b.migrations.join('\n')) return false;
+  const sa = a.migrationSources ?? {};
+  const sb = b.migrationSources ?? {};
+  const keys = Object.keys(sb);
+  return keys.length === Object.keys(sa).length && keys.every((k) => sa[k] === sb[k]);
 }

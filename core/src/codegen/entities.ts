@@ -15,11 +15,13 @@ import {
 import type { DataModel, ModelField } from '../model/model';
 import {
   ENTITIES_DIR,
+  entitySignature,
   GENERATED_HEADER,
   GeneratedEntity,
   generatedEntities,
   generatedEnums,
   GeneratedFile,
+  OutputCache,
   parameterName,
   StoredField,
   tsIdentifier,
@@ -65,15 +67,38 @@ type TypeOrmName = (typeof TYPEORM_NAMES)[number];
 const printed = new Map<string, string>();
 const MAX_PRINTED = 5000;
 
-function printCached(structure: SourceFileStructure): string {
+function printCached(structure: SourceFileStructure, cache = true): string {
+  const print = () => printStructure({ ...structure, leadingTrivia: GENERATED_HEADER + '\n\n' }, { indentNumberOfSpaces: 2 });
+  if (!cache) return print();
   const key = JSON.stringify(structure, (_k, v: unknown) => (typeof v === 'function' ? `fn:${v.toString()}` : v));
   let content = printed.get(key);
   if (content === undefined) {
-    content = printStructure({ ...structure, leadingTrivia: GENERATED_HEADER + '\n\n' }, { indentNumberOfSpaces: 2 });
+    content = print();
     if (printed.size >= MAX_PRINTED) printed.clear();
     printed.set(key, content);
   }
   return content;
+}
+
+/**
+ * Entity files by the TypeORM aliases in use and the entity's signature (files.ts): an entity
+ * whose signature is unchanged is not turned into a structure, let alone printed.
+ */
+const entityTexts = new Map<string, OutputCache<string>>();
+function textsFor(aliases: string): OutputCache<string> {
+  let texts = entityTexts.get(aliases);
+  if (!texts) {
+    if (entityTexts.size >= 16) entityTexts.clear();
+    texts = new OutputCache<string>();
+    entityTexts.set(aliases, texts);
+  }
+  return texts;
+}
+
+/** Forgets every generated entity file (tests compare with a generation from scratch). */
+export function clearEntityCaches(): void {
+  printed.clear();
+  entityTexts.clear();
 }
 
 export function generateEntities(model: DataModel): GeneratedFile[] {
@@ -85,8 +110,12 @@ export function generateEntities(model: DataModel): GeneratedFile[] {
   // Printed straight from structures: no project, no parse (300 entities print in tens of ms).
   const print = (path: string, structure: SourceFileStructure): GeneratedFile => ({ path, content: printCached(structure) });
 
+  const aliases = TYPEORM_NAMES.filter((n) => taken.has(n)).join(',');
   const files: GeneratedFile[] = [];
-  for (const entity of entities) files.push(print(`${ENTITIES_DIR}/${entity.entity.name}.ts`, entityFile(entity, orm)));
+  for (const entity of entities) {
+    const content = textsFor(aliases).get(entitySignature(entity), () => printCached(entityFile(entity, orm), false));
+    files.push({ path: `${ENTITIES_DIR}/${entity.entity.name}.ts`, content });
+  }
   files.push(
     print(`${ENTITIES_DIR}/enums.ts`, {
       kind: StructureKind.SourceFile,

@@ -57,6 +57,18 @@ export interface GeneratedEntity extends GeneratedEntityRef {
  * primary key), and so is every field that cannot be stored or points at a left-out entity.
  */
 export function generatedEntities(model: DataModel): GeneratedEntity[] {
+  let entities = generatedByModel.get(model);
+  if (!entities) {
+    entities = computeGeneratedEntities(model);
+    generatedByModel.set(model, entities);
+  }
+  return entities;
+}
+
+/** A model is not changed once built: its entities are worked out once, for all the generators. */
+const generatedByModel = new WeakMap<DataModel, GeneratedEntity[]>();
+
+function computeGeneratedEntities(model: DataModel): GeneratedEntity[] {
   const refs = new Map<string, GeneratedEntityRef>();
   for (const entity of model.entities.values()) {
     const primary = entity.idFields[0];
@@ -65,15 +77,32 @@ export function generatedEntities(model: DataModel): GeneratedEntity[] {
   const out: GeneratedEntity[] = [];
   for (const name of [...refs.keys()].sort()) {
     const ref = refs.get(name)!;
+    // What the entity's stored fields read besides the entity: the entities its relations point
+    // at and the enums its columns use. The model keeps unchanged entities and enums (the same
+    // objects), so an entity whose reads are all the same objects generates as it did.
+    const reads: unknown[] = [];
+    for (const field of ref.entity.fields) {
+      if (field.kind === 'relation' && field.relation) reads.push(refs.get(field.relation.target)?.entity ?? null);
+      else if (field.kind === 'enum') reads.push(model.enums.get(field.typeName) ?? null);
+    }
+    const known = generatedByEntity.get(ref.entity);
+    if (known && known.reads.length === reads.length && known.reads.every((x, i) => x === reads[i])) {
+      out.push(known.value);
+      continue;
+    }
     const fields: StoredField[] = [];
     for (const field of ref.entity.fields) {
       const stored = storedField(model, ref, field, refs);
       if (stored) fields.push(stored);
     }
-    out.push({ ...ref, fields });
+    const value = { ...ref, fields };
+    generatedByEntity.set(ref.entity, { reads, value });
+    out.push(value);
   }
   return out;
 }
+
+const generatedByEntity = new WeakMap<Entity, { reads: unknown[]; value: GeneratedEntity }>();
 
 function storedField(
   model: DataModel,
@@ -85,8 +114,8 @@ function storedField(
   // A second ID field is an error the platform rules report; stored as the README says.
   if (field.kind === 'id') return { kind: 'column', field, type: 'character varying', array: false };
   if (field.kind === 'scalar' && field.columnType) {
-    const m = /^(.*?)(?:\((\d+)\))?(\[\])?$/.exec(field.columnType)!;
-    return { kind: 'column', field, type: m[1], length: m[2] ? Number(m[2]) : undefined, array: !!m[3] };
+    const { type, length, array } = columnTypeParts(field.columnType);
+    return { kind: 'column', field, type, length, array };
   }
   if (field.kind === 'enum') {
     const e = model.enums.get(field.typeName);
@@ -99,6 +128,75 @@ function storedField(
     return { kind: 'relation', field, relation: generatedRelation(self.entity, field, field.relation, target) };
   }
   return undefined;
+}
+
+const columnTypes = new Map<string, { type: string; length?: number; array: boolean }>();
+function columnTypeParts(columnType: string): { type: string; length?: number; array: boolean } {
+  let parts = columnTypes.get(columnType);
+  if (!parts) {
+    const m = /^(.*?)(?:\((\d+)\))?(\[\])?$/.exec(columnType)!;
+    parts = { type: m[1], length: m[2] ? Number(m[2]) : undefined, array: !!m[3] };
+    columnTypes.set(columnType, parts);
+  }
+  return parts;
+}
+
+/**
+ * Everything an entity's generated file and tables are made of, as one string: two entities with
+ * the same signature generate the same entity file (given the same TypeORM aliases) and the same
+ * tables. Generators keep their output by signature, so after an edit only the entities whose
+ * signature changed are generated again.
+ */
+export function entitySignature(entity: GeneratedEntity): string {
+  let sig = signatures.get(entity);
+  if (sig === undefined) {
+    // Names are GraphQL names and types and options come from fixed sets, so "|" and ";" cannot
+    // occur in them; a default is any SQL text, so it is quoted.
+    sig = `${entity.entity.name}|${entity.primary.name}`;
+    for (const f of entity.fields) {
+      const field = f.field;
+      sig += `;${f.kind}|${field.name}|${+field.nonNull}${+field.unique}${+field.index}`;
+      if (f.kind === 'column')
+        sig += `|${f.type}|${f.length ?? ''}|${+f.array}|${f.enum?.name ?? ''}|${field.default === undefined ? '' : JSON.stringify(field.default)}`;
+      else if (f.kind === 'relation') {
+        const rel = f.relation;
+        sig += `|${rel.kind}|${rel.target.entity.name}|${rel.target.primary.name}|${rel.inverse?.name ?? ''}|${+rel.owner}|${rel.onDelete}`;
+      }
+    }
+    signatures.set(entity, sig);
+  }
+  return sig;
+}
+const signatures = new WeakMap<GeneratedEntity, string>();
+
+/**
+ * A bounded cache of generated output by signature: cleared when full (a schema has far fewer
+ * entities than the bound, so in use it never is).
+ */
+export class OutputCache<T> {
+  private readonly map = new Map<string, T>();
+  constructor(private readonly max = 5000) {}
+  get(key: string, make: () => T): T {
+    let value = this.map.get(key);
+    if (value === undefined) {
+      value = make();
+      if (this.map.size >= this.max) this.map.clear();
+      this.map.set(key, value);
+    }
+    return value;
+  }
+  clear(): void {
+    this.map.clear();
+  }
+}
+
+/** Freezes a generated value and everything in it: what a cache hands out again must not change. */
+export function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 /**

@@ -32,17 +32,18 @@ export function generateService(doc: DocumentNode, service: ServiceFiles, option
   const files: GeneratedFile[] = [...generateEntities(planned.model), generateResolverTypes(doc, planned.model), renderDataSource()];
   const remove: string[] = [];
   let committed: RenderedMigration | undefined;
-  const snapshotFile = { path: SNAPSHOT_PATH, content: JSON.stringify(next, null, 2) + '\n' };
+  // Only when it is written (a commit, a first snapshot): 300 entities make a megabyte of JSON.
+  const snapshotFile = () => ({ path: SNAPSHOT_PATH, content: JSON.stringify(next, null, 2) + '\n' });
 
   if (options.commit) {
     if (!plan.empty) {
       committed = renderMigration(plan, undefined, options.commit.timestamp);
       files.push(committed);
     }
-    if (!plan.empty || baseline !== 'snapshot') files.push(snapshotFile);
+    if (!plan.empty || baseline !== 'snapshot') files.push(snapshotFile());
     remove.push(PENDING_MIGRATION_PATH);
   } else {
-    if (baseline === 'adopted' || (baseline === 'replayed' && plan.empty)) files.push(snapshotFile);
+    if (baseline === 'adopted' || (baseline === 'replayed' && plan.empty)) files.push(snapshotFile());
     if (plan.empty) remove.push(PENDING_MIGRATION_PATH);
     else files.push({ ...renderMigration(plan, 'Pending', 0), path: PENDING_MIGRATION_PATH });
   }

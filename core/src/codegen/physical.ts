@@ -4,7 +4,16 @@
 import { DefaultNamingStrategy } from 'typeorm/naming-strategy/DefaultNamingStrategy.js';
 import type { DataModel } from '../model/model';
 import type { DbColumn, DbConstraint, DbEnum, DbForeignKey, DbIndex, DbSchema, DbTable } from './dbSchema';
-import { columnEnums, GeneratedEntity, generatedEntities, GeneratedRelation, typeOrmDefault } from './files';
+import {
+  columnEnums,
+  deepFreeze,
+  entitySignature,
+  GeneratedEntity,
+  generatedEntities,
+  GeneratedRelation,
+  OutputCache,
+  typeOrmDefault,
+} from './files';
 
 const naming = new DefaultNamingStrategy();
 
@@ -14,14 +23,7 @@ const KEY_TYPE = 'bigint';
 export function physicalSchema(model: DataModel): DbSchema {
   const entities = generatedEntities(model);
   const tables: DbTable[] = [];
-  for (const entity of entities) {
-    tables.push(entityTable(entity));
-    for (const f of entity.fields) {
-      if (f.kind === 'relation' && f.relation.kind === 'many-to-many' && f.relation.owner) {
-        tables.push(junctionTable(entity, f.field.name, f.relation));
-      }
-    }
-  }
+  for (const entity of entities) tables.push(...entityTables.get(entitySignature(entity), () => deepFreeze(tablesOf(entity))));
   tables.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const enums: DbEnum[] = columnEnums(entities).map((e) => ({
     name: e.name,
@@ -29,6 +31,28 @@ export function physicalSchema(model: DataModel): DbSchema {
     origin: { type: e.name },
   }));
   return { version: 1, tables, enums };
+}
+
+/**
+ * An entity's tables by its signature (files.ts): after an edit only the changed entities' tables
+ * are made again. Frozen, since every schema made from then on shares them.
+ */
+const entityTables = new OutputCache<DbTable[]>();
+
+/** Forgets every entity's tables (tests compare with a generation from scratch). */
+export function clearPhysicalCaches(): void {
+  entityTables.clear();
+}
+
+/** The entity's table and the join tables it owns. */
+function tablesOf(entity: GeneratedEntity): DbTable[] {
+  const tables = [entityTable(entity)];
+  for (const f of entity.fields) {
+    if (f.kind === 'relation' && f.relation.kind === 'many-to-many' && f.relation.owner) {
+      tables.push(junctionTable(entity, f.field.name, f.relation));
+    }
+  }
+  return tables;
 }
 
 function entityTable(entity: GeneratedEntity): DbTable {

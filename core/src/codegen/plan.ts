@@ -15,6 +15,7 @@ import {
 import type { MigrationPlan } from './migrations';
 import { PENDING_MIGRATION_PATH, SNAPSHOT_PATH } from '../service-folder/paths';
 import { physicalSchema } from './physical';
+import { deepFreeze } from './files';
 
 export { PENDING_MIGRATION_PATH, SNAPSHOT_PATH };
 
@@ -68,18 +69,40 @@ export function parseSnapshot(text: string): DbSchema {
 }
 
 /** The last plan: the language server asks for the same one for warnings and then to write files. */
-let lastPlan: { doc: DocumentNode; key: string; result: ServicePlan } | undefined;
+let lastPlan: { doc: DocumentNode; service: ServiceFiles; result: ServicePlan } | undefined;
 
 export function planService(doc: DocumentNode, service: ServiceFiles): ServicePlan {
-  const key = JSON.stringify([
-    service.snapshot ?? null,
-    service.migrations,
-    service.snapshot === undefined ? (service.migrationSources ?? null) : null,
-  ]);
-  if (lastPlan && lastPlan.doc === doc && lastPlan.key === key) return lastPlan.result;
+  if (lastPlan && lastPlan.doc === doc && sameServiceFiles(lastPlan.service, service)) return lastPlan.result;
   const result = computePlan(doc, service);
-  lastPlan = { doc, key, result };
+  lastPlan = { doc, service: { ...service, migrations: [...service.migrations] }, result };
   return result;
+}
+
+function sameServiceFiles(a: ServiceFiles, b: ServiceFiles): boolean {
+  if (a.snapshot !== b.snapshot || a.migrations.length !== b.migrations.length) return false;
+  if (a.migrations.some((m, i) => m !== b.migrations[i])) return false;
+  if (b.snapshot !== undefined) return true; // the sources matter only without a snapshot
+  const sa = a.migrationSources;
+  const sb = b.migrationSources;
+  if (!sa || !sb) return sa === sb;
+  const keys = Object.keys(sb);
+  return keys.length === Object.keys(sa).length && keys.every((k) => Object.prototype.hasOwnProperty.call(sa, k) && sa[k] === sb[k]);
+}
+
+/**
+ * The last snapshot parsed, by its text: it changes only when a migration is committed, and it is
+ * read from disk on every generation. Frozen: every plan until the next commit shares it.
+ */
+let lastSnapshot: { text: string; schema: DbSchema } | undefined;
+function snapshotOf(text: string): DbSchema {
+  if (lastSnapshot?.text !== text) lastSnapshot = { text, schema: deepFreeze(parseSnapshot(text)) };
+  return lastSnapshot.schema;
+}
+
+/** Forgets the last plan and snapshot (tests compare with a generation from scratch). */
+export function clearPlanCaches(): void {
+  lastPlan = undefined;
+  lastSnapshot = undefined;
 }
 
 function computePlan(doc: DocumentNode, service: ServiceFiles): ServicePlan {
@@ -92,7 +115,7 @@ function computePlan(doc: DocumentNode, service: ServiceFiles): ServicePlan {
   let baseline: ServicePlan['baseline'];
   let previous: DbSchema;
   if (service.snapshot !== undefined) {
-    previous = parseSnapshot(service.snapshot);
+    previous = snapshotOf(service.snapshot);
     baseline = 'snapshot';
   } else if (committed.length && sources) {
     // In the order TypeORM ran them.

@@ -41,8 +41,37 @@ const OWN_NAMES = new Set([
 ]);
 
 export function generateResolverTypes(doc: DocumentNode, model: DataModel): GeneratedFile {
-  return { path: RESOLVER_TYPES_PATH, content: new ResolverTypesWriter(doc, model).write() };
+  const writer = new ResolverTypesWriter(doc, model);
+  // The file depends on what the writer read (the root types and the types they reach), not on
+  // the whole schema: an edit of an entity's fields usually leaves it as it was.
+  let content = recent.find((r) => r.reads.every((read) => writer.reads(read)))?.content;
+  if (content === undefined) {
+    content = writer.write();
+    recent.unshift({ reads: writer.recorded, content });
+    recent.length = Math.min(recent.length, 8);
+  }
+  return { path: RESOLVER_TYPES_PATH, content };
 }
+
+/** Forgets the files written before (tests compare with a generation from scratch). */
+export function clearResolverTypesCache(): void {
+  recent.length = 0;
+}
+
+/** One thing the writer looked up, and what it found. */
+type Read =
+  | { of: 'roots'; value: string }
+  | { of: 'definition'; name: string; value: Named | undefined }
+  | { of: 'kind'; name: string; value: Kind | undefined }
+  | { of: 'fields'; name: string; value: readonly (FieldDefinitionNode | InputValueDefinitionNode)[] | undefined }
+  | { of: 'implementors'; name: string; value: readonly string[] | undefined }
+  | { of: 'entity' | 'entityEnum'; name: string; value: boolean };
+
+/** The last files written, with what they were made of. */
+const recent: { reads: Read[]; content: string }[] = [];
+
+const sameList = <T>(a: readonly T[] | undefined, b: readonly T[] | undefined) =>
+  a === b || (!!a && !!b && a.length === b.length && a.every((x, i) => x === b[i]));
 
 type Named = TypeDefinitionNode;
 
@@ -58,6 +87,8 @@ class ResolverTypesWriter {
   private readonly declared = new Set<string>();
   private readonly importedEntities = new Set<string>();
   private readonly importedEnums = new Set<string>();
+  /** Every lookup write() made, in order. */
+  readonly recorded: Read[] = [];
 
   constructor(
     doc: DocumentNode,
@@ -89,7 +120,69 @@ class ResolverTypesWriter {
     this.entityEnums = new Set(generatedEnums(model, entities).map((e) => e.name));
   }
 
+  /** Whether a lookup made for an earlier file finds the same here. */
+  reads(read: Read): boolean {
+    switch (read.of) {
+      case 'roots':
+        return read.value === this.rootsKey();
+      case 'definition':
+        return this.definitions.get(read.name) === read.value;
+      case 'kind':
+        return this.definitions.get(read.name)?.kind === read.value;
+      case 'fields':
+        return sameList(this.fields.get(read.name), read.value);
+      case 'implementors':
+        return sameList(this.implementors.get(read.name), read.value);
+      case 'entity':
+        return this.entityNames.has(read.name) === read.value;
+      case 'entityEnum':
+        return this.entityEnums.has(read.name) === read.value;
+    }
+  }
+
+  private rootsKey(): string {
+    return `${this.model.roots.query}\u0000${this.model.roots.mutation}`;
+  }
+
+  private definition(name: string): Named | undefined {
+    const value = this.definitions.get(name);
+    this.recorded.push({ of: 'definition', name, value });
+    return value;
+  }
+
+  /** What kind of type a name is: all a reference to it needs (an entity's fields do not matter). */
+  private kindOf(name: string): Kind | undefined {
+    const value = this.definitions.get(name)?.kind;
+    this.recorded.push({ of: 'kind', name, value });
+    return value;
+  }
+
+  private fieldsOf(name: string): readonly (FieldDefinitionNode | InputValueDefinitionNode)[] | undefined {
+    const value = this.fields.get(name);
+    this.recorded.push({ of: 'fields', name, value });
+    return value;
+  }
+
+  private implementorsOf(name: string): readonly string[] | undefined {
+    const value = this.implementors.get(name);
+    this.recorded.push({ of: 'implementors', name, value });
+    return value;
+  }
+
+  private isEntity(name: string): boolean {
+    const value = this.entityNames.has(name);
+    this.recorded.push({ of: 'entity', name, value });
+    return value;
+  }
+
+  private isEntityEnum(name: string): boolean {
+    const value = this.entityEnums.has(name);
+    this.recorded.push({ of: 'entityEnum', name, value });
+    return value;
+  }
+
   write(): string {
+    this.recorded.push({ of: 'roots', value: this.rootsKey() });
     const roots: string[] = [];
     for (const [root, title] of [
       [this.model.roots.query, 'Query'],
@@ -148,7 +241,7 @@ class ResolverTypesWriter {
   }
 
   private rootTypes(root: string, title: 'Query' | 'Mutation'): string {
-    const fields = (this.fields.get(root) ?? []) as FieldDefinitionNode[];
+    const fields = (this.fieldsOf(root) ?? []) as FieldDefinitionNode[];
     const args = fields.map((f) => `${docComment(f.description, '  ')}  ${f.name.value}: ${this.argsType(f.arguments ?? [])};`);
     const resolvers = fields.map(
       (f) => `  ${f.name.value}: Resolver<${title}Args[${JSON.stringify(f.name.value)}], ${this.outputType(f.type)}>;`,
@@ -202,16 +295,16 @@ class ResolverTypesWriter {
   }
 
   private namedType(name: string, side: 'input' | 'output'): string {
-    const def = this.definitions.get(name);
-    if (!def || def.kind === Kind.SCALAR_TYPE_DEFINITION) {
+    const kind = this.kindOf(name);
+    if (kind === undefined || kind === Kind.SCALAR_TYPE_DEFINITION) {
       // A custom scalar is whatever its implementation makes of it.
       return SCALARS[name]?.[side] ?? 'unknown';
     }
-    if (this.entityNames.has(name)) {
+    if (this.isEntity(name)) {
       this.importedEntities.add(name);
       return this.local(name);
     }
-    if (def.kind === Kind.ENUM_TYPE_DEFINITION && this.entityEnums.has(name)) {
+    if (kind === Kind.ENUM_TYPE_DEFINITION && this.isEntityEnum(name)) {
       this.importedEnums.add(name);
       return this.local(name);
     }
@@ -223,14 +316,14 @@ class ResolverTypesWriter {
   }
 
   private declaration(name: string): string {
-    const def = this.definitions.get(name)!;
+    const def = this.definition(name)!;
     const id = this.local(name);
     const doc = docComment(def.description, '');
     switch (def.kind) {
       case Kind.ENUM_TYPE_DEFINITION:
         return `${doc}export enum ${id} {\n${(def.values ?? []).map((v) => `  ${v.name.value} = ${JSON.stringify(v.name.value)},`).join('\n')}\n}`;
       case Kind.INPUT_OBJECT_TYPE_DEFINITION: {
-        const fields = (this.fields.get(name) ?? []) as InputValueDefinitionNode[];
+        const fields = (this.fieldsOf(name) ?? []) as InputValueDefinitionNode[];
         return `${doc}export interface ${id} {\n${fields.map((f) => `${docComment(f.description, '  ')}  ${this.inputMember(f)};`).join('\n')}\n}`;
       }
       case Kind.UNION_TYPE_DEFINITION: {
@@ -238,7 +331,7 @@ class ResolverTypesWriter {
         return `${doc}export type ${id} = ${members.length ? members.join(' | ') : 'never'};`;
       }
       case Kind.INTERFACE_TYPE_DEFINITION: {
-        const members = (this.implementors.get(name) ?? []).filter((n) => this.definitions.get(n)?.kind === Kind.OBJECT_TYPE_DEFINITION);
+        const members = (this.implementorsOf(name) ?? []).filter((n) => this.kindOf(n) === Kind.OBJECT_TYPE_DEFINITION);
         if (members.length)
           return `${doc}export type ${id} = ${[...new Set(members)].map((m) => this.namedType(m, 'output')).join(' | ')};`;
         return this.objectShape(name, id, doc);
@@ -250,7 +343,7 @@ class ResolverTypesWriter {
 
   /** A stored-less object type (a @transient payload, say): its fields, each as its resolver returns it. */
   private objectShape(name: string, id: string, doc: string): string {
-    const fields = (this.fields.get(name) ?? []) as FieldDefinitionNode[];
+    const fields = (this.fieldsOf(name) ?? []) as FieldDefinitionNode[];
     const members = fields.map((f) => {
       const optional = f.type.kind !== Kind.NON_NULL_TYPE;
       return `${docComment(f.description, '  ')}  ${f.name.value}${optional ? '?' : ''}: ${this.outputType(f.type)};`;

@@ -1,7 +1,7 @@
 // The platform's own rules: what makes a valid schema a valid data model and a deployable
 // service. Only for schemas inside a service folder.
 import { ASTNode, Kind, ObjectTypeDefinitionNode, ObjectTypeExtensionNode } from 'graphql';
-import { buildModel, DataModel, directive } from '../model/model';
+import { buildModel, DataModel, directive, Entity } from '../model/model';
 import type { SchemaAnalysis } from './analysis';
 import type { SchemaDiagnostic } from './diagnostics';
 import { resolverPath, ResolverOperation, SCHEMA_PATH } from '../service-folder/paths';
@@ -41,12 +41,22 @@ export function checkPlatformRules(analysis: SchemaAnalysis, resolvers: Resolver
   const doc = analysis.documentWithPrelude();
   const model = modelOf(analysis);
   const out: SchemaDiagnostic[] = [];
+  let found = 0;
   const at = (node: ASTNode, d: Omit<SchemaDiagnostic, 'start' | 'end'>) => {
+    found++;
     const range = analysis.rangeOf(node);
     if (range) out.push({ ...range, ...d });
   };
 
   for (const entity of model.entities.values()) {
+    // The checks of an entity read nothing but the entity; the model hands out the same object for
+    // an unchanged one, so one found without problems needs no checking again.
+    if (cleanEntities.has(entity)) continue;
+    const before = found;
+    checkEntity(entity);
+    if (found === before) cleanEntities.add(entity);
+  }
+  function checkEntity(entity: Entity): void {
     if (entity.idFields.length === 0) {
       const insertAt = entityBodyStart(analysis, entity.node);
       at(entity.node.name, {
@@ -227,6 +237,9 @@ export function checkPlatformRules(analysis: SchemaAnalysis, resolvers: Resolver
   }
   return { diagnostics: out, orphanResolvers, model };
 }
+
+/** Entities checked and found without problems (see checkPlatformRules). */
+const cleanEntities = new WeakSet<Entity>();
 
 /** PostgreSQL truncates identifiers longer than this many bytes. */
 const MAX_IDENTIFIER = 63;

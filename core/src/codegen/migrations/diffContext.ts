@@ -60,7 +60,13 @@ export function diffContext(prev: DbSchema, next: DbSchema, renames: Renames, di
         next: nt.columns.find((c) => c.name === nc)!,
       });
   }
-  const pairOf = (prevTable: string, prevColumn: string) => pairs.find((p) => p.prevTable === prevTable && p.prev.name === prevColumn);
+  // The first pair of each previous column (what `pairs.find` would give), looked up per foreign key column.
+  const pairIndex = new Map<string, Pair>();
+  for (const p of pairs) {
+    const key = `${p.prevTable}\u0000${p.prev.name}`;
+    if (!pairIndex.has(key)) pairIndex.set(key, p);
+  }
+  const pairOf = (prevTable: string, prevColumn: string) => pairIndex.get(`${prevTable}\u0000${prevColumn}`);
   const typeChanges = (p: Pair) => typeKey(p.prev, 'prev') !== typeKey(p.next, 'next');
   const retyped = (prevTable: string, prevColumn: string) => {
     const p = pairOf(prevTable, prevColumn);

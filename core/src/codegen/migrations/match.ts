@@ -10,7 +10,7 @@ import type { ColumnMove, Renames } from './types';
  * A one-field edit of a large schema then diffs a handful of tables, not all of them.
  */
 export function narrowToChanges(previous: DbSchema, next: DbSchema, renames: Renames): [DbSchema, DbSchema] {
-  const same = (a: unknown, b: unknown) => a !== undefined && b !== undefined && JSON.stringify(a) === JSON.stringify(b);
+  const same = (a: object | undefined, b: object | undefined) => a !== undefined && b !== undefined && (a === b || jsonOf(a) === jsonOf(b));
   const prevTables = new Map(previous.tables.map((t) => [t.name, t]));
   const nextTables = new Map(next.tables.map((t) => [t.name, t]));
   const prevEnums = new Map(previous.enums.map((e) => [e.name, e]));
@@ -74,6 +74,21 @@ export function narrowToChanges(previous: DbSchema, next: DbSchema, renames: Ren
     return { ...s, tables, enums: s.enums.filter((e) => used.has(e.name)) };
   };
   return [narrow(previous), narrow(next)];
+}
+
+/**
+ * JSON.stringify of an object, kept for frozen ones (the parsed snapshot, the tables physical.ts
+ * keeps per entity): an edit then compares the text of one or two tables afresh, not all of them.
+ */
+const texts = new WeakMap<object, string>();
+export function jsonOf(value: object): string {
+  if (!Object.isFrozen(value)) return JSON.stringify(value);
+  let text = texts.get(value);
+  if (text === undefined) {
+    text = JSON.stringify(value);
+    texts.set(value, text);
+  }
+  return text;
 }
 
 /** Which next table, column, enum type and label continues which previous one (keyed by next names unless said). */

@@ -4,6 +4,7 @@
 import type { DataModel, ModelField } from '../../model/model';
 import type { DbColumn, DbSchema, DbTable, Origin } from '../dbSchema';
 import { physicalSchema } from '../physical';
+import { jsonOf } from './match';
 import type { Renames } from './types';
 
 export function emptyRenames(): Renames {
@@ -93,10 +94,12 @@ export function renamesOf(model: DataModel, previous: DbSchema, next: DbSchema =
     }
   }
 
-  // Columns.
+  // Columns. A table the same as before (the common case: an edit changes one or two) has every
+  // column it had: nothing is renamed there and no join column moves into it.
+  const unchanged = (t: DbTable, p: DbTable) => p === t || (p.name === t.name && jsonOf(p) === jsonOf(t));
   for (const t of next.tables) {
     const p = tableOld.get(t.name);
-    if (!p) continue;
+    if (!p || unchanged(t, p)) continue;
     const names = new Set(t.columns.map((c) => c.name));
     const used = new Set<string>();
     const isKey = (table: DbTable, c: string) => table.foreignKeys.some((fk) => fk.columns.includes(c));
@@ -138,7 +141,7 @@ export function renamesOf(model: DataModel, previous: DbSchema, next: DbSchema =
   // One-to-one join columns that change sides (the owning side is decided by names).
   for (const t of next.tables) {
     const p = tableOld.get(t.name);
-    if (!p || t.junction) continue;
+    if (!p || t.junction || unchanged(t, p)) continue;
     for (const c of t.columns) {
       const fk = t.foreignKeys.find((f) => f.columns.length === 1 && f.columns[0] === c.name);
       if (!fk || !c.origin?.field || p.columns.some((x) => x.name === c.name) || out.columns[t.name]?.[c.name] !== undefined) continue;

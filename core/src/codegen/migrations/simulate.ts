@@ -5,7 +5,24 @@ import type { DbColumn, DbSchema, DbTable } from '../dbSchema';
 import type { Operation } from './types';
 
 export function cloneSchema(s: DbSchema): DbSchema {
-  return JSON.parse(JSON.stringify(s)) as DbSchema;
+  return cloneData(s);
+}
+
+/**
+ * A deep copy of plain data, as a JSON round trip makes it (same keys in the same order, properties
+ * whose value is undefined left out) without writing and parsing the text.
+ */
+function cloneData<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(cloneData) as T;
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+      const v = (value as Record<string, unknown>)[key];
+      if (v !== undefined) out[key] = cloneData(v);
+    }
+    return out as T;
+  }
+  return value;
 }
 
 function table(s: DbSchema, name: string): DbTable {
@@ -26,7 +43,7 @@ const renameIn = (list: string[], from: string, to: string) => list.map((x) => (
 export function applyOperation(s: DbSchema, op: Operation): void {
   switch (op.op) {
     case 'createEnum':
-      s.enums.push(JSON.parse(JSON.stringify(op.enum)));
+      s.enums.push(cloneData(op.enum));
       return;
     case 'dropEnum':
       s.enums = s.enums.filter((e) => e.name !== op.enum.name);
@@ -69,7 +86,7 @@ export function applyOperation(s: DbSchema, op: Operation): void {
       return;
     }
     case 'createTable':
-      s.tables.push(JSON.parse(JSON.stringify(op.table)));
+      s.tables.push(cloneData(op.table));
       return;
     case 'dropTable':
       s.tables = s.tables.filter((t) => t.name !== op.table.name);
@@ -82,7 +99,7 @@ export function applyOperation(s: DbSchema, op: Operation): void {
     case 'renameSequence':
       return;
     case 'addColumn':
-      table(s, op.table).columns.push(JSON.parse(JSON.stringify(op.column)));
+      table(s, op.table).columns.push(cloneData(op.column));
       return;
     case 'dropColumn': {
       const t = table(s, op.table);
@@ -159,7 +176,7 @@ export function applyOperation(s: DbSchema, op: Operation): void {
       return;
     }
     case 'addForeignKey':
-      table(s, op.table).foreignKeys.push(JSON.parse(JSON.stringify(op.foreignKey)));
+      table(s, op.table).foreignKeys.push(cloneData(op.foreignKey));
       return;
     case 'dropForeignKey': {
       const t = table(s, op.table);
