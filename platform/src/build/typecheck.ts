@@ -113,11 +113,13 @@ export function typeCheckService(root: string, options: TypeCheckOptions = {}): 
   const rootNames = files.map((f) => path.join(serviceRoot, ...f.split('/')));
 
   const within = (file: string, dir: string) => file === dir || file.startsWith(dir + path.sep);
-  const isLibrary = (file: string) => within(path.resolve(file), nodeModules);
-  const allowed = (file: string) => {
+  // node_modules may be a link (a checkout sharing another's): its files are read through either path.
+  const nodeModulesReal = fs.existsSync(nodeModules) ? fs.realpathSync(nodeModules) : nodeModules;
+  const isLibrary = (file: string) => {
     const abs = path.resolve(file);
-    return within(abs, srcDir) || within(abs, nodeModules);
+    return within(abs, nodeModules) || within(abs, nodeModulesReal);
   };
+  const allowed = (file: string) => within(path.resolve(file), srcDir) || isLibrary(file);
 
   const base = ts.createCompilerHost(compilerOptions, true);
   const host: ts.CompilerHost = {
