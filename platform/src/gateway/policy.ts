@@ -19,6 +19,8 @@ export interface PolicyOptions {
   costLimits?: boolean;
   /** Rate limits and quotas (default on). Off only to measure what they cost. */
   rateLimits?: boolean;
+  /** Schema usage capture of every call the service ran (default on). Off only to measure what it costs. */
+  usageCapture?: boolean;
   /** The rate limits' and quotas' clock (tests inject one). */
   now?: () => number;
   /** Per developer key; null for none. Default DEVELOPER_RATE_LIMIT. */
