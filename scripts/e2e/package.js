@@ -115,6 +115,9 @@ function buildBundles(outDir) {
           if (name) externals.add(name);
         }
       }
+      // The platform's type check of a pushed service reads Node's types from its node_modules
+      // (platform/src/build/typecheck.ts): a service's `process` or `__dirname` must check there too.
+      if (VSIX_BUNDLES.includes('platform')) externals.add('@types/node');
       resolve([...externals].sort());
     });
   });
