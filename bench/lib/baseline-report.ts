@@ -40,9 +40,8 @@ export function writeBaselineComparison(results: string, name: string, baselineD
   const theirT = read<ThroughputReport>(path.join(results, `platform-${name}.json`));
   let commit = '?';
   try {
-    commit = execFileSync('git', ['log', '-1', '--format=%h %s', '--abbrev=7'], { cwd: baselineDir, encoding: 'utf8' })
-      .trim()
-      .slice(0, 100);
+    const line = execFileSync('git', ['log', '-1', '--format=%h %s', '--abbrev=7'], { cwd: baselineDir, encoding: 'utf8' }).trim();
+    commit = line.length > 80 ? `${line.slice(0, 79)}…` : line;
   } catch {
     /* not a checkout */
   }
