@@ -227,7 +227,7 @@ export function createGateway(
           environmentId: envId,
           buildPath: worker.deployment.build_path,
           client: clientKey ?? DEVELOPER_KEY_CLIENT,
-          documentHash: sha256(params.query),
+          documentHash: inspection.documentHash ?? sha256(params.query),
           document: params.query,
           operationName: params.operationName,
         });
