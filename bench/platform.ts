@@ -16,8 +16,9 @@
 //    deployment process serving it (same process, same resolvers, same graphql-http server),
 //    alternating gateway/direct, after a warm-up of each. Only 2xx answers with the expected body
 //    count as throughput; non-2xx, wrong bodies and connection errors are reported apart.
-// The store is the embedded PGlite (as `codestore platform start` without --database-url), or, with
-// --pg <admin url>, a scratch database on that PostgreSQL server (dropped at the end).
+// The store is on the embedded PostgreSQL server (as `codestore platform start` without
+// --database-url; its processes are children of this one), or, with --pg <admin url>, a scratch
+// database on that PostgreSQL server (dropped at the end).
 //
 // Prints a Markdown table and writes bench/results/platform.md and bench/results/platform.json.
 import { ChildProcess, execFileSync, fork } from 'child_process';
@@ -84,7 +85,7 @@ const log = (s: string) => process.stderr.write(`[platform ${((performance.now()
 
 const report: PlatformReport = {
   machine: machineInfo(REPO),
-  settings: { ...settings, store: pgAdminUrl ? 'postgres' : 'pglite' },
+  settings: { ...settings, store: pgAdminUrl ? 'postgres' : 'embedded server' },
   store: '',
   build: '',
   service: '',
@@ -195,11 +196,17 @@ const selfCpuMs = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 };
-/** CPU time of every process of the PostgreSQL server on this machine so far, ms (its backends serve the store and the environments' databases with --pg). */
+/**
+ * CPU time of the PostgreSQL server's processes so far, ms (its backends serve the store and the
+ * environments' databases): with --pg every postgres process on this machine, else the embedded
+ * server's (under this process; the machine may run other servers).
+ */
 function postgresCpuMs(): number {
   let total = 0;
+  const mine = pgAdminUrl ? undefined : new Set(descendantPids());
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
+    if (mine && !mine.has(Number(entry))) continue;
     try {
       const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
       if (!stat.includes('(postgres)')) continue;
@@ -220,6 +227,29 @@ function machineBusyMs(): number | undefined {
     return ((user + nice + system + irq + softirq + steal) * 1000) / CLK_TCK;
   } catch {
     return undefined;
+  }
+}
+
+/** Every process under this one (children, their children, ...). */
+function descendantPids(): number[] {
+  try {
+    const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' })
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/).map(Number))
+      .filter((r) => r.length === 2 && r.every(Number.isFinite));
+    const mine = new Set([process.pid]);
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const [pid, ppid] of rows)
+        if (mine.has(ppid) && !mine.has(pid)) {
+          mine.add(pid);
+          grew = true;
+        }
+    }
+    mine.delete(process.pid);
+    return [...mine];
+  } catch {
+    return [];
   }
 }
 
@@ -392,11 +422,10 @@ async function main(): Promise<void> {
     gateway: { developerRateLimit: { calls: 1_000_000, per: 'second' } },
   });
   const startMs = performance.now() - t0;
-  const dbKind =
-    platform.db.kind === 'embedded'
-      ? 'embedded PGlite (in this process)'
-      : `PostgreSQL ${new URL(pgAdminUrl!).host} (scratch database, dropped at the end)`;
-  report.store = `${dbKind}; environment databases: ${platform.db.kind === 'embedded' ? 'a PGlite directory per environment, in its deployment process' : 'one database per environment on the same server'}; platform started in ${startMs.toFixed(0)} ms at ${platform.url}`;
+  const dbKind = pgAdminUrl
+    ? `PostgreSQL ${new URL(pgAdminUrl).host} (scratch database, dropped at the end)`
+    : 'the embedded PostgreSQL server (its processes under this one)';
+  report.store = `${dbKind}; environment databases: one database per environment on the same server; platform started in ${startMs.toFixed(0)} ms at ${platform.url}`;
   log(`platform at ${platform.url} (${startMs.toFixed(0)} ms)`);
 
   const client = new PlatformClient({ url: platform.url });
@@ -498,7 +527,7 @@ async function main(): Promise<void> {
   if (first)
     rows.push({
       part: 'first push',
-      label: `push → answer with the deployment ${first.status ?? '?'} (first type check in this process; the environment's database created${platform.db.kind === 'embedded' ? ' from the PGlite template' : ''}; initial migration)`,
+      label: `push → answer with the deployment ${first.status ?? '?'} (first type check in this process; the environment's database created; initial migration)`,
       samples: [first.ms],
     });
   if (first?.initializedMs !== undefined && first.deployingMs !== undefined && first.deployedMs !== undefined) {
@@ -600,7 +629,7 @@ async function main(): Promise<void> {
       platform: selfCpuMs(),
       deployment: processCpuMs(workerPid),
       load: processCpuMs(loader?.pid),
-      database: pgAdminUrl ? postgresCpuMs() : undefined,
+      database: postgresCpuMs(),
       machine: machineBusyMs(),
     });
     const before = sample();
@@ -695,8 +724,8 @@ async function main(): Promise<void> {
     const c = (x: number | undefined) => (x === undefined ? '—' : x.toFixed(2));
     report.breakdown.push(
       `${q.id}, through the gateway (${r.gatewayOkPerS.toFixed(0)} ok req/s): CPU per answered request — platform process (server, gateway, its per-request log line into the store) ${us(g.us('platform'))}, deployment process ${us(g.us('deployment'))}, load generator ${us(g.us('load'))}; ` +
-        `cores busy — platform ${c(g.cores('platform'))}, deployment ${c(g.cores('deployment'))}, load generator ${c(g.cores('load'))}${pgAdminUrl ? `, PostgreSQL server ${c(g.cores('database'))} (${us(g.us('database'))} per request)` : ''}, other processes on the machine ${c(g.cores('other'))} (of ${report.machine.nproc}). ` +
-        `Directly (${r.directOkPerS.toFixed(0)} ok req/s): deployment ${us(d.us('deployment'))}, load generator ${us(d.us('load'))} per request; cores busy — deployment ${c(d.cores('deployment'))}, load generator ${c(d.cores('load'))}, platform ${c(d.cores('platform'))}${pgAdminUrl ? `, PostgreSQL server ${c(d.cores('database'))} (${us(d.us('database'))} per request)` : ''}, other ${c(d.cores('other'))}. ` +
+        `cores busy — platform ${c(g.cores('platform'))}, deployment ${c(g.cores('deployment'))}, load generator ${c(g.cores('load'))}, PostgreSQL server ${c(g.cores('database'))} (${us(g.us('database'))} per request), other processes on the machine ${c(g.cores('other'))} (of ${report.machine.nproc}). ` +
+        `Directly (${r.directOkPerS.toFixed(0)} ok req/s): deployment ${us(d.us('deployment'))}, load generator ${us(d.us('load'))} per request; cores busy — deployment ${c(d.cores('deployment'))}, load generator ${c(d.cores('load'))}, platform ${c(d.cores('platform'))}, PostgreSQL server ${c(d.cores('database'))} (${us(d.us('database'))} per request), other ${c(d.cores('other'))}. ` +
         'A deployment process serves on one thread, so about 1.0 core busy is its ceiling.',
     );
     const total = (x: ReturnType<typeof side>) =>
@@ -705,7 +734,7 @@ async function main(): Promise<void> {
     const dd = d.us('deployment');
     if (dg && dd && total(g) > 0) {
       report.breakdown.push(
-        `${q.id}, what the ratio can be: if the three processes shared a fixed amount of CPU (a busy machine), gateway/direct ≈ all CPU per request directly / through the gateway${pgAdminUrl ? ' (PostgreSQL server included)' : ''} = ${((100 * total(d)) / total(g)).toFixed(0)} %; ` +
+        `${q.id}, what the ratio can be: if the three processes shared a fixed amount of CPU (a busy machine), gateway/direct ≈ all CPU per request directly / through the gateway (PostgreSQL server included) = ${((100 * total(d)) / total(g)).toFixed(0)} %; ` +
           `if only the deployment process's one thread bounded both (idle CPUs to spare for the gateway and the load generator), ≈ its CPU per request directly / through the gateway = ${((100 * dd) / dg).toFixed(0)} %. Measured: ${(100 * r.ratio).toFixed(1)} %.`,
       );
     }
@@ -765,7 +794,7 @@ async function main(): Promise<void> {
     const share = (ms: number) => `${ms.toFixed(0)} ms (${summary.busyMs > 0 ? ((100 * ms) / summary.busyMs).toFixed(0) : '—'} %)`;
     const perRequest = rec.result.ok > 0 ? ` ≈ ${((1000 * summary.busyMs) / rec.result.ok).toFixed(0)} µs per request` : '';
     report.breakdown.push(
-      `Platform process under the profiler, ${q.id} through the gateway (${rec.result.ok} requests in ${rec.result.durationS.toFixed(1)} s; main thread busy ${summary.busyMs.toFixed(0)} ms${perRequest}), self time: Node's HTTP server, HTTP client and sockets (node internals + native, writev alone ${share(summary.topFunctions.find((f) => f.name.startsWith('writev'))?.ms ?? 0)}) ${share(nodeHttp)}; ${platform.db.kind === 'embedded' ? 'the embedded PGlite store (WebAssembly and its JavaScript: the request log lines, one per request, inserted 500 per statement every 200 ms, and trimmed to 10,000 per environment every 1,000 lines)' : "pg (the store's client: the request log lines)"} ${share(store)}; garbage collection ${share(gc)}; the platform's own code (gateway.ts, server.ts, logs.ts, store/) ${share(ours)}; sha256 of the developer key (inclusive) ${share(summary.inclusive.find((r) => r.name === 'sha256')?.ms ?? 0)}.`,
+      `Platform process under the profiler, ${q.id} through the gateway (${rec.result.ok} requests in ${rec.result.durationS.toFixed(1)} s; main thread busy ${summary.busyMs.toFixed(0)} ms${perRequest}), self time: Node's HTTP server, HTTP client and sockets (node internals + native, writev alone ${share(summary.topFunctions.find((f) => f.name.startsWith('writev'))?.ms ?? 0)}) ${share(nodeHttp)}; pg (the store's client: the request log lines, one per request, inserted in batches every 200 ms) ${share(store)}; garbage collection ${share(gc)}; the platform's own code (gateway.ts, server.ts, logs.ts, store/) ${share(ours)}; sha256 of the developer key (inclusive) ${share(summary.inclusive.find((r) => r.name === 'sha256')?.ms ?? 0)}.`,
     );
     report.profiles.push({
       title: `Platform process, ${rec.result.durationS.toFixed(1)} s of ${q.id} through the gateway under the CPU profiler (${rec.result.okPerS.toFixed(0)} ok req/s while profiled)`,
@@ -781,7 +810,7 @@ async function main(): Promise<void> {
     `Platform: \`startPlatform({ port: 0, dataDir: <tmp>${pgAdminUrl ? ', databaseUrl: <scratch database>' : ''} })\` from platform/src/main.ts, in this process (run by tsx from source); the deployment processes are \`dist/runtime.js\` as the platform forks them. Account, service and pushes through the real PlatformClient (apiclient/src).`,
     `Pushes: the service folder is packed once (packServiceFolder) and the same archive pushed ${settings.pushes} times, one after another; each push records the next patch version and answers when its deployment to private settled. Push times are the client's, from sending the push to its answer. The split comes from the platform log lines of the environment (\`deployment … of version X initialized\` is written once the version is checked, built and recorded; \`deploying version X\`; \`version X deployed\`), stamped when written, in this process, against the client's send time. The first push is apart: it is the first type check in this process (TypeScript's libraries are parsed then; startPlatform does not call prewarmTypeCheck), creates the environment's database and runs the initial migration. p95 is nearest-rank (with ${Math.max(0, pushes.length - 1)} samples it is the maximum).`,
     `Throughput: ${settings.posts} posts created through the gateway first (createPost). The load generator is autocannon ${packageVersion('autocannon')} (programmatic API) in its own process (bench/lib/platform-load.ts), ${settings.connections} keep-alive connections, POSTing \`{"query": …}\` with content-type application/json. Gateway: \`${env.path}\` on the platform's port with \`x-user-authorization: <developer key>\`; direct: \`/graphql\` on the deployment process's Unix socket (\`platform.runtime.socketOf(environmentId)\`), the same graphql-http handler and resolvers without the gateway. Per query: a ${settings.warmupS} s warm-up of each, then ${settings.rounds} round(s) of gateway ${settings.durationS} s, direct ${settings.durationS} s, alternating. ok req/s counts only 2xx answers whose body is exactly the expected one (read once directly before the runs, and checked identical through the gateway); non-2xx answers, 2xx answers with another body, connection errors and timeouts are counted apart and never as throughput. Latency percentiles are autocannon's, over 2xx answers only (excludeErrorStats).`,
-    `CPU per request: user + system time of each process over the run (this process: process.cpuUsage(), which holds the platform's server, the gateway and the ${platform.db.kind === 'embedded' ? 'PGlite store' : 'pg client of the store'}; the deployment process and the load generator: /proc/<pid>/stat), divided by the ok answers. The gateway writes one log line per request into the store (batched every 200 ms); the store held ${lastLogs[0]?.n ?? '?'} request lines of this environment at the end (an environment keeps the newest 10,000).`,
+    `CPU per request: user + system time of each process over the run (this process: process.cpuUsage(), which holds the platform's server, the gateway and the pg client of the store; the deployment process and the load generator: /proc/<pid>/stat), divided by the ok answers. The gateway writes one log line per request into the store (batched every 200 ms); the store held ${lastLogs[0]?.n ?? '?'} request lines of this environment at the end (an environment keeps the newest 10,000).`,
     `Targets: push → DEPLOYED p50 ≤ ${TARGETS.pushP50Ms} ms over the pushes after the first; allPosts through the gateway ≥ ${TARGETS.gatewayRatio * 100} % of the direct ok req/s (the \`{ __typename }\` ratio has no target: it shows the gateway's fixed cost per request).`,
     'The machine may be shared (see the load averages above); the three processes share its CPUs, so a gateway on this machine competes with the load generator and the deployment process it proxies to.',
   );

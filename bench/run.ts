@@ -4,14 +4,17 @@
 //
 //   npm run bench                      (builds dist/ first)
 //   node --import tsx bench/run.ts [--edits 60] [--completions 30] [--entities 300] [--seed 1]
-//                                  [--pause-ms 100] [--only github|service|lsp|codegen|platform|sandbox|metering|extension] [--no-back-to-back]
+//                                  [--pause-ms 100] [--only github|service|lsp|codegen|platform|sandbox|metering|extension|usage] [--no-back-to-back]
 //                                  [--no-probes] [--keep] [--pg postgres://...]
+//                                  [--baseline <checkout> [--baseline-name pglite]]
 //
 // Prints a Markdown table and writes bench/results/lsp.md and bench/results/lsp.json. Then runs the
 // code generation benchmark (bench/codegen.ts, its own process; bench/results/codegen.*) and the
 // platform benchmark (bench/platform.ts, its own process; bench/results/platform.*), unless --only
 // names an LSP case or `lsp`; `--only codegen` or `--only platform` runs just that one (`--entities`,
-// `--seed` and `--keep` are passed on to codegen; `--keep` and `--pg` to platform).
+// `--seed` and `--keep` are passed on to codegen; `--keep` and `--pg` to platform). `--only usage`:
+// the usage capture benchmark. `--baseline <checkout>`: the platform benchmarks also measure the
+// build of the product in that checkout (another version, built there), side by side.
 import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
@@ -24,6 +27,7 @@ import { generateServiceSchema, writeServiceFolder } from './lib/generate-servic
 import { loadGithubSchema } from './lib/github-schema';
 import { killAllServers, Position, ServerCommand } from './lib/lsp-client';
 import { machineInfo, writeReport } from './lib/machine';
+import { writeBaselineComparison } from './lib/baseline-report';
 import { BenchReport, CaseResult, renderMarkdown, TARGETS } from './lib/report';
 import { probeSession, runSession } from './lib/session';
 
@@ -432,15 +436,48 @@ function runCodegenBench(): number {
   return run.status ?? 1;
 }
 
-/** The platform benchmark (push → DEPLOYED, gateway throughput), in a process of its own too. */
+/**
+ * The platform benchmarks, each in a process of its own: bench/platform-server.ts (memory, cold
+ * start, push → DEPLOYED, start with 5 and 50 environments) and bench/platform.ts (push →
+ * DEPLOYED, gateway throughput). With --baseline <checkout> the same run measures that build of
+ * the product too, alternating with this one, and writes platform-vs-<name>.md side by side.
+ */
 function runPlatformBench(): number {
   const passOn = flag('keep') ? ['--keep'] : [];
   const pg = arg('pg', undefined);
   if (pg) passOn.push('--pg', pg);
-  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'platform.ts'), ...passOn], {
-    cwd: REPO,
-    stdio: 'inherit',
-  });
+  const tsx = (script: string, args: string[], cwd = REPO) =>
+    spawnSync(process.execPath, ['--import', 'tsx', script, ...args], { cwd, stdio: 'inherit' }).status ?? 1;
+  const baseline = arg('baseline', undefined);
+  const name = arg('baseline-name', undefined) ?? 'baseline';
+  let status = tsx(path.join(__dirname, 'platform-server.ts'), flag('keep') ? ['--keep'] : []);
+  if (baseline) {
+    const dir = path.resolve(baseline);
+    status ||= tsx(path.join(__dirname, 'platform-server.ts'), ['--baseline', dir, '--name', `platform-server-${name}`]);
+  }
+  status ||= tsx(path.join(__dirname, 'platform.ts'), passOn);
+  if (baseline) {
+    // The baseline's own throughput benchmark, from its checkout: its results are copied here under its name.
+    const dir = path.resolve(baseline);
+    const script = path.join(dir, 'bench', 'platform.ts');
+    if (!fs.existsSync(script)) {
+      process.stderr.write(`${script} is missing: the baseline has no platform benchmark\n`);
+      return 1;
+    }
+    const s = tsx(script, [], dir);
+    for (const ext of ['md', 'json']) {
+      const from = path.join(dir, 'bench', 'results', `platform.${ext}`);
+      if (fs.existsSync(from)) fs.copyFileSync(from, path.join(RESULTS, `platform-${name}.${ext}`));
+    }
+    status ||= s;
+    writeBaselineComparison(RESULTS, name, dir);
+  }
+  return status;
+}
+
+/** The usage capture benchmark (gateway throughput with usage capture on vs off), in a process of its own. */
+function runUsageBench(): number {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'usage-capture.ts')], { cwd: REPO, stdio: 'inherit' });
   return run.status ?? 1;
 }
 
@@ -466,13 +503,13 @@ function runMeteringBench(): number {
   return run.status ?? 1;
 }
 
-const runLsp =
-  onlyArg !== 'codegen' && onlyArg !== 'platform' && onlyArg !== 'sandbox' && onlyArg !== 'metering' && onlyArg !== 'extension';
+const runLsp = !['codegen', 'platform', 'sandbox', 'metering', 'extension', 'usage'].includes(onlyArg ?? '');
 const runCodegen = onlyArg === undefined || onlyArg === 'codegen';
 const runPlatform = onlyArg === undefined || onlyArg === 'platform';
 const runSandbox = onlyArg === undefined || onlyArg === 'sandbox';
 const runMetering = onlyArg === undefined || onlyArg === 'metering';
 const runExtension = onlyArg === undefined || onlyArg === 'extension';
+const runUsage = onlyArg === undefined || onlyArg === 'usage';
 // Without LSP cases there is no LSP report: an abort (Ctrl-C) must not overwrite lsp.md/lsp.json.
 if (!runLsp) written = true;
 (runLsp
@@ -489,6 +526,7 @@ if (!runLsp) written = true;
     const sandbox = runSandbox ? runSandboxBench() : 0;
     const metering = runMetering ? runMeteringBench() : 0;
     const extension = runExtension ? runExtensionBench() : 0;
-    process.exit(codegen || platform || sandbox || metering || extension);
+    const usage = runUsage ? runUsageBench() : 0;
+    process.exit(codegen || platform || sandbox || metering || extension || usage);
   })
   .catch((e) => abort(`crashed: ${(e as Error)?.stack ?? e}`, 1));

@@ -7,7 +7,7 @@ import { profileSection, renderTable, Row } from './codegen-report';
 import type { MachineInfo } from './machine';
 import type { LoadResult } from './platform-load';
 
-export const TARGETS = { pushP50Ms: 3000, gatewayRatio: 0.8 };
+export const TARGETS = { pushP50Ms: 800, gatewayRatio: 0.8 };
 
 export interface PushRecord {
   n: number;

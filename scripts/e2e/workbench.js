@@ -227,16 +227,25 @@ function signalGroup(child, signal) {
   }
 }
 
-/** Starts the local platform (`codestore platform start`) on `port` with its data in `dataDir`; resolves when it answers. */
-async function startPlatform(processes, { port, dataDir, logFile, args = [] }) {
-  ensureBuilt();
+/**
+ * Starts the local platform on `port` with its data in `dataDir`; resolves when it answers. From
+ * `extensionDir` (an installed extension's folder): its own dist/platform.js with its node_modules,
+ * as "Start Local Platform" runs it, with `node` (default this one); else the repository's
+ * `codestore platform start`.
+ */
+async function startPlatform(processes, { port, dataDir, logFile, args = [], extensionDir, node = process.execPath }) {
+  const command = ['start', '--port', String(port), ...(dataDir ? ['--data', dataDir] : []), ...args];
+  let argv;
+  if (extensionDir) {
+    const bundle = path.join(extensionDir, 'dist', 'platform.js');
+    if (!fs.existsSync(bundle)) throw new Error(`${bundle} is missing: the installed extension has no platform`);
+    argv = [bundle, ...command];
+  } else {
+    ensureBuilt();
+    argv = [cli, 'platform', ...command];
+  }
   const url = `http://127.0.0.1:${port}`;
-  const child = processes.start(
-    'platform',
-    process.execPath,
-    [cli, 'platform', 'start', '--port', String(port), ...(dataDir ? ['--data', dataDir] : []), ...args],
-    { logFile },
-  );
+  const child = processes.start('platform', node, argv, { logFile, cwd: extensionDir ?? root });
   await waitForHttp(`${url}/healthz`, { timeoutMs: 180_000, child, what: 'the platform' });
   return { url, child };
 }
@@ -270,6 +279,17 @@ function installExtension(prov, vsix, { userDataDir, extensionsDir }) {
   const listed = codeServerCli(prov, userDataDir, ['--extensions-dir', extensionsDir, '--list-extensions', '--show-versions']);
   if (!listed.includes(EXTENSION_ID)) throw new Error(`${EXTENSION_ID} is not among the installed extensions: ${listed}`);
   return listed.trim();
+}
+
+/** The folder code-server installed the extension in under `extensionsDir` (`codestore.codestore-<version>[-<target>]`). */
+function installedExtensionDir(extensionsDir) {
+  const found = fs
+    .readdirSync(extensionsDir)
+    .filter((d) => d.toLowerCase().startsWith(`${EXTENSION_ID}-`) && fs.existsSync(path.join(extensionsDir, d, 'package.json')))
+    .map((d) => path.join(extensionsDir, d))
+    .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
+  if (!found.length) throw new Error(`${EXTENSION_ID} is not installed in ${extensionsDir}`);
+  return found[0];
 }
 
 /** VS Code settings for a quiet, trusting workbench that talks to `platformUrl`. */
@@ -389,6 +409,7 @@ module.exports = {
   graphql,
   startPlatform,
   installExtension,
+  installedExtensionDir,
   workbenchSettings,
   writeUserSettings,
   startCodeServer,

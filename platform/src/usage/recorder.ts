@@ -40,7 +40,11 @@ interface Extraction {
 
 export class UsageRecorder {
   private readonly extractions = new Map<string, Extraction>();
-  private pending = new Map<string, SchemaUsageIncrement>();
+  /**
+   * Per environment, day, client, build and operation: one increment per coordinate it used, so a
+   * repeated call builds one key, not one per coordinate. Summed per store row when written.
+   */
+  private pending = new Map<string, SchemaUsageIncrement[]>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private lastPrune = 0;
@@ -98,21 +102,23 @@ export class UsageRecorder {
   private add(call: RecordedCall, extraction: Extraction): void {
     if (!extraction.operationHash) return;
     const day = dayOf(this.now());
-    for (const coordinate of extraction.coordinates) {
-      const k = `${call.environmentId}\u0000${day}\u0000${call.client}\u0000${extraction.operationHash}\u0000${coordinate}`;
-      const inc = this.pending.get(k);
-      if (inc) inc.calls++;
-      else {
-        this.pending.set(k, {
+    const k = `${call.environmentId}\u0000${day}\u0000${call.client}\u0000${call.buildPath}\u0000${extraction.operationHash}`;
+    const incs = this.pending.get(k);
+    if (incs) for (const inc of incs) inc.calls++;
+    else {
+      const operationHash = extraction.operationHash;
+      this.pending.set(
+        k,
+        extraction.coordinates.map((coordinate) => ({
           environmentId: call.environmentId,
           day,
           client: call.client,
-          operationHash: extraction.operationHash,
+          operationHash,
           operationName: extraction.operationName,
           coordinate,
           calls: 1,
-        });
-      }
+        })),
+      );
     }
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
@@ -126,8 +132,18 @@ export class UsageRecorder {
     await Promise.all([...this.loading]);
     this.flushing = this.flushing.then(async () => {
       if (!this.pending.size) return;
-      const batch = [...this.pending.values()];
+      // One row per store key: the same operation served by two builds is counted together.
+      const rows = new Map<string, SchemaUsageIncrement>();
+      for (const incs of this.pending.values())
+        for (const inc of incs) {
+          const key = `${inc.environmentId}\u0000${inc.day}\u0000${inc.client}\u0000${inc.operationHash}\u0000${inc.coordinate}`;
+          const row = rows.get(key);
+          if (row) row.calls += inc.calls;
+          else rows.set(key, { ...inc });
+        }
       this.pending = new Map();
+      const batch = [...rows.values()];
+      if (!batch.length) return;
       try {
         await addSchemaUsage(this.db, batch);
         const now = this.now().getTime();

@@ -7,6 +7,12 @@ import * as net from 'net';
 import type { Duplex } from 'stream';
 import * as tls from 'tls';
 
+// Node's own require, for the real http and https modules: a bundle's `import * as` namespace is
+// read-only once webpack concatenates modules (production builds), and setting an agent on it
+// throws; the agents belong on the modules every other module of the process gets.
+declare const __non_webpack_require__: NodeJS.Require | undefined;
+const nodeRequire: NodeJS.Require = typeof __non_webpack_require__ === 'function' ? __non_webpack_require__ : require;
+
 export const NO_EGRESS_MESSAGE =
   "This deployment has no outbound network. A service that calls other APIs sets `runtime: { egress: true }` in its codestore.yaml (then http and https requests go through the platform's egress proxy, which reaches only public addresses).";
 
@@ -84,8 +90,8 @@ class EgressHttpsAgent extends https.Agent {
 export function installEgress(proxySocket: string | undefined): void {
   const httpAgent = new EgressHttpAgent(proxySocket);
   const httpsAgent = new EgressHttpsAgent(proxySocket);
-  (http as { globalAgent: http.Agent }).globalAgent = httpAgent;
-  (https as { globalAgent: https.Agent }).globalAgent = httpsAgent;
+  (nodeRequire('http') as { globalAgent: http.Agent }).globalAgent = httpAgent;
+  (nodeRequire('https') as { globalAgent: https.Agent }).globalAgent = httpsAgent;
   const g = globalThis as { fetch?: unknown };
   if (typeof g.fetch === 'function') {
     g.fetch = async () => {
