@@ -8,6 +8,7 @@ import { GenerateResult, ServerCommands } from '../../server/protocol/protocol';
 import { accountCommands } from './commands/account';
 import { environmentCommands } from './commands/environments';
 import { projectCommands } from './commands/projects';
+import { registerDebugging, runLocallyCommands } from './commands/runLocally';
 import { serviceCommands } from './commands/services';
 import type { CommandTable } from './commands/types';
 import { codeLensCommands, registerCodeLens } from './codelens/provider';
@@ -42,6 +43,7 @@ const COMMANDS: CommandTable = {
   ...environmentCommands,
   ...projectCommands,
   ...codeLensCommands,
+  ...runLocallyCommands,
 };
 
 /** The schema of the service being edited: the active editor's, else the first in the workspace. */
@@ -133,6 +135,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }
     registerTrees(ctx);
     registerCodeLens(ctx);
+    registerDebugging(ctx);
     registerStatusBar(ctx);
     ctx.pushExtCleanup(new UsageSync(ctx));
     const current = ctx;

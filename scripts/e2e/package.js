@@ -15,8 +15,11 @@ const path = require('path');
 
 const root = path.resolve(__dirname, '..', '..');
 const stage = path.join(root, 'out', 'vsix');
-/** The webpack configurations (by name) whose output the extension runs; the CLI is not one. */
-const VSIX_BUNDLES = ['extension', 'server', 'codegen-worker', 'platform', 'runtime'];
+/**
+ * The webpack configurations (by name) whose output the extension runs: the CLI too, for "Run
+ * Service Locally" and "Debug Service" (`codestore dev`, with its dev and dev-worker bundles).
+ */
+const VSIX_BUNDLES = ['extension', 'server', 'codegen-worker', 'platform', 'runtime', 'cli', 'dev', 'dev-worker'];
 /** Files beside package.json that go into the .vsix as they are. */
 const STAGED = ['package.json', 'README.md', 'LICENSE', '.vscodeignore', 'media', 'resources', 'syntaxes'];
 /** What vsce cannot package without. */
