@@ -43,9 +43,14 @@ async function serviceFolder(ctx: Ctx, arg: unknown, title: string): Promise<Ser
   return picked?.folder;
 }
 
-/** The Node.js that runs the CLI: the setting's, else the one VS Code runs extensions with (as plain Node). */
+/** `codestore.platform.nodePath`, when set. */
+function configuredNode(): string | undefined {
+  return vscode.workspace.getConfiguration('codestore.platform').get<string>('nodePath')?.trim() || undefined;
+}
+
+/** The Node.js that runs the CLI in a terminal: the setting's, else the one VS Code runs extensions with (as plain Node). */
 function nodeExecutable(): string {
-  return vscode.workspace.getConfiguration('codestore.platform').get<string>('nodePath')?.trim() || process.execPath;
+  return configuredNode() ?? process.execPath;
 }
 
 function cliBundle(ctx: Ctx): string {
@@ -95,11 +100,12 @@ export function nodeLaunch(extensionPath: string, folder: string, port?: number)
     type: 'node',
     request: 'launch',
     name: `code.store: Debug ${path.basename(folder)}`,
-    runtimeExecutable: nodeExecutable(),
+    // The setting's Node.js, else the debugger's own choice (`node` on PATH): the debugger hooks its
+    // children through NODE_OPTIONS, which a plain Node.js honours.
+    ...(configuredNode() ? { runtimeExecutable: configuredNode() } : {}),
     program: path.join(extensionPath, 'dist', 'cli.js'),
     args: ['dev', folder, ...(port !== undefined ? ['--port', String(port)] : [])],
     cwd: folder,
-    env: { ELECTRON_RUN_AS_NODE: '1' },
     // Ctrl-C and the prompt before a migration that drops data need a terminal.
     console: 'integratedTerminal',
     // The resolvers run in a child process (dist/dev-worker.js): the debugger follows it there.
