@@ -359,6 +359,9 @@ describe('the extension in VS Code', { timeout: 60 * MINUTE }, () => {
   it('(g) "Run Service Locally" serves the service in a terminal; a query answers; Ctrl-C stops it', { timeout: 6 * MINUTE }, (t) =>
     needs(t, 'c')
       ? step('g', async () => {
+          // As root the development database's server runs as the user `postgres`, which must reach
+          // its binaries in the installed extension (code-server makes the extensions folder owner-only).
+          if (process.getuid?.() === 0) fs.chmodSync(path.join(tmp, 'extensions'), 0o711);
           // A port of its own, the way the original codestore.yaml named it.
           const port = await freePort();
           const manifest = path.join(folder, 'codestore.yaml');

@@ -62,6 +62,23 @@ function cliBundle(ctx: Ctx): string {
 
 const terminals = new Map<string, vscode.Terminal>();
 
+/**
+ * Runs the CLI bundle given as the first argument with the rest as its command line; when it ends
+ * with an error the terminal stays open until a key is pressed, so the reason can be read.
+ */
+const RUNNER = [
+  'const [cli, ...argv] = process.argv.slice(1);',
+  'let asked = false;',
+  "process.on('beforeExit', () => {",
+  '  if (asked || !process.exitCode) return;',
+  '  asked = true;',
+  "  process.stdout.write('\\ncodestore dev exited with code ' + process.exitCode + '. Press any key to close this terminal.\\n');",
+  '  if (process.stdin.isTTY) process.stdin.setRawMode(true);',
+  "  process.stdin.once('data', () => process.exit());",
+  '});',
+  'require(cli).main(argv);',
+].join(' ');
+
 /** `codestore dev <folder>` in a terminal of its own (shown again when it runs already). */
 export async function runLocally(ctx: Ctx, arg: unknown): Promise<void> {
   const folder = await serviceFolder(ctx, arg, 'code.store: Run Service Locally');
@@ -76,7 +93,7 @@ export async function runLocally(ctx: Ctx, arg: unknown): Promise<void> {
     name: `code.store dev: ${folder.name}`,
     cwd: folder.uri,
     shellPath: nodeExecutable(),
-    shellArgs: [cliBundle(ctx), 'dev', folder.uri.fsPath],
+    shellArgs: ['-e', RUNNER, cliBundle(ctx), 'dev', folder.uri.fsPath],
     // VS Code's own executable is Electron: ELECTRON_RUN_AS_NODE makes it a plain Node.js.
     env: { ELECTRON_RUN_AS_NODE: '1' },
     iconPath: new vscode.ThemeIcon('play'),

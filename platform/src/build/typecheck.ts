@@ -98,6 +98,14 @@ export function serviceSourceFiles(root: string): string[] {
   return out;
 }
 
+function realpathOr(file: string): string {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    return file;
+  }
+}
+
 /**
  * Type-checks `src/**\/*.ts` of the service in `root`, and that every resolver file
  * (`src/resolvers/{queries,mutations}/<field>.ts`) default-exports a function.
@@ -105,7 +113,8 @@ export function serviceSourceFiles(root: string): string[] {
 export function typeCheckService(root: string, options: TypeCheckOptions = {}): TypeCheckResult {
   const serviceRoot = fs.realpathSync(root);
   const moduleRoot = options.moduleRoot ?? platformModuleRoot();
-  const nodeModules = path.join(moduleRoot, 'node_modules');
+  // TypeScript resolves modules to their real paths: a node_modules that is a link is compared as what it points to.
+  const nodeModules = realpathOr(path.join(moduleRoot, 'node_modules'));
   const libDir = path.join(nodeModules, 'typescript', 'lib');
   const srcDir = path.join(serviceRoot, 'src');
   const compilerOptions = serviceCompilerOptions(moduleRoot);

@@ -138,6 +138,18 @@ function runAs(dataDir: string): RunAs | undefined {
   return { uid, gid };
 }
 
+/** As root, the user `postgres` runs the binaries: every folder above them must let it through. */
+function binariesReachable(bin: Binaries, user: RunAs): void {
+  for (let dir = path.dirname(bin.postgres); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const st = fs.statSync(dir);
+    const passable = st.mode & 0o001 || (st.uid === user.uid && st.mode & 0o100) || (st.gid === user.gid && st.mode & 0o010);
+    if (!passable)
+      throw new Error(
+        `The platform runs as root, so its PostgreSQL server runs as the user "postgres", which cannot reach its binaries in ${path.dirname(bin.postgres)} (${dir} is closed to it): run \`chmod o+x ${dir}\`, run as a normal user, or pass --database-url postgres://...`,
+      );
+  }
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
@@ -241,6 +253,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
   const bin = findBinaries();
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const user = runAs(dataDir);
+  if (user) binariesReachable(bin, user);
   const clusterDir = path.join(dataDir, 'postgres');
   const password = superuserPassword(dataDir);
   if (!fs.existsSync(path.join(clusterDir, 'PG_VERSION'))) {
