@@ -113,8 +113,9 @@ function realpathOr(file: string): string {
 export function typeCheckService(root: string, options: TypeCheckOptions = {}): TypeCheckResult {
   const serviceRoot = fs.realpathSync(root);
   const moduleRoot = options.moduleRoot ?? platformModuleRoot();
-  // TypeScript resolves modules to their real paths: a node_modules that is a link is compared as what it points to.
-  const nodeModules = realpathOr(path.join(moduleRoot, 'node_modules'));
+  const nodeModules = path.join(moduleRoot, 'node_modules');
+  // TypeScript resolves modules to their real paths: a node_modules that is a link counts as itself and as what it points to.
+  const realModules = realpathOr(nodeModules);
   const libDir = path.join(nodeModules, 'typescript', 'lib');
   const srcDir = path.join(serviceRoot, 'src');
   const compilerOptions = serviceCompilerOptions(moduleRoot);
@@ -122,10 +123,11 @@ export function typeCheckService(root: string, options: TypeCheckOptions = {}): 
   const rootNames = files.map((f) => path.join(serviceRoot, ...f.split('/')));
 
   const within = (file: string, dir: string) => file === dir || file.startsWith(dir + path.sep);
-  const isLibrary = (file: string) => within(path.resolve(file), nodeModules);
+  const inModules = (abs: string) => within(abs, nodeModules) || within(abs, realModules);
+  const isLibrary = (file: string) => inModules(path.resolve(file));
   const allowed = (file: string) => {
     const abs = path.resolve(file);
-    return within(abs, srcDir) || within(abs, nodeModules);
+    return within(abs, srcDir) || inModules(abs);
   };
 
   const base = ts.createCompilerHost(compilerOptions, true);
