@@ -419,21 +419,21 @@ export async function startDevServer(options: DevOptions): Promise<DevServer> {
     removeOldBuilds(buildsDir, buildNumber);
   };
 
-  let running_ = false;
+  let reloading = false;
   let again = false;
   const reload = async (): Promise<void> => {
-    if (running_) {
+    if (reloading) {
       again = true;
       return;
     }
-    running_ = true;
+    reloading = true;
     try {
       do {
         again = false;
         await reloadOnce().catch((e) => options.error(`Reloading failed: ${(e as Error).stack ?? e}`));
       } while (again);
     } finally {
-      running_ = false;
+      reloading = false;
     }
   };
 

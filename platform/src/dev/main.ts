@@ -16,35 +16,43 @@ export interface DevCommandOptions {
 export async function runDevCommand(options: DevCommandOptions): Promise<number> {
   const log = (line: string) => process.stdout.write(`${line}\n`);
   const error = (line: string) => process.stderr.write(`${line}\n`);
-  const dev = await startDevServer({ ...options, log, error });
-  await dev.started;
-  log('Watching src/ for changes. Ctrl-C stops.');
-  return new Promise<number>((resolve) => {
-    let signals = 0;
-    const stop = (signal: NodeJS.Signals) => {
-      // A terminal's Ctrl-C may come twice (a wrapper forwards it): a third one stops without waiting.
-      if (++signals === 3) {
-        error('Stopping at once: the database server may still be shutting down.');
-        process.exit(130);
-      }
-      if (signals > 1) {
-        error('Still stopping (the database server shuts down); Ctrl-C once more to exit at once.');
-        return;
-      }
-      log(`Stopping (${signal})…`);
-      void dev.close().then(
-        () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve(0);
-        },
-        (e) => {
-          error(`Stopping failed: ${(e as Error).message}`);
-          resolve(1);
-        },
-      );
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+  // The signals are ours from the start: Ctrl-C while the database server starts still stops it.
+  let signals = 0;
+  let signalled: (signal: NodeJS.Signals) => void = () => undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    // A terminal's Ctrl-C may come twice (a wrapper forwards it): a third one stops without waiting.
+    if (++signals === 3) {
+      error('Stopping at once: the database server may still be shutting down.');
+      process.exit(130);
+    }
+    if (signals > 1) {
+      error('Still stopping (the database server shuts down); Ctrl-C once more to exit at once.');
+      return;
+    }
+    log(`Stopping (${signal})…`);
+    signalled(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const stopped = new Promise<NodeJS.Signals>((resolve) => {
+    signalled = resolve;
   });
+  try {
+    const dev = await startDevServer({ ...options, log, error });
+    if (!signals) {
+      await Promise.race([dev.started, stopped]);
+      if (!signals) log('Watching src/ for changes. Ctrl-C stops.');
+    }
+    await stopped;
+    try {
+      await dev.close();
+      return 0;
+    } catch (e) {
+      error(`Stopping failed: ${(e as Error).message}`);
+      return 1;
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
 }
