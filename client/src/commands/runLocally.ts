@@ -69,13 +69,17 @@ const terminals = new Map<string, vscode.Terminal>();
 const RUNNER = [
   'const [cli, ...argv] = process.argv.slice(1);',
   'let asked = false;',
-  "process.on('beforeExit', () => {",
-  '  if (asked || !process.exitCode) return;',
+  'const hold = () => {',
+  '  if (asked) return;',
   '  asked = true;',
   "  process.stdout.write('\\ncodestore dev exited with code ' + process.exitCode + '. Press any key to close this terminal.\\n');",
   '  if (process.stdin.isTTY) process.stdin.setRawMode(true);',
   "  process.stdin.once('data', () => process.exit());",
-  '});',
+  '};',
+  "process.on('beforeExit', () => { if (process.exitCode) hold(); });",
+  "const crash = (e) => { process.stderr.write(String((e && e.stack) || e) + '\\n'); process.exitCode = 1; hold(); };",
+  "process.on('uncaughtException', crash);",
+  "process.on('unhandledRejection', crash);",
   'require(cli).main(argv);',
 ].join(' ');
 
