@@ -8,9 +8,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as fs from 'fs';
 import * as path from 'path';
+import { ChildProcess, spawn } from 'child_process';
+import * as net from 'net';
 import { Client } from 'pg';
 import { BLOG, PUSH_BLOG } from './helpers/service';
-import { scratchDatabase, ScratchDatabase, testDirectory } from './helpers/platform';
+import { BIN, scratchDatabase, ScratchDatabase, testDirectory } from './helpers/platform';
 import { alive, descendants, devDatabaseUrl, DevProcess, eventually, graphql, startDev } from './helpers/dev';
 
 /** The blog fixture with the push-blog resolvers, not generated: `codestore dev` generates it. */
@@ -20,6 +22,17 @@ function blogFolder(parent: string, yaml = 'serviceId: blog-service\n'): string 
   fs.cpSync(path.join(PUSH_BLOG, 'src'), path.join(dir, 'src'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'codestore.yaml'), yaml);
   return dir;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
 }
 
 async function columns(url: string, table: string): Promise<string[]> {
@@ -167,6 +180,47 @@ describe('codestore dev (embedded development database)', () => {
     assert.deepEqual(left, []);
     assert.ok(!fs.existsSync(path.join(dir, '.codestore/dev/platform.pid')));
     assert.match(dev.stdout(), /Stopping \(SIGINT\)/);
+  });
+});
+
+describe('codestore dev while it starts', () => {
+  let tmp: string;
+  let proc: ChildProcess | undefined;
+
+  after(async () => {
+    if (proc && proc.exitCode === null && proc.signalCode === null) {
+      const exited = new Promise((r) => proc!.once('exit', r));
+      proc.kill('SIGINT');
+      await exited;
+    }
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('answers 503 until the first build serves, then 200, and never falls over', async () => {
+    tmp = testDirectory('codestore-dev-test-');
+    const dir = blogFolder(tmp);
+    const port = await freePort();
+    proc = spawn(process.execPath, [BIN, 'dev', dir, '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    proc.stdout!.on('data', (d) => (output += d));
+    proc.stderr!.on('data', (d) => (output += d));
+    const statuses = new Set<number>();
+    await eventually(
+      'a 200 from the first build',
+      async () => {
+        assert.equal(proc!.exitCode, null, `codestore dev exited while starting:\n${output}`);
+        const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: '{ allPosts { id } }' }),
+        }).catch(() => undefined);
+        if (res) statuses.add(res.status);
+        return res?.status === 200 ? true : undefined;
+      },
+      120_000,
+    );
+    assert.ok(statuses.has(503), `a request while it started was answered 503: ${[...statuses].join(', ')}`);
+    assert.equal(proc.exitCode, null);
   });
 });
 

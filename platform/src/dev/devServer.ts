@@ -332,7 +332,8 @@ export async function startDevServer(options: DevOptions): Promise<DevServer> {
       res.end('Not found: GraphQL is at /graphql, the playground at /.\n');
       return;
     }
-    const target = running?.servingPort;
+    // Requests come as soon as the port is open, before the service process exists.
+    const target = service?.servingPort;
     if (!target) {
       res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
       res.end(JSON.stringify({ errors: [{ message: 'The service process is starting: try again in a moment.' }] }));
