@@ -192,11 +192,6 @@ export class Workbench {
     return this.page.locator('.part.panel .terminal-wrapper.active .xterm').first();
   }
 
-  /** Text in the terminal shown in the panel (with `terminal.integrated.gpuAcceleration: off`, rows are DOM text). */
-  terminalText(text: string | RegExp): Locator {
-    return this.page.locator('.part.panel .terminal-wrapper.active .xterm-rows', { hasText: text }).first();
-  }
-
   /** Clicks into the terminal shown in the panel and presses keys there (`Control+C`). */
   async pressInTerminal(keys: string): Promise<void> {
     await this.terminal().click();
