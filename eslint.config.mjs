@@ -102,9 +102,10 @@ export default tseslint.config(
   { files: ['platform/src/**/*.ts'], rules: boundaries('platform', ['core', 'servicefs'], EDITOR) },
   {
     // The compiler and the code generation run in the push's check process (dist/check-worker.js),
-    // never in the platform process: only build/ itself may load them (types are free).
+    // never in the platform process: only build/ itself may load them (types are free), and dev/,
+    // `codestore dev`'s own process (dist/dev.js), which builds the service on every save.
     files: ['platform/src/**/*.ts'],
-    ignores: ['platform/src/build/**'],
+    ignores: ['platform/src/build/**', 'platform/src/dev/**'],
     rules: boundaries('platform', ['core', 'servicefs'], EDITOR, [
       {
         group: [

@@ -1,7 +1,8 @@
 // Bundles each host of the product into dist/: the extension (runs inside VS Code),
 // the language server (spawned by the extension or run as `node dist/server.js --stdio`),
 // the local platform (`node dist/platform.js start`, what `codestore platform start` runs), its
-// deployment process (dist/runtime.js) and push check process (dist/check-worker.js), and the CLI.
+// deployment process (dist/runtime.js) and push check process (dist/check-worker.js), `codestore dev`
+// (dist/dev.js and the process it serves a service in, dist/dev-worker.js) and the CLI.
 'use strict';
 const path = require('path');
 const webpack = require('webpack');
@@ -57,8 +58,8 @@ function platformBundle() {
 
 /** A deployment process: everything from node_modules stays there, so the service's own
  * `require('typeorm')` and `require('graphql')` get the very modules the runtime uses. */
-function runtimeBundle() {
-  return bundle('./platform/src/runtime/worker.ts', 'runtime', {
+function runtimeBundle(entry = './platform/src/runtime/worker.ts', name = 'runtime') {
+  return bundle(entry, name, {
     externals: [
       ({ request }, callback) =>
         /^[@a-z]/i.test(request) && !request.startsWith('node:') ? callback(null, `commonjs ${request}`) : callback(),
@@ -78,6 +79,16 @@ function checkWorkerBundle() {
   return bundle('./platform/src/build/checkWorker.ts', 'check-worker', { externals: { typescript: 'commonjs typescript' } });
 }
 
+/** `codestore dev` (required by the CLI) and the process it runs a service in (the runtime's loader). */
+function devBundles() {
+  return [
+    bundle('./platform/src/dev/main.ts', 'dev', {
+      externals: { '@electric-sql/pglite': 'commonjs @electric-sql/pglite', pg: 'commonjs pg', typescript: 'commonjs typescript' },
+    }),
+    runtimeBundle('./platform/src/dev/worker.ts', 'dev-worker'),
+  ];
+}
+
 module.exports = [
   bundle('./client/src/extension.ts', 'extension', { externals: { vscode: 'commonjs vscode' } }),
   tsPluginBundle(),
@@ -86,6 +97,7 @@ module.exports = [
   platformBundle(),
   checkWorkerBundle(),
   runtimeBundle(),
+  ...devBundles(),
   bundle('./cli/src/cli.ts', 'cli', {
     plugins: [new webpack.DefinePlugin({ CODESTORE_VERSION: JSON.stringify(require('./package.json').version) })],
   }),

@@ -35,6 +35,8 @@ export const PACK_EXCLUDED_NAMES: ReadonlySet<string> = new Set([
   '.turbo',
   '.cache',
   'tsconfig.tsbuildinfo',
+  // `codestore dev`'s builds and development database.
+  '.codestore',
 ]);
 
 export interface PackOptions {

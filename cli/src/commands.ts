@@ -10,6 +10,8 @@ export interface OptionSpec {
 
 export interface CommandSpec {
   name: string;
+  /** Other names it answers to (the original code.store CLI's). */
+  aliases?: string[];
   group: string;
   /** One line for `codestore help`. */
   summary: string;
@@ -95,6 +97,30 @@ export const COMMANDS: CommandSpec[] = [
     options: [{ flags: '--check', description: 'write nothing; exit 1 when any generated file is out of date' }],
     examples: ['codestore generate', 'codestore generate --check'],
     run: () => folder().then((m) => m.generate),
+  },
+  {
+    name: 'dev',
+    aliases: ['service:dev'],
+    group: GROUPS.folder,
+    args: ['[serviceDir]'],
+    options: [
+      {
+        flags: '--port <port>',
+        description: "where it serves (default: codestore.yaml's localConfiguration.application.port, else 3000; 0: a free port)",
+      },
+      { flags: '--host <host>', description: 'the address it listens on (default 127.0.0.1)' },
+      {
+        flags: '--inspect [host:port]',
+        description: 'run the service under the Node.js inspector (default 127.0.0.1:9229), for a debugger',
+      },
+      { flags: '-y, --yes', description: 'commit and apply a migration that drops tables or columns without asking' },
+    ],
+    json: false,
+    summary: 'Launch your service locally, reloaded on save',
+    description:
+      "Serves the service on this machine with the platform's build and runtime: GraphQL at /graphql and a playground at /. The database is codestore.yaml's localConfiguration.database, else a development database of its own on an embedded PostgreSQL server in <serviceDir>/.codestore/ (never pushed, never committed). On save a resolver change is served at once; a schema change regenerates the database layer (as `codestore generate` does; a migration that drops data is asked about) and migrates the development database. Errors are shown with their file and line and the previous build keeps serving. Ctrl-C stops it.",
+    examples: ['codestore dev', 'codestore dev ./blog --port 4001', 'codestore dev --inspect'],
+    run: () => import('./devCommand').then((m) => m.dev),
   },
   {
     name: 'auth:signup',

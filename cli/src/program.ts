@@ -42,6 +42,7 @@ function addCommand(program: Command, spec: CommandSpec, done: (run: () => Promi
     .summary(spec.summary)
     .description(spec.description ?? `${spec.summary}.`)
     .helpGroup(spec.group)
+    .aliases(spec.aliases ?? [])
     .configureOutput({ outputError: (message, write) => write(usageLine(message, spec.name)) });
   for (const a of spec.args ?? []) cmd.argument(a);
   if (spec.usage) cmd.usage(`${spec.usage} [options]`);

@@ -8,6 +8,7 @@ import { GenerateResult, ServerCommands } from '../../server/protocol/protocol';
 import { accountCommands } from './commands/account';
 import { environmentCommands } from './commands/environments';
 import { projectCommands } from './commands/projects';
+import { registerDebugging, runLocallyCommands } from './commands/runLocally';
 import { serviceCommands } from './commands/services';
 import { teamCommands } from './commands/team';
 import type { CommandTable } from './commands/types';
@@ -46,6 +47,7 @@ const COMMANDS: CommandTable = {
   ...projectCommands,
   ...teamCommands,
   ...codeLensCommands,
+  ...runLocallyCommands,
 };
 
 /** The schema of the service being edited: the active editor's, else the first in the workspace. */
@@ -138,6 +140,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerTrees(ctx);
     registerTeamViews(ctx);
     registerCodeLens(ctx);
+    registerDebugging(ctx);
     registerStatusBar(ctx);
     registerServiceProjects(ctx);
     ctx.pushExtCleanup(new UsageSync(ctx));

@@ -47,8 +47,22 @@ function binariesPackage(target) {
     );
   return `${BINARIES_SCOPE}/${name}`;
 }
-/** The webpack configurations (by name) whose output the extension runs; the CLI is not one. */
-const VSIX_BUNDLES = ['extension', 'ts-plugin', 'server', 'codegen-worker', 'platform', 'check-worker', 'runtime'];
+/**
+ * The webpack configurations (by name) whose output the extension runs: the CLI too, for "Run
+ * Service Locally" and "Debug Service" (`codestore dev`, with its dev and dev-worker bundles).
+ */
+const VSIX_BUNDLES = [
+  'extension',
+  'ts-plugin',
+  'server',
+  'codegen-worker',
+  'platform',
+  'check-worker',
+  'runtime',
+  'cli',
+  'dev',
+  'dev-worker',
+];
 /**
  * The TypeScript server plugin (package.json's typescriptServerPlugins): tsserver loads it by package
  * name from the extension's node_modules, so the .vsix gets this package, which requires the bundle.

@@ -575,4 +575,65 @@ describe('the extension in VS Code', { timeout: 60 * MINUTE }, () => {
         })
       : undefined,
   );
+
+  // --- codestore dev: "Run Service Locally" serves the folder on this machine, Ctrl-C stops it. ---
+  it('(l) "Run Service Locally" serves the service in a terminal; a query answers; Ctrl-C stops it', { timeout: 6 * MINUTE }, (t) =>
+    needs(t, 'c')
+      ? step('l', async () => {
+          // A port of its own, the way the original codestore.yaml named it.
+          const port = await freePort();
+          const manifest = path.join(folder, 'codestore.yaml');
+          fs.writeFileSync(manifest, `${fs.readFileSync(manifest, 'utf8')}localConfiguration:\n  application:\n    port: ${port}\n`);
+          await wb.openFile('src/schema.graphql');
+          await wb
+            .codeLens(/Run locally/)
+            .first()
+            .waitFor({ state: 'visible', timeout: MINUTE });
+          const url = `http://127.0.0.1:${port}`;
+          const lock = path.join(folder, '.codestore', 'dev', 'platform.pid');
+          try {
+            await wb.runCommand('code.store: Run Service Locally');
+            await wb.terminal().waitFor({ state: 'visible', timeout: MINUTE });
+            // First start: the embedded database's initdb, the generation, the build.
+            const deadline = Date.now() + 4 * MINUTE;
+            type Created = { data?: { createPost?: { id: string } } };
+            let created: Created | undefined;
+            while (!created?.data?.createPost) {
+              if (Date.now() > deadline) throw new Error(`codestore dev did not answer at ${url}/graphql in 4 minutes`);
+              created = await fetch(`${url}/graphql`, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json' },
+                body: JSON.stringify({ query: 'mutation { createPost(title: "Local", body: "run") { id } }' }),
+              })
+                .then((r) => r.json() as Promise<Created>)
+                .catch(() => undefined);
+              if (!created?.data?.createPost) await new Promise((r) => setTimeout(r, 500));
+            }
+            const read = await fetch(`${url}/graphql`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ query: '{ allPosts { id title } }' }),
+            }).then((r) => r.json() as Promise<{ data: { allPosts: unknown[] } }>);
+            assert.deepEqual(read.data.allPosts, [{ id: created.data!.createPost!.id, title: 'Local' }]);
+            assert.match(await (await fetch(`${url}/`)).text(), /code\.store dev/);
+            await wb.screenshot('l-run-locally');
+            await wb.pressInTerminal('Control+C');
+            await waitForFile(lock, (text) => text === undefined, MINUTE, 'codestore dev to stop and release its folder');
+            await assert.rejects(fetch(`${url}/graphql`), 'nothing serves after Ctrl-C');
+            await wb.screenshot('l-stopped');
+          } finally {
+            // A terminal's process is not in code-server's process group: stop it here if the test did not.
+            const pid = fs.existsSync(lock) ? Number(fs.readFileSync(lock, 'utf8')) : undefined;
+            if (pid) {
+              try {
+                process.kill(pid, 'SIGINT');
+              } catch {
+                /* gone */
+              }
+              await waitForFile(lock, (text) => text === undefined, MINUTE, 'codestore dev to stop').catch(() => undefined);
+            }
+          }
+        })
+      : undefined,
+  );
 });

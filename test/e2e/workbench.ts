@@ -236,4 +236,15 @@ export class Workbench {
   codeLens(text: string | RegExp): Locator {
     return this.page.locator('.part.editor .editor-group-container.active .codelens-decoration a', { hasText: text });
   }
+
+  /** The terminal shown in the panel. */
+  terminal(): Locator {
+    return this.page.locator('.part.panel .terminal-wrapper.active .xterm').first();
+  }
+
+  /** Clicks into the terminal shown in the panel and presses keys there (`Control+C`). */
+  async pressInTerminal(keys: string): Promise<void> {
+    await this.terminal().click();
+    await this.page.keyboard.press(keys);
+  }
 }

@@ -130,7 +130,7 @@ describe('packServiceFolder', () => {
     assert.ok(a.equals(b));
   });
 
-  it('leaves out node_modules, .git, dist and build outputs', async () => {
+  it("leaves out node_modules, .git, dist, build outputs and codestore dev's .codestore/", async () => {
     const { dest: src } = freshDest();
     fs.cpSync(BLOG, src, { recursive: true });
     for (const junk of [
@@ -140,6 +140,7 @@ describe('packServiceFolder', () => {
       'build/manifest.json',
       'out/x.js',
       'src/nested/node_modules/x.js',
+      '.codestore/dev/postgres/PG_VERSION',
     ]) {
       fs.mkdirSync(path.dirname(path.join(src, junk)), { recursive: true });
       fs.writeFileSync(path.join(src, junk), 'junk');
@@ -147,7 +148,7 @@ describe('packServiceFolder', () => {
     const { dest } = freshDest();
     const { files } = await extractArchive(await packServiceFolder(src), dest);
     assert.ok(
-      files.every((f) => !/(^|\/)(node_modules|\.git|dist|build|out)\//.test(f)),
+      files.every((f) => !/(^|\/)(node_modules|\.git|dist|build|out|\.codestore)\//.test(f)),
       files.join(', '),
     );
     assert.ok(files.includes('src/schema.graphql'));

@@ -76,11 +76,21 @@ describe('the codestore command line', () => {
     assert.match(extra.stderr, /^codestore: project:list takes no arguments; got "extra"/);
   });
 
+  it('an alias runs its command: service:dev is dev, as the original CLI named it', async () => {
+    const r = await cli('service:dev', '--help');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^Usage: codestore dev\|service:dev \[options\] \[serviceDir\]/m);
+    assert.match(r.stdout, /--inspect \[host:port\]/);
+    const outside = await cli('dev');
+    assert.equal(outside.code, 1);
+    assert.match(outside.stderr, /^codestore: Not in a service folder \(no codestore\.yaml here or above\)/);
+  });
+
   it('every command and flag the README lists is there', async () => {
     const readme = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
     const listed = new Set([...readme.matchAll(/`(?:codestore |cs )?([a-z]+:[a-z:]+|(?<=`codestore )[a-z]+)/g)].map((m) => m[1]));
     assert.ok(listed.size > 30, [...listed].join(' '));
-    const known = new Set([...COMMANDS.map((c) => c.name), 'platform', 'help']);
+    const known = new Set([...COMMANDS.flatMap((c) => [c.name, ...(c.aliases ?? [])]), 'platform', 'help']);
     for (const name of listed) assert.ok(known.has(name), `README lists \`codestore ${name}\``);
   });
 });

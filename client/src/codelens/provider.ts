@@ -1,6 +1,7 @@
 // The CodeLens of a service's src/schema.graphql and codestore.yaml: "Push to private" and
-// "Promote vX to demo" with each environment's status at the top, and "Open resolver" / "Create
-// resolver" on every Query and Mutation field. `codestore.codeLens.enabled` switches them off.
+// "Promote vX to demo" with each environment's status at the top, "Run locally" and "Debug" beside
+// the push, and "Open resolver" / "Create resolver" on every Query and Mutation field.
+// `codestore.codeLens.enabled` switches them off.
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
@@ -57,9 +58,13 @@ export class SchemaCodeLensProvider implements vscode.CodeLensProvider {
     // A schema outside a service folder is only a GraphQL file.
     if (manifestText === undefined) return [];
     const top = new vscode.Range(0, 0, 0, 0);
-    const lenses = topLenses(this.serviceState(readServiceId(manifestText))).map(
-      (lens) => new vscode.CodeLens(top, this.command(lens, root)),
-    );
+    const lenses: vscode.CodeLens[] = [];
+    for (const lens of topLenses(this.serviceState(readServiceId(manifestText)))) {
+      lenses.push(new vscode.CodeLens(top, this.command(lens, root)));
+      // Beside the push: running the folder on this machine needs no platform.
+      if (lens.action === 'push') lenses.push(...localLenses(top, root));
+    }
+    if (!lenses.some((l) => l.command?.command === 'codestore.runLocally')) lenses.push(...localLenses(top, root));
     if (isManifest) return lenses;
     const { fields } = resolverFields(document.getText());
     const present = await Promise.all(fields.map((f) => exists(path.join(root.fsPath, ...f.file.split('/')))));
@@ -128,6 +133,24 @@ export class SchemaCodeLensProvider implements vscode.CodeLensProvider {
         };
     }
   }
+}
+
+/** "Run locally" and "Debug": `codestore dev` on the folder, in a terminal or under the debugger. */
+function localLenses(range: vscode.Range, root: vscode.Uri): vscode.CodeLens[] {
+  return [
+    new vscode.CodeLens(range, {
+      title: '$(play) Run locally',
+      command: 'codestore.runLocally',
+      arguments: [root],
+      tooltip: 'Serve this service on this machine (codestore dev), reloaded on save',
+    }),
+    new vscode.CodeLens(range, {
+      title: '$(debug-alt) Debug',
+      command: 'codestore.debugService',
+      arguments: [root],
+      tooltip: 'Run it under the debugger: breakpoints in resolvers stop',
+    }),
+  ];
 }
 
 async function readManifest(root: vscode.Uri): Promise<string | undefined> {

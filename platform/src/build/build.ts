@@ -5,6 +5,7 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { pathToFileURL } from 'url';
 import { Kind, ObjectTypeDefinitionNode, ObjectTypeExtensionNode } from 'graphql';
 import * as ts from 'typescript';
 import { committedMigrations, DATA_SOURCE_PATH, MIGRATIONS_DIR } from '../../../core/src/codegen/migrations';
@@ -43,6 +44,12 @@ export interface BuildResult {
 export interface BuildOptions {
   /** Where the platform's node_modules are (default: found from this module). */
   moduleRoot?: string;
+  /**
+   * Source maps name each original `.ts` file by its absolute path under the service folder (a
+   * local run a debugger steps through) instead of carrying its text: a pushed build has no
+   * folder to point at, so by default the sources are inlined.
+   */
+  mapToOriginals?: boolean;
 }
 
 /**
@@ -83,7 +90,18 @@ export async function buildService(dir: string, outDir: string, options: BuildOp
     if (rel.endsWith('.d.ts')) continue;
     const source = fs.readFileSync(path.join(root, ...rel.split('/')), 'utf8');
     const jsRel = rel.replace(/\.ts$/, '.js');
-    const result = ts.transpileModule(source, { compilerOptions, fileName: path.posix.basename(rel), reportDiagnostics: true });
+    const fileOptions = options.mapToOriginals
+      ? {
+          ...compilerOptions,
+          inlineSources: false,
+          sourceRoot: `${pathToFileURL(path.join(root, ...path.posix.dirname(rel).split('/'))).href}/`,
+        }
+      : compilerOptions;
+    const result = ts.transpileModule(source, {
+      compilerOptions: fileOptions,
+      fileName: path.posix.basename(rel),
+      reportDiagnostics: true,
+    });
     for (const d of result.diagnostics ?? []) {
       if (d.category !== ts.DiagnosticCategory.Error) continue;
       const { line, column } = new LineMap(source).position(d.start ?? 0);

@@ -1,7 +1,8 @@
 // A deployment process (bundled as dist/runtime.js, forked by the platform with an IPC channel):
 // serves one build of a service on one environment's database. See ./protocol.ts for the
 // conversation with the platform. A crash here never reaches the platform: it sees the exit,
-// logs it, and starts the deployment again.
+// logs it, and starts the deployment again. `codestore dev` (../dev/worker.ts) loads and opens a
+// build with the same exported functions, so a service runs locally as it runs here.
 import 'reflect-metadata';
 import * as fs from 'fs';
 import * as http from 'http';
@@ -41,7 +42,7 @@ function say(line: string): void {
 }
 
 /** Every bare `require` in the build resolves to the platform's node_modules: one typeorm, one graphql. */
-function redirectBareRequires(buildDir: string, moduleRoot: string): void {
+export function redirectBareRequires(buildDir: string, moduleRoot: string): void {
   const M = Module as unknown as {
     _resolveFilename: (request: string, parent: { filename?: string } | undefined, ...rest: unknown[]) => string;
   };
@@ -65,7 +66,7 @@ function redirectBareRequires(buildDir: string, moduleRoot: string): void {
 /** An entity class of the build (TypeORM reads its decorators' metadata). */
 type EntityClass = abstract new (...args: never[]) => object;
 
-interface Loaded {
+export interface Loaded {
   manifest: BuildManifest;
   schema: GraphQLSchema;
   entities: EntityClass[];
@@ -73,7 +74,7 @@ interface Loaded {
 }
 
 /** The build's schema with its resolvers, entities and migrations; nothing touches a database yet. */
-function load(cfg: WorkerConfig): Loaded {
+export function load(cfg: WorkerConfig): Loaded {
   const dir = cfg.buildDir;
   const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as BuildManifest;
   const nodeRequire = createRequire(path.join(dir, 'manifest.json'));
@@ -177,7 +178,7 @@ function installScalars(schema: GraphQLSchema): void {
   set('Decimal', { serialize: (v) => String(v) });
 }
 
-async function openDataSource(cfg: WorkerConfig, loaded: Loaded): Promise<{ ds: DataSourceType }> {
+export async function openDataSource(cfg: WorkerConfig, loaded: Loaded): Promise<{ ds: DataSourceType }> {
   const { DataSource } = await import('typeorm');
   const ds = new DataSource({
     type: 'postgres',
