@@ -104,8 +104,8 @@ export async function pull({ values, args }: CommandInput): Promise<number> {
     'Next:',
   ];
   if (rel !== '.') out.push(`  cd ${shellWord(rel)}`);
-  if (hasPackageJson) out.push('  npm install');
-  out.push('  codestore generate    # after editing src/schema.graphql', '  codestore push        # a new version to private');
+  if (hasPackageJson) out.push('  npm install           # the editor then type-checks the resolvers');
+  out.push('  codestore dev         # serve it locally, reloading on save', '  codestore push        # a new version to private');
   process.stdout.write(out.join('\n') + '\n');
   return 0;
 }

@@ -135,7 +135,8 @@ for (const target of platformTargets()) {
       assert.equal(
         r.stdout,
         `Pulled Pulled Blog (${serviceId}) version 0.0.2 into Pulled Blog: ${files.length} file(s).\nNext:\n  cd 'Pulled Blog'\n` +
-          '  codestore generate    # after editing src/schema.graphql\n  codestore push        # a new version to private\n',
+          '  npm install           # the editor then type-checks the resolvers\n' +
+          '  codestore dev         # serve it locally, reloading on save\n  codestore push        # a new version to private\n',
       );
       assert.deepEqual(tree(pulled), await packedTree(packed['0.0.2'], platform.tmp));
       assert.ok(tree(pulled)['docs/notes.md'], 'the file added for 0.0.2');
@@ -236,7 +237,7 @@ for (const target of platformTargets()) {
       // Pulled into an empty folder that exists (the working directory): no cd to print.
       const empty = platform.dir('teammate-empty');
       const here = ok(await teammate(['service:pull', serviceId, '.'], empty), 'pull into .');
-      assert.match(here.stdout, /into \.: \d+ file\(s\)\.\nNext:\n {2}codestore generate/);
+      assert.match(here.stdout, /into \.: \d+ file\(s\)\.\nNext:\n {2}npm install /);
       assert.deepEqual(tree(empty), await packedTree(packed['0.0.2'], platform.tmp));
     });
 
