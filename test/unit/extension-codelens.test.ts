@@ -94,6 +94,13 @@ describe('extension: top lenses', () => {
       ['createService', 'push'],
     );
     assert.match(topLenses({ kind: 'notFound', serviceId: 'gone-1' })[0].title, /no service gone-1/);
+    // In an organization that lacks it (another one's folder): switching is offered first.
+    const elsewhere = topLenses({ kind: 'notFound', serviceId: 'gone-1', organization: 'acme' });
+    assert.deepEqual(
+      elsewhere.map((l) => l.action),
+      ['switchOrganization', 'createService'],
+    );
+    assert.match(elsewhere[0].title, /acme has no service gone-1: switch organization/);
     const fresh = {
       ...blogService(),
       environments: blogService().environments.map((e) => ({ ...e, currentVersion: null, latestDeployment: null, status: null })),

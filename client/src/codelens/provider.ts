@@ -109,7 +109,8 @@ export class SchemaCodeLensProvider implements vscode.CodeLensProvider {
     if (state.connection === 'unreachable') return { kind: 'unknown', why: 'Platform not reachable' };
     if (!state.loggedIn) return { kind: 'unknown', why: 'Log in to see the status' };
     const service = model.service(serviceId);
-    if (!service) return state.services ? { kind: 'notFound', serviceId } : { kind: 'unknown' };
+    if (!service)
+      return state.services ? { kind: 'notFound', serviceId, organization: this.ctx.team.state.organization?.name } : { kind: 'unknown' };
     return { kind: 'known', service };
   }
 
@@ -126,6 +127,8 @@ export class SchemaCodeLensProvider implements vscode.CodeLensProvider {
         return { title: lens.title, command: 'codestore.promote', arguments: [root], tooltip: 'Deploy what private serves to demo' };
       case 'createService':
         return { title: lens.title, command: 'codestore.createService', arguments: [root] };
+      case 'switchOrganization':
+        return { title: lens.title, command: 'codestore.switchOrganization', tooltip: 'Act in another organization you belong to' };
       case 'login':
         return {
           title: lens.title,

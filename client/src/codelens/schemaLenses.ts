@@ -109,14 +109,14 @@ export type ServiceState =
   | { kind: 'noServiceId' }
   /** Not logged in, the platform is not reachable, or it has not answered yet. */
   | { kind: 'unknown'; why?: string }
-  /** The platform has no service with this id. */
-  | { kind: 'notFound'; serviceId: string }
+  /** The current organization has no service with this id (another may: a teammate's folder). */
+  | { kind: 'notFound'; serviceId: string; organization?: string }
   | { kind: 'known'; service: Service };
 
 export interface TopLens {
   title: string;
   /** Which command the lens runs. */
-  action: 'push' | 'promote' | 'createService' | 'login';
+  action: 'push' | 'promote' | 'createService' | 'login' | 'switchOrganization';
 }
 
 /** The lenses at the top of schema.graphql and codestore.yaml: push to private, promote to demo, with each environment's status. */
@@ -128,7 +128,17 @@ export function topLenses(state: ServiceState): TopLens[] {
         { title: '$(cloud-upload) Push to private', action: 'push' },
       ];
     case 'notFound':
-      return [{ title: `$(warning) The platform has no service ${state.serviceId}: create it`, action: 'createService' }];
+      // The folder may be another organization's service (switched away, or a teammate's folder):
+      // switching back is offered before creating a second service.
+      return state.organization
+        ? [
+            {
+              title: `$(warning) ${state.organization} has no service ${state.serviceId}: switch organization`,
+              action: 'switchOrganization',
+            },
+            { title: `$(add) Create it in ${state.organization}`, action: 'createService' },
+          ]
+        : [{ title: `$(warning) The platform has no service ${state.serviceId}: create it`, action: 'createService' }];
     case 'unknown':
       return [
         { title: '$(cloud-upload) Push to private', action: 'push' },
