@@ -9,7 +9,7 @@ import * as path from 'path';
 import { CommandInput, str } from './context';
 import { CliError, usageError } from './errors';
 import { generateDatabaseLayer } from './folderCommands';
-import { findServiceFolder } from './manifest';
+import { serviceFolderArg } from './manifest';
 import { canPrompt, confirm } from './prompt';
 
 /** What dist/dev.js exports (platform/src/dev/main.ts; the CLI does not import the platform's sources). */
@@ -32,15 +32,7 @@ function devBundle(): DevBundle {
 }
 
 export async function dev({ values, args }: CommandInput): Promise<number> {
-  let folder: string | undefined;
-  if (args[0]) {
-    folder = path.resolve(args[0]);
-    if (!fs.existsSync(path.join(folder, 'codestore.yaml'))) throw new CliError(`${folder} is not a service folder (no codestore.yaml).`);
-  } else {
-    folder = findServiceFolder();
-    if (!folder)
-      throw new CliError('Not in a service folder (no codestore.yaml here or above): run `codestore dev` in one, or pass its path.');
-  }
+  const folder = serviceFolderArg('dev', args[0]);
   const portText = str(values, 'port');
   let port: number | undefined;
   if (portText !== undefined) {

@@ -14,6 +14,25 @@ export function findServiceFolder(from: string = process.cwd()): string | undefi
   }
 }
 
+/**
+ * The service folder a command acts on: the path given (which must hold a codestore.yaml), else
+ * the nearest one at or above the working directory.
+ */
+export function serviceFolderArg(command: string, given: string | undefined): string {
+  if (given) {
+    const folder = path.resolve(given);
+    if (!fs.existsSync(path.join(folder, SERVICE_MANIFEST)))
+      throw new CliError(`${folder} is not a service folder (no ${SERVICE_MANIFEST}).`);
+    return folder;
+  }
+  const folder = findServiceFolder();
+  if (!folder)
+    throw new CliError(
+      `Not in a service folder (no ${SERVICE_MANIFEST} here or above): run \`codestore ${command}\` in one, or pass its path.`,
+    );
+  return folder;
+}
+
 /** The serviceId in `dir`'s codestore.yaml, if it names one. */
 export function manifestServiceId(dir: string): string | undefined {
   const { manifest } = parseManifest(fs.readFileSync(path.join(dir, SERVICE_MANIFEST), 'utf8'));

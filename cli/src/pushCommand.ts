@@ -4,7 +4,6 @@
 // serviceId), and prints the new version and how its deployment to private went (exit 1 when it
 // failed), or each problem the platform's check found as `file:line:column severity message [code]`
 // (exit 1).
-import * as fs from 'fs';
 import * as path from 'path';
 import { PlatformError, PushedDeployment } from '../../apiclient/src';
 import { ArchiveError, packServiceFolder } from '../../apiclient/src/pack';
@@ -14,7 +13,7 @@ import { endpointUrl, logsCommand } from './deployCommands';
 import { CliError, usageError } from './errors';
 import { generateDatabaseLayer, Regeneration } from './folderCommands';
 import { deploymentOutcome } from './format';
-import { findServiceFolder, manifestServiceId } from './manifest';
+import { manifestServiceId, serviceFolderArg } from './manifest';
 import { PushSteps } from './pushSteps';
 import { canPrompt, confirm } from './prompt';
 
@@ -49,15 +48,7 @@ function regeneratedLines(r: Regeneration): string[] {
 }
 
 export async function push({ values, args }: CommandInput): Promise<number> {
-  let folder: string | undefined;
-  if (args[0]) {
-    folder = path.resolve(args[0]);
-    if (!fs.existsSync(path.join(folder, 'codestore.yaml'))) throw new CliError(`${folder} is not a service folder (no codestore.yaml).`);
-  } else {
-    folder = findServiceFolder();
-    if (!folder)
-      throw new CliError('Not in a service folder (no codestore.yaml here or above): run `codestore push` in one, or pass its path.');
-  }
+  const folder = serviceFolderArg('push', args[0]);
   const serviceId = manifestServiceId(folder);
   if (!serviceId)
     throw new CliError(

@@ -49,3 +49,26 @@ export async function folderOfArg(ctx: Ctx, arg: unknown): Promise<ServiceFolder
   }
   return undefined;
 }
+
+/**
+ * The service folder a command acts on: its argument's, the active editor's, the only one, or a
+ * pick titled `title`; a workspace without one is an error offering to create a service.
+ */
+export async function pickServiceFolder(ctx: Ctx, arg: unknown, title: string): Promise<ServiceFolder | undefined> {
+  const given = await folderOfArg(ctx, arg);
+  if (given) return given;
+  const current = await ctx.folders.current();
+  if (current) return current;
+  const all = await ctx.folders.all();
+  if (!all.length) {
+    throw new UserError(`This workspace has no service folder (a folder with ${SERVICE_MANIFEST}).`, [
+      { title: 'Create Service', command: 'codestore.createService' },
+    ]);
+  }
+  if (all.length === 1) return all[0];
+  const picked = await vscode.window.showQuickPick(
+    all.map((f) => ({ label: f.name, description: f.serviceId ?? '', detail: f.uri.fsPath, folder: f })),
+    { title, placeHolder: 'Which service folder?' },
+  );
+  return picked?.folder;
+}

@@ -11,31 +11,9 @@ import type { ServiceFolder } from '../folders';
 import { deploymentOutcome, isSettling } from '../format';
 import { destructiveChanges, PENDING_MIGRATION_PATH, SERVICE_MANIFEST } from '../serviceFolder';
 import { ServerCommands } from '../../../server/protocol/protocol';
-import { folderOfArg, readText } from './folderArgs';
+import { pickServiceFolder, readText } from './folderArgs';
 import { generate } from './generateFolder';
 import { showProblems } from './pushProblems';
-
-/** The service folder to push: the argument's, the active editor's, the only one, or a pick. */
-async function pushFolder(ctx: Ctx, arg: unknown): Promise<ServiceFolder | undefined> {
-  const given = await folderOfArg(ctx, arg);
-  if (given) return given;
-  const current = await ctx.folders.current();
-  if (current) return current;
-  const all = await ctx.folders.all();
-  if (!all.length) {
-    throw new UserError(`This workspace has no service folder (a folder with ${SERVICE_MANIFEST}).`, [
-      { title: 'Create Service', command: 'codestore.createService' },
-    ]);
-  }
-  const picked = await vscode.window.showQuickPick(
-    all.map((f) => ({ label: f.name, description: f.serviceId ?? 'no serviceId yet', detail: f.uri.fsPath, folder: f })),
-    {
-      title: 'code.store: Push',
-      placeHolder: 'Which service folder?',
-    },
-  );
-  return picked?.folder;
-}
 
 /** When the pending migration drops a table or a column, a modal asks before pushing. */
 async function confirmDestructive(folder: ServiceFolder): Promise<boolean> {
@@ -70,7 +48,7 @@ async function saveFolder(folder: vscode.Uri): Promise<void> {
  * before it answers. The check's problems go to the Problems panel where they are.
  */
 export async function push(ctx: Ctx, arg: unknown, createService: (ctx: Ctx, arg: unknown) => Promise<void>): Promise<void> {
-  let folder = await pushFolder(ctx, arg);
+  let folder = await pickServiceFolder(ctx, arg, 'code.store: Push');
   if (!folder) return;
   if (!folder.serviceId) {
     const choice = await vscode.window.showWarningMessage(

@@ -8,10 +8,9 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
 import { UserError } from '../errors';
-import type { ServiceFolder } from '../folders';
 import { SERVICE_MANIFEST } from '../serviceFolder';
 import type { CommandTable } from './types';
-import { folderOfArg } from './folderArgs';
+import { pickServiceFolder } from './folderArgs';
 
 /** The debug type package.json contributes; it resolves to a `node` launch. */
 export const DEBUG_TYPE = 'codestore';
@@ -22,25 +21,6 @@ interface CodestoreLaunch extends vscode.DebugConfiguration {
   folder?: string;
   /** Overrides codestore.yaml's localConfiguration.application.port. */
   port?: number;
-}
-
-async function serviceFolder(ctx: Ctx, arg: unknown, title: string): Promise<ServiceFolder | undefined> {
-  const given = await folderOfArg(ctx, arg);
-  if (given) return given;
-  const current = await ctx.folders.current();
-  if (current) return current;
-  const all = await ctx.folders.all();
-  if (!all.length) {
-    throw new UserError(`This workspace has no service folder (a folder with ${SERVICE_MANIFEST}).`, [
-      { title: 'Create Service', command: 'codestore.createService' },
-    ]);
-  }
-  if (all.length === 1) return all[0];
-  const picked = await vscode.window.showQuickPick(
-    all.map((f) => ({ label: f.name, description: f.serviceId ?? '', detail: f.uri.fsPath, folder: f })),
-    { title, placeHolder: 'Which service folder?' },
-  );
-  return picked?.folder;
 }
 
 /** `codestore.platform.nodePath`, when set. */
@@ -87,7 +67,7 @@ const RUNNER = [
 
 /** `codestore dev <folder>` in a terminal of its own (shown again when it runs already). */
 export async function runLocally(ctx: Ctx, arg: unknown): Promise<void> {
-  const folder = await serviceFolder(ctx, arg, 'code.store: Run Service Locally');
+  const folder = await pickServiceFolder(ctx, arg, 'code.store: Run Service Locally');
   if (!folder) return;
   const running = terminals.get(folder.uri.fsPath);
   if (running && running.exitStatus === undefined) {
@@ -159,7 +139,7 @@ export class DevDebugConfigurationProvider implements vscode.DebugConfigurationP
     let folder: string | undefined = launch.folder;
     if (folder && workspace && !path.isAbsolute(folder)) folder = path.join(workspace.uri.fsPath, folder);
     if (!folder) {
-      const picked = await serviceFolder(this.ctx, undefined, 'code.store: Debug Service');
+      const picked = await pickServiceFolder(this.ctx, undefined, 'code.store: Debug Service');
       if (!picked) return undefined;
       folder = picked.uri.fsPath;
     }
@@ -177,7 +157,7 @@ export class DevDebugConfigurationProvider implements vscode.DebugConfigurationP
 }
 
 async function debugService(ctx: Ctx, arg: unknown): Promise<void> {
-  const folder = await serviceFolder(ctx, arg, 'code.store: Debug Service');
+  const folder = await pickServiceFolder(ctx, arg, 'code.store: Debug Service');
   if (!folder) return;
   cliBundle(ctx);
   await saveFolder(folder.uri);
