@@ -331,7 +331,9 @@ async function addTsPlugin(file) {
         stream.on('data', (c) => chunks.push(c));
         stream.on('error', reject);
         stream.on('end', () => {
-          out.addBuffer(Buffer.concat(chunks), entry.fileName, { mtime: entry.getLastModDate() });
+          // Keep each file's mode: the PostgreSQL binaries must stay executable.
+          const mode = entry.externalFileAttributes >>> 16;
+          out.addBuffer(Buffer.concat(chunks), entry.fileName, { mtime: entry.getLastModDate(), ...(mode ? { mode } : {}) });
           zip.readEntry();
         });
       });
