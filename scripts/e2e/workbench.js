@@ -28,7 +28,19 @@ function ensureBuilt() {
 }
 
 /** Sources whose change makes a .vsix stale. */
-const VSIX_INPUTS = ['client/src', 'server/src', 'core/src', 'platform/src', 'syntaxes', 'package.json', '.vscodeignore'];
+const VSIX_INPUTS = [
+  'client/src',
+  'server/src',
+  'server/protocol',
+  'core/src',
+  'servicefs/src',
+  'apiclient/src',
+  'platform/src',
+  'cli/src',
+  'syntaxes',
+  'package.json',
+  '.vscodeignore',
+];
 
 function newestMtime(p) {
   let stat;
@@ -44,7 +56,7 @@ function newestMtime(p) {
 }
 
 /**
- * The .vsix to install: `CODESTORE_VSIX` when set, else dist/codestore.vsix, built (`npm run
+ * The .vsix to install: `CODESTORE_VSIX` when set, else this machine's `dist/codestore-<target>.vsix`, built (`npm run
  * package`, minutes) when missing or when `rebuild`; a .vsix older than the sources is used with a warning.
  */
 function ensureVsix({ rebuild = false } = {}) {
