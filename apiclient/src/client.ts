@@ -218,21 +218,7 @@ export class PlatformClient {
       } catch {
         first = undefined;
       }
-      if (first) {
-        const ext = first.extensions ?? {};
-        const code = ext.code ?? 'BAD_RESPONSE';
-        throw new PlatformError(code, this.describe(code, ext.reason, first.message), {
-          url: this.url,
-          status: response.status,
-          reason: ext.reason,
-          field: ext.field,
-        });
-      }
-      throw new PlatformError(
-        'BAD_RESPONSE',
-        `The platform at ${this.url} answered the download of ${label} with HTTP ${response.status}. Is ${this.url} a code.store platform?`,
-        { url: this.url, status: response.status },
-      );
+      throw first ? this.errorOf(first, response.status) : this.notAPlatform(`the download of ${label}`, response.status);
     }
     let body: Buffer;
     try {
@@ -561,21 +547,7 @@ export class PlatformClient {
       });
     }
     const first = body && typeof body === 'object' ? body.errors?.[0] : undefined;
-    if (first) {
-      const ext = first.extensions ?? {};
-      const code = ext.code ?? 'BAD_RESPONSE';
-      throw new PlatformError(code, this.describe(code, ext.reason, first.message), {
-        url: this.url,
-        status: response.status,
-        reason: ext.reason,
-        field: ext.field,
-      });
-    }
-    throw new PlatformError(
-      'BAD_RESPONSE',
-      `The platform at ${this.url} answered the push with HTTP ${response.status}. Is ${this.url} a code.store platform?`,
-      { url: this.url, status: response.status },
-    );
+    throw first ? this.errorOf(first, response.status) : this.notAPlatform('the push', response.status);
   }
 
   /** Sends one operation; its data, or a PlatformError for the first error. */
@@ -602,17 +574,8 @@ export class PlatformClient {
     const first = typeof body === 'object' && body ? body.errors?.[0] : undefined;
     // GraphQL over HTTP answers 200 or 400 (the platform 429 for a throttled login); any other
     // status is the server, not the API, speaking.
-    if (first && (response.status === 200 || response.status === 400 || response.status === 429)) {
-      const ext = first.extensions ?? {};
-      const code = ext.code ?? 'BAD_RESPONSE';
-      throw new PlatformError(code, this.describe(code, ext.reason, first.message), {
-        url: this.url,
-        status: response.status,
-        reason: ext.reason,
-        field: ext.field,
-        changes: ext.changes,
-      });
-    }
+    if (first && (response.status === 200 || response.status === 400 || response.status === 429))
+      throw this.errorOf(first, response.status);
     if (response.status !== 200 || typeof body !== 'object' || !body || !body.data) {
       const said = first ? ` (${first.message.replace(/\.$/, '')})` : '';
       throw new PlatformError(
@@ -622,6 +585,28 @@ export class PlatformClient {
       );
     }
     return body.data;
+  }
+
+  /** The platform's own error (the first of an answer's `errors`) as a PlatformError. */
+  private errorOf(first: NonNullable<GraphQLResponse<unknown>['errors']>[number], status: number): PlatformError {
+    const ext = first.extensions ?? {};
+    const code = ext.code ?? 'BAD_RESPONSE';
+    return new PlatformError(code, this.describe(code, ext.reason, first.message), {
+      url: this.url,
+      status,
+      reason: ext.reason,
+      field: ext.field,
+      changes: ext.changes,
+    });
+  }
+
+  /** A route (push, download) answered neither its result nor a platform error. */
+  private notAPlatform(what: string, status: number): PlatformError {
+    return new PlatformError(
+      'BAD_RESPONSE',
+      `The platform at ${this.url} answered ${what} with HTTP ${status}. Is ${this.url} a code.store platform?`,
+      { url: this.url, status },
+    );
   }
 
   private describe(code: string, reason: string | undefined, message: string): string {
