@@ -9,10 +9,10 @@ import { after, before, describe, it } from 'node:test';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ChildProcess, spawn } from 'child_process';
-import * as net from 'net';
 import { Client } from 'pg';
 import { BLOG, PUSH_BLOG } from './helpers/service';
 import { BIN, scratchDatabase, ScratchDatabase, testDirectory } from './helpers/platform';
+import { freePort } from '../../scripts/e2e/workbench.js';
 import { alive, descendants, devDatabaseUrl, DevProcess, eventually, graphql, startDev } from './helpers/dev';
 
 /** The blog fixture with the push-blog resolvers, not generated: `codestore dev` generates it. */
@@ -22,17 +22,6 @@ function blogFolder(parent: string, yaml = 'serviceId: blog-service\n'): string 
   fs.cpSync(path.join(PUSH_BLOG, 'src'), path.join(dir, 'src'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'codestore.yaml'), yaml);
   return dir;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 async function columns(url: string, table: string): Promise<string[]> {
