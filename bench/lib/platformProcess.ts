@@ -1,8 +1,9 @@
 // A platform run as `codestore platform start` in a process of its own, and the memory (PSS) of it
 // and of the processes under it, read from /proc/<pid>/smaps_rollup.
-import { ChildProcess, execFileSync, spawn } from 'child_process';
+import { ChildProcess, execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { PlatformProcess, startPlatformProcessWith } from '../../test/platform/helpers/process';
 
 const REPO = path.resolve(__dirname, '..', '..');
 
@@ -45,30 +46,14 @@ export function commandLineOf(pid: number): string {
   }
 }
 
+/** `codestore platform start` of `product` (this checkout, or a baseline's) on a free port, with `env` added. */
 export function startPlatformProcess(
   dataDir: string,
   extra: string[],
-  env: NodeJS.ProcessEnv = process.env,
-  /** The checkout whose bin/codestore.js runs (another build, for a baseline). */
+  env: NodeJS.ProcessEnv = {},
   product = REPO,
-): Promise<{ url: string; proc: ChildProcess; output: () => string }> {
-  const proc = spawn(
-    process.execPath,
-    [path.join(product, 'bin/codestore.js'), 'platform', 'start', '--port', '0', '--data', dataDir, ...extra],
-    { stdio: ['ignore', 'pipe', 'pipe'], env },
-  );
-  let out = '';
-  proc.stderr!.setEncoding('utf8').on('data', (d: string) => {
-    out += d;
-  });
-  return new Promise((resolve, reject) => {
-    proc.stdout!.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+?) /.exec(out);
-      if (m) resolve({ url: m[1], proc, output: () => out });
-    });
-    proc.on('exit', (code) => reject(new Error(`the platform exited with ${code}:\n${out}`)));
-  });
+): Promise<PlatformProcess> {
+  return startPlatformProcessWith(dataDir, extra, env, product);
 }
 
 export async function stopProcess(proc: ChildProcess): Promise<void> {

@@ -19,9 +19,17 @@ export function startPlatformProcess(
   return startPlatformProcessWith(dataDir, databaseUrl ? ['--database-url', databaseUrl] : [], env);
 }
 
-/** `codestore platform start --data <dataDir> ...args` on a free port. */
-export function startPlatformProcessWith(dataDir: string, extra: string[], env: NodeJS.ProcessEnv = {}): Promise<PlatformProcess> {
-  const args = [path.join(REPO_ROOT, 'bin/codestore.js'), 'platform', 'start', '--port', '0', '--data', dataDir, ...extra];
+/**
+ * `codestore platform start --data <dataDir> ...args` on a free port; `root` is the checkout whose
+ * bin/codestore.js runs (another build's, for a benchmark's baseline).
+ */
+export function startPlatformProcessWith(
+  dataDir: string,
+  extra: string[],
+  env: NodeJS.ProcessEnv = {},
+  root = REPO_ROOT,
+): Promise<PlatformProcess> {
+  const args = [path.join(root, 'bin/codestore.js'), 'platform', 'start', '--port', '0', '--data', dataDir, ...extra];
   const proc = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stderr!.setEncoding('utf8').on('data', (d: string) => {
